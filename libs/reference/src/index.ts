@@ -1,0 +1,2 @@
+export * from './localized-text';
+export * from './uscc';
