@@ -1,0 +1,46 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ConfigModule } from '@nestjs/config';
+import { parseEnv } from '@lianjian/common';
+import { DatabaseModule } from '@lianjian/database';
+import { QueueModule } from '@lianjian/queue';
+import { IngestionModule } from '@lianjian/ingestion';
+import { apiEnvSchema } from './api-env';
+import { HttpErrorFilter } from './common/http-error.filter';
+import { HealthModule } from './health/health.module';
+import { RecordsController } from './records/records.controller';
+import { BatchesController } from './batches/batches.controller';
+import { EntitiesController } from './entities/entities.controller';
+import { EntitiesService } from './entities/entities.service';
+import { RiskListController } from './risk-list/risk-list.controller';
+import { AlertsController } from './alerts/alerts.controller';
+import { DepartmentsController } from './departments/departments.controller';
+
+@Module({
+  imports: [
+    DatabaseModule,
+    QueueModule,
+    IngestionModule,
+    HealthModule,
+  ],
+  controllers: [
+    RecordsController,
+    BatchesController,
+    EntitiesController,
+    RiskListController,
+    AlertsController,
+    DepartmentsController,
+  ],
+  providers: [EntitiesService, { provide: APP_FILTER, useClass: HttpErrorFilter }],
+})
+export class AppModule {
+  // Configuration is read when the application is created, not when this file is imported.
+  static forRoot(): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: (env) => parseEnv(apiEnvSchema, env) }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { parseEnv } from '@lianjian/common';
+import { AppModule } from './app.module';
+import { apiEnvSchema } from './api-env';
+import { jsonBody } from './common/json-body';
+
+// Builds the HTTP application (used by main.ts and by the tests).
+export async function createApiApp(env: Record<string, string | undefined> = process.env): Promise<NestExpressApplication> {
+  const cfg = parseEnv(apiEnvSchema, env);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
+    bodyParser: false,
+    logger: cfg.NODE_ENV === 'test' ? ['error', 'warn'] : undefined,
+  });
+  app.use(jsonBody(cfg.BODY_LIMIT_MB));
+  app.enableShutdownHooks();
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Lianjian (联监) API')
+      .setDescription('Internet + regulation (互联网+监管) risk monitoring and early warning. See API.md for the stable core.')
+      .setVersion('1')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError, ERROR_STATUS, type ErrorCode } from '@lianjian/common';
+
+// One place maps errors to HTTP: domain errors by code, framework HTTP errors by status, anything else
+// to a 500 with an error id that is also in the log.
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly log = new Logger('HttpError');
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (err instanceof DomainError) {
+      send(res, ERROR_STATUS[err.code], err.code, err.message, err.details);
+      return;
+    }
+    if (err instanceof HttpException) {
+      const status = err.getStatus();
+      const body = err.getResponse();
+      const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? err.message);
+      send(res, status, codeForStatus(status), Array.isArray(message) ? message.join('; ') : String(message));
+      return;
+    }
+    const bodyError = bodyParserError(err);
+    if (bodyError) {
+      send(res, bodyError.status, bodyError.code, bodyError.message);
+      return;
+    }
+    const errorId = randomUUID();
+    this.log.error(`error ${errorId}: ${(err as Error)?.stack ?? String(err)}`);
+    send(res, 500, 'internal_error', 'internal error; quote the error id when reporting it', [], errorId);
+  }
+}
+
+export function send(
+  res: Response,
+  status: number,
+  code: string,
+  message: string,
+  details: unknown[] = [],
+  errorId?: string,
+): void {
+  if (res.headersSent) return;
+  res.status(status).json({ error: { code, message, details, ...(errorId ? { errorId } : {}) } });
+}
+
+function codeForStatus(status: number): ErrorCode | string {
+  const byStatus: Record<number, ErrorCode> = {
+    400: 'invalid_body',
+    401: 'unauthorized',
+    403: 'forbidden',
+    404: 'not_found',
+    409: 'conflict',
+    413: 'payload_too_large',
+    415: 'unsupported_media_type',
+    503: 'service_unavailable',
+  };
+  return byStatus[status] ?? (status >= 500 ? 'internal_error' : 'invalid_request');
+}
+
+// Errors raised by the JSON body parser before any handler runs.
+export function bodyParserError(err: unknown): { status: number; code: ErrorCode; message: string } | undefined {
+  const e = err as { type?: string; status?: number; limit?: number; length?: number; message?: string };
+  switch (e?.type) {
+    case 'entity.parse.failed':
+      return { status: 400, code: 'invalid_json', message: `the body is not valid JSON: ${e.message}; nothing was stored` };
+    case 'entity.too.large':
+      return {
+        status: 413,
+        code: 'payload_too_large',
+        message: `the body (${e.length} bytes) exceeds the limit of ${e.limit} bytes; split the batch; nothing was stored`,
+      };
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return { status: 415, code: 'unsupported_media_type', message: `${e.message}; send UTF-8 JSON` };
+    case 'request.aborted':
+      return { status: 400, code: 'invalid_body', message: 'the request was aborted before the body was complete' };
+    default:
+      return undefined;
+  }
+}

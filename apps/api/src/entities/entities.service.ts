@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { EntityRepository, RecordRepository, ScoreRepository, type EntityRow } from '@lianjian/database';
+import { InvalidInputError, NotFoundError } from '@lianjian/common';
+import { parseEntityKey } from '@lianjian/domain';
+import { industryName, maskResidentId, regionName } from '@lianjian/reference';
+
+@Injectable()
+export class EntitiesService {
+  constructor(
+    private readonly entities: EntityRepository,
+    private readonly records: RecordRepository,
+    private readonly scores: ScoreRepository,
+  ) {}
+
+  async find(key: string): Promise<EntityRow> {
+    const ref = parseEntityKey(key);
+    if (!ref)
+      throw new InvalidInputError(`'${key}' is neither a valid USCC nor an external id of the form scheme:id`, [
+        'key: a USCC (统一社会信用代码, 18 characters with valid check characters) or scheme:id',
+      ]);
+    const e = await this.entities.findByRef(ref);
+    if (!e) throw new NotFoundError(`no entity ${key}`);
+    return e;
+  }
+
+  async detail(key: string) {
+    const e = await this.find(key);
+    const [profile, history, records] = await Promise.all([
+      this.scores.profile(e.id),
+      this.scores.history(e.id, 1),
+      this.records.forEntity(e.id, 500),
+    ]);
+    const latest = history[0];
+    return {
+      entity: entityView(e),
+      profile: profile ?? null,
+      score: latest
+        ? {
+            id: latest.id,
+            score: latest.score,
+            riskClass: latest.riskClass,
+            previousClass: latest.previousClass,
+            modelVersion: latest.modelVersion,
+            asOf: latest.asOf,
+            computedAt: latest.computedAt,
+            factors: latest.factors,
+            floorsApplied: latest.floors,
+          }
+        : null,
+      records: records.map((r) => ({
+        id: r.id,
+        source: r.source,
+        sourceRecordId: r.sourceRecordId,
+        kind: r.kind,
+        departmentCode: r.departmentCode,
+        occurredAt: r.occurredAt,
+        version: r.version,
+        [r.kind]: r.data,
+      })),
+    };
+  }
+
+  async scoreHistory(key: string, limit: number) {
+    const e = await this.find(key);
+    const rows = await this.scores.history(e.id, limit);
+    return {
+      entity: entityKey(e),
+      items: rows.map((s) => ({
+        id: s.id,
+        score: s.score,
+        riskClass: s.riskClass,
+        previousClass: s.previousClass,
+        modelVersion: s.modelVersion,
+        asOf: s.asOf,
+        trigger: s.trigger,
+        computedAt: s.computedAt,
+        factors: s.factors,
+        floorsApplied: s.floors,
+      })),
+    };
+  }
+}
+
+export function entityKey(e: { uscc: string | null; scheme: string | null; externalId: string | null }): string {
+  return e.uscc ?? `${e.scheme}:${e.externalId}`;
+}
+
+// Personal data (the legal representative's ID number) is masked: no role needs it in full yet.
+export function entityView(e: EntityRow) {
+  return {
+    id: e.id,
+    key: entityKey(e),
+    uscc: e.uscc,
+    scheme: e.scheme,
+    externalId: e.externalId,
+    name: e.name,
+    entityType: e.entityType,
+    regionCode: e.regionCode,
+    regionName: e.regionCode ? (regionName(e.regionCode) ?? null) : null,
+    industryCode: e.industryCode,
+    industryName: e.industryCode ? (industryName(e.industryCode) ?? null) : null,
+    establishedOn: e.establishedOn,
+    registeredCapital: e.registeredCapital,
+    status: e.status,
+    legalRepresentative: e.legalRepName || e.legalRepIdNumber
+      ? { name: e.legalRepName, idNumber: e.legalRepIdNumber ? maskResidentId(e.legalRepIdNumber) : null }
+      : null,
+    address: e.address,
+    provisional: e.provisional,
+  };
+}

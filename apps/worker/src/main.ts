@@ -1,0 +1,15 @@
+import { Logger } from '@nestjs/common';
+import { EnvValidationError, parseEnv } from '@lianjian/common';
+import { createWorker } from './bootstrap';
+import { workerEnvSchema } from './worker-env';
+
+async function main(): Promise<void> {
+  const cfg = parseEnv(workerEnvSchema, process.env);
+  await createWorker();
+  new Logger('worker').log(`serving queues ${cfg.WORKER_QUEUES.join(', ')} (prefix ${cfg.QUEUE_PREFIX})`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof EnvValidationError ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,23 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import type { Job } from 'bullmq';
+import { AlertingService } from '@lianjian/rules';
+import { JobName, QUEUE_CONCURRENCY, QueueName, type AnyJob } from '@lianjian/queue';
+
+@Processor(QueueName.Rules, { concurrency: QUEUE_CONCURRENCY[QueueName.Rules] })
+export class RulesProcessor extends WorkerHost {
+  constructor(private readonly alerting: AlertingService) {
+    super();
+  }
+
+  async process(job: Job): Promise<{ alerts: number }> {
+    const j = job as unknown as AnyJob;
+    switch (j.name) {
+      case JobName.EvaluateBatch:
+        return { alerts: await this.alerting.evaluateBatch(j.data.batchId) };
+      case JobName.EvaluateScoreChange:
+        return { alerts: await this.alerting.evaluateScoreChange(j.data.scoreId) };
+      default:
+        throw new Error(`queue ${QueueName.Rules} has no handler for job ${job.name}`);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import { DynamicModule, Module, type Provider } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { parseEnv } from '@lianjian/common';
+import { DatabaseModule } from '@lianjian/database';
+import { QueueModule, QueueName } from '@lianjian/queue';
+import { IngestionModule } from '@lianjian/ingestion';
+import { ScoringService } from '@lianjian/scoring';
+import { AlertingService } from '@lianjian/rules';
+import { workerEnvSchema } from './worker-env';
+import { IngestProcessor } from './processors/ingest.processor';
+import { ScoringProcessor } from './processors/scoring.processor';
+import { RulesProcessor } from './processors/rules.processor';
+import { BatchSweeper } from './batch-sweeper';
+
+const PROCESSORS: Record<QueueName, Provider[]> = {
+  [QueueName.Ingest]: [IngestProcessor, BatchSweeper],
+  [QueueName.Scoring]: [ScoringProcessor],
+  [QueueName.Rules]: [RulesProcessor],
+};
+
+// A worker serves the queues it is told to (WORKER_QUEUES); any number of them, on any machine,
+// share the work through Redis.
+@Module({})
+export class WorkerModule {
+  static register(queues: QueueName[]): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: (env) => parseEnv(workerEnvSchema, env) }),
+        DatabaseModule,
+        QueueModule,
+        IngestionModule,
+      ],
+      providers: [ScoringService, AlertingService, ...queues.flatMap((q) => PROCESSORS[q])],
+    };
+  }
+}

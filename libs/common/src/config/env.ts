@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+// Environment shared by every process. Each app extends it with its own variables; nothing outside
+// these schemas reads process.env (house style).
+export const baseEnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  // PostgreSQL is the system of record.
+  DATABASE_URL: z
+    .string()
+    .url()
+    .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// URL')
+    .default('postgres://postgres@127.0.0.1:5432/lianjian'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  // Redis holds the queues only; anything in it can be rebuilt from PostgreSQL.
+  REDIS_URL: z
+    .string()
+    .url()
+    .refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL')
+    .default('redis://127.0.0.1:6379'),
+  // Two deployments (or test runs) with different prefixes never see each other's jobs.
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only')
+    .default('lianjian'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  // Repository root holding config/ (scoring models, rules, routing). Defaults to the working directory.
+  CONFIG_DIR: z.string().min(1).default('config'),
+});
+export type BaseEnv = z.infer<typeof baseEnvSchema>;
+
+export class EnvValidationError extends Error {}
+
+// Validates the environment and names every missing or malformed variable, so a process refuses to
+// start with a message an operator can act on.
+export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
+  const res = schema.safeParse(env);
+  if (res.success) return res.data;
+  const lines = res.error.issues.map((i) => {
+    const name = i.path.join('.') || '(environment)';
+    const got = typeof i.path[0] === 'string' ? env[i.path[0]] : undefined;
+    return `  ${name}: ${i.message}${got === undefined ? ' (not set)' : ` (got ${JSON.stringify(redact(name, got))})`}`;
+  });
+  throw new EnvValidationError(`Invalid configuration:\n${lines.join('\n')}`);
+}
+
+function redact(name: string, value: string): string {
+  if (/SECRET|PASSWORD|TOKEN|KEY/i.test(name)) return '***';
+  return value.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
+}

@@ -1,0 +1,51 @@
+// Domain errors carry a stable code; one HTTP filter maps codes to statuses (house style), so
+// services never import HTTP types.
+export type ErrorCode =
+  | 'invalid_json'
+  | 'invalid_body'
+  | 'payload_too_large'
+  | 'validation_failed'
+  | 'not_found'
+  | 'conflict'
+  | 'forbidden'
+  | 'unauthorized'
+  | 'unsupported_media_type'
+  | 'service_unavailable'
+  | 'internal_error';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: unknown[] = [],
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(message: string, details: unknown[] = []) {
+    super('not_found', message, details);
+  }
+}
+
+export class InvalidInputError extends DomainError {
+  constructor(message: string, details: unknown[] = []) {
+    super('invalid_body', message, details);
+  }
+}
+
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  invalid_json: 400,
+  invalid_body: 400,
+  validation_failed: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  not_found: 404,
+  conflict: 409,
+  forbidden: 403,
+  unauthorized: 401,
+  service_unavailable: 503,
+  internal_error: 500,
+};

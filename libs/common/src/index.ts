@@ -1,0 +1,3 @@
+export * from './config/env';
+export * from './errors/domain-error';
+export * from './dates';

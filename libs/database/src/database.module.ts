@@ -1,0 +1,35 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConfigService } from '@nestjs/config';
+import { dataSourceOptions } from './data-source';
+import { DepartmentRepository } from './repositories/department.repository';
+import { EntityRepository } from './repositories/entity.repository';
+import { RecordRepository } from './repositories/record.repository';
+import { BatchRepository } from './repositories/batch.repository';
+import { ScoreRepository } from './repositories/score.repository';
+import { AlertRepository } from './repositories/alert.repository';
+import { RuleRepository } from './repositories/rule.repository';
+
+const repositories = [
+  DepartmentRepository,
+  EntityRepository,
+  RecordRepository,
+  BatchRepository,
+  ScoreRepository,
+  AlertRepository,
+  RuleRepository,
+];
+
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) =>
+        dataSourceOptions(config.getOrThrow<string>('DATABASE_URL'), config.getOrThrow<number>('DATABASE_POOL_SIZE')),
+    }),
+  ],
+  providers: repositories,
+  exports: repositories,
+})
+export class DatabaseModule {}

@@ -1,0 +1,174 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+
+export interface NewDelivery {
+  departmentCode: string;
+  channel: 'inbox' | 'webhook';
+  level: string;
+  reason: unknown;
+}
+
+export interface RaiseAlert {
+  alertKey: string;
+  ruleId: string;
+  ruleVersion: number;
+  entityId: string;
+  findingType: string;
+  severity: string;
+  title: unknown;
+  explanation: unknown;
+  triggerRecordId: string | null;
+  deliveries: NewDelivery[];
+}
+
+export interface AlertListFilter {
+  department?: string;
+  alertStatus?: string;
+  deliveryStatus?: string;
+  entityId?: string;
+  since?: Date;
+  before?: string;
+  limit: number;
+}
+
+export interface AlertView {
+  id: string;
+  alertKey: string;
+  ruleId: string;
+  ruleVersion: number;
+  entityId: string;
+  findingType: string;
+  severity: string;
+  status: string;
+  title: unknown;
+  explanation: unknown;
+  triggerRecordIds: string[];
+  occurrences: number;
+  createdAt: Date;
+  updatedAt: Date;
+  entity: { uscc: string | null; scheme: string | null; externalId: string | null; name: string | null; regionCode: string | null };
+  deliveries: {
+    department: string;
+    channel: string;
+    status: string;
+    level: string;
+    reason: unknown;
+    attempts: number;
+    deliveredAt: string | null;
+    acknowledgedAt: string | null;
+  }[];
+}
+
+@Injectable()
+export class AlertRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  // Raises a finding: creates the open alert for its key or, when one is open already (the same
+  // finding re-sent, or reported by a second department), adds the trigger record to it. Deliveries
+  // are one per department. Running it twice with the same record changes nothing.
+  async raise(a: RaiseAlert): Promise<{ alertId: string; created: boolean; newDeliveries: number }> {
+    return this.ds.transaction(async (em) => {
+      const rec = a.triggerRecordId;
+      const [row] = (await em.query(
+        `INSERT INTO alert (alert_key, rule_id, rule_version, entity_id, finding_type, severity, title, explanation,
+                            trigger_record_ids)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $9::bigint IS NULL THEN '{}'::bigint[] ELSE ARRAY[$9::bigint] END)
+         ON CONFLICT (alert_key) WHERE status = 'open' DO UPDATE SET
+           occurrences = alert.occurrences
+             + CASE WHEN $9::bigint IS NULL OR $9::bigint = ANY(alert.trigger_record_ids) THEN 0 ELSE 1 END,
+           trigger_record_ids = CASE WHEN $9::bigint IS NULL OR $9::bigint = ANY(alert.trigger_record_ids)
+             THEN alert.trigger_record_ids ELSE alert.trigger_record_ids || $9::bigint END,
+           rule_version = EXCLUDED.rule_version, severity = EXCLUDED.severity, title = EXCLUDED.title,
+           explanation = EXCLUDED.explanation,
+           updated_at = CASE WHEN $9::bigint IS NULL OR $9::bigint = ANY(alert.trigger_record_ids)
+             THEN alert.updated_at ELSE now() END
+         RETURNING id::text AS id, (xmax = 0) AS created`,
+        [
+          a.alertKey,
+          a.ruleId,
+          a.ruleVersion,
+          a.entityId,
+          a.findingType,
+          a.severity,
+          JSON.stringify(a.title),
+          JSON.stringify(a.explanation),
+          rec,
+        ],
+      )) as { id: string; created: boolean }[];
+      let newDeliveries = 0;
+      if (a.deliveries.length) {
+        const inserted: unknown[] = await em.query(
+          `INSERT INTO delivery (alert_id, department_code, channel, status, level, reason, delivered_at)
+           SELECT $1, d."departmentCode", d.channel,
+                  CASE WHEN d.channel = 'inbox' THEN 'delivered' ELSE 'pending' END, d.level, d.reason,
+                  CASE WHEN d.channel = 'inbox' THEN now() END
+             FROM jsonb_to_recordset($2::jsonb) AS d("departmentCode" text, channel text, level text, reason jsonb)
+           ON CONFLICT (alert_id, department_code) DO NOTHING
+           RETURNING id`,
+          [row.id, JSON.stringify(a.deliveries)],
+        );
+        newDeliveries = inserted.length;
+      }
+      return { alertId: row.id, created: row.created, newDeliveries };
+    });
+  }
+
+  async list(f: AlertListFilter): Promise<AlertView[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    if (f.alertStatus) where.push(`a.status = ${p(f.alertStatus)}`);
+    if (f.entityId) where.push(`a.entity_id = ${p(f.entityId)}::bigint`);
+    if (f.since) where.push(`a.created_at >= ${p(f.since)}`);
+    if (f.before) where.push(`a.id < ${p(f.before)}::bigint`);
+    if (f.department || f.deliveryStatus) {
+      const conds: string[] = [];
+      if (f.department) conds.push(`d.department_code = ${p(f.department)}`);
+      if (f.deliveryStatus) conds.push(`d.status = ${p(f.deliveryStatus)}`);
+      where.push(`EXISTS (SELECT 1 FROM delivery d WHERE d.alert_id = a.id AND ${conds.join(' AND ')})`);
+    }
+    return this.ds.query(
+      `SELECT a.id::text AS id, a.alert_key AS "alertKey", a.rule_id AS "ruleId", a.rule_version AS "ruleVersion",
+              a.entity_id::text AS "entityId", a.finding_type AS "findingType", a.severity, a.status, a.title,
+              a.explanation, a.trigger_record_ids::text[] AS "triggerRecordIds", a.occurrences,
+              a.created_at AS "createdAt", a.updated_at AS "updatedAt",
+              json_build_object('uscc', e.uscc, 'scheme', e.ext_scheme, 'externalId', e.ext_id, 'name', e.name,
+                                'regionCode', e.region_code) AS entity,
+              coalesce((SELECT json_agg(json_build_object(
+                  'department', d.department_code, 'channel', d.channel, 'status', d.status, 'level', d.level,
+                  'reason', d.reason, 'attempts', d.attempts, 'deliveredAt', d.delivered_at,
+                  'acknowledgedAt', d.acknowledged_at) ORDER BY d.department_code)
+                 FROM delivery d WHERE d.alert_id = a.id), '[]'::json) AS deliveries
+         FROM alert a JOIN entity e ON e.id = a.entity_id
+        ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+        ORDER BY a.id DESC LIMIT ${p(f.limit)}`,
+      params,
+    );
+  }
+
+  // A department acknowledges its delivery; acknowledging twice keeps the first time.
+  async acknowledge(
+    alertId: string,
+    department: string,
+  ): Promise<{ status: string; acknowledgedAt: Date } | undefined> {
+    const rows: { status: string; acknowledgedAt: Date }[] = await this.ds.query(
+      `UPDATE delivery SET status = 'acknowledged', acknowledged_at = coalesce(acknowledged_at, now())
+        WHERE alert_id = $1::bigint AND department_code = $2
+        RETURNING status, acknowledged_at AS "acknowledgedAt"`,
+      [alertId, department],
+    );
+    return rows[0];
+  }
+
+  async countsByDepartment(): Promise<{ department: string; alerts: number; acknowledged: number }[]> {
+    return this.ds.query(
+      `SELECT d.department_code AS department, count(*)::int AS alerts,
+              count(*) FILTER (WHERE d.status = 'acknowledged')::int AS acknowledged
+         FROM delivery d GROUP BY 1 ORDER BY 2 DESC, 1`,
+    );
+  }
+}

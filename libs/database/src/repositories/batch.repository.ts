@@ -1,0 +1,356 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { PoolClient } from 'pg';
+import { copyRows } from '../copy-rows';
+
+export type BatchStatus = 'queued' | 'processing' | 'done' | 'failed';
+
+export interface StagedItem {
+  idx: number;
+  sourceRecordId: string;
+  kind: string;
+  uscc: string | null;
+  scheme: string | null;
+  externalId: string | null;
+  departmentCode: string;
+  occurredOn: string;
+  data: unknown;
+  contentHash: string;
+}
+
+export interface Rejection {
+  idx: number;
+  sourceRecordId: string | null;
+  raw: unknown;
+  reasons: string[];
+}
+
+export interface BatchRow {
+  id: string;
+  source: string;
+  origin: string;
+  status: BatchStatus;
+  received: number;
+  accepted: number;
+  rejected: number;
+  inserted: number | null;
+  updated: number | null;
+  unchanged: number | null;
+  error: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export interface ApplyResult {
+  alreadyApplied: boolean;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  touchedEntityIds: string[];
+}
+
+const ITEM_COLUMNS = [
+  'batch_id',
+  'idx',
+  'source_record_id',
+  'kind',
+  'entity_uscc',
+  'entity_scheme',
+  'entity_ext_id',
+  'department_code',
+  'occurred_at',
+  'data',
+  'content_hash',
+];
+
+@Injectable()
+export class BatchRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  // Stores the batch, its valid records and its rejections in one transaction: once this returns,
+  // everything the API accepted is durable.
+  async create(
+    batch: { id: string; source: string; origin: string; received: number },
+    items: StagedItem[],
+    rejections: Rejection[],
+  ): Promise<void> {
+    await this.ds.transaction(async (em) => {
+      await em.query(
+        `INSERT INTO ingest_batch (id, source, origin, status, received, accepted, rejected, inserted, updated, unchanged, finished_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8, $9)`,
+        [
+          batch.id,
+          batch.source,
+          batch.origin,
+          items.length ? 'queued' : 'done',
+          batch.received,
+          items.length,
+          rejections.length,
+          items.length ? null : 0,
+          items.length ? null : new Date(),
+        ],
+      );
+      await this.insertItems(em, batch.id, items);
+      await this.insertRejections(em, batch.id, rejections);
+    });
+  }
+
+  private async insertItems(em: EntityManager, batchId: string, items: StagedItem[]): Promise<void> {
+    // One statement per 5,000 items: a single JSON parameter, parsed by PostgreSQL.
+    for (let i = 0; i < items.length; i += 5000) {
+      const chunk = items.slice(i, i + 5000).map((it) => ({
+        idx: it.idx,
+        sid: it.sourceRecordId,
+        kind: it.kind,
+        uscc: it.uscc,
+        scheme: it.scheme,
+        xid: it.externalId,
+        dept: it.departmentCode,
+        day: it.occurredOn,
+        data: it.data,
+        hash: it.contentHash,
+      }));
+      await em.query(
+        `INSERT INTO ingest_item (${ITEM_COLUMNS.join(', ')})
+         SELECT $1, idx, sid, kind, uscc, scheme, xid, dept, day, data, hash
+           FROM jsonb_to_recordset($2::jsonb)
+             AS x(idx int, sid text, kind text, uscc text, scheme text, xid text, dept text, day date, data jsonb, hash text)`,
+        [batchId, JSON.stringify(chunk)],
+      );
+    }
+  }
+
+  private async insertRejections(em: EntityManager, batchId: string, rejections: Rejection[]): Promise<void> {
+    for (let i = 0; i < rejections.length; i += 2000) {
+      const chunk = rejections.slice(i, i + 2000).map((r) => ({
+        idx: r.idx,
+        sid: r.sourceRecordId,
+        raw: r.raw === undefined ? null : r.raw,
+        reasons: r.reasons,
+      }));
+      await em.query(
+        `INSERT INTO ingest_rejection (batch_id, idx, source_record_id, raw, reasons)
+         SELECT $1, idx, sid, raw, reasons FROM jsonb_to_recordset($2::jsonb) AS x(idx int, sid text, raw jsonb, reasons text[])`,
+        [batchId, JSON.stringify(chunk)],
+      );
+    }
+  }
+
+  // Bulk path (seed, large imports): streams staged items with COPY instead of statements.
+  async createBulk(batch: { id: string; source: string; origin: string }, items: Iterable<StagedItem>): Promise<number> {
+    const qr = this.ds.createQueryRunner();
+    const client = (await qr.connect()) as PoolClient;
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `INSERT INTO ingest_batch (id, source, origin, status, received, accepted, rejected) VALUES ($1, $2, $3, 'queued', 0, 0, 0)`,
+        [batch.id, batch.source, batch.origin],
+      );
+      const n = await copyRows(client, 'ingest_item', ITEM_COLUMNS, mapIterable(items, (it) => [
+        batch.id,
+        it.idx,
+        it.sourceRecordId,
+        it.kind,
+        it.uscc,
+        it.scheme,
+        it.externalId,
+        it.departmentCode,
+        it.occurredOn,
+        JSON.stringify(it.data),
+        it.contentHash,
+      ]));
+      await client.query(`UPDATE ingest_batch SET received = $2, accepted = $2 WHERE id = $1`, [batch.id, n]);
+      await client.query('COMMIT');
+      return n;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      await qr.release();
+    }
+  }
+
+  async get(id: string): Promise<BatchRow | undefined> {
+    const rows: BatchRow[] = await this.ds.query(
+      `SELECT id, source, origin, status, received, accepted, rejected, inserted, updated, unchanged, error,
+              created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"
+         FROM ingest_batch WHERE id = $1`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  async rejections(id: string, limit = 10000): Promise<Rejection[]> {
+    return this.ds.query(
+      `SELECT idx, source_record_id AS "sourceRecordId", raw, reasons
+         FROM ingest_rejection WHERE batch_id = $1 ORDER BY idx LIMIT $2`,
+      [id, limit],
+    );
+  }
+
+  // Batches accepted but not applied for a while: their job was lost (Redis down or flushed) and must
+  // be enqueued again. PostgreSQL, not Redis, is the truth about what is pending.
+  async stalePending(olderThanSeconds: number, limit = 1000): Promise<string[]> {
+    const rows: { id: string }[] = await this.ds.query(
+      `SELECT id FROM ingest_batch
+        WHERE status IN ('queued', 'processing') AND created_at < now() - make_interval(secs => $1)
+        ORDER BY created_at LIMIT $2`,
+      [olderThanSeconds, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async markFailed(id: string, error: string): Promise<void> {
+    await this.ds.query(
+      `UPDATE ingest_batch SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status <> 'done'`,
+      [id, error.slice(0, 2000)],
+    );
+  }
+
+  async touchedEntityIds(batchId: string): Promise<string[]> {
+    const rows: { id: string }[] = await this.ds.query(
+      `SELECT DISTINCT entity_id AS id FROM record WHERE batch_id = $1`,
+      [batchId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  // Applies a staged batch to the records, set-based, in one transaction: creates unknown entities
+  // (provisional until a registration record arrives), inserts new records, versions changed ones,
+  // leaves identical re-sends untouched, refreshes entity master data from registration records,
+  // and marks the batch done. Safe to run twice: a done batch is not applied again.
+  async apply(batchId: string): Promise<ApplyResult> {
+    return this.ds.transaction(async (em) => {
+      const [batch] = (await em.query(`SELECT source, status FROM ingest_batch WHERE id = $1 FOR UPDATE`, [batchId])) as {
+        source: string;
+        status: BatchStatus;
+      }[];
+      if (!batch) throw new Error(`ingest batch ${batchId} does not exist`);
+      if (batch.status === 'done' || batch.status === 'failed') {
+        return { alreadyApplied: true, inserted: 0, updated: 0, unchanged: 0, touchedEntityIds: [] };
+      }
+      // One writer per source at a time, so version history of a record never races.
+      await em.query(`SELECT pg_advisory_xact_lock(hashtext('ingest:' || $1))`, [batch.source]);
+      await em.query(`UPDATE ingest_batch SET status = 'processing', started_at = coalesce(started_at, now()) WHERE id = $1`, [
+        batchId,
+      ]);
+
+      // Unknown entities are created (sorted, so concurrent batches lock rows in the same order).
+      await em.query(
+        `INSERT INTO entity (uscc)
+         SELECT DISTINCT entity_uscc FROM ingest_item WHERE batch_id = $1 AND entity_uscc IS NOT NULL ORDER BY 1
+         ON CONFLICT (uscc) DO NOTHING`,
+        [batchId],
+      );
+      await em.query(
+        `INSERT INTO entity (ext_scheme, ext_id)
+         SELECT DISTINCT entity_scheme, entity_ext_id FROM ingest_item
+          WHERE batch_id = $1 AND entity_uscc IS NULL ORDER BY 1, 2
+         ON CONFLICT (ext_scheme, ext_id) DO NOTHING`,
+        [batchId],
+      );
+
+      const [counts] = (await em.query(
+        `WITH inc AS (
+           -- the last occurrence wins should a bulk file repeat a sourceRecordId
+           SELECT DISTINCT ON (i.source_record_id) i.source_record_id, i.kind, coalesce(eu.id, ee.id) AS entity_id,
+                  i.department_code, i.occurred_at, i.data, i.content_hash
+             FROM ingest_item i
+             LEFT JOIN entity eu ON eu.uscc = i.entity_uscc
+             LEFT JOIN entity ee ON i.entity_uscc IS NULL AND ee.ext_scheme = i.entity_scheme AND ee.ext_id = i.entity_ext_id
+            WHERE i.batch_id = $1
+            ORDER BY i.source_record_id, i.idx DESC
+         ),
+         prev AS (
+           SELECT r.* FROM record r JOIN inc ON r.source = $2 AND r.source_record_id = inc.source_record_id
+            WHERE r.content_hash <> inc.content_hash
+         ),
+         hist AS (
+           INSERT INTO record_version (record_id, version, kind, entity_id, department_code, occurred_at, data,
+                                       content_hash, batch_id, valid_from)
+           SELECT id, version, kind, entity_id, department_code, occurred_at, data, content_hash, batch_id, updated_at
+             FROM prev
+         ),
+         up AS (
+           INSERT INTO record AS r (source, source_record_id, kind, entity_id, department_code, occurred_at, data,
+                                    content_hash, batch_id)
+           SELECT $2, source_record_id, kind, entity_id, department_code, occurred_at, data, content_hash, $1
+             FROM inc
+           ON CONFLICT (source, source_record_id) DO UPDATE
+              SET version = r.version + 1, kind = EXCLUDED.kind, entity_id = EXCLUDED.entity_id,
+                  department_code = EXCLUDED.department_code, occurred_at = EXCLUDED.occurred_at,
+                  data = EXCLUDED.data, content_hash = EXCLUDED.content_hash, batch_id = EXCLUDED.batch_id,
+                  updated_at = now()
+            WHERE r.content_hash <> EXCLUDED.content_hash
+           RETURNING r.entity_id, r.kind, (xmax = 0) AS inserted
+         )
+         SELECT count(*) FILTER (WHERE inserted)::int AS inserted,
+                count(*) FILTER (WHERE NOT inserted)::int AS updated,
+                (SELECT count(*)::int FROM inc) AS total,
+                coalesce((SELECT array_agg(DISTINCT e)::text[] FROM
+                   (SELECT entity_id AS e FROM up UNION SELECT entity_id FROM prev) t), '{}') AS touched,
+                coalesce((SELECT array_agg(DISTINCT e)::text[] FROM
+                   (SELECT entity_id AS e FROM up WHERE kind = 'registration'
+                    UNION SELECT entity_id FROM prev WHERE kind = 'registration') t), '{}') AS registrations
+           FROM up`,
+        [batchId, batch.source],
+      )) as { inserted: number; updated: number; total: number; touched: string[]; registrations: string[] }[];
+
+      if (counts.registrations.length) await this.refreshMasterData(em, counts.registrations);
+
+      const unchanged = counts.total - counts.inserted - counts.updated;
+      await em.query(
+        `UPDATE ingest_batch SET status = 'done', inserted = $2, updated = $3, unchanged = $4, finished_at = now()
+          WHERE id = $1`,
+        [batchId, counts.inserted, counts.updated, unchanged],
+      );
+      // Staged copies are no longer needed: the records (and their versions) hold the data now.
+      await em.query(`DELETE FROM ingest_item WHERE batch_id = $1`, [batchId]);
+      return {
+        alreadyApplied: false,
+        inserted: counts.inserted,
+        updated: counts.updated,
+        unchanged,
+        touchedEntityIds: counts.touched,
+      };
+    });
+  }
+
+  // Master data = per field, the latest value any registration record of the entity gave (a change
+  // record may carry only the fields that changed).
+  private async refreshMasterData(em: EntityManager, entityIds: string[]): Promise<void> {
+    await em.query(
+      `WITH reg AS (
+         SELECT entity_id, occurred_at, id, data FROM record
+          WHERE kind = 'registration' AND entity_id = ANY($1::bigint[])
+       ),
+       latest AS (
+         SELECT entity_id,
+           (array_agg(data->>'name' ORDER BY occurred_at DESC, id DESC) FILTER (WHERE data ? 'name'))[1] AS name,
+           (array_agg(data->>'entityType' ORDER BY occurred_at DESC, id DESC) FILTER (WHERE data ? 'entityType'))[1] AS entity_type,
+           (array_agg(data->>'regionCode' ORDER BY occurred_at DESC, id DESC) FILTER (WHERE data ? 'regionCode'))[1] AS region_code,
+           (array_agg(data->>'industryCode' ORDER BY occurred_at DESC, id DESC) FILTER (WHERE data ? 'industryCode'))[1] AS industry_code,
+           (array_agg(data->>'establishedOn' ORDER BY occurred_at DESC, id DESC) FILTER (WHERE data ? 'establishedOn'))[1] AS established_on,
+           (array_agg(data->>'registeredCapital' ORDER BY occurred_at DESC, id DESC) FILTER (WHERE data ? 'registeredCapital'))[1] AS registered_capital,
+           (array_agg(data->>'status' ORDER BY occurred_at DESC, id DESC) FILTER (WHERE data ? 'status'))[1] AS status,
+           (array_agg(data->'legalRepresentative'->>'name' ORDER BY occurred_at DESC, id DESC) FILTER (WHERE data->'legalRepresentative' ? 'name'))[1] AS legal_rep_name,
+           (array_agg(data->'legalRepresentative'->>'idNumber' ORDER BY occurred_at DESC, id DESC) FILTER (WHERE data->'legalRepresentative' ? 'idNumber'))[1] AS legal_rep_id_number,
+           (array_agg(data->>'address' ORDER BY occurred_at DESC, id DESC) FILTER (WHERE data ? 'address'))[1] AS address
+         FROM reg GROUP BY entity_id
+       )
+       UPDATE entity e SET
+         name = l.name, entity_type = l.entity_type, region_code = l.region_code, industry_code = l.industry_code,
+         established_on = l.established_on::date, registered_capital = l.registered_capital::numeric,
+         status = l.status, legal_rep_name = l.legal_rep_name, legal_rep_id_number = l.legal_rep_id_number,
+         address = l.address, provisional = false, updated_at = now()
+       FROM latest l WHERE e.id = l.entity_id`,
+      [entityIds],
+    );
+  }
+}
+
+function* mapIterable<T, U>(it: Iterable<T>, f: (t: T) => U): Iterable<U> {
+  for (const x of it) yield f(x);
+}

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { EntityRef, EntitySnapshot } from '@lianjian/domain';
+
+export interface EntityRow extends EntitySnapshot {
+  legalRepIdNumber: string | null;
+  provisional: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const ENTITY_COLUMNS = `
+  e.id::text AS id, e.uscc, e.ext_scheme AS scheme, e.ext_id AS "externalId", e.name, e.entity_type AS "entityType",
+  e.region_code AS "regionCode", e.industry_code AS "industryCode", to_char(e.established_on, 'YYYY-MM-DD') AS "establishedOn",
+  e.registered_capital::float8 AS "registeredCapital", e.status, e.legal_rep_name AS "legalRepName",
+  e.legal_rep_id_number AS "legalRepIdNumber", e.address, e.provisional,
+  e.created_at AS "createdAt", e.updated_at AS "updatedAt"`;
+
+@Injectable()
+export class EntityRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  async findByRef(ref: EntityRef): Promise<EntityRow | undefined> {
+    const rows: EntityRow[] =
+      'uscc' in ref
+        ? await this.ds.query(`SELECT ${ENTITY_COLUMNS} FROM entity e WHERE e.uscc = $1`, [ref.uscc])
+        : await this.ds.query(`SELECT ${ENTITY_COLUMNS} FROM entity e WHERE e.ext_scheme = $1 AND e.ext_id = $2`, [
+            ref.scheme,
+            ref.id,
+          ]);
+    return rows[0];
+  }
+
+  async findByIds(ids: string[]): Promise<EntityRow[]> {
+    if (!ids.length) return [];
+    return this.ds.query(`SELECT ${ENTITY_COLUMNS} FROM entity e WHERE e.id = ANY($1::bigint[]) ORDER BY e.id`, [ids]);
+  }
+
+  async findRange(fromId: string, toId: string): Promise<EntityRow[]> {
+    return this.ds.query(`SELECT ${ENTITY_COLUMNS} FROM entity e WHERE e.id BETWEEN $1 AND $2 ORDER BY e.id`, [fromId, toId]);
+  }
+
+  async idBounds(): Promise<{ min: string | null; max: string | null; count: number }> {
+    const [r] = await this.ds.query(`SELECT min(id)::text AS min, max(id)::text AS max, count(*)::int AS count FROM entity`);
+    return r;
+  }
+
+  // Chunk boundaries over the entity ids, each holding about `size` entities.
+  async idChunks(size: number): Promise<{ fromId: string; toId: string }[]> {
+    return this.ds.query(
+      `SELECT min(id)::text AS "fromId", max(id)::text AS "toId"
+         FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1) / $1 AS chunk FROM entity) t
+        GROUP BY chunk ORDER BY chunk`,
+      [size],
+    );
+  }
+
+  // Related-party signals (关联方风险): other entities sharing the legal representative or the
+  // registered address that are currently flagged (serious-violation or court-defaulter list, or a
+  // severe penalty) according to their current profile.
+  async relatedPartySignals(ids: string[]): Promise<Map<string, { sameLegalRepFlagged: number; sameAddressFlagged: number }>> {
+    const out = new Map<string, { sameLegalRepFlagged: number; sameAddressFlagged: number }>();
+    if (!ids.length) return out;
+    const rows: { id: string; rep: number; addr: number }[] = await this.ds.query(
+      `WITH me AS (SELECT id, legal_rep_id_number, address FROM entity WHERE id = ANY($1::bigint[])),
+       flagged AS (
+         SELECT p.entity_id FROM profile p
+          WHERE (p.features->>'on_serious_violation_list')::float8 > 0
+             OR (p.features->>'on_court_defaulter_list')::float8 > 0
+             OR (p.features->>'severe_penalties_36m')::float8 > 0
+       )
+       SELECT me.id::text AS id,
+              (SELECT count(*)::int FROM entity o JOIN flagged f ON f.entity_id = o.id
+                WHERE me.legal_rep_id_number IS NOT NULL AND o.legal_rep_id_number = me.legal_rep_id_number AND o.id <> me.id) AS rep,
+              (SELECT count(*)::int FROM entity o JOIN flagged f ON f.entity_id = o.id
+                WHERE me.address IS NOT NULL AND o.address = me.address AND o.id <> me.id) AS addr
+         FROM me`,
+      [ids],
+    );
+    for (const r of rows) out.set(r.id, { sameLegalRepFlagged: r.rep, sameAddressFlagged: r.addr });
+    return out;
+  }
+}

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { StoredRecord } from '@lianjian/domain';
+
+const RECORD_COLUMNS = `
+  r.id::text AS id, r.source, r.source_record_id AS "sourceRecordId", r.kind, r.entity_id::text AS "entityId",
+  r.department_code AS "departmentCode", to_char(r.occurred_at, 'YYYY-MM-DD') AS "occurredAt", r.data`;
+
+export interface RecordWithMeta extends StoredRecord {
+  version: number;
+  batchId: string;
+  updatedAt: Date;
+}
+
+@Injectable()
+export class RecordRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  async forEntity(entityId: string, limit = 1000): Promise<RecordWithMeta[]> {
+    return this.ds.query(
+      `SELECT ${RECORD_COLUMNS}, r.version, r.batch_id AS "batchId", r.updated_at AS "updatedAt"
+         FROM record r WHERE r.entity_id = $1 ORDER BY r.occurred_at DESC, r.id DESC LIMIT $2`,
+      [entityId, limit],
+    );
+  }
+
+  // All records of a set of entities, grouped by entity: what scoring needs.
+  async forEntities(entityIds: string[]): Promise<Map<string, StoredRecord[]>> {
+    const out = new Map<string, StoredRecord[]>();
+    if (!entityIds.length) return out;
+    const rows: StoredRecord[] = await this.ds.query(
+      `SELECT ${RECORD_COLUMNS} FROM record r WHERE r.entity_id = ANY($1::bigint[]) ORDER BY r.entity_id, r.occurred_at, r.id`,
+      [entityIds],
+    );
+    for (const r of rows) {
+      const list = out.get(r.entityId);
+      if (list) list.push(r);
+      else out.set(r.entityId, [r]);
+    }
+    return out;
+  }
+
+  async forEntityRange(fromId: string, toId: string): Promise<Map<string, StoredRecord[]>> {
+    const out = new Map<string, StoredRecord[]>();
+    const rows: StoredRecord[] = await this.ds.query(
+      `SELECT ${RECORD_COLUMNS} FROM record r WHERE r.entity_id BETWEEN $1 AND $2 ORDER BY r.entity_id, r.occurred_at, r.id`,
+      [fromId, toId],
+    );
+    for (const r of rows) {
+      const list = out.get(r.entityId);
+      if (list) list.push(r);
+      else out.set(r.entityId, [r]);
+    }
+    return out;
+  }
+
+  // Records a batch inserted or changed, for record-triggered rules.
+  async changedByBatch(batchId: string, kinds: string[]): Promise<StoredRecord[]> {
+    return this.ds.query(
+      `SELECT ${RECORD_COLUMNS} FROM record r WHERE r.batch_id = $1 AND r.kind = ANY($2::text[]) ORDER BY r.id`,
+      [batchId, kinds],
+    );
+  }
+}

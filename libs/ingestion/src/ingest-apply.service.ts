@@ -1,0 +1,27 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { BatchRepository } from '@lianjian/database';
+import { JobName, JobQueue } from '@lianjian/queue';
+
+// Worker side of ingestion: applies a staged batch, then asks for rules and re-scores.
+@Injectable()
+export class IngestApplyService {
+  private readonly log = new Logger(IngestApplyService.name);
+
+  constructor(
+    private readonly batches: BatchRepository,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  async applyBatch(batchId: string): Promise<void> {
+    const res = await this.batches.apply(batchId);
+    // A batch applied before (a retried job) still gets its follow-up jobs: they are idempotent and
+    // may have been lost when the earlier run died after committing.
+    const touched = res.alreadyApplied ? await this.batches.touchedEntityIds(batchId) : res.touchedEntityIds;
+    await this.jobs.add(JobName.EvaluateBatch, { batchId }, { jobId: `evaluate-${batchId}` });
+    await this.jobs.scoreEntities(touched, 'record');
+    if (!res.alreadyApplied)
+      this.log.log(
+        `batch ${batchId}: inserted ${res.inserted}, updated ${res.updated}, unchanged ${res.unchanged}, entities ${touched.length}`,
+      );
+  }
+}

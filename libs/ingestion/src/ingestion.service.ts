@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { BatchRepository, DepartmentRepository, type BatchRow, type Rejection } from '@lianjian/database';
+import { InvalidInputError, NotFoundError, todayInShanghai } from '@lianjian/common';
+import { JobName, JobQueue } from '@lianjian/queue';
+import { MAX_RECORDS_PER_REQUEST, SOURCE_RE, splitBatch } from './ingest-batch';
+
+export interface SubmitResult {
+  batchId: string;
+  accepted: number;
+  rejected: { index: number; sourceRecordId: string | null; reasons: string[] }[];
+}
+
+@Injectable()
+export class IngestionService {
+  private readonly log = new Logger(IngestionService.name);
+
+  constructor(
+    private readonly batches: BatchRepository,
+    private readonly departments: DepartmentRepository,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  // Validates a batch, stores valid records and rejections durably, then enqueues the apply job.
+  // If Redis is unavailable the batch stays queued in PostgreSQL and the worker's sweep picks it up.
+  async submit(body: unknown, origin = 'api'): Promise<SubmitResult> {
+    const { source, records } = parseBody(body);
+    const known = await this.departments.codes();
+    const { items, rejections } = splitBatch(records, {
+      today: todayInShanghai(),
+      departmentExists: (c) => known.has(c),
+    });
+    const batchId = randomUUID();
+    await this.batches.create({ id: batchId, source, origin, received: records.length }, items, rejections);
+    if (items.length) await this.enqueueApply(batchId);
+    return { batchId, accepted: items.length, rejected: rejections.map(toRejectedView) };
+  }
+
+  async enqueueApply(batchId: string): Promise<boolean> {
+    try {
+      // jobId = batch id: enqueuing the same batch twice yields one job.
+      await withTimeout(this.jobs.add(JobName.IngestBatch, { batchId }, { jobId: `ingest-${batchId}` }), 2000);
+      return true;
+    } catch (e) {
+      this.log.warn(`batch ${batchId} stored but not enqueued (${(e as Error).message}); the sweep will retry`);
+      return false;
+    }
+  }
+
+  async report(batchId: string): Promise<BatchRow & { rejections: Rejection[] }> {
+    if (!/^[0-9a-f-]{36}$/i.test(batchId)) throw new NotFoundError(`no batch ${batchId}`);
+    const batch = await this.batches.get(batchId);
+    if (!batch) throw new NotFoundError(`no batch ${batchId}`);
+    const rejections = batch.rejected ? await this.batches.rejections(batchId) : [];
+    return { ...batch, rejections };
+  }
+}
+
+function parseBody(body: unknown): { source: string; records: unknown[] } {
+  const details: string[] = [];
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new InvalidInputError('body must be a JSON object { "source": "...", "records": [ ... ] }');
+  const b = body as Record<string, unknown>;
+  if (typeof b.source !== 'string' || !SOURCE_RE.test(b.source))
+    details.push('source: required, 1-64 letters, digits, _ . - (the sending system)');
+  if (!Array.isArray(b.records)) details.push('records: required, an array of canonical records');
+  else if (b.records.length === 0) details.push('records: must not be empty');
+  else if (b.records.length > MAX_RECORDS_PER_REQUEST)
+    details.push(`records: at most ${MAX_RECORDS_PER_REQUEST} per request, got ${b.records.length}; split the batch`);
+  const extra = Object.keys(b).filter((k) => k !== 'source' && k !== 'records');
+  if (extra.length) details.push(`unknown field(s) ${extra.join(', ')}`);
+  if (details.length) throw new InvalidInputError('the body is not a valid record batch; nothing was stored', details);
+  return { source: b.source as string, records: b.records as unknown[] };
+}
+
+function toRejectedView(r: Rejection) {
+  return { index: r.idx, sourceRecordId: r.sourceRecordId, reasons: r.reasons };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,31 @@
+import type { DefaultJobOptions } from 'bullmq';
+import { QueueName } from './queue-contracts';
+
+// Job options per queue, in one place. Handlers are idempotent, so retries are always safe.
+export const QUEUE_JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
+  [QueueName.Ingest]: {
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 1000 },
+    removeOnComplete: { age: 3600, count: 10000 },
+    removeOnFail: { age: 7 * 86400 },
+  },
+  [QueueName.Scoring]: {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 500 },
+    removeOnComplete: { age: 600, count: 10000 },
+    removeOnFail: { age: 7 * 86400 },
+  },
+  [QueueName.Rules]: {
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 500 },
+    removeOnComplete: { age: 3600, count: 10000 },
+    removeOnFail: { age: 7 * 86400 },
+  },
+};
+
+// How many jobs one worker process runs at once per queue.
+export const QUEUE_CONCURRENCY: Record<QueueName, number> = {
+  [QueueName.Ingest]: 2,
+  [QueueName.Scoring]: 4,
+  [QueueName.Rules]: 4,
+};

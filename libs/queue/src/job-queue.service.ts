@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
+import { JobName, QUEUE_OF_JOB, QueueName, type JobPayloads } from './queue-contracts';
+
+// The one producer of jobs: names and payloads are checked against the queue contracts.
+@Injectable()
+export class JobQueue {
+  private readonly queues: Record<QueueName, Queue>;
+
+  constructor(
+    @InjectQueue(QueueName.Ingest) ingest: Queue,
+    @InjectQueue(QueueName.Scoring) scoring: Queue,
+    @InjectQueue(QueueName.Rules) rules: Queue,
+  ) {
+    this.queues = { [QueueName.Ingest]: ingest, [QueueName.Scoring]: scoring, [QueueName.Rules]: rules };
+  }
+
+  queue(name: QueueName): Queue {
+    return this.queues[name];
+  }
+
+  async add<J extends JobName>(name: J, data: JobPayloads[J], opts?: JobsOptions): Promise<void> {
+    await this.queues[QUEUE_OF_JOB[name]].add(name, data, opts);
+  }
+
+  async addBulk<J extends JobName>(name: J, jobs: { data: JobPayloads[J]; opts?: JobsOptions }[]): Promise<void> {
+    if (!jobs.length) return;
+    await this.queues[QUEUE_OF_JOB[name]].addBulk(jobs.map((j) => ({ name, data: j.data, opts: j.opts })));
+  }
+
+  // Re-score an entity soon, at most one running and one waiting per entity however many records
+  // arrive for it (BullMQ deduplication keeps the last waiting job while one is active).
+  async scoreEntities(entityIds: string[], trigger: JobPayloads[JobName.ScoreEntity]['trigger']): Promise<void> {
+    await this.addBulk(
+      JobName.ScoreEntity,
+      entityIds.map((entityId) => ({
+        data: { entityId, trigger },
+        opts: { deduplication: { id: `score-entity:${entityId}`, keepLastIfActive: true } },
+      })),
+    );
+  }
+}

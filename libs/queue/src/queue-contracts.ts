@@ -1,0 +1,52 @@
+// Typed queue contracts: producers and processors both use these. Queue and job names are stored in
+// Redis with every job: never rename one (jobs of the old name would be stranded); add new ones.
+
+export enum QueueName {
+  Ingest = 'ingest',
+  Scoring = 'scoring',
+  Rules = 'rules',
+}
+
+export enum JobName {
+  // Apply a staged ingest batch to the records (idempotent per batch).
+  IngestBatch = 'ingest-batch',
+  // Re-profile and re-score one entity (debounced per entity).
+  ScoreEntity = 'score-entity',
+  // Score a contiguous range of entity ids (full runs fan out into these).
+  ScoreChunk = 'score-chunk',
+  // Evaluate record-triggered rules over the records a batch changed.
+  EvaluateBatch = 'evaluate-batch',
+  // Evaluate class-change rules after a score moved an entity to another class.
+  EvaluateScoreChange = 'evaluate-score-change',
+}
+
+export type ScoreTrigger = 'record' | 'full-run' | 'manual';
+
+export interface JobPayloads {
+  [JobName.IngestBatch]: { batchId: string };
+  [JobName.ScoreEntity]: { entityId: string; trigger: ScoreTrigger };
+  [JobName.ScoreChunk]: { fromId: string; toId: string; trigger: ScoreTrigger; runId?: string };
+  [JobName.EvaluateBatch]: { batchId: string };
+  [JobName.EvaluateScoreChange]: { scoreId: string };
+}
+
+export const QUEUE_OF_JOB: { [J in JobName]: QueueName } = {
+  [JobName.IngestBatch]: QueueName.Ingest,
+  [JobName.ScoreEntity]: QueueName.Scoring,
+  [JobName.ScoreChunk]: QueueName.Scoring,
+  [JobName.EvaluateBatch]: QueueName.Rules,
+  [JobName.EvaluateScoreChange]: QueueName.Rules,
+};
+
+export type JobOf<J extends JobName> = { name: J; data: JobPayloads[J] };
+export type AnyJob = { [J in JobName]: JobOf<J> }[JobName];
+
+export const ALL_QUEUES: QueueName[] = Object.values(QueueName);
+
+export function parseQueueList(value: string): QueueName[] {
+  if (value.trim() === '' || value.trim() === '*') return ALL_QUEUES;
+  const names = value.split(',').map((s) => s.trim());
+  const unknown = names.filter((n) => !(ALL_QUEUES as string[]).includes(n));
+  if (unknown.length) throw new Error(`unknown queue(s) ${unknown.join(', ')}; known: ${ALL_QUEUES.join(', ')}`);
+  return names as QueueName[];
+}
