@@ -38,6 +38,10 @@ export class EntitiesService {
         ? {
             id: latest.id,
             score: latest.score,
+            basePoints: latest.basePoints,
+            rawScore: latest.rawScore,
+            floorLift: latest.floorLift,
+            classBeforeFloors: latest.classBeforeFloors,
             riskClass: latest.riskClass,
             previousClass: latest.previousClass,
             modelVersion: latest.modelVersion,
@@ -68,6 +72,10 @@ export class EntitiesService {
       items: rows.map((s) => ({
         id: s.id,
         score: s.score,
+        basePoints: s.basePoints,
+        rawScore: s.rawScore,
+        floorLift: s.floorLift,
+        classBeforeFloors: s.classBeforeFloors,
         riskClass: s.riskClass,
         previousClass: s.previousClass,
         modelVersion: s.modelVersion,

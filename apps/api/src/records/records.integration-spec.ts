@@ -6,6 +6,7 @@ import {
   penaltyRecord,
   registrationRecord,
   sql,
+  json,
   testEnv,
   USCC_A,
   type TestDatabase,
@@ -50,7 +51,7 @@ describe('POST /api/v1/records', () => {
   it('accepts a valid batch: 202 with a batch id, records durable before the answer', async () => {
     const res = await post({ source: 'samr-xihu', records: [registrationRecord(USCC_A), penaltyRecord(USCC_A, 'P-1')] });
     expect(res.status).toBe(202);
-    const body = await res.json();
+    const body = await json(res);
     expect(body).toMatchObject({ accepted: 2, rejected: [] });
     const [batch] = await sql<{ status: string; accepted: number }>(db.url, `SELECT status, accepted FROM ingest_batch WHERE id = $1`, [
       body.batchId,
@@ -64,7 +65,7 @@ describe('POST /api/v1/records', () => {
     const before = await counts();
     const res = await post('{"source": "x", "records": [', true);
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = await json(res);
     expect(body.error.code).toBe('invalid_json');
     expect(await counts()).toEqual(before);
   });
@@ -79,8 +80,8 @@ describe('POST /api/v1/records', () => {
     const before = await counts();
     const res = await post(body);
     expect(res.status).toBe(400);
-    const json = await res.json();
-    expect(json.error.code).toBe('invalid_body');
+    const out = await json(res);
+    expect(out.error.code).toBe('invalid_body');
     expect(await counts()).toEqual(before);
   });
 
@@ -89,7 +90,7 @@ describe('POST /api/v1/records', () => {
     const big = { source: 's', records: [registrationRecord(USCC_A, { registration: { name: 'x'.repeat(1_200_000) } })] };
     const res = await post(big);
     expect(res.status).toBe(413);
-    expect((await res.json()).error.code).toBe('payload_too_large');
+    expect((await json(res)).error.code).toBe('payload_too_large');
     expect(await counts()).toEqual(before);
   });
 
@@ -108,7 +109,7 @@ describe('POST /api/v1/records', () => {
     ];
     const res = await post({ source: 'samr-xihu', records });
     expect(res.status).toBe(202);
-    const body = await res.json();
+    const body = await json(res);
     expect(body.accepted).toBe(1);
     const byIndex = Object.fromEntries(body.rejected.map((r: { index: number; reasons: string[] }) => [r.index, r.reasons.join(' | ')]));
     expect(Object.keys(byIndex).map(Number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
@@ -131,7 +132,7 @@ describe('POST /api/v1/records', () => {
     expect(kept.map((r) => r.idx)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(kept[1].raw).toEqual(records[2]);
 
-    const report = await (await fetch(`${base}/batches/${body.batchId}`)).json();
+    const report = await json(await fetch(`${base}/batches/${body.batchId}`));
     expect(report).toMatchObject({ accepted: 1, rejected: 8 });
     expect(report.rejections).toHaveLength(8);
   });
@@ -139,6 +140,6 @@ describe('POST /api/v1/records', () => {
   it('gives 404 for an unknown batch', async () => {
     const res = await fetch(`${base}/batches/00000000-0000-4000-8000-000000000000`);
     expect(res.status).toBe(404);
-    expect((await res.json()).error.code).toBe('not_found');
+    expect((await json(res)).error.code).toBe('not_found');
   });
 });

@@ -150,6 +150,11 @@ export class DomainModelV11763800000000 implements MigrationInterface {
         model_version text NOT NULL,
         as_of date NOT NULL,
         score numeric(7, 2) NOT NULL,
+        -- score = base_points + Σ factors[].points (clamped) + floor_lift: every number is explained
+        base_points numeric(9, 2) NOT NULL,
+        raw_score numeric(9, 2) NOT NULL,
+        floor_lift numeric(7, 2) NOT NULL DEFAULT 0,
+        class_before_floors char(1) NOT NULL,
         risk_class char(1) NOT NULL CHECK (risk_class IN ('A', 'B', 'C', 'D')),
         previous_class char(1),
         factors jsonb NOT NULL,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { returningRows } from '../returning-rows';
 
 export interface NewDelivery {
   departmentCode: string;
@@ -155,7 +156,8 @@ export class AlertRepository {
     alertId: string,
     department: string,
   ): Promise<{ status: string; acknowledgedAt: Date } | undefined> {
-    const rows: { status: string; acknowledgedAt: Date }[] = await this.ds.query(
+    const rows = await returningRows<{ status: string; acknowledgedAt: Date }>(
+      this.ds,
       `UPDATE delivery SET status = 'acknowledged', acknowledged_at = coalesce(acknowledged_at, now())
         WHERE alert_id = $1::bigint AND department_code = $2
         RETURNING status, acknowledged_at AS "acknowledgedAt"`,

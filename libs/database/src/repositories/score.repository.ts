@@ -7,6 +7,10 @@ export interface ScoreToSave {
   modelVersion: string;
   asOf: string;
   score: number;
+  basePoints: number;
+  rawScore: number;
+  floorLift: number;
+  classBeforeFloors: string;
   riskClass: string;
   factors: unknown;
   floors: unknown;
@@ -31,6 +35,10 @@ export interface ScoreRow {
   modelVersion: string;
   asOf: string;
   score: number;
+  basePoints: number;
+  rawScore: number;
+  floorLift: number;
+  classBeforeFloors: string;
   riskClass: string;
   previousClass: string | null;
   factors: unknown;
@@ -64,7 +72,9 @@ export interface RiskListRow {
 }
 
 const SCORE_COLUMNS = `s.id::text AS id, s.entity_id::text AS "entityId", s.model_version AS "modelVersion",
-  to_char(s.as_of, 'YYYY-MM-DD') AS "asOf", s.score::float8 AS score, s.risk_class AS "riskClass",
+  to_char(s.as_of, 'YYYY-MM-DD') AS "asOf", s.score::float8 AS score, s.base_points::float8 AS "basePoints",
+  s.raw_score::float8 AS "rawScore", s.floor_lift::float8 AS "floorLift", s.class_before_floors AS "classBeforeFloors",
+  s.risk_class AS "riskClass",
   s.previous_class AS "previousClass", s.factors, s.floors, s.trigger, s.computed_at AS "computedAt"`;
 
 @Injectable()
@@ -79,7 +89,8 @@ export class ScoreRepository {
       const rows: SavedScore[] = await em.query(
         `WITH inc AS (
            SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
-             "entityId" bigint, "modelVersion" text, "asOf" date, score numeric, "riskClass" text, factors jsonb,
+             "entityId" bigint, "modelVersion" text, "asOf" date, score numeric, "basePoints" numeric, "rawScore" numeric,
+             "floorLift" numeric, "classBeforeFloors" text, "riskClass" text, factors jsonb,
              floors jsonb, "topFactors" jsonb, features jsonb, "inputsHash" text, trigger text,
              "regionCode" text, "industryCode" text)
          ),
@@ -88,9 +99,10 @@ export class ScoreRepository {
             WHERE er.entity_id IN (SELECT "entityId" FROM inc)
          ),
          ins AS (
-           INSERT INTO score (entity_id, model_version, as_of, score, risk_class, previous_class, factors, floors,
-                              inputs_hash, trigger)
-           SELECT inc."entityId", inc."modelVersion", inc."asOf", inc.score, inc."riskClass", cur.risk_class,
+           INSERT INTO score (entity_id, model_version, as_of, score, base_points, raw_score, floor_lift,
+                              class_before_floors, risk_class, previous_class, factors, floors, inputs_hash, trigger)
+           SELECT inc."entityId", inc."modelVersion", inc."asOf", inc.score, inc."basePoints", inc."rawScore",
+                  inc."floorLift", inc."classBeforeFloors", inc."riskClass", cur.risk_class,
                   inc.factors, inc.floors, inc."inputsHash", inc.trigger
              FROM inc LEFT JOIN cur ON cur.entity_id = inc."entityId"
             WHERE cur.inputs_hash IS DISTINCT FROM inc."inputsHash"

@@ -1,0 +1,171 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import {
+  createTestDatabase,
+  eventually,
+  insertDepartments,
+  inspectionRecord,
+  json,
+  listingRecord,
+  penaltyRecord,
+  registrationRecord,
+  sql,
+  testEnv,
+  USCC_A,
+  USCC_B,
+  type TestDatabase,
+} from '@lianjian/testing';
+// The API is another app; this test drives it as a client would, so it reaches it by path.
+// eslint-disable-next-line no-restricted-imports
+import { createApiApp } from '../../api/src/bootstrap';
+import { createWorker } from './bootstrap';
+
+// One record in, a score and a joint alert out: API → PostgreSQL → BullMQ (real Redis) → worker.
+describe('ingest → score → rules → alert', () => {
+  let db: TestDatabase;
+  let api: NestExpressApplication;
+  let worker: INestApplicationContext;
+  let base: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await insertDepartments(db.url);
+    Object.assign(process.env, testEnv(db));
+    api = await createApiApp();
+    await api.listen(0);
+    base = `${await api.getUrl()}/api/v1`;
+    worker = await createWorker();
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await db?.drop();
+  });
+
+  const post = async (records: unknown[], source = 'samr-xihu') => {
+    const res = await fetch(`${base}/records`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ source, records }),
+    });
+    expect(res.status).toBe(202);
+    return json(res);
+  };
+  const batchDone = (batchId: string) =>
+    eventually(async () => {
+      const b = await json(await fetch(`${base}/batches/${batchId}`));
+      return b.status === 'done' ? b : undefined;
+    });
+
+  it('applies a batch, scores the entity with explained factors, and raises a routed joint alert', async () => {
+    const first = await post([
+      registrationRecord(USCC_A),
+      inspectionRecord(USCC_A, 'I-2025-1', 'fail', { inspection: { result: 'fail', violations: { critical: 2 } } }),
+      penaltyRecord(USCC_A, 'P-2025-7', {
+        penalty: { penaltyTypes: ['fine', 'license_revocation'], fineAmount: 200000, decisionNo: '杭西市监罚〔2025〕7号' },
+      }),
+    ]);
+    const report = await batchDone(first.batchId);
+    expect(report).toMatchObject({ accepted: 3, inserted: 3, updated: 0, unchanged: 0 });
+
+    const entity = await eventually(async () => {
+      const e = await json(await fetch(`${base}/entities/${USCC_A}`));
+      return e.score ? e : undefined;
+    });
+    expect(entity.entity).toMatchObject({ uscc: USCC_A, regionCode: '330106', industryCode: 'H6210', provisional: false });
+    expect(entity.entity.legalRepresentative.idNumber).toBe('330106********1235');
+    expect(entity.score.modelVersion).toBe('scorecard-v1');
+    const factors: { name: string; value: number; points: number }[] = entity.score.factors;
+    expect(factors.length).toBeGreaterThan(5);
+    // The explanation adds up: base points + every factor's points = the raw score.
+    const sum = factors.reduce((t, f) => t + f.points, entity.score.basePoints);
+    expect(sum).toBeCloseTo(entity.score.rawScore, 2);
+    expect(entity.score.score).toBeCloseTo(Math.min(100, Math.max(0, entity.score.rawScore)) + entity.score.floorLift, 1);
+    expect(factors.find((f) => f.name === 'severe_penalties_36m')).toMatchObject({ value: 1 });
+    expect(['C', 'D']).toContain(entity.score.riskClass);
+    expect(entity.records).toHaveLength(3);
+
+    const alerts = await eventually(async () => {
+      const a = await json(await fetch(`${base}/alerts?entity=${USCC_A}`));
+      return a.items.length ? a.items : undefined;
+    });
+    const revoked = alerts.find((a: { ruleId: string }) => a.ruleId === 'license-revoked');
+    expect(revoked).toBeDefined();
+    expect(revoked.ruleVersion).toBe(1);
+    expect(revoked.severity).toBe('critical');
+    const depts = revoked.deliveries.map((d: { department: string }) => d.department).sort();
+    // Catering (H6210) ⇒ food safety; licence revocation ⇒ also market regulation and tax; county and city.
+    expect(depts).toEqual(['330100-SAMR', '330100-TAX', '330106-SAMR', '330106-TAX']);
+    expect(revoked.deliveries.every((d: { status: string; channel: string }) => d.status === 'delivered' && d.channel === 'inbox')).toBe(
+      true,
+    );
+    expect(revoked.explanation.legalBasis.length).toBeGreaterThan(0);
+    expect(revoked.deliveries[0].reason.zh).toBeTruthy();
+
+    // The same batch again changes nothing: no new records, versions or alerts.
+    const again = await post([
+      registrationRecord(USCC_A),
+      inspectionRecord(USCC_A, 'I-2025-1', 'fail', { inspection: { result: 'fail', violations: { critical: 2 } } }),
+      penaltyRecord(USCC_A, 'P-2025-7', {
+        penalty: { penaltyTypes: ['fine', 'license_revocation'], fineAmount: 200000, decisionNo: '杭西市监罚〔2025〕7号' },
+      }),
+    ]);
+    expect(await batchDone(again.batchId)).toMatchObject({ inserted: 0, updated: 0, unchanged: 3 });
+    const [counts] = await sql<{ records: number; versions: number; alerts: number; deliveries: number }>(
+      db.url,
+      `SELECT (SELECT count(*)::int FROM record) AS records, (SELECT count(*)::int FROM record_version) AS versions,
+              (SELECT count(*)::int FROM alert) AS alerts, (SELECT count(*)::int FROM delivery) AS deliveries`,
+    );
+    expect(counts).toEqual({ records: 3, versions: 0, alerts: alerts.length, deliveries: expect.any(Number) });
+
+    // A department acknowledges its delivery.
+    const ack = await fetch(`${base}/alerts/${revoked.id}/deliveries/330106-TAX/ack`, { method: 'POST' });
+    expect(ack.status).toBe(200);
+    const mine = await json(await fetch(`${base}/alerts?department=330106-TAX&status=acknowledged`));
+    expect(mine.items.map((a: { id: string }) => a.id)).toContain(revoked.id);
+    const nope = await fetch(`${base}/alerts/${revoked.id}/deliveries/330106-EEB/ack`, { method: 'POST' });
+    expect(nope.status).toBe(404);
+  });
+
+  it('versions a corrected record and updates the open alert instead of raising a second one', async () => {
+    const listed = await post([registrationRecord(USCC_B, { registration: { ...registrationRecord(USCC_B).registration, name: '杭州某某药店有限公司', industryCode: 'F5251' } }), listingRecord(USCC_B, 'L-1')]);
+    await batchDone(listed.batchId);
+    const firstAlerts = await eventually(async () => {
+      const a = await json(await fetch(`${base}/alerts?entity=${USCC_B}`));
+      return a.items.find((x: { ruleId: string }) => x.ruleId === 'serious-violation-listed') ? a.items : undefined;
+    });
+    const alert = firstAlerts.find((x: { ruleId: string }) => x.ruleId === 'serious-violation-listed');
+    // A pharmacy (F5251): drug regulators act too.
+    expect(alert.deliveries.map((d: { department: string }) => d.department)).toContain('330106-SAMR');
+
+    // The same listing reported by a second source: same finding, same open alert.
+    const second = await post([{ ...listingRecord(USCC_B, 'COURT-L-1'), departmentCode: '330100-COURT' }], 'court-hz');
+    await batchDone(second.batchId);
+    const updated = await eventually(async () => {
+      const a = await json(await fetch(`${base}/alerts?entity=${USCC_B}`));
+      const x = a.items.find((i: { ruleId: string }) => i.ruleId === 'serious-violation-listed');
+      return x && x.occurrences === 2 ? a.items : undefined;
+    });
+    expect(updated.filter((x: { ruleId: string }) => x.ruleId === 'serious-violation-listed')).toHaveLength(1);
+
+    // A corrected re-send of L-1 is a new version; the earlier one is kept in history.
+    const corrected = { ...listingRecord(USCC_B, 'L-1'), occurredAt: '2025-07-02' };
+    const fix = await post([corrected]);
+    expect(await batchDone(fix.batchId)).toMatchObject({ inserted: 0, updated: 1, unchanged: 0 });
+    const [v] = await sql<{ version: number; history: number }>(
+      db.url,
+      `SELECT r.version, (SELECT count(*)::int FROM record_version h WHERE h.record_id = r.id) AS history
+         FROM record r WHERE r.source = 'samr-xihu' AND r.source_record_id = 'L-1'`,
+    );
+    expect(v).toEqual({ version: 2, history: 1 });
+
+    const scores = await json(await fetch(`${base}/entities/${USCC_B}/scores`));
+    expect(scores.items.length).toBeGreaterThanOrEqual(1);
+    // On the serious-violation list ⇒ class D (a floor of the scorecard).
+    expect(scores.items[0].riskClass).toBe('D');
+
+    const list = await json(await fetch(`${base}/risk-list?region=330106&class=D`));
+    expect(list.items.map((i: { entity: { uscc: string } }) => i.entity.uscc)).toContain(USCC_B);
+  });
+});

@@ -1,0 +1,199 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import {
+  AlertRepository,
+  DepartmentRepository,
+  EntityRepository,
+  RecordRepository,
+  RuleRepository,
+  ScoreRepository,
+} from '@lianjian/database';
+import type { EntitySnapshot, StoredRecord } from '@lianjian/domain';
+import { todayInShanghai } from '@lianjian/common';
+import { FEATURE_NAMES } from '@lianjian/scoring';
+import type { RuleDefinition } from './rule-definition.schema';
+import { loadRuleSet } from './rule-set';
+import { validateRule } from './rule-validation';
+import { alertKey, evaluateRule, type RuleEvaluation } from './rule-evaluation';
+import type { RuleEvaluationContext } from './rule-context';
+import { validateRoutingMatrix, type RoutingMatrix } from './routing/routing-matrix.schema';
+import { routeFinding } from './routing/route-finding';
+
+// Where an alert is raised and routed: evaluates published rules on what changed, and stores one alert
+// per finding with one delivery per department the joint-action matrix names (一处发现、多方联动).
+@Injectable()
+export class AlertingService implements OnModuleInit {
+  private readonly log = new Logger(AlertingService.name);
+  private readonly configDir: string;
+  readonly matrix: RoutingMatrix;
+  private rulesCache?: { at: number; rules: RuleDefinition[] };
+  private static readonly RULES_TTL_MS = 30_000;
+
+  constructor(
+    private readonly rulesRepo: RuleRepository,
+    private readonly alerts: AlertRepository,
+    private readonly records: RecordRepository,
+    private readonly entities: EntityRepository,
+    private readonly scores: ScoreRepository,
+    private readonly departments: DepartmentRepository,
+    config: ConfigService,
+  ) {
+    this.configDir = config.getOrThrow<string>('CONFIG_DIR');
+    this.matrix = validateRoutingMatrix(readJson(join(this.configDir, 'routing', 'joint-action-matrix.json')));
+  }
+
+  // The rule set of config/rules is validated and its versions published on start: a broken rule file
+  // stops the worker with the rule and field named, instead of silently raising nothing.
+  async onModuleInit(): Promise<void> {
+    const defs = loadConfigRules(this.configDir);
+    const { added } = await this.rulesRepo.syncPublished(defs, 'config');
+    if (added) this.log.log(`published ${added} rule version(s) from config/rules`);
+  }
+
+  async activeRules(): Promise<RuleDefinition[]> {
+    if (this.rulesCache && Date.now() - this.rulesCache.at < AlertingService.RULES_TTL_MS) return this.rulesCache.rules;
+    const rules: RuleDefinition[] = [];
+    for (const stored of await this.rulesRepo.published()) {
+      const v = validateRule(stored.definition, { profileFeatures: FEATURE_NAMES });
+      if (v.ok) rules.push(v.rule);
+      else this.log.error(`published rule ${stored.id} v${stored.version} no longer validates: ${v.errors.join('; ')}`);
+    }
+    this.rulesCache = { at: Date.now(), rules };
+    return rules;
+  }
+
+  // Record-triggered rules over the records a batch inserted or changed. Returns alerts raised or updated.
+  async evaluateBatch(batchId: string): Promise<number> {
+    const rules = (await this.activeRules()).filter((r) => r.trigger.type === 'record');
+    const kinds = [...new Set(rules.flatMap((r) => (r.trigger.type === 'record' ? r.trigger.kinds : [])))];
+    if (!kinds.length) return 0;
+    const records = await this.records.changedByBatch(batchId, kinds);
+    if (!records.length) return 0;
+    const ids = [...new Set(records.map((r) => r.entityId))];
+    const entities = new Map((await this.entities.findByIds(ids)).map((e) => [e.id, e]));
+    const profiles = await this.profiles(ids);
+    const now = todayInShanghai();
+    let raised = 0;
+    for (const record of records) {
+      const entity = entities.get(record.entityId);
+      if (!entity) continue;
+      for (const rule of rules) {
+        const ctx: RuleEvaluationContext = { record, entity, profile: profiles.get(entity.id), now };
+        const ev = evaluateRule(rule, ctx);
+        if (ev.matched) {
+          await this.raise(rule, ctx, ev, record);
+          raised++;
+        }
+      }
+    }
+    return raised;
+  }
+
+  // Class-change rules after a score moved an entity to another class.
+  async evaluateScoreChange(scoreId: string): Promise<number> {
+    const rules = (await this.activeRules()).filter((r) => r.trigger.type === 'class_change');
+    if (!rules.length) return 0;
+    const score = await this.scores.get(scoreId);
+    if (!score) return 0;
+    const [entity] = await this.entities.findByIds([score.entityId]);
+    if (!entity) return 0;
+    const profile = (await this.profiles([entity.id])).get(entity.id);
+    const ctx: RuleEvaluationContext = {
+      entity,
+      profile,
+      score: { previousClass: score.previousClass, riskClass: score.riskClass, score: score.score },
+      now: todayInShanghai(),
+    };
+    let raised = 0;
+    for (const rule of rules) {
+      const ev = evaluateRule(rule, ctx);
+      if (ev.matched) {
+        await this.raise(rule, ctx, ev, undefined);
+        raised++;
+      }
+    }
+    return raised;
+  }
+
+  private async raise(
+    rule: RuleDefinition,
+    ctx: RuleEvaluationContext,
+    ev: RuleEvaluation,
+    record: StoredRecord | undefined,
+  ): Promise<void> {
+    const entity: EntitySnapshot = ctx.entity;
+    const routed = routeFinding({
+      finding: { type: rule.finding.type, severity: rule.severity },
+      entity: { regionCode: entity.regionCode, industryCode: entity.industryCode },
+      departments: await this.departments.list(),
+      matrix: this.matrix,
+    });
+    if (!routed.length)
+      this.log.warn(
+        `finding ${rule.finding.type} on entity ${entity.id} routes to no department (region ${entity.regionCode ?? 'unknown'})`,
+      );
+    const res = await this.alerts.raise({
+      alertKey: alertKey(rule, entity.id, ctx),
+      ruleId: rule.id,
+      ruleVersion: rule.version,
+      entityId: entity.id,
+      findingType: rule.finding.type,
+      severity: rule.severity,
+      title: { zh: `${rule.finding.label.zh}：${entity.name ?? entity.uscc ?? entity.externalId}`, en: `${rule.finding.label.en}: ${entity.name ?? entity.uscc ?? entity.externalId}` },
+      explanation: {
+        rule: { id: rule.id, version: rule.version, name: rule.name },
+        finding: rule.finding,
+        why: ev.explanation,
+        conditions: ev.matchedConditions,
+        legalBasis: rule.legalBasis,
+        trigger: record
+          ? {
+              recordId: record.id,
+              source: record.source,
+              sourceRecordId: record.sourceRecordId,
+              kind: record.kind,
+              departmentCode: record.departmentCode,
+              occurredAt: record.occurredAt,
+            }
+          : { score: ctx.score },
+        routing: routed.length
+          ? routed.map((d) => ({ department: d.departmentCode, level: d.level, domains: d.domains, reason: d.reason }))
+          : [{ department: null, reason: { zh: '未匹配到应联动的部门（主体辖区或行业未知）', en: 'no department to act: entity region or industry unknown' } }],
+      },
+      triggerRecordId: record?.id ?? null,
+      deliveries: routed.map((d) => ({ departmentCode: d.departmentCode, channel: 'inbox', level: d.level, reason: d.reason })),
+    });
+    if (res.created)
+      this.log.log(`alert ${res.alertId} ${rule.id} on entity ${entity.id}: ${res.newDeliveries} deliveries`);
+  }
+
+  private async profiles(ids: string[]): Promise<Map<string, Record<string, number>>> {
+    const out = new Map<string, Record<string, number>>();
+    for (const id of ids) {
+      const p = await this.scores.profile(id);
+      if (p) out.set(id, p.features);
+    }
+    return out;
+  }
+}
+
+export function loadConfigRules(configDir: string): RuleDefinition[] {
+  const dir = join(configDir, 'rules');
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+  return loadRuleSet(
+    files.map((f) => readJson(join(dir, f))),
+    { profileFeatures: FEATURE_NAMES },
+  );
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`cannot read ${file}: ${(e as Error).message}`, { cause: e });
+  }
+}

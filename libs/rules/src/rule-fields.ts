@@ -1,0 +1,364 @@
+import {
+  ENTITY_STATUSES,
+  INSPECTION_RESULTS,
+  INSPECTION_TRIGGERS,
+  LISTING_ACTIONS,
+  LISTS,
+  OBLIGATION_TYPES,
+  PENALTY_TYPES,
+  RECORD_KINDS,
+  RISK_CLASSES,
+} from '@lianjian/domain';
+import type { KindDataMap, RecordKind } from '@lianjian/domain';
+import type { LocalizedText } from '@lianjian/reference';
+import type { RuleEvaluationContext } from './rule-context';
+import {
+  ENTITY_STATUS_LABELS,
+  INSPECTION_RESULT_LABELS,
+  INSPECTION_TRIGGER_LABELS,
+  LIST_LABELS,
+  LISTING_ACTION_LABELS,
+  OBLIGATION_TYPE_LABELS,
+  PENALTY_TYPE_LABELS,
+  RECORD_KIND_LABELS,
+  RISK_CLASS_LABELS,
+} from './vocabulary-labels';
+
+// The field catalogue: every field a rule condition (or finding.keyFields) may name, its type, where
+// it is available, and how it is read from an evaluation context.
+
+export const RULE_FIELD_TYPES = ['string', 'number', 'boolean', 'string[]', 'date'] as const;
+export type RuleFieldType = (typeof RULE_FIELD_TYPES)[number];
+
+// record: needs a record trigger (and, with `kind`, a record of that kind); score: needs a
+// class_change trigger; entity and profile: always available.
+export type RuleFieldScope = 'record' | 'entity' | 'profile' | 'score';
+
+export interface RuleFieldSpec {
+  name: string;
+  type: RuleFieldType;
+  scope: RuleFieldScope;
+  label: LocalizedText;
+  kind?: RecordKind; // record.<kind>.* fields exist only on records of this kind
+  vocabulary?: readonly string[]; // fixed values: condition values outside it are refused
+  valueLabels?: Readonly<Record<string, LocalizedText>>;
+  pattern?: RegExp; // condition values (and starts_with prefixes) must match
+  patternHint?: string;
+  read: (ctx: RuleEvaluationContext) => unknown;
+}
+
+export const PROFILE_FIELD_PREFIX = 'profile.';
+const DAY_MS = 86_400_000;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+// Days since 1970-01-01 of a YYYY-MM-DD date (or the date part of an ISO date-time); undefined if invalid.
+export function epochDay(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = ISO_DATE.exec(value.slice(0, 10));
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = Date.UTC(y, mo - 1, d);
+  const back = new Date(t);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d)
+    return undefined;
+  return t / DAY_MS;
+}
+
+export function isIsoDate(value: unknown): value is string {
+  return typeof value === 'string' && value.length === 10 && epochDay(value) !== undefined;
+}
+
+function fromKind<K extends RecordKind>(kind: K, pick: (data: KindDataMap[K]) => unknown) {
+  return (ctx: RuleEvaluationContext): unknown => {
+    const record = ctx.record;
+    if (!record || record.kind !== kind || record.data === null || typeof record.data !== 'object')
+      return undefined;
+    return pick(record.data as KindDataMap[K]);
+  };
+}
+
+const lt = (zh: string, en: string): LocalizedText => ({ zh, en });
+
+type FieldInit = Omit<RuleFieldSpec, 'name'>;
+
+function kindField<K extends RecordKind>(
+  kind: K,
+  type: RuleFieldType,
+  label: LocalizedText,
+  pick: (data: KindDataMap[K]) => unknown,
+  extra: Partial<FieldInit> = {},
+): FieldInit {
+  return { type, scope: 'record', kind, label, read: fromKind(kind, pick), ...extra };
+}
+
+function vocab(
+  values: readonly string[],
+  labels: Readonly<Record<string, LocalizedText>>,
+): Partial<FieldInit> {
+  return { vocabulary: values, valueLabels: labels };
+}
+
+const FIELD_INITS: Record<string, FieldInit> = {
+  'record.kind': {
+    type: 'string',
+    scope: 'record',
+    label: lt('记录类型', 'record kind'),
+    read: (ctx) => ctx.record?.kind,
+    ...vocab(RECORD_KINDS, RECORD_KIND_LABELS),
+  },
+  'record.departmentCode': {
+    type: 'string',
+    scope: 'record',
+    label: lt('报送部门', 'reporting department'),
+    read: (ctx) => ctx.record?.departmentCode,
+  },
+  'record.occurredAt': {
+    type: 'date',
+    scope: 'record',
+    label: lt('发生日期', 'date of the record'),
+    read: (ctx) => ctx.record?.occurredAt?.slice(0, 10),
+  },
+  'record.source': {
+    type: 'string',
+    scope: 'record',
+    label: lt('数据来源', 'source'),
+    read: (ctx) => ctx.record?.source,
+  },
+
+  'record.inspection.result': kindField(
+    'inspection',
+    'string',
+    lt('检查结果', 'inspection result'),
+    (d) => d.result,
+    vocab(INSPECTION_RESULTS, INSPECTION_RESULT_LABELS),
+  ),
+  'record.inspection.trigger': kindField(
+    'inspection',
+    'string',
+    lt('检查方式', 'inspection trigger'),
+    (d) => d.trigger,
+    vocab(INSPECTION_TRIGGERS, INSPECTION_TRIGGER_LABELS),
+  ),
+  'record.inspection.violations.critical': kindField(
+    'inspection',
+    'number',
+    lt('严重缺陷项数', 'critical violations'),
+    (d) => d.violations?.critical,
+  ),
+  'record.inspection.violations.serious': kindField(
+    'inspection',
+    'number',
+    lt('主要缺陷项数', 'serious violations'),
+    (d) => d.violations?.serious,
+  ),
+  'record.inspection.violations.minor': kindField(
+    'inspection',
+    'number',
+    lt('一般缺陷项数', 'minor violations'),
+    (d) => d.violations?.minor,
+  ),
+  'record.inspection.matter': kindField(
+    'inspection',
+    'string',
+    lt('检查事项', 'inspection matter'),
+    (d) => d.matter,
+  ),
+
+  'record.penalty.penaltyTypes': kindField(
+    'penalty',
+    'string[]',
+    lt('处罚种类', 'penalty types'),
+    (d) => d.penaltyTypes,
+    vocab(PENALTY_TYPES, PENALTY_TYPE_LABELS),
+  ),
+  'record.penalty.fineAmount': kindField(
+    'penalty',
+    'number',
+    lt('罚款金额（元）', 'fine amount (CNY)'),
+    (d) => d.fineAmount,
+  ),
+  'record.penalty.violationType': kindField(
+    'penalty',
+    'string',
+    lt('违法行为类型', 'violation type'),
+    (d) => d.violationType,
+  ),
+  'record.penalty.decisionNo': kindField(
+    'penalty',
+    'string',
+    lt('处罚决定书文号', 'decision number'),
+    (d) => d.decisionNo,
+  ),
+
+  'record.listing.list': kindField(
+    'listing',
+    'string',
+    lt('名单', 'list'),
+    (d) => d.list,
+    vocab(LISTS, LIST_LABELS),
+  ),
+  'record.listing.action': kindField(
+    'listing',
+    'string',
+    lt('名单操作', 'list action'),
+    (d) => d.action,
+    vocab(LISTING_ACTIONS, LISTING_ACTION_LABELS),
+  ),
+  'record.listing.reason': kindField('listing', 'string', lt('列入/移出事由', 'reason'), (d) => d.reason),
+
+  'record.complaint.category': kindField(
+    'complaint',
+    'string',
+    lt('投诉举报类别', 'complaint category'),
+    (d) => d.category,
+  ),
+  'record.complaint.verified': kindField(
+    'complaint',
+    'boolean',
+    lt('投诉举报属实', 'complaint verified'),
+    (d) => d.verified,
+  ),
+
+  'record.obligation_default.type': kindField(
+    'obligation_default',
+    'string',
+    lt('失信履约类型', 'default type'),
+    (d) => d.type,
+    vocab(OBLIGATION_TYPES, OBLIGATION_TYPE_LABELS),
+  ),
+  'record.obligation_default.amount': kindField(
+    'obligation_default',
+    'number',
+    lt('欠缴金额（元）', 'amount in default (CNY)'),
+    (d) => d.amount,
+  ),
+
+  'record.registration.status': kindField(
+    'registration',
+    'string',
+    lt('登记状态', 'registration status'),
+    (d) => d.status,
+    vocab(ENTITY_STATUSES, ENTITY_STATUS_LABELS),
+  ),
+
+  'entity.industryCode': {
+    type: 'string',
+    scope: 'entity',
+    label: lt('所属行业代码', 'industry code'),
+    pattern: /^[A-T]\d{0,4}$/,
+    patternHint: 'a GB/T 4754-2017 code or prefix: a section letter A–T and up to 4 digits, e.g. H62',
+    read: (ctx) => ctx.entity.industryCode?.trim().toUpperCase(),
+  },
+  'entity.regionCode': {
+    type: 'string',
+    scope: 'entity',
+    label: lt('所在地行政区划代码', 'region code'),
+    pattern: /^\d{2}(\d{2}){0,2}$/,
+    patternHint: 'a GB/T 2260 code or prefix of 2, 4 or 6 digits, e.g. 3301',
+    read: (ctx) => ctx.entity.regionCode,
+  },
+  'entity.entityType': {
+    type: 'string',
+    scope: 'entity',
+    label: lt('市场主体类型', 'entity type'),
+    read: (ctx) => ctx.entity.entityType,
+  },
+  'entity.status': {
+    type: 'string',
+    scope: 'entity',
+    label: lt('登记状态', 'entity status'),
+    read: (ctx) => ctx.entity.status,
+    ...vocab(ENTITY_STATUSES, ENTITY_STATUS_LABELS),
+  },
+  'entity.ageDays': {
+    type: 'number',
+    scope: 'entity',
+    label: lt('成立天数', 'days since establishment'),
+    read: (ctx) => {
+      const established = epochDay(ctx.entity.establishedOn);
+      const now = epochDay(ctx.now);
+      return established === undefined || now === undefined ? undefined : now - established;
+    },
+  },
+  'entity.registeredCapital': {
+    type: 'number',
+    scope: 'entity',
+    label: lt('注册资本（元）', 'registered capital (CNY)'),
+    read: (ctx) => ctx.entity.registeredCapital,
+  },
+
+  'score.previousClass': {
+    type: 'string',
+    scope: 'score',
+    label: lt('原风险分类', 'previous risk class'),
+    read: (ctx) => ctx.score?.previousClass,
+    ...vocab(RISK_CLASSES, RISK_CLASS_LABELS),
+  },
+  'score.riskClass': {
+    type: 'string',
+    scope: 'score',
+    label: lt('风险分类', 'risk class'),
+    read: (ctx) => ctx.score?.riskClass,
+    ...vocab(RISK_CLASSES, RISK_CLASS_LABELS),
+  },
+  'score.score': {
+    type: 'number',
+    scope: 'score',
+    label: lt('风险评分', 'risk score'),
+    read: (ctx) => ctx.score?.score,
+  },
+};
+
+export const RULE_FIELDS: readonly RuleFieldSpec[] = Object.entries(FIELD_INITS).map(([name, init]) => ({
+  name,
+  ...init,
+}));
+const FIELDS_BY_NAME = new Map(RULE_FIELDS.map((f) => [f.name, f]));
+
+function profileField(feature: string): RuleFieldSpec {
+  return {
+    name: `${PROFILE_FIELD_PREFIX}${feature}`,
+    type: 'number',
+    scope: 'profile',
+    label: lt(`画像指标 ${feature}`, `profile feature ${feature}`),
+    read: (ctx) => ctx.profile?.[feature],
+  };
+}
+
+// The spec of a field name. `profileFeatures` lists the allowed profile.<feature> names; without it
+// (evaluation time, rules already validated) any profile feature resolves.
+export function ruleField(name: string, profileFeatures?: readonly string[]): RuleFieldSpec | undefined {
+  const known = FIELDS_BY_NAME.get(name);
+  if (known) return known;
+  if (name.startsWith(PROFILE_FIELD_PREFIX)) {
+    const feature = name.slice(PROFILE_FIELD_PREFIX.length);
+    if (feature === '' || (profileFeatures && !profileFeatures.includes(feature))) return undefined;
+    return profileField(feature);
+  }
+  return undefined;
+}
+
+const NUMERIC_STRING = /^-?\d+(\.\d+)?$/;
+
+// A field's value in a context, normalised to its type: undefined when absent or of the wrong type,
+// so that comparisons on it are simply false. Numeric strings count as numbers (PostgreSQL numeric
+// columns come back as strings).
+export function readRuleField(name: string, ctx: RuleEvaluationContext): unknown {
+  const spec = ruleField(name);
+  if (!spec) return undefined;
+  const raw = spec.read(ctx);
+  if (raw === null || raw === undefined || raw === '') return undefined;
+  switch (spec.type) {
+    case 'number':
+      if (typeof raw === 'number') return Number.isFinite(raw) ? raw : undefined;
+      return typeof raw === 'string' && NUMERIC_STRING.test(raw.trim()) ? Number(raw) : undefined;
+    case 'string':
+      return typeof raw === 'string' ? raw : undefined;
+    case 'boolean':
+      return typeof raw === 'boolean' ? raw : undefined;
+    case 'date':
+      return isIsoDate(raw) ? raw : undefined;
+    case 'string[]':
+      return Array.isArray(raw) ? raw.filter((v): v is string => typeof v === 'string') : undefined;
+  }
+}

@@ -1,0 +1,253 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EntitySnapshot, KindDataMap, RecordKind, StoredRecord } from '@lianjian/domain';
+import type { RuleEvaluationContext } from './rule-context';
+import { alertKey, evaluateRule } from './rule-evaluation';
+import { loadRuleSet } from './rule-set';
+import { findingsWithoutRoute } from './routing/route-finding';
+import { validateRoutingMatrix } from './routing/routing-matrix.schema';
+
+// The rule set and routing matrix shipped in config/, checked as the worker will load them.
+
+const RULES_DIR = path.join(process.cwd(), 'config/rules');
+const ruleFiles = fs
+  .readdirSync(RULES_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
+const ruleJsons = ruleFiles.map(
+  (f) => JSON.parse(fs.readFileSync(path.join(RULES_DIR, f), 'utf8')) as { id: string },
+);
+const rules = loadRuleSet(ruleJsons, { profileFeatures: [] });
+const matrix = validateRoutingMatrix(
+  JSON.parse(fs.readFileSync(path.join(process.cwd(), 'config/routing/joint-action-matrix.json'), 'utf8')),
+);
+const byId = (id: string) => {
+  const rule = rules.find((r) => r.id === id);
+  if (!rule) throw new Error(`no shipped rule '${id}'`);
+  return rule;
+};
+
+const NOW = '2025-06-02';
+const entity: EntitySnapshot = {
+  id: 'e-1',
+  uscc: '91330106MA2CXB7KXK',
+  scheme: null,
+  externalId: null,
+  name: '杭州某某餐饮管理有限公司',
+  entityType: 'company',
+  regionCode: '330106',
+  industryCode: 'H6210',
+  establishedOn: '2019-03-15',
+  registeredCapital: 500_000,
+  status: 'active',
+  legalRepName: '张三',
+  address: null,
+};
+
+let seq = 0;
+function rec<K extends RecordKind>(
+  kind: K,
+  data: KindDataMap[K],
+  departmentCode = '330106-SAMR',
+): StoredRecord {
+  seq += 1;
+  return {
+    id: `r-${seq}`,
+    source: 's',
+    sourceRecordId: `S-${seq}`,
+    kind,
+    entityId: entity.id,
+    departmentCode,
+    occurredAt: '2025-06-01',
+    data,
+  } as StoredRecord;
+}
+const withRecord = (record: StoredRecord, e: Partial<EntitySnapshot> = {}): RuleEvaluationContext => ({
+  record,
+  entity: { ...entity, ...e },
+  now: NOW,
+});
+const listing = (list: KindDataMap['listing']['list'], action: KindDataMap['listing']['action'] = 'added') =>
+  rec('listing', { list, action });
+const failed = (critical: number) =>
+  rec('inspection', { result: 'fail', violations: { critical, serious: 1 } });
+
+type Case = [string, RuleEvaluationContext];
+const cases: Record<string, { match: Case[]; noMatch: Case[] }> = {
+  'license-revoked': {
+    match: [
+      [
+        'revocation with a fine',
+        withRecord(rec('penalty', { penaltyTypes: ['fine', 'license_revocation'], fineAmount: 20_000 })),
+      ],
+    ],
+    noMatch: [
+      ['suspension only', withRecord(rec('penalty', { penaltyTypes: ['license_suspension'] }))],
+      ['a listing', withRecord(listing('serious_violation'))],
+    ],
+  },
+  'serious-violation-listed': {
+    match: [['added', withRecord(listing('serious_violation'))]],
+    noMatch: [
+      ['removed', withRecord(listing('serious_violation', 'removed'))],
+      ['another list', withRecord(listing('abnormal_operations'))],
+    ],
+  },
+  'court-defaulter-listed': {
+    match: [['added', withRecord(listing('court_defaulter'), { industryCode: 'I6510' })]],
+    noMatch: [
+      ['removed', withRecord(listing('court_defaulter', 'removed'))],
+      ['tax list', withRecord(listing('tax_violation'))],
+    ],
+  },
+  'tax-violation-listed': {
+    match: [['added', withRecord(listing('tax_violation'))]],
+    noMatch: [
+      ['removed', withRecord(listing('tax_violation', 'removed'))],
+      ['court list', withRecord(listing('court_defaulter'))],
+    ],
+  },
+  'food-critical-inspection-failure': {
+    match: [
+      ['restaurant', withRecord(failed(1))],
+      ['food manufacturer', withRecord(failed(3), { industryCode: 'C1431' })],
+      ['supermarket', withRecord(failed(1), { industryCode: 'F5212' })],
+    ],
+    noMatch: [
+      ['no critical violation', withRecord(failed(0))],
+      ['passed', withRecord(rec('inspection', { result: 'pass', violations: { critical: 1 } }))],
+      ['not a food business', withRecord(failed(2), { industryCode: 'C2710' })],
+      ['unknown industry', withRecord(failed(2), { industryCode: null })],
+      ['violations not reported', withRecord(rec('inspection', { result: 'fail' }))],
+    ],
+  },
+  'new-entity-abnormal-operations': {
+    match: [
+      [
+        'established 5 months ago',
+        withRecord(listing('abnormal_operations'), { establishedOn: '2025-01-02' }),
+      ],
+    ],
+    noMatch: [
+      ['established years ago', withRecord(listing('abnormal_operations'))],
+      ['exactly 365 days old', withRecord(listing('abnormal_operations'), { establishedOn: '2024-06-02' })],
+      ['unknown establishment date', withRecord(listing('abnormal_operations'), { establishedOn: null })],
+      [
+        'removed from the list',
+        withRecord(listing('abnormal_operations', 'removed'), { establishedOn: '2025-01-02' }),
+      ],
+    ],
+  },
+  'large-fine': {
+    match: [
+      [
+        'exactly 500,000',
+        withRecord(rec('penalty', { penaltyTypes: ['fine'], fineAmount: 500_000, decisionNo: 'A-1' })),
+      ],
+      [
+        'fine as a numeric string',
+        withRecord(rec('penalty', { penaltyTypes: ['fine'], fineAmount: '1200000.00' as never })),
+      ],
+    ],
+    noMatch: [
+      ['499,999.99', withRecord(rec('penalty', { penaltyTypes: ['fine'], fineAmount: 499_999.99 }))],
+      ['no amount', withRecord(rec('penalty', { penaltyTypes: ['warning'] }))],
+    ],
+  },
+  'risk-class-raised-to-d': {
+    match: [['B to D', { entity, now: NOW, score: { previousClass: 'B', riskClass: 'D', score: 88 } }]],
+    noMatch: [
+      [
+        'first score, straight to D',
+        { entity, now: NOW, score: { previousClass: null, riskClass: 'D', score: 88 } },
+      ],
+      ['stays D', { entity, now: NOW, score: { previousClass: 'D', riskClass: 'D', score: 90 } }],
+      ['B to C', { entity, now: NOW, score: { previousClass: 'B', riskClass: 'C', score: 70 } }],
+      ['a record, no score', withRecord(listing('serious_violation'))],
+    ],
+  },
+};
+
+describe('shipped rules (config/rules)', () => {
+  it('load, one file per rule named after its id, all at version 1', () => {
+    expect(rules).toHaveLength(ruleFiles.length);
+    for (const [i, file] of ruleFiles.entries()) expect(file).toBe(`${ruleJsons[i].id}.json`);
+    expect(rules.every((r) => r.version === 1)).toBe(true);
+    expect(Object.keys(cases).sort()).toEqual(rules.map((r) => r.id).sort());
+  });
+
+  it('have the required severities', () => {
+    expect(Object.fromEntries(rules.map((r) => [r.id, r.severity]))).toEqual({
+      'license-revoked': 'critical',
+      'serious-violation-listed': 'critical',
+      'court-defaulter-listed': 'high',
+      'tax-violation-listed': 'high',
+      'food-critical-inspection-failure': 'high',
+      'new-entity-abnormal-operations': 'medium',
+      'large-fine': 'high',
+      'risk-class-raised-to-d': 'medium',
+    });
+  });
+
+  for (const [id, { match, noMatch }] of Object.entries(cases)) {
+    describe(id, () => {
+      it.each(match)('matches: %s', (_label, ctx) => {
+        const result = evaluateRule(byId(id), ctx);
+        expect(result.matched).toBe(true);
+        expect(result.matchedConditions.length).toBeGreaterThan(0);
+        expect(result.explanation.every((t) => t.zh && t.en)).toBe(true);
+      });
+      it.each(noMatch)('does not match: %s', (_label, ctx) => {
+        expect(evaluateRule(byId(id), ctx).matched).toBe(false);
+      });
+    });
+  }
+
+  it('key alerts so that a re-sent or second-department record updates the same alert', () => {
+    const revoked = byId('license-revoked');
+    const first = withRecord(rec('penalty', { penaltyTypes: ['license_revocation'], decisionNo: 'A-1' }));
+    const fromCourt = withRecord(
+      rec('penalty', { penaltyTypes: ['license_revocation'], decisionNo: 'A-1' }, '330100-COURT'),
+    );
+    expect(alertKey(revoked, 'e-1', fromCourt)).toBe(alertKey(revoked, 'e-1', first));
+    // Large fines are told apart by decision number.
+    const fine = byId('large-fine');
+    const fineA = withRecord(
+      rec('penalty', { penaltyTypes: ['fine'], fineAmount: 600_000, decisionNo: 'A-1' }),
+    );
+    const fineB = withRecord(
+      rec('penalty', { penaltyTypes: ['fine'], fineAmount: 700_000, decisionNo: 'A-2' }),
+    );
+    expect(alertKey(fine, 'e-1', fineA)).toBe('large-fine|e-1|large_fine|A-1');
+    expect(alertKey(fine, 'e-1', fineB)).not.toBe(alertKey(fine, 'e-1', fineA));
+  });
+
+  it('cite at least one legal provision, bilingually', () => {
+    for (const rule of rules) {
+      expect(rule.legalBasis.length).toBeGreaterThan(0);
+      for (const basis of rule.legalBasis) expect(basis.zh).toMatch(/^《.+》/);
+    }
+  });
+});
+
+describe('shipped routing matrix (config/routing)', () => {
+  it('has a row for every finding the shipped rules raise', () => {
+    expect(findingsWithoutRoute(rules, matrix)).toEqual([]);
+  });
+
+  it('has the joint-action rows the product promises', () => {
+    expect(matrix.findings.map((f) => f.finding)).toEqual(
+      expect.arrayContaining([
+        'license_revoked',
+        'serious_violation_listed',
+        'court_defaulter_listed',
+        'tax_violation_listed',
+        'critical_inspection_failure',
+        'repeat_penalties',
+        'newly_established_abnormal',
+        'large_fine',
+      ]),
+    );
+    for (const row of matrix.findings) expect(row.memorandum.zh).toMatch(/^《.+》/);
+  });
+});

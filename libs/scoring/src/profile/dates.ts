@@ -1,0 +1,64 @@
+// Calendar arithmetic on 'YYYY-MM-DD' dates as day numbers (days since 1970-01-01), in plain integer
+// arithmetic: no time zone can shift a date, and parsing is cheap enough for millions of records.
+
+function digits(s: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return NaN;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+// Day number of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+// Day number of a 'YYYY-MM-DD' date or ISO date-time (its date part is taken as written, i.e. the
+// source's local date). NaN when the text is not a real calendar date (2025-02-30 included).
+export function dayNumber(date: string): number {
+  if (date.length < 10 || date.charCodeAt(4) !== 45 || date.charCodeAt(7) !== 45) return NaN;
+  if (date.length > 10 && date[10] !== 'T' && date[10] !== ' ') return NaN;
+  const y = digits(date, 0, 4);
+  const m = digits(date, 5, 2);
+  const d = digits(date, 8, 2);
+  if (Number.isNaN(y) || Number.isNaN(m) || Number.isNaN(d) || m < 1 || m > 12 || d < 1) return NaN;
+  if (d > (m === 2 && isLeap(y) ? 29 : MONTH_DAYS[m - 1])) return NaN;
+  return daysFromCivil(y, m, d);
+}
+
+// Year, month (1–12) and day of a day number (H. Hinnant's civil_from_days).
+export function civilFromDays(dayNo: number): { year: number; month: number; day: number } {
+  const z = dayNo + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
+}
+
+// Day number of `day` shifted by `months` calendar months, clamped to the month's end
+// (2024-02-29 minus 12 months is 2023-02-28).
+export function addMonths(dayNo: number, months: number): number {
+  const { year, month, day } = civilFromDays(dayNo);
+  const total = year * 12 + (month - 1) + months;
+  const y = Math.floor(total / 12);
+  const m = total - y * 12 + 1;
+  const last = m === 2 && isLeap(y) ? 29 : MONTH_DAYS[m - 1];
+  return daysFromCivil(y, m, Math.min(day, last));
+}
