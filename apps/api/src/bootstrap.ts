@@ -15,7 +15,6 @@ export async function createApiApp(env: Record<string, string | undefined> = pro
     logger: cfg.NODE_ENV === 'test' ? ['error', 'warn'] : undefined,
   });
   app.use(jsonBody(cfg.BODY_LIMIT_MB));
-  app.enableShutdownHooks();
   const doc = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -1,11 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { EnvValidationError, parseEnv } from '@lianjian/common';
+import { EnvValidationError, exitOnSignals, parseEnv } from '@lianjian/common';
 import { apiEnvSchema } from './api-env';
 import { createApiApp } from './bootstrap';
 
 async function main(): Promise<void> {
   const cfg = parseEnv(apiEnvSchema, process.env);
   const app = await createApiApp();
+  exitOnSignals(app, (m) => new Logger('api').log(m));
   await app.listen(cfg.PORT);
   new Logger('api').log(`listening on ${await app.getUrl()} (OpenAPI at /docs)`);
 }

@@ -10,6 +10,5 @@ export async function createWorker(env: Record<string, string | undefined> = pro
   const app = await NestFactory.createApplicationContext(WorkerModule.register(cfg.WORKER_QUEUES), {
     logger: cfg.NODE_ENV === 'test' ? ['error', 'warn'] : undefined,
   });
-  app.enableShutdownHooks();
   return app;
 }

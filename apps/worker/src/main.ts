@@ -1,11 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { EnvValidationError, parseEnv } from '@lianjian/common';
+import { EnvValidationError, exitOnSignals, parseEnv } from '@lianjian/common';
 import { createWorker } from './bootstrap';
 import { workerEnvSchema } from './worker-env';
 
 async function main(): Promise<void> {
   const cfg = parseEnv(workerEnvSchema, process.env);
-  await createWorker();
+  const app = await createWorker();
+  exitOnSignals(app, (m) => new Logger('worker').log(m));
   new Logger('worker').log(`serving queues ${cfg.WORKER_QUEUES.join(', ')} (prefix ${cfg.QUEUE_PREFIX})`);
 }
 

@@ -16,7 +16,6 @@ import {
   type TestDatabase,
 } from '@lianjian/testing';
 // The API is another app; this test drives it as a client would, so it reaches it by path.
-// eslint-disable-next-line no-restricted-imports
 import { createApiApp } from '../../api/src/bootstrap';
 import { createWorker } from './bootstrap';
 
