@@ -26,7 +26,10 @@ const repositories = [
     TypeOrmModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService) =>
-        dataSourceOptions(config.getOrThrow<string>('DATABASE_URL'), config.getOrThrow<number>('DATABASE_POOL_SIZE')),
+        dataSourceOptions(
+          config.getOrThrow<string>('DATABASE_URL'),
+          config.getOrThrow<number>('DATABASE_POOL_SIZE'),
+        ),
     }),
   ],
   providers: repositories,

@@ -45,7 +45,9 @@ export class DomainModelV11763800000000 implements MigrationInterface {
         CONSTRAINT entity_key CHECK (uscc IS NOT NULL OR (ext_scheme IS NOT NULL AND ext_id IS NOT NULL)),
         CONSTRAINT entity_external_key UNIQUE (ext_scheme, ext_id)
       )`);
-    await q.query(`CREATE INDEX entity_legal_rep ON entity (legal_rep_id_number) WHERE legal_rep_id_number IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX entity_legal_rep ON entity (legal_rep_id_number) WHERE legal_rep_id_number IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX entity_address ON entity (address) WHERE address IS NOT NULL`);
     await q.query(`CREATE INDEX entity_region ON entity (region_code text_pattern_ops)`);
 
@@ -66,7 +68,9 @@ export class DomainModelV11763800000000 implements MigrationInterface {
         started_at timestamptz,
         finished_at timestamptz
       )`);
-    await q.query(`CREATE INDEX ingest_batch_pending ON ingest_batch (created_at) WHERE status IN ('queued', 'processing')`);
+    await q.query(
+      `CREATE INDEX ingest_batch_pending ON ingest_batch (created_at) WHERE status IN ('queued', 'processing')`,
+    );
 
     // Valid records of a batch, durable before the API answers 202; applied by the ingest job.
     await q.query(`
@@ -103,8 +107,11 @@ export class DomainModelV11763800000000 implements MigrationInterface {
         source_record_id text NOT NULL,
         version integer NOT NULL DEFAULT 1,
         kind text NOT NULL CHECK (kind IN ('inspection', 'penalty', 'listing', 'complaint', 'obligation_default', 'registration')),
-        entity_id bigint NOT NULL REFERENCES entity (id),
-        department_code text NOT NULL REFERENCES department (code),
+        -- No foreign keys on entity_id and department_code: the apply step resolves the entity in the
+        -- same transaction and ingestion refuses unknown departments (never deleted), and the FK
+        -- triggers doubled the cost of bulk ingest (measured: 750 of 1,657 ms for 36,668 rows).
+        entity_id bigint NOT NULL,
+        department_code text NOT NULL,
         occurred_at date NOT NULL,
         data jsonb NOT NULL,
         content_hash text NOT NULL,
@@ -179,7 +186,9 @@ export class DomainModelV11763800000000 implements MigrationInterface {
         scored_at timestamptz NOT NULL
       )`);
     await q.query(`CREATE INDEX entity_risk_rank ON entity_risk (score DESC, entity_id DESC)`);
-    await q.query(`CREATE INDEX entity_risk_region_rank ON entity_risk (region_code text_pattern_ops, score DESC, entity_id DESC)`);
+    await q.query(
+      `CREATE INDEX entity_risk_region_rank ON entity_risk (region_code text_pattern_ops, score DESC, entity_id DESC)`,
+    );
 
     await q.query(`
       CREATE TABLE rule (

@@ -48,7 +48,13 @@ export interface AlertView {
   occurrences: number;
   createdAt: Date;
   updatedAt: Date;
-  entity: { uscc: string | null; scheme: string | null; externalId: string | null; name: string | null; regionCode: string | null };
+  entity: {
+    uscc: string | null;
+    scheme: string | null;
+    externalId: string | null;
+    name: string | null;
+    regionCode: string | null;
+  };
   deliveries: {
     department: string;
     channel: string;

@@ -25,24 +25,32 @@ export class EntityRepository {
     const rows: EntityRow[] =
       'uscc' in ref
         ? await this.ds.query(`SELECT ${ENTITY_COLUMNS} FROM entity e WHERE e.uscc = $1`, [ref.uscc])
-        : await this.ds.query(`SELECT ${ENTITY_COLUMNS} FROM entity e WHERE e.ext_scheme = $1 AND e.ext_id = $2`, [
-            ref.scheme,
-            ref.id,
-          ]);
+        : await this.ds.query(
+            `SELECT ${ENTITY_COLUMNS} FROM entity e WHERE e.ext_scheme = $1 AND e.ext_id = $2`,
+            [ref.scheme, ref.id],
+          );
     return rows[0];
   }
 
   async findByIds(ids: string[]): Promise<EntityRow[]> {
     if (!ids.length) return [];
-    return this.ds.query(`SELECT ${ENTITY_COLUMNS} FROM entity e WHERE e.id = ANY($1::bigint[]) ORDER BY e.id`, [ids]);
+    return this.ds.query(
+      `SELECT ${ENTITY_COLUMNS} FROM entity e WHERE e.id = ANY($1::bigint[]) ORDER BY e.id`,
+      [ids],
+    );
   }
 
   async findRange(fromId: string, toId: string): Promise<EntityRow[]> {
-    return this.ds.query(`SELECT ${ENTITY_COLUMNS} FROM entity e WHERE e.id BETWEEN $1 AND $2 ORDER BY e.id`, [fromId, toId]);
+    return this.ds.query(
+      `SELECT ${ENTITY_COLUMNS} FROM entity e WHERE e.id BETWEEN $1 AND $2 ORDER BY e.id`,
+      [fromId, toId],
+    );
   }
 
   async idBounds(): Promise<{ min: string | null; max: string | null; count: number }> {
-    const [r] = await this.ds.query(`SELECT min(id)::text AS min, max(id)::text AS max, count(*)::int AS count FROM entity`);
+    const [r] = await this.ds.query(
+      `SELECT min(id)::text AS min, max(id)::text AS max, count(*)::int AS count FROM entity`,
+    );
     return r;
   }
 
@@ -59,7 +67,9 @@ export class EntityRepository {
   // Related-party signals (关联方风险): other entities sharing the legal representative or the
   // registered address that are currently flagged (serious-violation or court-defaulter list, or a
   // severe penalty) according to their current profile.
-  async relatedPartySignals(ids: string[]): Promise<Map<string, { sameLegalRepFlagged: number; sameAddressFlagged: number }>> {
+  async relatedPartySignals(
+    ids: string[],
+  ): Promise<Map<string, { sameLegalRepFlagged: number; sameAddressFlagged: number }>> {
     const out = new Map<string, { sameLegalRepFlagged: number; sameAddressFlagged: number }>();
     if (!ids.length) return out;
     const rows: { id: string; rep: number; addr: number }[] = await this.ds.query(

@@ -21,10 +21,10 @@ export class RuleRepository {
     await this.ds.transaction(async (em) => {
       for (const def of defs) {
         const hash = contentHash(def);
-        const [existing] = (await em.query(`SELECT definition_hash FROM rule WHERE id = $1 AND version = $2`, [
-          def.id,
-          def.version,
-        ])) as { definition_hash: string }[];
+        const [existing] = (await em.query(
+          `SELECT definition_hash FROM rule WHERE id = $1 AND version = $2`,
+          [def.id, def.version],
+        )) as { definition_hash: string }[];
         if (existing) {
           if (existing.definition_hash !== hash)
             throw new Error(

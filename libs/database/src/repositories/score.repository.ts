@@ -142,11 +142,15 @@ export class ScoreRepository {
   }
 
   async get(scoreId: string): Promise<ScoreRow | undefined> {
-    const rows: ScoreRow[] = await this.ds.query(`SELECT ${SCORE_COLUMNS} FROM score s WHERE s.id = $1`, [scoreId]);
+    const rows: ScoreRow[] = await this.ds.query(`SELECT ${SCORE_COLUMNS} FROM score s WHERE s.id = $1`, [
+      scoreId,
+    ]);
     return rows[0];
   }
 
-  async profile(entityId: string): Promise<{ asOf: string; features: Record<string, number>; computedAt: Date } | undefined> {
+  async profile(
+    entityId: string,
+  ): Promise<{ asOf: string; features: Record<string, number>; computedAt: Date } | undefined> {
     const rows = await this.ds.query(
       `SELECT to_char(as_of, 'YYYY-MM-DD') AS "asOf", features, computed_at AS "computedAt" FROM profile WHERE entity_id = $1`,
       [entityId],
@@ -165,7 +169,8 @@ export class ScoreRepository {
     if (f.industryPrefix) where.push(`er.industry_code LIKE ${p(f.industryPrefix + '%')}`);
     if (f.classes?.length) where.push(`er.risk_class = ANY(${p(f.classes)}::text[])`);
     if (f.minScore !== undefined) where.push(`er.score >= ${p(f.minScore)}`);
-    if (f.after) where.push(`(er.score, er.entity_id) < (${p(f.after.score)}::numeric, ${p(f.after.entityId)}::bigint)`);
+    if (f.after)
+      where.push(`(er.score, er.entity_id) < (${p(f.after.score)}::numeric, ${p(f.after.entityId)}::bigint)`);
     return this.ds.query(
       `SELECT er.entity_id::text AS "entityId", e.uscc, e.ext_scheme AS scheme, e.ext_id AS "externalId", e.name,
               er.region_code AS "regionCode", er.industry_code AS "industryCode", er.score::float8 AS score,

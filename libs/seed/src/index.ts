@@ -1,0 +1,5 @@
+export * from './prng';
+export * from './day-number';
+export * from './departments';
+export * from './industries';
+export * from './synthetic-generator';
