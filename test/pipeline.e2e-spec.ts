@@ -1,15 +1,13 @@
+import { freePort, startApp, type AppProcess } from '@lianjian/common';
 import {
   createTestDatabase,
   eventually,
-  freePort,
   insertDepartments,
   json,
   listingRecord,
   registrationRecord,
-  startApp,
   testEnv,
   USCC_A,
-  type AppProcess,
   type TestDatabase,
 } from '@lianjian/testing';
 
@@ -68,6 +66,14 @@ describe('e2e: api and worker processes', () => {
     });
     expect(alerts[0]).toMatchObject({ ruleId: 'serious-violation-listed', severity: 'critical' });
     expect(alerts[0].deliveries.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('refuses to start with a malformed variable, naming it', async () => {
+    const bad = startApp('apps/worker/src/main', { ...testEnv(db), WORKER_QUEUES: 'ingest,nightly', REDIS_URL: 'localhost:6379' });
+    const code = await bad.exited;
+    expect(code).toBe(1);
+    expect(bad.output()).toMatch(/WORKER_QUEUES: unknown queue\(s\) nightly/);
+    expect(bad.output()).toMatch(/REDIS_URL: /);
   });
 
   it('stops cleanly on SIGTERM', async () => {

@@ -2,3 +2,4 @@ export * from './config/env';
 export * from './errors/domain-error';
 export * from './dates';
 export * from './shutdown';
+export * from './processes';

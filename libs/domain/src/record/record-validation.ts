@@ -167,16 +167,17 @@ export function validateRecord(input: unknown, ctx: RecordValidationContext): Re
     );
   }
 
+  // Field checks beyond the shape run even when another field failed, so one answer lists every problem.
   let occurredOn: string | undefined;
-  if (base.success) {
-    const d = base.data;
-    if ('uscc' in d.entity) {
-      const u = checkUscc(d.entity.uscc);
-      if (!u.valid) reasons.push(`entity.uscc: ${bilingual(u.reason)}`);
-    }
-    if (!ctx.departmentExists(d.departmentCode))
-      reasons.push(`departmentCode: unknown department '${d.departmentCode}' (未登记的部门)`);
-    const date = checkRecordDate(d.occurredAt, ctx.today);
+  const entity = obj.entity as Record<string, unknown> | undefined;
+  if (entity && typeof entity === 'object' && typeof entity.uscc === 'string') {
+    const u = checkUscc(entity.uscc);
+    if (!u.valid) reasons.push(`entity.uscc: ${bilingual(u.reason)}`);
+  }
+  if (typeof obj.departmentCode === 'string' && obj.departmentCode.trim() && !ctx.departmentExists(obj.departmentCode))
+    reasons.push(`departmentCode: unknown department '${obj.departmentCode}' (未登记的部门)`);
+  if (typeof obj.occurredAt === 'string') {
+    const date = checkRecordDate(obj.occurredAt, ctx.today);
     if ('reason' in date) reasons.push(`occurredAt: ${date.reason}`);
     else occurredOn = date.date;
   }

@@ -2,9 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-// Starts a compiled app (dist/) as its own process, the way an operator runs it.
+// Starts a compiled app (dist/) as its own process, the way an operator runs it (demo, e2e, benchmarks).
 export interface AppProcess {
   proc: ChildProcess;
+  exited: Promise<number | null>;
   output(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -20,6 +21,7 @@ export function startApp(entry: string, env: Record<string, string>): AppProcess
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   return {
     proc,
+    exited,
     output: () => out,
     async stop(signal = 'SIGTERM') {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);

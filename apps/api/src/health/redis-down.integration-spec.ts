@@ -1,0 +1,50 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createTestDatabase, insertDepartments, json, registrationRecord, sql, testEnv, USCC_A, type TestDatabase } from '@lianjian/testing';
+import { createApiApp } from '../bootstrap';
+
+// Redis holds queues, not truth: with Redis unreachable the API says so on /health, and still takes
+// records durably (the worker's sweep enqueues them once Redis is back).
+describe('API with Redis unreachable', () => {
+  let db: TestDatabase;
+  let app: NestExpressApplication;
+  let base: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await insertDepartments(db.url);
+    Object.assign(process.env, testEnv(db, { REDIS_URL: 'redis://127.0.0.1:1' }));
+    app = await createApiApp();
+    await app.listen(0);
+    base = await app.getUrl();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('answers /health with 503 naming Redis as down and PostgreSQL as up', async () => {
+    const res = await fetch(`${base}/health`);
+    expect(res.status).toBe(503);
+    const body = await json(res);
+    expect(body.details.redis.status).toBe('down');
+    expect(body.details.postgresql.status).toBe('up');
+  });
+
+  it('still accepts records durably, leaving the batch queued for the sweep', async () => {
+    const res = await fetch(`${base}/api/v1/records`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ source: 'samr-xihu', records: [registrationRecord(USCC_A)] }),
+    });
+    expect(res.status).toBe(202);
+    const { batchId, accepted } = await json(res);
+    expect(accepted).toBe(1);
+    const [b] = await sql<{ status: string; items: number }>(
+      db.url,
+      `SELECT status, (SELECT count(*)::int FROM ingest_item WHERE batch_id = $1) AS items FROM ingest_batch WHERE id = $1`,
+      [batchId],
+    );
+    expect(b).toEqual({ status: 'queued', items: 1 });
+  });
+});

@@ -1,0 +1,286 @@
+import { Queue } from 'bullmq';
+import { Client } from 'pg';
+import {
+  addDays,
+  baseEnvSchema,
+  EnvValidationError,
+  freePort,
+  parseEnv,
+  startApp,
+  todayInShanghai,
+  type AppProcess,
+} from '@lianjian/common';
+import { createDataSource, EntityRepository, runMigrations, ScoreRepository } from '@lianjian/database';
+import { ALL_QUEUES, JobName, QUEUE_JOB_OPTIONS, QueueName } from '@lianjian/queue';
+import { regionName } from '@lianjian/reference';
+import type { SyntheticRecord } from '@lianjian/seed';
+import { parseArgs } from './args';
+import { seedProvince } from './seed-province';
+
+// npm run demo — the main job end to end on this machine: a fresh demo database, a synthetic
+// province's three-year history, the api and a worker as real processes, a full scoring run through
+// the queues, the last month's records sent live through the HTTP API, and what staff would see:
+// the risk list and the joint alerts per department.
+
+const LIVE_DAYS = 30;
+const HTTP_BATCH = 5000;
+
+interface Json {
+  [k: string]: unknown;
+}
+
+async function main(): Promise<void> {
+  const env = parseEnv(baseEnvSchema, process.env);
+  const args = parseArgs(process.argv.slice(2), { entities: 'number', seed: 'number' });
+  const entities = Number(args.entities ?? 5000);
+  const seed = Number(args.seed ?? 2026);
+  const t0 = Date.now();
+  const demoUrl = withDatabase(env.DATABASE_URL, `${databaseName(env.DATABASE_URL)}_demo`);
+  const prefix = `${env.QUEUE_PREFIX}-demo`;
+  const today = todayInShanghai();
+
+  section('1. 准备演示库 / Fresh demo database', demoUrl.replace(/\/\/[^@]*@/, '//'));
+  await recreateDatabase(demoUrl);
+  await runMigrations(demoUrl);
+  await clearQueues(env.REDIS_URL, prefix);
+
+  section('2. 生成合成省份 / Seeding a synthetic province (浙江省)', `${entities} entities, seed ${seed}, history to ${today}`);
+  const ds = createDataSource(demoUrl, 4);
+  await ds.initialize();
+  const seeded = await seedProvince(ds, { entities, seed, end: today, holdBackFrom: addDays(today, -LIVE_DAYS + 1) });
+  console.log(
+    `   ${seeded.records} historical records, ${seeded.departments} departments in ${seeded.seconds.toFixed(1)} s; ` +
+      `${seeded.heldBack.length} records of the last ${LIVE_DAYS} days held back to arrive live`,
+  );
+
+  section('3. 启动服务 / Starting the api and a worker as processes');
+  const port = await freePort();
+  const procEnv = { DATABASE_URL: demoUrl, REDIS_URL: env.REDIS_URL, QUEUE_PREFIX: prefix, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production' };
+  const api = startApp('apps/api/src/main', procEnv);
+  const worker = startApp('apps/worker/src/main', procEnv);
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await until(async () => (await fetch(`${base}/health`).catch(() => undefined))?.status === 200, 60_000, 'the api to answer /health', [api, worker]);
+    console.log(`   api on ${base} (OpenAPI at ${base}/docs), worker serving ${ALL_QUEUES.join(', ')}`);
+
+    section('4. 全量评分 / Full scoring run through the scoring queue');
+    const t1 = Date.now();
+    const chunks = await new EntityRepository(ds).idChunks(500);
+    const scoring = new Queue(QueueName.Scoring, { connection: { url: env.REDIS_URL }, prefix, defaultJobOptions: QUEUE_JOB_OPTIONS[QueueName.Scoring] });
+    await scoring.addBulk(chunks.map((c) => ({ name: JobName.ScoreChunk, data: { ...c, trigger: 'full-run' } })));
+    await scoring.close();
+    await untilQueuesIdle(env.REDIS_URL, prefix, [api, worker]);
+    const classes = await new ScoreRepository(ds).classDistribution();
+    console.log(`   ${entities} entities scored in ${((Date.now() - t1) / 1000).toFixed(1)} s (${chunks.length} chunks): ${fmtClasses(classes)}`);
+
+    section('5. 实时报送 / The last month arrives live through POST /api/v1/records');
+    const t2 = Date.now();
+    const batches = await sendLive(base, seeded.heldBack);
+    await until(
+      async () => {
+        for (const id of batches) if ((await getJson(`${base}/api/v1/batches/${id}`)).status !== 'done') return false;
+        return true;
+      },
+      120_000,
+      'every batch to be applied',
+      [api, worker],
+    );
+    await untilQueuesIdle(env.REDIS_URL, prefix, [api, worker]);
+    console.log(`   ${seeded.heldBack.length} records in ${batches.length} batches: ingested, re-scored and evaluated in ${((Date.now() - t2) / 1000).toFixed(1)} s`);
+
+    section('6. 风险名单 / Risk list (top 10, highest risk first)');
+    const list = (await getJson(`${base}/api/v1/risk-list?limit=10`)).items as Json[];
+    printRiskList(list);
+
+    section('7. 联动预警 / Joint alerts per department (一处发现、多方联动)');
+    const alerts = await allAlerts(base);
+    const departments = new Map(
+      ((await getJson(`${base}/api/v1/departments`)).items as { code: string; name: string }[]).map((d) => [d.code, d.name]),
+    );
+    printAlertsPerDepartment(alerts, departments);
+    printSampleAlert(alerts);
+
+    const finalClasses = await new ScoreRepository(ds).classDistribution();
+    const deliveries = alerts.reduce((n, a) => n + (a.deliveries as unknown[]).length, 0);
+    console.log(
+      JSON.stringify({
+        demo: 'lianjian',
+        entities,
+        records: seeded.records + seeded.heldBack.length,
+        liveRecords: seeded.heldBack.length,
+        departments: seeded.departments,
+        classes: finalClasses,
+        alerts: alerts.length,
+        deliveries,
+        seconds: Math.round((Date.now() - t0) / 100) / 10,
+      }),
+    );
+  } finally {
+    await Promise.all([api.stop(), worker.stop()]);
+    await ds.destroy();
+  }
+}
+
+async function sendLive(base: string, records: SyntheticRecord[]): Promise<string[]> {
+  const bySource = new Map<string, unknown[]>();
+  for (const { source, record } of records) {
+    const list = bySource.get(source) ?? [];
+    list.push(record);
+    bySource.set(source, list);
+  }
+  const ids: string[] = [];
+  for (const [source, list] of bySource) {
+    for (let i = 0; i < list.length; i += HTTP_BATCH) {
+      const res = await fetch(`${base}/api/v1/records`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ source, records: list.slice(i, i + HTTP_BATCH) }),
+      });
+      const body = (await res.json()) as { batchId: string; rejected: unknown[] };
+      if (res.status !== 202) throw new Error(`POST /api/v1/records answered ${res.status}: ${JSON.stringify(body)}`);
+      if (body.rejected.length) throw new Error(`the generator produced invalid records: ${JSON.stringify(body.rejected.slice(0, 3))}`);
+      ids.push(body.batchId);
+    }
+  }
+  return ids;
+}
+
+async function allAlerts(base: string): Promise<Json[]> {
+  const out: Json[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await getJson(`${base}/api/v1/alerts?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+    out.push(...(page.items as Json[]));
+    cursor = page.nextCursor as string | null;
+  } while (cursor);
+  return out;
+}
+
+function printRiskList(items: Json[]): void {
+  items.forEach((item, i) => {
+    const e = item.entity as { name: string; uscc: string; regionCode: string; industryCode: string };
+    const factors = (item.topFactors as { label: { zh: string; en: string }; points: number }[])
+      .map((f) => `${f.label.zh} ${f.label.en} +${f.points}`)
+      .join('；');
+    console.log(
+      `${String(i + 1).padStart(3)}. ${item.riskClass} ${String(item.score).padStart(5)}  ${e.name}  ${e.uscc}  ${regionName(e.regionCode) ?? e.regionCode} ${e.industryCode}`,
+    );
+    console.log(`        ${factors}`);
+  });
+}
+
+function printAlertsPerDepartment(alerts: Json[], names: Map<string, string>): void {
+  const per = new Map<string, { alerts: number; critical: number }>();
+  for (const a of alerts)
+    for (const d of a.deliveries as { department: string }[]) {
+      const c = per.get(d.department) ?? { alerts: 0, critical: 0 };
+      c.alerts++;
+      if (a.severity === 'critical') c.critical++;
+      per.set(d.department, c);
+    }
+  const byRule = new Map<string, number>();
+  for (const a of alerts) byRule.set(a.ruleId as string, (byRule.get(a.ruleId as string) ?? 0) + 1);
+  console.log(`   ${alerts.length} alerts to ${per.size} departments; by rule: ${[...byRule].map(([r, n]) => `${r} ${n}`).join(', ')}`);
+  for (const [code, c] of [...per].sort((a, b) => b[1].alerts - a[1].alerts).slice(0, 15))
+    console.log(`   ${code.padEnd(16)} ${String(c.alerts).padStart(4)} alerts (${c.critical} critical)  ${names.get(code) ?? ''}`);
+  if (per.size > 15) console.log(`   … and ${per.size - 15} more departments`);
+}
+
+function printSampleAlert(alerts: Json[]): void {
+  const sample = [...alerts].sort((a, b) => (b.deliveries as unknown[]).length - (a.deliveries as unknown[]).length)[0];
+  if (!sample) return;
+  const title = sample.title as { zh: string; en: string };
+  const ex = sample.explanation as { legalBasis: { zh: string }[]; why: { zh: string; en: string }[] };
+  console.log(`\n   例 / Example: [${sample.severity}] ${title.zh} — ${title.en} (rule ${sample.ruleId} v${sample.ruleVersion})`);
+  console.log(`   依据 / Legal basis: ${ex.legalBasis.map((l) => l.zh).join('、')}`);
+  console.log(`   原因 / Why: ${ex.why.map((w) => w.zh).join('；')}`);
+  // Each reason names its department first.
+  for (const d of sample.deliveries as { department: string; reason: { zh: string } }[]) console.log(`   → ${d.reason.zh}`);
+}
+
+function fmtClasses(c: Record<string, number>): string {
+  return ['A', 'B', 'C', 'D'].map((k) => `${k} ${c[k] ?? 0}`).join(' · ');
+}
+
+async function getJson(url: string): Promise<Json> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
+  return (await res.json()) as Json;
+}
+
+async function untilQueuesIdle(redisUrl: string, prefix: string, procs: AppProcess[]): Promise<void> {
+  const queues = ALL_QUEUES.map((n) => new Queue(n, { connection: { url: redisUrl }, prefix }));
+  try {
+    let idleRounds = 0;
+    // Idle twice in a row: a finishing job may enqueue follow-ups (scores → class-change rules).
+    await until(
+      async () => {
+        let busy = 0;
+        for (const q of queues) {
+          const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+          busy += Object.values(c).reduce((a, b) => a + b, 0);
+        }
+        idleRounds = busy ? 0 : idleRounds + 1;
+        return idleRounds >= 2;
+      },
+      600_000,
+      'the queues to drain',
+      procs,
+    );
+  } finally {
+    await Promise.all(queues.map((q) => q.close()));
+  }
+}
+
+async function until(probe: () => Promise<boolean>, timeoutMs: number, what: string, procs: AppProcess[]): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await probe().catch(() => false))) {
+    const dead = procs.find((p) => p.proc.exitCode !== null);
+    if (dead) throw new Error(`a process exited while waiting for ${what}:\n${dead.output().slice(-3000)}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function clearQueues(redisUrl: string, prefix: string): Promise<void> {
+  for (const name of ALL_QUEUES) {
+    const q = new Queue(name, { connection: { url: redisUrl }, prefix });
+    await q.obliterate({ force: true });
+    await q.close();
+  }
+}
+
+function databaseName(url: string): string {
+  return decodeURIComponent(new URL(url).pathname.slice(1)) || 'lianjian';
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function recreateDatabase(url: string): Promise<void> {
+  const name = databaseName(url);
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`demo database name '${name}' must be letters, digits and _`);
+  const c = new Client({ connectionString: withDatabase(url, 'postgres') });
+  await c.connect();
+  try {
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await c.end();
+  }
+}
+
+function section(title: string, detail?: string): void {
+  console.log(`\n== ${title}${detail ? `\n   ${detail}` : ''}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e instanceof EnvValidationError ? e.message : e instanceof Error ? (e.stack ?? e.message) : e);
+    process.exit(1);
+  },
+);
