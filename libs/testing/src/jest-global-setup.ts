@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { runMigrations } from '../../database/src/data-source';
 import { databaseUrl, withAdmin } from './test-database';
 
+// Once per test run (every Jest project calls this; the first one creates the template).
 export default async function globalSetup(): Promise<void> {
+  if (process.env.LIANJIAN_TEST_RUN) return;
   const run = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   process.env.LIANJIAN_TEST_RUN = run;
   const template = `lianjian_t_${run}_template`;
