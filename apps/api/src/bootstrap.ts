@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { parseEnv } from '@lianjian/common';
+import { logLevels, parseEnv } from '@lianjian/common';
 import { AppModule } from './app.module';
 import { apiEnvSchema } from './api-env';
 import { jsonBody } from './common/json-body';
@@ -12,7 +12,7 @@ export async function createApiApp(env: Record<string, string | undefined> = pro
   const cfg = parseEnv(apiEnvSchema, env);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
     bodyParser: false,
-    logger: cfg.NODE_ENV === 'test' ? ['error', 'warn'] : undefined,
+    logger: logLevels(cfg.NODE_ENV === 'test' ? 'warn' : cfg.LOG_LEVEL),
   });
   app.use(jsonBody(cfg.BODY_LIMIT_MB));
   const doc = SwaggerModule.createDocument(

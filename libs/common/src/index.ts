@@ -3,3 +3,4 @@ export * from './errors/domain-error';
 export * from './dates';
 export * from './shutdown';
 export * from './processes';
+export * from './log-levels';
