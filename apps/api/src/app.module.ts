@@ -15,6 +15,7 @@ import { EntitiesService } from './entities/entities.service';
 import { RiskListController } from './risk-list/risk-list.controller';
 import { AlertsController } from './alerts/alerts.controller';
 import { DepartmentsController } from './departments/departments.controller';
+import { SourcesController } from './sources/sources.controller';
 
 @Module({
   imports: [
@@ -30,6 +31,7 @@ import { DepartmentsController } from './departments/departments.controller';
     RiskListController,
     AlertsController,
     DepartmentsController,
+    SourcesController,
   ],
   providers: [EntitiesService, { provide: APP_FILTER, useClass: HttpErrorFilter }],
 })

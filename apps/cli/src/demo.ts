@@ -1,5 +1,4 @@
 import { Queue } from 'bullmq';
-import { Client } from 'pg';
 import {
   addDays,
   baseEnvSchema,
@@ -16,6 +15,7 @@ import { regionName } from '@lianjian/reference';
 import type { SyntheticRecord } from '@lianjian/seed';
 import { parseArgs } from './args';
 import { seedProvince } from './seed-province';
+import { databaseName, recreateDatabase, withDatabase } from './db-admin';
 
 // npm run demo — the main job end to end on this machine: a fresh demo database, a synthetic
 // province's three-year history, the api and a worker as real processes, a full scoring run through
@@ -247,29 +247,6 @@ async function clearQueues(redisUrl: string, prefix: string): Promise<void> {
     const q = new Queue(name, { connection: { url: redisUrl }, prefix });
     await q.obliterate({ force: true });
     await q.close();
-  }
-}
-
-function databaseName(url: string): string {
-  return decodeURIComponent(new URL(url).pathname.slice(1)) || 'lianjian';
-}
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function recreateDatabase(url: string): Promise<void> {
-  const name = databaseName(url);
-  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`demo database name '${name}' must be letters, digits and _`);
-  const c = new Client({ connectionString: withDatabase(url, 'postgres') });
-  await c.connect();
-  try {
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await c.end();
   }
 }
 

@@ -3,8 +3,12 @@ import { createDataSource, runMigrations } from '@lianjian/database';
 import { parseArgs } from './args';
 import { ensureDatabase } from './ensure-database';
 import { seedProvince } from './seed-province';
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { gbkInspectionFeedChunks } from '@lianjian/seed';
 
-const USAGE = 'npm run seed -- --entities N [--seed S] [--end YYYY-MM-DD] [--years Y]';
+const USAGE = 'npm run seed -- --entities N [--seed S] [--end YYYY-MM-DD] [--years Y] [--gbk-feed FILE [--rows R]]';
 
 // npm run seed: writes a reproducible synthetic province (Zhejiang) into DATABASE_URL.
 async function main(): Promise<void> {
@@ -20,6 +24,23 @@ async function main(): Promise<void> {
     throw new Error(`--entities must be 1…20,000,000\n${USAGE}`);
   const end = String(args.end ?? todayInShanghai());
   if (!/^\d{4}-\d{2}-\d{2}$/.test(end)) throw new Error(`--end must be YYYY-MM-DD\n${USAGE}`);
+  if (args['gbk-feed']) {
+    // Only the feed file: a department's GBK export with Chinese headers, for `npm run import`.
+    const file = String(args['gbk-feed']);
+    await pipeline(
+      Readable.from(
+        gbkInspectionFeedChunks({
+          entities,
+          seed: Number(args.seed ?? 42),
+          end,
+          rows: args.rows === undefined ? undefined : Number(args.rows),
+        }),
+      ),
+      createWriteStream(file),
+    );
+    console.log(`wrote ${file} (GBK CSV, source samr-gbk-inspections): npm run import -- --source samr-gbk-inspections ${file}`);
+    return;
+  }
   await ensureDatabase(env.DATABASE_URL);
   await runMigrations(env.DATABASE_URL);
   const ds = createDataSource(env.DATABASE_URL, 4);

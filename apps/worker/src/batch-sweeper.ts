@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { BatchRepository } from '@lianjian/database';
-import { IngestionService } from '@lianjian/ingestion';
+import { FileIngestionService, IngestionService } from '@lianjian/ingestion';
 
 // Redis holds queues, not truth: a batch that PostgreSQL says is pending but whose job was lost
 // (Redis down when it was accepted, or flushed since) is enqueued again. Enqueueing is idempotent
@@ -15,6 +15,7 @@ export class BatchSweeper implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     private readonly batches: BatchRepository,
     private readonly ingestion: IngestionService,
+    private readonly files: FileIngestionService,
     config: ConfigService,
   ) {
     this.after = config.getOrThrow<number>('SWEEP_AFTER_SECONDS');
@@ -31,9 +32,10 @@ export class BatchSweeper implements OnApplicationBootstrap, OnApplicationShutdo
 
   async sweep(): Promise<number> {
     try {
-      const ids = await this.batches.stalePending(this.after);
+      const pending = await this.batches.stalePending(this.after);
       let n = 0;
-      for (const id of ids) if (await this.ingestion.enqueueApply(id)) n++;
+      for (const b of pending)
+        if (await (b.origin === 'file' ? this.files.enqueue(b.id) : this.ingestion.enqueueApply(b.id))) n++;
       if (n) this.log.warn(`re-enqueued ${n} pending batch(es) whose job was missing`);
       return n;
     } catch (e) {

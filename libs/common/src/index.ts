@@ -4,3 +4,4 @@ export * from './dates';
 export * from './shutdown';
 export * from './processes';
 export * from './log-levels';
+export * from './with-timeout';

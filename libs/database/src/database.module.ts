@@ -9,6 +9,8 @@ import { BatchRepository } from './repositories/batch.repository';
 import { ScoreRepository } from './repositories/score.repository';
 import { AlertRepository } from './repositories/alert.repository';
 import { RuleRepository } from './repositories/rule.repository';
+import { FileBatchRepository } from './repositories/file-batch.repository';
+import { SourceHealthRepository } from './repositories/source-health.repository';
 
 const repositories = [
   DepartmentRepository,
@@ -18,6 +20,8 @@ const repositories = [
   ScoreRepository,
   AlertRepository,
   RuleRepository,
+  FileBatchRepository,
+  SourceHealthRepository,
 ];
 
 @Global()

@@ -8,3 +8,5 @@ export * from './repositories/batch.repository';
 export * from './repositories/score.repository';
 export * from './repositories/alert.repository';
 export * from './repositories/rule.repository';
+export * from './repositories/file-batch.repository';
+export * from './repositories/source-health.repository';

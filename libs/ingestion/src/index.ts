@@ -2,3 +2,8 @@ export * from './ingest-batch';
 export * from './ingestion.service';
 export * from './ingest-apply.service';
 export * from './ingestion.module';
+export * from './file-store';
+export * from './source-profiles.service';
+export * from './file-ingestion.service';
+export * from './feed-health';
+export * from './files';

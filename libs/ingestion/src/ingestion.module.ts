@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { IngestionService } from './ingestion.service';
 import { IngestApplyService } from './ingest-apply.service';
+import { SourceProfiles } from './source-profiles.service';
+import { FileIngestionService } from './file-ingestion.service';
 
-@Module({ providers: [IngestionService, IngestApplyService], exports: [IngestionService, IngestApplyService] })
+const services = [IngestionService, IngestApplyService, SourceProfiles, FileIngestionService];
+
+@Module({ providers: services, exports: services })
 export class IngestionModule {}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { BatchRepository, DepartmentRepository, type BatchRow, type Rejection } from '@lianjian/database';
-import { InvalidInputError, NotFoundError, todayInShanghai } from '@lianjian/common';
+import { BatchRepository, DepartmentRepository, type BatchRow, type Rejection, type RejectionView } from '@lianjian/database';
+import { InvalidInputError, NotFoundError, todayInShanghai, withTimeout } from '@lianjian/common';
 import { JobName, JobQueue } from '@lianjian/queue';
 import { MAX_RECORDS_PER_REQUEST, SOURCE_RE, splitBatch } from './ingest-batch';
 
@@ -47,12 +47,29 @@ export class IngestionService {
     }
   }
 
-  async report(batchId: string): Promise<BatchRow & { rejections: Rejection[] }> {
+  async batch(batchId: string): Promise<BatchRow> {
     if (!/^[0-9a-f-]{36}$/i.test(batchId)) throw new NotFoundError(`no batch ${batchId}`);
     const batch = await this.batches.get(batchId);
     if (!batch) throw new NotFoundError(`no batch ${batchId}`);
-    const rejections = batch.rejected ? await this.batches.rejections(batchId) : [];
+    return batch;
+  }
+
+  async report(batchId: string, limit = 1000): Promise<BatchRow & { rejections: RejectionView[] }> {
+    const batch = await this.batch(batchId);
+    const rejections = batch.rejected ? await this.batches.rejections(batchId, limit) : [];
     return { ...batch, rejections };
+  }
+
+  // Every refused record of a batch, page by page (for listing and the CSV download).
+  async *allRejections(batchId: string): AsyncGenerator<RejectionView> {
+    await this.batch(batchId);
+    let after = -1;
+    for (;;) {
+      const page = await this.batches.rejections(batchId, 5000, after);
+      if (!page.length) return;
+      yield* page;
+      after = page[page.length - 1].idx;
+    }
   }
 }
 
@@ -75,14 +92,4 @@ function parseBody(body: unknown): { source: string; records: unknown[] } {
 
 function toRejectedView(r: Rejection) {
   return { index: r.idx, sourceRecordId: r.sourceRecordId, reasons: r.reasons };
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }

@@ -10,6 +10,8 @@ export enum QueueName {
 export enum JobName {
   // Apply a staged ingest batch to the records (idempotent per batch).
   IngestBatch = 'ingest-batch',
+  // Read, map and apply a stored departmental file as one batch.
+  IngestFile = 'ingest-file',
   // Re-profile and re-score one entity (debounced per entity).
   ScoreEntity = 'score-entity',
   // Score a contiguous range of entity ids (full runs fan out into these).
@@ -24,6 +26,7 @@ export type ScoreTrigger = 'record' | 'full-run' | 'manual';
 
 export interface JobPayloads {
   [JobName.IngestBatch]: { batchId: string };
+  [JobName.IngestFile]: { batchId: string };
   [JobName.ScoreEntity]: { entityId: string; trigger: ScoreTrigger };
   [JobName.ScoreChunk]: { fromId: string; toId: string; trigger: ScoreTrigger; runId?: string };
   [JobName.EvaluateBatch]: { batchId: string };
@@ -32,6 +35,7 @@ export interface JobPayloads {
 
 export const QUEUE_OF_JOB: { [J in JobName]: QueueName } = {
   [JobName.IngestBatch]: QueueName.Ingest,
+  [JobName.IngestFile]: QueueName.Ingest,
   [JobName.ScoreEntity]: QueueName.Scoring,
   [JobName.ScoreChunk]: QueueName.Scoring,
   [JobName.EvaluateBatch]: QueueName.Rules,

@@ -3,3 +3,4 @@ export * from './day-number';
 export * from './departments';
 export * from './industries';
 export * from './synthetic-generator';
+export * from './gbk-feed';

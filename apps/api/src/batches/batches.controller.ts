@@ -1,6 +1,26 @@
-import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { z } from 'zod';
 import { IngestionService } from '@lianjian/ingestion';
+import type { RejectionView } from '@lianjian/database';
+import { parseParams } from '../common/query';
+import { csvLine } from './rejections-csv';
+
+const rejectionsQuery = z.strictObject({ format: z.enum(['json', 'csv']).default('json') });
+
+function rejectionView(r: RejectionView) {
+  return {
+    index: r.idx,
+    rowNumber: r.rowNumber,
+    output: r.output,
+    sourceRecordId: r.sourceRecordId,
+    raw: r.rawText ?? r.raw,
+    reasons: r.reasons,
+    resolvedAt: r.resolvedAt,
+    resolvedByBatch: r.resolvedByBatch,
+  };
+}
 
 @ApiTags('records')
 @Controller('api/v1/batches')
@@ -8,23 +28,53 @@ export class BatchesController {
   constructor(private readonly ingestion: IngestionService) {}
 
   @Get(':batchId')
-  @ApiOperation({ summary: 'Batch report (批次处理报告): status and counts, rejected records with reasons' })
+  @ApiOperation({ summary: 'Batch report (批次处理报告): status, counts, refused records with reasons' })
   async get(@Param('batchId') batchId: string) {
     const b = await this.ingestion.report(batchId);
     return {
       batchId: b.id,
       source: b.source,
+      origin: b.origin,
       status: b.status,
+      rowsRead: b.rowsRead,
       received: b.received,
       accepted: b.accepted,
       rejected: b.rejected,
       inserted: b.inserted,
       updated: b.updated,
       unchanged: b.unchanged,
+      duplicates: b.duplicates,
       error: b.error,
+      fileError: b.fileError,
+      fileId: b.fileId,
       createdAt: b.createdAt,
       finishedAt: b.finishedAt,
-      rejections: b.rejections.map((r) => ({ index: r.idx, sourceRecordId: r.sourceRecordId, reasons: r.reasons })),
+      // The first 1,000; all of them at /rejections.
+      rejections: b.rejections.map(rejectionView),
     };
+  }
+
+  @Get(':batchId/rejections')
+  @ApiOperation({ summary: 'All refused records of a batch, as JSON or as a CSV download (退回记录下载)' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+  async rejections(@Param('batchId') batchId: string, @Query() query: unknown, @Res() res: Response) {
+    const { format } = parseParams(rejectionsQuery, query);
+    const rows = this.ingestion.allRejections(batchId);
+    const first = await rows.next(); // 404 before any byte is sent
+    if (format === 'json') {
+      const items = first.done ? [] : [rejectionView(first.value)];
+      for await (const r of rows) items.push(rejectionView(r));
+      res.json({ batchId, items });
+      return;
+    }
+    res.setHeader('content-type', 'text/csv; charset=utf-8');
+    res.setHeader('content-disposition', `attachment; filename="rejections-${batchId}.csv"`);
+    // UTF-8 BOM so spreadsheet software shows Chinese text correctly.
+    res.write('\ufeff' + csvLine(['row_number', 'index', 'output', 'source_record_id', 'reasons', 'raw', 'resolved_at']));
+    const write = (r: RejectionView) =>
+      res.write(csvLine([r.rowNumber, r.idx, r.output, r.sourceRecordId, r.reasons.join('; '), r.rawText ?? r.raw, r.resolvedAt]));
+    if (!first.done) write(first.value);
+    for await (const r of rows) write(r);
+    res.end();
   }
 }

@@ -1,11 +1,14 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
-import { IngestApplyService } from '@lianjian/ingestion';
+import { FileIngestionService, IngestApplyService } from '@lianjian/ingestion';
 import { JobName, QUEUE_CONCURRENCY, QueueName, type AnyJob } from '@lianjian/queue';
 
 @Processor(QueueName.Ingest, { concurrency: QUEUE_CONCURRENCY[QueueName.Ingest] })
 export class IngestProcessor extends WorkerHost {
-  constructor(private readonly apply: IngestApplyService) {
+  constructor(
+    private readonly apply: IngestApplyService,
+    private readonly files: FileIngestionService,
+  ) {
     super();
   }
 
@@ -14,6 +17,9 @@ export class IngestProcessor extends WorkerHost {
     switch (j.name) {
       case JobName.IngestBatch:
         return this.apply.applyBatch(j.data.batchId);
+      case JobName.IngestFile:
+        await this.files.process(j.data.batchId);
+        return;
       default:
         throw new Error(`queue ${QueueName.Ingest} has no handler for job ${job.name}`);
     }

@@ -23,6 +23,10 @@ export const baseEnvSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only')
     .default('lianjian'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  // Where uploaded files are kept, by content hash (a shared volume or mount when api and workers run
+  // on different machines).
+  FILE_STORE_DIR: z.string().min(1).default('var/files'),
+  MAX_UPLOAD_MB: z.coerce.number().positive().max(1_000_000).default(2048),
   // Repository root holding config/ (scoring models, rules, routing). Defaults to the working directory.
   CONFIG_DIR: z.string().min(1).default('config'),
 });

@@ -26,6 +26,15 @@ export interface Rejection {
   reasons: string[];
 }
 
+// A refused record as the batch report shows it: API records by index, file rows by row number.
+export interface RejectionView extends Rejection {
+  rowNumber: number | null;
+  output: string | null;
+  rawText: string | null;
+  resolvedAt: Date | null;
+  resolvedByBatch: string | null;
+}
+
 export interface BatchRow {
   id: string;
   source: string;
@@ -38,6 +47,10 @@ export interface BatchRow {
   updated: number | null;
   unchanged: number | null;
   error: string | null;
+  rowsRead: number | null;
+  duplicates: number | null;
+  fileError: unknown;
+  fileId: string | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -93,7 +106,7 @@ export class BatchRepository {
         ],
       );
       await this.insertItems(em, batch.id, items);
-      await this.insertRejections(em, batch.id, rejections);
+      await this.insertRejections(em, batch.id, batch.source, rejections);
     });
   }
 
@@ -122,7 +135,7 @@ export class BatchRepository {
     }
   }
 
-  private async insertRejections(em: EntityManager, batchId: string, rejections: Rejection[]): Promise<void> {
+  private async insertRejections(em: EntityManager, batchId: string, source: string, rejections: Rejection[]): Promise<void> {
     for (let i = 0; i < rejections.length; i += 2000) {
       const chunk = rejections.slice(i, i + 2000).map((r) => ({
         idx: r.idx,
@@ -131,9 +144,9 @@ export class BatchRepository {
         reasons: r.reasons,
       }));
       await em.query(
-        `INSERT INTO ingest_rejection (batch_id, idx, source_record_id, raw, reasons)
-         SELECT $1, idx, sid, raw, reasons FROM jsonb_to_recordset($2::jsonb) AS x(idx int, sid text, raw jsonb, reasons text[])`,
-        [batchId, JSON.stringify(chunk)],
+        `INSERT INTO ingest_rejection (batch_id, idx, source_record_id, raw, reasons, source)
+         SELECT $1, idx, sid, raw, reasons, $3 FROM jsonb_to_recordset($2::jsonb) AS x(idx int, sid text, raw jsonb, reasons text[])`,
+        [batchId, JSON.stringify(chunk), source],
       );
     }
   }
@@ -141,6 +154,7 @@ export class BatchRepository {
   async get(id: string): Promise<BatchRow | undefined> {
     const rows: BatchRow[] = await this.ds.query(
       `SELECT id, source, origin, status, received, accepted, rejected, inserted, updated, unchanged, error,
+              rows_read AS "rowsRead", duplicates, file_error AS "fileError", file_id AS "fileId",
               created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"
          FROM ingest_batch WHERE id = $1`,
       [id],
@@ -148,24 +162,24 @@ export class BatchRepository {
     return rows[0];
   }
 
-  async rejections(id: string, limit = 10000): Promise<Rejection[]> {
+  async rejections(id: string, limit = 10000, afterIdx = -1): Promise<RejectionView[]> {
     return this.ds.query(
-      `SELECT idx, source_record_id AS "sourceRecordId", raw, reasons
-         FROM ingest_rejection WHERE batch_id = $1 ORDER BY idx LIMIT $2`,
-      [id, limit],
+      `SELECT idx, row_number AS "rowNumber", output, source_record_id AS "sourceRecordId", raw, raw_text AS "rawText",
+              reasons, resolved_at AS "resolvedAt", resolved_by_batch AS "resolvedByBatch"
+         FROM ingest_rejection WHERE batch_id = $1 AND idx > $3 ORDER BY idx LIMIT $2`,
+      [id, limit, afterIdx],
     );
   }
 
   // Batches accepted but not applied for a while: their job was lost (Redis down or flushed) and must
   // be enqueued again. PostgreSQL, not Redis, is the truth about what is pending.
-  async stalePending(olderThanSeconds: number, limit = 1000): Promise<string[]> {
-    const rows: { id: string }[] = await this.ds.query(
-      `SELECT id FROM ingest_batch
+  async stalePending(olderThanSeconds: number, limit = 1000): Promise<{ id: string; origin: string }[]> {
+    return this.ds.query(
+      `SELECT id, origin FROM ingest_batch
         WHERE status IN ('queued', 'processing') AND created_at < now() - make_interval(secs => $1)
         ORDER BY created_at LIMIT $2`,
       [olderThanSeconds, limit],
     );
-    return rows.map((r) => r.id);
   }
 
   async markFailed(id: string, error: string): Promise<void> {
@@ -244,7 +258,8 @@ export class BatchRepository {
     }
   }
 
-  private async upsertStaged(
+  // The upsert every batch goes through; the file path stages its rows itself and calls it too.
+  async upsertStaged(
     em: EntityManager,
     staging: 'ingest_item' | 'bulk_item',
     batchId: string,
@@ -322,6 +337,13 @@ export class BatchRepository {
 
     if (counts.registrations.length) await this.refreshMasterData(em, counts.registrations);
 
+    // A corrected re-send clears the earlier refusals of the same records.
+    await em.query(
+      `UPDATE ingest_rejection r SET resolved_by_batch = $1, resolved_at = now()
+        WHERE r.source = $2 AND r.resolved_at IS NULL AND r.batch_id <> $1
+          AND r.source_record_id IN (SELECT source_record_id FROM ${staging} WHERE batch_id = $1)`,
+      [batchId, source],
+    );
     const unchanged = counts.total - counts.inserted - counts.updated;
     await em.query(
       `UPDATE ingest_batch SET status = 'done', inserted = $2, updated = $3, unchanged = $4, finished_at = now()

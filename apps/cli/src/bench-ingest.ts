@@ -1,0 +1,169 @@
+import 'reflect-metadata';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigModule } from '@nestjs/config';
+import { Queue } from 'bullmq';
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { addDays, baseEnvSchema, EnvValidationError, parseEnv, todayInShanghai } from '@lianjian/common';
+import { createDataSource, DatabaseModule, DepartmentRepository, runMigrations } from '@lianjian/database';
+import { FileIngestionService, IngestionModule } from '@lianjian/ingestion';
+import { ALL_QUEUES, QueueModule } from '@lianjian/queue';
+import { makeUscc, USCC_CHARSET } from '@lianjian/reference';
+import { forkRng, generateDepartments } from '@lianjian/seed';
+import { parseArgs } from './args';
+import { databaseName, dropDatabase, recreateDatabase, withDatabase } from './db-admin';
+
+// npm run bench:ingest [-- --rows N]: a CSV of N canonical inspection rows, from the file to committed
+// records (stored, read, mapped, validated, hashed, applied with version checks), timed against
+// PostgreSQL COPY of the same file into a bare unindexed table in the same run. Peak RSS is sampled
+// throughout: it must stay flat as the file grows.
+
+const SOURCE = 'lianjian-canonical-inspections';
+const RESULTS = ['pass', 'pass', 'pass', 'pass', 'rectified', 'fail', 'unreachable', 'not_operating'];
+
+async function main(): Promise<void> {
+  const env = parseEnv(baseEnvSchema, process.env);
+  const args = parseArgs(process.argv.slice(2), { rows: 'number', keep: 'boolean' });
+  const rows = Number(args.rows ?? 1_000_000);
+  if (!Number.isInteger(rows) || rows < 1) throw new Error('--rows must be a positive integer');
+  const url = withDatabase(env.DATABASE_URL, `${databaseName(env.DATABASE_URL)}_bench_ingest`);
+  const prefix = `${env.QUEUE_PREFIX}-bench-ingest`;
+  const dir = await mkdtemp(join(tmpdir(), 'lianjian-bench-'));
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+
+  try {
+    await recreateDatabase(url);
+    await runMigrations(url);
+    const ds = createDataSource(url, 2);
+    await ds.initialize();
+    const depts = generateDepartments('330000');
+    await new DepartmentRepository(ds).upsertMany(depts.map((d) => ({ ...d, nameEn: d.nameEn })));
+    await ds.destroy();
+    const counties = depts.filter((d) => d.level === 'county' && d.code.endsWith('-SAMR'));
+
+    const file = join(dir, 'inspections.csv');
+    const t0 = Date.now();
+    await writeCsv(file, rows, counties.map((d) => d.regionCode));
+    const fileBytes = (await stat(file)).size;
+    console.log(`wrote ${rows} rows, ${(fileBytes / 1e6).toFixed(1)} MB in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+    // Baseline: the same bytes into a bare table with COPY (no parsing in Node, no checks, no indexes).
+    const copySeconds = await copyBaseline(url, file);
+    console.log(`COPY into a bare unindexed table: ${copySeconds.toFixed(2)} s (${Math.round(rows / copySeconds)} rows/s)`);
+
+    process.env.DATABASE_URL = url;
+    process.env.QUEUE_PREFIX = prefix;
+    process.env.FILE_STORE_DIR = join(dir, 'files');
+    const app = await NestFactory.createApplicationContext(BenchModule, { logger: ['error', 'warn'] });
+    const files = app.get(FileIngestionService);
+    peakRss = process.memoryUsage().rss;
+    const t1 = Date.now();
+    const up = await files.accept(SOURCE, createReadStream(file), { originalName: 'inspections.csv' });
+    const tStored = Date.now();
+    const res = await files.process(up.batchId);
+    const seconds = (Date.now() - t1) / 1000;
+    await app.close();
+    if ('refused' in res) throw new Error(`the bench file was refused: ${res.refused}`);
+    if (res.inserted !== rows || res.rejected !== 0)
+      throw new Error(`expected ${rows} inserted and 0 rejected, got ${res.inserted} inserted, ${res.rejected} rejected`);
+
+    const recordsPerSec = Math.round(rows / seconds);
+    const ratioToCopy = Math.round((seconds / copySeconds) * 100) / 100;
+    console.log(
+      `Lianjian: ${seconds.toFixed(2)} s end to end (store ${((tStored - t1) / 1000).toFixed(2)} s), ${recordsPerSec} records/s, ` +
+        `${ratioToCopy}× COPY, peak RSS ${Math.round(peakRss / 2 ** 20)} MB`,
+    );
+    console.log(
+      JSON.stringify({
+        bench: 'ingest',
+        rows,
+        fileMb: Math.round(fileBytes / 1e5) / 10,
+        seconds: Math.round(seconds * 100) / 100,
+        recordsPerSec,
+        copySeconds: Math.round(copySeconds * 100) / 100,
+        copyRowsPerSec: Math.round(rows / copySeconds),
+        ratioToCopy,
+        peakRssMb: Math.round(peakRss / 2 ** 20),
+      }),
+    );
+  } finally {
+    clearInterval(sampler);
+    for (const name of ALL_QUEUES) {
+      const q = new Queue(name, { connection: { url: env.REDIS_URL }, prefix });
+      await q.obliterate({ force: true }).catch(() => undefined);
+      await q.close();
+    }
+    await rm(dir, { recursive: true, force: true });
+    if (!args.keep) await dropDatabase(url).catch(() => undefined);
+  }
+}
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: (env) => parseEnv(baseEnvSchema, env) }),
+    DatabaseModule,
+    QueueModule,
+    IngestionModule,
+  ],
+})
+class BenchModule {}
+
+async function writeCsv(path: string, rows: number, regions: string[]): Promise<void> {
+  const rng = forkRng(7, 1);
+  const entities = Math.max(1, Math.floor(rows / 8));
+  const usccs: string[] = [];
+  for (let i = 0; i < entities; i++) {
+    let body = '';
+    for (let k = 0; k < 8; k++) body += USCC_CHARSET[rng.int(0, 30)];
+    usccs.push(makeUscc({ authority: '9', category: '1', regionCode: regions[i % regions.length], orgBody: body }));
+  }
+  const end = todayInShanghai();
+  async function* lines(): AsyncGenerator<string> {
+    yield 'sourceRecordId,uscc,departmentCode,occurredAt,result,matter,critical,serious,minor,trigger\n';
+    let buf = '';
+    for (let i = 0; i < rows; i++) {
+      const e = rng.int(0, entities - 1);
+      const uscc = usccs[e];
+      const result = RESULTS[rng.int(0, RESULTS.length - 1)];
+      const bad = result === 'fail' ? 1 : 0;
+      buf += `BENCH-${i},${uscc},${uscc.slice(2, 8)}-SAMR,${addDays(end, -rng.int(0, 1094))},${result},食品经营,${bad * rng.int(0, 2)},${rng.int(0, 2)},${rng.int(0, 4)},random\n`;
+      if (buf.length > 1 << 20) {
+        yield buf;
+        buf = '';
+      }
+    }
+    yield buf;
+  }
+  await pipeline(lines(), createWriteStream(path));
+}
+
+async function copyBaseline(url: string, file: string): Promise<number> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(`CREATE TABLE bench_copy (source_record_id text, uscc text, department_code text, occurred_at date,
+      result text, matter text, critical int, serious int, minor int, trigger text)`);
+    const t = Date.now();
+    await pipeline(createReadStream(file), c.query(copyFrom(`COPY bench_copy FROM STDIN (FORMAT csv, HEADER true)`)));
+    const seconds = (Date.now() - t) / 1000;
+    await c.query('DROP TABLE bench_copy');
+    return seconds;
+  } finally {
+    await c.end();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e instanceof EnvValidationError ? e.message : e instanceof Error ? (e.stack ?? e.message) : e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { DepartmentRepository, FileBatchRepository, type FileApplyResult, type FileRow } from '@lianjian/database';
+import { DomainError, todayInShanghai, withTimeout } from '@lianjian/common';
+import { validateRecord, type CanonicalRecord } from '@lianjian/domain';
+import { JobName, JobQueue } from '@lianjian/queue';
+import { FileStore } from './file-store';
+import { FileRefusedError, mapRow, readRows } from './files';
+import { SourceProfiles, type LoadedProfile } from './source-profiles.service';
+import { toStagedItem } from './ingest-batch';
+
+export interface UploadResult {
+  batchId: string;
+  fileId: string;
+  duplicate: boolean;
+}
+
+// Departmental files: stored by content hash, then read, mapped by the source profile, validated and
+// applied as one batch — streaming end to end, so memory does not grow with the file.
+@Injectable()
+export class FileIngestionService {
+  private readonly log = new Logger(FileIngestionService.name);
+  readonly store: FileStore;
+
+  constructor(
+    private readonly files: FileBatchRepository,
+    private readonly departments: DepartmentRepository,
+    private readonly profiles: SourceProfiles,
+    private readonly jobs: JobQueue,
+    config: ConfigService,
+  ) {
+    this.store = new FileStore(config.getOrThrow<string>('FILE_STORE_DIR'), config.getOrThrow<number>('MAX_UPLOAD_MB') * 1024 * 1024);
+  }
+
+  // Stores the file and creates its batch. The same file for the same source again is recognised and
+  // changes nothing (its earlier batch is returned), unless that batch failed, then it is tried again.
+  async accept(source: string, input: Readable, meta: { originalName?: string; mediaType?: string }): Promise<UploadResult> {
+    const { profile } = this.profiles.get(source);
+    const stored = await this.store.put(input);
+    if (stored.sizeBytes === 0) throw new DomainError('invalid_body', 'the file is empty; nothing was stored (文件为空)');
+    const existing = await this.files.batchForFile(source, stored.contentHash);
+    if (existing?.batchId && existing.status !== 'failed') return { batchId: existing.batchId, fileId: existing.fileId, duplicate: true };
+    const batchId = randomUUID();
+    await this.files.createFileBatch(
+      {
+        id: randomUUID(),
+        source,
+        contentHash: stored.contentHash,
+        sizeBytes: stored.sizeBytes,
+        originalName: meta.originalName ?? null,
+        mediaType: meta.mediaType ?? null,
+        storedPath: stored.path,
+      },
+      { id: batchId, profileVersion: profile.version },
+    );
+    const file = await this.files.file(batchId);
+    return { batchId, fileId: file!.id, duplicate: false };
+  }
+
+  // A batch whose job cannot be enqueued now (Redis down) stays queued; the worker's sweep retries.
+  async enqueue(batchId: string): Promise<boolean> {
+    try {
+      await withTimeout(this.jobs.add(JobName.IngestFile, { batchId }, { jobId: `ingest-file-${batchId}` }), 2000);
+      return true;
+    } catch (e) {
+      this.log.warn(`file batch ${batchId} stored but not enqueued (${(e as Error).message}); the sweep will retry`);
+      return false;
+    }
+  }
+
+  // Reads, maps, validates and applies the batch's file (worker or CLI). Idempotent: a finished batch
+  // is not applied again.
+  async process(batchId: string): Promise<FileApplyResult | { refused: string }> {
+    const file = await this.files.file(batchId);
+    if (!file) throw new Error(`batch ${batchId} has no file`);
+    const loaded = this.profiles.get(file.source);
+    const known = await this.departments.codes();
+    const counter = { rowsRead: 0 };
+    try {
+      const rows = this.rows(loaded, await this.store.open(file.storedPath), (c) => known.has(c), counter);
+      const res = await this.files.apply(batchId, file.source, rows, counter);
+      if (!res.alreadyApplied) {
+        this.log.log(
+          `file batch ${batchId} (${file.source}): ${res.rowsRead} rows, ${res.inserted} inserted, ${res.updated} updated, ` +
+            `${res.unchanged} unchanged, ${res.duplicates} duplicates, ${res.rejected} rejected`,
+        );
+        await this.jobs.add(JobName.EvaluateBatch, { batchId }, { jobId: `evaluate-${batchId}` });
+        await this.jobs.scoreEntities(res.touchedEntityIds, 'record');
+      }
+      return res;
+    } catch (e) {
+      if (e instanceof FileRefusedError) {
+        await this.files.refuse(batchId, { code: e.code, message: e.text, details: e.details });
+        return { refused: e.code };
+      }
+      throw e;
+    }
+  }
+
+  private async *rows(
+    loaded: LoadedProfile,
+    input: Readable,
+    departmentExists: (code: string) => boolean,
+    counter: { rowsRead: number },
+  ): AsyncGenerator<FileRow> {
+    const today = todayInShanghai();
+    for await (const ev of readRows(input, loaded.profile)) {
+      counter.rowsRead++;
+      if (ev.error || !ev.values) {
+        yield {
+          rowNumber: ev.rowNumber,
+          output: null,
+          sourceRecordId: null,
+          raw: ev.raw,
+          reasons: [ev.error ?? 'the row could not be read'],
+          item: null,
+        };
+        continue;
+      }
+      for (const m of mapRow(loaded.compiled, { rowNumber: ev.rowNumber, values: ev.values })) {
+        const sid = typeof m.record?.sourceRecordId === 'string' ? m.record.sourceRecordId : null;
+        if (!m.record || m.reasons?.length) {
+          const reasons = m.reasons?.length ? m.reasons : ['not mapped'];
+          yield { rowNumber: ev.rowNumber, output: m.output, sourceRecordId: sid, raw: ev.raw, reasons, item: null };
+          continue;
+        }
+        const v = validateRecord(m.record, { today, departmentExists });
+        if (!v.ok) {
+          yield { rowNumber: ev.rowNumber, output: m.output, sourceRecordId: sid, raw: ev.raw, reasons: v.reasons, item: null };
+          continue;
+        }
+        yield {
+          rowNumber: ev.rowNumber,
+          output: m.output,
+          sourceRecordId: sid,
+          raw: ev.raw,
+          reasons: null,
+          item: toStagedItem(ev.rowNumber, v.record as CanonicalRecord, v.occurredOn),
+        };
+      }
+    }
+  }
+}

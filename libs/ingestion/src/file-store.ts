@@ -1,0 +1,61 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { DomainError } from '@lianjian/common';
+
+export interface StoredFile {
+  contentHash: string; // sha256, hex
+  sizeBytes: number;
+  path: string;
+}
+
+// Files kept by content hash: a file is written once however often it is uploaded, and a batch can be
+// re-run from it. Streams: memory does not grow with the file.
+export class FileStore {
+  constructor(
+    private readonly dir: string,
+    private readonly maxBytes: number,
+  ) {}
+
+  async put(input: Readable): Promise<StoredFile> {
+    await mkdir(join(this.dir, 'tmp'), { recursive: true });
+    const tmp = join(this.dir, 'tmp', randomUUID());
+    const hash = createHash('sha256');
+    let size = 0;
+    const max = this.maxBytes;
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        size += chunk.length;
+        if (size > max) {
+          done(new DomainError('payload_too_large', `the file exceeds the limit of ${max} bytes; nothing was stored`));
+          return;
+        }
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(input, meter, createWriteStream(tmp));
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw e;
+    }
+    const contentHash = hash.digest('hex');
+    const path = this.pathOf(contentHash);
+    await mkdir(join(this.dir, contentHash.slice(0, 2)), { recursive: true });
+    await rename(tmp, path);
+    return { contentHash, sizeBytes: size, path };
+  }
+
+  pathOf(contentHash: string): string {
+    return join(this.dir, contentHash.slice(0, 2), contentHash);
+  }
+
+  async open(path: string): Promise<Readable> {
+    await stat(path); // a clear ENOENT before streaming starts
+    return createReadStream(path, { highWaterMark: 1 << 20 });
+  }
+}
