@@ -18,12 +18,7 @@ import { DepartmentsController } from './departments/departments.controller';
 import { SourcesController } from './sources/sources.controller';
 
 @Module({
-  imports: [
-    DatabaseModule,
-    QueueModule,
-    IngestionModule,
-    HealthModule,
-  ],
+  imports: [DatabaseModule, QueueModule, IngestionModule, HealthModule],
   controllers: [
     RecordsController,
     BatchesController,
@@ -41,7 +36,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: (env) => parseEnv(apiEnvSchema, env) }),
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          validate: (env) => parseEnv(apiEnvSchema, env),
+        }),
       ],
     };
   }

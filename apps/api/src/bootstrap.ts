@@ -8,7 +8,9 @@ import { apiEnvSchema } from './api-env';
 import { jsonBody } from './common/json-body';
 
 // Builds the HTTP application (used by main.ts and by the tests).
-export async function createApiApp(env: Record<string, string | undefined> = process.env): Promise<NestExpressApplication> {
+export async function createApiApp(
+  env: Record<string, string | undefined> = process.env,
+): Promise<NestExpressApplication> {
   const cfg = parseEnv(apiEnvSchema, env);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
     bodyParser: false,
@@ -19,7 +21,9 @@ export async function createApiApp(env: Record<string, string | undefined> = pro
     app,
     new DocumentBuilder()
       .setTitle('Lianjian (联监) API')
-      .setDescription('Internet + regulation (互联网+监管) risk monitoring and early warning. See API.md for the stable core.')
+      .setDescription(
+        'Internet + regulation (互联网+监管) risk monitoring and early warning. See API.md for the stable core.',
+      )
       .setVersion('1')
       .build(),
   );

@@ -4,7 +4,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigModule } from '@nestjs/config';
 import { Queue } from 'bullmq';
@@ -50,18 +50,28 @@ async function main(): Promise<void> {
 
     const file = join(dir, 'inspections.csv');
     const t0 = Date.now();
-    await writeCsv(file, rows, counties.map((d) => d.regionCode));
+    await writeCsv(
+      file,
+      rows,
+      counties.map((d) => d.regionCode),
+    );
     const fileBytes = (await stat(file)).size;
-    console.log(`wrote ${rows} rows, ${(fileBytes / 1e6).toFixed(1)} MB in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `wrote ${rows} rows, ${(fileBytes / 1e6).toFixed(1)} MB in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
 
     // Baseline: the same bytes into a bare table with COPY (no parsing in Node, no checks, no indexes).
     const copySeconds = await copyBaseline(url, file);
-    console.log(`COPY into a bare unindexed table: ${copySeconds.toFixed(2)} s (${Math.round(rows / copySeconds)} rows/s)`);
+    console.log(
+      `COPY into a bare unindexed table: ${copySeconds.toFixed(2)} s (${Math.round(rows / copySeconds)} rows/s)`,
+    );
 
     process.env.DATABASE_URL = url;
     process.env.QUEUE_PREFIX = prefix;
     process.env.FILE_STORE_DIR = join(dir, 'files');
-    const app = await NestFactory.createApplicationContext(BenchModule, { logger: ['error', 'warn'] });
+    const app = await NestFactory.createApplicationContext(BenchModule.forRoot(), {
+      logger: ['error', 'warn'],
+    });
     const files = app.get(FileIngestionService);
     peakRss = process.memoryUsage().rss;
     const t1 = Date.now();
@@ -72,7 +82,9 @@ async function main(): Promise<void> {
     await app.close();
     if ('refused' in res) throw new Error(`the bench file was refused: ${res.refused}`);
     if (res.inserted !== rows || res.rejected !== 0)
-      throw new Error(`expected ${rows} inserted and 0 rejected, got ${res.inserted} inserted, ${res.rejected} rejected`);
+      throw new Error(
+        `expected ${rows} inserted and 0 rejected, got ${res.inserted} inserted, ${res.rejected} rejected`,
+      );
 
     const recordsPerSec = Math.round(rows / seconds);
     const ratioToCopy = Math.round((seconds / copySeconds) * 100) / 100;
@@ -105,15 +117,25 @@ async function main(): Promise<void> {
   }
 }
 
-@Module({
-  imports: [
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: (env) => parseEnv(baseEnvSchema, env) }),
-    DatabaseModule,
-    QueueModule,
-    IngestionModule,
-  ],
-})
-class BenchModule {}
+@Module({})
+class BenchModule {
+  // Built after the bench has pointed the environment at its scratch database.
+  static forRoot(): DynamicModule {
+    return {
+      module: BenchModule,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          validate: (env) => parseEnv(baseEnvSchema, env),
+        }),
+        DatabaseModule,
+        QueueModule,
+        IngestionModule,
+      ],
+    };
+  }
+}
 
 async function writeCsv(path: string, rows: number, regions: string[]): Promise<void> {
   const rng = forkRng(7, 1);
@@ -122,7 +144,9 @@ async function writeCsv(path: string, rows: number, regions: string[]): Promise<
   for (let i = 0; i < entities; i++) {
     let body = '';
     for (let k = 0; k < 8; k++) body += USCC_CHARSET[rng.int(0, 30)];
-    usccs.push(makeUscc({ authority: '9', category: '1', regionCode: regions[i % regions.length], orgBody: body }));
+    usccs.push(
+      makeUscc({ authority: '9', category: '1', regionCode: regions[i % regions.length], orgBody: body }),
+    );
   }
   const end = todayInShanghai();
   async function* lines(): AsyncGenerator<string> {
@@ -151,7 +175,10 @@ async function copyBaseline(url: string, file: string): Promise<number> {
     await c.query(`CREATE TABLE bench_copy (source_record_id text, uscc text, department_code text, occurred_at date,
       result text, matter text, critical int, serious int, minor int, trigger text)`);
     const t = Date.now();
-    await pipeline(createReadStream(file), c.query(copyFrom(`COPY bench_copy FROM STDIN (FORMAT csv, HEADER true)`)));
+    await pipeline(
+      createReadStream(file),
+      c.query(copyFrom(`COPY bench_copy FROM STDIN (FORMAT csv, HEADER true)`)),
+    );
     const seconds = (Date.now() - t) / 1000;
     await c.query('DROP TABLE bench_copy');
     return seconds;
@@ -163,7 +190,9 @@ async function copyBaseline(url: string, file: string): Promise<number> {
 main().then(
   () => process.exit(0),
   (e: unknown) => {
-    console.error(e instanceof EnvValidationError ? e.message : e instanceof Error ? (e.stack ?? e.message) : e);
+    console.error(
+      e instanceof EnvValidationError ? e.message : e instanceof Error ? (e.stack ?? e.message) : e,
+    );
     process.exit(1);
   },
 );

@@ -44,10 +44,18 @@ async function main(): Promise<void> {
   await runMigrations(demoUrl);
   await clearQueues(env.REDIS_URL, prefix);
 
-  section('2. 生成合成省份 / Seeding a synthetic province (浙江省)', `${entities} entities, seed ${seed}, history to ${today}`);
+  section(
+    '2. 生成合成省份 / Seeding a synthetic province (浙江省)',
+    `${entities} entities, seed ${seed}, history to ${today}`,
+  );
   const ds = createDataSource(demoUrl, 4);
   await ds.initialize();
-  const seeded = await seedProvince(ds, { entities, seed, end: today, holdBackFrom: addDays(today, -LIVE_DAYS + 1) });
+  const seeded = await seedProvince(ds, {
+    entities,
+    seed,
+    end: today,
+    holdBackFrom: addDays(today, -LIVE_DAYS + 1),
+  });
   console.log(
     `   ${seeded.records} historical records, ${seeded.departments} departments in ${seeded.seconds.toFixed(1)} s; ` +
       `${seeded.heldBack.length} records of the last ${LIVE_DAYS} days held back to arrive live`,
@@ -55,30 +63,51 @@ async function main(): Promise<void> {
 
   section('3. 启动服务 / Starting the api and a worker as processes');
   const port = await freePort();
-  const procEnv = { DATABASE_URL: demoUrl, REDIS_URL: env.REDIS_URL, QUEUE_PREFIX: prefix, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production' };
+  const procEnv = {
+    DATABASE_URL: demoUrl,
+    REDIS_URL: env.REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+  };
   const api = startApp('apps/api/src/main', procEnv);
   const worker = startApp('apps/worker/src/main', procEnv);
   const base = `http://127.0.0.1:${port}`;
   try {
-    await until(async () => (await fetch(`${base}/health`).catch(() => undefined))?.status === 200, 60_000, 'the api to answer /health', [api, worker]);
+    await until(
+      async () => (await fetch(`${base}/health`).catch(() => undefined))?.status === 200,
+      60_000,
+      'the api to answer /health',
+      [api, worker],
+    );
     console.log(`   api on ${base} (OpenAPI at ${base}/docs), worker serving ${ALL_QUEUES.join(', ')}`);
 
     section('4. 全量评分 / Full scoring run through the scoring queue');
     const t1 = Date.now();
     const chunks = await new EntityRepository(ds).idChunks(500);
-    const scoring = new Queue(QueueName.Scoring, { connection: { url: env.REDIS_URL }, prefix, defaultJobOptions: QUEUE_JOB_OPTIONS[QueueName.Scoring] });
-    await scoring.addBulk(chunks.map((c) => ({ name: JobName.ScoreChunk, data: { ...c, trigger: 'full-run' } })));
+    const scoring = new Queue(QueueName.Scoring, {
+      connection: { url: env.REDIS_URL },
+      prefix,
+      defaultJobOptions: QUEUE_JOB_OPTIONS[QueueName.Scoring],
+    });
+    await scoring.addBulk(
+      chunks.map((c) => ({ name: JobName.ScoreChunk, data: { ...c, trigger: 'full-run' } })),
+    );
     await scoring.close();
     await untilQueuesIdle(env.REDIS_URL, prefix, [api, worker]);
     const classes = await new ScoreRepository(ds).classDistribution();
-    console.log(`   ${entities} entities scored in ${((Date.now() - t1) / 1000).toFixed(1)} s (${chunks.length} chunks): ${fmtClasses(classes)}`);
+    console.log(
+      `   ${entities} entities scored in ${((Date.now() - t1) / 1000).toFixed(1)} s (${chunks.length} chunks): ${fmtClasses(classes)}`,
+    );
 
     section('5. 实时报送 / The last month arrives live through POST /api/v1/records');
     const t2 = Date.now();
     const batches = await sendLive(base, seeded.heldBack);
     await until(
       async () => {
-        for (const id of batches) if ((await getJson(`${base}/api/v1/batches/${id}`)).status !== 'done') return false;
+        for (const id of batches)
+          if ((await getJson(`${base}/api/v1/batches/${id}`)).status !== 'done') return false;
         return true;
       },
       120_000,
@@ -86,7 +115,9 @@ async function main(): Promise<void> {
       [api, worker],
     );
     await untilQueuesIdle(env.REDIS_URL, prefix, [api, worker]);
-    console.log(`   ${seeded.heldBack.length} records in ${batches.length} batches: ingested, re-scored and evaluated in ${((Date.now() - t2) / 1000).toFixed(1)} s`);
+    console.log(
+      `   ${seeded.heldBack.length} records in ${batches.length} batches: ingested, re-scored and evaluated in ${((Date.now() - t2) / 1000).toFixed(1)} s`,
+    );
 
     section('6. 风险名单 / Risk list (top 10, highest risk first)');
     const list = (await getJson(`${base}/api/v1/risk-list?limit=10`)).items as Json[];
@@ -95,7 +126,10 @@ async function main(): Promise<void> {
     section('7. 联动预警 / Joint alerts per department (一处发现、多方联动)');
     const alerts = await allAlerts(base);
     const departments = new Map(
-      ((await getJson(`${base}/api/v1/departments`)).items as { code: string; name: string }[]).map((d) => [d.code, d.name]),
+      ((await getJson(`${base}/api/v1/departments`)).items as { code: string; name: string }[]).map((d) => [
+        d.code,
+        d.name,
+      ]),
     );
     printAlertsPerDepartment(alerts, departments);
     printSampleAlert(alerts);
@@ -137,8 +171,12 @@ async function sendLive(base: string, records: SyntheticRecord[]): Promise<strin
         body: JSON.stringify({ source, records: list.slice(i, i + HTTP_BATCH) }),
       });
       const body = (await res.json()) as { batchId: string; rejected: unknown[] };
-      if (res.status !== 202) throw new Error(`POST /api/v1/records answered ${res.status}: ${JSON.stringify(body)}`);
-      if (body.rejected.length) throw new Error(`the generator produced invalid records: ${JSON.stringify(body.rejected.slice(0, 3))}`);
+      if (res.status !== 202)
+        throw new Error(`POST /api/v1/records answered ${res.status}: ${JSON.stringify(body)}`);
+      if (body.rejected.length)
+        throw new Error(
+          `the generator produced invalid records: ${JSON.stringify(body.rejected.slice(0, 3))}`,
+        );
       ids.push(body.batchId);
     }
   }
@@ -180,22 +218,31 @@ function printAlertsPerDepartment(alerts: Json[], names: Map<string, string>): v
     }
   const byRule = new Map<string, number>();
   for (const a of alerts) byRule.set(a.ruleId as string, (byRule.get(a.ruleId as string) ?? 0) + 1);
-  console.log(`   ${alerts.length} alerts to ${per.size} departments; by rule: ${[...byRule].map(([r, n]) => `${r} ${n}`).join(', ')}`);
+  console.log(
+    `   ${alerts.length} alerts to ${per.size} departments; by rule: ${[...byRule].map(([r, n]) => `${r} ${n}`).join(', ')}`,
+  );
   for (const [code, c] of [...per].sort((a, b) => b[1].alerts - a[1].alerts).slice(0, 15))
-    console.log(`   ${code.padEnd(16)} ${String(c.alerts).padStart(4)} alerts (${c.critical} critical)  ${names.get(code) ?? ''}`);
+    console.log(
+      `   ${code.padEnd(16)} ${String(c.alerts).padStart(4)} alerts (${c.critical} critical)  ${names.get(code) ?? ''}`,
+    );
   if (per.size > 15) console.log(`   … and ${per.size - 15} more departments`);
 }
 
 function printSampleAlert(alerts: Json[]): void {
-  const sample = [...alerts].sort((a, b) => (b.deliveries as unknown[]).length - (a.deliveries as unknown[]).length)[0];
+  const sample = [...alerts].sort(
+    (a, b) => (b.deliveries as unknown[]).length - (a.deliveries as unknown[]).length,
+  )[0];
   if (!sample) return;
   const title = sample.title as { zh: string; en: string };
   const ex = sample.explanation as { legalBasis: { zh: string }[]; why: { zh: string; en: string }[] };
-  console.log(`\n   例 / Example: [${sample.severity}] ${title.zh} — ${title.en} (rule ${sample.ruleId} v${sample.ruleVersion})`);
+  console.log(
+    `\n   例 / Example: [${sample.severity}] ${title.zh} — ${title.en} (rule ${sample.ruleId} v${sample.ruleVersion})`,
+  );
   console.log(`   依据 / Legal basis: ${ex.legalBasis.map((l) => l.zh).join('、')}`);
   console.log(`   原因 / Why: ${ex.why.map((w) => w.zh).join('；')}`);
   // Each reason names its department first.
-  for (const d of sample.deliveries as { department: string; reason: { zh: string } }[]) console.log(`   → ${d.reason.zh}`);
+  for (const d of sample.deliveries as { department: string; reason: { zh: string } }[])
+    console.log(`   → ${d.reason.zh}`);
 }
 
 function fmtClasses(c: Record<string, number>): string {
@@ -232,7 +279,12 @@ async function untilQueuesIdle(redisUrl: string, prefix: string, procs: AppProce
   }
 }
 
-async function until(probe: () => Promise<boolean>, timeoutMs: number, what: string, procs: AppProcess[]): Promise<void> {
+async function until(
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  procs: AppProcess[],
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await probe().catch(() => false))) {
     const dead = procs.find((p) => p.proc.exitCode !== null);
@@ -257,7 +309,9 @@ function section(title: string, detail?: string): void {
 main().then(
   () => process.exit(0),
   (e: unknown) => {
-    console.error(e instanceof EnvValidationError ? e.message : e instanceof Error ? (e.stack ?? e.message) : e);
+    console.error(
+      e instanceof EnvValidationError ? e.message : e instanceof Error ? (e.stack ?? e.message) : e,
+    );
     process.exit(1);
   },
 );

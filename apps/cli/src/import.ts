@@ -11,11 +11,15 @@ import { QueueModule } from '@lianjian/queue';
 import { FileIngestionService, IngestionModule, IngestionService } from '@lianjian/ingestion';
 import { parseArgs } from './args';
 
-const USAGE = 'npm run import -- --source SOURCE FILE';
+const USAGE = 'npm run import -- --source SOURCE FILE [--rerun]';
 
 @Module({
   imports: [
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: (env) => parseEnv(baseEnvSchema, env) }),
+    ConfigModule.forRoot({
+      isGlobal: true,
+      ignoreEnvFile: true,
+      validate: (env) => parseEnv(baseEnvSchema, env),
+    }),
     DatabaseModule,
     QueueModule,
     IngestionModule,
@@ -29,7 +33,10 @@ async function main(): Promise<number> {
   parseEnv(baseEnvSchema, process.env);
   const argv = process.argv.slice(2);
   const file = argv.find((a, i) => !a.startsWith('--') && argv[i - 1] !== '--source');
-  const args = parseArgs(argv.filter((a) => a !== file), { source: 'string' });
+  const args = parseArgs(
+    argv.filter((a) => a !== file),
+    { source: 'string', rerun: 'boolean' },
+  );
   if (!file || !args.source) throw new Error(`usage: ${USAGE}`);
   await stat(file).catch(() => {
     throw new Error(`no such file: ${file}`);
@@ -38,10 +45,22 @@ async function main(): Promise<number> {
   try {
     const files = app.get(FileIngestionService);
     const t0 = Date.now();
-    const up = await files.accept(String(args.source), createReadStream(file), { originalName: basename(file) });
-    if (up.duplicate) console.log(`this file was already received for ${args.source} (batch ${up.batchId}); nothing changes`);
-    else await files.process(up.batchId);
-    const report = await app.get(IngestionService).report(up.batchId, 20);
+    const up = await files.accept(String(args.source), createReadStream(file), {
+      originalName: basename(file),
+    });
+    let batchId = up.batchId;
+    if (up.duplicate && args.rerun) {
+      batchId = await files.rerun(up.batchId);
+      console.log(
+        `this file was already received (batch ${up.batchId}); running it again as batch ${batchId}`,
+      );
+      await files.process(batchId);
+    } else if (up.duplicate)
+      console.log(
+        `this file was already received for ${args.source} (batch ${up.batchId}); nothing changes (--rerun runs it again)`,
+      );
+    else await files.process(batchId);
+    const report = await app.get(IngestionService).report(batchId, 20);
     const seconds = (Date.now() - t0) / 1000;
     console.log(`batch ${report.id} (${report.source}): ${report.status}`);
     if (report.fileError) console.log(`file refused: ${JSON.stringify(report.fileError)}`);
@@ -50,7 +69,9 @@ async function main(): Promise<number> {
         `updated ${report.updated ?? 0}, unchanged ${report.unchanged ?? 0}, duplicates ${report.duplicates ?? 0}, rejected ${report.rejected}`,
     );
     for (const r of report.rejections)
-      console.log(`  row ${r.rowNumber ?? r.idx}${r.output ? ` (${r.output})` : ''}: ${r.reasons.join('; ')}`);
+      console.log(
+        `  row ${r.rowNumber ?? r.idx}${r.output ? ` (${r.output})` : ''}: ${r.reasons.join('; ')}`,
+      );
     if (report.rejected > report.rejections.length)
       console.log(`  … all ${report.rejected} at GET /api/v1/batches/${report.id}/rejections?format=csv`);
     console.log(

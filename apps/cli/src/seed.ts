@@ -8,7 +8,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { gbkInspectionFeedChunks } from '@lianjian/seed';
 
-const USAGE = 'npm run seed -- --entities N [--seed S] [--end YYYY-MM-DD] [--years Y] [--gbk-feed FILE [--rows R]]';
+const USAGE =
+  'npm run seed -- --entities N [--seed S] [--end YYYY-MM-DD] [--years Y] [--gbk-feed FILE [--rows R]]';
 
 // npm run seed: writes a reproducible synthetic province (Zhejiang) into DATABASE_URL.
 async function main(): Promise<void> {
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
     seed: 'number',
     end: 'string',
     years: 'number',
+    'gbk-feed': 'string',
+    rows: 'number',
   });
   const entities = Number(args.entities ?? 1000);
   if (!Number.isInteger(entities) || entities < 1 || entities > 20_000_000)
@@ -38,7 +41,9 @@ async function main(): Promise<void> {
       ),
       createWriteStream(file),
     );
-    console.log(`wrote ${file} (GBK CSV, source samr-gbk-inspections): npm run import -- --source samr-gbk-inspections ${file}`);
+    console.log(
+      `wrote ${file} (GBK CSV, source samr-gbk-inspections): npm run import -- --source samr-gbk-inspections ${file}`,
+    );
     return;
   }
   await ensureDatabase(env.DATABASE_URL);

@@ -2,7 +2,15 @@ import { request } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { makeUscc } from '@lianjian/reference';
-import { createTestDatabase, eventually, insertDepartments, json, sql, testEnv, type TestDatabase } from '@lianjian/testing';
+import {
+  createTestDatabase,
+  eventually,
+  insertDepartments,
+  json,
+  sql,
+  testEnv,
+  type TestDatabase,
+} from '@lianjian/testing';
 // The API is another app; this test drives it as a client would, so it reaches it by path.
 import { createApiApp } from '../../api/src/bootstrap';
 import { createWorker } from './bootstrap';
@@ -14,8 +22,22 @@ const SOURCE = 'lianjian-canonical-inspections';
 const HEADER = 'sourceRecordId,uscc,departmentCode,occurredAt,result,matter,critical,serious,minor,trigger';
 const U1 = makeUscc({ authority: '9', category: '1', regionCode: '330106', orgBody: 'MA2CXB7K' });
 const U2 = makeUscc({ authority: '9', category: '1', regionCode: '330106', orgBody: 'MA27U0QX' });
-const row = (id: string, over: Partial<Record<'uscc' | 'dept' | 'date' | 'result' | 'matter' | 'critical', string>> = {}) =>
-  [id, over.uscc ?? U1, over.dept ?? '330106-SAMR', over.date ?? '2025-05-10', over.result ?? 'pass', over.matter ?? '食品经营', over.critical ?? '0', '0', '1', 'random'].join(',');
+const row = (
+  id: string,
+  over: Partial<Record<'uscc' | 'dept' | 'date' | 'result' | 'matter' | 'critical', string>> = {},
+) =>
+  [
+    id,
+    over.uscc ?? U1,
+    over.dept ?? '330106-SAMR',
+    over.date ?? '2025-05-10',
+    over.result ?? 'pass',
+    over.matter ?? '食品经营',
+    over.critical ?? '0',
+    '0',
+    '1',
+    'random',
+  ].join(',');
 
 describe('file ingestion: bad input', () => {
   let db: TestDatabase;
@@ -27,7 +49,10 @@ describe('file ingestion: bad input', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     await insertDepartments(db.url);
-    Object.assign(process.env, testEnv(db, { MAX_UPLOAD_MB: '12', FILE_STORE_DIR: `/tmp/lianjian-test-files-${db.name}` }));
+    Object.assign(
+      process.env,
+      testEnv(db, { MAX_UPLOAD_MB: '12', FILE_STORE_DIR: `/tmp/lianjian-test-files-${db.name}` }),
+    );
     api = await createApiApp();
     await api.listen(0);
     base = await api.getUrl();
@@ -67,7 +92,8 @@ describe('file ingestion: bad input', () => {
     ).map((r) => r.source_record_id);
 
   it('ingests a good file and reports its counts; the same file again changes nothing', async () => {
-    const file = [HEADER, row('G-1'), row('G-2', { uscc: U2, result: 'fail', critical: '2' })].join('\n') + '\n';
+    const file =
+      [HEADER, row('G-1'), row('G-2', { uscc: U2, result: 'fail', critical: '2' })].join('\n') + '\n';
     const b = await ingest(file);
     expect(b).toMatchObject({ status: 'done', rowsRead: 2, accepted: 2, inserted: 2, rejected: 0 });
     const again = await upload(file);
@@ -105,13 +131,15 @@ describe('file ingestion: bad input', () => {
       row('R-future', { date: '2999-01-01' }),
       row('R-neg', { critical: '-1' }),
       row('R-nan', { critical: 'abc' }),
-      row('R-formula', { matter: '=cmd|\' /C calc\'!A0' }),
+      row('R-formula', { matter: "=cmd|' /C calc'!A0" }),
       row('R-result', { result: 'excellent' }),
       row('R-ok-2'),
     ];
     const b = await ingest(lines.join('\r\n') + '\r\n');
     expect(b).toMatchObject({ status: 'done', rowsRead: 9, accepted: 2, inserted: 2, rejected: 7 });
-    const byRow = Object.fromEntries(b.rejections.map((r: { rowNumber: number; reasons: string[] }) => [r.rowNumber, r.reasons.join(' | ')]));
+    const byRow = Object.fromEntries(
+      b.rejections.map((r: { rowNumber: number; reasons: string[] }) => [r.rowNumber, r.reasons.join(' | ')]),
+    );
     expect(Object.keys(byRow).map(Number)).toEqual([3, 4, 5, 6, 7, 8, 9]);
     expect(byRow[3]).toMatch(/uscc/i);
     expect(byRow[4]).toMatch(/2025-02-30/);
@@ -120,10 +148,19 @@ describe('file ingestion: bad input', () => {
     expect(byRow[7]).toMatch(/critical/);
     expect(byRow[8]).toMatch(/formula/i);
     expect(byRow[9]).toMatch(/result/);
-    expect(await stored(['R-ok-1', 'R-ok-2', 'R-uscc', 'R-date', 'R-future', 'R-neg', 'R-nan', 'R-formula', 'R-result'])).toEqual([
-      'R-ok-1',
-      'R-ok-2',
-    ]);
+    expect(
+      await stored([
+        'R-ok-1',
+        'R-ok-2',
+        'R-uscc',
+        'R-date',
+        'R-future',
+        'R-neg',
+        'R-nan',
+        'R-formula',
+        'R-result',
+      ]),
+    ).toEqual(['R-ok-1', 'R-ok-2']);
     // The raw rows are kept and can be downloaded for correction, formula cells defused.
     const csv = await (await fetch(`${base}/api/v1/batches/${b.batchId}/rejections?format=csv`)).text();
     const { parse } = await import('csv-parse/sync');
@@ -132,10 +169,14 @@ describe('file ingestion: bad input', () => {
     expect(cells.flat().filter((c) => /^[=+@]/.test(c))).toEqual([]);
 
     // A corrected re-upload clears the refusals it fixes.
-    const fixed = await ingest([HEADER, row('R-uscc'), row('R-date', { date: '2025-02-28' })].join('\n') + '\n');
+    const fixed = await ingest(
+      [HEADER, row('R-uscc'), row('R-date', { date: '2025-02-28' })].join('\n') + '\n',
+    );
     expect(fixed).toMatchObject({ status: 'done', inserted: 2 });
     const after = await json(await fetch(`${base}/api/v1/batches/${b.batchId}/rejections`));
-    const resolved = after.items.filter((r: { resolvedAt: string | null }) => r.resolvedAt).map((r: { sourceRecordId: string }) => r.sourceRecordId);
+    const resolved = after.items
+      .filter((r: { resolvedAt: string | null }) => r.resolvedAt)
+      .map((r: { sourceRecordId: string }) => r.sourceRecordId);
     expect(resolved.sort()).toEqual(['R-date', 'R-uscc']);
   });
 
@@ -143,26 +184,37 @@ describe('file ingestion: bad input', () => {
     const file = `${HEADER}\r\n${row('L-1')}\n${row('L-2', { matter: '"食品, ""餐饮""\n经营"' })}\r${row('L-3')}\n`;
     const b = await ingest(file);
     expect(b).toMatchObject({ status: 'done', rowsRead: 3, accepted: 3, rejected: 0 });
-    const [r] = await sql<{ matter: string }>(db.url, `SELECT data->>'matter' AS matter FROM record WHERE source_record_id = 'L-2'`);
+    const [r] = await sql<{ matter: string }>(
+      db.url,
+      `SELECT data->>'matter' AS matter FROM record WHERE source_record_id = 'L-2'`,
+    );
     expect(r.matter).toBe('食品, "餐饮"\n经营');
   });
 
   it('counts an identical repeated row once and refuses a conflicting one', async () => {
-    const b = await ingest([HEADER, row('D-1'), row('D-1'), row('D-2'), row('D-2', { result: 'fail' })].join('\n') + '\n');
+    const b = await ingest(
+      [HEADER, row('D-1'), row('D-1'), row('D-2'), row('D-2', { result: 'fail' })].join('\n') + '\n',
+    );
     expect(b).toMatchObject({ status: 'done', rowsRead: 4, inserted: 2, duplicates: 1, rejected: 1 });
     expect(b.rejections[0].rowNumber).toBe(5);
     expect(b.rejections[0].reasons[0]).toMatch(/also at row 4/);
   });
 
   it('refuses the unreadable rest of a file ending inside a quoted field, keeping complete rows', async () => {
-    const b = await ingest(`${HEADER}\n${row('Q-1')}\n${row('Q-2')}\nQ-3,${U1},330106-SAMR,2025-05-10,pass,"unterminated,0,0,1,random\n`);
+    const b = await ingest(
+      `${HEADER}\n${row('Q-1')}\n${row('Q-2')}\nQ-3,${U1},330106-SAMR,2025-05-10,pass,"unterminated,0,0,1,random\n`,
+    );
     expect(b.status).toBe('done');
     expect(await stored(['Q-1', 'Q-2', 'Q-3'])).toEqual(['Q-1', 'Q-2']);
-    expect(b.rejections.map((r: { reasons: string[] }) => r.reasons.join(' '))).toEqual([expect.stringMatching(/quote/i)]);
+    expect(b.rejections.map((r: { reasons: string[] }) => r.reasons.join(' '))).toEqual([
+      expect.stringMatching(/quote/i),
+    ]);
   });
 
   it('refuses a 10 MB line as one row and goes on', async () => {
-    const b = await ingest(`${HEADER}\n${row('B-1')}\n${row('B-huge', { matter: 'x'.repeat(10 * 1024 * 1024) })}\n${row('B-2')}\n`);
+    const b = await ingest(
+      `${HEADER}\n${row('B-1')}\n${row('B-huge', { matter: 'x'.repeat(10 * 1024 * 1024) })}\n${row('B-2')}\n`,
+    );
     expect(b.status).toBe('done');
     expect(await stored(['B-1', 'B-2', 'B-huge'])).toEqual(['B-1', 'B-2']);
     expect(b.rejected).toBe(1);
@@ -196,7 +248,9 @@ describe('file ingestion: bad input', () => {
         headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': '100000' },
       });
       req.on('error', () => resolve());
-      req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="t.csv"\r\n\r\n${HEADER}\n${row('T-1')}\n`);
+      req.write(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="t.csv"\r\n\r\n${HEADER}\n${row('T-1')}\n`,
+      );
       setTimeout(() => {
         req.destroy();
         resolve();

@@ -60,9 +60,15 @@ describe('ingest → score → rules → alert', () => {
   it('applies a batch, scores the entity with explained factors, and raises a routed joint alert', async () => {
     const first = await post([
       registrationRecord(USCC_A),
-      inspectionRecord(USCC_A, 'I-2025-1', 'fail', { inspection: { result: 'fail', violations: { critical: 2 } } }),
+      inspectionRecord(USCC_A, 'I-2025-1', 'fail', {
+        inspection: { result: 'fail', violations: { critical: 2 } },
+      }),
       penaltyRecord(USCC_A, 'P-2025-7', {
-        penalty: { penaltyTypes: ['fine', 'license_revocation'], fineAmount: 200000, decisionNo: '杭西市监罚〔2025〕7号' },
+        penalty: {
+          penaltyTypes: ['fine', 'license_revocation'],
+          fineAmount: 200000,
+          decisionNo: '杭西市监罚〔2025〕7号',
+        },
       }),
     ]);
     const report = await batchDone(first.batchId);
@@ -72,7 +78,12 @@ describe('ingest → score → rules → alert', () => {
       const e = await json(await fetch(`${base}/entities/${USCC_A}`));
       return e.score ? e : undefined;
     });
-    expect(entity.entity).toMatchObject({ uscc: USCC_A, regionCode: '330106', industryCode: 'H6210', provisional: false });
+    expect(entity.entity).toMatchObject({
+      uscc: USCC_A,
+      regionCode: '330106',
+      industryCode: 'H6210',
+      provisional: false,
+    });
     expect(entity.entity.legalRepresentative.idNumber).toBe('330106********1235');
     expect(entity.score.modelVersion).toBe('scorecard-v1');
     const factors: { name: string; value: number; points: number }[] = entity.score.factors;
@@ -80,7 +91,10 @@ describe('ingest → score → rules → alert', () => {
     // The explanation adds up: base points + every factor's points = the raw score.
     const sum = factors.reduce((t, f) => t + f.points, entity.score.basePoints);
     expect(sum).toBeCloseTo(entity.score.rawScore, 2);
-    expect(entity.score.score).toBeCloseTo(Math.min(100, Math.max(0, entity.score.rawScore)) + entity.score.floorLift, 1);
+    expect(entity.score.score).toBeCloseTo(
+      Math.min(100, Math.max(0, entity.score.rawScore)) + entity.score.floorLift,
+      1,
+    );
     expect(factors.find((f) => f.name === 'severe_penalties_36m')).toMatchObject({ value: 1 });
     expect(['C', 'D']).toContain(entity.score.riskClass);
     expect(entity.records).toHaveLength(3);
@@ -96,18 +110,26 @@ describe('ingest → score → rules → alert', () => {
     const depts = revoked.deliveries.map((d: { department: string }) => d.department).sort();
     // Catering (H6210) ⇒ food safety; licence revocation ⇒ also market regulation and tax; county and city.
     expect(depts).toEqual(['330100-SAMR', '330100-TAX', '330106-SAMR', '330106-TAX']);
-    expect(revoked.deliveries.every((d: { status: string; channel: string }) => d.status === 'delivered' && d.channel === 'inbox')).toBe(
-      true,
-    );
+    expect(
+      revoked.deliveries.every(
+        (d: { status: string; channel: string }) => d.status === 'delivered' && d.channel === 'inbox',
+      ),
+    ).toBe(true);
     expect(revoked.explanation.legalBasis.length).toBeGreaterThan(0);
     expect(revoked.deliveries[0].reason.zh).toBeTruthy();
 
     // The same batch again changes nothing: no new records, versions or alerts.
     const again = await post([
       registrationRecord(USCC_A),
-      inspectionRecord(USCC_A, 'I-2025-1', 'fail', { inspection: { result: 'fail', violations: { critical: 2 } } }),
+      inspectionRecord(USCC_A, 'I-2025-1', 'fail', {
+        inspection: { result: 'fail', violations: { critical: 2 } },
+      }),
       penaltyRecord(USCC_A, 'P-2025-7', {
-        penalty: { penaltyTypes: ['fine', 'license_revocation'], fineAmount: 200000, decisionNo: '杭西市监罚〔2025〕7号' },
+        penalty: {
+          penaltyTypes: ['fine', 'license_revocation'],
+          fineAmount: 200000,
+          decisionNo: '杭西市监罚〔2025〕7号',
+        },
       }),
     ]);
     expect(await batchDone(again.batchId)).toMatchObject({ inserted: 0, updated: 0, unchanged: 3 });
@@ -116,7 +138,12 @@ describe('ingest → score → rules → alert', () => {
       `SELECT (SELECT count(*)::int FROM record) AS records, (SELECT count(*)::int FROM record_version) AS versions,
               (SELECT count(*)::int FROM alert) AS alerts, (SELECT count(*)::int FROM delivery) AS deliveries`,
     );
-    expect(counts).toEqual({ records: 3, versions: 0, alerts: alerts.length, deliveries: expect.any(Number) });
+    expect(counts).toEqual({
+      records: 3,
+      versions: 0,
+      alerts: alerts.length,
+      deliveries: expect.any(Number),
+    });
 
     // A department acknowledges its delivery.
     const ack = await fetch(`${base}/alerts/${revoked.id}/deliveries/330106-TAX/ack`, { method: 'POST' });
@@ -128,25 +155,41 @@ describe('ingest → score → rules → alert', () => {
   });
 
   it('versions a corrected record and updates the open alert instead of raising a second one', async () => {
-    const listed = await post([registrationRecord(USCC_B, { registration: { ...registrationRecord(USCC_B).registration, name: '杭州某某药店有限公司', industryCode: 'F5251' } }), listingRecord(USCC_B, 'L-1')]);
+    const listed = await post([
+      registrationRecord(USCC_B, {
+        registration: {
+          ...registrationRecord(USCC_B).registration,
+          name: '杭州某某药店有限公司',
+          industryCode: 'F5251',
+        },
+      }),
+      listingRecord(USCC_B, 'L-1'),
+    ]);
     await batchDone(listed.batchId);
     const firstAlerts = await eventually(async () => {
       const a = await json(await fetch(`${base}/alerts?entity=${USCC_B}`));
-      return a.items.find((x: { ruleId: string }) => x.ruleId === 'serious-violation-listed') ? a.items : undefined;
+      return a.items.find((x: { ruleId: string }) => x.ruleId === 'serious-violation-listed')
+        ? a.items
+        : undefined;
     });
     const alert = firstAlerts.find((x: { ruleId: string }) => x.ruleId === 'serious-violation-listed');
     // A pharmacy (F5251): drug regulators act too.
     expect(alert.deliveries.map((d: { department: string }) => d.department)).toContain('330106-SAMR');
 
     // The same listing reported by a second source: same finding, same open alert.
-    const second = await post([{ ...listingRecord(USCC_B, 'COURT-L-1'), departmentCode: '330100-COURT' }], 'court-hz');
+    const second = await post(
+      [{ ...listingRecord(USCC_B, 'COURT-L-1'), departmentCode: '330100-COURT' }],
+      'court-hz',
+    );
     await batchDone(second.batchId);
     const updated = await eventually(async () => {
       const a = await json(await fetch(`${base}/alerts?entity=${USCC_B}`));
       const x = a.items.find((i: { ruleId: string }) => i.ruleId === 'serious-violation-listed');
       return x && x.occurrences === 2 ? a.items : undefined;
     });
-    expect(updated.filter((x: { ruleId: string }) => x.ruleId === 'serious-violation-listed')).toHaveLength(1);
+    expect(updated.filter((x: { ruleId: string }) => x.ruleId === 'serious-violation-listed')).toHaveLength(
+      1,
+    );
 
     // A corrected re-send of L-1 is a new version; the earlier one is kept in history.
     const corrected = { ...listingRecord(USCC_B, 'L-1'), occurredAt: '2025-07-02' };

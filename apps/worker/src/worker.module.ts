@@ -26,7 +26,11 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: (env) => parseEnv(workerEnvSchema, env) }),
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          validate: (env) => parseEnv(workerEnvSchema, env),
+        }),
         DatabaseModule,
         QueueModule,
         IngestionModule,

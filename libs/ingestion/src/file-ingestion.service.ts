@@ -2,12 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { DepartmentRepository, FileBatchRepository, type FileApplyResult, type FileRow } from '@lianjian/database';
-import { DomainError, todayInShanghai, withTimeout } from '@lianjian/common';
+import {
+  DepartmentRepository,
+  FileBatchRepository,
+  type FileApplyResult,
+  type FileRow,
+} from '@lianjian/database';
+import { DomainError, NotFoundError, todayInShanghai, withTimeout } from '@lianjian/common';
 import { validateRecord, type CanonicalRecord } from '@lianjian/domain';
 import { JobName, JobQueue } from '@lianjian/queue';
 import { FileStore } from './file-store';
-import { FileRefusedError, mapRow, readRows } from './files';
+import { createFileReadInfo, FileRefusedError, mapRow, readRows } from './files';
 import { SourceProfiles, type LoadedProfile } from './source-profiles.service';
 import { toStagedItem } from './ingest-batch';
 
@@ -31,17 +36,26 @@ export class FileIngestionService {
     private readonly jobs: JobQueue,
     config: ConfigService,
   ) {
-    this.store = new FileStore(config.getOrThrow<string>('FILE_STORE_DIR'), config.getOrThrow<number>('MAX_UPLOAD_MB') * 1024 * 1024);
+    this.store = new FileStore(
+      config.getOrThrow<string>('FILE_STORE_DIR'),
+      config.getOrThrow<number>('MAX_UPLOAD_MB') * 1024 * 1024,
+    );
   }
 
   // Stores the file and creates its batch. The same file for the same source again is recognised and
   // changes nothing (its earlier batch is returned), unless that batch failed, then it is tried again.
-  async accept(source: string, input: Readable, meta: { originalName?: string; mediaType?: string }): Promise<UploadResult> {
+  async accept(
+    source: string,
+    input: Readable,
+    meta: { originalName?: string; mediaType?: string },
+  ): Promise<UploadResult> {
     const { profile } = this.profiles.get(source);
     const stored = await this.store.put(input);
-    if (stored.sizeBytes === 0) throw new DomainError('invalid_body', 'the file is empty; nothing was stored (文件为空)');
+    if (stored.sizeBytes === 0)
+      throw new DomainError('invalid_body', 'the file is empty; nothing was stored (文件为空)');
     const existing = await this.files.batchForFile(source, stored.contentHash);
-    if (existing?.batchId && existing.status !== 'failed') return { batchId: existing.batchId, fileId: existing.fileId, duplicate: true };
+    if (existing?.batchId && existing.status !== 'failed')
+      return { batchId: existing.batchId, fileId: existing.fileId, duplicate: true };
     const batchId = randomUUID();
     await this.files.createFileBatch(
       {
@@ -59,13 +73,28 @@ export class FileIngestionService {
     return { batchId, fileId: file!.id, duplicate: false };
   }
 
+  // Runs a stored file again as a new batch (the earlier batch and its report stay as they were).
+  async rerun(batchId: string): Promise<string> {
+    const file = await this.files.file(batchId);
+    if (!file) throw new NotFoundError(`no file batch ${batchId}`);
+    const { profile } = this.profiles.get(file.source);
+    const id = randomUUID();
+    await this.files.rerun(batchId, id, profile.version);
+    return id;
+  }
+
   // A batch whose job cannot be enqueued now (Redis down) stays queued; the worker's sweep retries.
   async enqueue(batchId: string): Promise<boolean> {
     try {
-      await withTimeout(this.jobs.add(JobName.IngestFile, { batchId }, { jobId: `ingest-file-${batchId}` }), 2000);
+      await withTimeout(
+        this.jobs.add(JobName.IngestFile, { batchId }, { jobId: `ingest-file-${batchId}` }),
+        2000,
+      );
       return true;
     } catch (e) {
-      this.log.warn(`file batch ${batchId} stored but not enqueued (${(e as Error).message}); the sweep will retry`);
+      this.log.warn(
+        `file batch ${batchId} stored but not enqueued (${(e as Error).message}); the sweep will retry`,
+      );
       return false;
     }
   }
@@ -77,7 +106,7 @@ export class FileIngestionService {
     if (!file) throw new Error(`batch ${batchId} has no file`);
     const loaded = this.profiles.get(file.source);
     const known = await this.departments.codes();
-    const counter = { rowsRead: 0 };
+    const counter: { rowsRead: number; notices: unknown[] } = { rowsRead: 0, notices: [] };
     try {
       const rows = this.rows(loaded, await this.store.open(file.storedPath), (c) => known.has(c), counter);
       const res = await this.files.apply(batchId, file.source, rows, counter);
@@ -87,7 +116,7 @@ export class FileIngestionService {
             `${res.unchanged} unchanged, ${res.duplicates} duplicates, ${res.rejected} rejected`,
         );
         await this.jobs.add(JobName.EvaluateBatch, { batchId }, { jobId: `evaluate-${batchId}` });
-        await this.jobs.scoreEntities(res.touchedEntityIds, 'record');
+        await this.jobs.add(JobName.ScoreBatch, { batchId }, { jobId: `score-batch-${batchId}` });
       }
       return res;
     } catch (e) {
@@ -103,10 +132,13 @@ export class FileIngestionService {
     loaded: LoadedProfile,
     input: Readable,
     departmentExists: (code: string) => boolean,
-    counter: { rowsRead: number },
+    counter: { rowsRead: number; notices: unknown[] },
   ): AsyncGenerator<FileRow> {
     const today = todayInShanghai();
-    for await (const ev of readRows(input, loaded.profile)) {
+    // What the reader observes about the whole file (header only, probably GBK…) goes into the report.
+    const info = createFileReadInfo(loaded.profile);
+    counter.notices = info.notices;
+    for await (const ev of readRows(input, loaded.profile, info)) {
       counter.rowsRead++;
       if (ev.error || !ev.values) {
         yield {
@@ -119,16 +151,32 @@ export class FileIngestionService {
         };
         continue;
       }
-      for (const m of mapRow(loaded.compiled, { rowNumber: ev.rowNumber, values: ev.values })) {
-        const sid = typeof m.record?.sourceRecordId === 'string' ? m.record.sourceRecordId : null;
+      // The whole event: NDJSON keeps its JSON types and XLSX its formula cells there.
+      for (const m of mapRow(loaded.compiled, ev)) {
+        const sid =
+          typeof m.record?.sourceRecordId === 'string' ? m.record.sourceRecordId : (m.sourceRecordId ?? null);
         if (!m.record || m.reasons?.length) {
           const reasons = m.reasons?.length ? m.reasons : ['not mapped'];
-          yield { rowNumber: ev.rowNumber, output: m.output, sourceRecordId: sid, raw: ev.raw, reasons, item: null };
+          yield {
+            rowNumber: ev.rowNumber,
+            output: m.output,
+            sourceRecordId: sid,
+            raw: ev.raw,
+            reasons,
+            item: null,
+          };
           continue;
         }
         const v = validateRecord(m.record, { today, departmentExists });
         if (!v.ok) {
-          yield { rowNumber: ev.rowNumber, output: m.output, sourceRecordId: sid, raw: ev.raw, reasons: v.reasons, item: null };
+          yield {
+            rowNumber: ev.rowNumber,
+            output: m.output,
+            sourceRecordId: sid,
+            raw: ev.raw,
+            reasons: v.reasons,
+            item: null,
+          };
           continue;
         }
         yield {

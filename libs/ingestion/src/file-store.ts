@@ -30,7 +30,12 @@ export class FileStore {
       transform(chunk: Buffer, _enc, done) {
         size += chunk.length;
         if (size > max) {
-          done(new DomainError('payload_too_large', `the file exceeds the limit of ${max} bytes; nothing was stored`));
+          done(
+            new DomainError(
+              'payload_too_large',
+              `the file exceeds the limit of ${max} bytes; nothing was stored`,
+            ),
+          );
           return;
         }
         hash.update(chunk);

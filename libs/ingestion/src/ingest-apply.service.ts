@@ -16,12 +16,11 @@ export class IngestApplyService {
     const res = await this.batches.apply(batchId);
     // A batch applied before (a retried job) still gets its follow-up jobs: they are idempotent and
     // may have been lost when the earlier run died after committing.
-    const touched = res.alreadyApplied ? await this.batches.touchedEntityIds(batchId) : res.touchedEntityIds;
     await this.jobs.add(JobName.EvaluateBatch, { batchId }, { jobId: `evaluate-${batchId}` });
-    await this.jobs.scoreEntities(touched, 'record');
+    await this.jobs.add(JobName.ScoreBatch, { batchId }, { jobId: `score-batch-${batchId}` });
     if (!res.alreadyApplied)
       this.log.log(
-        `batch ${batchId}: inserted ${res.inserted}, updated ${res.updated}, unchanged ${res.unchanged}, entities ${touched.length}`,
+        `batch ${batchId}: inserted ${res.inserted}, updated ${res.updated}, unchanged ${res.unchanged}, entities ${res.touchedEntityIds.length}`,
       );
   }
 }

@@ -28,7 +28,8 @@ export function splitBatch(
     const reasons = res.ok ? [] : [...res.reasons];
     if (sid !== null) {
       const first = firstIndexOf.get(sid);
-      if (first !== undefined) reasons.push(`sourceRecordId: '${sid}' repeats the record at index ${first} of this batch`);
+      if (first !== undefined)
+        reasons.push(`sourceRecordId: '${sid}' repeats the record at index ${first} of this batch`);
       else firstIndexOf.set(sid, idx);
     }
     if (!res.ok || reasons.length) {

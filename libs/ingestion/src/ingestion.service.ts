@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { BatchRepository, DepartmentRepository, type BatchRow, type Rejection, type RejectionView } from '@lianjian/database';
+import {
+  BatchRepository,
+  DepartmentRepository,
+  type BatchRow,
+  type Rejection,
+  type RejectionView,
+} from '@lianjian/database';
 import { InvalidInputError, NotFoundError, todayInShanghai, withTimeout } from '@lianjian/common';
 import { JobName, JobQueue } from '@lianjian/queue';
 import { MAX_RECORDS_PER_REQUEST, SOURCE_RE, splitBatch } from './ingest-batch';
@@ -39,10 +45,15 @@ export class IngestionService {
   async enqueueApply(batchId: string): Promise<boolean> {
     try {
       // jobId = batch id: enqueuing the same batch twice yields one job.
-      await withTimeout(this.jobs.add(JobName.IngestBatch, { batchId }, { jobId: `ingest-${batchId}` }), 2000);
+      await withTimeout(
+        this.jobs.add(JobName.IngestBatch, { batchId }, { jobId: `ingest-${batchId}` }),
+        2000,
+      );
       return true;
     } catch (e) {
-      this.log.warn(`batch ${batchId} stored but not enqueued (${(e as Error).message}); the sweep will retry`);
+      this.log.warn(
+        `batch ${batchId} stored but not enqueued (${(e as Error).message}); the sweep will retry`,
+      );
       return false;
     }
   }
@@ -83,10 +94,13 @@ function parseBody(body: unknown): { source: string; records: unknown[] } {
   if (!Array.isArray(b.records)) details.push('records: required, an array of canonical records');
   else if (b.records.length === 0) details.push('records: must not be empty');
   else if (b.records.length > MAX_RECORDS_PER_REQUEST)
-    details.push(`records: at most ${MAX_RECORDS_PER_REQUEST} per request, got ${b.records.length}; split the batch`);
+    details.push(
+      `records: at most ${MAX_RECORDS_PER_REQUEST} per request, got ${b.records.length}; split the batch`,
+    );
   const extra = Object.keys(b).filter((k) => k !== 'source' && k !== 'records');
   if (extra.length) details.push(`unknown field(s) ${extra.join(', ')}`);
-  if (details.length) throw new InvalidInputError('the body is not a valid record batch; nothing was stored', details);
+  if (details.length)
+    throw new InvalidInputError('the body is not a valid record batch; nothing was stored', details);
   return { source: b.source as string, records: b.records as unknown[] };
 }
 

@@ -24,7 +24,9 @@ export class SourceProfiles implements OnModuleInit {
     private readonly departments: DepartmentRepository,
   ) {
     const dir = join(config.getOrThrow<string>('CONFIG_DIR'), 'sources');
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    for (const f of readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort()) {
       const file = join(dir, f);
       let profile: SourceProfile;
       try {
@@ -32,7 +34,8 @@ export class SourceProfiles implements OnModuleInit {
       } catch (e) {
         throw new Error(`source profile ${file} is invalid: ${(e as Error).message}`, { cause: e });
       }
-      if (this.byId.has(profile.id)) throw new Error(`source profile id '${profile.id}' is used twice (${file})`);
+      if (this.byId.has(profile.id))
+        throw new Error(`source profile id '${profile.id}' is used twice (${file})`);
       this.byId.set(profile.id, { profile, compiled: compileProfile(profile), file });
     }
   }
@@ -40,11 +43,22 @@ export class SourceProfiles implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     // Several feeds of one department each bring it: one row per code.
     const brought = [
-      ...new Map([...this.byId.values()].flatMap(({ profile }) => (profile.departments ?? []).map((d) => [d.code, d] as const))).values(),
+      ...new Map(
+        [...this.byId.values()].flatMap(({ profile }) =>
+          (profile.departments ?? []).map((d) => [d.code, d] as const),
+        ),
+      ).values(),
     ];
     if (brought.length)
       await this.departments.upsertMany(
-        brought.map((d) => ({ code: d.code, name: d.name, nameEn: d.nameEn ?? null, domains: d.domains, regionCode: d.regionCode, level: d.level })),
+        brought.map((d) => ({
+          code: d.code,
+          name: d.name,
+          nameEn: d.nameEn ?? null,
+          domains: d.domains,
+          regionCode: d.regionCode,
+          level: d.level,
+        })),
       );
     this.log.debug(`${this.byId.size} source profiles loaded`);
   }
@@ -56,7 +70,9 @@ export class SourceProfiles implements OnModuleInit {
   get(id: string): LoadedProfile {
     const p = this.byId.get(id);
     if (!p)
-      throw new NotFoundError(`no source profile '${id}'`, [`known sources: ${[...this.byId.keys()].join(', ') || '(none)'}`]);
+      throw new NotFoundError(`no source profile '${id}'`, [
+        `known sources: ${[...this.byId.keys()].join(', ') || '(none)'}`,
+      ]);
     return p;
   }
 }

@@ -24,14 +24,20 @@ export class JobQueue {
     await this.queues[QUEUE_OF_JOB[name]].add(name, data, opts);
   }
 
-  async addBulk<J extends JobName>(name: J, jobs: { data: JobPayloads[J]; opts?: JobsOptions }[]): Promise<void> {
+  async addBulk<J extends JobName>(
+    name: J,
+    jobs: { data: JobPayloads[J]; opts?: JobsOptions }[],
+  ): Promise<void> {
     if (!jobs.length) return;
     await this.queues[QUEUE_OF_JOB[name]].addBulk(jobs.map((j) => ({ name, data: j.data, opts: j.opts })));
   }
 
   // Re-score an entity soon, at most one running and one waiting per entity however many records
   // arrive for it (BullMQ deduplication keeps the last waiting job while one is active).
-  async scoreEntities(entityIds: string[], trigger: JobPayloads[JobName.ScoreEntity]['trigger']): Promise<void> {
+  async scoreEntities(
+    entityIds: string[],
+    trigger: JobPayloads[JobName.ScoreEntity]['trigger'],
+  ): Promise<void> {
     await this.addBulk(
       JobName.ScoreEntity,
       entityIds.map((entityId) => ({

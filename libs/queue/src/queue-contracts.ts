@@ -14,6 +14,8 @@ export enum JobName {
   IngestFile = 'ingest-file',
   // Re-profile and re-score one entity (debounced per entity).
   ScoreEntity = 'score-entity',
+  // Re-score every entity a batch touched, in chunks: one job per batch, however many entities.
+  ScoreBatch = 'score-batch',
   // Score a contiguous range of entity ids (full runs fan out into these).
   ScoreChunk = 'score-chunk',
   // Evaluate record-triggered rules over the records a batch changed.
@@ -28,6 +30,7 @@ export interface JobPayloads {
   [JobName.IngestBatch]: { batchId: string };
   [JobName.IngestFile]: { batchId: string };
   [JobName.ScoreEntity]: { entityId: string; trigger: ScoreTrigger };
+  [JobName.ScoreBatch]: { batchId: string };
   [JobName.ScoreChunk]: { fromId: string; toId: string; trigger: ScoreTrigger; runId?: string };
   [JobName.EvaluateBatch]: { batchId: string };
   [JobName.EvaluateScoreChange]: { scoreId: string };
@@ -37,6 +40,7 @@ export const QUEUE_OF_JOB: { [J in JobName]: QueueName } = {
   [JobName.IngestBatch]: QueueName.Ingest,
   [JobName.IngestFile]: QueueName.Ingest,
   [JobName.ScoreEntity]: QueueName.Scoring,
+  [JobName.ScoreBatch]: QueueName.Scoring,
   [JobName.ScoreChunk]: QueueName.Scoring,
   [JobName.EvaluateBatch]: QueueName.Rules,
   [JobName.EvaluateScoreChange]: QueueName.Rules,
@@ -51,6 +55,7 @@ export function parseQueueList(value: string): QueueName[] {
   if (value.trim() === '' || value.trim() === '*') return ALL_QUEUES;
   const names = value.split(',').map((s) => s.trim());
   const unknown = names.filter((n) => !(ALL_QUEUES as string[]).includes(n));
-  if (unknown.length) throw new Error(`unknown queue(s) ${unknown.join(', ')}; known: ${ALL_QUEUES.join(', ')}`);
+  if (unknown.length)
+    throw new Error(`unknown queue(s) ${unknown.join(', ')}; known: ${ALL_QUEUES.join(', ')}`);
   return names as QueueName[];
 }

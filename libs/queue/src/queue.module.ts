@@ -15,7 +15,9 @@ import { JobQueue } from './job-queue.service';
         prefix: config.getOrThrow<string>('QUEUE_PREFIX'),
       }),
     }),
-    BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name, defaultJobOptions: QUEUE_JOB_OPTIONS[name] }))),
+    BullModule.registerQueue(
+      ...ALL_QUEUES.map((name) => ({ name, defaultJobOptions: QUEUE_JOB_OPTIONS[name] })),
+    ),
   ],
   providers: [JobQueue],
   exports: [JobQueue, BullModule],

@@ -41,7 +41,9 @@ export class AlertingService implements OnModuleInit {
     config: ConfigService,
   ) {
     this.configDir = config.getOrThrow<string>('CONFIG_DIR');
-    this.matrix = validateRoutingMatrix(readJson(join(this.configDir, 'routing', 'joint-action-matrix.json')));
+    this.matrix = validateRoutingMatrix(
+      readJson(join(this.configDir, 'routing', 'joint-action-matrix.json')),
+    );
   }
 
   // The rule set of config/rules is validated and its versions published on start: a broken rule file
@@ -53,12 +55,16 @@ export class AlertingService implements OnModuleInit {
   }
 
   async activeRules(): Promise<RuleDefinition[]> {
-    if (this.rulesCache && Date.now() - this.rulesCache.at < AlertingService.RULES_TTL_MS) return this.rulesCache.rules;
+    if (this.rulesCache && Date.now() - this.rulesCache.at < AlertingService.RULES_TTL_MS)
+      return this.rulesCache.rules;
     const rules: RuleDefinition[] = [];
     for (const stored of await this.rulesRepo.published()) {
       const v = validateRule(stored.definition, { profileFeatures: FEATURE_NAMES });
       if (v.ok) rules.push(v.rule);
-      else this.log.error(`published rule ${stored.id} v${stored.version} no longer validates: ${v.errors.join('; ')}`);
+      else
+        this.log.error(
+          `published rule ${stored.id} v${stored.version} no longer validates: ${v.errors.join('; ')}`,
+        );
     }
     this.rulesCache = { at: Date.now(), rules };
     return rules;
@@ -141,7 +147,10 @@ export class AlertingService implements OnModuleInit {
       entityId: entity.id,
       findingType: rule.finding.type,
       severity: rule.severity,
-      title: { zh: `${rule.finding.label.zh}：${entity.name ?? entity.uscc ?? entity.externalId}`, en: `${rule.finding.label.en}: ${entity.name ?? entity.uscc ?? entity.externalId}` },
+      title: {
+        zh: `${rule.finding.label.zh}：${entity.name ?? entity.uscc ?? entity.externalId}`,
+        en: `${rule.finding.label.en}: ${entity.name ?? entity.uscc ?? entity.externalId}`,
+      },
       explanation: {
         rule: { id: rule.id, version: rule.version, name: rule.name },
         finding: rule.finding,
@@ -159,11 +168,29 @@ export class AlertingService implements OnModuleInit {
             }
           : { score: ctx.score },
         routing: routed.length
-          ? routed.map((d) => ({ department: d.departmentCode, level: d.level, domains: d.domains, reason: d.reason }))
-          : [{ department: null, reason: { zh: '未匹配到应联动的部门（主体辖区或行业未知）', en: 'no department to act: entity region or industry unknown' } }],
+          ? routed.map((d) => ({
+              department: d.departmentCode,
+              level: d.level,
+              domains: d.domains,
+              reason: d.reason,
+            }))
+          : [
+              {
+                department: null,
+                reason: {
+                  zh: '未匹配到应联动的部门（主体辖区或行业未知）',
+                  en: 'no department to act: entity region or industry unknown',
+                },
+              },
+            ],
       },
       triggerRecordId: record?.id ?? null,
-      deliveries: routed.map((d) => ({ departmentCode: d.departmentCode, channel: 'inbox', level: d.level, reason: d.reason })),
+      deliveries: routed.map((d) => ({
+        departmentCode: d.departmentCode,
+        channel: 'inbox',
+        level: d.level,
+        reason: d.reason,
+      })),
     });
     if (res.created)
       this.log.log(`alert ${res.alertId} ${rule.id} on entity ${entity.id}: ${res.newDeliveries} deliveries`);

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { EntityRepository, RecordRepository, ScoreRepository, type SavedScore } from '@lianjian/database';
+import {
+  BatchRepository,
+  EntityRepository,
+  RecordRepository,
+  ScoreRepository,
+  type SavedScore,
+} from '@lianjian/database';
 import { contentHash, type EntitySnapshot, type StoredRecord } from '@lianjian/domain';
 import { todayInShanghai } from '@lianjian/common';
 import { JobName, JobQueue, type ScoreTrigger } from '@lianjian/queue';
@@ -22,6 +28,7 @@ export class ScoringService {
     private readonly records: RecordRepository,
     private readonly scores: ScoreRepository,
     private readonly jobs: JobQueue,
+    private readonly batches: BatchRepository,
     config: ConfigService,
   ) {
     const file = join(
@@ -34,6 +41,13 @@ export class ScoringService {
   async scoreEntities(ids: string[], trigger: ScoreTrigger, asOf = todayInShanghai()): Promise<SavedScore[]> {
     const ents = await this.entities.findByIds(ids);
     return this.scoreLoaded(ents, await this.records.forEntities(ids), trigger, asOf);
+  }
+
+  // Every entity a batch touched, 500 at a time.
+  async scoreBatch(batchId: string, asOf = todayInShanghai()): Promise<number> {
+    const ids = await this.batches.touchedEntityIds(batchId);
+    for (let i = 0; i < ids.length; i += 500) await this.scoreEntities(ids.slice(i, i + 500), 'record', asOf);
+    return ids.length;
   }
 
   async scoreRange(

@@ -13,36 +13,111 @@ export const XIHU_DEPARTMENTS: DepartmentFixture[] = [
   {
     code: '330106-SAMR',
     name: '杭州市西湖区市场监督管理局',
-    domains: ['market_regulation', 'food_safety', 'drugs', 'medical_devices', 'cosmetics', 'special_equipment', 'product_quality'],
+    domains: [
+      'market_regulation',
+      'food_safety',
+      'drugs',
+      'medical_devices',
+      'cosmetics',
+      'special_equipment',
+      'product_quality',
+    ],
     regionCode: '330106',
     level: 'county',
   },
-  { code: '330106-TAX', name: '国家税务总局杭州市西湖区税务局', domains: ['tax'], regionCode: '330106', level: 'county' },
-  { code: '330106-EEB', name: '杭州市生态环境局西湖分局', domains: ['environment'], regionCode: '330106', level: 'county' },
-  { code: '330106-HEALTH', name: '杭州市西湖区卫生健康局', domains: ['public_health'], regionCode: '330106', level: 'county' },
-  { code: '330106-EMA', name: '杭州市西湖区应急管理局', domains: ['work_safety'], regionCode: '330106', level: 'county' },
-  { code: '330106-HRSS', name: '杭州市西湖区人力资源和社会保障局', domains: ['labour'], regionCode: '330106', level: 'county' },
+  {
+    code: '330106-TAX',
+    name: '国家税务总局杭州市西湖区税务局',
+    domains: ['tax'],
+    regionCode: '330106',
+    level: 'county',
+  },
+  {
+    code: '330106-EEB',
+    name: '杭州市生态环境局西湖分局',
+    domains: ['environment'],
+    regionCode: '330106',
+    level: 'county',
+  },
+  {
+    code: '330106-HEALTH',
+    name: '杭州市西湖区卫生健康局',
+    domains: ['public_health'],
+    regionCode: '330106',
+    level: 'county',
+  },
+  {
+    code: '330106-EMA',
+    name: '杭州市西湖区应急管理局',
+    domains: ['work_safety'],
+    regionCode: '330106',
+    level: 'county',
+  },
+  {
+    code: '330106-HRSS',
+    name: '杭州市西湖区人力资源和社会保障局',
+    domains: ['labour'],
+    regionCode: '330106',
+    level: 'county',
+  },
   {
     code: '330100-SAMR',
     name: '杭州市市场监督管理局',
-    domains: ['market_regulation', 'food_safety', 'drugs', 'medical_devices', 'cosmetics', 'special_equipment', 'product_quality'],
+    domains: [
+      'market_regulation',
+      'food_safety',
+      'drugs',
+      'medical_devices',
+      'cosmetics',
+      'special_equipment',
+      'product_quality',
+    ],
     regionCode: '330100',
     level: 'city',
   },
-  { code: '330100-TAX', name: '国家税务总局杭州市税务局', domains: ['tax'], regionCode: '330100', level: 'city' },
-  { code: '330100-COURT', name: '杭州市中级人民法院', domains: ['court_enforcement'], regionCode: '330100', level: 'city' },
-  { code: '330000-MPA', name: '浙江省药品监督管理局', domains: ['drugs', 'medical_devices', 'cosmetics'], regionCode: '330000', level: 'province' },
+  {
+    code: '330100-TAX',
+    name: '国家税务总局杭州市税务局',
+    domains: ['tax'],
+    regionCode: '330100',
+    level: 'city',
+  },
+  {
+    code: '330100-COURT',
+    name: '杭州市中级人民法院',
+    domains: ['court_enforcement'],
+    regionCode: '330100',
+    level: 'city',
+  },
+  {
+    code: '330000-MPA',
+    name: '浙江省药品监督管理局',
+    domains: ['drugs', 'medical_devices', 'cosmetics'],
+    regionCode: '330000',
+    level: 'province',
+  },
   // Another county of the same city: must never receive Xihu's county-level deliveries.
   {
     code: '330102-SAMR',
     name: '杭州市上城区市场监督管理局',
-    domains: ['market_regulation', 'food_safety', 'drugs', 'medical_devices', 'cosmetics', 'special_equipment', 'product_quality'],
+    domains: [
+      'market_regulation',
+      'food_safety',
+      'drugs',
+      'medical_devices',
+      'cosmetics',
+      'special_equipment',
+      'product_quality',
+    ],
     regionCode: '330102',
     level: 'county',
   },
 ];
 
-export async function insertDepartments(url: string, rows: DepartmentFixture[] = XIHU_DEPARTMENTS): Promise<void> {
+export async function insertDepartments(
+  url: string,
+  rows: DepartmentFixture[] = XIHU_DEPARTMENTS,
+): Promise<void> {
   const c = new Client({ connectionString: url });
   await c.connect();
   try {
@@ -58,7 +133,11 @@ export async function insertDepartments(url: string, rows: DepartmentFixture[] =
   }
 }
 
-export async function sql<T = Record<string, unknown>>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+export async function sql<T = Record<string, unknown>>(
+  url: string,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const c = new Client({ connectionString: url });
   await c.connect();
   try {
@@ -69,7 +148,11 @@ export async function sql<T = Record<string, unknown>>(url: string, text: string
 }
 
 // Polls until `probe` returns a value (not undefined) or the time runs out.
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20000, everyMs = 100): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 20000,
+  everyMs = 100,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -79,7 +162,8 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
     } catch (e) {
       last = e;
     }
-    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > end)
+      throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

@@ -44,19 +44,34 @@ export function penaltyRecord(uscc: string, sourceRecordId: string, over: Record
   };
 }
 
-export function inspectionRecord(uscc: string, sourceRecordId: string, result = 'pass', over: Record<string, unknown> = {}) {
+export function inspectionRecord(
+  uscc: string,
+  sourceRecordId: string,
+  result = 'pass',
+  over: Record<string, unknown> = {},
+) {
   return {
     sourceRecordId,
     kind: 'inspection',
     entity: { uscc },
     departmentCode: '330106-SAMR',
     occurredAt: '2025-05-10',
-    inspection: { result, matter: '食品经营许可', violations: { critical: 0, serious: 0, minor: 1 }, trigger: 'random' },
+    inspection: {
+      result,
+      matter: '食品经营许可',
+      violations: { critical: 0, serious: 0, minor: 1 },
+      trigger: 'random',
+    },
     ...over,
   };
 }
 
-export function listingRecord(uscc: string, sourceRecordId: string, list = 'serious_violation', action = 'added') {
+export function listingRecord(
+  uscc: string,
+  sourceRecordId: string,
+  list = 'serious_violation',
+  action = 'added',
+) {
   return {
     sourceRecordId,
     kind: 'listing',

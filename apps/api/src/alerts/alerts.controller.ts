@@ -36,7 +36,11 @@ export class AlertsController {
   @Get()
   @ApiOperation({ summary: 'Joint alerts (一处发现、多方联动) with their deliveries, newest first' })
   @ApiQuery({ name: 'department', required: false, description: 'alerts delivered to this department' })
-  @ApiQuery({ name: 'status', required: false, description: 'alert status (open, closed) or delivery status' })
+  @ApiQuery({
+    name: 'status',
+    required: false,
+    description: 'alert status (open, closed) or delivery status',
+  })
   @ApiQuery({ name: 'entity', required: false, description: 'USCC or scheme:id' })
   @ApiQuery({ name: 'since', required: false })
   async list(@Query() query: unknown) {

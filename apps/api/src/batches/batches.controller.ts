@@ -1,8 +1,8 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { IngestionService } from '@lianjian/ingestion';
+import { FileIngestionService, IngestionService } from '@lianjian/ingestion';
 import type { RejectionView } from '@lianjian/database';
 import { parseParams } from '../common/query';
 import { csvLine } from './rejections-csv';
@@ -25,7 +25,20 @@ function rejectionView(r: RejectionView) {
 @ApiTags('records')
 @Controller('api/v1/batches')
 export class BatchesController {
-  constructor(private readonly ingestion: IngestionService) {}
+  constructor(
+    private readonly ingestion: IngestionService,
+    private readonly files: FileIngestionService,
+  ) {}
+
+  @Post(':batchId/rerun')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Run the stored file of a batch again as a new batch (重新处理)' })
+  async rerun(@Param('batchId') batchId: string) {
+    await this.ingestion.batch(batchId); // 404 for an unknown batch
+    const id = await this.files.rerun(batchId);
+    await this.files.enqueue(id);
+    return { batchId: id, rerunOf: batchId };
+  }
 
   @Get(':batchId')
   @ApiOperation({ summary: 'Batch report (批次处理报告): status, counts, refused records with reasons' })
@@ -46,6 +59,7 @@ export class BatchesController {
       duplicates: b.duplicates,
       error: b.error,
       fileError: b.fileError,
+      fileNotices: b.fileNotices,
       fileId: b.fileId,
       createdAt: b.createdAt,
       finishedAt: b.finishedAt,
@@ -70,9 +84,22 @@ export class BatchesController {
     res.setHeader('content-type', 'text/csv; charset=utf-8');
     res.setHeader('content-disposition', `attachment; filename="rejections-${batchId}.csv"`);
     // UTF-8 BOM so spreadsheet software shows Chinese text correctly.
-    res.write('\ufeff' + csvLine(['row_number', 'index', 'output', 'source_record_id', 'reasons', 'raw', 'resolved_at']));
+    res.write(
+      '\ufeff' +
+        csvLine(['row_number', 'index', 'output', 'source_record_id', 'reasons', 'raw', 'resolved_at']),
+    );
     const write = (r: RejectionView) =>
-      res.write(csvLine([r.rowNumber, r.idx, r.output, r.sourceRecordId, r.reasons.join('; '), r.rawText ?? r.raw, r.resolvedAt]));
+      res.write(
+        csvLine([
+          r.rowNumber,
+          r.idx,
+          r.output,
+          r.sourceRecordId,
+          r.reasons.join('; '),
+          r.rawText ?? r.raw,
+          r.resolvedAt,
+        ]),
+      );
     if (!first.done) write(first.value);
     for await (const r of rows) write(r);
     res.end();

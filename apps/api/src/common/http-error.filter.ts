@@ -18,7 +18,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (err instanceof HttpException) {
       const status = err.getStatus();
       const body = err.getResponse();
-      const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? err.message);
+      const message =
+        typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? err.message);
       send(res, status, codeForStatus(status), Array.isArray(message) ? message.join('; ') : String(message));
       return;
     }
@@ -60,11 +61,17 @@ function codeForStatus(status: number): ErrorCode | string {
 }
 
 // Errors raised by the JSON body parser before any handler runs.
-export function bodyParserError(err: unknown): { status: number; code: ErrorCode; message: string } | undefined {
+export function bodyParserError(
+  err: unknown,
+): { status: number; code: ErrorCode; message: string } | undefined {
   const e = err as { type?: string; status?: number; limit?: number; length?: number; message?: string };
   switch (e?.type) {
     case 'entity.parse.failed':
-      return { status: 400, code: 'invalid_json', message: `the body is not valid JSON: ${e.message}; nothing was stored` };
+      return {
+        status: 400,
+        code: 'invalid_json',
+        message: `the body is not valid JSON: ${e.message}; nothing was stored`,
+      };
     case 'entity.too.large':
       return {
         status: 413,
@@ -75,7 +82,11 @@ export function bodyParserError(err: unknown): { status: number; code: ErrorCode
     case 'charset.unsupported':
       return { status: 415, code: 'unsupported_media_type', message: `${e.message}; send UTF-8 JSON` };
     case 'request.aborted':
-      return { status: 400, code: 'invalid_body', message: 'the request was aborted before the body was complete' };
+      return {
+        status: 400,
+        code: 'invalid_body',
+        message: 'the request was aborted before the body was complete',
+      };
     default:
       return undefined;
   }

@@ -12,7 +12,9 @@ export class EntitiesController {
   constructor(private readonly entities: EntitiesService) {}
 
   @Get(':key')
-  @ApiOperation({ summary: 'Entity with its credit profile (信用画像), latest score and factors, and records' })
+  @ApiOperation({
+    summary: 'Entity with its credit profile (信用画像), latest score and factors, and records',
+  })
   @ApiParam({ name: 'key', description: 'USCC or scheme:id' })
   detail(@Param('key') key: string) {
     return this.entities.detail(key);

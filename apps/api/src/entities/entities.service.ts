@@ -15,9 +15,10 @@ export class EntitiesService {
   async find(key: string): Promise<EntityRow> {
     const ref = parseEntityKey(key);
     if (!ref)
-      throw new InvalidInputError(`'${key}' is neither a valid USCC nor an external id of the form scheme:id`, [
-        'key: a USCC (统一社会信用代码, 18 characters with valid check characters) or scheme:id',
-      ]);
+      throw new InvalidInputError(
+        `'${key}' is neither a valid USCC nor an external id of the form scheme:id`,
+        ['key: a USCC (统一社会信用代码, 18 characters with valid check characters) or scheme:id'],
+      );
     const e = await this.entities.findByRef(ref);
     if (!e) throw new NotFoundError(`no entity ${key}`);
     return e;
@@ -89,7 +90,11 @@ export class EntitiesService {
   }
 }
 
-export function entityKey(e: { uscc: string | null; scheme: string | null; externalId: string | null }): string {
+export function entityKey(e: {
+  uscc: string | null;
+  scheme: string | null;
+  externalId: string | null;
+}): string {
   return e.uscc ?? `${e.scheme}:${e.externalId}`;
 }
 
@@ -110,9 +115,10 @@ export function entityView(e: EntityRow) {
     establishedOn: e.establishedOn,
     registeredCapital: e.registeredCapital,
     status: e.status,
-    legalRepresentative: e.legalRepName || e.legalRepIdNumber
-      ? { name: e.legalRepName, idNumber: e.legalRepIdNumber ? maskResidentId(e.legalRepIdNumber) : null }
-      : null,
+    legalRepresentative:
+      e.legalRepName || e.legalRepIdNumber
+        ? { name: e.legalRepName, idNumber: e.legalRepIdNumber ? maskResidentId(e.legalRepIdNumber) : null }
+        : null,
     address: e.address,
     provisional: e.provisional,
   };

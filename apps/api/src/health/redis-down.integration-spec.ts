@@ -1,5 +1,14 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createTestDatabase, insertDepartments, json, registrationRecord, sql, testEnv, USCC_A, type TestDatabase } from '@lianjian/testing';
+import {
+  createTestDatabase,
+  insertDepartments,
+  json,
+  registrationRecord,
+  sql,
+  testEnv,
+  USCC_A,
+  type TestDatabase,
+} from '@lianjian/testing';
 import { createApiApp } from '../bootstrap';
 
 // Redis holds queues, not truth: with Redis unreachable the API says so on /health, and still takes

@@ -20,7 +20,10 @@ export class RecordsController {
       properties: { source: { type: 'string' }, records: { type: 'array', items: { type: 'object' } } },
     },
   })
-  @ApiResponse({ status: 202, description: '{ batchId, accepted, rejected: [ { index, sourceRecordId, reasons } ] }' })
+  @ApiResponse({
+    status: 202,
+    description: '{ batchId, accepted, rejected: [ { index, sourceRecordId, reasons } ] }',
+  })
   @ApiResponse({ status: 400, description: 'not JSON, or not { source, records }: nothing stored' })
   @ApiResponse({ status: 413, description: 'body over the size limit: nothing stored' })
   submit(@Body() body: unknown) {

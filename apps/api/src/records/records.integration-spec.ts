@@ -49,15 +49,24 @@ describe('POST /api/v1/records', () => {
     )[0];
 
   it('accepts a valid batch: 202 with a batch id, records durable before the answer', async () => {
-    const res = await post({ source: 'samr-xihu', records: [registrationRecord(USCC_A), penaltyRecord(USCC_A, 'P-1')] });
+    const res = await post({
+      source: 'samr-xihu',
+      records: [registrationRecord(USCC_A), penaltyRecord(USCC_A, 'P-1')],
+    });
     expect(res.status).toBe(202);
     const body = await json(res);
     expect(body).toMatchObject({ accepted: 2, rejected: [] });
-    const [batch] = await sql<{ status: string; accepted: number }>(db.url, `SELECT status, accepted FROM ingest_batch WHERE id = $1`, [
-      body.batchId,
-    ]);
+    const [batch] = await sql<{ status: string; accepted: number }>(
+      db.url,
+      `SELECT status, accepted FROM ingest_batch WHERE id = $1`,
+      [body.batchId],
+    );
     expect(batch.accepted).toBe(2);
-    const [{ n }] = await sql<{ n: number }>(db.url, `SELECT count(*)::int AS n FROM ingest_item WHERE batch_id = $1`, [body.batchId]);
+    const [{ n }] = await sql<{ n: number }>(
+      db.url,
+      `SELECT count(*)::int AS n FROM ingest_item WHERE batch_id = $1`,
+      [body.batchId],
+    );
     expect(n).toBe(2);
   });
 
@@ -87,7 +96,10 @@ describe('POST /api/v1/records', () => {
 
   it('answers 413 to a body over the size limit and stores nothing', async () => {
     const before = await counts();
-    const big = { source: 's', records: [registrationRecord(USCC_A, { registration: { name: 'x'.repeat(1_200_000) } })] };
+    const big = {
+      source: 's',
+      records: [registrationRecord(USCC_A, { registration: { name: 'x'.repeat(1_200_000) } })],
+    };
     const res = await post(big);
     expect(res.status).toBe(413);
     expect((await json(res)).error.code).toBe('payload_too_large');
@@ -111,7 +123,9 @@ describe('POST /api/v1/records', () => {
     expect(res.status).toBe(202);
     const body = await json(res);
     expect(body.accepted).toBe(1);
-    const byIndex = Object.fromEntries(body.rejected.map((r: { index: number; reasons: string[] }) => [r.index, r.reasons.join(' | ')]));
+    const byIndex = Object.fromEntries(
+      body.rejected.map((r: { index: number; reasons: string[] }) => [r.index, r.reasons.join(' | ')]),
+    );
     expect(Object.keys(byIndex).map(Number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(byIndex[1]).toMatch(/^kind: must be one of/);
     expect(byIndex[2]).toMatch(/entity\.uscc: .*check character/);
@@ -122,13 +136,17 @@ describe('POST /api/v1/records', () => {
     expect(byIndex[7]).toMatch(/departmentCode: unknown department '999999-NOPE'/);
     expect(byIndex[8]).toMatch(/repeats the record at index 0/);
 
-    const stored = await sql<{ source_record_id: string }>(db.url, `SELECT source_record_id FROM ingest_item WHERE batch_id = $1`, [
-      body.batchId,
-    ]);
+    const stored = await sql<{ source_record_id: string }>(
+      db.url,
+      `SELECT source_record_id FROM ingest_item WHERE batch_id = $1`,
+      [body.batchId],
+    );
     expect(stored.map((r) => r.source_record_id)).toEqual(['I-ok']);
-    const kept = await sql<{ idx: number; raw: unknown }>(db.url, `SELECT idx, raw FROM ingest_rejection WHERE batch_id = $1 ORDER BY idx`, [
-      body.batchId,
-    ]);
+    const kept = await sql<{ idx: number; raw: unknown }>(
+      db.url,
+      `SELECT idx, raw FROM ingest_rejection WHERE batch_id = $1 ORDER BY idx`,
+      [body.batchId],
+    );
     expect(kept.map((r) => r.idx)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(kept[1].raw).toEqual(records[2]);
 

@@ -7,12 +7,20 @@ import { parseParams } from '../common/query';
 
 const classes = z
   .union([z.string(), z.array(z.string())])
-  .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim().toUpperCase()))
+  .transform((v) =>
+    (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim().toUpperCase()),
+  )
   .refine((a) => a.every((c) => ['A', 'B', 'C', 'D'].includes(c)), 'class must be A, B, C or D');
 
 const riskListQuery = z.strictObject({
-  region: z.string().regex(/^\d{2,6}$/, 'region must be 2-6 digits of a GB/T 2260 code').optional(),
-  industry: z.string().regex(/^[A-T]\d{0,4}$/, 'industry must be a GB/T 4754 code or prefix, e.g. H62').optional(),
+  region: z
+    .string()
+    .regex(/^\d{2,6}$/, 'region must be 2-6 digits of a GB/T 2260 code')
+    .optional(),
+  industry: z
+    .string()
+    .regex(/^[A-T]\d{0,4}$/, 'industry must be a GB/T 4754 code or prefix, e.g. H62')
+    .optional(),
   class: classes.optional(),
   minScore: z.coerce.number().min(0).max(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -78,7 +86,9 @@ export class RiskListController {
         scoredAt: r.scoredAt,
       })),
       nextCursor:
-        rows.length > q.limit && last ? Buffer.from(`${last.score}:${last.entityId}`).toString('base64url') : null,
+        rows.length > q.limit && last
+          ? Buffer.from(`${last.score}:${last.entityId}`).toString('base64url')
+          : null,
     };
   }
 }

@@ -37,13 +37,21 @@ export class SourcesController {
   @ApiConsumes('multipart/form-data', 'text/csv', 'application/x-ndjson', 'application/octet-stream')
   @ApiOperation({
     summary: "Upload a department's file (上传数据文件), read with the source's profile",
-    description: 'multipart/form-data with the file in the field `file`, or the file as the raw body. 202 { batchId }.',
+    description:
+      'multipart/form-data with the file in the field `file`, or the file as the raw body. 202 { batchId }.',
   })
-  async upload(@Param('source') source: string, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async upload(
+    @Param('source') source: string,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     try {
       this.profiles.get(source); // unknown source: 404 before reading the body
       const up = await uploadStream(req);
-      const out = await this.files.accept(source, up.stream, { originalName: up.filename, mediaType: up.mediaType });
+      const out = await this.files.accept(source, up.stream, {
+        originalName: up.filename,
+        mediaType: up.mediaType,
+      });
       if (!out.duplicate) await this.files.enqueue(out.batchId);
       return out;
     } catch (e) {

@@ -40,9 +40,19 @@ export function uploadStream(req: Request): Promise<UploadStream> {
       file.pipe(out);
       resolve({ stream: out, filename: info.filename, mediaType: info.mimeType });
     });
-    bb.on('error', (e) => (found ? undefined : reject(new DomainError('invalid_body', `unreadable multipart body: ${(e as Error).message}`))));
+    bb.on('error', (e) =>
+      found
+        ? undefined
+        : reject(new DomainError('invalid_body', `unreadable multipart body: ${(e as Error).message}`)),
+    );
     bb.on('close', () => {
-      if (!found) reject(new DomainError('invalid_body', "no file: send multipart/form-data with the file in the field 'file'"));
+      if (!found)
+        reject(
+          new DomainError(
+            'invalid_body',
+            "no file: send multipart/form-data with the file in the field 'file'",
+          ),
+        );
     });
     req.on('aborted', () => (found ? undefined : reject(incomplete())));
     req.pipe(bb);
@@ -50,5 +60,8 @@ export function uploadStream(req: Request): Promise<UploadStream> {
 }
 
 function incomplete(): DomainError {
-  return new DomainError('invalid_body', 'the upload ended before the file was complete; nothing was stored (上传未完成)');
+  return new DomainError(
+    'invalid_body',
+    'the upload ended before the file was complete; nothing was stored (上传未完成)',
+  );
 }

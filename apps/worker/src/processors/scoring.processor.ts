@@ -15,6 +15,8 @@ export class ScoringProcessor extends WorkerHost {
       case JobName.ScoreEntity:
         await this.scoring.scoreEntities([j.data.entityId], j.data.trigger);
         return { scored: 1 };
+      case JobName.ScoreBatch:
+        return { scored: await this.scoring.scoreBatch(j.data.batchId) };
       case JobName.ScoreChunk: {
         const saved = await this.scoring.scoreRange(j.data.fromId, j.data.toId, j.data.trigger);
         return { scored: saved.length };

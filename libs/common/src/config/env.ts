@@ -36,7 +36,10 @@ export class EnvValidationError extends Error {}
 
 // Validates the environment and names every missing or malformed variable, so a process refuses to
 // start with a message an operator can act on.
-export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
+export function parseEnv<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined>,
+): z.infer<S> {
   const res = schema.safeParse(env);
   if (res.success) return res.data;
   const lines = res.error.issues.map((i) => {

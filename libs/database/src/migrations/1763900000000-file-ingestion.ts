@@ -24,7 +24,8 @@ export class FileIngestion1763900000000 implements MigrationInterface {
         ADD COLUMN profile_version integer,
         ADD COLUMN rows_read integer,
         ADD COLUMN duplicates integer,
-        ADD COLUMN file_error jsonb`);
+        ADD COLUMN file_error jsonb,
+        ADD COLUMN file_notices jsonb`);
     await q.query(`CREATE INDEX ingest_batch_file ON ingest_batch (file_id) WHERE file_id IS NOT NULL`);
     await q.query(`CREATE INDEX ingest_batch_source_time ON ingest_batch (source, created_at DESC)`);
     await q.query(`
@@ -35,7 +36,9 @@ export class FileIngestion1763900000000 implements MigrationInterface {
         ADD COLUMN source text,
         ADD COLUMN resolved_by_batch uuid,
         ADD COLUMN resolved_at timestamptz`);
-    await q.query(`UPDATE ingest_rejection r SET source = b.source FROM ingest_batch b WHERE b.id = r.batch_id`);
+    await q.query(
+      `UPDATE ingest_rejection r SET source = b.source FROM ingest_batch b WHERE b.id = r.batch_id`,
+    );
     await q.query(
       `CREATE INDEX ingest_rejection_open ON ingest_rejection (source, source_record_id) WHERE resolved_at IS NULL`,
     );
@@ -50,7 +53,7 @@ export class FileIngestion1763900000000 implements MigrationInterface {
     await q.query(`DROP INDEX IF EXISTS ingest_batch_file`);
     await q.query(`
       ALTER TABLE ingest_batch DROP COLUMN file_id, DROP COLUMN profile_version, DROP COLUMN rows_read,
-        DROP COLUMN duplicates, DROP COLUMN file_error`);
+        DROP COLUMN duplicates, DROP COLUMN file_error, DROP COLUMN file_notices`);
     await q.query(`DROP TABLE IF EXISTS ingest_file`);
   }
 }

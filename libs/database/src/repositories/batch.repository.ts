@@ -50,6 +50,7 @@ export interface BatchRow {
   rowsRead: number | null;
   duplicates: number | null;
   fileError: unknown;
+  fileNotices: unknown;
   fileId: string | null;
   createdAt: Date;
   startedAt: Date | null;
@@ -135,7 +136,12 @@ export class BatchRepository {
     }
   }
 
-  private async insertRejections(em: EntityManager, batchId: string, source: string, rejections: Rejection[]): Promise<void> {
+  private async insertRejections(
+    em: EntityManager,
+    batchId: string,
+    source: string,
+    rejections: Rejection[],
+  ): Promise<void> {
     for (let i = 0; i < rejections.length; i += 2000) {
       const chunk = rejections.slice(i, i + 2000).map((r) => ({
         idx: r.idx,
@@ -154,7 +160,8 @@ export class BatchRepository {
   async get(id: string): Promise<BatchRow | undefined> {
     const rows: BatchRow[] = await this.ds.query(
       `SELECT id, source, origin, status, received, accepted, rejected, inserted, updated, unchanged, error,
-              rows_read AS "rowsRead", duplicates, file_error AS "fileError", file_id AS "fileId",
+              rows_read AS "rowsRead", duplicates, file_error AS "fileError", file_notices AS "fileNotices",
+              file_id AS "fileId",
               created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"
          FROM ingest_batch WHERE id = $1`,
       [id],
@@ -245,7 +252,9 @@ export class BatchRepository {
       const rows = await copyRows(client, 'bulk_item', ITEM_COLUMNS, stagedRows(batch.id, items));
       // A fresh temp table has no statistics; without them the planner picks nested loops. The join
       // keys are enough (sampling the jsonb column costs more than it tells).
-      await qr.query(`ANALYZE bulk_item (batch_id, entity_uscc, entity_scheme, entity_ext_id, source_record_id)`);
+      await qr.query(
+        `ANALYZE bulk_item (batch_id, entity_uscc, entity_scheme, entity_ext_id, source_record_id)`,
+      );
       await qr.query(`UPDATE ingest_batch SET received = $2, accepted = $2 WHERE id = $1`, [batch.id, rows]);
       const res = await this.upsertStaged(qr.manager, 'bulk_item', batch.id, batch.source);
       await qr.commitTransaction();

@@ -57,7 +57,10 @@ export class FileBatchRepository {
   ) {}
 
   // The batch that already took this exact file for this source (a re-upload changes nothing).
-  async batchForFile(source: string, contentHash: string): Promise<{ fileId: string; batchId: string | null; status: string | null } | undefined> {
+  async batchForFile(
+    source: string,
+    contentHash: string,
+  ): Promise<{ fileId: string; batchId: string | null; status: string | null } | undefined> {
     const rows = await this.ds.query(
       `SELECT f.id AS "fileId", b.id AS "batchId", b.status
          FROM ingest_file f LEFT JOIN LATERAL (
@@ -69,25 +72,52 @@ export class FileBatchRepository {
   }
 
   async createFileBatch(
-    file: { id: string; source: string; contentHash: string; sizeBytes: number; originalName: string | null; mediaType: string | null; storedPath: string },
+    file: {
+      id: string;
+      source: string;
+      contentHash: string;
+      sizeBytes: number;
+      originalName: string | null;
+      mediaType: string | null;
+      storedPath: string;
+    },
     batch: { id: string; profileVersion: number },
   ): Promise<void> {
     await this.ds.transaction(async (em) => {
       await em.query(
         `INSERT INTO ingest_file (id, source, content_hash, size_bytes, original_name, media_type, stored_path)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (source, content_hash) DO NOTHING`,
-        [file.id, file.source, file.contentHash, file.sizeBytes, file.originalName, file.mediaType, file.storedPath],
+        [
+          file.id,
+          file.source,
+          file.contentHash,
+          file.sizeBytes,
+          file.originalName,
+          file.mediaType,
+          file.storedPath,
+        ],
       );
-      const [{ id: fileId }] = await em.query(`SELECT id FROM ingest_file WHERE source = $1 AND content_hash = $2`, [
-        file.source,
-        file.contentHash,
-      ]);
+      const [{ id: fileId }] = await em.query(
+        `SELECT id FROM ingest_file WHERE source = $1 AND content_hash = $2`,
+        [file.source, file.contentHash],
+      );
       await em.query(
         `INSERT INTO ingest_batch (id, source, origin, status, received, accepted, rejected, file_id, profile_version)
          VALUES ($1, $2, 'file', 'queued', 0, 0, 0, $3, $4)`,
         [batch.id, file.source, fileId, batch.profileVersion],
       );
     });
+  }
+
+  // A new batch for the stored file of an earlier one (re-run after fixing reference data or a profile).
+  async rerun(batchId: string, newBatchId: string, profileVersion: number): Promise<boolean> {
+    const rows = await this.ds.query(
+      `INSERT INTO ingest_batch (id, source, origin, status, received, accepted, rejected, file_id, profile_version)
+       SELECT $2, source, 'file', 'queued', 0, 0, 0, file_id, $3 FROM ingest_batch WHERE id = $1 AND file_id IS NOT NULL
+       RETURNING id`,
+      [batchId, newBatchId, profileVersion],
+    );
+    return rows.length > 0;
   }
 
   async file(batchId: string): Promise<StoredFileRow | undefined> {
@@ -105,14 +135,23 @@ export class FileBatchRepository {
     await this.ds.query(
       `UPDATE ingest_batch SET status = 'failed', file_error = $2, error = $3, rows_read = 0, finished_at = now()
         WHERE id = $1 AND status <> 'done'`,
-      [batchId, JSON.stringify(error), typeof error.message === 'object' ? JSON.stringify(error.message) : String(error.message)],
+      [
+        batchId,
+        JSON.stringify(error),
+        typeof error.message === 'object' ? JSON.stringify(error.message) : String(error.message),
+      ],
     );
   }
 
   // Applies a whole file in one transaction: rows are streamed by COPY into a transaction-local table;
   // in-file duplicates and conflicts are settled in SQL; refused rows are kept with their row number,
   // raw text and reasons; the rest goes through the same upsert as every batch.
-  async apply(batchId: string, source: string, rows: AsyncIterable<FileRow>, counter: { rowsRead: number }): Promise<FileApplyResult> {
+  async apply(
+    batchId: string,
+    source: string,
+    rows: AsyncIterable<FileRow>,
+    counter: { rowsRead: number; notices?: unknown[] },
+  ): Promise<FileApplyResult> {
     const qr = this.ds.createQueryRunner();
     const client = (await qr.connect()) as PoolClient;
     try {
@@ -121,16 +160,34 @@ export class FileBatchRepository {
       if (!batch) throw new Error(`ingest batch ${batchId} does not exist`);
       if (batch.status === 'done' || batch.status === 'failed') {
         await qr.commitTransaction();
-        return { alreadyApplied: true, inserted: 0, updated: 0, unchanged: 0, touchedEntityIds: [], rowsRead: 0, accepted: 0, rejected: 0, duplicates: 0 };
+        return {
+          alreadyApplied: true,
+          inserted: 0,
+          updated: 0,
+          unchanged: 0,
+          touchedEntityIds: [],
+          rowsRead: 0,
+          accepted: 0,
+          rejected: 0,
+          duplicates: 0,
+        };
       }
-      await qr.query(`UPDATE ingest_batch SET status = 'processing', started_at = coalesce(started_at, now()) WHERE id = $1`, [batchId]);
+      await qr.query(
+        `UPDATE ingest_batch SET status = 'processing', started_at = coalesce(started_at, now()) WHERE id = $1`,
+        [batchId],
+      );
       await qr.query(`
         CREATE TEMP TABLE file_row (
           seq int, row_number int, output text, raw text, reasons text[], source_record_id text, kind text,
           entity_uscc text, entity_scheme text, entity_ext_id text, department_code text, occurred_at date,
           data jsonb, content_hash text) ON COMMIT DROP`);
       let seq = 0;
-      await copyRows(client, 'file_row', FILE_ROW_COLUMNS, toCopy(rows, () => seq++));
+      await copyRows(
+        client,
+        'file_row',
+        FILE_ROW_COLUMNS,
+        toCopy(rows, () => seq++),
+      );
       await qr.query(`ANALYZE file_row (source_record_id, content_hash)`);
 
       // Within one file: an identical repeat counts once; the same id with other content is refused.
@@ -159,7 +216,9 @@ export class FileBatchRepository {
            FROM file_row WHERE reasons IS NULL ORDER BY source_record_id, seq`,
         [batchId],
       );
-      await qr.query(`ANALYZE bulk_item (batch_id, entity_uscc, entity_scheme, entity_ext_id, source_record_id)`);
+      await qr.query(
+        `ANALYZE bulk_item (batch_id, entity_uscc, entity_scheme, entity_ext_id, source_record_id)`,
+      );
       const [{ rejected }] = await qr.query(
         `WITH ins AS (
            INSERT INTO ingest_rejection (batch_id, idx, row_number, output, source_record_id, raw_text, reasons, source)
@@ -169,10 +228,21 @@ export class FileBatchRepository {
         [batchId, source],
       );
       const res = await this.batches.upsertStaged(qr.manager, 'bulk_item', batchId, source);
-      const [{ accepted }] = await qr.query(`SELECT count(*)::int AS accepted FROM file_row WHERE reasons IS NULL`);
+      const [{ accepted }] = await qr.query(
+        `SELECT count(*)::int AS accepted FROM file_row WHERE reasons IS NULL`,
+      );
       await qr.query(
-        `UPDATE ingest_batch SET rows_read = $2, received = $3, accepted = $4, rejected = $5, duplicates = $6 WHERE id = $1`,
-        [batchId, counter.rowsRead, seq, accepted, rejected, duplicates],
+        `UPDATE ingest_batch SET rows_read = $2, received = $3, accepted = $4, rejected = $5, duplicates = $6,
+                file_notices = $7 WHERE id = $1`,
+        [
+          batchId,
+          counter.rowsRead,
+          seq,
+          accepted,
+          rejected,
+          duplicates,
+          JSON.stringify(counter.notices ?? []),
+        ],
       );
       await qr.commitTransaction();
       return { ...res, rowsRead: counter.rowsRead, accepted, rejected, duplicates };

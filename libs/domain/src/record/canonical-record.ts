@@ -81,7 +81,9 @@ export type CanonicalRecord = {
 export type KindData = KindDataMap[RecordKind];
 
 // The kind-specific sub-object of a record.
-export function kindData<K extends RecordKind>(record: RecordBase<K> & { [P in K]: KindDataMap[K] }): KindDataMap[K] {
+export function kindData<K extends RecordKind>(
+  record: RecordBase<K> & { [P in K]: KindDataMap[K] },
+): KindDataMap[K] {
   return (record as unknown as Record<string, KindDataMap[K]>)[record.kind];
 }
 

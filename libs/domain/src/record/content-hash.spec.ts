@@ -11,6 +11,8 @@ describe('canonicalJson / contentHash', () => {
   it('distinguishes array order, values and types', () => {
     expect(contentHash({ a: [1, 2] })).not.toBe(contentHash({ a: [2, 1] }));
     expect(contentHash({ a: 1 })).not.toBe(contentHash({ a: '1' }));
-    expect(canonicalJson({ s: '引号"与\\反斜杠', n: null, t: true })).toBe(JSON.stringify({ n: null, s: '引号"与\\反斜杠', t: true }));
+    expect(canonicalJson({ s: '引号"与\\反斜杠', n: null, t: true })).toBe(
+      JSON.stringify({ n: null, s: '引号"与\\反斜杠', t: true }),
+    );
   });
 });

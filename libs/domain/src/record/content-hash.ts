@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 // JSON with object keys sorted at every level: two records that differ only in key order are the
 // same record, so re-sending one changes nothing. Written as one string builder because it runs for
@@ -24,6 +24,7 @@ export function canonicalJson(value: unknown): string {
   return out + '}';
 }
 
+// One-shot hashing: about twice as fast as a Hash object per record.
 export function contentHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('base64url');
+  return hash('sha256', canonicalJson(value), 'base64url');
 }

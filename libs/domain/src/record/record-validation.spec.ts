@@ -2,7 +2,12 @@ import { parseEntityKey, validateRecord } from './record-validation';
 
 const ctx = { today: '2026-11-22', departmentExists: (c: string) => c === '330106-SAMR' };
 const USCC = '91330106MA2CXB7KXK';
-const base = { sourceRecordId: 'X-1', entity: { uscc: USCC }, departmentCode: '330106-SAMR', occurredAt: '2025-06-01' };
+const base = {
+  sourceRecordId: 'X-1',
+  entity: { uscc: USCC },
+  departmentCode: '330106-SAMR',
+  occurredAt: '2025-06-01',
+};
 const reasons = (r: unknown) => {
   const res = validateRecord(r, ctx);
   return res.ok ? [] : res.reasons;
@@ -11,62 +16,104 @@ const reasons = (r: unknown) => {
 describe('validateRecord', () => {
   it('accepts each kind with its required fields, and date-times as their calendar date', () => {
     const ok = [
-      { ...base, kind: 'inspection', inspection: { result: 'fail', violations: { critical: 1 }, trigger: 'complaint' } },
+      {
+        ...base,
+        kind: 'inspection',
+        inspection: { result: 'fail', violations: { critical: 1 }, trigger: 'complaint' },
+      },
       { ...base, kind: 'penalty', penalty: { penaltyTypes: ['warning'] } },
       { ...base, kind: 'listing', listing: { list: 'court_defaulter', action: 'removed' } },
       { ...base, kind: 'complaint', complaint: { category: '食品安全', verified: true } },
       { ...base, kind: 'obligation_default', obligation_default: { type: 'tax_arrears', amount: 1200.5 } },
-      { ...base, kind: 'registration', registration: { name: '某某公司', regionCode: '330106', industryCode: 'H6210', establishedOn: '2001-02-03' } },
-      { ...base, entity: { scheme: 'chicago-license', id: '30790' }, kind: 'complaint', complaint: { category: 'sanitation' } },
+      {
+        ...base,
+        kind: 'registration',
+        registration: {
+          name: '某某公司',
+          regionCode: '330106',
+          industryCode: 'H6210',
+          establishedOn: '2001-02-03',
+        },
+      },
+      {
+        ...base,
+        entity: { scheme: 'chicago-license', id: '30790' },
+        kind: 'complaint',
+        complaint: { category: 'sanitation' },
+      },
     ];
     for (const r of ok) expect(reasons(r)).toEqual([]);
-    const dt = validateRecord({ ...base, occurredAt: '2025-06-01T23:30:00+08:00', kind: 'complaint', complaint: { category: 'x' } }, ctx);
+    const dt = validateRecord(
+      { ...base, occurredAt: '2025-06-01T23:30:00+08:00', kind: 'complaint', complaint: { category: 'x' } },
+      ctx,
+    );
     expect(dt.ok && dt.occurredOn).toBe('2025-06-01');
   });
 
   it('requires the sub-object of the kind and refuses those of other kinds', () => {
     expect(reasons({ ...base, kind: 'penalty' })).toEqual(['penalty: is required for a penalty record']);
-    expect(reasons({ ...base, kind: 'complaint', complaint: { category: 'x' }, penalty: { penaltyTypes: ['fine'] } })).toEqual([
-      "penalty: a complaint record carries only its 'complaint' sub-object",
-    ]);
+    expect(
+      reasons({
+        ...base,
+        kind: 'complaint',
+        complaint: { category: 'x' },
+        penalty: { penaltyTypes: ['fine'] },
+      }),
+    ).toEqual(["penalty: a complaint record carries only its 'complaint' sub-object"]);
   });
 
   it('refuses unknown fields (a misspelt field would otherwise be lost silently)', () => {
     expect(reasons({ ...base, kind: 'complaint', complaint: { category: 'x', verifed: true } })).toEqual([
       'complaint: unknown field(s) verifed',
     ]);
-    expect(reasons({ ...base, occuredAt: '2025-01-01', kind: 'complaint', complaint: { category: 'x' } })).toEqual([
-      'record: unknown field(s) occuredAt',
-    ]);
+    expect(
+      reasons({ ...base, occuredAt: '2025-01-01', kind: 'complaint', complaint: { category: 'x' } }),
+    ).toEqual(['record: unknown field(s) occuredAt']);
   });
 
   it('explains vocabulary, amount and date problems by field', () => {
     expect(reasons({ ...base, kind: 'penalty', penalty: { penaltyTypes: ['fine'] } })).toEqual([
       'penalty.fineAmount: is required when penaltyTypes includes fine',
     ]);
-    expect(reasons({ ...base, kind: 'penalty', penalty: { penaltyTypes: ['fine', 'fine'], fineAmount: '5' } })).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^penalty\.penaltyTypes: must not repeat/), expect.stringMatching(/^penalty\.fineAmount: /)]),
+    expect(
+      reasons({ ...base, kind: 'penalty', penalty: { penaltyTypes: ['fine', 'fine'], fineAmount: '5' } }),
+    ).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^penalty\.penaltyTypes: must not repeat/),
+        expect.stringMatching(/^penalty\.fineAmount: /),
+      ]),
     );
     expect(reasons({ ...base, kind: 'listing', listing: { list: 'blacklist', action: 'added' } })[0]).toMatch(
       /^listing\.list: must be one of abnormal_operations/,
     );
-    expect(reasons({ ...base, occurredAt: '2025-02-30', kind: 'complaint', complaint: { category: 'x' } })).toEqual([
-      "occurredAt: '2025-02-30' is not a valid date (YYYY-MM-DD or ISO 8601)",
-    ]);
-    expect(reasons({ ...base, occurredAt: '2026-11-23', kind: 'complaint', complaint: { category: 'x' } })).toEqual([
-      'occurredAt: 2026-11-23 is in the future (today is 2026-11-22)',
-    ]);
+    expect(
+      reasons({ ...base, occurredAt: '2025-02-30', kind: 'complaint', complaint: { category: 'x' } }),
+    ).toEqual(["occurredAt: '2025-02-30' is not a valid date (YYYY-MM-DD or ISO 8601)"]);
+    expect(
+      reasons({ ...base, occurredAt: '2026-11-23', kind: 'complaint', complaint: { category: 'x' } }),
+    ).toEqual(['occurredAt: 2026-11-23 is in the future (today is 2026-11-22)']);
   });
 
   it('checks registration region (GB/T 2260) and industry (GB/T 4754) codes', () => {
-    const r = reasons({ ...base, kind: 'registration', registration: { name: 'x', regionCode: '339999', industryCode: 'H01' } });
+    const r = reasons({
+      ...base,
+      kind: 'registration',
+      registration: { name: 'x', regionCode: '339999', industryCode: 'H01' },
+    });
     expect(r).toHaveLength(2);
     expect(r[0]).toMatch(/^registration\.regionCode: /);
     expect(r[1]).toMatch(/^registration\.industryCode: /);
   });
 
   it('reports every problem of a record at once', () => {
-    const r = reasons({ sourceRecordId: '', kind: 'inspection', entity: { uscc: 'ABC' }, departmentCode: 'NOPE', occurredAt: '1900-01-01', inspection: { result: 'ok' } });
+    const r = reasons({
+      sourceRecordId: '',
+      kind: 'inspection',
+      entity: { uscc: 'ABC' },
+      departmentCode: 'NOPE',
+      occurredAt: '1900-01-01',
+      inspection: { result: 'ok' },
+    });
     expect(r.length).toBeGreaterThanOrEqual(3);
     expect(r.join('\n')).toMatch(/sourceRecordId: must not be empty/);
     expect(r.join('\n')).toMatch(/inspection\.result: must be one of/);

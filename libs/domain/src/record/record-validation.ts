@@ -17,15 +17,21 @@ import type { CanonicalRecord, EntityRef } from './canonical-record';
 
 // 中华人民共和国成立 — no registry record of a PRC market entity can predate it.
 export const EARLIEST_RECORD_DATE = '1949-10-01';
-const DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const DATE_TIME_RE =
+  /^(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 const money = z
   .number({ error: 'must be a number' })
   .finite('must be a finite number')
   .min(0, 'must not be negative')
   .max(1e15, 'is implausibly large');
-const count = z.number({ error: 'must be a number' }).int('must be an integer').min(0, 'must not be negative').max(100000);
+const count = z
+  .number({ error: 'must be a number' })
+  .int('must be an integer')
+  .min(0, 'must not be negative')
+  .max(100000);
 
 const inspectionSchema = z.strictObject({
   result: z.enum(INSPECTION_RESULTS, { error: `must be one of ${INSPECTION_RESULTS.join(', ')}` }),
@@ -34,7 +40,9 @@ const inspectionSchema = z.strictObject({
   violations: z
     .strictObject({ critical: count.optional(), serious: count.optional(), minor: count.optional() })
     .optional(),
-  trigger: z.enum(INSPECTION_TRIGGERS, { error: `must be one of ${INSPECTION_TRIGGERS.join(', ')}` }).optional(),
+  trigger: z
+    .enum(INSPECTION_TRIGGERS, { error: `must be one of ${INSPECTION_TRIGGERS.join(', ')}` })
+    .optional(),
 });
 
 const penaltySchema = z
@@ -51,7 +59,11 @@ const penaltySchema = z
   })
   .superRefine((p, ctx) => {
     if (p.penaltyTypes.includes('fine') && p.fineAmount === undefined)
-      ctx.addIssue({ code: 'custom', path: ['fineAmount'], message: 'is required when penaltyTypes includes fine' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fineAmount'],
+        message: 'is required when penaltyTypes includes fine',
+      });
   });
 
 const listingSchema = z.strictObject({
@@ -77,7 +89,9 @@ const registrationSchema = z.strictObject({
   industryCode: z.string().optional(),
   establishedOn: z.string().optional(),
   registeredCapital: money.optional(),
-  legalRepresentative: z.strictObject({ name: text(100).optional(), idNumber: text(40).optional() }).optional(),
+  legalRepresentative: z
+    .strictObject({ name: text(100).optional(), idNumber: text(40).optional() })
+    .optional(),
   address: text(500).optional(),
   status: z.enum(ENTITY_STATUSES, { error: `must be one of ${ENTITY_STATUSES.join(', ')}` }).optional(),
 });
@@ -95,7 +109,9 @@ const entitySchema = z.union(
   [
     z.strictObject({ uscc: z.string({ error: 'must be a string' }) }),
     z.strictObject({
-      scheme: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,39}$/, 'must be 1-40 lower-case letters, digits, _ . -'),
+      scheme: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9_.-]{0,39}$/, 'must be 1-40 lower-case letters, digits, _ . -'),
       id: text(100),
     }),
   ],
@@ -118,8 +134,7 @@ export interface RecordValidationContext {
 }
 
 export type RecordValidationResult =
-  | { ok: true; record: CanonicalRecord; occurredOn: string }
-  | { ok: false; reasons: string[] };
+  { ok: true; record: CanonicalRecord; occurredOn: string } | { ok: false; reasons: string[] };
 
 function issueLines(prefix: string, issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((i) => {
@@ -132,21 +147,42 @@ function issueLines(prefix: string, issues: readonly z.core.$ZodIssue[]): string
 
 const bilingual = (t: LocalizedText) => `${t.en} (${t.zh})`;
 
+// USCCs and dates repeat across a batch (every record of an entity, every inspection of a day): the
+// pure checks are remembered, in bounded maps, instead of recomputed per record.
+const MEMO_LIMIT = 200_000;
+function memo<V>(fn: (key: string) => V): (key: string) => V {
+  const cache = new Map<string, V>();
+  return (key) => {
+    let v = cache.get(key);
+    if (v === undefined) {
+      v = fn(key);
+      if (cache.size >= MEMO_LIMIT) cache.clear();
+      cache.set(key, v);
+    }
+    return v;
+  };
+}
+const usccReason = memo((code: string) => {
+  const u = checkUscc(code);
+  return u.valid ? '' : bilingual(u.reason);
+});
+
 // Returns the calendar date of a date or date-time string, or a reason it is not acceptable.
 export function checkRecordDate(value: string, today: string): { date: string } | { reason: string } {
   const m = DATE_TIME_RE.exec(value);
   const date = m?.[1];
-  if (!date || !isRealDate(date)) return { reason: `'${value}' is not a valid date (YYYY-MM-DD or ISO 8601)` };
+  if (!date || !isRealDate(date))
+    return { reason: `'${value}' is not a valid date (YYYY-MM-DD or ISO 8601)` };
   if (date < EARLIEST_RECORD_DATE) return { reason: `${date} is before ${EARLIEST_RECORD_DATE}` };
   if (date > today) return { reason: `${date} is in the future (today is ${today})` };
   return { date };
 }
 
-function isRealDate(s: string): boolean {
+const isRealDate = memo((s: string): boolean => {
   const [y, mo, d] = s.split('-').map(Number);
   const dt = new Date(Date.UTC(y, mo - 1, d));
   return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
-}
+});
 
 export function validateRecord(input: unknown, ctx: RecordValidationContext): RecordValidationResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
@@ -171,10 +207,14 @@ export function validateRecord(input: unknown, ctx: RecordValidationContext): Re
   let occurredOn: string | undefined;
   const entity = obj.entity as Record<string, unknown> | undefined;
   if (entity && typeof entity === 'object' && typeof entity.uscc === 'string') {
-    const u = checkUscc(entity.uscc);
-    if (!u.valid) reasons.push(`entity.uscc: ${bilingual(u.reason)}`);
+    const reason = usccReason(entity.uscc);
+    if (reason) reasons.push(`entity.uscc: ${reason}`);
   }
-  if (typeof obj.departmentCode === 'string' && obj.departmentCode.trim() && !ctx.departmentExists(obj.departmentCode))
+  if (
+    typeof obj.departmentCode === 'string' &&
+    obj.departmentCode.trim() &&
+    !ctx.departmentExists(obj.departmentCode)
+  )
     reasons.push(`departmentCode: unknown department '${obj.departmentCode}' (未登记的部门)`);
   if (typeof obj.occurredAt === 'string') {
     const date = checkRecordDate(obj.occurredAt, ctx.today);
@@ -189,7 +229,8 @@ export function validateRecord(input: unknown, ctx: RecordValidationContext): Re
     else {
       const parsed = KIND_SCHEMAS[k].safeParse(sub);
       if (!parsed.success) reasons.push(...issueLines(k, parsed.error.issues));
-      else if (k === 'registration') reasons.push(...registrationReasons(parsed.data as z.infer<typeof registrationSchema>, ctx.today));
+      else if (k === 'registration')
+        reasons.push(...registrationReasons(parsed.data as z.infer<typeof registrationSchema>, ctx.today));
     }
   }
 

@@ -26,17 +26,27 @@ import type { Converter } from './value-conversion';
 // mapping a row is only calls and lookups. Whether a candidate is a valid canonical record (USCC check
 // digits, vocabularies, dates in the future…) is validateRecord's business, not this module's.
 
+// What mapping reads of a row: a RowEvent of readRows can be passed as it is (pass it whole, so that
+// NDJSON types, canonical lines and XLSX formula cells are seen).
 export interface RowInput {
   rowNumber: number;
-  values: Readonly<Record<string, string>>;
+  values?: Readonly<Record<string, string>>;
   typed?: Readonly<Record<string, unknown>>; // NDJSON: JSON types kept
   formulaColumns?: readonly string[]; // XLSX: cells holding formulas
 }
+
+// Inside this module a row always has its values.
+interface Row extends RowInput {
+  values: Readonly<Record<string, string>>;
+}
+const NO_VALUES: Readonly<Record<string, string>> = Object.freeze({});
 
 export interface MappedRow {
   output: string;
   record?: Record<string, unknown>;
   reasons?: string[];
+  // Set on a refused row when its id could still be built, so a corrected upload can clear the refusal.
+  sourceRecordId?: string;
 }
 
 export interface CompiledProfile {
@@ -49,10 +59,15 @@ export interface CompiledProfile {
 // "Nothing here": the field is left out (optional and empty) or a reason was recorded.
 const NONE: unique symbol = Symbol('none');
 type Got = unknown | typeof NONE;
-type Getter = (row: RowInput, reasons: string[]) => Got;
-type Predicate = (row: RowInput) => boolean;
+type Getter = (row: Row, reasons: string[]) => Got;
+type Predicate = (row: Row) => boolean;
 
-const text = (row: RowInput, column: string): string => row.values[column] ?? '';
+// typeof, not ??: a column the file lacks named like an Object.prototype member ('constructor') must
+// read as empty too.
+const text = (row: Row, column: string): string => {
+  const v = row.values[column];
+  return typeof v === 'string' ? v : '';
+};
 
 function clone<T>(v: T): T {
   return typeof v === 'object' && v !== null ? structuredClone(v) : v;
@@ -294,7 +309,7 @@ interface FieldSetter {
   get: Getter;
 }
 
-type OutputMapper = (row: RowInput) => MappedRow | undefined;
+type OutputMapper = (row: Row) => MappedRow | undefined;
 
 function compileOutput(o: OutputSpec, profile: SourceProfile): OutputMapper {
   const xlsx = profile.format === 'xlsx';
@@ -328,8 +343,8 @@ function compileOutput(o: OutputSpec, profile: SourceProfile): OutputMapper {
     if (when && !when(row)) return undefined;
     const reasons: string[] = [];
     for (const c of mapped) {
-      const t = row.values[c];
-      if (t !== undefined && looksLikeFormula(t))
+      const t = text(row, c);
+      if (looksLikeFormula(t))
         reasons.push(`column ${c}: ${show(t)} looks like a spreadsheet formula (possible CSV injection)`);
     }
     if (row.formulaColumns)
@@ -356,7 +371,10 @@ function compileOutput(o: OutputSpec, profile: SourceProfile): OutputMapper {
       if (f.group === undefined) sub[f.leaf] = v;
       else ((sub[f.group] ??= {}) as Record<string, unknown>)[f.leaf] = v;
     }
-    if (reasons.length) return { output: name, reasons };
+    if (reasons.length)
+      return typeof sid === 'string'
+        ? { output: name, reasons, sourceRecordId: sid }
+        : { output: name, reasons };
     return {
       output: name,
       record: { sourceRecordId: sid, kind, entity, departmentCode: dep, occurredAt: at, [kind]: sub },
@@ -392,7 +410,8 @@ export function compileProfile(profile: SourceProfile): CompiledProfile {
   if (profile.canonical)
     return { profile, mappedColumns, outputNames: ['canonical'], map: compileCanonical(profile) };
   const outputs = profile.outputs.map((o) => compileOutput(o, profile));
-  const map = (row: RowInput): MappedRow[] => {
+  const map = (input: RowInput): MappedRow[] => {
+    const row: Row = input.values ? (input as Row) : { ...input, values: NO_VALUES };
     const out: MappedRow[] = [];
     for (const o of outputs) {
       const m = o(row);

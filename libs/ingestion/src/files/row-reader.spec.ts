@@ -1,6 +1,64 @@
+import { PassThrough } from 'node:stream';
+import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { FileRefusedError } from './file-errors';
-import { chunked, readAll, refusalOf, testProfile } from './fixtures.test-spec';
+import { createFileReadInfo } from './read-model';
+import type { FileReadInfo, RowEvent } from './read-model';
+import { compileProfile, mapRow } from './row-mapping';
+import { readRows } from './row-reader';
+import { loadSourceProfile } from './source-profile.schema';
+import type { SourceProfile } from './source-profile.schema';
+
+function profileJson(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: 'test-feed',
+    version: 1,
+    description: { zh: '测试数据源', en: 'test feed' },
+    departmentCode: '330106-SAMR',
+    format: 'csv',
+    columns: { required: ['ID', 'USCC', 'Date', 'Result'] },
+    outputs: [
+      {
+        name: 'inspection',
+        kind: 'inspection',
+        sourceRecordId: 'INS-{ID}',
+        entity: { uscc: '{USCC}' },
+        occurredAt: { column: 'Date', formats: ['YYYY-MM-DD'] },
+        fields: { result: { column: 'Result', map: { 合格: 'pass', 不合格: 'fail' } } },
+      },
+    ],
+    ...over,
+  };
+}
+
+function testProfile(over: Record<string, unknown> = {}): SourceProfile {
+  return loadSourceProfile(profileJson(over));
+}
+
+// The buffer in chunks of `size` bytes, to put record and character boundaries across chunks.
+async function* chunked(buf: Buffer, size = 7): AsyncGenerator<Buffer> {
+  for (let i = 0; i < buf.length; i += size) yield buf.subarray(i, i + size);
+}
+
+async function readAll(
+  input: Buffer | AsyncIterable<Buffer>,
+  profile: SourceProfile,
+): Promise<{ rows: RowEvent[]; info: FileReadInfo }> {
+  const info = createFileReadInfo(profile);
+  const rows: RowEvent[] = [];
+  const source = Buffer.isBuffer(input) ? chunked(input, 64 * 1024) : input;
+  for await (const ev of readRows(source, profile, info)) rows.push(ev);
+  return { rows, info };
+}
+
+async function refusalOf(input: Buffer, profile: SourceProfile): Promise<unknown> {
+  try {
+    await readAll(input, profile);
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected the file to be refused');
+}
 
 const HEADER = 'ID,USCC,Date,Result';
 const USCC = '91330106MA2CXB7KXK';
@@ -200,10 +258,25 @@ describe('readRows: encodings', () => {
     const buf = iconv.encode(`${HEADER}\n1,${USCC},2025-06-01,合格\n2,${USCC},2025-06-01,pass\n`, 'gbk');
     const { rows, info } = await readAll(buf, testProfile());
     expect(info.notices.map((n) => n.code)).toEqual(['probably_gbk']);
-    expect(rows[0].error).toBe(
-      'the row is not valid UTF-8: the file looks GBK-encoded (the profile declares utf-8)',
-    );
+    expect(rows[0].error).toBe('the row is not valid UTF-8: it reads as GBK (the profile declares utf-8)');
     expect(rows[1].values?.Result).toBe('pass');
+  });
+
+  it('refuses undecodable rows beyond the first 64 KiB, each saying what it looks like', async () => {
+    const good = Array.from({ length: 2000 }, (_, i) => `${i},${USCC},2025-06-01,pass`);
+    const buf = Buffer.concat([
+      csv(HEADER, ...good),
+      iconv.encode(`9001,${USCC},2025-06-01,合格\n`, 'gbk'),
+      Buffer.from('9002,Caf\xe9,2025-06-01,pass\n', 'latin1'),
+      csv('9003,x,2025-06-01,合格'),
+    ]);
+    const { rows, info } = await readAll(buf, testProfile());
+    expect(info.notices).toEqual([]);
+    expect(rows.slice(-3).map((r) => [r.rowNumber, r.error])).toEqual([
+      [2002, 'the row is not valid UTF-8: it reads as GBK (the profile declares utf-8)'],
+      [2003, 'the row is not valid UTF-8 (it holds bytes that do not decode)'],
+      [2004, undefined],
+    ]);
   });
 
   it('refuses a UTF-8 file declared GBK', async () => {
@@ -339,6 +412,9 @@ describe('readRows: NDJSON', () => {
     };
     const { rows } = await readAll(Buffer.from(JSON.stringify(rec) + '\n'), profile);
     expect(rows[0].typed).toEqual(rec);
+    expect(mapRow(compileProfile(profile), rows[0])).toEqual([
+      { output: 'canonical', record: { ...rec, departmentCode: '330106-SAMR' } },
+    ]);
   });
 
   it('refuses an over-long line and goes on', async () => {
@@ -350,5 +426,124 @@ describe('readRows: NDJSON', () => {
       [2, 'row is 2,0'],
       [3, undefined],
     ]);
+  });
+});
+
+describe('readRows: XLSX', () => {
+  // A workbook written with exceljs' streaming writer, as a department's export would be.
+  async function xlsx(build: (wb: ExcelJS.stream.xlsx.WorkbookWriter) => void): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    const out = new PassThrough();
+    out.on('data', (c: Buffer) => parts.push(c));
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+      stream: out,
+      useSharedStrings: true,
+      useStyles: true,
+    });
+    build(wb);
+    await wb.commit();
+    return Buffer.concat(parts);
+  }
+  const xlsxProfile = (over: Record<string, unknown> = {}) =>
+    testProfile({ format: 'xlsx', xlsx: { sheet: '检查结果', headerRow: 2 }, ...over });
+
+  const book = () =>
+    xlsx((wb) => {
+      const other = wb.addWorksheet('说明');
+      other.addRow(['this sheet is not read']).commit();
+      other.commit();
+      const ws = wb.addWorksheet('检查结果');
+      ws.addRow(['2025年6月检查结果导出']).commit();
+      ws.addRow(['ID', 'USCC', 'Date', 'Result', 'Score', 'Flag']).commit();
+      const r = ws.addRow([1, USCC, new Date(Date.UTC(2025, 5, 1)), '合格', 0.1 + 0.2, true]);
+      r.getCell(3).numFmt = 'yyyy-mm-dd';
+      r.commit();
+      ws.addRow([]).commit();
+      const f = ws.addRow([
+        2,
+        USCC,
+        '2025-06-02',
+        { formula: 'IF(1,"合格")', result: '合格' },
+        1234.5,
+        false,
+      ]);
+      f.commit();
+      ws.addRow([3, { richText: [{ text: 'rich ' }, { text: 'text' }] }, '2025-06-03', 'x, "y"', 7]).commit();
+      ws.addRow([4, USCC, '2025-06-04', '合格', 1, true, 'beyond the header']).commit();
+      ws.commit();
+    });
+
+  it('streams the named sheet from its header row: dates, numbers, booleans, formulas', async () => {
+    const { rows, info } = await readAll(await book(), xlsxProfile());
+    expect(info.header).toEqual(['ID', 'USCC', 'Date', 'Result', 'Score', 'Flag']);
+    expect(info.headerRowNumber).toBe(2);
+    expect(rows).toHaveLength(4);
+    expect(rows[0]).toEqual({
+      rowNumber: 3,
+      raw: `1,${USCC},2025-06-01,合格,0.3,TRUE`,
+      values: { ID: '1', USCC, Date: '2025-06-01', Result: '合格', Score: '0.3', Flag: 'TRUE' },
+    });
+    expect(rows[1]).toMatchObject({
+      rowNumber: 5,
+      values: { ID: '2', Result: '合格', Score: '1234.5', Flag: 'FALSE' },
+      formulaColumns: ['Result'],
+    });
+    expect(rows[2]).toMatchObject({
+      rowNumber: 6,
+      raw: '3,rich text,2025-06-03,"x, ""y""",7',
+      values: { USCC: 'rich text', Result: 'x, "y"', Flag: '' },
+    });
+    expect(rows[3]).toMatchObject({
+      rowNumber: 7,
+      error: 'row has a value in column 7, beyond the 6 column(s) of the header',
+    });
+    expect(info.notices.map((n) => n.code)).toEqual(['xlsx_formulas']);
+    // the events map as they are; the formula cell is refused in its mapped column
+    const compiled = compileProfile(xlsxProfile());
+    expect(mapRow(compiled, rows[0])[0].record).toMatchObject({
+      occurredAt: '2025-06-01',
+      inspection: { result: 'pass' },
+    });
+    expect(mapRow(compiled, rows[1])[0].reasons).toEqual([
+      "column Result: the cell is a formula or an error value ('合格'); export values, not formulas",
+    ]);
+  });
+
+  it('finds a sheet by its 1-based position', async () => {
+    const { info } = await readAll(await book(), xlsxProfile({ xlsx: { sheet: 2, headerRow: 2 } }));
+    expect(info.header[0]).toBe('ID');
+  });
+
+  it('refuses a missing sheet, naming those there are', async () => {
+    const err = (await refusalOf(
+      await book(),
+      xlsxProfile({ xlsx: { sheet: 'Sheet9' } }),
+    )) as FileRefusedError;
+    expect(err.code).toBe('sheet_not_found');
+    expect(err.text.en).toBe('the workbook has no sheet "Sheet9" (sheets: 说明, 检查结果)');
+  });
+
+  it('refuses missing columns in the header row', async () => {
+    const buf = await xlsx((wb) => {
+      const ws = wb.addWorksheet('检查结果');
+      ws.addRow(['title']).commit();
+      ws.addRow(['ID', 'Date']).commit();
+      ws.commit();
+    });
+    const err = (await refusalOf(buf, xlsxProfile())) as FileRefusedError;
+    expect(err.code).toBe('missing_columns');
+    expect(err.details).toContain("header (row 2 of sheet '检查结果'): ID, Date");
+  });
+
+  it('refuses a truncated workbook and a file that is not one', async () => {
+    const buf = await book();
+    const cut = (await refusalOf(
+      buf.subarray(0, Math.floor(buf.length * 0.7)),
+      xlsxProfile(),
+    )) as FileRefusedError;
+    expect(cut.code).toBe('unreadable_file');
+    expect(cut.text.en).toMatch(/truncated/);
+    expect(await refusalOf(csv(HEADER), xlsxProfile())).toMatchObject({ code: 'wrong_format' });
+    expect(await refusalOf(Buffer.alloc(0), xlsxProfile())).toMatchObject({ code: 'empty_file' });
   });
 });

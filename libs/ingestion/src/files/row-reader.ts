@@ -36,6 +36,17 @@ export async function* readRows(
   profile: SourceProfile,
   info: FileReadInfo = createFileReadInfo(profile),
 ): AsyncGenerator<RowEvent, FileReadInfo> {
+  for await (const batch of readRowBatches(input, profile, info)) yield* batch;
+  return info;
+}
+
+// The same rows in batches (the rows of one read chunk, ≤ 512 for XLSX): one await per batch instead of
+// one per row, for bulk callers.
+export async function* readRowBatches(
+  input: ByteSource,
+  profile: SourceProfile,
+  info: FileReadInfo = createFileReadInfo(profile),
+): AsyncGenerator<RowEvent[], FileReadInfo> {
   const it = byteChunks(input, info)[Symbol.asyncIterator]();
   try {
     const { head, ended } = await readHead(it);
@@ -164,7 +175,7 @@ async function* readTextRows(
   it: AsyncIterator<Buffer>,
   profile: SourceProfile,
   info: FileReadInfo,
-): AsyncGenerator<RowEvent> {
+): AsyncGenerator<RowEvent[]> {
   if (startsWith(head, [...UTF8_BOM])) head = head.subarray(3);
   const notice = checkEncoding(head, ended, profile);
   if (notice) info.notices.push(notice);
@@ -173,26 +184,31 @@ async function* readTextRows(
     quote: csv && profile.csv.quote ? profile.csv.quote.charCodeAt(0) : -1,
     delimiter: csv ? profile.csv.delimiter.charCodeAt(0) : -1,
     maxBytes: profile.limits.maxRowBytes,
-    doubleByte: profile.encoding !== 'utf-8',
+    doubleByte: profile.encoding === 'gbk' || profile.encoding === 'gb18030',
   });
   const rows = csv ? new CsvRows(profile, info) : new NdjsonRows(profile, info);
-  const emit = function* (recs: Iterable<ByteRecord>): Generator<RowEvent> {
+  const batch = (recs: readonly ByteRecord[]): RowEvent[] => {
+    const out: RowEvent[] = [];
     for (const rec of recs) {
       const ev = rows.row(rec);
       if (!ev) continue;
       info.rowsRead++;
       if (ev.error) info.rowErrors++;
-      yield ev;
+      out.push(ev);
     }
+    return out;
   };
-  yield* emit(splitter.push(head));
+  let out = batch(splitter.push(head));
+  if (out.length) yield out;
   if (!ended)
     for (;;) {
       const r = await it.next();
       if (r.done) break;
-      yield* emit(splitter.push(r.value));
+      out = batch(splitter.push(r.value));
+      if (out.length) yield out;
     }
-  yield* emit(splitter.end());
+  out = batch(splitter.end());
+  if (out.length) yield out;
   rows.finish();
 }
 
@@ -202,20 +218,21 @@ const formatBytes = (n: number): string => n.toLocaleString('en-US');
 abstract class TextRows {
   protected readonly decode;
   protected sawContent = false;
-  private encodingHint: string;
 
   constructor(
     protected readonly profile: SourceProfile,
     protected readonly info: FileReadInfo,
   ) {
     this.decode = rowDecoder(profile.encoding);
-    const gbk = info.notices.some((n) => n.code === 'probably_gbk');
-    this.encodingHint =
-      profile.encoding === 'utf-8'
-        ? gbk
-          ? 'the row is not valid UTF-8: the file looks GBK-encoded (the profile declares utf-8)'
-          : 'the row is not valid UTF-8 (it holds bytes that do not decode)'
-        : `the row holds bytes that are not valid ${profile.encoding.toUpperCase()}`;
+  }
+
+  // Why a row does not decode. For a "UTF-8" row, its own bytes tell whether it reads as GBK.
+  private encodingError(bytes: Buffer): string {
+    if (this.profile.encoding !== 'utf-8')
+      return `the row holds bytes that are not valid ${this.profile.encoding.toUpperCase()}`;
+    return looksLikeGb(bytes, true)
+      ? 'the row is not valid UTF-8: it reads as GBK (the profile declares utf-8)'
+      : 'the row is not valid UTF-8 (it holds bytes that do not decode)';
   }
 
   abstract row(rec: ByteRecord): RowEvent | undefined;
@@ -234,7 +251,7 @@ abstract class TextRows {
         raw: `${raw}…`,
         error: `row is ${formatBytes(rec.size)} bytes, over the limit of ${formatBytes(this.profile.limits.maxRowBytes)} (limits.maxRowBytes)`,
       };
-    if (raw.includes(REPLACEMENT_CHAR)) return { raw, error: this.encodingHint };
+    if (raw.includes(REPLACEMENT_CHAR)) return { raw, error: this.encodingError(rec.bytes) };
     return { raw };
   }
 }
@@ -382,8 +399,8 @@ class NdjsonRows extends TextRows {
       if (unknown.length) problems.push(`unknown field(s) ${unknown.join(', ')}`);
       if (problems.length) return { rowNumber, raw, error: problems.join('; ') };
     }
-    const values: Record<string, string> = {};
-    for (const k of keys) values[k] = jsonText(typed[k]);
+    // fromEntries defines the keys, so a "__proto__" key stays a plain field
+    const values: Record<string, string> = Object.fromEntries(keys.map((k) => [k, jsonText(typed[k])]));
     return { rowNumber, raw, values, typed };
   }
 

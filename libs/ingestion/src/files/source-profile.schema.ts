@@ -26,7 +26,8 @@ const OUTPUT_NAME_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 
 export const SOURCE_FORMATS = ['csv', 'ndjson', 'xlsx'] as const;
 export type SourceFormat = (typeof SOURCE_FORMATS)[number];
-export const SOURCE_ENCODINGS = ['utf-8', 'gbk', 'gb18030'] as const;
+// windows-1252 (Latin-1 superset): exports of Western systems such as the San Francisco feed.
+export const SOURCE_ENCODINGS = ['utf-8', 'gbk', 'gb18030', 'windows-1252'] as const;
 export type SourceEncoding = (typeof SOURCE_ENCODINGS)[number];
 export const COLUMN_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'string[]'] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];
@@ -512,12 +513,9 @@ const profileSchema = z
   })
   .superRefine((p, ctx) => {
     const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    if (p.csv && p.format !== 'csv')
-      issue(['csv'], `applies to format csv only (this profile is ${p.format})`);
-    if (p.xlsx && p.format !== 'xlsx')
-      issue(['xlsx'], `applies to format xlsx only (this profile is ${p.format})`);
-    if (p.format === 'xlsx' && p.encoding !== 'utf-8')
-      issue(['encoding'], 'an xlsx file carries its own encoding: leave encoding out');
+    // csv / xlsx settings of another format are ignored (the README example shows both blocks).
+    if (p.csv && p.csv.delimiter === p.csv.quote)
+      issue(['csv', 'quote'], 'is the same character as the delimiter');
     if (p.canonical) {
       if (p.format !== 'ndjson') issue(['canonical'], 'canonical records come as ndjson only');
       if (p.outputs.length) issue(['outputs'], 'a canonical feed has no outputs (each line is a record)');

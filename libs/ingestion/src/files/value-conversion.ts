@@ -113,7 +113,10 @@ export function dateConverter(formats: readonly DateFormat[]): Converter {
 export function looksLikeFormula(text: string): boolean {
   if (text === '') return false;
   const c = text.charCodeAt(0);
-  if (c === 0x3d || c === 0x40) return true; // = @
+  if (c === 0x3d) return true; // =
+  // @ only as a function call (@SUM(…)): names such as "@ 35, INC." or "@SPOT CAFE" are real. Downloads
+  // of refused rows defuse every cell anyway.
+  if (c === 0x40) return /^@[A-Za-z_][A-Za-z0-9_.]*\(/.test(text);
   if (c === 0x2b || c === 0x2d) {
     // + -
     if (text.length === 1) return false;

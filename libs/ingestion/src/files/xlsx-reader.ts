@@ -25,6 +25,8 @@ interface WorksheetReaderLike extends AsyncIterable<ExcelJS.Row> {
 
 type CellText = { text: string; formula: boolean };
 
+const BATCH_ROWS = 512;
+
 function excelNumber(n: number): string {
   if (!Number.isFinite(n)) return '';
   return String(Number(n.toPrecision(15)));
@@ -63,7 +65,7 @@ export async function* readXlsxRows(
   chunks: AsyncIterable<Buffer>,
   profile: SourceProfile,
   info: FileReadInfo,
-): AsyncGenerator<RowEvent> {
+): AsyncGenerator<RowEvent[]> {
   const stream = Readable.from(chunks, { objectMode: false });
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
     worksheets: 'emit',
@@ -81,6 +83,7 @@ export async function* readXlsxRows(
   let sawContent = false;
   let lastRow = 0;
   let formulaNotice = false;
+  let batch: RowEvent[] = [];
 
   try {
     for await (const ws of reader as unknown as AsyncIterable<WorksheetReaderLike>) {
@@ -134,26 +137,34 @@ export async function* readXlsxRows(
         }
         info.rowsRead++;
         if (ev.error) info.rowErrors++;
-        yield ev;
+        batch.push(ev);
+        if (batch.length >= BATCH_ROWS) {
+          yield batch;
+          batch = [];
+        }
       }
     }
+    if (batch.length) yield batch;
   } catch (e) {
     if (e instanceof FileRefusedError) throw e;
-    const msg = (e as Error).message ?? String(e);
+    const raw = e instanceof Error ? e.message : String(e);
+    // unzipper's word for a ZIP cut short
+    const msg = raw === 'FILE_ENDED' ? 'the file ends early (truncated upload?)' : raw;
     if (!header)
       throw new FileRefusedError(
         'unreadable_file',
         { en: `the XLSX file cannot be read: ${msg}`, zh: `XLSX 文件无法读取：${msg}` },
         [msg],
       );
-    // Rows already given stay given; the damage is reported where the readable part ends.
+    // Rows already read stay read; the damage is reported where the readable part ends.
     info.rowsRead++;
     info.rowErrors++;
-    yield {
+    batch.push({
       rowNumber: lastRow + 1,
       raw: '',
       error: `the XLSX file is damaged or truncated after row ${lastRow}: ${msg}`,
-    };
+    });
+    yield batch;
     return;
   } finally {
     stream.destroy();
