@@ -116,7 +116,7 @@ export class FileIngestionService {
             `${res.unchanged} unchanged, ${res.duplicates} duplicates, ${res.rejected} rejected`,
         );
         await this.jobs.add(JobName.EvaluateBatch, { batchId }, { jobId: `evaluate-${batchId}` });
-        await this.jobs.add(JobName.ScoreBatch, { batchId }, { jobId: `score-batch-${batchId}` });
+        await this.jobs.rescoreBatch(batchId, res.touchedEntityIds);
       }
       return res;
     } catch (e) {

@@ -14,10 +14,11 @@ export class IngestApplyService {
 
   async applyBatch(batchId: string): Promise<void> {
     const res = await this.batches.apply(batchId);
+    const touched = res.alreadyApplied ? await this.batches.touchedEntityIds(batchId) : res.touchedEntityIds;
     // A batch applied before (a retried job) still gets its follow-up jobs: they are idempotent and
     // may have been lost when the earlier run died after committing.
     await this.jobs.add(JobName.EvaluateBatch, { batchId }, { jobId: `evaluate-${batchId}` });
-    await this.jobs.add(JobName.ScoreBatch, { batchId }, { jobId: `score-batch-${batchId}` });
+    await this.jobs.rescoreBatch(batchId, touched);
     if (!res.alreadyApplied)
       this.log.log(
         `batch ${batchId}: inserted ${res.inserted}, updated ${res.updated}, unchanged ${res.unchanged}, entities ${res.touchedEntityIds.length}`,

@@ -3,6 +3,8 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { JobsOptions, Queue } from 'bullmq';
 import { JobName, QUEUE_OF_JOB, QueueName, type JobPayloads } from './queue-contracts';
 
+const PER_ENTITY_JOBS_UP_TO = 200;
+
 // The one producer of jobs: names and payloads are checked against the queue contracts.
 @Injectable()
 export class JobQueue {
@@ -30,6 +32,15 @@ export class JobQueue {
   ): Promise<void> {
     if (!jobs.length) return;
     await this.queues[QUEUE_OF_JOB[name]].addBulk(jobs.map((j) => ({ name, data: j.data, opts: j.opts })));
+  }
+
+  // Re-score what a batch touched. Few entities (the usual trickle of single records): one job per
+  // entity, debounced — at most one running and one waiting per entity however many batches name it
+  // (BullMQ deduplication). Many entities (a file): one job that scores them in chunks.
+  async rescoreBatch(batchId: string, touchedEntityIds: string[]): Promise<void> {
+    if (touchedEntityIds.length <= PER_ENTITY_JOBS_UP_TO)
+      await this.scoreEntities(touchedEntityIds, 'record');
+    else await this.add(JobName.ScoreBatch, { batchId }, { jobId: `score-batch-${batchId}` });
   }
 
   // Re-score an entity soon, at most one running and one waiting per entity however many records

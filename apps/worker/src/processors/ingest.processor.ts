@@ -1,13 +1,18 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
+import { BatchRepository } from '@lianjian/database';
 import { FileIngestionService, IngestApplyService } from '@lianjian/ingestion';
 import { JobName, QUEUE_CONCURRENCY, QueueName, type AnyJob } from '@lianjian/queue';
 
 @Processor(QueueName.Ingest, { concurrency: QUEUE_CONCURRENCY[QueueName.Ingest] })
 export class IngestProcessor extends WorkerHost {
+  private readonly log = new Logger(IngestProcessor.name);
+
   constructor(
     private readonly apply: IngestApplyService,
     private readonly files: FileIngestionService,
+    private readonly batches: BatchRepository,
   ) {
     super();
   }
@@ -23,5 +28,16 @@ export class IngestProcessor extends WorkerHost {
       default:
         throw new Error(`queue ${QueueName.Ingest} has no handler for job ${job.name}`);
     }
+  }
+
+  // After the last retry the batch says it failed, with the error: visible in its report, and no
+  // longer picked up by the sweep (which would otherwise retry it forever).
+  @OnWorkerEvent('failed')
+  async onFailed(job: Job | undefined, err: Error): Promise<void> {
+    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    const batchId = (job.data as { batchId?: string }).batchId;
+    if (!batchId) return;
+    this.log.error(`batch ${batchId} failed after ${job.attemptsMade} attempts: ${err.message}`);
+    await this.batches.markFailed(batchId, err.message).catch((e: unknown) => this.log.error(String(e)));
   }
 }

@@ -171,12 +171,4 @@ export class AlertRepository {
     );
     return rows[0];
   }
-
-  async countsByDepartment(): Promise<{ department: string; alerts: number; acknowledged: number }[]> {
-    return this.ds.query(
-      `SELECT d.department_code AS department, count(*)::int AS alerts,
-              count(*) FILTER (WHERE d.status = 'acknowledged')::int AS acknowledged
-         FROM delivery d GROUP BY 1 ORDER BY 2 DESC, 1`,
-    );
-  }
 }

@@ -47,13 +47,6 @@ export class EntityRepository {
     );
   }
 
-  async idBounds(): Promise<{ min: string | null; max: string | null; count: number }> {
-    const [r] = await this.ds.query(
-      `SELECT min(id)::text AS min, max(id)::text AS max, count(*)::int AS count FROM entity`,
-    );
-    return r;
-  }
-
   // Chunk boundaries over the entity ids, each holding about `size` entities.
   async idChunks(size: number): Promise<{ fromId: string; toId: string }[]> {
     return this.ds.query(
