@@ -262,6 +262,107 @@ describe('file ingestion: bad input', () => {
     expect((await fetch(`${base}/health`)).status).toBe(200);
   });
 
+  it('reads an Excel ledger with Chinese headers: 万元 scaled to CNY, penalty names mapped, formulas refused', async () => {
+    const ExcelJS = (await import('exceljs')).default;
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('处罚台账');
+    ws.addRow([
+      '决定书文号',
+      '统一社会信用代码',
+      '处罚决定日期',
+      '处罚种类',
+      '罚没金额（万元）',
+      '处罚依据',
+      '处罚机关代码',
+    ]);
+    ws.addRow([
+      '杭西市监罚〔2025〕101号',
+      U1,
+      new Date(Date.UTC(2025, 5, 1)),
+      '警告、罚款、没收违法所得、没收非法财物',
+      1.5,
+      '《食品安全法》第一百二十四条',
+      '330106-SAMR',
+    ]);
+    ws.addRow([
+      '杭西市监罚〔2025〕102号',
+      '91330106MA2CXB7KXA',
+      '2025年6月2日',
+      '罚款',
+      2,
+      '',
+      '330106-SAMR',
+    ]);
+    ws.addRow([
+      '杭西市监罚〔2025〕103号',
+      U2,
+      '2025/06/03',
+      '罚款',
+      { formula: '1+1', result: 2 },
+      '',
+      '330106-SAMR',
+    ]);
+    const file = Buffer.from(await wb.xlsx.writeBuffer());
+    const form = new FormData();
+    form.append('file', new Blob([file]), 'ledger.xlsx');
+    const res = await fetch(`${base}/api/v1/sources/samr-xlsx-penalties/files`, {
+      method: 'POST',
+      body: form,
+    });
+    expect(res.status).toBe(202);
+    const { batchId } = await json(res);
+    const b = await eventually(async () => {
+      const r = await json(await fetch(`${base}/api/v1/batches/${batchId}`));
+      return r.status === 'done' || r.status === 'failed' ? r : undefined;
+    });
+    expect(b).toMatchObject({ status: 'done', rowsRead: 3, inserted: 1, rejected: 2 });
+    expect(b.rejections.map((r: { rowNumber: number }) => r.rowNumber)).toEqual([3, 4]);
+    expect(b.rejections[0].reasons.join(' ')).toMatch(/uscc/i);
+    expect(b.rejections[1].reasons.join(' ')).toMatch(/formula/i);
+    const [p] = await sql<{ data: { penaltyTypes: string[]; fineAmount: number }; occurred_at: string }>(
+      db.url,
+      `SELECT data, to_char(occurred_at, 'YYYY-MM-DD') AS occurred_at FROM record WHERE source = 'samr-xlsx-penalties'`,
+    );
+    expect(p.occurred_at).toBe('2025-06-01');
+    expect(p.data.fineAmount).toBe(15000);
+    expect(p.data.penaltyTypes).toEqual(['warning', 'fine', 'confiscation']);
+  });
+
+  it('takes canonical records as NDJSON, refusing bad lines by line number', async () => {
+    const lines = [
+      JSON.stringify({
+        sourceRecordId: 'N-1',
+        kind: 'complaint',
+        entity: { uscc: U1 },
+        departmentCode: '330106-SAMR',
+        occurredAt: '2025-03-01',
+        complaint: { category: '食品安全', verified: true },
+      }),
+      '{"sourceRecordId": "N-2", "kind": ',
+      JSON.stringify({
+        sourceRecordId: 'N-3',
+        kind: 'audit',
+        entity: { uscc: U1 },
+        departmentCode: '330106-SAMR',
+        occurredAt: '2025-03-01',
+      }),
+    ];
+    const form = new FormData();
+    form.append('file', new Blob([lines.join('\n') + '\n']), 'records.ndjson');
+    const res = await fetch(`${base}/api/v1/sources/lianjian-canonical-ndjson/files`, {
+      method: 'POST',
+      body: form,
+    });
+    const { batchId } = await json(res);
+    const b = await eventually(async () => {
+      const r = await json(await fetch(`${base}/api/v1/batches/${batchId}`));
+      return r.status === 'done' || r.status === 'failed' ? r : undefined;
+    });
+    expect(b).toMatchObject({ status: 'done', inserted: 1, rejected: 2 });
+    expect(b.rejections.map((r: { rowNumber: number }) => r.rowNumber)).toEqual([2, 3]);
+    expect(b.rejections[1].reasons.join(' ')).toMatch(/kind/);
+  });
+
   it('answers 404 for an unknown source', async () => {
     const res = await upload(HEADER + '\n', 'x.csv', 'no-such-feed');
     expect(res.status).toBe(404);
