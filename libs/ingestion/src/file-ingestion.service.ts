@@ -12,7 +12,7 @@ import { DomainError, NotFoundError, todayInShanghai, withTimeout } from '@lianj
 import { validateRecord, type CanonicalRecord } from '@lianjian/domain';
 import { JobName, JobQueue } from '@lianjian/queue';
 import { FileStore } from './file-store';
-import { createFileReadInfo, FileRefusedError, mapRow, readRowBatches } from './files';
+import { createFileReadInfo, FileRefusedError, mapRow, readRows } from './files';
 import { SourceProfiles, type LoadedProfile } from './source-profiles.service';
 import { toStagedItem } from './ingest-batch';
 
@@ -138,60 +138,56 @@ export class FileIngestionService {
     // What the reader observes about the whole file (header only, probably GBK…) goes into the report.
     const info = createFileReadInfo(loaded.profile);
     counter.notices = info.notices;
-    // One await per read chunk, not per row.
-    for await (const batch of readRowBatches(input, loaded.profile, info))
-      for (const ev of batch) {
-        counter.rowsRead++;
-        if (ev.error || !ev.values) {
-          yield {
-            rowNumber: ev.rowNumber,
-            output: null,
-            sourceRecordId: null,
-            raw: ev.raw,
-            reasons: [ev.error ?? 'the row could not be read'],
-            item: null,
-          };
-          continue;
-        }
-        // The whole event: NDJSON keeps its JSON types and XLSX its formula cells there.
-        for (const m of mapRow(loaded.compiled, ev)) {
-          const sid =
-            typeof m.record?.sourceRecordId === 'string'
-              ? m.record.sourceRecordId
-              : (m.sourceRecordId ?? null);
-          if (!m.record || m.reasons?.length) {
-            const reasons = m.reasons?.length ? m.reasons : ['not mapped'];
-            yield {
-              rowNumber: ev.rowNumber,
-              output: m.output,
-              sourceRecordId: sid,
-              raw: ev.raw,
-              reasons,
-              item: null,
-            };
-            continue;
-          }
-          const v = validateRecord(m.record, { today, departmentExists });
-          if (!v.ok) {
-            yield {
-              rowNumber: ev.rowNumber,
-              output: m.output,
-              sourceRecordId: sid,
-              raw: ev.raw,
-              reasons: v.reasons,
-              item: null,
-            };
-            continue;
-          }
+    for await (const ev of readRows(input, loaded.profile, info)) {
+      counter.rowsRead++;
+      if (ev.error || !ev.values) {
+        yield {
+          rowNumber: ev.rowNumber,
+          output: null,
+          sourceRecordId: null,
+          raw: ev.raw,
+          reasons: [ev.error ?? 'the row could not be read'],
+          item: null,
+        };
+        continue;
+      }
+      // The whole event: NDJSON keeps its JSON types and XLSX its formula cells there.
+      for (const m of mapRow(loaded.compiled, ev)) {
+        const sid =
+          typeof m.record?.sourceRecordId === 'string' ? m.record.sourceRecordId : (m.sourceRecordId ?? null);
+        if (!m.record || m.reasons?.length) {
+          const reasons = m.reasons?.length ? m.reasons : ['not mapped'];
           yield {
             rowNumber: ev.rowNumber,
             output: m.output,
             sourceRecordId: sid,
             raw: ev.raw,
-            reasons: null,
-            item: toStagedItem(ev.rowNumber, v.record as CanonicalRecord, v.occurredOn),
+            reasons,
+            item: null,
           };
+          continue;
         }
+        const v = validateRecord(m.record, { today, departmentExists });
+        if (!v.ok) {
+          yield {
+            rowNumber: ev.rowNumber,
+            output: m.output,
+            sourceRecordId: sid,
+            raw: ev.raw,
+            reasons: v.reasons,
+            item: null,
+          };
+          continue;
+        }
+        yield {
+          rowNumber: ev.rowNumber,
+          output: m.output,
+          sourceRecordId: sid,
+          raw: ev.raw,
+          reasons: null,
+          item: toStagedItem(ev.rowNumber, v.record as CanonicalRecord, v.occurredOn),
+        };
       }
+    }
   }
 }

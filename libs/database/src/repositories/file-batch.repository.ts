@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { PoolClient } from 'pg';
 import { copyRows } from '../copy-rows';
 import { BatchRepository, type ApplyResult, type StagedItem } from './batch.repository';
@@ -31,9 +31,6 @@ export interface StoredFileRow {
   originalName: string | null;
   storedPath: string;
 }
-
-// Rows per chunk of a file: about 50 MB of rows in memory at most, and big enough for set-based SQL.
-const CHUNK_ROWS = 50_000;
 
 const FILE_ROW_COLUMNS = [
   'seq',
@@ -184,69 +181,59 @@ export class FileBatchRepository {
           seq int, row_number int, output text, raw text, reasons text[], source_record_id text, kind text,
           entity_uscc text, entity_scheme text, entity_ext_id text, department_code text, occurred_at date,
           data jsonb, content_hash text) ON COMMIT DROP`);
-      // The first occurrence of every id in the file: repeats are found across chunks by key.
-      await qr.query(
-        `CREATE TEMP TABLE file_first (source_record_id text PRIMARY KEY, seq int, row_number int, content_hash text)
-         ON COMMIT DROP`,
-      );
-      await qr.query(`CREATE TEMP TABLE bulk_item (LIKE ingest_item) ON COMMIT DROP`);
-
-      // Chunks: while PostgreSQL applies one, Node reads and maps the next (one core each).
-      const total = { inserted: 0, updated: 0, unchanged: 0, accepted: 0, rejected: 0, duplicates: 0 };
-      const touched = new Set<string>();
       let seq = 0;
-      let analyzed = false;
-      let pending: Promise<void> = Promise.resolve();
-      const applyChunk = async (from: number, to: number): Promise<void> => {
-        if (!analyzed) {
-          await qr.query(`ANALYZE file_row (seq, source_record_id)`);
-          analyzed = true;
-        }
-        const c = await this.applyChunk(qr, batchId, source, from, to);
-        total.inserted += c.inserted;
-        total.updated += c.updated;
-        total.unchanged += c.unchanged;
-        total.accepted += c.accepted;
-        total.rejected += c.rejected;
-        total.duplicates += c.duplicates;
-        for (const id of c.touchedEntityIds) touched.add(id);
-      };
-      const flush = async (chunk: FileRow[]): Promise<void> => {
-        await pending;
-        const from = seq;
-        await copyRows(
-          client,
-          'file_row',
-          FILE_ROW_COLUMNS,
-          toCopy(chunk, () => seq++),
-        );
-        pending = applyChunk(from, seq);
-        // A failure surfaces at the next await; until then it must not count as unhandled.
-        pending.catch(() => undefined);
-      };
-      let buf: FileRow[] = [];
-      for await (const r of rows) {
-        buf.push(r);
-        if (buf.length >= CHUNK_ROWS) {
-          await flush(buf);
-          buf = [];
-        }
-      }
-      if (buf.length) await flush(buf);
-      await pending;
+      await copyRows(
+        client,
+        'file_row',
+        FILE_ROW_COLUMNS,
+        toCopy(rows, () => seq++),
+      );
+      await qr.query(`ANALYZE file_row (source_record_id, content_hash)`);
 
-      const res: ApplyResult = {
-        alreadyApplied: false,
-        inserted: total.inserted,
-        updated: total.updated,
-        unchanged: total.unchanged,
-        touchedEntityIds: [...touched],
-      };
-      const { accepted, rejected, duplicates } = total;
+      // Within one file: an identical repeat counts once; the same id with other content is refused.
+      await qr.query(`
+        WITH ranked AS (
+          SELECT seq, content_hash,
+                 first_value(seq) OVER w AS first_seq, first_value(row_number) OVER w AS first_row,
+                 first_value(content_hash) OVER w AS first_hash
+            FROM file_row WHERE reasons IS NULL WINDOW w AS (PARTITION BY source_record_id ORDER BY seq))
+        UPDATE file_row f
+           SET reasons = ARRAY['sourceRecordId: ''' || f.source_record_id || ''' also at row ' || r.first_row ||
+                               ' with different content; correct one of the two rows (同一编号内容不一致)']
+          FROM ranked r
+         WHERE f.seq = r.seq AND r.seq <> r.first_seq AND r.content_hash <> r.first_hash`);
+      const [{ duplicates }] = await qr.query(`
+        SELECT count(*)::int AS duplicates FROM (
+          SELECT seq, first_value(seq) OVER (PARTITION BY source_record_id ORDER BY seq) AS first_seq
+            FROM file_row WHERE reasons IS NULL) t WHERE seq <> first_seq`);
+
+      await qr.query(`CREATE TEMP TABLE bulk_item (LIKE ingest_item) ON COMMIT DROP`);
       await qr.query(
-        `UPDATE ingest_batch SET status = 'done', finished_at = now(), rows_read = $2, received = $3, accepted = $4,
-                rejected = $5, duplicates = $6, inserted = $7, updated = $8, unchanged = $9, file_notices = $10
-          WHERE id = $1`,
+        `INSERT INTO bulk_item (batch_id, idx, source_record_id, kind, entity_uscc, entity_scheme, entity_ext_id,
+                                department_code, occurred_at, data, content_hash)
+         SELECT DISTINCT ON (source_record_id) $1::uuid, seq, source_record_id, kind, entity_uscc, entity_scheme,
+                entity_ext_id, department_code, occurred_at, data, content_hash
+           FROM file_row WHERE reasons IS NULL ORDER BY source_record_id, seq`,
+        [batchId],
+      );
+      await qr.query(
+        `ANALYZE bulk_item (batch_id, entity_uscc, entity_scheme, entity_ext_id, source_record_id)`,
+      );
+      const [{ rejected }] = await qr.query(
+        `WITH ins AS (
+           INSERT INTO ingest_rejection (batch_id, idx, row_number, output, source_record_id, raw_text, reasons, source)
+           SELECT $1, seq, row_number, output, source_record_id, raw, reasons, $2 FROM file_row WHERE reasons IS NOT NULL
+           RETURNING 1)
+         SELECT count(*)::int AS rejected FROM ins`,
+        [batchId, source],
+      );
+      const res = await this.batches.upsertStaged(qr.manager, 'bulk_item', batchId, source);
+      const [{ accepted }] = await qr.query(
+        `SELECT count(*)::int AS accepted FROM file_row WHERE reasons IS NULL`,
+      );
+      await qr.query(
+        `UPDATE ingest_batch SET rows_read = $2, received = $3, accepted = $4, rejected = $5, duplicates = $6,
+                file_notices = $7 WHERE id = $1`,
         [
           batchId,
           counter.rowsRead,
@@ -254,9 +241,6 @@ export class FileBatchRepository {
           accepted,
           rejected,
           duplicates,
-          total.inserted,
-          total.updated,
-          total.unchanged,
           JSON.stringify(counter.notices ?? []),
         ],
       );
@@ -269,65 +253,10 @@ export class FileBatchRepository {
       await qr.release();
     }
   }
-
-  // One chunk [from, to) of a file: the first occurrence of each id in the file wins; a later identical
-  // row counts as a repeat, a later different one is refused; refused rows are kept; the rest is applied.
-  private async applyChunk(
-    qr: QueryRunner,
-    batchId: string,
-    source: string,
-    from: number,
-    to: number,
-  ): Promise<ApplyResult & { accepted: number; rejected: number; duplicates: number }> {
-    // Ids seen for the first time in this chunk become firsts (the lowest row wins).
-    await qr.query(
-      `INSERT INTO file_first (source_record_id, seq, row_number, content_hash)
-       SELECT DISTINCT ON (source_record_id) source_record_id, seq, row_number, content_hash
-         FROM file_row WHERE seq >= $1 AND seq < $2 AND reasons IS NULL
-        ORDER BY source_record_id, seq
-       ON CONFLICT (source_record_id) DO NOTHING`,
-      [from, to],
-    );
-    await qr.query(
-      `UPDATE file_row f
-          SET reasons = ARRAY['sourceRecordId: ''' || f.source_record_id || ''' also at row ' || x.row_number ||
-                              ' with different content; correct one of the two rows (同一编号内容不一致)']
-         FROM file_first x
-        WHERE f.seq >= $1 AND f.seq < $2 AND f.reasons IS NULL AND x.source_record_id = f.source_record_id
-          AND x.seq <> f.seq AND x.content_hash <> f.content_hash`,
-      [from, to],
-    );
-    await qr.query(`TRUNCATE bulk_item`);
-    const [counts] = await qr.query(
-      `WITH chunk AS (
-         SELECT f.*, x.seq AS first_seq FROM file_row f LEFT JOIN file_first x ON x.source_record_id = f.source_record_id
-          WHERE f.seq >= $1 AND f.seq < $2),
-       staged AS (
-         INSERT INTO bulk_item (batch_id, idx, source_record_id, kind, entity_uscc, entity_scheme, entity_ext_id,
-                                department_code, occurred_at, data, content_hash)
-         SELECT $3::uuid, seq, source_record_id, kind, entity_uscc, entity_scheme, entity_ext_id, department_code,
-                occurred_at, data, content_hash
-           FROM chunk WHERE reasons IS NULL AND seq = first_seq
-         RETURNING 1),
-       refused AS (
-         INSERT INTO ingest_rejection (batch_id, idx, row_number, output, source_record_id, raw_text, reasons, source)
-         SELECT $3, seq, row_number, output, source_record_id, raw, reasons, $4 FROM chunk WHERE reasons IS NOT NULL
-         RETURNING 1)
-       SELECT (SELECT count(*)::int FROM chunk WHERE reasons IS NULL) AS accepted,
-              (SELECT count(*)::int FROM refused) AS rejected,
-              (SELECT count(*)::int FROM chunk WHERE reasons IS NULL AND seq <> first_seq) AS duplicates`,
-      [from, to, batchId, source],
-    );
-    await qr.query(
-      `ANALYZE bulk_item (batch_id, entity_uscc, entity_scheme, entity_ext_id, source_record_id)`,
-    );
-    const res = await this.batches.upsertStaged(qr.manager, 'bulk_item', batchId, source);
-    return { ...res, accepted: counts.accepted, rejected: counts.rejected, duplicates: counts.duplicates };
-  }
 }
 
-function* toCopy(rows: Iterable<FileRow>, nextSeq: () => number): Iterable<unknown[]> {
-  for (const r of rows) {
+async function* toCopy(rows: AsyncIterable<FileRow>, nextSeq: () => number): AsyncIterable<unknown[]> {
+  for await (const r of rows) {
     const it = r.item;
     yield [
       nextSeq(),
