@@ -79,7 +79,7 @@ export class AlertingService implements OnModuleInit {
     if (!records.length) return 0;
     const ids = [...new Set(records.map((r) => r.entityId))];
     const entities = new Map((await this.entities.findByIds(ids)).map((e) => [e.id, e]));
-    const profiles = await this.profiles(ids);
+    const profiles = await this.scores.profiles(ids);
     const now = todayInShanghai();
     let raised = 0;
     for (const record of records) {
@@ -105,7 +105,7 @@ export class AlertingService implements OnModuleInit {
     if (!score) return 0;
     const [entity] = await this.entities.findByIds([score.entityId]);
     if (!entity) return 0;
-    const profile = (await this.profiles([entity.id])).get(entity.id);
+    const profile = (await this.scores.profiles([entity.id])).get(entity.id);
     const ctx: RuleEvaluationContext = {
       entity,
       profile,
@@ -194,15 +194,6 @@ export class AlertingService implements OnModuleInit {
     });
     if (res.created)
       this.log.log(`alert ${res.alertId} ${rule.id} on entity ${entity.id}: ${res.newDeliveries} deliveries`);
-  }
-
-  private async profiles(ids: string[]): Promise<Map<string, Record<string, number>>> {
-    const out = new Map<string, Record<string, number>>();
-    for (const id of ids) {
-      const p = await this.scores.profile(id);
-      if (p) out.set(id, p.features);
-    }
-    return out;
   }
 }
 

@@ -3,6 +3,7 @@ import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ScoreRepository } from '@lianjian/database';
 import { InvalidInputError } from '@lianjian/common';
+import { regionPrefix } from '@lianjian/reference';
 import { parseParams } from '../common/query';
 
 const classes = z
@@ -27,14 +28,6 @@ const riskListQuery = z.strictObject({
   cursor: z.string().max(200).optional(),
 });
 
-// A 6-digit code names a jurisdiction: 330000 means the province (prefix 33), 330100 the city.
-function regionPrefix(region: string): string {
-  if (region.length !== 6) return region;
-  if (region.endsWith('0000')) return region.slice(0, 2);
-  if (region.endsWith('00')) return region.slice(0, 4);
-  return region;
-}
-
 function decodeCursor(cursor: string): { score: number; entityId: string } {
   const [score, entityId] = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
   if (!Number.isFinite(Number(score)) || !/^\d+$/.test(entityId ?? ''))
@@ -58,7 +51,8 @@ export class RiskListController {
   async list(@Query() query: unknown) {
     const q = parseParams(riskListQuery, query);
     const rows = await this.scores.riskList({
-      regionPrefix: q.region ? regionPrefix(q.region) : undefined,
+      // 330000 names the province (prefix 33), 330100 the city; fewer digits are a prefix already.
+      regionPrefix: q.region ? (q.region.length === 6 ? regionPrefix(q.region) : q.region) : undefined,
       industryPrefix: q.industry,
       classes: q.class,
       minScore: q.minScore,

@@ -27,32 +27,22 @@ export class RecordRepository {
 
   // All records of a set of entities, grouped by entity: what scoring needs.
   async forEntities(entityIds: string[]): Promise<Map<string, StoredRecord[]>> {
-    const out = new Map<string, StoredRecord[]>();
-    if (!entityIds.length) return out;
-    const rows: StoredRecord[] = await this.ds.query(
-      `SELECT ${RECORD_COLUMNS} FROM record r WHERE r.entity_id = ANY($1::bigint[]) ORDER BY r.entity_id, r.occurred_at, r.id`,
-      [entityIds],
+    if (!entityIds.length) return new Map();
+    return groupByEntity(
+      await this.ds.query(
+        `SELECT ${RECORD_COLUMNS} FROM record r WHERE r.entity_id = ANY($1::bigint[]) ORDER BY r.entity_id, r.occurred_at, r.id`,
+        [entityIds],
+      ),
     );
-    for (const r of rows) {
-      const list = out.get(r.entityId);
-      if (list) list.push(r);
-      else out.set(r.entityId, [r]);
-    }
-    return out;
   }
 
   async forEntityRange(fromId: string, toId: string): Promise<Map<string, StoredRecord[]>> {
-    const out = new Map<string, StoredRecord[]>();
-    const rows: StoredRecord[] = await this.ds.query(
-      `SELECT ${RECORD_COLUMNS} FROM record r WHERE r.entity_id BETWEEN $1 AND $2 ORDER BY r.entity_id, r.occurred_at, r.id`,
-      [fromId, toId],
+    return groupByEntity(
+      await this.ds.query(
+        `SELECT ${RECORD_COLUMNS} FROM record r WHERE r.entity_id BETWEEN $1 AND $2 ORDER BY r.entity_id, r.occurred_at, r.id`,
+        [fromId, toId],
+      ),
     );
-    for (const r of rows) {
-      const list = out.get(r.entityId);
-      if (list) list.push(r);
-      else out.set(r.entityId, [r]);
-    }
-    return out;
   }
 
   // Records a batch inserted or changed, for record-triggered rules.
@@ -62,4 +52,14 @@ export class RecordRepository {
       [batchId, kinds],
     );
   }
+}
+
+function groupByEntity(rows: StoredRecord[]): Map<string, StoredRecord[]> {
+  const out = new Map<string, StoredRecord[]>();
+  for (const r of rows) {
+    const list = out.get(r.entityId);
+    if (list) list.push(r);
+    else out.set(r.entityId, [r]);
+  }
+  return out;
 }

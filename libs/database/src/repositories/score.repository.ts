@@ -158,6 +158,16 @@ export class ScoreRepository {
     return rows[0];
   }
 
+  // Current profile features of several entities in one query.
+  async profiles(entityIds: string[]): Promise<Map<string, Record<string, number>>> {
+    if (!entityIds.length) return new Map();
+    const rows: { id: string; features: Record<string, number> }[] = await this.ds.query(
+      `SELECT entity_id::text AS id, features FROM profile WHERE entity_id = ANY($1::bigint[])`,
+      [entityIds],
+    );
+    return new Map(rows.map((r) => [r.id, r.features]));
+  }
+
   async riskList(f: RiskListFilter): Promise<RiskListRow[]> {
     const where: string[] = [];
     const params: unknown[] = [];
