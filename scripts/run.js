@@ -10,8 +10,7 @@ if (!entry || !fs.existsSync(file)) {
   console.error(`${file} is missing: run "npm run build" first`);
   process.exit(1);
 }
-const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.json'), 'utf8'));
-require('tsconfig-paths').register({ baseUrl: path.join(root, 'dist'), paths: compilerOptions.paths });
+require('./register-paths');
 // The entry sees its own arguments as process.argv[2…].
 process.argv.splice(1, 2, file);
 require(file);

@@ -5,3 +5,4 @@ export * from './shutdown';
 export * from './processes';
 export * from './log-levels';
 export * from './with-timeout';
+export * from './copy-text';

@@ -2,19 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import {
-  DepartmentRepository,
-  FileBatchRepository,
-  type FileApplyResult,
-  type FileRow,
-} from '@lianjian/database';
+import { DepartmentRepository, FileBatchRepository, type FileApplyResult } from '@lianjian/database';
 import { DomainError, NotFoundError, todayInShanghai, withTimeout } from '@lianjian/common';
-import { validateRecord, type CanonicalRecord } from '@lianjian/domain';
 import { JobName, JobQueue } from '@lianjian/queue';
 import { FileStore } from './file-store';
-import { createFileReadInfo, FileRefusedError, mapRow, readRows } from './files';
-import { SourceProfiles, type LoadedProfile } from './source-profiles.service';
-import { toStagedItem } from './ingest-batch';
+import { createFileReadInfo, FileRefusedError, readRowBatches } from './files';
+import { SourceProfiles } from './source-profiles.service';
+import { FILE_ROW_COLUMNS } from './file-rows';
+import { serializeRows } from './row-worker-pool';
 
 export interface UploadResult {
   batchId: string;
@@ -28,6 +23,8 @@ export interface UploadResult {
 export class FileIngestionService {
   private readonly log = new Logger(FileIngestionService.name);
   readonly store: FileStore;
+  private readonly threads: number;
+  private readonly threadsFromBytes: number;
 
   constructor(
     private readonly files: FileBatchRepository,
@@ -40,6 +37,8 @@ export class FileIngestionService {
       config.getOrThrow<string>('FILE_STORE_DIR'),
       config.getOrThrow<number>('MAX_UPLOAD_MB') * 1024 * 1024,
     );
+    this.threads = config.getOrThrow<number>('INGEST_THREADS');
+    this.threadsFromBytes = config.getOrThrow<number>('INGEST_THREADS_MIN_MB') * 1024 * 1024;
   }
 
   // Stores the file and creates its batch. The same file for the same source again is recognised and
@@ -104,12 +103,20 @@ export class FileIngestionService {
   async process(batchId: string): Promise<FileApplyResult | { refused: string }> {
     const file = await this.files.file(batchId);
     if (!file) throw new Error(`batch ${batchId} has no file`);
-    const loaded = this.profiles.get(file.source);
-    const known = await this.departments.codes();
-    const counter: { rowsRead: number; notices: unknown[] } = { rowsRead: 0, notices: [] };
+    const { profile } = this.profiles.get(file.source);
+    const departmentCodes = [...(await this.departments.codes())];
+    // What the reader observes about the whole file (header only, probably GBK…) goes into the report.
+    const info = createFileReadInfo(profile);
+    // Threads pay off on large files only (starting one takes ~0.1 s).
+    const threads = file.sizeBytes >= this.threadsFromBytes ? this.threads : 0;
     try {
-      const rows = this.rows(loaded, await this.store.open(file.storedPath), (c) => known.has(c), counter);
-      const res = await this.files.apply(batchId, file.source, rows, counter);
+      const chunks = serializeRows(readRowBatches(await this.store.open(file.storedPath), profile, info), {
+        profile,
+        today: todayInShanghai(),
+        departmentCodes,
+        threads,
+      });
+      const res = await this.files.apply(batchId, file.source, { columns: FILE_ROW_COLUMNS, chunks }, info);
       if (!res.alreadyApplied) {
         this.log.log(
           `file batch ${batchId} (${file.source}): ${res.rowsRead} rows, ${res.inserted} inserted, ${res.updated} updated, ` +
@@ -125,69 +132,6 @@ export class FileIngestionService {
         return { refused: e.code };
       }
       throw e;
-    }
-  }
-
-  private async *rows(
-    loaded: LoadedProfile,
-    input: Readable,
-    departmentExists: (code: string) => boolean,
-    counter: { rowsRead: number; notices: unknown[] },
-  ): AsyncGenerator<FileRow> {
-    const today = todayInShanghai();
-    // What the reader observes about the whole file (header only, probably GBK…) goes into the report.
-    const info = createFileReadInfo(loaded.profile);
-    counter.notices = info.notices;
-    for await (const ev of readRows(input, loaded.profile, info)) {
-      counter.rowsRead++;
-      if (ev.error || !ev.values) {
-        yield {
-          rowNumber: ev.rowNumber,
-          output: null,
-          sourceRecordId: null,
-          raw: ev.raw,
-          reasons: [ev.error ?? 'the row could not be read'],
-          item: null,
-        };
-        continue;
-      }
-      // The whole event: NDJSON keeps its JSON types and XLSX its formula cells there.
-      for (const m of mapRow(loaded.compiled, ev)) {
-        const sid =
-          typeof m.record?.sourceRecordId === 'string' ? m.record.sourceRecordId : (m.sourceRecordId ?? null);
-        if (!m.record || m.reasons?.length) {
-          const reasons = m.reasons?.length ? m.reasons : ['not mapped'];
-          yield {
-            rowNumber: ev.rowNumber,
-            output: m.output,
-            sourceRecordId: sid,
-            raw: ev.raw,
-            reasons,
-            item: null,
-          };
-          continue;
-        }
-        const v = validateRecord(m.record, { today, departmentExists });
-        if (!v.ok) {
-          yield {
-            rowNumber: ev.rowNumber,
-            output: m.output,
-            sourceRecordId: sid,
-            raw: ev.raw,
-            reasons: v.reasons,
-            item: null,
-          };
-          continue;
-        }
-        yield {
-          rowNumber: ev.rowNumber,
-          output: m.output,
-          sourceRecordId: sid,
-          raw: ev.raw,
-          reasons: null,
-          item: toStagedItem(ev.rowNumber, v.record as CanonicalRecord, v.occurredOn),
-        };
-      }
     }
   }
 }

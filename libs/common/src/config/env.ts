@@ -27,6 +27,10 @@ export const baseEnvSchema = z.object({
   // on different machines).
   FILE_STORE_DIR: z.string().min(1).default('var/files'),
   MAX_UPLOAD_MB: z.coerce.number().positive().max(1_000_000).default(2048),
+  // Worker threads that map and validate the rows of one large file (0: in the calling thread), and
+  // the file size from which they are used.
+  INGEST_THREADS: z.coerce.number().int().min(0).max(16).default(2),
+  INGEST_THREADS_MIN_MB: z.coerce.number().min(0).default(4),
   // Repository root holding config/ (scoring models, rules, routing). Defaults to the working directory.
   CONFIG_DIR: z.string().min(1).default('config'),
 });

@@ -65,6 +65,17 @@ export interface ApplyResult {
   touchedEntityIds: string[];
 }
 
+// Where staged rows wait to be applied: the durable API staging table, or a transaction-local table
+// of a bulk load or a file (file_row keeps refused and repeated rows beside the ones to apply).
+export type StagedRows = 'ingest_item' | 'bulk_item' | 'file_row';
+const STAGED_FILTER: Record<StagedRows, string> = {
+  ingest_item: 'batch_id = $1',
+  bulk_item: 'batch_id = $1',
+  file_row: '$1::uuid IS NOT NULL AND reasons IS NULL AND NOT duplicate',
+};
+
+const union = (a: string[], b: string[]) => [...new Set([...a, ...b])];
+
 const ITEM_COLUMNS = [
   'batch_id',
   'idx',
@@ -267,52 +278,60 @@ export class BatchRepository {
     }
   }
 
-  // The upsert every batch goes through; the file path stages its rows itself and calls it too.
+  // The upsert every batch goes through; the file path stages its rows itself and calls it too. The
+  // staged rows must name each sourceRecordId once (API batches and files refuse or fold repeats
+  // before this; a repeat in a bulk load fails on the unique key rather than picking one silently).
+  //
+  // Measured on 1M rows: new records are one plain INSERT…SELECT (ON CONFLICT cost a third more, and
+  // nothing else writes this source meanwhile: the advisory lock below); changed records are
+  // versioned and updated in a second statement that touches only rows already stored.
   async upsertStaged(
     em: EntityManager,
-    staging: 'ingest_item' | 'bulk_item',
+    staging: StagedRows,
     batchId: string,
     source: string,
+    lap: (phase: string) => void = () => undefined,
   ): Promise<ApplyResult> {
-    // Batches of up to hundreds of thousands of rows: sort and hash in memory, not on disk.
+    const from = `(SELECT * FROM ${staging} WHERE ${STAGED_FILTER[staging]})`;
+    // Batches of up to millions of rows: sort and hash in memory, not on disk.
     await em.query(`SET LOCAL work_mem = '128MB'`);
     // One writer per source at a time, so version history of a record never races.
     await em.query(`SELECT pg_advisory_xact_lock(hashtext('ingest:' || $1))`, [source]);
     // Unknown entities are created (sorted, so concurrent batches lock rows in the same order).
     await em.query(
       `INSERT INTO entity (uscc)
-         SELECT DISTINCT i.entity_uscc FROM ${staging} i
-          WHERE i.batch_id = $1 AND i.entity_uscc IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM entity e WHERE e.uscc = i.entity_uscc)
+         SELECT d.uscc FROM (SELECT i.entity_uscc AS uscc FROM ${from} i GROUP BY 1) d
+          WHERE d.uscc IS NOT NULL AND NOT EXISTS (SELECT 1 FROM entity e WHERE e.uscc = d.uscc)
           ORDER BY 1
          ON CONFLICT (uscc) DO NOTHING`,
       [batchId],
     );
     await em.query(
       `INSERT INTO entity (ext_scheme, ext_id)
-         SELECT DISTINCT i.entity_scheme, i.entity_ext_id FROM ${staging} i
-          WHERE i.batch_id = $1 AND i.entity_uscc IS NULL
-            AND NOT EXISTS (SELECT 1 FROM entity e WHERE e.ext_scheme = i.entity_scheme AND e.ext_id = i.entity_ext_id)
+         SELECT d.scheme, d.id
+           FROM (SELECT i.entity_scheme AS scheme, i.entity_ext_id AS id FROM ${from} i
+                  WHERE i.entity_uscc IS NULL GROUP BY 1, 2) d
+          WHERE NOT EXISTS (SELECT 1 FROM entity e WHERE e.ext_scheme = d.scheme AND e.ext_id = d.id)
           ORDER BY 1, 2
          ON CONFLICT (ext_scheme, ext_id) DO NOTHING`,
       [batchId],
     );
+    lap('entities');
+    const incoming = `
+      SELECT i.source_record_id, i.kind, coalesce(eu.id, ee.id) AS entity_id, i.department_code, i.occurred_at,
+             i.data, i.content_hash
+        FROM ${from} i
+        LEFT JOIN entity eu ON eu.uscc = i.entity_uscc
+        LEFT JOIN entity ee ON i.entity_uscc IS NULL AND ee.ext_scheme = i.entity_scheme AND ee.ext_id = i.entity_ext_id`;
 
-    const [counts] = (await em.query(
-      `WITH inc AS (
-           -- the last occurrence wins should a bulk file repeat a sourceRecordId
-           SELECT DISTINCT ON (i.source_record_id) i.source_record_id, i.kind, coalesce(eu.id, ee.id) AS entity_id,
-                  i.department_code, i.occurred_at, i.data, i.content_hash
-             FROM ${staging} i
-             LEFT JOIN entity eu ON eu.uscc = i.entity_uscc
-             LEFT JOIN entity ee ON i.entity_uscc IS NULL AND ee.ext_scheme = i.entity_scheme AND ee.ext_id = i.entity_ext_id
-            WHERE i.batch_id = $1
-            ORDER BY i.source_record_id, i.idx DESC
-         ),
-         prev AS (
-           SELECT r.* FROM record r JOIN inc ON r.source = $2 AND r.source_record_id = inc.source_record_id
+    // Records already stored whose content changed: the old version goes to history, the row is updated.
+    const [changed] = (await em.query(
+      `WITH chg AS (
+           SELECT inc.*, r.id AS record_id
+             FROM (${incoming}) inc JOIN record r ON r.source = $2 AND r.source_record_id = inc.source_record_id
             WHERE r.content_hash <> inc.content_hash
          ),
+         prev AS (SELECT r.* FROM record r JOIN chg ON r.id = chg.record_id),
          hist AS (
            INSERT INTO record_version (record_id, version, kind, entity_id, department_code, occurred_at, data,
                                        content_hash, batch_id, valid_from)
@@ -320,51 +339,69 @@ export class BatchRepository {
              FROM prev
          ),
          up AS (
-           INSERT INTO record AS r (source, source_record_id, kind, entity_id, department_code, occurred_at, data,
-                                    content_hash, batch_id)
-           SELECT $2, source_record_id, kind, entity_id, department_code, occurred_at, data, content_hash, $1
-             FROM inc
-           ON CONFLICT (source, source_record_id) DO UPDATE
-              SET version = r.version + 1, kind = EXCLUDED.kind, entity_id = EXCLUDED.entity_id,
-                  department_code = EXCLUDED.department_code, occurred_at = EXCLUDED.occurred_at,
-                  data = EXCLUDED.data, content_hash = EXCLUDED.content_hash, batch_id = EXCLUDED.batch_id,
-                  updated_at = now()
-            WHERE r.content_hash <> EXCLUDED.content_hash
-           RETURNING r.entity_id, r.kind, (xmax = 0) AS inserted
+           UPDATE record r
+              SET version = r.version + 1, kind = chg.kind, entity_id = chg.entity_id,
+                  department_code = chg.department_code, occurred_at = chg.occurred_at, data = chg.data,
+                  content_hash = chg.content_hash, batch_id = $1, updated_at = now()
+             FROM chg
+            WHERE r.id = chg.record_id
+           RETURNING r.entity_id, r.kind
          )
-         SELECT count(*) FILTER (WHERE inserted)::int AS inserted,
-                count(*) FILTER (WHERE NOT inserted)::int AS updated,
-                (SELECT count(*)::int FROM inc) AS total,
+         SELECT (SELECT count(*)::int FROM up) AS updated,
                 coalesce((SELECT array_agg(DISTINCT e)::text[] FROM
                    (SELECT entity_id AS e FROM up UNION SELECT entity_id FROM prev) t), '{}') AS touched,
                 coalesce((SELECT array_agg(DISTINCT e)::text[] FROM
                    (SELECT entity_id AS e FROM up WHERE kind = 'registration'
-                    UNION SELECT entity_id FROM prev WHERE kind = 'registration') t), '{}') AS registrations
-           FROM up`,
+                    UNION SELECT entity_id FROM prev WHERE kind = 'registration') t), '{}') AS registrations`,
       [batchId, source],
-    )) as { inserted: number; updated: number; total: number; touched: string[]; registrations: string[] }[];
+    )) as { updated: number; touched: string[]; registrations: string[] }[];
+    lap('changed');
 
-    if (counts.registrations.length) await this.refreshMasterData(em, counts.registrations);
+    // Records this source never sent before.
+    const [added] = (await em.query(
+      `WITH up AS (
+         INSERT INTO record (source, source_record_id, kind, entity_id, department_code, occurred_at, data,
+                             content_hash, batch_id)
+         SELECT $2, inc.source_record_id, inc.kind, inc.entity_id, inc.department_code, inc.occurred_at, inc.data,
+                inc.content_hash, $1
+           FROM (${incoming}) inc
+          WHERE NOT EXISTS (SELECT 1 FROM record r WHERE r.source = $2 AND r.source_record_id = inc.source_record_id)
+         RETURNING entity_id, kind)
+       SELECT count(*)::int AS inserted,
+              coalesce(array_agg(DISTINCT entity_id)::text[], '{}') AS touched,
+              coalesce(array_agg(DISTINCT entity_id) FILTER (WHERE kind = 'registration')::text[], '{}') AS registrations
+         FROM up`,
+      [batchId, source],
+    )) as { inserted: number; touched: string[]; registrations: string[] }[];
+    lap('inserted');
+    const [{ total }] = (await em.query(`SELECT count(*)::int AS total FROM ${from} i`, [batchId])) as {
+      total: number;
+    }[];
+
+    const registrations = union(changed.registrations, added.registrations);
+    if (registrations.length) await this.refreshMasterData(em, registrations);
+    lap('masterData');
 
     // A corrected re-send clears the earlier refusals of the same records.
     await em.query(
       `UPDATE ingest_rejection r SET resolved_by_batch = $1, resolved_at = now()
         WHERE r.source = $2 AND r.resolved_at IS NULL AND r.batch_id <> $1
-          AND r.source_record_id IN (SELECT source_record_id FROM ${staging} WHERE batch_id = $1)`,
+          AND r.source_record_id IN (SELECT source_record_id FROM ${from} i)`,
       [batchId, source],
     );
-    const unchanged = counts.total - counts.inserted - counts.updated;
+    lap('resolved');
+    const unchanged = total - added.inserted - changed.updated;
     await em.query(
       `UPDATE ingest_batch SET status = 'done', inserted = $2, updated = $3, unchanged = $4, finished_at = now()
           WHERE id = $1`,
-      [batchId, counts.inserted, counts.updated, unchanged],
+      [batchId, added.inserted, changed.updated, unchanged],
     );
     return {
       alreadyApplied: false,
-      inserted: counts.inserted,
-      updated: counts.updated,
+      inserted: added.inserted,
+      updated: changed.updated,
       unchanged,
-      touchedEntityIds: counts.touched,
+      touchedEntityIds: union(changed.touched, added.touched),
     };
   }
 

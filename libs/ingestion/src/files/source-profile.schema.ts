@@ -509,7 +509,7 @@ const profileSchema = z
       })
       .default({ required: [], allowUnknown: true }),
     canonical: z.boolean().default(false),
-    outputs: z.array(outputSchema).default([]),
+    outputs: z.array(outputSchema).max(64, 'at most 64 outputs per row').default([]),
   })
   .superRefine((p, ctx) => {
     const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
