@@ -11,11 +11,12 @@ import { IngestProcessor } from './processors/ingest.processor';
 import { ScoringProcessor } from './processors/scoring.processor';
 import { RulesProcessor } from './processors/rules.processor';
 import { BatchSweeper } from './batch-sweeper';
+import { FeedCheck } from './feed-check';
 
 const PROCESSORS: Record<QueueName, Provider[]> = {
   [QueueName.Ingest]: [IngestProcessor, BatchSweeper],
   [QueueName.Scoring]: [ScoringProcessor],
-  [QueueName.Rules]: [RulesProcessor],
+  [QueueName.Rules]: [RulesProcessor, FeedCheck],
 };
 
 // A worker serves the queues it is told to (WORKER_QUEUES); any number of them, on any machine,

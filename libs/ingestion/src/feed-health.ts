@@ -1,7 +1,5 @@
 import type { SourceStats } from '@lianjian/database';
-import type { LocalizedText } from '@lianjian/domain';
-
-export type FeedStatus = 'never' | 'ok' | 'stalled' | 'empty' | 'degraded';
+import type { FeedStatus, LocalizedText } from '@lianjian/domain';
 
 export interface FeedHealth {
   status: FeedStatus;

@@ -22,6 +22,8 @@ export enum JobName {
   EvaluateBatch = 'evaluate-batch',
   // Evaluate class-change rules after a score moved an entity to another class.
   EvaluateScoreChange = 'evaluate-score-change',
+  // The scheduled look at every feed's health: stalled or empty feeds raise feed_health alerts.
+  CheckFeeds = 'check-feeds',
 }
 
 export type ScoreTrigger = 'record' | 'full-run' | 'manual';
@@ -34,6 +36,7 @@ export interface JobPayloads {
   [JobName.ScoreChunk]: { fromId: string; toId: string; trigger: ScoreTrigger; runId?: string };
   [JobName.EvaluateBatch]: { batchId: string };
   [JobName.EvaluateScoreChange]: { scoreId: string };
+  [JobName.CheckFeeds]: Record<string, never>;
 }
 
 export const QUEUE_OF_JOB: { [J in JobName]: QueueName } = {
@@ -44,6 +47,7 @@ export const QUEUE_OF_JOB: { [J in JobName]: QueueName } = {
   [JobName.ScoreChunk]: QueueName.Scoring,
   [JobName.EvaluateBatch]: QueueName.Rules,
   [JobName.EvaluateScoreChange]: QueueName.Rules,
+  [JobName.CheckFeeds]: QueueName.Rules,
 };
 
 export type JobOf<J extends JobName> = { name: J; data: JobPayloads[J] };

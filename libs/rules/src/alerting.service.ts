@@ -10,14 +10,14 @@ import {
   RuleRepository,
   ScoreRepository,
 } from '@lianjian/database';
-import type { EntitySnapshot, StoredRecord } from '@lianjian/domain';
+import type { StoredRecord } from '@lianjian/domain';
 import { todayInShanghai } from '@lianjian/common';
 import { FEATURE_NAMES } from '@lianjian/scoring';
 import type { RuleDefinition } from './rule-definition.schema';
 import { loadRuleSet } from './rule-set';
 import { validateRule } from './rule-validation';
 import { alertKey, evaluateRule, type RuleEvaluation } from './rule-evaluation';
-import type { RuleEvaluationContext } from './rule-context';
+import type { FeedSnapshot, RuleEvaluationContext } from './rule-context';
 import { validateRoutingMatrix, type RoutingMatrix } from './routing/routing-matrix.schema';
 import { routeFinding } from './routing/route-finding';
 
@@ -123,13 +123,87 @@ export class AlertingService implements OnModuleInit {
     return raised;
   }
 
+  // Feed-health rules over the feeds the scheduled check looked at. A feed finding goes to the
+  // department that sends the feed, so that it repairs its export; while its alert is open, the same
+  // finding again updates it rather than raising another.
+  async evaluateFeeds(feeds: readonly FeedSnapshot[]): Promise<number> {
+    const rules = (await this.activeRules()).filter((r) => r.trigger.type === 'feed_health');
+    if (!rules.length || !feeds.length) return 0;
+    const departments = new Set((await this.departments.list()).map((d) => d.code));
+    const now = todayInShanghai();
+    let raised = 0;
+    for (const feed of feeds)
+      for (const rule of rules) {
+        const ctx: RuleEvaluationContext = { feed, now };
+        const ev = evaluateRule(rule, ctx);
+        if (!ev.matched) continue;
+        await this.raiseForFeed(rule, ctx, ev, feed, departments);
+        raised++;
+      }
+    return raised;
+  }
+
+  private async raiseForFeed(
+    rule: RuleDefinition,
+    ctx: RuleEvaluationContext,
+    ev: RuleEvaluation,
+    feed: FeedSnapshot,
+    departments: ReadonlySet<string>,
+  ): Promise<void> {
+    const to = feed.departmentCode && departments.has(feed.departmentCode) ? feed.departmentCode : null;
+    if (!to)
+      this.log.warn(
+        `feed finding ${rule.finding.type} on ${feed.source} routes to no department (profile department ${feed.departmentCode ?? 'none'})`,
+      );
+    const reason = {
+      zh: '本部门为该数据源的报送部门，负责修复数据导出',
+      en: 'this department sends the feed and repairs its export',
+    };
+    const res = await this.alerts.raise({
+      alertKey: alertKey(rule, `feed:${feed.source}`, ctx),
+      ruleId: rule.id,
+      ruleVersion: rule.version,
+      entityId: null,
+      source: feed.source,
+      findingType: rule.finding.type,
+      severity: rule.severity,
+      title: {
+        zh: `${rule.finding.label.zh}：${feed.source}（${feed.message.zh}）`,
+        en: `${rule.finding.label.en}: ${feed.source} (${feed.message.en})`,
+      },
+      explanation: {
+        rule: { id: rule.id, version: rule.version, name: rule.name },
+        finding: rule.finding,
+        why: ev.explanation,
+        conditions: ev.matchedConditions,
+        legalBasis: rule.legalBasis,
+        trigger: { feed },
+        routing: to
+          ? [{ department: to, level: null, domains: [], reason }]
+          : [
+              {
+                department: null,
+                reason: {
+                  zh: '数据源配置未指明已登记的报送部门',
+                  en: 'the source profile names no registered sending department',
+                },
+              },
+            ],
+      },
+      triggerRecordId: null,
+      deliveries: to ? [{ departmentCode: to, channel: 'inbox', level: 'source', reason }] : [],
+    });
+    if (res.created) this.log.log(`alert ${res.alertId} ${rule.id} on feed ${feed.source}`);
+  }
+
   private async raise(
     rule: RuleDefinition,
     ctx: RuleEvaluationContext,
     ev: RuleEvaluation,
     record: StoredRecord | undefined,
   ): Promise<void> {
-    const entity: EntitySnapshot = ctx.entity;
+    const entity = ctx.entity;
+    if (!entity) throw new Error(`rule ${rule.id}: an entity finding without an entity`);
     const routed = routeFinding({
       finding: { type: rule.finding.type, severity: rule.severity },
       entity: { regionCode: entity.regionCode, industryCode: entity.industryCode },

@@ -7,10 +7,24 @@ export interface ScoreChange {
   score: number;
 }
 
-// Everything a rule may look at when it is evaluated.
+// A department feed's health as the scheduled feed check reports it to feed_health rules.
+export interface FeedSnapshot {
+  source: string;
+  status: string; // FeedStatus
+  departmentCode: string | null; // the department that sends the feed (its source profile's)
+  silentHours: number | null; // since the last batch
+  lastBatchRows: number | null;
+  usualRowsPerBatch: number | null;
+  rejectionRate7d: number | null;
+  message: { zh: string; en: string };
+}
+
+// Everything a rule may look at when it is evaluated: an entity (with a record or a score change), or
+// a feed.
 export interface RuleEvaluationContext {
   record?: StoredRecord;
-  entity: EntitySnapshot;
+  entity?: EntitySnapshot;
+  feed?: FeedSnapshot;
   profile?: Record<string, number>;
   score?: ScoreChange;
   now: string; // YYYY-MM-DD, the evaluation date (entity.ageDays is counted to it)

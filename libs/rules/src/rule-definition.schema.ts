@@ -1,5 +1,5 @@
-import { RECORD_KINDS, RISK_CLASSES, SEVERITIES } from '@lianjian/domain';
-import type { RecordKind, RiskClass, Severity } from '@lianjian/domain';
+import { FEED_STATUSES, RECORD_KINDS, RISK_CLASSES, SEVERITIES } from '@lianjian/domain';
+import type { FeedStatus, RecordKind, RiskClass, Severity } from '@lianjian/domain';
 import type { LocalizedText } from '@lianjian/reference';
 import { z } from 'zod';
 
@@ -48,7 +48,10 @@ export interface AlwaysCondition {
 export type Condition = AllCondition | AnyCondition | NotCondition | FieldCondition | AlwaysCondition;
 
 export type RuleTrigger =
-  { type: 'record'; kinds: RecordKind[] } | { type: 'class_change'; to?: RiskClass[] };
+  | { type: 'record'; kinds: RecordKind[] }
+  | { type: 'class_change'; to?: RiskClass[] }
+  // The scheduled feed check: a feed in one of these statuses (default: stalled or empty).
+  | { type: 'feed_health'; statuses?: FeedStatus[] };
 
 export interface RuleFinding {
   type: string;
@@ -84,6 +87,9 @@ export const severitySchema = z.enum(SEVERITIES, {
 export const recordKindSchema = z.enum(RECORD_KINDS, {
   error: (iss) => `unknown record kind ${quoted(iss.input)} (expected one of ${RECORD_KINDS.join(', ')})`,
 });
+export const feedStatusSchema = z.enum(FEED_STATUSES, {
+  error: (iss) => `unknown feed status ${quoted(iss.input)} (expected one of ${FEED_STATUSES.join(', ')})`,
+});
 export const riskClassSchema = z.enum(RISK_CLASSES, {
   error: (iss) => `unknown risk class ${quoted(iss.input)} (expected one of ${RISK_CLASSES.join(', ')})`,
 });
@@ -102,8 +108,15 @@ export const ruleTriggerSchema = z.discriminatedUnion(
       type: z.literal('class_change'),
       to: z.array(riskClassSchema).min(1, 'lists no risk class (omit it for any class)').optional(),
     }),
+    z.strictObject({
+      type: z.literal('feed_health'),
+      statuses: z
+        .array(feedStatusSchema)
+        .min(1, 'lists no feed status (omit it for stalled and empty)')
+        .optional(),
+    }),
   ],
-  { error: () => `trigger type must be 'record' or 'class_change'` },
+  { error: () => `trigger type must be 'record', 'class_change' or 'feed_health'` },
 );
 
 export const conditionValueSchema = z.union([

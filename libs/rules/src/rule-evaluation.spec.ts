@@ -247,6 +247,33 @@ describe('evaluateRule', () => {
     expect(triggerMatches(trigger, ctx)).toBe(false); // no score
   });
 
+  it('requires the trigger: a feed in one of `statuses` (default stalled or empty), never an entity', () => {
+    const feed = (status: string) => ({
+      now: '2025-06-02',
+      feed: {
+        source: 'samr-gbk-inspections',
+        status,
+        departmentCode: '330000-SAMR',
+        silentHours: 80,
+        lastBatchRows: 10,
+        usualRowsPerBatch: 10,
+        rejectionRate7d: 0.5,
+        message: { zh: 'x', en: 'x' },
+      },
+    });
+    expect(triggerMatches({ type: 'feed_health' }, feed('stalled'))).toBe(true);
+    expect(triggerMatches({ type: 'feed_health' }, feed('empty'))).toBe(true);
+    expect(triggerMatches({ type: 'feed_health' }, feed('degraded'))).toBe(false);
+    expect(triggerMatches({ type: 'feed_health', statuses: ['degraded'] }, feed('degraded'))).toBe(true);
+    expect(triggerMatches({ type: 'feed_health' }, ctx)).toBe(false); // an entity, no feed
+    expect(triggerMatches({ type: 'record', kinds: ['penalty'] }, feed('stalled'))).toBe(false);
+    const degraded = ruleWith(
+      { field: 'feed.rejectionRate7d', op: 'gt', value: 0.2 },
+      { type: 'feed_health', statuses: ['degraded'] },
+    );
+    expect(evaluateRule(degraded, feed('degraded')).matched).toBe(true);
+  });
+
   it('treats an unknown field in an unvalidated rule as missing, not as an error', () => {
     expect(evaluateRule(ruleWith({ field: 'record.penalty.fine', op: 'gt', value: 1 }), ctx).matched).toBe(
       false,

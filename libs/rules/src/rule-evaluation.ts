@@ -26,7 +26,12 @@ interface Held {
 
 const noMatch = (): RuleEvaluation => ({ matched: false, matchedConditions: [], explanation: [] });
 
+export const DEFAULT_FEED_STATUSES: readonly string[] = ['stalled', 'empty'];
+
 export function triggerMatches(trigger: RuleTrigger, ctx: RuleEvaluationContext): boolean {
+  if (trigger.type === 'feed_health')
+    return ctx.feed !== undefined && (trigger.statuses ?? DEFAULT_FEED_STATUSES).includes(ctx.feed.status);
+  if (!ctx.entity) return false;
   if (trigger.type === 'record') return ctx.record !== undefined && trigger.kinds.includes(ctx.record.kind);
   const score = ctx.score;
   if (!score) return false;
@@ -229,11 +234,12 @@ function keyPart(value: unknown): string {
 // `${rule.id}|${entityId}|${finding.type}|<keyFields values joined by |>`. The rule version is not in
 // the key, so a new version of a rule updates the alert its previous version opened; nor is the
 // record, so the same finding re-sent or reported by a second department lands on the same alert.
+// `subject` is the entity id, or `feed:<source>` for a feed finding.
 export function alertKey(
   rule: Pick<RuleDefinition, 'id' | 'finding'>,
-  entityId: string,
+  subject: string,
   ctx: RuleEvaluationContext,
 ): string {
   const values = (rule.finding.keyFields ?? []).map((field) => keyPart(readRuleField(field, ctx)));
-  return `${rule.id}|${entityId}|${rule.finding.type}|${values.join('|')}`;
+  return `${rule.id}|${subject}|${rule.finding.type}|${values.join('|')}`;
 }

@@ -1,5 +1,6 @@
 import {
   ENTITY_STATUSES,
+  FEED_STATUSES,
   INSPECTION_RESULTS,
   INSPECTION_TRIGGERS,
   LISTING_ACTIONS,
@@ -14,6 +15,7 @@ import type { LocalizedText } from '@lianjian/reference';
 import type { RuleEvaluationContext } from './rule-context';
 import {
   ENTITY_STATUS_LABELS,
+  FEED_STATUS_LABELS,
   INSPECTION_RESULT_LABELS,
   INSPECTION_TRIGGER_LABELS,
   LIST_LABELS,
@@ -31,8 +33,9 @@ export const RULE_FIELD_TYPES = ['string', 'number', 'boolean', 'string[]', 'dat
 export type RuleFieldType = (typeof RULE_FIELD_TYPES)[number];
 
 // record: needs a record trigger (and, with `kind`, a record of that kind); score: needs a
-// class_change trigger; entity and profile: always available.
-export type RuleFieldScope = 'record' | 'entity' | 'profile' | 'score';
+// class_change trigger; feed: needs a feed_health trigger; entity and profile: any trigger about an
+// entity (not feed_health).
+export type RuleFieldScope = 'record' | 'entity' | 'profile' | 'score' | 'feed';
 
 export interface RuleFieldSpec {
   name: string;
@@ -247,7 +250,7 @@ const FIELD_INITS: Record<string, FieldInit> = {
     label: lt('所属行业代码', 'industry code'),
     pattern: /^[A-T]\d{0,4}$/,
     patternHint: 'a GB/T 4754-2017 code or prefix: a section letter A–T and up to 4 digits, e.g. H62',
-    read: (ctx) => ctx.entity.industryCode?.trim().toUpperCase(),
+    read: (ctx) => ctx.entity?.industryCode?.trim().toUpperCase(),
   },
   'entity.regionCode': {
     type: 'string',
@@ -255,19 +258,19 @@ const FIELD_INITS: Record<string, FieldInit> = {
     label: lt('所在地行政区划代码', 'region code'),
     pattern: /^\d{2}(\d{2}){0,2}$/,
     patternHint: 'a GB/T 2260 code or prefix of 2, 4 or 6 digits, e.g. 3301',
-    read: (ctx) => ctx.entity.regionCode,
+    read: (ctx) => ctx.entity?.regionCode,
   },
   'entity.entityType': {
     type: 'string',
     scope: 'entity',
     label: lt('市场主体类型', 'entity type'),
-    read: (ctx) => ctx.entity.entityType,
+    read: (ctx) => ctx.entity?.entityType,
   },
   'entity.status': {
     type: 'string',
     scope: 'entity',
     label: lt('登记状态', 'entity status'),
-    read: (ctx) => ctx.entity.status,
+    read: (ctx) => ctx.entity?.status,
     ...vocab(ENTITY_STATUSES, ENTITY_STATUS_LABELS),
   },
   'entity.ageDays': {
@@ -275,7 +278,7 @@ const FIELD_INITS: Record<string, FieldInit> = {
     scope: 'entity',
     label: lt('成立天数', 'days since establishment'),
     read: (ctx) => {
-      const established = epochDay(ctx.entity.establishedOn);
+      const established = epochDay(ctx.entity?.establishedOn);
       const now = epochDay(ctx.now);
       return established === undefined || now === undefined ? undefined : now - established;
     },
@@ -284,7 +287,7 @@ const FIELD_INITS: Record<string, FieldInit> = {
     type: 'number',
     scope: 'entity',
     label: lt('注册资本（元）', 'registered capital (CNY)'),
-    read: (ctx) => ctx.entity.registeredCapital,
+    read: (ctx) => ctx.entity?.registeredCapital,
   },
 
   'score.previousClass': {
@@ -306,6 +309,50 @@ const FIELD_INITS: Record<string, FieldInit> = {
     scope: 'score',
     label: lt('风险评分', 'risk score'),
     read: (ctx) => ctx.score?.score,
+  },
+
+  'feed.source': {
+    type: 'string',
+    scope: 'feed',
+    label: lt('数据源', 'feed (source)'),
+    read: (ctx) => ctx.feed?.source,
+  },
+  'feed.status': {
+    type: 'string',
+    scope: 'feed',
+    label: lt('数据报送状况', 'feed status'),
+    read: (ctx) => ctx.feed?.status,
+    ...vocab(FEED_STATUSES, FEED_STATUS_LABELS),
+  },
+  'feed.departmentCode': {
+    type: 'string',
+    scope: 'feed',
+    label: lt('报送部门', 'sending department'),
+    read: (ctx) => ctx.feed?.departmentCode ?? undefined,
+  },
+  'feed.silentHours': {
+    type: 'number',
+    scope: 'feed',
+    label: lt('距上一批次小时数', 'hours since the last batch'),
+    read: (ctx) => ctx.feed?.silentHours ?? undefined,
+  },
+  'feed.lastBatchRows': {
+    type: 'number',
+    scope: 'feed',
+    label: lt('最近一批行数', 'rows in the last batch'),
+    read: (ctx) => ctx.feed?.lastBatchRows ?? undefined,
+  },
+  'feed.usualRowsPerBatch': {
+    type: 'number',
+    scope: 'feed',
+    label: lt('通常每批行数', 'usual rows per batch'),
+    read: (ctx) => ctx.feed?.usualRowsPerBatch ?? undefined,
+  },
+  'feed.rejectionRate7d': {
+    type: 'number',
+    scope: 'feed',
+    label: lt('近7日退回率', 'share of rows refused in 7 days'),
+    read: (ctx) => ctx.feed?.rejectionRate7d ?? undefined,
   },
 };
 

@@ -174,6 +174,50 @@ describe('validateRule', () => {
     ]);
   });
 
+  it('keeps feed_health rules to feed fields, and feed fields to feed_health rules', () => {
+    const feedRule = rule({
+      trigger: { type: 'feed_health', statuses: ['stalled', 'degraded'] },
+      condition: {
+        any: [
+          { field: 'feed.status', op: 'eq', value: 'stalled' },
+          { field: 'feed.rejectionRate7d', op: 'gt', value: 0.3 },
+        ],
+      },
+      finding: {
+        type: 'feed_problem',
+        label: { zh: '数据报送异常', en: 'Feed problem' },
+        keyFields: ['feed.status'],
+      },
+    });
+    expect(validateRule(feedRule, opts).ok).toBe(true);
+    expect(
+      errorsOf(
+        rule({
+          trigger: { type: 'feed_health' },
+          condition: { field: 'entity.status', op: 'eq', value: 'active' },
+        }),
+      ).join('\n'),
+    ).toMatch(
+      /condition.field: 'entity.status' is about an entity, but the rule is triggered by feed_health/,
+    );
+    expect(
+      errorsOf(rule({ condition: { field: 'feed.status', op: 'eq', value: 'stalled' } })).join('\n'),
+    ).toMatch(/'feed.status' is a feed field, available only to rules triggered by feed_health/);
+    expect(
+      errorsOf(
+        rule({
+          trigger: { type: 'feed_health' },
+          condition: { field: 'feed.status', op: 'eq', value: 'late' },
+        }),
+      ).join('\n'),
+    ).toMatch(/late/);
+    expect(
+      errorsOf(
+        rule({ trigger: { type: 'feed_health', statuses: ['late'] }, condition: { always: true } }),
+      ).join('\n'),
+    ).toMatch(/unknown feed status "late"/);
+  });
+
   it('refuses record fields in class_change rules and score fields in record rules', () => {
     expect(
       errorsOf(

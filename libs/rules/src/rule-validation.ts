@@ -67,6 +67,12 @@ function unknownFieldMessage(name: string, env: CheckEnv): string {
 
 // Is the field available to a rule with this trigger? Returns the reason it is not.
 function unavailableReason(spec: RuleFieldSpec, trigger: RuleTrigger): string | undefined {
+  if (spec.scope === 'feed')
+    return trigger.type === 'feed_health'
+      ? undefined
+      : `'${spec.name}' is a feed field, available only to rules triggered by feed_health`;
+  if (trigger.type === 'feed_health')
+    return `'${spec.name}' is about an entity, but the rule is triggered by feed_health, which concerns a feed, not an entity`;
   if (spec.scope === 'record') {
     if (trigger.type !== 'record')
       return `'${spec.name}' is a record field, but the rule is triggered by class changes, which carry no record`;

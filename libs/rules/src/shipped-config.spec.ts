@@ -166,7 +166,31 @@ const cases: Record<string, { match: Case[]; noMatch: Case[] }> = {
       ['a record, no score', withRecord(listing('serious_violation'))],
     ],
   },
+  'feed-interrupted': {
+    match: [
+      ['a stalled feed', { now: NOW, feed: feed('stalled') }],
+      ['an empty feed', { now: NOW, feed: feed('empty') }],
+    ],
+    noMatch: [
+      ['a feed as usual', { now: NOW, feed: feed('ok') }],
+      ['a feed with many rows refused', { now: NOW, feed: feed('degraded') }],
+      ['an entity, no feed', withRecord(listing('serious_violation'))],
+    ],
+  },
 };
+
+function feed(status: string) {
+  return {
+    source: 'samr-gbk-inspections',
+    status,
+    departmentCode: '330000-SAMR',
+    silentHours: 100,
+    lastBatchRows: 0,
+    usualRowsPerBatch: 1000,
+    rejectionRate7d: 0.3,
+    message: { zh: '说明', en: 'message' },
+  };
+}
 
 describe('shipped rules (config/rules)', () => {
   it('load, one file per rule named after its id, all at version 1', () => {
@@ -186,6 +210,7 @@ describe('shipped rules (config/rules)', () => {
       'new-entity-abnormal-operations': 'medium',
       'large-fine': 'high',
       'risk-class-raised-to-d': 'medium',
+      'feed-interrupted': 'medium',
     });
   });
 

@@ -1,6 +1,7 @@
 import type {
   Domain,
   EntityStatus,
+  FeedStatus,
   InspectionResult,
   InspectionTrigger,
   ListingAction,
@@ -74,6 +75,14 @@ export const ENTITY_STATUS_LABELS: Readonly<Record<EntityStatus, LocalizedText>>
   active: { zh: '存续', en: 'active' },
   deregistered: { zh: '注销', en: 'deregistered' },
   revoked: { zh: '吊销营业执照', en: 'business licence revoked' },
+};
+
+export const FEED_STATUS_LABELS: Readonly<Record<FeedStatus, LocalizedText>> = {
+  never: { zh: '尚未报送', en: 'never sent' },
+  ok: { zh: '正常', en: 'as usual' },
+  stalled: { zh: '报送中断', en: 'stalled' },
+  empty: { zh: '报送为空', en: 'empty' },
+  degraded: { zh: '退回率高', en: 'many rows refused' },
 };
 
 export const RISK_CLASS_LABELS: Readonly<Record<RiskClass, LocalizedText>> = {

@@ -17,6 +17,7 @@ const alertsQuery = z.strictObject({
     })
     .optional(),
   entity: z.string().min(1).max(200).optional(),
+  source: z.string().min(1).max(64).optional(),
   since: z
     .string()
     .refine((s) => !Number.isNaN(Date.parse(s)), 'since must be an ISO 8601 date or date-time')
@@ -42,6 +43,7 @@ export class AlertsController {
     description: 'alert status (open, closed) or delivery status',
   })
   @ApiQuery({ name: 'entity', required: false, description: 'USCC or scheme:id' })
+  @ApiQuery({ name: 'source', required: false, description: 'alerts about this feed (stalled, empty…)' })
   @ApiQuery({ name: 'since', required: false })
   async list(@Query() query: unknown) {
     const q = parseParams(alertsQuery, query);
@@ -58,6 +60,7 @@ export class AlertsController {
       alertStatus: q.status && ALERT_STATUSES.includes(q.status) ? q.status : undefined,
       deliveryStatus: q.status && DELIVERY_STATUSES.includes(q.status) ? q.status : undefined,
       entityId,
+      source: q.source,
       since: q.since ? new Date(q.since) : undefined,
       before: q.cursor,
       limit: q.limit + 1,
@@ -73,7 +76,11 @@ export class AlertsController {
         status: a.status,
         title: a.title,
         explanation: a.explanation,
-        entity: { key: a.entity.uscc ?? `${a.entity.scheme}:${a.entity.externalId}`, ...a.entity },
+        // An alert is about an entity, or (feed findings) about a source's feed.
+        entity: a.entity
+          ? { key: a.entity.uscc ?? `${a.entity.scheme}:${a.entity.externalId}`, ...a.entity }
+          : null,
+        source: a.source,
         triggerRecordIds: a.triggerRecordIds,
         occurrences: a.occurrences,
         createdAt: a.createdAt,

@@ -2,10 +2,14 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { AlertingService } from '@lianjian/rules';
 import { JobName, QUEUE_CONCURRENCY, QueueName, type AnyJob } from '@lianjian/queue';
+import { FeedCheck } from '../feed-check';
 
 @Processor(QueueName.Rules, { concurrency: QUEUE_CONCURRENCY[QueueName.Rules] })
 export class RulesProcessor extends WorkerHost {
-  constructor(private readonly alerting: AlertingService) {
+  constructor(
+    private readonly alerting: AlertingService,
+    private readonly feeds: FeedCheck,
+  ) {
     super();
   }
 
@@ -16,6 +20,8 @@ export class RulesProcessor extends WorkerHost {
         return { alerts: await this.alerting.evaluateBatch(j.data.batchId) };
       case JobName.EvaluateScoreChange:
         return { alerts: await this.alerting.evaluateScoreChange(j.data.scoreId) };
+      case JobName.CheckFeeds:
+        return { alerts: await this.feeds.run() };
       default:
         throw new Error(`queue ${QueueName.Rules} has no handler for job ${job.name}`);
     }

@@ -14,7 +14,9 @@ export interface RaiseAlert {
   alertKey: string;
   ruleId: string;
   ruleVersion: number;
-  entityId: string;
+  // The subject: an entity, or (feed findings) the source whose feed it is.
+  entityId: string | null;
+  source?: string | null;
   findingType: string;
   severity: string;
   title: unknown;
@@ -28,6 +30,7 @@ export interface AlertListFilter {
   alertStatus?: string;
   deliveryStatus?: string;
   entityId?: string;
+  source?: string;
   since?: Date;
   before?: string;
   limit: number;
@@ -38,7 +41,8 @@ export interface AlertView {
   alertKey: string;
   ruleId: string;
   ruleVersion: number;
-  entityId: string;
+  entityId: string | null;
+  source: string | null;
   findingType: string;
   severity: string;
   status: string;
@@ -54,7 +58,7 @@ export interface AlertView {
     externalId: string | null;
     name: string | null;
     regionCode: string | null;
-  };
+  } | null;
   deliveries: {
     department: string;
     channel: string;
@@ -79,8 +83,9 @@ export class AlertRepository {
       const rec = a.triggerRecordId;
       const [row] = (await em.query(
         `INSERT INTO alert (alert_key, rule_id, rule_version, entity_id, finding_type, severity, title, explanation,
-                            trigger_record_ids)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $9::bigint IS NULL THEN '{}'::bigint[] ELSE ARRAY[$9::bigint] END)
+                            trigger_record_ids, source)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $9::bigint IS NULL THEN '{}'::bigint[] ELSE ARRAY[$9::bigint] END,
+                 $10)
          ON CONFLICT (alert_key) WHERE status = 'open' DO UPDATE SET
            occurrences = alert.occurrences
              + CASE WHEN $9::bigint IS NULL OR $9::bigint = ANY(alert.trigger_record_ids) THEN 0 ELSE 1 END,
@@ -101,6 +106,7 @@ export class AlertRepository {
           JSON.stringify(a.title),
           JSON.stringify(a.explanation),
           rec,
+          a.source ?? null,
         ],
       )) as { id: string; created: boolean }[];
       let newDeliveries = 0;
@@ -130,6 +136,7 @@ export class AlertRepository {
     };
     if (f.alertStatus) where.push(`a.status = ${p(f.alertStatus)}`);
     if (f.entityId) where.push(`a.entity_id = ${p(f.entityId)}::bigint`);
+    if (f.source) where.push(`a.source = ${p(f.source)}`);
     if (f.since) where.push(`a.created_at >= ${p(f.since)}`);
     if (f.before) where.push(`a.id < ${p(f.before)}::bigint`);
     if (f.department || f.deliveryStatus) {
@@ -140,17 +147,18 @@ export class AlertRepository {
     }
     return this.ds.query(
       `SELECT a.id::text AS id, a.alert_key AS "alertKey", a.rule_id AS "ruleId", a.rule_version AS "ruleVersion",
-              a.entity_id::text AS "entityId", a.finding_type AS "findingType", a.severity, a.status, a.title,
+              a.entity_id::text AS "entityId", a.source, a.finding_type AS "findingType", a.severity, a.status, a.title,
               a.explanation, a.trigger_record_ids::text[] AS "triggerRecordIds", a.occurrences,
               a.created_at AS "createdAt", a.updated_at AS "updatedAt",
-              json_build_object('uscc', e.uscc, 'scheme', e.ext_scheme, 'externalId', e.ext_id, 'name', e.name,
-                                'regionCode', e.region_code) AS entity,
+              CASE WHEN e.id IS NOT NULL THEN
+                json_build_object('uscc', e.uscc, 'scheme', e.ext_scheme, 'externalId', e.ext_id, 'name', e.name,
+                                  'regionCode', e.region_code) END AS entity,
               coalesce((SELECT json_agg(json_build_object(
                   'department', d.department_code, 'channel', d.channel, 'status', d.status, 'level', d.level,
                   'reason', d.reason, 'attempts', d.attempts, 'deliveredAt', d.delivered_at,
                   'acknowledgedAt', d.acknowledged_at) ORDER BY d.department_code)
                  FROM delivery d WHERE d.alert_id = a.id), '[]'::json) AS deliveries
-         FROM alert a JOIN entity e ON e.id = a.entity_id
+         FROM alert a LEFT JOIN entity e ON e.id = a.entity_id
         ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
         ORDER BY a.id DESC LIMIT ${p(f.limit)}`,
       params,

@@ -76,4 +76,9 @@ export type RiskClass = (typeof RISK_CLASSES)[number];
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
+// How a department's feed behaves against its own history (数据报送状况): never received, as usual,
+// stalled (silent for too long), empty (last file had no rows) or degraded (many rows refused).
+export const FEED_STATUSES = ['never', 'ok', 'stalled', 'empty', 'degraded'] as const;
+export type FeedStatus = (typeof FEED_STATUSES)[number];
+
 export type { LocalizedText } from '@lianjian/reference';

@@ -251,10 +251,13 @@ export function routeFinding(input: RouteFindingInput): RoutedDelivery[] {
 }
 
 // Finding types a rule set raises that the matrix has no row for (they would route by the defaults).
+// Entity findings the matrix does not route (feed findings go to the feed's own department instead).
 export function findingsWithoutRoute(
-  rules: readonly { finding: { type: string } }[],
+  rules: readonly { finding: { type: string }; trigger?: { type: string } }[],
   matrix: RoutingMatrix,
 ): string[] {
   const routed = new Set(matrix.findings.map((r) => r.finding));
-  return [...new Set(rules.map((r) => r.finding.type))].filter((t) => !routed.has(t)).sort();
+  return [...new Set(rules.filter((r) => r.trigger?.type !== 'feed_health').map((r) => r.finding.type))]
+    .filter((t) => !routed.has(t))
+    .sort();
 }
