@@ -13,6 +13,8 @@ import { packEvents } from './packed-events';
 // Worker threads need the compiled build (dist/); under the TypeScript test runner, or with
 // threads = 0, the same serializer runs inline.
 
+const OLD_GENERATION_MB = 128;
+
 export interface SerializeOptions extends RowSerializerOptions {
   threads: number;
 }
@@ -48,6 +50,9 @@ export async function* serializeRows(
       new Worker(where.entry, {
         workerData: data,
         execArgv: [...process.execArgv, '--require', where.register],
+        // A thread holds one batch of rows and bounded caches: cap its heap so that V8 collects
+        // rather than grows (RSS otherwise creeps up on files of millions of rows).
+        resourceLimits: { maxOldGenerationSizeMb: OLD_GENERATION_MB },
       }),
   );
   const pending = new Map<number, { resolve: (c: FileRowChunk) => void; reject: (e: Error) => void }>();
