@@ -156,11 +156,15 @@ describe('e2e: api and worker processes', () => {
       ...testEnv(db),
       WORKER_QUEUES: 'ingest,nightly',
       REDIS_URL: 'localhost:6379',
+      SCORING_CRON: 'at two',
+      SCORING_TZ: 'Mars/Olympus',
     });
     const code = await bad.exited;
     expect(code).toBe(1);
     expect(bad.output()).toMatch(/WORKER_QUEUES: unknown queue\(s\) nightly/);
     expect(bad.output()).toMatch(/REDIS_URL: /);
+    expect(bad.output()).toMatch(/SCORING_CRON: must be a cron pattern of 5 or 6 fields/);
+    expect(bad.output()).toMatch(/SCORING_TZ: must be an IANA time zone/);
   });
 
   it('stops cleanly on SIGTERM', async () => {

@@ -16,6 +16,7 @@ import { RiskListController } from './risk-list/risk-list.controller';
 import { AlertsController } from './alerts/alerts.controller';
 import { DepartmentsController } from './departments/departments.controller';
 import { SourcesController } from './sources/sources.controller';
+import { ScoreRunsController } from './score-runs/score-runs.controller';
 
 @Module({
   imports: [DatabaseModule, QueueModule, IngestionModule, HealthModule],
@@ -27,6 +28,7 @@ import { SourcesController } from './sources/sources.controller';
     AlertsController,
     DepartmentsController,
     SourcesController,
+    ScoreRunsController,
   ],
   providers: [EntitiesService, { provide: APP_FILTER, useClass: HttpErrorFilter }],
 })

@@ -9,8 +9,8 @@ import {
   todayInShanghai,
   type AppProcess,
 } from '@lianjian/common';
-import { createDataSource, EntityRepository, runMigrations, ScoreRepository } from '@lianjian/database';
-import { ALL_QUEUES, JobName, QUEUE_JOB_OPTIONS, QueueName } from '@lianjian/queue';
+import { createDataSource, runMigrations, ScoreRepository } from '@lianjian/database';
+import { ALL_QUEUES } from '@lianjian/queue';
 import { regionName } from '@lianjian/reference';
 import type { SyntheticRecord } from '@lianjian/seed';
 import { parseArgs } from './args';
@@ -83,22 +83,29 @@ async function main(): Promise<void> {
     );
     console.log(`   api on ${base} (OpenAPI at ${base}/docs), worker serving ${ALL_QUEUES.join(', ')}`);
 
-    section('4. 全量评分 / Full scoring run through the scoring queue');
+    section('4. 全量评分 / Full scoring run (POST /api/v1/score-runs, as the nightly job does)');
     const t1 = Date.now();
-    const chunks = await new EntityRepository(ds).idChunks(500);
-    const scoring = new Queue(QueueName.Scoring, {
-      connection: { url: env.REDIS_URL },
-      prefix,
-      defaultJobOptions: QUEUE_JOB_OPTIONS[QueueName.Scoring],
-    });
-    await scoring.addBulk(
-      chunks.map((c) => ({ name: JobName.ScoreChunk, data: { ...c, trigger: 'full-run' } })),
+    const { runId } = (await (await fetch(`${base}/api/v1/score-runs`, { method: 'POST' })).json()) as {
+      runId: string;
+    };
+    let run: Json = {};
+    await until(
+      async () => {
+        const res = await fetch(`${base}/api/v1/score-runs/${runId}`);
+        if (res.status !== 200) return false;
+        run = (await res.json()) as Json;
+        return run.status === 'done';
+      },
+      300_000,
+      'the scoring run to finish',
+      [api, worker],
     );
-    await scoring.close();
     await untilQueuesIdle(env.REDIS_URL, prefix, [api, worker]);
-    const classes = await new ScoreRepository(ds).classDistribution();
+    const progress = run.progress as { chunks: { total: number }; entities: { scored: number } };
+    const summary = run.summary as { classDistribution: Record<string, number> };
     console.log(
-      `   ${entities} entities scored in ${((Date.now() - t1) / 1000).toFixed(1)} s (${chunks.length} chunks): ${fmtClasses(classes)}`,
+      `   run ${runId}: ${progress.entities.scored} entities scored in ${((Date.now() - t1) / 1000).toFixed(1)} s ` +
+        `(${progress.chunks.total} chunks): ${fmtClasses(summary.classDistribution)}`,
     );
 
     section('5. 实时报送 / The last month arrives live through POST /api/v1/records');
@@ -264,8 +271,12 @@ async function untilQueuesIdle(redisUrl: string, prefix: string, procs: AppProce
       async () => {
         let busy = 0;
         for (const q of queues) {
-          const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+          const c = await q.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
           busy += Object.values(c).reduce((a, b) => a + b, 0);
+          // Delayed jobs count (retries in backoff), except the next tick of a job scheduler (the
+          // nightly run, the feed check), which is always there.
+          const delayed = await q.getJobs(['delayed']);
+          busy += delayed.filter((j) => !j.repeatJobKey).length;
         }
         idleRounds = busy ? 0 : idleRounds + 1;
         return idleRounds >= 2;

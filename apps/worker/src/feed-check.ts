@@ -4,6 +4,7 @@ import { SourceHealthRepository } from '@lianjian/database';
 import { feedHealth, SourceProfiles } from '@lianjian/ingestion';
 import { JobName, JobQueue, QueueName } from '@lianjian/queue';
 import { AlertingService, type FeedSnapshot } from '@lianjian/rules';
+import { schedule } from './schedule';
 
 // Feeds are watched on a schedule (a BullMQ job scheduler: one check per tick however many workers
 // run): each configured source's health is computed from its batches and handed to the feed_health
@@ -26,21 +27,14 @@ export class FeedCheck implements OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const queue = this.jobs.queue(QueueName.Rules);
-    if (!this.cron) {
-      await queue.removeJobScheduler(JobName.CheckFeeds).catch(() => undefined);
-      return;
-    }
-    try {
-      await queue.upsertJobScheduler(
-        JobName.CheckFeeds,
-        { pattern: this.cron, tz: this.tz },
-        { name: JobName.CheckFeeds, data: {} },
-      );
-    } catch (e) {
-      // Redis down at start: the worker still serves what it can; the next start schedules again.
-      this.log.warn(`feed check not scheduled (${(e as Error).message})`);
-    }
+    await schedule(
+      this.jobs.queue(QueueName.Rules),
+      JobName.CheckFeeds,
+      this.cron,
+      this.tz,
+      { name: JobName.CheckFeeds, data: {} },
+      this.log,
+    );
   }
 
   // The feeds as the rules see them, now.

@@ -2,6 +2,25 @@ import { z } from 'zod';
 import { baseEnvSchema } from '@lianjian/common';
 import { parseQueueList } from '@lianjian/queue';
 
+const cron = z
+  .string()
+  .trim()
+  .refine(
+    (v) => v === '' || /^\S+(\s+\S+){4,5}$/.test(v),
+    'must be a cron pattern of 5 or 6 fields, or empty',
+  );
+const timeZone = z
+  .string()
+  .default('Asia/Shanghai')
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone, e.g. Asia/Shanghai');
+
 export const workerEnvSchema = baseEnvSchema.extend({
   // Which queues this process serves: comma-separated names (ingest, scoring, rules) or * for all.
   WORKER_QUEUES: z
@@ -20,7 +39,10 @@ export const workerEnvSchema = baseEnvSchema.extend({
   SCORING_MODEL: z.string().min(1).default('scoring/scorecard-v1.json'),
   // When the health of every feed is checked (cron, in FEED_CHECK_TZ); stalled or empty feeds raise
   // alerts to the department that sends them. Empty: no scheduled check.
-  FEED_CHECK_CRON: z.string().default('15 * * * *'),
-  FEED_CHECK_TZ: z.string().min(1).default('Asia/Shanghai'),
+  FEED_CHECK_CRON: cron.default('15 * * * *'),
+  FEED_CHECK_TZ: timeZone,
+  // When the nightly full scoring run starts (cron, in SCORING_TZ). Empty: no scheduled run.
+  SCORING_CRON: cron.default('0 2 * * *'),
+  SCORING_TZ: timeZone,
 });
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;

@@ -12,10 +12,11 @@ import { ScoringProcessor } from './processors/scoring.processor';
 import { RulesProcessor } from './processors/rules.processor';
 import { BatchSweeper } from './batch-sweeper';
 import { FeedCheck } from './feed-check';
+import { NightlyScoring } from './nightly-scoring';
 
 const PROCESSORS: Record<QueueName, Provider[]> = {
   [QueueName.Ingest]: [IngestProcessor, BatchSweeper],
-  [QueueName.Scoring]: [ScoringProcessor],
+  [QueueName.Scoring]: [ScoringProcessor, NightlyScoring],
   [QueueName.Rules]: [RulesProcessor, FeedCheck],
 };
 

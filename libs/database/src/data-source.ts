@@ -3,10 +3,16 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { DomainModelV11763800000000 } from './migrations/1763800000000-domain-model-v1';
 import { FileIngestion1763900000000 } from './migrations/1763900000000-file-ingestion';
 import { FeedAlerts1764000000000 } from './migrations/1764000000000-feed-alerts';
+import { ScoreRuns1764100000000 } from './migrations/1764100000000-score-runs';
 
 // Migrations are listed explicitly (no globs) so the same list works from TypeScript in tests and
 // from the compiled build.
-export const MIGRATIONS = [DomainModelV11763800000000, FileIngestion1763900000000, FeedAlerts1764000000000];
+export const MIGRATIONS = [
+  DomainModelV11763800000000,
+  FileIngestion1763900000000,
+  FeedAlerts1764000000000,
+  ScoreRuns1764100000000,
+];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {

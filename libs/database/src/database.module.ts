@@ -7,6 +7,7 @@ import { EntityRepository } from './repositories/entity.repository';
 import { RecordRepository } from './repositories/record.repository';
 import { BatchRepository } from './repositories/batch.repository';
 import { ScoreRepository } from './repositories/score.repository';
+import { ScoreRunRepository } from './repositories/score-run.repository';
 import { AlertRepository } from './repositories/alert.repository';
 import { RuleRepository } from './repositories/rule.repository';
 import { FileBatchRepository } from './repositories/file-batch.repository';
@@ -18,6 +19,7 @@ const repositories = [
   RecordRepository,
   BatchRepository,
   ScoreRepository,
+  ScoreRunRepository,
   AlertRepository,
   RuleRepository,
   FileBatchRepository,

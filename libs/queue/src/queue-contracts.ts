@@ -18,6 +18,8 @@ export enum JobName {
   ScoreBatch = 'score-batch',
   // Score a contiguous range of entity ids (full runs fan out into these).
   ScoreChunk = 'score-chunk',
+  // Start a full scoring run (全量评分): nightly by the job scheduler, or on request.
+  StartScoreRun = 'start-score-run',
   // Evaluate record-triggered rules over the records a batch changed.
   EvaluateBatch = 'evaluate-batch',
   // Evaluate class-change rules after a score moved an entity to another class.
@@ -27,13 +29,16 @@ export enum JobName {
 }
 
 export type ScoreTrigger = 'record' | 'full-run' | 'manual';
+export type ScoreRunTrigger = 'nightly' | 'manual';
 
 export interface JobPayloads {
   [JobName.IngestBatch]: { batchId: string };
   [JobName.IngestFile]: { batchId: string };
   [JobName.ScoreEntity]: { entityId: string; trigger: ScoreTrigger };
   [JobName.ScoreBatch]: { batchId: string };
-  [JobName.ScoreChunk]: { fromId: string; toId: string; trigger: ScoreTrigger; runId?: string };
+  [JobName.ScoreChunk]: { runId: string; chunkNo: number; fromId: string; toId: string };
+  // runId: given by a request; a scheduler tick has none and derives it from its job id.
+  [JobName.StartScoreRun]: { trigger: ScoreRunTrigger; runId?: string };
   [JobName.EvaluateBatch]: { batchId: string };
   [JobName.EvaluateScoreChange]: { scoreId: string };
   [JobName.CheckFeeds]: Record<string, never>;
@@ -45,6 +50,7 @@ export const QUEUE_OF_JOB: { [J in JobName]: QueueName } = {
   [JobName.ScoreEntity]: QueueName.Scoring,
   [JobName.ScoreBatch]: QueueName.Scoring,
   [JobName.ScoreChunk]: QueueName.Scoring,
+  [JobName.StartScoreRun]: QueueName.Scoring,
   [JobName.EvaluateBatch]: QueueName.Rules,
   [JobName.EvaluateScoreChange]: QueueName.Rules,
   [JobName.CheckFeeds]: QueueName.Rules,

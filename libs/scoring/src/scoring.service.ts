@@ -7,11 +7,13 @@ import {
   EntityRepository,
   RecordRepository,
   ScoreRepository,
+  ScoreRunRepository,
   type SavedScore,
+  type ScoreToSave,
 } from '@lianjian/database';
 import { contentHash, type EntitySnapshot, type StoredRecord } from '@lianjian/domain';
 import { todayInShanghai } from '@lianjian/common';
-import { JobName, JobQueue, type ScoreTrigger } from '@lianjian/queue';
+import { JobName, JobQueue, type ScoreRunTrigger, type ScoreTrigger } from '@lianjian/queue';
 import { loadScorecard, type Scorecard } from './scorecard/scorecard.schema';
 import { scoreEntity, topFactors } from './scorecard/scorecard';
 import type { RelatedPartySignals } from './profile/profile';
@@ -29,6 +31,7 @@ export class ScoringService {
     private readonly scores: ScoreRepository,
     private readonly jobs: JobQueue,
     private readonly batches: BatchRepository,
+    private readonly runs: ScoreRunRepository,
     config: ConfigService,
   ) {
     const file = join(
@@ -50,14 +53,50 @@ export class ScoringService {
     return ids.length;
   }
 
-  async scoreRange(
-    fromId: string,
-    toId: string,
-    trigger: ScoreTrigger,
+  // A full run (全量评分) fans out in chunks of entity ids across every worker serving the scoring
+  // queue. Starting it again with the same id (a retried start job) enqueues the chunks not done yet
+  // and creates nothing new; chunk job ids make enqueueing idempotent too.
+  async startRun(
+    runId: string,
+    trigger: ScoreRunTrigger,
     asOf = todayInShanghai(),
-  ): Promise<SavedScore[]> {
-    const ents = await this.entities.findRange(fromId, toId);
-    return this.scoreLoaded(ents, await this.records.forEntityRange(fromId, toId), trigger, asOf);
+  ): Promise<{ created: boolean; chunks: number }> {
+    const { created, chunks } = await this.runs.create({
+      id: runId,
+      trigger,
+      asOf,
+      modelVersion: this.model.modelVersion,
+      chunkSize: ScoringService.RUN_CHUNK,
+    });
+    if (created && !chunks.length) await this.runs.finishEmpty(runId);
+    await this.jobs.addBulk(
+      JobName.ScoreChunk,
+      chunks.map((c) => ({ data: { runId, ...c }, opts: { jobId: `run-${runId}-${c.chunkNo}` } })),
+    );
+    if (created) this.log.log(`score run ${runId} (${trigger}, as of ${asOf}): ${chunks.length} chunks`);
+    return { created, chunks: chunks.length };
+  }
+
+  private static readonly RUN_CHUNK = 500;
+
+  // One chunk of a run: scored, then saved together with its claim. A chunk done already is skipped
+  // (checked first to save the work, and again under the claim, which is what makes it exactly once).
+  async scoreRunChunk(c: { runId: string; chunkNo: number; fromId: string; toId: string }): Promise<number> {
+    if (await this.runs.isChunkDone(c.runId, c.chunkNo)) return 0;
+    const run = await this.runs.get(c.runId);
+    if (!run) throw new Error(`score run ${c.runId} does not exist`);
+    const ents = await this.entities.findRange(c.fromId, c.toId);
+    const toSave = await this.computeScores(
+      ents,
+      await this.records.forEntityRange(c.fromId, c.toId),
+      'full-run',
+      run.asOf,
+    );
+    const res = await this.scores.saveRunChunk(toSave, { runId: c.runId, chunkNo: c.chunkNo });
+    if (!res.claimed) return 0;
+    await this.afterSave(res.saved);
+    if (res.runDone) this.log.log(`score run ${c.runId} done: ${run.entitiesTotal} entities`);
+    return toSave.length;
   }
 
   private async scoreLoaded(
@@ -66,6 +105,19 @@ export class ScoringService {
     trigger: ScoreTrigger,
     asOf: string,
   ): Promise<SavedScore[]> {
+    if (!ents.length) return [];
+    const saved = await this.scores.saveMany(await this.computeScores(ents, records, trigger, asOf));
+    await this.afterSave(saved);
+    this.log.debug(`scored ${ents.length} entities (${saved.length} new scores)`);
+    return saved;
+  }
+
+  private async computeScores(
+    ents: EntitySnapshot[],
+    records: Map<string, StoredRecord[]>,
+    trigger: ScoreTrigger,
+    asOf: string,
+  ): Promise<ScoreToSave[]> {
     if (!ents.length) return [];
     const related = await this.entities.relatedPartySignals(ents.map((e) => e.id));
     const toSave = ents.map((entity) => {
@@ -103,16 +155,16 @@ export class ScoringService {
         industryCode: entity.industryCode,
       };
     });
-    const saved = await this.scores.saveMany(toSave);
+    return toSave;
+  }
+
+  // Class changes go to the rules (class_change triggers).
+  private async afterSave(saved: SavedScore[]): Promise<void> {
     const moved = saved.filter((s) => s.previousClass && s.previousClass !== s.riskClass);
     if (moved.length)
       await this.jobs.addBulk(
         JobName.EvaluateScoreChange,
         moved.map((s) => ({ data: { scoreId: s.scoreId }, opts: { jobId: `score-change-${s.scoreId}` } })),
       );
-    this.log.debug(
-      `scored ${ents.length} entities (${saved.length} new scores, ${moved.length} moved class)`,
-    );
-    return saved;
   }
 }

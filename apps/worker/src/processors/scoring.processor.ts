@@ -1,4 +1,5 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { createHash } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { ScoringService } from '@lianjian/scoring';
 import { JobName, QUEUE_CONCURRENCY, QueueName, type AnyJob } from '@lianjian/queue';
@@ -17,12 +18,24 @@ export class ScoringProcessor extends WorkerHost {
         return { scored: 1 };
       case JobName.ScoreBatch:
         return { scored: await this.scoring.scoreBatch(j.data.batchId) };
-      case JobName.ScoreChunk: {
-        const saved = await this.scoring.scoreRange(j.data.fromId, j.data.toId, j.data.trigger);
-        return { scored: saved.length };
+      case JobName.ScoreChunk:
+        return { scored: await this.scoring.scoreRunChunk(j.data) };
+      case JobName.StartScoreRun: {
+        // A scheduler tick carries no run id: its job id (one per tick) names the run, so a retried
+        // start job finds the run it created.
+        const runId = j.data.runId ?? uuidFrom(`score-run:${job.id}`);
+        const res = await this.scoring.startRun(runId, j.data.trigger);
+        return { scored: 0, ...res, runId } as { scored: number };
       }
       default:
         throw new Error(`queue ${QueueName.Scoring} has no handler for job ${job.name}`);
     }
   }
+}
+
+// A stable UUID (version 5 layout) from a name.
+function uuidFrom(name: string): string {
+  const h = createHash('sha1').update(name).digest('hex');
+  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

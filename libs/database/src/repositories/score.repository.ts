@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { returningRows } from '../returning-rows';
 
 export interface ScoreToSave {
   entityId: string;
@@ -85,7 +86,44 @@ export class ScoreRepository {
   // current score is not stored again, so a job that runs twice leaves one history row.
   async saveMany(scores: ScoreToSave[]): Promise<SavedScore[]> {
     if (!scores.length) return [];
+    return this.ds.transaction((em) => this.insertScores(em, scores, null));
+  }
+
+  // The scores of one chunk of a full run, in one transaction with the chunk's claim: a chunk that is
+  // done already (its job retried after a worker died, or delivered twice) saves nothing, so every
+  // entity counts exactly once in its run. The chunk that completes the run writes its summary.
+  async saveRunChunk(
+    scores: ScoreToSave[],
+    chunk: { runId: string; chunkNo: number },
+  ): Promise<{ claimed: boolean; saved: SavedScore[]; runDone: boolean }> {
     return this.ds.transaction(async (em) => {
+      const claimed = await returningRows(
+        em,
+        `UPDATE score_run_chunk SET done_at = now(), scored = $3
+          WHERE run_id = $1 AND chunk_no = $2 AND done_at IS NULL RETURNING 1`,
+        [chunk.runId, chunk.chunkNo, scores.length],
+      );
+      if (!claimed.length) return { claimed: false, saved: [], runDone: false };
+      const saved = scores.length ? await this.insertScores(em, scores, chunk.runId) : [];
+      const [run] = await returningRows<{ done: number; total: number }>(
+        em,
+        `UPDATE score_run SET chunks_done = chunks_done + 1, entities_scored = entities_scored + $2,
+                scores_changed = scores_changed + $3
+          WHERE id = $1 RETURNING chunks_done AS done, chunks_total AS total`,
+        [chunk.runId, scores.length, saved.length],
+      );
+      const runDone = run.done >= run.total;
+      if (runDone) await finishRun(em, chunk.runId);
+      return { claimed: true, saved, runDone };
+    });
+  }
+
+  private async insertScores(
+    em: EntityManager,
+    scores: ScoreToSave[],
+    runId: string | null,
+  ): Promise<SavedScore[]> {
+    {
       const rows: SavedScore[] = await em.query(
         `WITH inc AS (
            SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
@@ -100,10 +138,11 @@ export class ScoreRepository {
          ),
          ins AS (
            INSERT INTO score (entity_id, model_version, as_of, score, base_points, raw_score, floor_lift,
-                              class_before_floors, risk_class, previous_class, factors, floors, inputs_hash, trigger)
+                              class_before_floors, risk_class, previous_class, factors, floors, inputs_hash, trigger,
+                              run_id)
            SELECT inc."entityId", inc."modelVersion", inc."asOf", inc.score, inc."basePoints", inc."rawScore",
                   inc."floorLift", inc."classBeforeFloors", inc."riskClass", cur.risk_class,
-                  inc.factors, inc.floors, inc."inputsHash", inc.trigger
+                  inc.factors, inc.floors, inc."inputsHash", inc.trigger, $2::uuid
              FROM inc LEFT JOIN cur ON cur.entity_id = inc."entityId"
             WHERE cur.inputs_hash IS DISTINCT FROM inc."inputsHash"
            RETURNING id, entity_id, previous_class, risk_class, score, model_version, computed_at
@@ -120,18 +159,18 @@ export class ScoreRepository {
               top_factors = EXCLUDED.top_factors, scored_at = EXCLUDED.scored_at
          ),
          prof AS (
-           INSERT INTO profile (entity_id, as_of, features, computed_at)
-           SELECT "entityId", "asOf", features, now() FROM inc
+           INSERT INTO profile (entity_id, as_of, features, computed_at, run_id)
+           SELECT "entityId", "asOf", features, now(), $2::uuid FROM inc
            ON CONFLICT (entity_id) DO UPDATE SET as_of = EXCLUDED.as_of, features = EXCLUDED.features,
-              computed_at = EXCLUDED.computed_at
+              computed_at = EXCLUDED.computed_at, run_id = EXCLUDED.run_id
          )
          SELECT id::text AS "scoreId", entity_id::text AS "entityId", previous_class AS "previousClass",
                 risk_class AS "riskClass"
            FROM ins`,
-        [JSON.stringify(scores)],
+        [JSON.stringify(scores), runId],
       );
       return rows;
-    });
+    }
   }
 
   async history(entityId: string, limit = 100): Promise<ScoreRow[]> {
@@ -200,4 +239,37 @@ export class ScoreRepository {
     );
     return Object.fromEntries(rows.map((r) => [r.c, r.n]));
   }
+}
+
+// A run's summary, written when its last chunk is saved: the class distribution after the run, how
+// many entities moved class and between which classes, and the ten largest score moves among them.
+async function finishRun(em: EntityManager, runId: string): Promise<void> {
+  await em.query(
+    `WITH moved AS (
+       SELECT s.entity_id, s.previous_class, s.risk_class, s.score,
+              (SELECT p.score FROM score p WHERE p.entity_id = s.entity_id AND p.id < s.id ORDER BY p.id DESC LIMIT 1)
+                AS previous_score
+         FROM score s
+        WHERE s.run_id = $1 AND s.previous_class IS NOT NULL AND s.previous_class <> s.risk_class
+     ),
+     summary AS (
+       SELECT jsonb_build_object(
+         'classDistribution', coalesce((SELECT jsonb_object_agg(risk_class, n ORDER BY risk_class)
+                                          FROM (SELECT risk_class, count(*)::int AS n FROM entity_risk GROUP BY 1) d), '{}'),
+         'movedClass', (SELECT count(*)::int FROM moved),
+         'transitions', coalesce((SELECT jsonb_object_agg(t, n ORDER BY t)
+                                    FROM (SELECT previous_class || '→' || risk_class AS t, count(*)::int AS n
+                                            FROM moved GROUP BY 1) x), '{}'),
+         'topMovers', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                                    'entityId', m.entity_id::text, 'uscc', e.uscc, 'name', e.name,
+                                    'from', m.previous_class, 'to', m.risk_class, 'score', m.score,
+                                    'previousScore', m.previous_score) ORDER BY m.delta DESC, m.entity_id)
+                                  FROM (SELECT *, abs(score - coalesce(previous_score, score)) AS delta FROM moved
+                                         ORDER BY delta DESC, entity_id LIMIT 10) m
+                                  JOIN entity e ON e.id = m.entity_id), '[]')) AS s
+     )
+     UPDATE score_run SET status = 'done', finished_at = now(), summary = (SELECT s FROM summary)
+      WHERE id = $1 AND status = 'running'`,
+    [runId],
+  );
 }

@@ -1,0 +1,118 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { addDays, todayInShanghai } from '@lianjian/common';
+import { createDataSource, ScoreRunRepository } from '@lianjian/database';
+import { ScoringService } from '@lianjian/scoring';
+import { createTestDatabase, sql, testEnv, type TestDatabase } from '@lianjian/testing';
+// The seed is CLI code (the same one npm run seed uses); the test reaches it by path.
+import { seedProvince } from '../../cli/src/seed-province';
+import { createWorker } from './bootstrap';
+
+// A full run's bookkeeping, driven chunk by chunk (no worker serves the scoring queue here): a start
+// retried finds its run, a chunk delivered twice counts once, the last chunk writes the summary, and
+// a second run reports who moved class.
+describe('full scoring runs', () => {
+  let db: TestDatabase;
+  let worker: INestApplicationContext;
+  let scoring: ScoringService;
+  let runs: ScoreRunRepository;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const ds = createDataSource(db.url, 2);
+    await ds.initialize();
+    try {
+      await seedProvince(ds, { entities: 1200, seed: 5, end: todayInShanghai(), years: 2 });
+    } finally {
+      await ds.destroy();
+    }
+    Object.assign(process.env, testEnv(db, { WORKER_QUEUES: 'rules', FEED_CHECK_CRON: '' }));
+    worker = await createWorker();
+    scoring = worker.get(ScoringService);
+    runs = worker.get(ScoreRunRepository);
+  }, 60_000);
+
+  afterAll(async () => {
+    await worker?.close();
+    await db?.drop();
+  });
+
+  const chunksOf = (runId: string) =>
+    sql<{ chunkNo: number; fromId: string; toId: string }>(
+      db.url,
+      `SELECT chunk_no AS "chunkNo", from_id::text AS "fromId", to_id::text AS "toId"
+         FROM score_run_chunk WHERE run_id = $1 ORDER BY chunk_no`,
+      [runId],
+    );
+
+  it('counts a chunk delivered twice once, and summarises the run when its last chunk is saved', async () => {
+    const runId = '00000000-0000-4000-8000-000000000001';
+    const [{ n: entities }] = await sql<{ n: number }>(db.url, `SELECT count(*)::int AS n FROM entity`);
+    expect(await scoring.startRun(runId, 'manual')).toEqual({
+      created: true,
+      chunks: Math.ceil(entities / 500),
+    });
+    // The start job retried: the same run, its chunks enqueued again (idempotent job ids), nothing new.
+    expect(await scoring.startRun(runId, 'manual')).toEqual({
+      created: false,
+      chunks: Math.ceil(entities / 500),
+    });
+
+    const [first, ...rest] = await chunksOf(runId);
+    const twice = await Promise.all([
+      scoring.scoreRunChunk({ runId, ...first }),
+      scoring.scoreRunChunk({ runId, ...first }),
+    ]);
+    expect(twice.sort((a, b) => a - b)).toEqual([0, 500]);
+    expect(await runs.get(runId)).toMatchObject({ status: 'running', chunksDone: 1, entitiesScored: 500 });
+
+    for (const c of rest) await scoring.scoreRunChunk({ runId, ...c });
+    const run = await runs.get(runId);
+    expect(run).toMatchObject({
+      status: 'done',
+      chunksDone: run!.chunksTotal,
+      entitiesScored: entities,
+      entitiesTotal: entities,
+      scoresChanged: entities,
+      modelVersion: 'scorecard-v1',
+      summary: { movedClass: 0, transitions: {}, topMovers: [] },
+    });
+    const dist = (run!.summary as { classDistribution: Record<string, number> }).classDistribution;
+    expect(Object.values(dist).reduce((a, b) => a + b, 0)).toBe(entities);
+    // A chunk of a finished run, delivered late, changes nothing.
+    expect(await scoring.scoreRunChunk({ runId, ...rest[0] })).toBe(0);
+    expect((await runs.get(runId))!.entitiesScored).toBe(entities);
+  });
+
+  it('reports the entities that moved class in the next run', async () => {
+    // An A-class entity is put on the serious-violation list: its floor makes it D.
+    const [target] = await sql<{ id: string }>(
+      db.url,
+      `SELECT entity_id::text AS id FROM entity_risk WHERE risk_class = 'A' ORDER BY entity_id LIMIT 1`,
+    );
+    await sql(
+      db.url,
+      `INSERT INTO record (source, source_record_id, kind, entity_id, department_code, occurred_at, data, content_hash, batch_id)
+       VALUES ('test', 'L-1', 'listing', $1, '330106-SAMR', $2, '{"list": "serious_violation", "action": "added"}', 'h',
+               gen_random_uuid())`,
+      [target.id, addDays(todayInShanghai(), -1)],
+    );
+    const runId = '00000000-0000-4000-8000-000000000002';
+    await scoring.startRun(runId, 'nightly');
+    for (const c of await chunksOf(runId)) await scoring.scoreRunChunk({ runId, ...c });
+    const run = await runs.get(runId);
+    // Entities sharing its legal representative or address change score too (related-party features).
+    expect(run).toMatchObject({ status: 'done', trigger: 'nightly' });
+    expect(run!.scoresChanged).toBeGreaterThanOrEqual(1);
+    const summary = run!.summary as {
+      movedClass: number;
+      transitions: Record<string, number>;
+      topMovers: { entityId: string; from: string; to: string; score: number; previousScore: number }[];
+    };
+    expect(summary.movedClass).toBeGreaterThanOrEqual(1);
+    expect(summary.transitions['A→D']).toBeGreaterThanOrEqual(1);
+    expect(summary.topMovers[0]).toMatchObject({ entityId: target.id, from: 'A', to: 'D' });
+    const [mover] = summary.topMovers;
+    expect(mover.score).toBeGreaterThan(mover.previousScore);
+    expect((await runs.list(10)).map((r) => r.id)).toEqual([runId, '00000000-0000-4000-8000-000000000001']);
+  });
+});

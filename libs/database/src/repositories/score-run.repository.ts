@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+
+export interface ScoreRunView {
+  id: string;
+  trigger: string;
+  asOf: string;
+  modelVersion: string;
+  status: 'running' | 'done';
+  chunksTotal: number;
+  chunksDone: number;
+  entitiesTotal: number;
+  entitiesScored: number;
+  scoresChanged: number;
+  summary: unknown;
+  startedAt: Date;
+  finishedAt: Date | null;
+}
+
+const RUN_COLUMNS = `id, trigger, to_char(as_of, 'YYYY-MM-DD') AS "asOf", model_version AS "modelVersion", status,
+  chunks_total AS "chunksTotal", chunks_done AS "chunksDone", entities_total AS "entitiesTotal",
+  entities_scored AS "entitiesScored", scores_changed AS "scoresChanged", summary,
+  started_at AS "startedAt", finished_at AS "finishedAt"`;
+
+// Full scoring runs: created with their chunks in one statement, so a run exists with every chunk it
+// will ever have; chunks are claimed as they are saved (ScoreRepository.saveRunChunk).
+@Injectable()
+export class ScoreRunRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  // Creates the run over all entities in chunks of about `chunkSize` ids, unless a run with this id
+  // exists already (its start job retried): then that run is returned as it is.
+  async create(run: {
+    id: string;
+    trigger: string;
+    asOf: string;
+    modelVersion: string;
+    chunkSize: number;
+  }): Promise<{ created: boolean; chunks: { chunkNo: number; fromId: string; toId: string }[] }> {
+    return this.ds.transaction(async (em) => {
+      const inserted: unknown[] = await em.query(
+        `WITH chunks AS (
+           SELECT (chunk)::int AS chunk_no, min(id) AS from_id, max(id) AS to_id, count(*)::int AS n
+             FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1) / $5 AS chunk FROM entity) t GROUP BY chunk
+         ),
+         r AS (
+           INSERT INTO score_run (id, trigger, as_of, model_version, chunks_total, entities_total)
+           SELECT $1, $2, $3, $4, count(*), coalesce(sum(n), 0) FROM chunks
+           ON CONFLICT (id) DO NOTHING
+           RETURNING id
+         )
+         INSERT INTO score_run_chunk (run_id, chunk_no, from_id, to_id)
+         SELECT r.id, c.chunk_no, c.from_id, c.to_id FROM r, chunks c
+         RETURNING 1`,
+        [run.id, run.trigger, run.asOf, run.modelVersion, run.chunkSize],
+      );
+      const [{ exists }] = await em.query(`SELECT count(*)::int AS exists FROM score_run WHERE id = $1`, [
+        run.id,
+      ]);
+      if (!exists) throw new Error(`score run ${run.id} could not be created`);
+      const chunks = await em.query(
+        `SELECT chunk_no AS "chunkNo", from_id::text AS "fromId", to_id::text AS "toId"
+           FROM score_run_chunk WHERE run_id = $1 AND done_at IS NULL ORDER BY chunk_no`,
+        [run.id],
+      );
+      return { created: inserted.length > 0, chunks };
+    });
+  }
+
+  // A run with no entities has no chunks: it is done as soon as it exists.
+  async finishEmpty(id: string): Promise<void> {
+    await this.ds.query(
+      `UPDATE score_run SET status = 'done', finished_at = now(),
+              summary = '{"classDistribution": {}, "movedClass": 0, "transitions": {}, "topMovers": []}'
+        WHERE id = $1 AND status = 'running' AND chunks_total = 0`,
+      [id],
+    );
+  }
+
+  async isChunkDone(runId: string, chunkNo: number): Promise<boolean> {
+    const rows = await this.ds.query(
+      `SELECT 1 FROM score_run_chunk WHERE run_id = $1 AND chunk_no = $2 AND done_at IS NOT NULL`,
+      [runId, chunkNo],
+    );
+    return rows.length > 0;
+  }
+
+  async get(id: string): Promise<ScoreRunView | undefined> {
+    const rows = await this.ds.query(`SELECT ${RUN_COLUMNS} FROM score_run WHERE id = $1`, [id]);
+    return rows[0];
+  }
+
+  async list(limit: number, before?: Date): Promise<ScoreRunView[]> {
+    return this.ds.query(
+      `SELECT ${RUN_COLUMNS} FROM score_run WHERE ($2::timestamptz IS NULL OR started_at < $2)
+        ORDER BY started_at DESC LIMIT $1`,
+      [limit, before ?? null],
+    );
+  }
+}

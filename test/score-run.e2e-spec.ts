@@ -1,0 +1,92 @@
+import { freePort, startApp, todayInShanghai, type AppProcess } from '@lianjian/common';
+import { createDataSource } from '@lianjian/database';
+import { createTestDatabase, eventually, json, sql, testEnv, type TestDatabase } from '@lianjian/testing';
+// The seed is CLI code (the same one npm run seed uses); the test reaches it by path.
+import { seedProvince } from '../apps/cli/src/seed-province';
+
+// A full scoring run fans out in chunks across two worker processes; one is killed with SIGKILL in
+// the middle. BullMQ hands its unfinished chunks to the other worker (stalled-job check, ~30 s), and
+// the run still finishes with every entity scored exactly once for that run.
+describe('e2e: a full scoring run survives a killed worker', () => {
+  let db: TestDatabase;
+  let api: AppProcess;
+  const workers: AppProcess[] = [];
+  let base: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const ds = createDataSource(db.url, 4);
+    await ds.initialize();
+    try {
+      await seedProvince(ds, { entities: 16_000, seed: 11, end: todayInShanghai(), years: 2 });
+    } finally {
+      await ds.destroy();
+    }
+    const port = await freePort();
+    const env = testEnv(db, { PORT: String(port), FEED_CHECK_CRON: '' });
+    api = startApp('apps/api/src/main', env);
+    for (let i = 0; i < 2; i++)
+      workers.push(startApp('apps/worker/src/main', { ...env, WORKER_QUEUES: 'scoring' }));
+    base = `http://127.0.0.1:${port}`;
+    await eventually(
+      async () => ((await fetch(`${base}/health`).catch(() => undefined))?.status === 200 ? true : undefined),
+      30000,
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([api?.stop(), ...workers.map((w) => w.stop())]);
+    await db?.drop();
+  });
+
+  it('finishes with every entity scored once, the run summarised', async () => {
+    const started = await fetch(`${base}/api/v1/score-runs`, { method: 'POST' });
+    expect(started.status).toBe(202);
+    const { runId } = await json(started);
+
+    // Kill one worker once the run is under way but not finished.
+    const atKill = await eventually(
+      async () => {
+        const res = await fetch(`${base}/api/v1/score-runs/${runId}`);
+        if (res.status !== 200) return undefined;
+        const run = await json(res);
+        return run.progress.chunks.done >= 2 ? run : undefined;
+      },
+      60_000,
+      20,
+    );
+    await workers[0].stop('SIGKILL');
+    expect(atKill.progress.chunks.done).toBeLessThan(atKill.progress.chunks.total);
+
+    const run = await eventually(
+      async () => {
+        const r = await json(await fetch(`${base}/api/v1/score-runs/${runId}`));
+        return r.status === 'done' ? r : undefined;
+      },
+      150_000,
+      500,
+    );
+
+    const [{ entities }] = await sql<{ entities: number }>(
+      db.url,
+      `SELECT count(*)::int AS entities FROM entity`,
+    );
+    expect(run.progress).toMatchObject({
+      chunks: { done: run.progress.chunks.total },
+      entities: { scored: entities, total: entities },
+    });
+    const [check] = await sql<{ profiled: number; twice: number; chunksOpen: number; chunkSum: number }>(
+      db.url,
+      `SELECT (SELECT count(*)::int FROM profile WHERE run_id = $1) AS profiled,
+              (SELECT count(*)::int FROM (SELECT entity_id FROM score WHERE run_id = $1 GROUP BY 1 HAVING count(*) > 1) t) AS twice,
+              (SELECT count(*)::int FROM score_run_chunk WHERE run_id = $1 AND done_at IS NULL) AS "chunksOpen",
+              (SELECT sum(scored)::int FROM score_run_chunk WHERE run_id = $1) AS "chunkSum"`,
+      [runId],
+    );
+    expect(check).toEqual({ profiled: entities, twice: 0, chunksOpen: 0, chunkSum: entities });
+    // The summary: the class distribution covers every scored entity; a first run moves nobody.
+    const dist = run.summary.classDistribution as Record<string, number>;
+    expect(Object.values(dist).reduce((a, b) => a + b, 0)).toBe(entities);
+    expect(run.summary).toMatchObject({ movedClass: 0, transitions: {}, topMovers: [] });
+  }, 240_000);
+});
