@@ -50,3 +50,48 @@ export type {
   ScoreResult,
 } from './scorecard/scorecard';
 export { ScoringService } from './scoring.service';
+export {
+  auc,
+  baseRate,
+  classDistribution,
+  daysEarlier,
+  liftAt,
+  precisionAt,
+  RISK_CLASS_ORDER,
+  topCount,
+} from './evaluation/metrics';
+export type { ClassCount, DaysEarlierResult, Label, ScheduledCase } from './evaluation/metrics';
+export { summarizeBacktest } from './evaluation/backtest';
+export type { BacktestSummary, ScoredCase } from './evaluation/backtest';
+export {
+  adverseRecordsIn,
+  formatDayNumber,
+  isAdverseRecord,
+  isNonCompliantInspection,
+  shiftDays,
+  shiftMonths,
+} from './evaluation/labels';
+export { isRelatedPartyFlagged, partiesAsOf, relatedSignals } from './evaluation/related';
+export type { PartiesAsOf, RelatedPartyInput } from './evaluation/related';
+export {
+  chooseL2,
+  fitLogistic,
+  fitLogisticWithSigns,
+  L2_GRID,
+  meanLogLoss,
+  predictLogit,
+  sigmoid,
+} from './fit/logistic';
+export type { Fitter, L2Choice, LogisticModel, LogisticOptions, SignedFit } from './fit/logistic';
+export {
+  applyTransform,
+  choosePdo,
+  defaultTransform,
+  designFactors,
+  designRow,
+  expectedSign,
+  fittedScorecard,
+  PDO_CANDIDATES,
+  transformed,
+} from './fit/scorecard-fit';
+export type { DesignOptions, FactorDesign, FittedScorecardInput } from './fit/scorecard-fit';

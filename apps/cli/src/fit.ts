@@ -1,0 +1,266 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { EnvValidationError, parseEnv } from '@lianjian/common';
+import {
+  auc,
+  chooseL2,
+  choosePdo,
+  designFactors,
+  designRow,
+  expectedSign,
+  FEATURE_NAMES,
+  fitLogisticWithSigns,
+  fittedScorecard,
+  loadScorecard,
+  predictLogit,
+} from '@lianjian/scoring';
+import { parseArgs } from './args';
+import {
+  figures,
+  printComparison,
+  readScorecard,
+  references,
+  round,
+  scoreCases,
+  summarize,
+} from './eval-backtest';
+import { type DatasetName, evalEnvSchema, loadDataset, UsageError } from './eval-data';
+import { commonOptions, EVAL_ARGS } from './eval-options';
+
+const USAGE =
+  'npm run fit -- --dataset chicago|synthetic [--model FILE] [--out FILE] [--l2 λ] [--exclude f1,f2] ' +
+  '[--data-dir DIR] [--keep] [--entities N] [--seed S] [--end YYYY-MM-DD] [--years Y]';
+
+// Features never offered to the fit, per data set, and why.
+const EXCLUDED: Record<DatasetName, Record<string, string>> = {
+  // The licence feed dates each licence term at its start but carries the term's FINAL status
+  // (cancelled, revoked): as of an inspection inside the term that status is usually not yet known.
+  // A fitted weight on it would learn from the future.
+  chicago: {
+    entity_status_abnormal:
+      'licence term status is its final status, dated at the term start (leaks the future)',
+    status_changes_12m: 'same: status values of licence terms are final statuses dated at the term start',
+  },
+  synthetic: {},
+};
+
+function nextVersion(dataset: DatasetName, dir: string): { version: string; file: string } {
+  for (let n = 1; ; n++) {
+    const version = `scorecard-${dataset}-fit-${n}`;
+    const file = join(dir, `${version}.json`);
+    if (!existsSync(file)) return { version, file };
+  }
+}
+
+// npm run fit: learns factor weights from history — an L2-regularised logistic regression of the
+// outcome on the engine's own point-in-time profile features of the training cases (transformed and
+// clipped exactly as the scorecard will apply them) — maps the coefficients to scorecard points
+// (libs/scoring/src/fit/scorecard-fit.ts explains the mapping), writes the result as a NEW model
+// version under config/scoring/ and backtests it next to the current model on the held-out cases.
+// It activates nothing: SCORING_MODEL still names the active model.
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  const env = parseEnv(evalEnvSchema, process.env);
+  const args = parseArgs(process.argv.slice(2), {
+    ...EVAL_ARGS,
+    out: 'string',
+    l2: 'number',
+    exclude: 'string',
+    'train-from': 'string',
+  });
+  const opts = commonOptions(args, env, USAGE);
+  const baseFile = String(args.model ?? 'config/scoring/scorecard-v1.json');
+  const base = readScorecard(baseFile);
+  const fixedL2 = args.l2 === undefined ? undefined : Number(args.l2);
+  if (fixedL2 !== undefined && !(fixedL2 >= 0)) throw new UsageError('--l2 must be ≥ 0');
+  const excluded: Record<string, string> = { ...EXCLUDED[opts.dataset] };
+  for (const name of String(args.exclude ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    if (!FEATURE_NAMES.includes(name)) throw new UsageError(`--exclude: unknown feature '${name}'`);
+    excluded[name] = 'excluded on the command line';
+  }
+  const target = args.out
+    ? {
+        file: String(args.out),
+        version: String(args.out)
+          .replace(/^.*\//, '')
+          .replace(/\.json$/, ''),
+      }
+    : nextVersion(opts.dataset, 'config/scoring');
+  if (existsSync(target.file))
+    throw new UsageError(
+      `${target.file} exists: a published model is never overwritten (choose another --out)`,
+    );
+  const log = (line: string) => console.log(line);
+
+  log(`fit 拟合: dataset ${opts.dataset}, current model ${base.modelVersion}, new version ${target.version}`);
+  const { data, cleanup } = await loadDataset(opts.dataset, env, { ...opts, purpose: 'fit', log });
+  try {
+    log(`  label 标签: ${data.text.label}`);
+    log(`  training 训练: ${data.text.train}; ${data.text.validation}`);
+    log(`  held out 检验: ${data.text.test}`);
+
+    // Profiles of the training cases, with the current model's profile settings (kept by the new one).
+    const trainFrom = args['train-from'] === undefined ? undefined : String(args['train-from']);
+    const trainCases = trainFrom ? data.train.filter((c) => c.asOf >= trainFrom) : data.train;
+    if (trainFrom) log(`  training cases scored as of ${trainFrom} or later only (--train-from)`);
+    const train = scoreCases(data, trainCases, base);
+    const rows = train.map((t) => t.features);
+    const labels = train.map((t) => t.c.label);
+    const offered = FEATURE_NAMES.filter((f) => !excluded[f]);
+    const { designs, dropped } = designFactors(rows, offered);
+    const x = rows.map((r) => designRow(r, designs));
+    const isValidation = train.map((t) => Boolean(t.c.validation));
+    const positives = labels.filter((l) => l === 1).length;
+    const rate = positives / labels.length;
+    log(
+      `  ${train.length} training cases, ${positives} positives (${(100 * rate).toFixed(1)}%), ` +
+        `${isValidation.filter(Boolean).length} of them for choosing λ; ${designs.length} factors offered to the fit`,
+    );
+    for (const [f, why] of Object.entries(excluded)) log(`    not offered: ${f} — ${why}`);
+    const constant = dropped.filter((d) => d.reason.startsWith('constant'));
+    if (constant.length)
+      log(`    not fitted, constant in the training cases: ${constant.map((d) => d.feature).join(', ')}`);
+    for (const d of dropped.filter((x) => !constant.includes(x)))
+      log(`    not fitted: ${d.feature} — ${d.reason}`);
+
+    // Adverse signals may only add points (expectedSign); a factor whose fitted sign says otherwise is
+    // left out and the rest refitted.
+    const signs = designs.map((d) => expectedSign(d.feature));
+    const fitSigned = (r: readonly (readonly number[])[], l: readonly (0 | 1)[], lambda: number) =>
+      fitLogisticWithSigns(r, l, signs, { l2: lambda });
+    const choice =
+      fixedL2 === undefined
+        ? chooseL2(
+            x,
+            labels,
+            isValidation,
+            undefined,
+            (r, l, lambda) => fitSigned(r, l as (0 | 1)[], lambda).model,
+          )
+        : undefined;
+    if (choice)
+      log(
+        `  λ by validation log-loss: ${choice.tried.map((t) => `${t.l2} → ${t.validationLogLoss.toFixed(5)}`).join(', ')}; chosen ${choice.l2}`,
+      );
+    const l2 = fixedL2 ?? choice!.l2;
+    const { model, removed } = fitSigned(x, labels, l2);
+    for (const j of removed)
+      log(
+        `    left out: ${designs[j].feature} — its fitted weight would LOWER the score for an adverse signal (sign constraint)`,
+      );
+    const logits = x.map((row) => predictLogit(model, row));
+    // Out of sample: fitted without the validation cases, scored on them.
+    const early = fitSigned(
+      x.filter((_, i) => !isValidation[i]),
+      labels.filter((_, i) => !isValidation[i]),
+      l2,
+    ).model;
+    const validationAuc = auc(
+      x.filter((_, i) => isValidation[i]).map((row) => predictLogit(early, row)),
+      labels.filter((_, i) => isValidation[i]),
+    );
+    const { pdo, clampedShare } = choosePdo(logits, rate, base.classThresholds.B, base.scoreRange);
+    log(
+      `  logistic regression: λ ${l2}, ${model.iterations} Newton steps${model.converged ? '' : ' (NOT converged)'}, ` +
+        `training AUC ${auc(logits, labels).toFixed(3)} (in sample), validation AUC ${validationAuc.toFixed(3)} (fitted without the validation cases); ` +
+        `PDO ${pdo} points double the odds (${(100 * clampedShare).toFixed(2)}% of training scores clamped to the 0–100 range)`,
+    );
+
+    const today = new Date().toISOString().slice(0, 10);
+    const { scorecard, dropped: negligible } = fittedScorecard({
+      base,
+      designs,
+      model,
+      baseRate: rate,
+      pdo,
+      modelVersion: target.version,
+      name: {
+        zh: `${opts.dataset === 'chicago' ? '芝加哥食品检查' : '合成数据'}拟合评分卡（${target.version}）`,
+        en: `Scorecard fitted on ${opts.dataset === 'chicago' ? 'the Chicago food inspections' : 'synthetic data'} (${target.version})`,
+      },
+      description: {
+        zh:
+          `由 npm run fit 于 ${today} 拟合（L2 正则逻辑回归，λ=${l2}），训练样本 ${train.length} 个，正例率 ${(100 * rate).toFixed(1)}%；` +
+          `分数 = ${base.classThresholds.B} + ${round(pdo / Math.LN2, 3)} ×（对数几率 − 基准对数几率），每 ${pdo} 分风险几率翻倍；` +
+          `B/C/D 类阈值分别对应基准几率的 1、${round(2 ** ((base.classThresholds.C - base.classThresholds.B) / pdo), 1)}、${round(2 ** ((base.classThresholds.D - base.classThresholds.B) / pdo), 1)} 倍。` +
+          `底线规则、画像参数和行业风险表沿用 ${base.modelVersion}。未启用：需显式激活。`,
+        en:
+          `Fitted by npm run fit on ${today} (L2-regularised logistic regression, λ=${l2}) on ${train.length} training cases, ` +
+          `${(100 * rate).toFixed(1)}% positive: ${data.text.train}; label: ${data.text.label}. ` +
+          `Score = ${base.classThresholds.B} + ${round(pdo / Math.LN2, 3)} × (log-odds − base-rate log-odds): ${pdo} points double the odds; ` +
+          `classes B/C/D start at 1×, ${round(2 ** ((base.classThresholds.C - base.classThresholds.B) / pdo), 1)}× and ` +
+          `${round(2 ** ((base.classThresholds.D - base.classThresholds.B) / pdo), 1)}× the base-rate odds. ` +
+          `Floors, profile settings and the industry table are those of ${base.modelVersion}. Not active until activated explicitly.`,
+      },
+    });
+    const fitted = loadScorecard(JSON.parse(JSON.stringify(scorecard))); // what the service would load
+    const signDropped = new Set(removed.map((j) => designs[j].feature));
+    for (const d of negligible.filter((n) => !signDropped.has(n.feature)))
+      log(`    left out: ${d.feature} — ${d.reason}`);
+    log(
+      `  ${target.version}: base ${fitted.basePoints} points; factors (points per unit of the transformed value):`,
+    );
+    for (const f of fitted.factors)
+      log(
+        `    ${f.feature.padEnd(34)} ${(f.transform ?? 'linear').padEnd(7)} ${String(f.points).padStart(10)}` +
+          `${f.cap !== undefined ? `  cap ±${f.cap}` : ''}`,
+      );
+
+    const current = summarize(scoreCases(data, data.test, base));
+    const mine = summarize(scoreCases(data, data.test, fitted));
+    const refs = references(data, data.test);
+    log(`  backtest on the held-out cases 留出样本回测:`);
+    printComparison(
+      [
+        { name: base.modelVersion, s: current },
+        { name: fitted.modelVersion, s: mine },
+      ],
+      refs,
+      data.published,
+      log,
+    );
+
+    writeFileSync(target.file, `${JSON.stringify(scorecard, null, 2)}\n`);
+    log(
+      `wrote ${relative(process.cwd(), target.file) || target.file} (not activated: SCORING_MODEL is unchanged)`,
+    );
+    const headline = data.published[0];
+    console.log(
+      JSON.stringify({
+        fit: 'logistic-l2',
+        dataset: opts.dataset,
+        modelVersion: fitted.modelVersion,
+        file: relative(process.cwd(), target.file) || target.file,
+        currentModel: base.modelVersion,
+        trainCases: train.length,
+        trainPositives: positives,
+        l2,
+        pdo,
+        factors: fitted.factors.length,
+        ...figures(mine),
+        baselineAuc: round(headline?.auc ?? refs[0].auc),
+        current: { modelVersion: base.modelVersion, ...figures(current) },
+        seconds: Math.round((Date.now() - t0) / 100) / 10,
+      }),
+    );
+  } finally {
+    await cleanup();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(
+      e instanceof EnvValidationError || e instanceof UsageError
+        ? e.message
+        : e instanceof Error
+          ? (e.stack ?? e.message)
+          : e,
+    );
+    process.exit(1);
+  },
+);
