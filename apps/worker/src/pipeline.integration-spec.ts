@@ -16,6 +16,7 @@ import {
   type TestDatabase,
 } from '@lianjian/testing';
 // The API is another app; this test drives it as a client would, so it reaches it by path.
+import { makeUscc } from '@lianjian/reference';
 import { createApiApp } from '../../api/src/bootstrap';
 import { createWorker } from './bootstrap';
 
@@ -209,5 +210,45 @@ describe('ingest → score → rules → alert', () => {
 
     const list = await json(await fetch(`${base}/risk-list?region=330106&class=D`));
     expect(list.items.map((i: { entity: { uscc: string } }) => i.entity.uscc)).toContain(USCC_B);
+  });
+
+  it('explains why a score moved, factor by factor', async () => {
+    const uscc = makeUscc({ authority: '9', category: '1', regionCode: '330106', orgBody: 'MA3CMP01' });
+    await batchDone((await post([registrationRecord(uscc)])).batchId);
+    const first = await eventually(async () => {
+      const h = await json(await fetch(`${base}/entities/${uscc}/scores`));
+      return h.items.length === 1 ? h.items[0] : undefined;
+    });
+    const one = await fetch(`${base}/entities/${uscc}/scores/compare`);
+    expect(one.status).toBe(404);
+    expect((await json(one)).error.message).toMatch(/fewer than two scores/);
+
+    await batchDone((await post([listingRecord(uscc, 'L-CMP-1')])).batchId);
+    const second = await eventually(async () => {
+      const h = await json(await fetch(`${base}/entities/${uscc}/scores`));
+      return h.items.length === 2 ? h.items[0] : undefined;
+    });
+    const res = await fetch(`${base}/entities/${uscc}/scores/compare`);
+    expect(res.status).toBe(200);
+    const why = await json(res);
+    expect(why.from).toMatchObject({ id: first.id, riskClass: first.riskClass });
+    expect(why.to).toMatchObject({ id: second.id, riskClass: 'D' });
+    expect(why.comparison).toMatchObject({ classChanged: true, classAfter: 'D', modelChanged: false });
+    expect(why.comparison.scoreDelta).toBeCloseTo(second.score - first.score, 1);
+    expect(why.comparison.factors[0]).toMatchObject({ name: 'on_serious_violation_list' });
+    expect(why.comparison.factors[0].pointsDelta).toBeGreaterThan(0);
+    expect(why.comparison.floorsAdded.length).toBe(1);
+    expect(why.explanation.zh).toMatch(
+      new RegExp(`分类 ${first.riskClass} → D；主要变动：严重违法失信名单在列 \\+`),
+    );
+    // Explicit ids, in either order, must be this entity's scores.
+    const explicit = await json(
+      await fetch(`${base}/entities/${uscc}/scores/compare?from=${second.id}&to=${first.id}`),
+    );
+    expect(explicit.comparison.classBefore).toBe('D');
+    expect(
+      (await fetch(`${base}/entities/${USCC_A}/scores/compare?from=${first.id}&to=${second.id}`)).status,
+    ).toBe(404);
+    expect((await fetch(`${base}/entities/${uscc}/scores/compare?from=abc`)).status).toBe(400);
   });
 });

@@ -1,10 +1,12 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { EntitiesService } from './entities.service';
 import { parseParams } from '../common/query';
 
 const historyQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+const scoreId = z.string().regex(/^\d{1,18}$/, 'must be a score id from the score history');
+const compareQuery = z.strictObject({ from: scoreId.optional(), to: scoreId.optional() });
 
 @ApiTags('entities')
 @Controller('api/v1/entities')
@@ -24,5 +26,18 @@ export class EntitiesController {
   @ApiOperation({ summary: 'Score history, newest first' })
   scores(@Param('key') key: string, @Query() query: unknown) {
     return this.entities.scoreHistory(key, parseParams(historyQuery, query).limit);
+  }
+
+  @Get(':key/scores/compare')
+  @ApiOperation({
+    summary: 'Why did the score move? (评分变动原因) Two scores of the entity compared factor by factor',
+    description:
+      'Defaults: `to` the latest score, `from` the one before it. Factors whose points changed, largest first; floors added or removed; whether the model changed.',
+  })
+  @ApiQuery({ name: 'from', required: false, description: 'score id (the earlier score)' })
+  @ApiQuery({ name: 'to', required: false, description: 'score id (the later score)' })
+  compare(@Param('key') key: string, @Query() query: unknown) {
+    const q = parseParams(compareQuery, query);
+    return this.entities.compareScores(key, q.from, q.to);
   }
 }

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { EntityRepository, RecordRepository, ScoreRepository, type EntityRow } from '@lianjian/database';
+import {
+  EntityRepository,
+  RecordRepository,
+  ScoreRepository,
+  type EntityRow,
+  type ScoreRow,
+} from '@lianjian/database';
+import { compareScores, type ScoreResult } from '@lianjian/scoring';
 import { InvalidInputError, NotFoundError } from '@lianjian/common';
 import { parseEntityKey } from '@lianjian/domain';
 import { industryName, maskResidentId, regionName } from '@lianjian/reference';
@@ -65,6 +72,43 @@ export class EntitiesService {
     };
   }
 
+  // "Why did it move?": two scores of the entity, factor by factor.
+  async compareScores(key: string, fromId?: string, toId?: string) {
+    const e = await this.find(key);
+    const pick = async (id: string, which: string) => {
+      const s = await this.scores.get(id);
+      if (!s || s.entityId !== e.id) throw new NotFoundError(`entity ${key} has no score ${id} (${which})`);
+      return s;
+    };
+    const to = toId ? await pick(toId, 'to') : (await this.scores.history(e.id, 1))[0];
+    const from = fromId ? await pick(fromId, 'from') : to && (await this.scores.before(e.id, to.id));
+    if (!to || !from)
+      throw new NotFoundError(`entity ${key} has fewer than two scores to compare (比较需要至少两次评分)`);
+    const comparison = compareScores(asResult(from), asResult(to));
+    const top = comparison.factors.slice(0, 3);
+    const sign = (n: number) => (n > 0 ? `+${n}` : `${n}`);
+    return {
+      entity: entityKey(e),
+      from: brief(from),
+      to: brief(to),
+      comparison,
+      explanation: {
+        zh:
+          `评分 ${from.score} → ${to.score}（${sign(comparison.scoreDelta)}），分类 ${from.riskClass} → ${to.riskClass}` +
+          (top.length
+            ? `；主要变动：${top.map((f) => `${f.label.zh} ${sign(f.pointsDelta)}`).join('；')}`
+            : '；各因子分值未变') +
+          (comparison.modelChanged ? `；评分模型由 ${from.modelVersion} 改为 ${to.modelVersion}` : ''),
+        en:
+          `score ${from.score} → ${to.score} (${sign(comparison.scoreDelta)}), class ${from.riskClass} → ${to.riskClass}` +
+          (top.length
+            ? `; largest changes: ${top.map((f) => `${f.label.en} ${sign(f.pointsDelta)}`).join('; ')}`
+            : '; no factor changed') +
+          (comparison.modelChanged ? `; model changed from ${from.modelVersion} to ${to.modelVersion}` : ''),
+      },
+    };
+  }
+
   async scoreHistory(key: string, limit: number) {
     const e = await this.find(key);
     const rows = await this.scores.history(e.id, limit);
@@ -121,5 +165,32 @@ export function entityView(e: EntityRow) {
         : null,
     address: e.address,
     provisional: e.provisional,
+  };
+}
+
+function asResult(s: ScoreRow): ScoreResult {
+  return {
+    modelVersion: s.modelVersion,
+    asOf: s.asOf,
+    basePoints: s.basePoints,
+    rawScore: s.rawScore,
+    score: s.score,
+    floorLift: s.floorLift,
+    classBeforeFloors: s.classBeforeFloors as ScoreResult['classBeforeFloors'],
+    riskClass: s.riskClass as ScoreResult['riskClass'],
+    floorsApplied: s.floors as ScoreResult['floorsApplied'],
+    factors: s.factors as ScoreResult['factors'],
+  };
+}
+
+function brief(s: ScoreRow) {
+  return {
+    id: s.id,
+    score: s.score,
+    riskClass: s.riskClass,
+    modelVersion: s.modelVersion,
+    asOf: s.asOf,
+    trigger: s.trigger,
+    computedAt: s.computedAt,
   };
 }

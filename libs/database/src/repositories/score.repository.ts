@@ -180,6 +180,15 @@ export class ScoreRepository {
     );
   }
 
+  // The entity's score just before this one.
+  async before(entityId: string, scoreId: string): Promise<ScoreRow | undefined> {
+    const rows = await this.ds.query(
+      `SELECT ${SCORE_COLUMNS} FROM score s WHERE s.entity_id = $1 AND s.id < $2 ORDER BY s.id DESC LIMIT 1`,
+      [entityId, scoreId],
+    );
+    return rows[0];
+  }
+
   async get(scoreId: string): Promise<ScoreRow | undefined> {
     const rows: ScoreRow[] = await this.ds.query(`SELECT ${SCORE_COLUMNS} FROM score s WHERE s.id = $1`, [
       scoreId,
