@@ -17,6 +17,8 @@ import { AlertsController } from './alerts/alerts.controller';
 import { DepartmentsController } from './departments/departments.controller';
 import { SourcesController } from './sources/sources.controller';
 import { ScoreRunsController } from './score-runs/score-runs.controller';
+import { ScoringModelsController } from './scoring-models/scoring-models.controller';
+import { ScoringModels } from '@lianjian/scoring';
 
 @Module({
   imports: [DatabaseModule, QueueModule, IngestionModule, HealthModule],
@@ -29,8 +31,10 @@ import { ScoreRunsController } from './score-runs/score-runs.controller';
     DepartmentsController,
     SourcesController,
     ScoreRunsController,
+    ScoringModelsController,
   ],
-  providers: [EntitiesService, { provide: APP_FILTER, useClass: HttpErrorFilter }],
+  // ScoringModels registers config/scoring on start, so the models are listed before any worker ran.
+  providers: [EntitiesService, ScoringModels, { provide: APP_FILTER, useClass: HttpErrorFilter }],
 })
 export class AppModule {
   // Configuration is read when the application is created, not when this file is imported.

@@ -57,7 +57,7 @@ function nextVersion(dataset: DatasetName, dir: string): { version: string; file
 // clipped exactly as the scorecard will apply them) — maps the coefficients to scorecard points
 // (libs/scoring/src/fit/scorecard-fit.ts explains the mapping), writes the result as a NEW model
 // version under config/scoring/ and backtests it next to the current model on the held-out cases.
-// It activates nothing: SCORING_MODEL still names the active model.
+// It activates nothing: a model becomes active only by npm run model:activate (or the API), recorded.
 async function main(): Promise<void> {
   const t0 = Date.now();
   const env = parseEnv(evalEnvSchema, process.env);
@@ -225,7 +225,7 @@ async function main(): Promise<void> {
 
     writeFileSync(target.file, `${JSON.stringify(scorecard, null, 2)}\n`);
     log(
-      `wrote ${relative(process.cwd(), target.file) || target.file} (not activated: SCORING_MODEL is unchanged)`,
+      `wrote ${relative(process.cwd(), target.file) || target.file} (not activated: npm run model:activate -- --version <version> --by WHO --reason WHY)`,
     );
     const headline = data.published[0];
     console.log(

@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { addDays, todayInShanghai } from '@lianjian/common';
-import { createDataSource, ScoreRunRepository } from '@lianjian/database';
+import { createDataSource, ScoreRunRepository, ScoringModelRepository } from '@lianjian/database';
 import { ScoringService } from '@lianjian/scoring';
 import { createTestDatabase, sql, testEnv, type TestDatabase } from '@lianjian/testing';
 // The seed is CLI code (the same one npm run seed uses); the test reaches it by path.
@@ -114,5 +114,45 @@ describe('full scoring runs', () => {
     const [mover] = summary.topMovers;
     expect(mover.score).toBeGreaterThan(mover.previousScore);
     expect((await runs.list(10)).map((r) => r.id)).toEqual([runId, '00000000-0000-4000-8000-000000000001']);
+  });
+
+  it('finishes a run with the model it started with, whatever is activated meanwhile', async () => {
+    // A new record, so that this run has a score to write.
+    await sql(
+      db.url,
+      `INSERT INTO record (source, source_record_id, kind, entity_id, department_code, occurred_at, data, content_hash, batch_id)
+       SELECT 'test', 'L-2', 'listing', min(entity_id), '330106-SAMR', $1, '{"list": "court_defaulter", "action": "added"}',
+              'h2', gen_random_uuid()
+         FROM entity_risk WHERE risk_class = 'A'`,
+      [addDays(todayInShanghai(), -1)],
+    );
+    const runId = '00000000-0000-4000-8000-000000000003';
+    await scoring.startRun(runId, 'manual');
+    await worker
+      .get(ScoringModelRepository)
+      .activate('scorecard-synthetic-fit-1', 'test', 'mid-run activation');
+    for (const c of await chunksOf(runId)) await scoring.scoreRunChunk({ runId, ...c });
+    expect(await runs.get(runId)).toMatchObject({ status: 'done', modelVersion: 'scorecard-v1' });
+    const models = await sql<{ model: string }>(
+      db.url,
+      `SELECT DISTINCT model_version AS model FROM score WHERE run_id = $1`,
+      [runId],
+    );
+    expect(models).toEqual([{ model: 'scorecard-v1' }]);
+    // The next run uses the model active when it starts.
+    const next = '00000000-0000-4000-8000-000000000004';
+    await scoring.startRun(next, 'manual');
+    for (const c of await chunksOf(next)) await scoring.scoreRunChunk({ runId: next, ...c });
+    expect(await runs.get(next)).toMatchObject({ status: 'done', modelVersion: 'scorecard-synthetic-fit-1' });
+    const [{ n }] = await sql<{ n: number }>(
+      db.url,
+      `SELECT count(*)::int AS n FROM score WHERE run_id = $1 AND model_version = 'scorecard-synthetic-fit-1'`,
+      [next],
+    );
+    const [{ entities }] = await sql<{ entities: number }>(
+      db.url,
+      `SELECT count(*)::int AS entities FROM entity`,
+    );
+    expect(n).toBe(entities); // a new model changes every entity's inputs, so every entity has a new score
   });
 });

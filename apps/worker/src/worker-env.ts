@@ -36,7 +36,6 @@ export const workerEnvSchema = baseEnvSchema.extend({
     }),
   // Batches accepted but not applied after this long are enqueued again (their job was lost).
   SWEEP_AFTER_SECONDS: z.coerce.number().int().min(1).max(86400).default(30),
-  SCORING_MODEL: z.string().min(1).default('scoring/scorecard-v1.json'),
   // When the health of every feed is checked (cron, in FEED_CHECK_TZ); stalled or empty feeds raise
   // alerts to the department that sends them. Empty: no scheduled check.
   FEED_CHECK_CRON: cron.default('15 * * * *'),

@@ -4,7 +4,7 @@ import { parseEnv } from '@lianjian/common';
 import { DatabaseModule } from '@lianjian/database';
 import { QueueModule, QueueName } from '@lianjian/queue';
 import { IngestionModule } from '@lianjian/ingestion';
-import { ScoringService } from '@lianjian/scoring';
+import { ScoringModels, ScoringService } from '@lianjian/scoring';
 import { AlertingService } from '@lianjian/rules';
 import { workerEnvSchema } from './worker-env';
 import { IngestProcessor } from './processors/ingest.processor';
@@ -37,7 +37,7 @@ export class WorkerModule {
         QueueModule,
         IngestionModule,
       ],
-      providers: [ScoringService, AlertingService, ...queues.flatMap((q) => PROCESSORS[q])],
+      providers: [ScoringService, ScoringModels, AlertingService, ...queues.flatMap((q) => PROCESSORS[q])],
     };
   }
 }

@@ -4,6 +4,7 @@ import { DomainModelV11763800000000 } from './migrations/1763800000000-domain-mo
 import { FileIngestion1763900000000 } from './migrations/1763900000000-file-ingestion';
 import { FeedAlerts1764000000000 } from './migrations/1764000000000-feed-alerts';
 import { ScoreRuns1764100000000 } from './migrations/1764100000000-score-runs';
+import { ScoringModels1764200000000 } from './migrations/1764200000000-scoring-models';
 
 // Migrations are listed explicitly (no globs) so the same list works from TypeScript in tests and
 // from the compiled build.
@@ -12,6 +13,7 @@ export const MIGRATIONS = [
   FileIngestion1763900000000,
   FeedAlerts1764000000000,
   ScoreRuns1764100000000,
+  ScoringModels1764200000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -8,6 +8,7 @@ import { RecordRepository } from './repositories/record.repository';
 import { BatchRepository } from './repositories/batch.repository';
 import { ScoreRepository } from './repositories/score.repository';
 import { ScoreRunRepository } from './repositories/score-run.repository';
+import { ScoringModelRepository } from './repositories/scoring-model.repository';
 import { AlertRepository } from './repositories/alert.repository';
 import { RuleRepository } from './repositories/rule.repository';
 import { FileBatchRepository } from './repositories/file-batch.repository';
@@ -20,6 +21,7 @@ const repositories = [
   BatchRepository,
   ScoreRepository,
   ScoreRunRepository,
+  ScoringModelRepository,
   AlertRepository,
   RuleRepository,
   FileBatchRepository,

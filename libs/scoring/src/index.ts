@@ -50,6 +50,7 @@ export type {
   ScoreResult,
 } from './scorecard/scorecard';
 export { ScoringService } from './scoring.service';
+export { ScoringModels, loadConfigModels, type ConfigModel } from './scoring-models.service';
 export {
   auc,
   baseRate,

@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import {
   BatchRepository,
   EntityRepository,
@@ -14,7 +11,8 @@ import {
 import { contentHash, type EntitySnapshot, type StoredRecord } from '@lianjian/domain';
 import { todayInShanghai } from '@lianjian/common';
 import { JobName, JobQueue, type ScoreRunTrigger, type ScoreTrigger } from '@lianjian/queue';
-import { loadScorecard, type Scorecard } from './scorecard/scorecard.schema';
+import type { Scorecard } from './scorecard/scorecard.schema';
+import { ScoringModels } from './scoring-models.service';
 import { scoreEntity, topFactors } from './scorecard/scorecard';
 import type { RelatedPartySignals } from './profile/profile';
 
@@ -23,7 +21,6 @@ import type { RelatedPartySignals } from './profile/profile';
 @Injectable()
 export class ScoringService {
   private readonly log = new Logger(ScoringService.name);
-  readonly model: Scorecard;
 
   constructor(
     private readonly entities: EntityRepository,
@@ -32,24 +29,29 @@ export class ScoringService {
     private readonly jobs: JobQueue,
     private readonly batches: BatchRepository,
     private readonly runs: ScoreRunRepository,
-    config: ConfigService,
-  ) {
-    const file = join(
-      config.getOrThrow<string>('CONFIG_DIR'),
-      config.get<string>('SCORING_MODEL') ?? 'scoring/scorecard-v1.json',
-    );
-    this.model = loadScorecard(JSON.parse(readFileSync(file, 'utf8')));
-  }
+    readonly models: ScoringModels,
+  ) {}
 
   async scoreEntities(ids: string[], trigger: ScoreTrigger, asOf = todayInShanghai()): Promise<SavedScore[]> {
     const ents = await this.entities.findByIds(ids);
-    return this.scoreLoaded(ents, await this.records.forEntities(ids), trigger, asOf);
+    return this.scoreLoaded(
+      ents,
+      await this.records.forEntities(ids),
+      trigger,
+      asOf,
+      await this.models.active(),
+    );
   }
 
   // Every entity a batch touched, 500 at a time.
   async scoreBatch(batchId: string, asOf = todayInShanghai()): Promise<number> {
     const ids = await this.batches.touchedEntityIds(batchId);
-    for (let i = 0; i < ids.length; i += 500) await this.scoreEntities(ids.slice(i, i + 500), 'record', asOf);
+    const model = await this.models.active();
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const ents = await this.entities.findByIds(chunk);
+      await this.scoreLoaded(ents, await this.records.forEntities(chunk), 'record', asOf, model);
+    }
     return ids.length;
   }
 
@@ -65,7 +67,7 @@ export class ScoringService {
       id: runId,
       trigger,
       asOf,
-      modelVersion: this.model.modelVersion,
+      modelVersion: (await this.models.active()).modelVersion,
       chunkSize: ScoringService.RUN_CHUNK,
     });
     if (created && !chunks.length) await this.runs.finishEmpty(runId);
@@ -86,11 +88,13 @@ export class ScoringService {
     const run = await this.runs.get(c.runId);
     if (!run) throw new Error(`score run ${c.runId} does not exist`);
     const ents = await this.entities.findRange(c.fromId, c.toId);
+    const model = await this.models.byVersion(run.modelVersion);
     const toSave = await this.computeScores(
       ents,
       await this.records.forEntityRange(c.fromId, c.toId),
       'full-run',
       run.asOf,
+      model,
     );
     const res = await this.scores.saveRunChunk(toSave, { runId: c.runId, chunkNo: c.chunkNo });
     if (!res.claimed) return 0;
@@ -104,9 +108,10 @@ export class ScoringService {
     records: Map<string, StoredRecord[]>,
     trigger: ScoreTrigger,
     asOf: string,
+    model: Scorecard,
   ): Promise<SavedScore[]> {
     if (!ents.length) return [];
-    const saved = await this.scores.saveMany(await this.computeScores(ents, records, trigger, asOf));
+    const saved = await this.scores.saveMany(await this.computeScores(ents, records, trigger, asOf, model));
     await this.afterSave(saved);
     this.log.debug(`scored ${ents.length} entities (${saved.length} new scores)`);
     return saved;
@@ -117,6 +122,7 @@ export class ScoringService {
     records: Map<string, StoredRecord[]>,
     trigger: ScoreTrigger,
     asOf: string,
+    model: Scorecard,
   ): Promise<ScoreToSave[]> {
     if (!ents.length) return [];
     const related = await this.entities.relatedPartySignals(ents.map((e) => e.id));
@@ -127,7 +133,7 @@ export class ScoringService {
       };
       const { profile, result } = scoreEntity(
         { entity, records: records.get(entity.id) ?? [], related: rel, asOf },
-        this.model,
+        model,
       );
       return {
         entityId: entity.id,

@@ -33,6 +33,9 @@ export const baseEnvSchema = z.object({
   INGEST_THREADS_MIN_MB: z.coerce.number().min(0).default(4),
   // Repository root holding config/ (scoring models, rules, routing). Defaults to the working directory.
   CONFIG_DIR: z.string().min(1).default('config'),
+  // The scoring model activated on a fresh install (a file of CONFIG_DIR/scoring); afterwards the
+  // active model changes only by explicit activation.
+  SCORING_MODEL: z.string().min(1).default('scoring/scorecard-v1.json'),
 });
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
 

@@ -1,0 +1,148 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { ConfigService } from '@nestjs/config';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ScoringModelRepository } from '@lianjian/database';
+import { ScoringModels } from '@lianjian/scoring';
+import {
+  createTestDatabase,
+  eventually,
+  insertDepartments,
+  json,
+  listingRecord,
+  registrationRecord,
+  testEnv,
+  USCC_A,
+  type TestDatabase,
+} from '@lianjian/testing';
+// The API is another app; this test drives it as a client would, so it reaches it by path.
+import { createApiApp } from '../../api/src/bootstrap';
+import { createWorker } from './bootstrap';
+
+// Scoring models are versioned data: the scorecards of config/scoring are registered on start, one
+// is active, and only an explicit activation (who, why) changes which model new scores use.
+describe('scoring models: registered, activated explicitly, named by every score', () => {
+  let db: TestDatabase;
+  let api: NestExpressApplication;
+  let worker: INestApplicationContext;
+  let base: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await insertDepartments(db.url);
+    Object.assign(process.env, testEnv(db));
+    api = await createApiApp();
+    await api.listen(0);
+    base = `${await api.getUrl()}/api/v1`;
+    worker = await createWorker();
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await db?.drop();
+  });
+
+  const post = async (records: unknown[]) => {
+    const res = await fetch(`${base}/records`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ source: 'samr-xihu', records }),
+    });
+    expect(res.status).toBe(202);
+    return json(res);
+  };
+  const scores = async (n: number) =>
+    eventually(async () => {
+      const h = await json(await fetch(`${base}/entities/${USCC_A}/scores`));
+      return h.items.length >= n ? h.items : undefined;
+    });
+  const activate = (version: string, body: unknown) =>
+    fetch(`${base}/scoring-models/${version}/activate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('lists the config models with scorecard-v1 active from the first start', async () => {
+    const { items } = await json(await fetch(`${base}/scoring-models`));
+    expect(items.map((m: { version: string }) => m.version).sort()).toEqual([
+      'scorecard-chicago-fit-1',
+      'scorecard-synthetic-fit-1',
+      'scorecard-v1',
+    ]);
+    const v1 = items.find((m: { version: string }) => m.version === 'scorecard-v1');
+    expect(v1).toMatchObject({
+      active: true,
+      source: 'scoring/scorecard-v1.json',
+      lastActivation: { activatedBy: 'config' },
+    });
+    expect(items.filter((m: { active: boolean }) => m.active)).toHaveLength(1);
+    const one = await json(await fetch(`${base}/scoring-models/scorecard-synthetic-fit-1`));
+    expect(one.definition.factors.length).toBeGreaterThan(0);
+    expect((await fetch(`${base}/scoring-models/nope`)).status).toBe(404);
+  });
+
+  it('scores with the model activated, from the next job on', async () => {
+    await post([registrationRecord(USCC_A)]);
+    const [first] = await scores(1);
+    expect(first.modelVersion).toBe('scorecard-v1');
+
+    expect((await activate('scorecard-synthetic-fit-1', { by: 'risk-team' })).status).toBe(400);
+    expect((await activate('scorecard-x', { by: 'risk-team', reason: 'r' })).status).toBe(404);
+    const res = await activate('scorecard-synthetic-fit-1', { by: 'risk-team', reason: 'backtest on 2024' });
+    expect(res.status).toBe(200);
+    expect(await json(res)).toEqual({
+      version: 'scorecard-synthetic-fit-1',
+      active: true,
+      previousVersion: 'scorecard-v1',
+      changed: true,
+    });
+    expect(
+      await json(await activate('scorecard-synthetic-fit-1', { by: 'risk-team', reason: 'again' })),
+    ).toMatchObject({
+      changed: false,
+    });
+
+    await post([listingRecord(USCC_A, 'L-M-1')]);
+    const [latest] = await scores(2);
+    expect(latest.modelVersion).toBe('scorecard-synthetic-fit-1');
+    const why = await json(await fetch(`${base}/entities/${USCC_A}/scores/compare`));
+    expect(why.comparison.modelChanged).toBe(true);
+    expect(why.explanation.en).toMatch(/model changed from scorecard-v1 to scorecard-synthetic-fit-1/);
+    const { items } = await json(await fetch(`${base}/scoring-models`));
+    expect(items.find((m: { active: boolean }) => m.active)).toMatchObject({
+      version: 'scorecard-synthetic-fit-1',
+      lastActivation: {
+        activatedBy: 'risk-team',
+        reason: 'backtest on 2024',
+        previousVersion: 'scorecard-v1',
+      },
+    });
+  });
+
+  it('refuses a model file edited under a version already stored', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lianjian-config-'));
+    try {
+      cpSync('config', dir, { recursive: true });
+      const file = join(dir, 'scoring', 'scorecard-v1.json');
+      const card = JSON.parse(readFileSync(file, 'utf8'));
+      card.basePoints += 1;
+      writeFileSync(file, JSON.stringify(card));
+      const config = {
+        getOrThrow: (k: string) => ({ CONFIG_DIR: dir, SCORING_MODEL: 'scoring/scorecard-v1.json' })[k],
+      };
+      const models = new ScoringModels(
+        worker.get(ScoringModelRepository),
+        config as unknown as ConfigService,
+      );
+      await expect(models.onModuleInit()).rejects.toThrow(
+        /scorecard-v1 in config\/scoring differ from the stored definition/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,103 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { ScoringModelRepository } from '@lianjian/database';
+import { contentHash } from '@lianjian/domain';
+import { loadScorecard, type Scorecard } from './scorecard/scorecard.schema';
+
+export interface ConfigModel {
+  version: string;
+  definition: unknown;
+  hash: string;
+  source: string; // e.g. scoring/scorecard-v1.json, relative to CONFIG_DIR
+  card: Scorecard;
+}
+
+// Every scorecard file of config/scoring, validated: a broken file stops the process with the file
+// and field named, as a broken rule file does.
+export function loadConfigModels(configDir: string): ConfigModel[] {
+  const dir = join(configDir, 'scoring');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const source = `scoring/${f}`;
+      let definition: unknown;
+      try {
+        definition = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+      } catch (e) {
+        throw new Error(`config/${source}: not valid JSON (${(e as Error).message})`, { cause: e });
+      }
+      let card: Scorecard;
+      try {
+        card = loadScorecard(definition);
+      } catch (e) {
+        throw new Error(`config/${source}: ${(e as Error).message}`, { cause: e });
+      }
+      return { version: card.modelVersion, definition, hash: contentHash(definition), source, card };
+    });
+}
+
+// Which model scores (评分模型管理). Models are stored by version when a process starts; a version's
+// definition is immutable. Exactly one model is active, changed only by an explicit activation
+// (API or npm run model:activate), which workers see on their next scoring job. On a fresh install
+// the model named by SCORING_MODEL is activated. A full run keeps the model it started with.
+@Injectable()
+export class ScoringModels implements OnModuleInit {
+  private readonly log = new Logger(ScoringModels.name);
+  private readonly configDir: string;
+  private readonly bootstrapFile: string;
+  private readonly cards = new Map<string, Scorecard>();
+
+  constructor(
+    private readonly repo: ScoringModelRepository,
+    config: ConfigService,
+  ) {
+    this.configDir = config.getOrThrow<string>('CONFIG_DIR');
+    this.bootstrapFile = config.getOrThrow<string>('SCORING_MODEL');
+  }
+
+  async onModuleInit(): Promise<void> {
+    const models = loadConfigModels(this.configDir);
+    const versions = new Map<string, string>();
+    for (const m of models) {
+      const other = versions.get(m.version);
+      if (other)
+        throw new Error(`config/${m.source} and config/${other} both declare model version ${m.version}`);
+      versions.set(m.version, m.source);
+    }
+    const changed = await this.repo.register(models);
+    if (changed.length)
+      throw new Error(
+        `model version(s) ${changed.join(', ')} in config/scoring differ from the stored definition: a published ` +
+          `model is immutable; give the changed scorecard a new modelVersion (已发布的评分模型不可修改，请使用新版本号)`,
+      );
+    if (!(await this.repo.activeVersion())) {
+      const first = models.find((m) => m.source === this.bootstrapFile);
+      if (!first)
+        throw new Error(`SCORING_MODEL ${this.bootstrapFile} is not a scorecard file of config/scoring`);
+      const res = await this.repo.activate(first.version, 'config', 'first start: SCORING_MODEL');
+      if (res?.changed) this.log.log(`activated ${first.version} (${this.bootstrapFile}) on first start`);
+    }
+  }
+
+  // The active model, looked up on every call (one indexed row) so an activation takes effect on
+  // the next job everywhere.
+  async active(): Promise<Scorecard> {
+    const version = await this.repo.activeVersion();
+    if (!version) throw new Error('no scoring model is active');
+    return this.byVersion(version);
+  }
+
+  async byVersion(version: string): Promise<Scorecard> {
+    let card = this.cards.get(version);
+    if (!card) {
+      const stored = await this.repo.get(version);
+      if (!stored) throw new Error(`no scoring model ${version}`);
+      card = loadScorecard(stored.definition);
+      this.cards.set(version, card);
+    }
+    return card;
+  }
+}
