@@ -4,6 +4,7 @@ import type { JobsOptions, Queue } from 'bullmq';
 import { JobName, QUEUE_OF_JOB, QueueName, type JobPayloads } from './queue-contracts';
 
 const PER_ENTITY_JOBS_UP_TO = 200;
+export const RESCORE_DELAY_MS = 1000;
 
 // The one producer of jobs: names and payloads are checked against the queue contracts.
 @Injectable()
@@ -43,8 +44,10 @@ export class JobQueue {
     else await this.add(JobName.ScoreBatch, { batchId }, { jobId: `score-batch-${batchId}` });
   }
 
-  // Re-score an entity soon, at most one running and one waiting per entity however many records
-  // arrive for it (BullMQ deduplication keeps the last waiting job while one is active).
+  // Re-score an entity within seconds, once however many records arrive for it meanwhile: the job
+  // waits RESCORE_DELAY_MS, and while it waits every further request for the entity is absorbed into
+  // it (it reads the records when it runs); one arriving while it runs leaves exactly one more
+  // (BullMQ deduplication, keepLastIfActive), so no record is ever left unscored.
   async scoreEntities(
     entityIds: string[],
     trigger: JobPayloads[JobName.ScoreEntity]['trigger'],
@@ -53,7 +56,10 @@ export class JobQueue {
       JobName.ScoreEntity,
       entityIds.map((entityId) => ({
         data: { entityId, trigger },
-        opts: { deduplication: { id: `score-entity:${entityId}`, keepLastIfActive: true } },
+        opts: {
+          delay: RESCORE_DELAY_MS,
+          deduplication: { id: `score-entity:${entityId}`, keepLastIfActive: true },
+        },
       })),
     );
   }

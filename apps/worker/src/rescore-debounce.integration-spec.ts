@@ -1,0 +1,95 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { JobName, JobQueue, QueueName } from '@lianjian/queue';
+import {
+  createTestDatabase,
+  eventually,
+  inspectionRecord,
+  insertDepartments,
+  json,
+  registrationRecord,
+  sql,
+  testEnv,
+  USCC_A,
+  type TestDatabase,
+} from '@lianjian/testing';
+// The API is another app; this test drives it as a client would, so it reaches it by path.
+import { createApiApp } from '../../api/src/bootstrap';
+import { createWorker } from './bootstrap';
+
+// Incremental scoring is debounced: a thousand records about one entity re-score it a handful of
+// times at most, not a thousand times, and the last score sees every record.
+describe('incremental re-scoring, debounced per entity', () => {
+  let db: TestDatabase;
+  let api: NestExpressApplication;
+  let worker: INestApplicationContext;
+  let base: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await insertDepartments(db.url);
+    Object.assign(process.env, testEnv(db, { FEED_CHECK_CRON: '', SCORING_CRON: '' }));
+    api = await createApiApp();
+    await api.listen(0);
+    base = `${await api.getUrl()}/api/v1`;
+    worker = await createWorker();
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await db?.drop();
+  });
+
+  it('queues one re-score for a thousand requests about one entity', async () => {
+    const jobs = worker.get(JobQueue);
+    const queue = jobs.queue(QueueName.Scoring);
+    await queue.pause();
+    try {
+      for (let i = 0; i < 1000; i++) await jobs.scoreEntities(['999999'], 'record');
+      const waiting = await queue.getJobs(['delayed', 'waiting']);
+      expect(
+        waiting.filter((j) => j.name === JobName.ScoreEntity && j.data.entityId === '999999'),
+      ).toHaveLength(1);
+      await queue.obliterate({ force: true });
+    } finally {
+      await queue.resume();
+    }
+  });
+
+  it('re-scores an entity a handful of times for a thousand records in twenty batches, the last score seeing all', async () => {
+    const records = [registrationRecord(USCC_A)];
+    for (let i = 0; i < 999; i++)
+      records.push(inspectionRecord(USCC_A, `I-DEB-${i}`, i % 10 === 0 ? 'fail' : 'pass'));
+    const batches: string[] = [];
+    for (let b = 0; b < 20; b++) {
+      const res = await fetch(`${base}/records`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ source: 'samr-xihu', records: records.slice(b * 50, (b + 1) * 50) }),
+      });
+      expect(res.status).toBe(202);
+      batches.push((await json(res)).batchId);
+    }
+    const [{ id }] = await eventually(async () => {
+      const rows = await sql<{ id: string }>(db.url, `SELECT id::text FROM entity WHERE uscc = $1`, [USCC_A]);
+      return rows.length ? rows : undefined;
+    });
+    // Done when every batch is applied and the entity's latest profile counts all 999 inspections.
+    await eventually(async () => {
+      const [p] = await sql<{ n: number }>(
+        db.url,
+        `SELECT (features->>'inspections_36m')::int AS n FROM profile WHERE entity_id = $1`,
+        [id],
+      );
+      return p?.n === 999 ? p : undefined;
+    }, 60_000);
+    const completed = await worker
+      .get(JobQueue)
+      .queue(QueueName.Scoring)
+      .getJobs(['completed', 'active', 'delayed', 'waiting']);
+    const runs = completed.filter((j) => j.name === JobName.ScoreEntity && j.data.entityId === id).length;
+    expect(runs).toBeGreaterThanOrEqual(1);
+    expect(runs).toBeLessThanOrEqual(5);
+  });
+});
