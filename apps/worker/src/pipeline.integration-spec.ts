@@ -99,6 +99,9 @@ describe('ingest → score → rules → alert', () => {
     expect(factors.find((f) => f.name === 'severe_penalties_36m')).toMatchObject({ value: 1 });
     expect(['C', 'D']).toContain(entity.score.riskClass);
     expect(entity.records).toHaveLength(3);
+    // Too few peers anywhere nearer: compared with every scored catering (H62) entity.
+    expect(entity.peers).toMatchObject({ level: 'all', region: null, industry: 'H62', size: 1, percentile: 0 });
+    expect(entity.peers.explanation.en).toBe('riskier than 0% of the 1 H62 entities in all regions');
 
     const alerts = await eventually(async () => {
       const a = await json(await fetch(`${base}/alerts?entity=${USCC_A}`));
@@ -203,9 +206,11 @@ describe('ingest → score → rules → alert', () => {
     );
     expect(v).toEqual({ version: 2, history: 1 });
 
-    const scores = await json(await fetch(`${base}/entities/${USCC_B}/scores`));
-    expect(scores.items.length).toBeGreaterThanOrEqual(1);
-    // On the serious-violation list ⇒ class D (a floor of the scorecard).
+    // Re-scored within seconds (debounced); on the serious-violation list ⇒ class D (a scorecard floor).
+    const scores = await eventually(async () => {
+      const h = await json(await fetch(`${base}/entities/${USCC_B}/scores`));
+      return h.items.length ? h : undefined;
+    });
     expect(scores.items[0].riskClass).toBe('D');
 
     const list = await json(await fetch(`${base}/risk-list?region=330106&class=D`));

@@ -58,7 +58,7 @@ describe('incremental re-scoring, debounced per entity', () => {
   });
 
   it('re-scores an entity a handful of times for a thousand records in twenty batches, the last score seeing all', async () => {
-    const records = [registrationRecord(USCC_A)];
+    const records: unknown[] = [registrationRecord(USCC_A)];
     for (let i = 0; i < 999; i++)
       records.push(inspectionRecord(USCC_A, `I-DEB-${i}`, i % 10 === 0 ? 'fail' : 'pass'));
     const batches: string[] = [];

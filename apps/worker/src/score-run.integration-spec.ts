@@ -1,6 +1,11 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { addDays, todayInShanghai } from '@lianjian/common';
-import { createDataSource, ScoreRunRepository, ScoringModelRepository } from '@lianjian/database';
+import {
+  createDataSource,
+  ScoreRepository,
+  ScoreRunRepository,
+  ScoringModelRepository,
+} from '@lianjian/database';
 import { ScoringService } from '@lianjian/scoring';
 import { createTestDatabase, sql, testEnv, type TestDatabase } from '@lianjian/testing';
 // The seed is CLI code (the same one npm run seed uses); the test reaches it by path.
@@ -81,6 +86,37 @@ describe('full scoring runs', () => {
     // A chunk of a finished run, delivered late, changes nothing.
     expect(await scoring.scoreRunChunk({ runId, ...rest[0] })).toBe(0);
     expect((await runs.get(runId))!.entitiesScored).toBe(entities);
+  });
+
+  it('places an entity among its peers: same industry division, nearest region with 30 of them', async () => {
+    const all = await sql<{ id: string; score: number; region: string; industry: string }>(
+      db.url,
+      `SELECT entity_id::text AS id, score::float8 AS score, region_code AS region, upper(left(industry_code, 3)) AS industry
+         FROM entity_risk WHERE industry_code IS NOT NULL`,
+    );
+    const repo = worker.get(ScoreRepository);
+    let checked = 0;
+    for (const me of all.filter((_, i) => i % 97 === 0)) {
+      // Reference: the first of county, city, province, anywhere with ≥ 30 peers; ties count half.
+      const levels = [me.region.slice(0, 6), me.region.slice(0, 4), me.region.slice(0, 2), ''];
+      let peers = all;
+      let level = 0;
+      for (; level < levels.length; level++) {
+        peers = all.filter((e) => e.industry === me.industry && e.region.startsWith(levels[level]));
+        if (peers.length >= 30) break;
+      }
+      const lower = peers.filter((e) => e.score < me.score).length;
+      const equal = peers.filter((e) => e.score === me.score).length;
+      const ctx = await repo.peerContext(me.id);
+      expect(ctx).toMatchObject({
+        level: ['county', 'city', 'province', 'all'][Math.min(level, 3)],
+        industry: me.industry,
+        size: peers.length,
+      });
+      expect(ctx!.percentile).toBeCloseTo((lower + (equal - 1) / 2) / Math.max(1, peers.length - 1), 3);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(5);
   });
 
   it('reports the entities that moved class in the next run', async () => {

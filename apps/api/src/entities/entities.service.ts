@@ -33,15 +33,26 @@ export class EntitiesService {
 
   async detail(key: string) {
     const e = await this.find(key);
-    const [profile, history, records] = await Promise.all([
+    const [profile, history, records, peers] = await Promise.all([
       this.scores.profile(e.id),
       this.scores.history(e.id, 1),
       this.records.forEntity(e.id, 500),
+      this.scores.peerContext(e.id),
     ]);
     const latest = history[0];
     return {
       entity: entityView(e),
       profile: profile ?? null,
+      // Where the score stands among peers: same industry division, nearest region with ≥ 30 peers.
+      peers: peers
+        ? {
+            ...peers,
+            explanation: {
+              zh: `在${peers.region ? `${regionName(peers.region.padEnd(6, '0')) ?? peers.region}` : '全部地区'}${peers.industry}行业的${peers.size}家主体中，风险评分高于${Math.round(peers.percentile * 100)}%的同行`,
+              en: `riskier than ${Math.round(peers.percentile * 100)}% of the ${peers.size} ${peers.industry} entities in ${peers.region ? (regionName(peers.region.padEnd(6, '0')) ?? peers.region) : 'all regions'}`,
+            },
+          }
+        : null,
       score: latest
         ? {
             id: latest.id,

@@ -206,6 +206,64 @@ export class ScoreRepository {
     return rows[0];
   }
 
+  // Peer context (同业同地比较): where the entity's current score stands among entities of the same
+  // industry division (section letter + 2 digits, e.g. H62) in the same county; when that group has
+  // fewer than `minPeers` scored entities, the same division in the city, then the province, then
+  // the division anywhere. Percentile = share of peers with a lower score (ties count half).
+  // Computed in SQL on demand: one indexed range of entity_risk per step (see README for the measure).
+  async peerContext(
+    entityId: string,
+    minPeers = 30,
+  ): Promise<
+    | {
+        level: 'county' | 'city' | 'province' | 'all';
+        region: string | null;
+        industry: string;
+        size: number;
+        percentile: number;
+        higher: number;
+      }
+    | undefined
+  > {
+    const [me] = await this.ds.query(
+      `SELECT score::float8 AS score, region_code AS region, upper(left(industry_code, 3)) AS industry
+         FROM entity_risk WHERE entity_id = $1`,
+      [entityId],
+    );
+    if (!me || !me.industry) return undefined;
+    const steps: { level: 'county' | 'city' | 'province' | 'all'; prefix: string | null }[] = [
+      ...(me.region
+        ? [
+            { level: 'county' as const, prefix: me.region.slice(0, 6) },
+            { level: 'city' as const, prefix: me.region.slice(0, 4) },
+            { level: 'province' as const, prefix: me.region.slice(0, 2) },
+          ]
+        : []),
+      { level: 'all', prefix: null },
+    ];
+    for (const step of steps) {
+      const [c] = await this.ds.query(
+        `SELECT count(*)::int AS size,
+                count(*) FILTER (WHERE score < $3)::int AS lower,
+                count(*) FILTER (WHERE score = $3)::int AS equal,
+                count(*) FILTER (WHERE score > $3)::int AS higher
+           FROM entity_risk
+          WHERE ($1::text IS NULL OR region_code LIKE $1 || '%') AND upper(left(industry_code, 3)) = $2`,
+        [step.prefix, me.industry, me.score],
+      );
+      if (c.size >= minPeers || step.level === 'all')
+        return {
+          level: step.level,
+          region: step.prefix,
+          industry: me.industry,
+          size: c.size,
+          percentile: Math.round(((c.lower + (c.equal - 1) / 2) / Math.max(1, c.size - 1)) * 1000) / 1000,
+          higher: c.higher,
+        };
+    }
+    return undefined;
+  }
+
   // Current profile features of several entities in one query.
   async profiles(entityIds: string[]): Promise<Map<string, Record<string, number>>> {
     if (!entityIds.length) return new Map();
