@@ -29,10 +29,6 @@ function workerEntry(): { entry: string; register: string } | null {
   return existsSync(entry) && existsSync(register) ? { entry, register } : null;
 }
 
-export function canUseWorkerThreads(): boolean {
-  return workerEntry() !== null;
-}
-
 export async function* serializeRows(
   batches: AsyncIterable<RowEvent[]>,
   opts: SerializeOptions,
