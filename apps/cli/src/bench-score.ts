@@ -1,0 +1,559 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import {
+  baseEnvSchema,
+  EnvValidationError,
+  freePort,
+  parseEnv,
+  startApp,
+  todayInShanghai,
+  type AppProcess,
+} from '@lianjian/common';
+import {
+  createDataSource,
+  EntityRepository,
+  RecordRepository,
+  runMigrations,
+  ScoreRepository,
+  ScoreRunRepository,
+  type ScoreToSave,
+} from '@lianjian/database';
+import { contentHash } from '@lianjian/domain';
+import { ALL_QUEUES } from '@lianjian/queue';
+import {
+  FEATURE_NAMES,
+  loadScorecard,
+  profileConfigFor,
+  SCORECARD_V1_PATH,
+  scoreEntity,
+  topFactors,
+  type Scorecard,
+} from '@lianjian/scoring';
+import { parseArgs } from './args';
+import { databaseName, dropDatabase, recreateDatabase, withDatabase } from './db-admin';
+import { seedProvince } from './seed-province';
+import { SQL_TABLE, sqlAgreementStatement, sqlBaselineStatement } from './bench-score-sql';
+import { cpuByCommand, cpuDelta, cpuSeconds, machineCpu, machineLoad, RssSampler } from './bench-score-proc';
+
+// npm run bench:score [-- --entities N] [--years Y] [--seed S] [--chunks-profiled K] [--cpu-prof DIR] [--keep]
+//
+// The nightly full scoring run at scale: a synthetic province of N entities (default 1,000,000) with
+// Y years of history (default 5: ~10.7 records per entity) is seeded into a scratch database; then the
+// api and ONE worker process (WORKER_QUEUES=scoring) run a full scoring run started through
+// POST /api/v1/score-runs, timed from the POST until GET /score-runs/{id} says done, with the
+// workers' resident memory sampled throughout; then the same with TWO worker processes. Both runs
+// start from the same state (score, entity_risk and profile emptied before each, so both write one
+// score, one entity_risk and one profile row per entity: a first run's work; the steady state, where
+// every table is full and the profile table feeds the related-party query, is measured per chunk
+// afterwards). The yardstick: ONE SQL statement computing the same per-entity aggregates over the
+// same tables into a table (bench-score-sql.ts), timed just before each run on the same state; the
+// ratio uses the faster of the two. Then a sample of chunks is replayed in this process, phase by
+// phase, to show where a chunk's time goes. The last line is JSON.
+
+const CHUNK = 500; // ScoringService.RUN_CHUNK
+const round1 = (x: number) => Math.round(x * 10) / 10;
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+interface RunFigures {
+  workers: number;
+  wallSec: number; // POST → status done seen by polling (every 250 ms)
+  runSec: number; // the run's own started_at → finished_at
+  entitiesPerSec: number;
+  ratioToSql: number;
+  peakRssMb: number; // the largest worker
+  perWorkerPeakRssMb: number[];
+  workerCpuSec: number[];
+  pgBackendCpuSec: number; // CPU of this database's PostgreSQL backends during the run
+  pgServerCpuSec: number; // CPU of all PostgreSQL processes (every database, WAL writer, checkpointer…)
+  otherCpuSec: number; // the rest of the machine's busy time: api, this process, other users' work
+  machineBusyCores: number; // average busy cores of the whole machine during the run
+  scoresWritten: number;
+  chunks: number;
+  loadBefore: string;
+  loadAfter: string;
+}
+
+async function main(): Promise<void> {
+  const env = parseEnv(baseEnvSchema, process.env);
+  const args = parseArgs(process.argv.slice(2), {
+    entities: 'number',
+    years: 'number',
+    seed: 'number',
+    'chunks-profiled': 'number',
+    'cpu-prof': 'string',
+    keep: 'boolean',
+  });
+  const entities = Number(args.entities ?? 1_000_000);
+  const years = Number(args.years ?? 5);
+  const seed = Number(args.seed ?? 42);
+  const profiled = Number(args['chunks-profiled'] ?? 10);
+  if (!Number.isInteger(entities) || entities < CHUNK)
+    throw new Error(`--entities must be an integer ≥ ${CHUNK}`);
+  if (!Number.isInteger(years) || years < 1 || years > 30) throw new Error('--years must be 1…30');
+  const url = withDatabase(env.DATABASE_URL, `${databaseName(env.DATABASE_URL)}_bench_score`);
+  const prefix = `${env.QUEUE_PREFIX}-bench-score`;
+  const asOf = todayInShanghai();
+  const model = loadScorecard(JSON.parse(readFileSync(join(process.cwd(), SCORECARD_V1_PATH), 'utf8')));
+  const processes: AppProcess[] = [];
+  let ds: DataSource | undefined;
+  console.log(
+    `bench:score — ${entities} entities, ${years} years of history, as of ${asOf}; ${machineLoad()}`,
+  );
+  const loadAtStart = machineLoad();
+
+  try {
+    await obliterateQueues(env.REDIS_URL, prefix);
+    await recreateDatabase(url);
+    await runMigrations(url);
+    ds = createDataSource(url, 4);
+    await ds.initialize();
+
+    // --- seed ---
+    const seeded = await seedProvince(ds, {
+      entities,
+      seed,
+      end: asOf,
+      years,
+      onProgress: (n, r) => process.stderr.write(`  seeding: ${n} entities, ${r} records\r`),
+    });
+    await ds.query('VACUUM ANALYZE');
+    await ds.query('CHECKPOINT').catch(() => undefined);
+    const [{ records, recordMb }] = await ds.query(
+      `SELECT count(*)::int AS records, round(pg_total_relation_size('record') / 1048576.0)::int AS "recordMb" FROM record`,
+    );
+    const [{ n: entityCount }] = await ds.query(`SELECT count(*)::int AS n FROM entity`);
+    console.log(
+      `seeded ${entityCount} entities, ${records} records (${round2(records / entityCount)} per entity; record table ` +
+        `${recordMb} MB with indexes) in ${seeded.seconds.toFixed(1)} s`,
+    );
+
+    // --- the api, shared by both runs ---
+    const port = await freePort();
+    const procEnv: Record<string, string> = {
+      DATABASE_URL: url,
+      REDIS_URL: env.REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'log',
+      FEED_CHECK_CRON: '',
+      SCORING_CRON: '',
+    };
+    const api = startApp('apps/api/src/main', { ...procEnv, PORT: String(port), LOG_LEVEL: 'warn' });
+    processes.push(api);
+    const base = `http://127.0.0.1:${port}`;
+    await until(
+      async () => (await fetch(`${base}/health`).catch(() => undefined))?.status === 200,
+      60_000,
+      'the api to answer /health',
+      [api],
+    );
+
+    // --- the two runs, each after the SQL statement on the same state ---
+    const sqlSecs: number[] = [];
+    const runs: RunFigures[] = [];
+    let runIds: string[] = [];
+    let agreement: Record<string, number> | undefined;
+    for (const workers of [1, 2]) {
+      await resetScores(ds);
+      const sqlSec = await timeSql(ds, asOf, model);
+      sqlSecs.push(sqlSec);
+      console.log(
+        `SQL baseline (one CREATE TABLE AS over entity + record + profile): ${sqlSec.toFixed(2)} s`,
+      );
+      await ds.query('CHECKPOINT').catch(() => undefined);
+      const { figures, runId } = await timedRun(base, procEnv, workers, entityCount, ds, args['cpu-prof']);
+      runs.push(figures);
+      runIds = [...runIds, runId];
+      if (workers === 1) agreement = await checkAgreement(ds, entityCount);
+    }
+    const sqlSec = Math.min(...sqlSecs);
+    for (const r of runs) r.ratioToSql = round2(r.wallSec / sqlSec);
+    for (const r of runs)
+      console.log(
+        `${r.workers} worker${r.workers > 1 ? 's' : ' '}: ${r.wallSec.toFixed(1)} s wall (run ${r.runSec.toFixed(1)} s), ` +
+          `${r.entitiesPerSec} entities/s, ${r.ratioToSql}× the SQL statement (${sqlSec.toFixed(2)} s), ` +
+          `peak worker RSS ${r.peakRssMb} MB (${r.perWorkerPeakRssMb.join(' / ')}), worker CPU ` +
+          `${r.workerCpuSec.join(' + ')} s, PostgreSQL backends ${r.pgBackendCpuSec} s ` +
+          `(all PostgreSQL ${r.pgServerCpuSec} s), everything else ${r.otherCpuSec} s, machine busy ${r.machineBusyCores} cores`,
+      );
+
+    // --- where a chunk's time goes: replayed in this process, phase by phase ---
+    const phasesFull = await profileChunks(ds, model, asOf, profiled, 'full');
+    printPhases('steady state (profile, score and entity_risk full, inputs changed)', phasesFull);
+    await resetScores(ds);
+    const phasesEmpty = await profileChunks(ds, model, asOf, profiled, 'empty');
+    printPhases('first run (profile, score and entity_risk empty)', phasesEmpty);
+
+    const [one, two] = runs;
+    const loadAtEnd = machineLoad();
+    console.log(`machine: at start ${loadAtStart}; at end ${loadAtEnd}`);
+    console.log(
+      JSON.stringify({
+        bench: 'score',
+        entities: entityCount,
+        records,
+        years,
+        asOf,
+        modelVersion: model.modelVersion,
+        wallSec: two.wallSec,
+        entitiesPerSec: two.entitiesPerSec,
+        ratioToSql: two.ratioToSql,
+        peakRssMb: Math.max(...two.perWorkerPeakRssMb),
+        sqlSec: round2(sqlSec),
+        sqlRunsSec: sqlSecs.map(round2),
+        oneWorker: one,
+        twoWorkers: two,
+        sqlAgreement: agreement,
+        chunkPhasesMs: { steadyState: phasesFull, firstRun: phasesEmpty },
+        seedSec: round1(seeded.seconds),
+        recordTableMb: recordMb,
+        loadAtStart,
+        loadAtEnd,
+        runIds,
+      }),
+    );
+  } finally {
+    await Promise.all(processes.map((p) => p.stop()));
+    await ds?.destroy().catch(() => undefined);
+    await obliterateQueues(env.REDIS_URL, prefix);
+    if (!args.keep) await dropDatabase(url).catch(() => undefined);
+  }
+}
+
+// Both runs start from this state: no scores, no current risk, no profiles (a first full run).
+async function resetScores(ds: DataSource): Promise<void> {
+  await ds.query('TRUNCATE score, entity_risk, profile');
+  await ds.query(`DROP TABLE IF EXISTS ${SQL_TABLE}`);
+}
+
+async function timeSql(ds: DataSource, asOf: string, model: Scorecard): Promise<number> {
+  await ds.query(`DROP TABLE IF EXISTS ${SQL_TABLE}`);
+  const statement = sqlBaselineStatement(asOf, profileConfigFor(model));
+  const t = process.hrtime.bigint();
+  await ds.query(statement);
+  return Number(process.hrtime.bigint() - t) / 1e9;
+}
+
+// The SQL table against the profiles run 1 stored: entities whose value differs, per feature.
+async function checkAgreement(ds: DataSource, entityCount: number): Promise<Record<string, number>> {
+  const [row] = await ds.query(sqlAgreementStatement(FEATURE_NAMES));
+  const differing = Object.entries(row as Record<string, number>).filter(
+    ([k, v]) => k !== 'compared' && v > 0,
+  );
+  console.log(
+    `SQL vs computeProfile over ${row.compared} of ${entityCount} entities: ` +
+      (differing.length
+        ? `differ on ${differing.map(([k, v]) => `${k} (${v})`).join(', ')}; all other features equal`
+        : `all ${FEATURE_NAMES.length} features equal`),
+  );
+  return row;
+}
+
+async function timedRun(
+  base: string,
+  procEnv: Record<string, string>,
+  workerCount: number,
+  entityCount: number,
+  ds: DataSource,
+  cpuProfDir: string | number | boolean | undefined,
+): Promise<{ figures: RunFigures; runId: string }> {
+  const workerEnv: Record<string, string> = { ...procEnv, WORKER_QUEUES: 'scoring' };
+  if (typeof cpuProfDir === 'string') workerEnv.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${cpuProfDir}`;
+  const workers = Array.from({ length: workerCount }, () => startApp('apps/worker/src/main', workerEnv));
+  try {
+    await until(
+      async () => workers.every((w) => w.output().includes('serving queues')),
+      60_000,
+      `${workerCount} worker(s) to serve the scoring queue`,
+      workers,
+    );
+    const pids = workers.map((w) => w.proc.pid as number);
+    const sampler = new RssSampler(pids);
+    const loadBefore = machineLoad();
+    const cpu0 = pids.map((pid) => cpuSeconds(pid) ?? 0);
+    const pg0 = await backendCpu(ds);
+    const server0 = cpuByCommand('postgres');
+    const m0 = machineCpu();
+    sampler.start(200);
+
+    const t0 = Date.now();
+    const res = await fetch(`${base}/api/v1/score-runs`, { method: 'POST' });
+    if (res.status !== 202)
+      throw new Error(`POST /api/v1/score-runs answered ${res.status}: ${await res.text()}`);
+    const { runId } = (await res.json()) as { runId: string };
+    let lastPrint = Date.now();
+    let run: { status: string; progress: { chunks: { done: number; total: number } } } | undefined;
+    for (;;) {
+      const r = await fetch(`${base}/api/v1/score-runs/${runId}`);
+      if (r.status === 200) run = (await r.json()) as typeof run;
+      if (run?.status === 'done') break;
+      const dead = workers.find((w) => w.proc.exitCode !== null || w.proc.signalCode !== null);
+      if (dead) throw new Error(`a worker exited during the run:\n${dead.output().slice(-3000)}`);
+      if (Date.now() - lastPrint > 10_000 && run) {
+        lastPrint = Date.now();
+        const s = (Date.now() - t0) / 1000;
+        const { done, total } = run.progress.chunks;
+        process.stderr.write(
+          `  ${workerCount} worker(s): ${done}/${total} chunks in ${s.toFixed(0)} s ` +
+            `(${Math.round((done * CHUNK) / s)} entities/s), RSS ${sampler.currentMb().join(' / ')} MB\n`,
+        );
+      }
+      await sleep(250);
+    }
+    const wallSec = (Date.now() - t0) / 1000;
+    const perWorkerPeakRssMb = sampler.stop();
+    const workerCpuSec = pids.map((pid, i) => round1((cpuSeconds(pid) ?? 0) - cpu0[i]));
+    const pg1 = await backendCpu(ds);
+    const server1 = cpuByCommand('postgres');
+    const m1 = machineCpu();
+    const pgCpu = cpuDelta(pg0, pg1);
+    const serverCpu = cpuDelta(server0, server1);
+    const workerCpu = pids.reduce((sum, pid, i) => sum + (cpuSeconds(pid) ?? 0) - cpu0[i], 0);
+    const [db] = await ds.query(
+      `SELECT extract(epoch FROM finished_at - started_at)::float8 AS "runSec", entities_scored AS scored,
+              scores_changed AS changed, chunks_total AS chunks, model_version AS "modelVersion"
+         FROM score_run WHERE id = $1`,
+      [runId],
+    );
+    if (db.scored !== entityCount)
+      throw new Error(`run ${runId} scored ${db.scored} entities, expected ${entityCount}`);
+    return {
+      runId,
+      figures: {
+        workers: workerCount,
+        wallSec: round2(wallSec),
+        runSec: round2(db.runSec),
+        entitiesPerSec: Math.round(entityCount / wallSec),
+        ratioToSql: 0,
+        peakRssMb: Math.max(...perWorkerPeakRssMb),
+        perWorkerPeakRssMb,
+        workerCpuSec,
+        pgBackendCpuSec: round1(pgCpu),
+        pgServerCpuSec: round1(serverCpu),
+        otherCpuSec: round1(m1.busy - m0.busy - workerCpu - serverCpu),
+        machineBusyCores: round2((m1.busy - m0.busy) / wallSec),
+        scoresWritten: db.changed,
+        chunks: db.chunks,
+        loadBefore,
+        loadAfter: machineLoad(),
+      },
+    };
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+  }
+}
+
+// CPU seconds of every PostgreSQL backend connected to the bench database, by pid.
+async function backendCpu(ds: DataSource): Promise<Map<number, number>> {
+  const rows: { pid: number }[] = await ds.query(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+  );
+  const out = new Map<number, number>();
+  for (const { pid } of rows) {
+    const s = cpuSeconds(pid);
+    if (s !== undefined) out.set(pid, s);
+  }
+  return out;
+}
+
+interface Phases {
+  chunks: number;
+  entities: number;
+  records: number;
+  // milliseconds per chunk of 500 entities, averaged over the chunks replayed
+  bookkeeping: number; // isChunkDone + runs.get
+  loadEntities: number; // EntityRepository.findRange
+  loadRecords: number; // RecordRepository.forEntityRange (query, transfer, row objects, grouping)
+  loadRecordsServer: number; // of which PostgreSQL's execution (EXPLAIN ANALYZE of the same query)
+  relatedParties: number; // EntityRepository.relatedPartySignals
+  computeProfileAndScore: number; // scoreEntity + topFactors + the row objects
+  inputsHash: number; // contentHash of model, as-of and features
+  jsonStringify: number; // JSON.stringify of the chunk's rows (done inside saveRunChunk)
+  save: number; // ScoreRepository.saveRunChunk (includes its JSON.stringify)
+  total: number;
+}
+
+// Replays `k` chunks spread over the id range in this process, timing each phase of
+// ScoringService.scoreRunChunk with the same repositories and pure functions, and saving through
+// saveRunChunk under a run of its own. `state` 'full': inputs hashes are first invalidated so every
+// entity writes a new score and updates entity_risk and profile, as a nightly run on a new day does.
+async function profileChunks(
+  ds: DataSource,
+  model: Scorecard,
+  asOf: string,
+  k: number,
+  state: 'full' | 'empty',
+): Promise<Phases> {
+  if (state === 'full') {
+    await ds.query(
+      `UPDATE score s SET inputs_hash = 'bench-invalidated' FROM entity_risk er WHERE er.score_id = s.id`,
+    );
+    await ds.query('VACUUM ANALYZE score, entity_risk, profile');
+  }
+  const entitiesRepo = new EntityRepository(ds);
+  const recordsRepo = new RecordRepository(ds);
+  const scoresRepo = new ScoreRepository(ds);
+  const runsRepo = new ScoreRunRepository(ds);
+  const runId = randomUUID();
+  const { chunks } = await runsRepo.create({
+    id: runId,
+    trigger: 'manual',
+    asOf,
+    modelVersion: model.modelVersion,
+    chunkSize: CHUNK,
+  });
+  const picked = Array.from(
+    { length: Math.min(k, chunks.length) },
+    (_, i) => chunks[Math.floor(((i + 0.5) * chunks.length) / Math.min(k, chunks.length))],
+  );
+  const sum: Phases = {
+    chunks: 0,
+    entities: 0,
+    records: 0,
+    bookkeeping: 0,
+    loadEntities: 0,
+    loadRecords: 0,
+    loadRecordsServer: 0,
+    relatedParties: 0,
+    computeProfileAndScore: 0,
+    inputsHash: 0,
+    jsonStringify: 0,
+    save: 0,
+    total: 0,
+  };
+  const ms = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6;
+  for (const c of picked) {
+    const tChunk = process.hrtime.bigint();
+    let t = process.hrtime.bigint();
+    await runsRepo.isChunkDone(runId, c.chunkNo);
+    await runsRepo.get(runId);
+    sum.bookkeeping += ms(t);
+    t = process.hrtime.bigint();
+    const ents = await entitiesRepo.findRange(c.fromId, c.toId);
+    sum.loadEntities += ms(t);
+    t = process.hrtime.bigint();
+    const recs = await recordsRepo.forEntityRange(c.fromId, c.toId);
+    sum.loadRecords += ms(t);
+    t = process.hrtime.bigint();
+    const related = await entitiesRepo.relatedPartySignals(ents.map((e) => e.id));
+    sum.relatedParties += ms(t);
+    t = process.hrtime.bigint();
+    const rows = ents.map((entity) => {
+      const { profile, result } = scoreEntity(
+        {
+          entity,
+          records: recs.get(entity.id) ?? [],
+          related: related.get(entity.id) ?? { sameLegalRepFlagged: 0, sameAddressFlagged: 0 },
+          asOf,
+        },
+        model,
+      );
+      return {
+        entityId: entity.id,
+        modelVersion: result.modelVersion,
+        asOf,
+        score: result.score,
+        basePoints: result.basePoints,
+        rawScore: result.rawScore,
+        floorLift: result.floorLift,
+        classBeforeFloors: result.classBeforeFloors,
+        riskClass: result.riskClass,
+        factors: result.factors,
+        floors: result.floorsApplied,
+        topFactors: topFactors(result, 3).map((f) => ({
+          name: f.name,
+          label: f.label,
+          value: f.value,
+          points: f.points,
+        })),
+        features: profile.features,
+        inputsHash: '',
+        trigger: 'full-run',
+        regionCode: entity.regionCode,
+        industryCode: entity.industryCode,
+      } satisfies ScoreToSave;
+    });
+    sum.computeProfileAndScore += ms(t);
+    t = process.hrtime.bigint();
+    for (const r of rows) r.inputsHash = contentHash({ m: r.modelVersion, asOf, f: r.features });
+    sum.inputsHash += ms(t);
+    t = process.hrtime.bigint();
+    JSON.stringify(rows);
+    sum.jsonStringify += ms(t);
+    t = process.hrtime.bigint();
+    await scoresRepo.saveRunChunk(rows, { runId, chunkNo: c.chunkNo });
+    sum.save += ms(t);
+    sum.total += ms(tChunk);
+    // PostgreSQL's own share of loading the records (not part of the total above).
+    const explained: { 'QUERY PLAN': { 'Execution Time': number }[] }[] = await ds.query(
+      `EXPLAIN (ANALYZE, FORMAT JSON) SELECT r.id::text AS id, r.source, r.source_record_id, r.kind,
+              r.entity_id::text, r.department_code, to_char(r.occurred_at, 'YYYY-MM-DD'), r.data
+         FROM record r WHERE r.entity_id BETWEEN $1 AND $2 ORDER BY r.entity_id, r.occurred_at, r.id`,
+      [c.fromId, c.toId],
+    );
+    const plan = explained[0]['QUERY PLAN'][0];
+    sum.loadRecordsServer += plan['Execution Time'];
+    sum.chunks++;
+    sum.entities += ents.length;
+    for (const list of recs.values()) sum.records += list.length;
+  }
+  const out = { ...sum };
+  for (const key of Object.keys(out) as (keyof Phases)[])
+    if (!['chunks', 'entities', 'records'].includes(key))
+      out[key] = round1(sum[key] / Math.max(1, sum.chunks));
+  return out;
+}
+
+function printPhases(label: string, p: Phases): void {
+  const share = (x: number) => `${x} ms (${Math.round((x / p.total) * 100)}%)`;
+  console.log(
+    `a chunk of ${CHUNK} entities, ${label}, averaged over ${p.chunks} chunks (${Math.round(p.records / Math.max(1, p.chunks))} records each), ` +
+      `one at a time in this process: total ${p.total} ms = bookkeeping ${share(p.bookkeeping)}, ` +
+      `entities ${share(p.loadEntities)}, records ${share(p.loadRecords)} (PostgreSQL execution ${p.loadRecordsServer} ms), ` +
+      `related parties ${share(p.relatedParties)}, profile + scorecard ${share(p.computeProfileAndScore)}, ` +
+      `inputs hash ${share(p.inputsHash)}, save ${share(p.save)} (of which JSON.stringify ${p.jsonStringify} ms)`,
+  );
+}
+
+async function obliterateQueues(redisUrl: string, prefix: string): Promise<void> {
+  for (const name of ALL_QUEUES) {
+    const q = new Queue(name, { connection: { url: redisUrl }, prefix });
+    await q.obliterate({ force: true }).catch(() => undefined);
+    await q.close();
+  }
+}
+
+async function until(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  procs: AppProcess[],
+): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    if (await check()) return;
+    const dead = procs.find((p) => p.proc.exitCode !== null || p.proc.signalCode !== null);
+    if (dead) throw new Error(`a process exited while waiting for ${what}:\n${dead.output().slice(-3000)}`);
+    if (Date.now() - t0 > timeoutMs)
+      throw new Error(
+        `timed out waiting for ${what}:\n${procs.map((p) => p.output().slice(-1500)).join('\n')}`,
+      );
+    await sleep(200);
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(
+      e instanceof EnvValidationError ? e.message : e instanceof Error ? (e.stack ?? e.message) : e,
+    );
+    process.exit(1);
+  },
+);
