@@ -5,6 +5,7 @@ import { FileIngestion1763900000000 } from './migrations/1763900000000-file-inge
 import { FeedAlerts1764000000000 } from './migrations/1764000000000-feed-alerts';
 import { ScoreRuns1764100000000 } from './migrations/1764100000000-score-runs';
 import { ScoringModels1764200000000 } from './migrations/1764200000000-scoring-models';
+import { RunFlagSnapshot1764300000000 } from './migrations/1764300000000-run-flag-snapshot';
 
 // Migrations are listed explicitly (no globs) so the same list works from TypeScript in tests and
 // from the compiled build.
@@ -14,6 +15,7 @@ export const MIGRATIONS = [
   FeedAlerts1764000000000,
   ScoreRuns1764100000000,
   ScoringModels1764200000000,
+  RunFlagSnapshot1764300000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

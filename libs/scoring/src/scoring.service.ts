@@ -95,6 +95,7 @@ export class ScoringService {
       'full-run',
       run.asOf,
       model,
+      c.runId,
     );
     const res = await this.scores.saveRunChunk(toSave, { runId: c.runId, chunkNo: c.chunkNo });
     if (!res.claimed) return 0;
@@ -123,9 +124,13 @@ export class ScoringService {
     trigger: ScoreTrigger,
     asOf: string,
     model: Scorecard,
+    runId?: string,
   ): Promise<ScoreToSave[]> {
     if (!ents.length) return [];
-    const related = await this.entities.relatedPartySignals(ents.map((e) => e.id));
+    const related = await this.entities.relatedPartySignals(
+      ents.map((e) => e.id),
+      runId,
+    );
     const toSave = ents.map((entity) => {
       const rel: RelatedPartySignals = related.get(entity.id) ?? {
         sameLegalRepFlagged: 0,

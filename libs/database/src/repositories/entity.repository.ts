@@ -17,6 +17,12 @@ const ENTITY_COLUMNS = `
   e.legal_rep_id_number AS "legalRepIdNumber", e.address, e.provisional,
   e.created_at AS "createdAt", e.updated_at AS "updatedAt"`;
 
+// Which profiles flag an entity for its related parties: on the serious-violation or court-defaulter
+// list, or a severe penalty in 36 months (libs/scoring evaluation mirrors this for backtests).
+export const RELATED_PARTY_FLAG = `(p.features->>'on_serious_violation_list')::float8 > 0
+  OR (p.features->>'on_court_defaulter_list')::float8 > 0
+  OR (p.features->>'severe_penalties_36m')::float8 > 0`;
+
 @Injectable()
 export class EntityRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
@@ -60,26 +66,27 @@ export class EntityRepository {
   // Related-party signals (关联方风险): other entities sharing the legal representative or the
   // registered address that are currently flagged (serious-violation or court-defaulter list, or a
   // severe penalty) according to their current profile.
+  // With `runId`, "flagged" is the run's snapshot taken at its start (score_run_flagged); without,
+  // the current profiles. Either way the flag is looked up per candidate by primary key: the
+  // candidates come from the legal-representative and address indexes.
   async relatedPartySignals(
     ids: string[],
+    runId?: string,
   ): Promise<Map<string, { sameLegalRepFlagged: number; sameAddressFlagged: number }>> {
     const out = new Map<string, { sameLegalRepFlagged: number; sameAddressFlagged: number }>();
     if (!ids.length) return out;
+    const flagged = runId
+      ? `EXISTS (SELECT 1 FROM score_run_flagged f WHERE f.run_id = $2 AND f.entity_id = o.id)`
+      : `EXISTS (SELECT 1 FROM profile p WHERE p.entity_id = o.id AND (${RELATED_PARTY_FLAG}))`;
     const rows: { id: string; rep: number; addr: number }[] = await this.ds.query(
-      `WITH me AS (SELECT id, legal_rep_id_number, address FROM entity WHERE id = ANY($1::bigint[])),
-       flagged AS (
-         SELECT p.entity_id FROM profile p
-          WHERE (p.features->>'on_serious_violation_list')::float8 > 0
-             OR (p.features->>'on_court_defaulter_list')::float8 > 0
-             OR (p.features->>'severe_penalties_36m')::float8 > 0
-       )
-       SELECT me.id::text AS id,
-              (SELECT count(*)::int FROM entity o JOIN flagged f ON f.entity_id = o.id
-                WHERE me.legal_rep_id_number IS NOT NULL AND o.legal_rep_id_number = me.legal_rep_id_number AND o.id <> me.id) AS rep,
-              (SELECT count(*)::int FROM entity o JOIN flagged f ON f.entity_id = o.id
-                WHERE me.address IS NOT NULL AND o.address = me.address AND o.id <> me.id) AS addr
-         FROM me`,
-      [ids],
+      `SELECT me.id::text AS id,
+              (SELECT count(*)::int FROM entity o
+                WHERE me.legal_rep_id_number IS NOT NULL AND o.legal_rep_id_number = me.legal_rep_id_number
+                  AND o.id <> me.id AND ${flagged}) AS rep,
+              (SELECT count(*)::int FROM entity o
+                WHERE me.address IS NOT NULL AND o.address = me.address AND o.id <> me.id AND ${flagged}) AS addr
+         FROM entity me WHERE me.id = ANY($1::bigint[])`,
+      runId ? [ids, runId] : [ids],
     );
     for (const r of rows) out.set(r.id, { sameLegalRepFlagged: r.rep, sameAddressFlagged: r.addr });
     return out;

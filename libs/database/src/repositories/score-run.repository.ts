@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { RELATED_PARTY_FLAG } from './entity.repository';
 
 export interface ScoreRunView {
   id: string;
@@ -55,6 +56,14 @@ export class ScoreRunRepository {
          RETURNING 1`,
         [run.id, run.trigger, run.asOf, run.modelVersion, run.chunkSize],
       );
+      // The related-party flags as they stand when the run starts, committed with the run itself.
+      if (inserted.length)
+        await em.query(
+          `INSERT INTO score_run_flagged (run_id, entity_id)
+           SELECT $1, p.entity_id FROM profile p WHERE ${RELATED_PARTY_FLAG}
+           ON CONFLICT DO NOTHING`,
+          [run.id],
+        );
       const [{ exists }] = await em.query(`SELECT count(*)::int AS exists FROM score_run WHERE id = $1`, [
         run.id,
       ]);

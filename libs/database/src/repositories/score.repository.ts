@@ -339,4 +339,6 @@ async function finishRun(em: EntityManager, runId: string): Promise<void> {
       WHERE id = $1 AND status = 'running'`,
     [runId],
   );
+  // The run's related-party snapshot has served its purpose.
+  await em.query(`DELETE FROM score_run_flagged WHERE run_id = $1`, [runId]);
 }
