@@ -41,6 +41,8 @@ export {
   scoreEntity,
   scoreProfile,
   topFactors,
+  slimFactors,
+  describeFactors,
 } from './scorecard/scorecard';
 export type {
   AppliedFloor,
@@ -48,6 +50,7 @@ export type {
   FactorDelta,
   ScoreComparison,
   ScoreResult,
+  StoredFactor,
 } from './scorecard/scorecard';
 export { ScoringService } from './scoring.service';
 export { ScoringModels, loadConfigModels, type ConfigModel } from './scoring-models.service';

@@ -5,6 +5,7 @@ import { ConfigService } from '@nestjs/config';
 import { ScoringModelRepository } from '@lianjian/database';
 import { contentHash } from '@lianjian/domain';
 import { loadScorecard, type Scorecard } from './scorecard/scorecard.schema';
+import { describeFactors, type FactorContribution } from './scorecard/scorecard';
 
 export interface ConfigModel {
   version: string;
@@ -88,6 +89,14 @@ export class ScoringModels implements OnModuleInit {
     const version = await this.repo.activeVersion();
     if (!version) throw new Error('no scoring model is active');
     return this.byVersion(version);
+  }
+
+  // Stored (slim) factors with their labels and groups, from the model version that made them; an
+  // unknown version (a model no longer registered) falls back to the feature catalogue's labels.
+  async describe(version: string, stored: unknown): Promise<FactorContribution[]> {
+    const list = (Array.isArray(stored) ? stored : []) as Parameters<typeof describeFactors>[1];
+    const model = await this.byVersion(version).catch(() => undefined);
+    return describeFactors(model ?? ({ factors: [] } as unknown as Scorecard), list);
   }
 
   async byVersion(version: string): Promise<Scorecard> {

@@ -13,7 +13,7 @@ import { todayInShanghai } from '@lianjian/common';
 import { JobName, JobQueue, type ScoreRunTrigger, type ScoreTrigger } from '@lianjian/queue';
 import type { Scorecard } from './scorecard/scorecard.schema';
 import { ScoringModels } from './scoring-models.service';
-import { scoreEntity, topFactors } from './scorecard/scorecard';
+import { scoreEntity, slimFactors, topFactors } from './scorecard/scorecard';
 import type { RelatedPartySignals } from './profile/profile';
 
 // Where a score is computed: loads entities and their records, runs the pure profile + scorecard,
@@ -150,14 +150,10 @@ export class ScoringService {
         floorLift: result.floorLift,
         classBeforeFloors: result.classBeforeFloors,
         riskClass: result.riskClass,
-        factors: result.factors,
+        // Labels come back from the model version when read (describeFactors).
+        factors: slimFactors(result.factors),
         floors: result.floorsApplied,
-        topFactors: topFactors(result, 3).map((f) => ({
-          name: f.name,
-          label: f.label,
-          value: f.value,
-          points: f.points,
-        })),
+        topFactors: slimFactors(topFactors(result, 3)),
         features: profile.features,
         // Same model, same day, same features ⇒ the same score: not stored twice.
         inputsHash: contentHash({ m: result.modelVersion, asOf, f: profile.features }),

@@ -6,7 +6,7 @@ import {
   type EntityRow,
   type ScoreRow,
 } from '@lianjian/database';
-import { compareScores, type ScoreResult } from '@lianjian/scoring';
+import { compareScores, ScoringModels, type ScoreResult } from '@lianjian/scoring';
 import { InvalidInputError, NotFoundError } from '@lianjian/common';
 import { parseEntityKey } from '@lianjian/domain';
 import { industryName, maskResidentId, regionName } from '@lianjian/reference';
@@ -17,6 +17,7 @@ export class EntitiesService {
     private readonly entities: EntityRepository,
     private readonly records: RecordRepository,
     private readonly scores: ScoreRepository,
+    private readonly models: ScoringModels,
   ) {}
 
   async find(key: string): Promise<EntityRow> {
@@ -66,7 +67,7 @@ export class EntitiesService {
             modelVersion: latest.modelVersion,
             asOf: latest.asOf,
             computedAt: latest.computedAt,
-            factors: latest.factors,
+            factors: await this.models.describe(latest.modelVersion, latest.factors),
             floorsApplied: latest.floors,
           }
         : null,
@@ -95,7 +96,10 @@ export class EntitiesService {
     const from = fromId ? await pick(fromId, 'from') : to && (await this.scores.before(e.id, to.id));
     if (!to || !from)
       throw new NotFoundError(`entity ${key} has fewer than two scores to compare (比较需要至少两次评分)`);
-    const comparison = compareScores(asResult(from), asResult(to));
+    const comparison = compareScores(
+      asResult(from, await this.models.describe(from.modelVersion, from.factors)),
+      asResult(to, await this.models.describe(to.modelVersion, to.factors)),
+    );
     const top = comparison.factors.slice(0, 3);
     const sign = (n: number) => (n > 0 ? `+${n}` : `${n}`);
     return {
@@ -125,22 +129,24 @@ export class EntitiesService {
     const rows = await this.scores.history(e.id, limit);
     return {
       entity: entityKey(e),
-      items: rows.map((s) => ({
-        id: s.id,
-        score: s.score,
-        basePoints: s.basePoints,
-        rawScore: s.rawScore,
-        floorLift: s.floorLift,
-        classBeforeFloors: s.classBeforeFloors,
-        riskClass: s.riskClass,
-        previousClass: s.previousClass,
-        modelVersion: s.modelVersion,
-        asOf: s.asOf,
-        trigger: s.trigger,
-        computedAt: s.computedAt,
-        factors: s.factors,
-        floorsApplied: s.floors,
-      })),
+      items: await Promise.all(
+        rows.map(async (s) => ({
+          id: s.id,
+          score: s.score,
+          basePoints: s.basePoints,
+          rawScore: s.rawScore,
+          floorLift: s.floorLift,
+          classBeforeFloors: s.classBeforeFloors,
+          riskClass: s.riskClass,
+          previousClass: s.previousClass,
+          modelVersion: s.modelVersion,
+          asOf: s.asOf,
+          trigger: s.trigger,
+          computedAt: s.computedAt,
+          factors: await this.models.describe(s.modelVersion, s.factors),
+          floorsApplied: s.floors,
+        })),
+      ),
     };
   }
 }
@@ -179,7 +185,7 @@ export function entityView(e: EntityRow) {
   };
 }
 
-function asResult(s: ScoreRow): ScoreResult {
+function asResult(s: ScoreRow, factors: ScoreResult['factors']): ScoreResult {
   return {
     modelVersion: s.modelVersion,
     asOf: s.asOf,
@@ -190,7 +196,7 @@ function asResult(s: ScoreRow): ScoreResult {
     classBeforeFloors: s.classBeforeFloors as ScoreResult['classBeforeFloors'],
     riskClass: s.riskClass as ScoreResult['riskClass'],
     floorsApplied: s.floors as ScoreResult['floorsApplied'],
-    factors: s.factors as ScoreResult['factors'],
+    factors,
   };
 }
 

@@ -2,6 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ScoreRepository } from '@lianjian/database';
+import { ScoringModels } from '@lianjian/scoring';
 import { InvalidInputError } from '@lianjian/common';
 import { regionPrefix } from '@lianjian/reference';
 import { parseParams } from '../common/query';
@@ -38,7 +39,10 @@ function decodeCursor(cursor: string): { score: number; entityId: string } {
 @ApiTags('risk list')
 @Controller('api/v1/risk-list')
 export class RiskListController {
-  constructor(private readonly scores: ScoreRepository) {}
+  constructor(
+    private readonly scores: ScoreRepository,
+    private readonly models: ScoringModels,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Risk list (风险名单): entities by score, highest first' })
@@ -62,23 +66,25 @@ export class RiskListController {
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => ({
-        entity: {
-          id: r.entityId,
-          key: r.uscc ?? `${r.scheme}:${r.externalId}`,
-          uscc: r.uscc,
-          scheme: r.scheme,
-          externalId: r.externalId,
-          name: r.name,
-          regionCode: r.regionCode,
-          industryCode: r.industryCode,
-        },
-        score: r.score,
-        riskClass: r.riskClass,
-        modelVersion: r.modelVersion,
-        topFactors: r.topFactors,
-        scoredAt: r.scoredAt,
-      })),
+      items: await Promise.all(
+        page.map(async (r) => ({
+          entity: {
+            id: r.entityId,
+            key: r.uscc ?? `${r.scheme}:${r.externalId}`,
+            uscc: r.uscc,
+            scheme: r.scheme,
+            externalId: r.externalId,
+            name: r.name,
+            regionCode: r.regionCode,
+            industryCode: r.industryCode,
+          },
+          score: r.score,
+          riskClass: r.riskClass,
+          modelVersion: r.modelVersion,
+          topFactors: await this.models.describe(r.modelVersion, r.topFactors),
+          scoredAt: r.scoredAt,
+        })),
+      ),
       nextCursor:
         rows.length > q.limit && last
           ? Buffer.from(`${last.score}:${last.entityId}`).toString('base64url')

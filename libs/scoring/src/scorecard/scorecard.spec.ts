@@ -1,5 +1,12 @@
 import { DEFAULT_PROFILE_CONFIG, FEATURE_NAMES, type Profile } from '../profile/profile';
-import { compareScores, profileConfigFor, scoreProfile, topFactors } from './scorecard';
+import {
+  compareScores,
+  describeFactors,
+  profileConfigFor,
+  scoreProfile,
+  slimFactors,
+  topFactors,
+} from './scorecard';
 import { loadScorecard } from './scorecard.schema';
 
 // A small model exercising every mechanism; the shipped v1 is tested in scorecard-v1.spec.ts.
@@ -214,6 +221,41 @@ describe('compareScores', () => {
       factors: [],
       floorsAdded: [],
     });
+  });
+});
+
+describe('slimFactors / describeFactors (stored without labels, read with them)', () => {
+  it('round-trips every factor of a score through its slim stored form', () => {
+    const result = scoreProfile(
+      profileOf({ penalties_decayed: 5, fines_36m_10k: 2000, complaints_12m: 2 }),
+      model,
+    );
+    const stored = JSON.parse(JSON.stringify(slimFactors(result.factors)));
+    expect(Object.keys(stored[0]).sort()).toEqual(['name', 'points', 'value']);
+    expect(stored.find((f: { name: string }) => f.name === 'penalties_decayed')).toEqual({
+      name: 'penalties_decayed',
+      value: 5,
+      points: 20,
+      capped: true,
+    });
+    expect(describeFactors(model, stored)).toEqual(result.factors);
+  });
+
+  it('keeps the label of a factor stored with one, and falls back to the feature catalogue', () => {
+    const old = {
+      name: 'complaints_12m',
+      value: 1,
+      points: 1.11,
+      label: { zh: '旧', en: 'old' },
+      group: 'social',
+    };
+    const [kept, unknownToModel] = describeFactors(model, [
+      old,
+      { name: 'listings_36m', value: 2, points: 0 },
+    ]);
+    expect(kept.label).toEqual({ zh: '旧', en: 'old' });
+    expect(unknownToModel).toMatchObject({ group: 'supervision', capped: false });
+    expect(unknownToModel.label.en).toBe('List additions, last 36 months');
   });
 });
 

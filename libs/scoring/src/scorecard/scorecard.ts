@@ -259,3 +259,40 @@ export function compareScores(before: ScoreResult, after: ScoreResult): ScoreCom
     factors,
   };
 }
+
+// Stored factors carry only what varies per entity; labels and groups belong to the model version
+// and are added back when a score is read (a chunk of 500 scores was 3.2 MB of JSON with them).
+export interface StoredFactor {
+  name: string;
+  value: number;
+  points: number;
+  capped?: boolean;
+}
+
+export function slimFactors(factors: readonly FactorContribution[]): StoredFactor[] {
+  return factors.map((f) =>
+    f.capped
+      ? { name: f.name, value: f.value, points: f.points, capped: true }
+      : { name: f.name, value: f.value, points: f.points },
+  );
+}
+
+// A stored factor list with the model's labels and groups; entries stored with a label keep it.
+export function describeFactors(
+  model: Scorecard,
+  stored: readonly (StoredFactor & Partial<FactorContribution>)[],
+): FactorContribution[] {
+  const info = new Map(compileFactors(model).map((f) => [f.name, f]));
+  return stored.map((f) => {
+    const i = info.get(f.name);
+    const catalogue = FEATURE_CATALOGUE[f.name];
+    return {
+      name: f.name,
+      group: f.group ?? i?.group ?? catalogue?.group ?? 'other',
+      label: f.label ?? i?.label ?? catalogue?.label ?? { zh: f.name, en: f.name },
+      value: f.value,
+      points: f.points,
+      capped: f.capped ?? false,
+    };
+  });
+}
