@@ -30,6 +30,7 @@ import {
   profileConfigFor,
   SCORECARD_V1_PATH,
   scoreEntity,
+  slimFactors,
   topFactors,
   type Scorecard,
 } from '@lianjian/scoring';
@@ -462,14 +463,10 @@ async function profileChunks(
         floorLift: result.floorLift,
         classBeforeFloors: result.classBeforeFloors,
         riskClass: result.riskClass,
-        factors: result.factors,
+        // As ScoringService.computeScores stores them: slim factors, labels added when read.
+        factors: slimFactors(result.factors),
         floors: result.floorsApplied,
-        topFactors: topFactors(result, 3).map((f) => ({
-          name: f.name,
-          label: f.label,
-          value: f.value,
-          points: f.points,
-        })),
+        topFactors: slimFactors(topFactors(result, 3)),
         features: profile.features,
         inputsHash: '',
         trigger: 'full-run',
