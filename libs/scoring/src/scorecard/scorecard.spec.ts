@@ -247,7 +247,7 @@ describe('slimFactors / describeFactors (stored without labels, read with them)'
       value: 1,
       points: 1.11,
       label: { zh: '旧', en: 'old' },
-      group: 'social',
+      group: 'social' as const,
     };
     const [kept, unknownToModel] = describeFactors(model, [
       old,
