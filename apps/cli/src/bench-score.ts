@@ -20,18 +20,14 @@ import {
   runMigrations,
   ScoreRepository,
   ScoreRunRepository,
-  type ScoreToSave,
 } from '@lianjian/database';
-import { contentHash } from '@lianjian/domain';
 import { ALL_QUEUES } from '@lianjian/queue';
 import {
   FEATURE_NAMES,
   loadScorecard,
   profileConfigFor,
   SCORECARD_V1_PATH,
-  scoreEntity,
-  slimFactors,
-  topFactors,
+  scoreToSave,
   type Scorecard,
 } from '@lianjian/scoring';
 import { parseArgs } from './args';
@@ -372,7 +368,6 @@ interface Phases {
   loadRecordsServer: number; // of which PostgreSQL's execution (EXPLAIN ANALYZE of the same query)
   relatedParties: number; // EntityRepository.relatedPartySignals
   computeProfileAndScore: number; // scoreEntity + topFactors + the row objects
-  inputsHash: number; // contentHash of model, as-of and features
   jsonStringify: number; // JSON.stringify of the chunk's rows (done inside saveRunChunk)
   save: number; // ScoreRepository.saveRunChunk (includes its JSON.stringify)
   total: number;
@@ -421,7 +416,6 @@ async function profileChunks(
     loadRecordsServer: 0,
     relatedParties: 0,
     computeProfileAndScore: 0,
-    inputsHash: 0,
     jsonStringify: 0,
     save: 0,
     total: 0,
@@ -443,41 +437,11 @@ async function profileChunks(
     const related = await entitiesRepo.relatedPartySignals(ents.map((e) => e.id));
     sum.relatedParties += ms(t);
     t = process.hrtime.bigint();
-    const rows = ents.map((entity) => {
-      const { profile, result } = scoreEntity(
-        {
-          entity,
-          records: recs.get(entity.id) ?? [],
-          related: related.get(entity.id) ?? { sameLegalRepFlagged: 0, sameAddressFlagged: 0 },
-          asOf,
-        },
-        model,
-      );
-      return {
-        entityId: entity.id,
-        modelVersion: result.modelVersion,
-        asOf,
-        score: result.score,
-        basePoints: result.basePoints,
-        rawScore: result.rawScore,
-        floorLift: result.floorLift,
-        classBeforeFloors: result.classBeforeFloors,
-        riskClass: result.riskClass,
-        // As ScoringService.computeScores stores them: slim factors, labels added when read.
-        factors: slimFactors(result.factors),
-        floors: result.floorsApplied,
-        topFactors: slimFactors(topFactors(result, 3)),
-        features: profile.features,
-        inputsHash: '',
-        trigger: 'full-run',
-        regionCode: entity.regionCode,
-        industryCode: entity.industryCode,
-      } satisfies ScoreToSave;
-    });
+    // Profile, scorecard and inputs hash, exactly as the scoring service computes them.
+    const rows = ents.map((entity) =>
+      scoreToSave(entity, recs.get(entity.id) ?? [], related.get(entity.id), asOf, model, 'full-run'),
+    );
     sum.computeProfileAndScore += ms(t);
-    t = process.hrtime.bigint();
-    for (const r of rows) r.inputsHash = contentHash({ m: r.modelVersion, asOf, f: r.features });
-    sum.inputsHash += ms(t);
     t = process.hrtime.bigint();
     JSON.stringify(rows);
     sum.jsonStringify += ms(t);
@@ -511,8 +475,8 @@ function printPhases(label: string, p: Phases): void {
     `a chunk of ${CHUNK} entities, ${label}, averaged over ${p.chunks} chunks (${Math.round(p.records / Math.max(1, p.chunks))} records each), ` +
       `one at a time in this process: total ${p.total} ms = bookkeeping ${share(p.bookkeeping)}, ` +
       `entities ${share(p.loadEntities)}, records ${share(p.loadRecords)} (PostgreSQL execution ${p.loadRecordsServer} ms), ` +
-      `related parties ${share(p.relatedParties)}, profile + scorecard ${share(p.computeProfileAndScore)}, ` +
-      `inputs hash ${share(p.inputsHash)}, save ${share(p.save)} (of which JSON.stringify ${p.jsonStringify} ms)`,
+      `related parties ${share(p.relatedParties)}, profile + scorecard + inputs hash ${share(p.computeProfileAndScore)}, ` +
+      `save ${share(p.save)} (of which JSON.stringify ${p.jsonStringify} ms)`,
   );
 }
 

@@ -9,7 +9,7 @@ import { ConfigModule } from '@nestjs/config';
 import { Queue } from 'bullmq';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { baseEnvSchema, parseEnv } from '@lianjian/common';
+import { baseEnvSchema, EnvValidationError, parseEnv } from '@lianjian/common';
 import {
   createDataSource,
   DatabaseModule,
@@ -41,6 +41,23 @@ export const evalEnvSchema = baseEnvSchema.extend({
 export type EvalEnv = z.infer<typeof evalEnvSchema>;
 
 export class UsageError extends Error {}
+
+// eval and fit end the same way: exit 0, or 1 with the message (a stack only for unexpected errors).
+export function runCommand(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      console.error(
+        e instanceof EnvValidationError || e instanceof UsageError
+          ? e.message
+          : e instanceof Error
+            ? (e.stack ?? e.message)
+            : e,
+      );
+      process.exit(1);
+    },
+  );
+}
 
 export interface EvalCase {
   key: string; // the inspection id (Chicago) or the entity id (synthetic)

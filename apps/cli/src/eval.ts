@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { EnvValidationError, parseEnv } from '@lianjian/common';
+import { parseEnv } from '@lianjian/common';
 import { parseArgs } from './args';
 import { commonOptions, EVAL_ARGS, EVAL_USAGE } from './eval-options';
 import {
@@ -12,7 +12,7 @@ import {
   scoreCases,
   summarize,
 } from './eval-backtest';
-import { evalEnvSchema, loadDataset, UsageError } from './eval-data';
+import { evalEnvSchema, loadDataset, runCommand } from './eval-data';
 
 // npm run eval: backtests a scorecard — every case scored as of a past date with only what was known
 // then, against what happened next — and prints AUC, precision and lift at the top 5% / 10%, how many
@@ -74,16 +74,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.error(
-      e instanceof EnvValidationError || e instanceof UsageError
-        ? e.message
-        : e instanceof Error
-          ? (e.stack ?? e.message)
-          : e,
-    );
-    process.exit(1);
-  },
-);
+runCommand(main);

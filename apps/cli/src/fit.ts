@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { EnvValidationError, parseEnv } from '@lianjian/common';
+import { parseEnv } from '@lianjian/common';
 import {
   auc,
   chooseL2,
@@ -24,7 +24,7 @@ import {
   scoreCases,
   summarize,
 } from './eval-backtest';
-import { type DatasetName, evalEnvSchema, loadDataset, UsageError } from './eval-data';
+import { type DatasetName, evalEnvSchema, loadDataset, runCommand, UsageError } from './eval-data';
 import { commonOptions, EVAL_ARGS } from './eval-options';
 
 const USAGE =
@@ -251,16 +251,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.error(
-      e instanceof EnvValidationError || e instanceof UsageError
-        ? e.message
-        : e instanceof Error
-          ? (e.stack ?? e.message)
-          : e,
-    );
-    process.exit(1);
-  },
-);
+runCommand(main);

@@ -53,6 +53,7 @@ export type {
   StoredFactor,
 } from './scorecard/scorecard';
 export { ScoringService } from './scoring.service';
+export { scoreToSave } from './score-to-save';
 export { ScoringModels, loadConfigModels, type ConfigModel } from './scoring-models.service';
 export {
   auc,

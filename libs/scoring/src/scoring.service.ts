@@ -8,13 +8,12 @@ import {
   type SavedScore,
   type ScoreToSave,
 } from '@lianjian/database';
-import { contentHash, type EntitySnapshot, type StoredRecord } from '@lianjian/domain';
+import type { EntitySnapshot, StoredRecord } from '@lianjian/domain';
 import { todayInShanghai } from '@lianjian/common';
 import { JobName, JobQueue, type ScoreRunTrigger, type ScoreTrigger } from '@lianjian/queue';
 import type { Scorecard } from './scorecard/scorecard.schema';
 import { ScoringModels } from './scoring-models.service';
-import { scoreEntity, slimFactors, topFactors } from './scorecard/scorecard';
-import type { RelatedPartySignals } from './profile/profile';
+import { scoreToSave } from './score-to-save';
 
 // Where a score is computed: loads entities and their records, runs the pure profile + scorecard,
 // stores scores with every factor's contribution, and asks the rules to look at class changes.
@@ -131,37 +130,9 @@ export class ScoringService {
       ents.map((e) => e.id),
       runId,
     );
-    const toSave = ents.map((entity) => {
-      const rel: RelatedPartySignals = related.get(entity.id) ?? {
-        sameLegalRepFlagged: 0,
-        sameAddressFlagged: 0,
-      };
-      const { profile, result } = scoreEntity(
-        { entity, records: records.get(entity.id) ?? [], related: rel, asOf },
-        model,
-      );
-      return {
-        entityId: entity.id,
-        modelVersion: result.modelVersion,
-        asOf,
-        score: result.score,
-        basePoints: result.basePoints,
-        rawScore: result.rawScore,
-        floorLift: result.floorLift,
-        classBeforeFloors: result.classBeforeFloors,
-        riskClass: result.riskClass,
-        // Labels come back from the model version when read (describeFactors).
-        factors: slimFactors(result.factors),
-        floors: result.floorsApplied,
-        topFactors: slimFactors(topFactors(result, 3)),
-        features: profile.features,
-        // Same model, same day, same features ⇒ the same score: not stored twice.
-        inputsHash: contentHash({ m: result.modelVersion, asOf, f: profile.features }),
-        trigger,
-        regionCode: entity.regionCode,
-        industryCode: entity.industryCode,
-      };
-    });
+    const toSave = ents.map((entity) =>
+      scoreToSave(entity, records.get(entity.id) ?? [], related.get(entity.id), asOf, model, trigger),
+    );
     return toSave;
   }
 
