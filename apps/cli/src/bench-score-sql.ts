@@ -1,3 +1,4 @@
+import { FLAGGED_AS_OF_SQL } from '@lianjian/database';
 import { SEVERE_PENALTY_TYPES, type ProfileConfig } from '@lianjian/scoring';
 
 // The yardstick of `npm run bench:score`: ONE SQL statement that computes, for every entity, the
@@ -17,8 +18,9 @@ import { SEVERE_PENALTY_TYPES, type ProfileConfig } from '@lianjian/scoring';
 //   record carries that field, else the entity snapshot; industry risk by longest prefix;
 // - changes of legal representative, address and status: value changes (NFKC, whitespace removed)
 //   between consecutive registration records carrying the field, counted when in the short window;
-// - related parties: entities sharing the legal representative / address that are flagged in the
-//   current profile table, the entity itself excluded (EntityRepository.relatedPartySignals).
+// - related parties: entities sharing the legal representative / address that are flagged as of
+//   asOf by their records, the entity itself excluded (the run's snapshot, FLAGGED_AS_OF_SQL, and
+//   EntityRepository.relatedPartySignals).
 // Not done here: the scorecard (points, caps, floors, classes), the inputs hash, and the score,
 // entity_risk and profile rows the product writes (this writes one plain table of 37 columns).
 
@@ -66,6 +68,10 @@ export function sqlBaselineStatement(asOf: string, cfg: ProfileConfig): string {
     `count(*) FILTER (WHERE f = '${f}' AND occurred_at <= ${A} AND occurred_at > ${S} AND prev IS NOT NULL AND v <> prev)`;
   const r4 = (e: string) => `round(coalesce(${e}, 0)::numeric, 4)::float8`;
 
+  // The run's related-party snapshot (FLAGGED_AS_OF_SQL) with its parameters written in.
+  const flaggedAsOf = FLAGGED_AS_OF_SQL.replaceAll('$1', lit(asOf))
+    .replaceAll('$2', severe)
+    .replaceAll('$3', num(cfg.longWindowMonths));
   return `CREATE TABLE ${SQL_TABLE} AS
 WITH agg AS (
   SELECT r.entity_id,
@@ -122,10 +128,7 @@ reg AS (
 ),
 flagged AS (
   SELECT o.id, o.legal_rep_id_number AS rep, o.address AS addr
-    FROM profile p JOIN entity o ON o.id = p.entity_id
-   WHERE (p.features->>'on_serious_violation_list')::float8 > 0
-      OR (p.features->>'on_court_defaulter_list')::float8 > 0
-      OR (p.features->>'severe_penalties_36m')::float8 > 0
+    FROM (${flaggedAsOf}) f JOIN entity o ON o.id = f.entity_id
 ),
 rep_n AS (SELECT rep, count(*) AS n FROM flagged WHERE rep IS NOT NULL GROUP BY rep),
 addr_n AS (SELECT addr, count(*) AS n FROM flagged WHERE addr IS NOT NULL GROUP BY addr),

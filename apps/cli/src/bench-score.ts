@@ -28,6 +28,7 @@ import {
   profileConfigFor,
   SCORECARD_V1_PATH,
   scoreToSave,
+  SEVERE_PENALTY_TYPES,
   type Scorecard,
 } from '@lianjian/scoring';
 import { parseArgs } from './args';
@@ -401,6 +402,10 @@ async function profileChunks(
     asOf,
     modelVersion: model.modelVersion,
     chunkSize: CHUNK,
+    flag: {
+      severePenaltyTypes: [...SEVERE_PENALTY_TYPES],
+      longWindowMonths: profileConfigFor(model).longWindowMonths,
+    },
   });
   const picked = Array.from(
     { length: Math.min(k, chunks.length) },
@@ -434,7 +439,10 @@ async function profileChunks(
     const recs = await recordsRepo.forEntityRange(c.fromId, c.toId);
     sum.loadRecords += ms(t);
     t = process.hrtime.bigint();
-    const related = await entitiesRepo.relatedPartySignals(ents.map((e) => e.id));
+    const related = await entitiesRepo.relatedPartySignals(
+      ents.map((e) => e.id),
+      runId,
+    );
     sum.relatedParties += ms(t);
     t = process.hrtime.bigint();
     // Profile, scorecard and inputs hash, exactly as the scoring service computes them.

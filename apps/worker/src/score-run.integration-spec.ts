@@ -120,16 +120,22 @@ describe('full scoring runs', () => {
   });
 
   it('reports the entities that moved class in the next run', async () => {
-    // The first run started with no profiles, so it saw no related-party flags; a second run on the
-    // same data settles them.
+    // A second run on the same data as of the same day changes nothing, whatever the first run's
+    // chunk order was: related-party flags come from the run's own snapshot of the records.
     const settle = '00000000-0000-4000-8000-00000000000a';
     await scoring.startRun(settle, 'manual');
     for (const c of await chunksOf(settle)) await scoring.scoreRunChunk({ runId: settle, ...c });
+    expect(await runs.get(settle)).toMatchObject({ status: 'done', scoresChanged: 0 });
 
-    // An A-class entity is put on the serious-violation list: its floor makes it D.
+    // An A-class entity that shares neither its legal representative nor its address is put on the
+    // serious-violation list: its floor makes it D.
     const [target] = await sql<{ id: string }>(
       db.url,
-      `SELECT entity_id::text AS id FROM entity_risk WHERE risk_class = 'A' ORDER BY entity_id LIMIT 1`,
+      `SELECT er.entity_id::text AS id FROM entity_risk er JOIN entity e ON e.id = er.entity_id
+        WHERE er.risk_class = 'A'
+          AND NOT EXISTS (SELECT 1 FROM entity o WHERE o.id <> e.id
+                             AND (o.legal_rep_id_number = e.legal_rep_id_number OR o.address = e.address))
+        ORDER BY er.entity_id LIMIT 1`,
     );
     await sql(
       db.url,
@@ -142,8 +148,7 @@ describe('full scoring runs', () => {
     await scoring.startRun(runId, 'nightly');
     for (const c of await chunksOf(runId)) await scoring.scoreRunChunk({ runId, ...c });
     const run = await runs.get(runId);
-    // Related parties read the flags as they stood when the run started: only the target changes now
-    // (those sharing its legal representative or address see the listing in the next run).
+    // Only the target changes: no one shares its legal representative or address.
     expect(run).toMatchObject({ status: 'done', trigger: 'nightly', scoresChanged: 1 });
     const summary = run!.summary as {
       movedClass: number;
@@ -207,5 +212,54 @@ describe('full scoring runs', () => {
       `SELECT count(*)::int AS entities FROM entity`,
     );
     expect(n).toBe(entities); // a new model changes every entity's inputs, so every entity has a new score
+  });
+
+  it('flags related parties as they stood on the run date, from the records', async () => {
+    const today = todayInShanghai();
+    // Two entities made to share a legal representative (and nothing else with anyone).
+    const pair = await sql<{ id: string }>(
+      db.url,
+      `SELECT id::text AS id FROM entity ORDER BY id DESC LIMIT 2`,
+    );
+    const [a, b] = pair.map((p) => p.id);
+    await sql(
+      db.url,
+      `UPDATE entity SET legal_rep_id_number = '330106199001010000', address = 'PIT test address ' || id
+        WHERE id = ANY($1::bigint[])`,
+      [[a, b]],
+    );
+    await sql(db.url, `DELETE FROM record WHERE entity_id = $1 AND kind IN ('penalty', 'listing')`, [a]);
+    // `a` was on the serious-violation list from 30 to 10 days ago.
+    await sql(
+      db.url,
+      `INSERT INTO record (source, source_record_id, kind, entity_id, department_code, occurred_at, data, content_hash, batch_id)
+       VALUES ('test', 'PIT-1', 'listing', $1, '330106-SAMR', $2, '{"list": "serious_violation", "action": "added"}', 'p1', gen_random_uuid()),
+              ('test', 'PIT-2', 'listing', $1, '330106-SAMR', $3, '{"list": "serious_violation", "action": "removed"}', 'p2', gen_random_uuid())`,
+      [a, addDays(today, -30), addDays(today, -10)],
+    );
+    const related = async (runId: string, asOf: string) => {
+      await scoring.startRun(runId, 'manual', asOf);
+      const flagged = await sql<{ id: string }>(
+        db.url,
+        `SELECT entity_id::text AS id FROM score_run_flagged WHERE run_id = $1 AND entity_id = ANY($2::bigint[])`,
+        [runId, [a, b]],
+      );
+      for (const c of await chunksOf(runId)) await scoring.scoreRunChunk({ runId, ...c });
+      const [p] = await sql<{ rep: number | null; asOf: string }>(
+        db.url,
+        `SELECT (features->>'related_legal_rep_flagged')::float8 AS rep, to_char(as_of, 'YYYY-MM-DD') AS "asOf"
+           FROM profile WHERE entity_id = $1`,
+        [b],
+      );
+      expect(p.asOf).toBe(asOf);
+      return { flagged: flagged.map((f) => f.id), rep: p.rep ?? 0 };
+    };
+    // Twenty days ago `a` was listed: `b` scores with one flagged related party.
+    expect(await related('00000000-0000-4000-8000-000000000005', addDays(today, -20))).toEqual({
+      flagged: [a],
+      rep: 1,
+    });
+    // Today it is not (any more), whatever the profiles said before this run.
+    expect(await related('00000000-0000-4000-8000-000000000006', today)).toEqual({ flagged: [], rep: 0 });
   });
 });

@@ -12,7 +12,7 @@ import {
 } from '@lianjian/database';
 import type { StoredRecord } from '@lianjian/domain';
 import { todayInShanghai } from '@lianjian/common';
-import { FEATURE_NAMES } from '@lianjian/scoring';
+import { allFeatures, FEATURE_NAMES } from '@lianjian/scoring';
 import type { RuleDefinition } from './rule-definition.schema';
 import { loadRuleSet } from './rule-set';
 import { validateRule } from './rule-validation';
@@ -86,7 +86,9 @@ export class AlertingService implements OnModuleInit {
       const entity = entities.get(record.entityId);
       if (!entity) continue;
       for (const rule of rules) {
-        const ctx: RuleEvaluationContext = { record, entity, profile: profiles.get(entity.id), now };
+        const stored = profiles.get(entity.id);
+        const profile = stored && allFeatures(stored);
+        const ctx: RuleEvaluationContext = { record, entity, profile, now };
         const ev = evaluateRule(rule, ctx);
         if (ev.matched) {
           await this.raise(rule, ctx, ev, record);
@@ -105,7 +107,8 @@ export class AlertingService implements OnModuleInit {
     if (!score) return 0;
     const [entity] = await this.entities.findByIds([score.entityId]);
     if (!entity) return 0;
-    const profile = (await this.scores.profiles([entity.id])).get(entity.id);
+    const stored = (await this.scores.profiles([entity.id])).get(entity.id);
+    const profile = stored && allFeatures(stored);
     const ctx: RuleEvaluationContext = {
       entity,
       profile,

@@ -9,6 +9,8 @@ export {
   FEATURE_CATALOGUE,
   FEATURE_GROUPS,
   FEATURE_NAMES,
+  allFeatures,
+  storedFeatures,
   industryRiskLevel,
   SEVERE_PENALTY_TYPES,
 } from './profile/profile';

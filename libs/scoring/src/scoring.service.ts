@@ -14,6 +14,8 @@ import { JobName, JobQueue, type ScoreRunTrigger, type ScoreTrigger } from '@lia
 import type { Scorecard } from './scorecard/scorecard.schema';
 import { ScoringModels } from './scoring-models.service';
 import { scoreToSave } from './score-to-save';
+import { SEVERE_PENALTY_TYPES } from './profile/profile';
+import { profileConfigFor } from './scorecard/scorecard';
 
 // Where a score is computed: loads entities and their records, runs the pure profile + scorecard,
 // stores scores with every factor's contribution, and asks the rules to look at class changes.
@@ -62,12 +64,17 @@ export class ScoringService {
     trigger: ScoreRunTrigger,
     asOf = todayInShanghai(),
   ): Promise<{ created: boolean; chunks: number }> {
+    const model = await this.models.active();
     const { created, chunks } = await this.runs.create({
       id: runId,
       trigger,
       asOf,
-      modelVersion: (await this.models.active()).modelVersion,
+      modelVersion: model.modelVersion,
       chunkSize: ScoringService.RUN_CHUNK,
+      flag: {
+        severePenaltyTypes: [...SEVERE_PENALTY_TYPES],
+        longWindowMonths: profileConfigFor(model).longWindowMonths,
+      },
     });
     if (created && !chunks.length) await this.runs.finishEmpty(runId);
     await this.jobs.addBulk(

@@ -6,7 +6,7 @@ import {
   type EntityRow,
   type ScoreRow,
 } from '@lianjian/database';
-import { compareScores, ScoringModels, type ScoreResult } from '@lianjian/scoring';
+import { allFeatures, compareScores, ScoringModels, type ScoreResult } from '@lianjian/scoring';
 import { InvalidInputError, NotFoundError } from '@lianjian/common';
 import { parseEntityKey } from '@lianjian/domain';
 import { industryName, maskResidentId, regionName } from '@lianjian/reference';
@@ -43,7 +43,8 @@ export class EntitiesService {
     const latest = history[0];
     return {
       entity: entityView(e),
-      profile: profile ?? null,
+      // Stored without its zero features; every feature is shown.
+      profile: profile ? { ...profile, features: allFeatures(profile.features) } : null,
       // Where the score stands among peers: same industry division, nearest region with ≥ 30 peers.
       peers: peers
         ? {

@@ -23,6 +23,27 @@ export const RELATED_PARTY_FLAG = `(p.features->>'on_serious_violation_list')::f
   OR (p.features->>'on_court_defaulter_list')::float8 > 0
   OR (p.features->>'severe_penalties_36m')::float8 > 0`;
 
+// The same flag as of a date T, from the records themselves: on the serious-violation or
+// court-defaulter list at T (latest addition later than latest removal; same day, removal wins, as
+// computeProfile replays them) or a severe penalty in (T - longWindowMonths, T]. A full run snapshots
+// it when it starts, so a run as of any date sees its related parties as they stood that day, and
+// not as the profiles last computed happen to say. $1 = T (date), $2 = severe penalty types (text[]),
+// $3 = the long window in months; selects entity_id.
+export const FLAGGED_AS_OF_SQL = `
+  SELECT r.entity_id FROM record r
+   WHERE r.kind IN ('penalty', 'listing') AND r.occurred_at <= $1::date
+   GROUP BY r.entity_id
+  HAVING bool_or(r.kind = 'penalty' AND r.occurred_at > ($1::date - make_interval(months => $3::int))::date
+                 AND r.data->'penaltyTypes' ?| $2::text[])
+      OR coalesce(max(r.occurred_at) FILTER (WHERE r.kind = 'listing' AND r.data->>'list' = 'serious_violation'
+                                              AND r.data->>'action' = 'added')
+                  > coalesce(max(r.occurred_at) FILTER (WHERE r.kind = 'listing' AND r.data->>'list' = 'serious_violation'
+                                                         AND r.data->>'action' = 'removed'), '-infinity'), false)
+      OR coalesce(max(r.occurred_at) FILTER (WHERE r.kind = 'listing' AND r.data->>'list' = 'court_defaulter'
+                                              AND r.data->>'action' = 'added')
+                  > coalesce(max(r.occurred_at) FILTER (WHERE r.kind = 'listing' AND r.data->>'list' = 'court_defaulter'
+                                                         AND r.data->>'action' = 'removed'), '-infinity'), false)`;
+
 @Injectable()
 export class EntityRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
@@ -64,11 +85,12 @@ export class EntityRepository {
   }
 
   // Related-party signals (关联方风险): other entities sharing the legal representative or the
-  // registered address that are currently flagged (serious-violation or court-defaulter list, or a
-  // severe penalty) according to their current profile.
-  // With `runId`, "flagged" is the run's snapshot taken at its start (score_run_flagged); without,
-  // the current profiles. Either way the flag is looked up per candidate by primary key: the
-  // candidates come from the legal-representative and address indexes.
+  // registered address that are flagged (serious-violation or court-defaulter list, or a severe
+  // penalty). With `runId`, "flagged" is the run's snapshot, computed from the records as of the
+  // run's date when it started (score_run_flagged, FLAGGED_AS_OF_SQL); without (re-scoring as records
+  // arrive, as of today), the current profiles. Either way the flag is looked up per candidate by
+  // primary key: the candidates come from the legal-representative and address indexes. Who shares
+  // a representative or address is today's master data in both cases (its history is not kept).
   async relatedPartySignals(
     ids: string[],
     runId?: string,

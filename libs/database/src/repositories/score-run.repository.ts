@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { RELATED_PARTY_FLAG } from './entity.repository';
+import { FLAGGED_AS_OF_SQL } from './entity.repository';
 
 export interface ScoreRunView {
   id: string;
@@ -38,6 +38,8 @@ export class ScoreRunRepository {
     asOf: string;
     modelVersion: string;
     chunkSize: number;
+    // What flags an entity for its related parties (the profile's definition, from the model).
+    flag: { severePenaltyTypes: readonly string[]; longWindowMonths: number };
   }): Promise<{ created: boolean; chunks: { chunkNo: number; fromId: string; toId: string }[] }> {
     return this.ds.transaction(async (em) => {
       const inserted: unknown[] = await em.query(
@@ -56,13 +58,13 @@ export class ScoreRunRepository {
          RETURNING 1`,
         [run.id, run.trigger, run.asOf, run.modelVersion, run.chunkSize],
       );
-      // The related-party flags as they stand when the run starts, committed with the run itself.
+      // The related-party flags as of the run's date, from the records, committed with the run itself.
       if (inserted.length)
         await em.query(
           `INSERT INTO score_run_flagged (run_id, entity_id)
-           SELECT $1, p.entity_id FROM profile p WHERE ${RELATED_PARTY_FLAG}
+           SELECT $4::uuid, f.entity_id FROM (${FLAGGED_AS_OF_SQL}) f
            ON CONFLICT DO NOTHING`,
-          [run.id],
+          [run.asOf, [...run.flag.severePenaltyTypes], run.flag.longWindowMonths, run.id],
         );
       const [{ exists }] = await em.query(`SELECT count(*)::int AS exists FROM score_run WHERE id = $1`, [
         run.id,

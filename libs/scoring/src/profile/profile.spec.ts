@@ -1,10 +1,12 @@
 import type { EntitySnapshot, KindDataMap, RecordKind, StoredRecord } from '@lianjian/domain';
 import {
+  allFeatures,
   computeProfile,
   DEFAULT_PROFILE_CONFIG,
   FEATURE_CATALOGUE,
   FEATURE_NAMES,
   industryRiskLevel,
+  storedFeatures,
   type ProfileConfig,
 } from './profile';
 
@@ -363,5 +365,24 @@ describe('FEATURE_CATALOGUE', () => {
       'social',
       'supervision',
     ]);
+  });
+});
+
+describe('storedFeatures / allFeatures (zeros left out of storage, put back on reading)', () => {
+  it('stores only non-zero features and reads every feature back', () => {
+    const profile = computeProfile(
+      {
+        entity: entity(),
+        records: [rec('penalty', '2025-01-10', { penaltyTypes: ['fine'], fineAmount: 20_000 })],
+        asOf: AS_OF,
+      },
+      DEFAULT_PROFILE_CONFIG,
+    );
+    const stored = JSON.parse(JSON.stringify(storedFeatures(profile.features)));
+    expect(Object.values(stored)).not.toContain(0);
+    expect(Object.keys(stored).length).toBeLessThan(FEATURE_NAMES.length);
+    expect(stored.penalties_12m).toBe(1);
+    expect(allFeatures(stored)).toEqual(profile.features);
+    expect(Object.keys(allFeatures(stored))).toEqual(FEATURE_NAMES);
   });
 });

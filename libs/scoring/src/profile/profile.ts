@@ -127,6 +127,23 @@ export const FEATURE_CATALOGUE: Record<string, FeatureInfo> = {
 
 export const FEATURE_NAMES: readonly string[] = Object.keys(FEATURE_CATALOGUE);
 
+// A profile as stored: features that are 0 are left out (most features of most entities are), which
+// keeps the JSON PostgreSQL parses on every save small; `allFeatures` puts them back on reading, so
+// rules and staff always see every feature. SQL readers use coalesce(…, 0) or a comparison that is
+// false on NULL.
+export function storedFeatures(features: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, v] of Object.entries(features)) if (v !== 0) out[name] = v;
+  return out;
+}
+
+export function allFeatures(stored: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const name of FEATURE_NAMES) out[name] = stored[name] ?? 0;
+  for (const [name, v] of Object.entries(stored)) if (!(name in out)) out[name] = v;
+  return out;
+}
+
 // Counts of OTHER entities sharing this entity's legal representative / registered address that are
 // currently on the serious-violation or court-defaulter list or had a licence revocation / heavy
 // penalty. Computed in SQL by the caller.

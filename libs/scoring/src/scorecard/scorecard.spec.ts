@@ -238,7 +238,18 @@ describe('slimFactors / describeFactors (stored without labels, read with them)'
       points: 20,
       capped: true,
     });
+    // Factors with value 0 and 0 points are left out of storage and put back on reading.
+    expect(stored.length).toBeLessThan(result.factors.length);
+    expect(stored.every((f: { value: number; points: number }) => f.value !== 0 || f.points !== 0)).toBe(
+      true,
+    );
     expect(describeFactors(model, stored)).toEqual(result.factors);
+  });
+
+  it('reads a factor list stored in full (before zero factors were left out) the same way', () => {
+    const result = scoreProfile(profileOf({ complaints_12m: 2 }), model);
+    const full = result.factors.map((f) => ({ name: f.name, value: f.value, points: f.points }));
+    expect(describeFactors(model, full)).toEqual(result.factors);
   });
 
   it('keeps the label of a factor stored with one, and falls back to the feature catalogue', () => {
@@ -249,10 +260,10 @@ describe('slimFactors / describeFactors (stored without labels, read with them)'
       label: { zh: '旧', en: 'old' },
       group: 'social' as const,
     };
-    const [kept, unknownToModel] = describeFactors(model, [
-      old,
-      { name: 'listings_36m', value: 2, points: 0 },
-    ]);
+    const described = describeFactors(model, [old, { name: 'listings_36m', value: 2, points: 0 }]);
+    const kept = described.find((f) => f.name === 'complaints_12m')!;
+    const unknownToModel = described[described.length - 1];
+    expect(unknownToModel.name).toBe('listings_36m');
     expect(kept.label).toEqual({ zh: '旧', en: 'old' });
     expect(unknownToModel).toMatchObject({ group: 'supervision', capped: false });
     expect(unknownToModel.label.en).toBe('List additions, last 36 months');
