@@ -133,7 +133,7 @@ export const FEATURE_NAMES: readonly string[] = Object.keys(FEATURE_CATALOGUE);
 // false on NULL.
 export function storedFeatures(features: Readonly<Record<string, number>>): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [name, v] of Object.entries(features)) if (v !== 0) out[name] = v;
+  for (const name in features) if (features[name] !== 0) out[name] = features[name];
   return out;
 }
 
