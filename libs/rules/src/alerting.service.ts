@@ -16,7 +16,7 @@ import { allFeatures, FEATURE_NAMES } from '@lianjian/scoring';
 import type { RuleDefinition } from './rule-definition.schema';
 import { loadRuleSet } from './rule-set';
 import { validateRule } from './rule-validation';
-import { alertKey, evaluateRule, type RuleEvaluation } from './rule-evaluation';
+import { alertKey, evaluateRule, usesHistory, type RuleEvaluation } from './rule-evaluation';
 import type { FeedSnapshot, RuleEvaluationContext } from './rule-context';
 import { validateRoutingMatrix, type RoutingMatrix } from './routing/routing-matrix.schema';
 import { routeFinding } from './routing/route-finding';
@@ -80,6 +80,8 @@ export class AlertingService implements OnModuleInit {
     const ids = [...new Set(records.map((r) => r.entityId))];
     const entities = new Map((await this.entities.findByIds(ids)).map((e) => [e.id, e]));
     const profiles = await this.scores.profiles(ids);
+    // history.* fields need each entity's records; loaded only when a rule names one.
+    const histories = rules.some(usesHistory) ? await this.records.forEntities(ids) : undefined;
     const now = todayInShanghai();
     let raised = 0;
     for (const record of records) {
@@ -88,7 +90,13 @@ export class AlertingService implements OnModuleInit {
       for (const rule of rules) {
         const stored = profiles.get(entity.id);
         const profile = stored && allFeatures(stored);
-        const ctx: RuleEvaluationContext = { record, entity, profile, now };
+        const ctx: RuleEvaluationContext = {
+          record,
+          entity,
+          profile,
+          history: histories && (histories.get(entity.id) ?? []),
+          now,
+        };
         const ev = evaluateRule(rule, ctx);
         if (ev.matched) {
           await this.raise(rule, ctx, ev, record);
@@ -113,6 +121,9 @@ export class AlertingService implements OnModuleInit {
       entity,
       profile,
       score: { previousClass: score.previousClass, riskClass: score.riskClass, score: score.score },
+      history: rules.some(usesHistory)
+        ? ((await this.records.forEntities([entity.id])).get(entity.id) ?? [])
+        : undefined,
       now: todayInShanghai(),
     };
     let raised = 0;

@@ -27,5 +27,8 @@ export interface RuleEvaluationContext {
   feed?: FeedSnapshot;
   profile?: Record<string, number>;
   score?: ScoreChange;
+  // The entity's records known at evaluation time (the triggering record included), for history.*
+  // fields: counts in windows across departments. Loaded only when a rule names such a field.
+  history?: readonly StoredRecord[];
   now: string; // YYYY-MM-DD, the evaluation date (entity.ageDays is counted to it)
 }

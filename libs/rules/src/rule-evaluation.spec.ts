@@ -1,7 +1,7 @@
 import type { EntitySnapshot, KindDataMap, RecordKind, StoredRecord } from '@lianjian/domain';
 import type { RuleEvaluationContext } from './rule-context';
 import type { Condition, RuleDefinition, RuleTrigger } from './rule-definition.schema';
-import { alertKey, compare, evaluateRule, triggerMatches } from './rule-evaluation';
+import { alertKey, compare, evaluateRule, triggerMatches, usesHistory } from './rule-evaluation';
 import { readRuleField } from './rule-fields';
 
 const entity: EntitySnapshot = {
@@ -340,5 +340,53 @@ describe('alertKey', () => {
     expect(alertKey(twoKeys, 'e-1', { ...ctx, record: b })).toBe(
       alertKey(twoKeys, 'e-1', { ...ctx, record: a }),
     );
+  });
+});
+
+describe('history fields (counts in windows, across departments)', () => {
+  const penalty = (id: string, occurredAt: string, departmentCode: string) =>
+    record('penalty', { penaltyTypes: ['fine'] }, { id, occurredAt, departmentCode });
+  const history = [
+    penalty('p1', '2024-06-01', '330106-SAMR'), // outside 12 months of 2025-06-01
+    penalty('p2', '2024-06-02', '330106-TAX'), // first day inside: the window is (2024-06-01, 2025-06-01]
+    penalty('p3', '2025-03-02', '330106-TAX'), // inside 3 months: (2025-03-01, 2025-06-01]
+    penalty('p3b', '2025-03-01', '330106-TAX'), // on the 3-month boundary: outside
+    penalty('p4', '2025-05-30', '330106-ENV'),
+    penalty('p5', '2025-06-02', '330106-HEALTH'), // after the evaluation date: not known yet
+    record('inspection', { result: 'fail' }, { id: 'i1', occurredAt: '2025-05-01' }),
+    record('inspection', { result: 'pass' }, { id: 'i2', occurredAt: '2025-05-15' }),
+  ];
+  const ctx: RuleEvaluationContext = { entity, history, now: '2025-06-01' };
+
+  it('counts records and distinct departments of a kind in (now − N months, now]', () => {
+    expect(readRuleField('history.penalty.count_12m', ctx)).toBe(4);
+    expect(readRuleField('history.penalty.departments_12m', ctx)).toBe(2);
+    expect(readRuleField('history.penalty.count_3m', ctx)).toBe(2);
+    expect(readRuleField('history.penalty.count_36m', ctx)).toBe(5);
+    expect(readRuleField('history.inspection.count_3m', ctx)).toBe(2);
+    expect(readRuleField('history.inspection.failures_3m', ctx)).toBe(1);
+    expect(readRuleField('history.complaint.count_12m', ctx)).toBe(0);
+  });
+
+  it('is missing (so every comparison is false) when no history was loaded', () => {
+    expect(readRuleField('history.penalty.count_12m', { entity, now: '2025-06-01' })).toBeUndefined();
+  });
+
+  it('matches "penalised by 2+ different departments in 12 months", and says the rule needs history', () => {
+    const rule: RuleDefinition = {
+      id: 'multi-department-penalties',
+      version: 1,
+      name: { zh: '多部门处罚', en: 'Penalised by several departments' },
+      trigger: { type: 'record', kinds: ['penalty'] },
+      condition: { field: 'history.penalty.departments_12m', op: 'gte', value: 2 },
+      severity: 'high',
+      finding: { type: 'multi_department_penalties', label: { zh: '多部门处罚', en: 'multi-department' } },
+      legalBasis: [],
+    };
+    const r = penalty('p4', '2025-05-30', '330106-ENV');
+    expect(usesHistory(rule)).toBe(true);
+    expect(evaluateRule(rule, { ...ctx, record: r }).matched).toBe(true);
+    expect(evaluateRule(rule, { ...ctx, record: r, history: history.slice(0, 2) }).matched).toBe(false);
+    expect(usesHistory({ ...rule, condition: { always: true } })).toBe(false);
   });
 });

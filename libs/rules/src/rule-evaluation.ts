@@ -8,7 +8,7 @@ import type {
   RuleDefinition,
   RuleTrigger,
 } from './rule-definition.schema';
-import { epochDay, readRuleField, ruleField } from './rule-fields';
+import { epochDay, HISTORY_FIELD_PREFIX, readRuleField, ruleField } from './rule-fields';
 import type { RuleFieldSpec } from './rule-fields';
 
 export interface RuleEvaluation {
@@ -242,4 +242,21 @@ export function alertKey(
 ): string {
   const values = (rule.finding.keyFields ?? []).map((field) => keyPart(readRuleField(field, ctx)));
   return `${rule.id}|${subject}|${rule.finding.type}|${values.join('|')}`;
+}
+
+// Every field a rule names (condition and finding key), e.g. to load history only for rules that use it.
+export function ruleFieldNames(rule: RuleDefinition): string[] {
+  const names = new Set<string>(rule.finding.keyFields ?? []);
+  const walk = (c: Condition): void => {
+    if ('all' in c) c.all.forEach(walk);
+    else if ('any' in c) c.any.forEach(walk);
+    else if ('not' in c) walk(c.not);
+    else if ('field' in c) names.add(c.field);
+  };
+  walk(rule.condition);
+  return [...names];
+}
+
+export function usesHistory(rule: RuleDefinition): boolean {
+  return ruleFieldNames(rule).some((n) => n.startsWith(HISTORY_FIELD_PREFIX));
 }

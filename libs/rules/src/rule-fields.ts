@@ -35,7 +35,8 @@ export type RuleFieldType = (typeof RULE_FIELD_TYPES)[number];
 // record: needs a record trigger (and, with `kind`, a record of that kind); score: needs a
 // class_change trigger; feed: needs a feed_health trigger; entity and profile: any trigger about an
 // entity (not feed_health).
-export type RuleFieldScope = 'record' | 'entity' | 'profile' | 'score' | 'feed';
+// history: any trigger about an entity; read from the entity's records (RuleEvaluationContext.history).
+export type RuleFieldScope = 'record' | 'entity' | 'profile' | 'score' | 'feed' | 'history';
 
 export interface RuleFieldSpec {
   name: string;
@@ -355,6 +356,75 @@ const FIELD_INITS: Record<string, FieldInit> = {
     read: (ctx) => ctx.feed?.rejectionRate7d ?? undefined,
   },
 };
+
+// History (近期记录): for each record kind and window of 3, 12 or 36 months ending on the evaluation
+// date, how many records there were and from how many different departments — "penalised by 2+
+// different departments in 12 months" is history.penalty.departments_12m gte 2. Inspections also
+// count their failures. Windows are (now − N months, now], as the scoring profile's windows are.
+export const HISTORY_WINDOWS_MONTHS = [3, 12, 36] as const;
+export const HISTORY_FIELD_PREFIX = 'history.';
+const HISTORY_KIND_LABELS: Record<string, LocalizedText> = {
+  inspection: lt('检查', 'inspections'),
+  penalty: lt('行政处罚', 'penalties'),
+  listing: lt('名录列入/移出', 'list additions and removals'),
+  complaint: lt('投诉举报', 'complaints'),
+  obligation_default: lt('义务违约', 'obligation defaults'),
+  registration: lt('登记变更', 'registration changes'),
+};
+
+// The day number N calendar months before `day` (clamped to the month's end, like the profile's).
+function monthsBefore(day: number, months: number): number {
+  const d = new Date(day * DAY_MS);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth() - months;
+  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  return Date.UTC(y, m, Math.min(d.getUTCDate(), last)) / DAY_MS;
+}
+
+function historyRecords(ctx: RuleEvaluationContext, kind: RecordKind, months: number) {
+  if (!ctx.history) return undefined;
+  const now = epochDay(ctx.now);
+  if (now === undefined) return undefined;
+  const start = monthsBefore(now, months);
+  return ctx.history.filter((r) => {
+    if (r.kind !== kind) return false;
+    const day = epochDay(r.occurredAt);
+    return day !== undefined && day > start && day <= now;
+  });
+}
+
+for (const kind of RECORD_KINDS)
+  for (const months of HISTORY_WINDOWS_MONTHS) {
+    const what = HISTORY_KIND_LABELS[kind] ?? lt(kind, kind);
+    FIELD_INITS[`history.${kind}.count_${months}m`] = {
+      type: 'number',
+      scope: 'history',
+      label: lt(`近${months}个月${what.zh}次数`, `${what.en} in the last ${months} months`),
+      read: (ctx) => historyRecords(ctx, kind, months)?.length,
+    };
+    FIELD_INITS[`history.${kind}.departments_${months}m`] = {
+      type: 'number',
+      scope: 'history',
+      label: lt(
+        `近${months}个月${what.zh}涉及部门数`,
+        `departments with ${what.en} in the last ${months} months`,
+      ),
+      read: (ctx) => {
+        const list = historyRecords(ctx, kind, months);
+        return list && new Set(list.map((r) => r.departmentCode)).size;
+      },
+    };
+    if (kind === 'inspection')
+      FIELD_INITS[`history.inspection.failures_${months}m`] = {
+        type: 'number',
+        scope: 'history',
+        label: lt(`近${months}个月检查不合格次数`, `failed inspections in the last ${months} months`),
+        read: (ctx) =>
+          historyRecords(ctx, 'inspection', months)?.filter(
+            (r) => (r.data as KindDataMap['inspection']).result === 'fail',
+          ).length,
+      };
+  }
 
 export const RULE_FIELDS: readonly RuleFieldSpec[] = Object.entries(FIELD_INITS).map(([name, init]) => ({
   name,

@@ -67,6 +67,24 @@ const withRecord = (record: StoredRecord, e: Partial<EntitySnapshot> = {}): Rule
   entity: { ...entity, ...e },
   now: NOW,
 });
+// The triggering record plus earlier records of the entity, as history.* fields see them.
+const withHistory = (
+  record: StoredRecord,
+  earlier: [RecordKind, string, string][],
+): RuleEvaluationContext => ({
+  ...withRecord(record),
+  history: [
+    ...earlier.map(([kind, occurredAt, departmentCode]) => ({
+      ...rec(
+        kind,
+        (kind === 'inspection' ? { result: 'pass' } : { penaltyTypes: ['fine'] }) as never,
+        departmentCode,
+      ),
+      occurredAt,
+    })),
+    record,
+  ],
+});
 const listing = (list: KindDataMap['listing']['list'], action: KindDataMap['listing']['action'] = 'added') =>
   rec('listing', { list, action });
 const failed = (critical: number) =>
@@ -135,6 +153,59 @@ const cases: Record<string, { match: Case[]; noMatch: Case[] }> = {
       [
         'removed from the list',
         withRecord(listing('abnormal_operations', 'removed'), { establishedOn: '2025-01-02' }),
+      ],
+    ],
+  },
+  'multi-department-penalties': {
+    match: [
+      [
+        'a second department within 12 months',
+        withHistory(rec('penalty', { penaltyTypes: ['fine'] }, '330106-TAX'), [
+          ['penalty', '2024-09-01', '330106-SAMR'],
+        ]),
+      ],
+    ],
+    noMatch: [
+      [
+        'the same department twice',
+        withHistory(rec('penalty', { penaltyTypes: ['fine'] }), [['penalty', '2024-09-01', '330106-SAMR']]),
+      ],
+      [
+        'the other department more than 12 months ago',
+        withHistory(rec('penalty', { penaltyTypes: ['fine'] }, '330106-TAX'), [
+          ['penalty', '2024-06-02', '330106-SAMR'],
+        ]),
+      ],
+      [
+        'another department, but an inspection',
+        withHistory(rec('penalty', { penaltyTypes: ['fine'] }, '330106-TAX'), [
+          ['inspection', '2025-01-01', '330106-SAMR'],
+        ]),
+      ],
+    ],
+  },
+  'school-canteen-food-inspection-failure': {
+    match: [
+      [
+        'a kindergarten canteen',
+        withRecord(rec('inspection', { result: 'fail', matter: '学校食堂食品安全检查' }), {
+          industryCode: 'P8310',
+        }),
+      ],
+    ],
+    noMatch: [
+      ['a restaurant', withRecord(rec('inspection', { result: 'fail', matter: '餐饮服务食品安全监督检查' }))],
+      [
+        'a school inspected for something else',
+        withRecord(rec('inspection', { result: 'fail', matter: '幼儿园办园行为检查' }), {
+          industryCode: 'P8310',
+        }),
+      ],
+      [
+        'a school canteen that passed',
+        withRecord(rec('inspection', { result: 'pass', matter: '学校食堂食品安全检查' }), {
+          industryCode: 'P8310',
+        }),
       ],
     ],
   },
@@ -209,6 +280,8 @@ describe('shipped rules (config/rules)', () => {
       'food-critical-inspection-failure': 'high',
       'new-entity-abnormal-operations': 'medium',
       'large-fine': 'high',
+      'multi-department-penalties': 'high',
+      'school-canteen-food-inspection-failure': 'high',
       'risk-class-raised-to-d': 'medium',
       'feed-interrupted': 'medium',
     });
