@@ -19,6 +19,8 @@ import { SourcesController } from './sources/sources.controller';
 import { ScoreRunsController } from './score-runs/score-runs.controller';
 import { ScoringModelsController } from './scoring-models/scoring-models.controller';
 import { ScoringModels } from '@lianjian/scoring';
+import { RuleBacktestService } from '@lianjian/rules';
+import { RulesController } from './rules/rules.controller';
 
 @Module({
   imports: [DatabaseModule, QueueModule, IngestionModule, HealthModule],
@@ -32,9 +34,15 @@ import { ScoringModels } from '@lianjian/scoring';
     SourcesController,
     ScoreRunsController,
     ScoringModelsController,
+    RulesController,
   ],
   // ScoringModels registers config/scoring on start, so the models are listed before any worker ran.
-  providers: [EntitiesService, ScoringModels, { provide: APP_FILTER, useClass: HttpErrorFilter }],
+  providers: [
+    EntitiesService,
+    ScoringModels,
+    RuleBacktestService,
+    { provide: APP_FILTER, useClass: HttpErrorFilter },
+  ],
 })
 export class AppModule {
   // Configuration is read when the application is created, not when this file is imported.

@@ -29,7 +29,7 @@ export class AlertingService implements OnModuleInit {
   private readonly configDir: string;
   readonly matrix: RoutingMatrix;
   private rulesCache?: { at: number; rules: RuleDefinition[] };
-  private static readonly RULES_TTL_MS = 30_000;
+  private readonly rulesRefreshMs: number;
 
   constructor(
     private readonly rulesRepo: RuleRepository,
@@ -41,6 +41,7 @@ export class AlertingService implements OnModuleInit {
     config: ConfigService,
   ) {
     this.configDir = config.getOrThrow<string>('CONFIG_DIR');
+    this.rulesRefreshMs = Number(config.get('RULES_REFRESH_MS') ?? 30_000);
     this.matrix = validateRoutingMatrix(
       readJson(join(this.configDir, 'routing', 'joint-action-matrix.json')),
     );
@@ -55,7 +56,7 @@ export class AlertingService implements OnModuleInit {
   }
 
   async activeRules(): Promise<RuleDefinition[]> {
-    if (this.rulesCache && Date.now() - this.rulesCache.at < AlertingService.RULES_TTL_MS)
+    if (this.rulesCache && Date.now() - this.rulesCache.at < this.rulesRefreshMs)
       return this.rulesCache.rules;
     const rules: RuleDefinition[] = [];
     for (const stored of await this.rulesRepo.published()) {

@@ -9,3 +9,5 @@ export * from './zod-issues';
 export * from './routing/routing-matrix.schema';
 export * from './routing/route-finding';
 export * from './alerting.service';
+export * from './backtest/backtest';
+export * from './backtest/rule-backtest.service';

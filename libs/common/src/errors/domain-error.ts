@@ -36,6 +36,14 @@ export class InvalidInputError extends DomainError {
   }
 }
 
+// The request is valid but the state does not allow it (a published rule edited, a draft published
+// by its own author…): the message says what to do instead.
+export class ConflictError extends DomainError {
+  constructor(message: string, details: unknown[] = []) {
+    super('conflict', message, details);
+  }
+}
+
 export const ERROR_STATUS: Record<ErrorCode, number> = {
   invalid_json: 400,
   invalid_body: 400,

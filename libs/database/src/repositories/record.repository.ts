@@ -45,6 +45,24 @@ export class RecordRepository {
     );
   }
 
+  // Records of these kinds that occurred in [from, to], in date order, a page at a time (keyset on
+  // occurred_at, id): what a rule backtest replays.
+  async ofKindsBetween(
+    kinds: readonly string[],
+    from: string,
+    to: string,
+    after: { occurredAt: string; id: string } | undefined,
+    limit: number,
+  ): Promise<StoredRecord[]> {
+    return this.ds.query(
+      `SELECT ${RECORD_COLUMNS} FROM record r
+        WHERE r.kind = ANY($1::text[]) AND r.occurred_at BETWEEN $2::date AND $3::date
+          AND ($4::date IS NULL OR (r.occurred_at, r.id) > ($4::date, $5::bigint))
+        ORDER BY r.occurred_at, r.id LIMIT $6`,
+      [kinds, from, to, after?.occurredAt ?? null, after?.id ?? null, limit],
+    );
+  }
+
   // Records a batch inserted or changed, for record-triggered rules.
   async changedByBatch(batchId: string, kinds: string[]): Promise<StoredRecord[]> {
     return this.ds.query(

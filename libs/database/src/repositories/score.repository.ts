@@ -304,6 +304,33 @@ export class ScoreRepository {
     );
   }
 
+  // Scores dated in [from, to] that moved their entity to another class, in date order: what a
+  // backtest of class_change rules replays.
+  async classChangesBetween(
+    from: string,
+    to: string,
+    limit: number,
+  ): Promise<
+    {
+      scoreId: string;
+      entityId: string;
+      asOf: string;
+      previousClass: string;
+      riskClass: string;
+      score: number;
+    }[]
+  > {
+    return this.ds.query(
+      `SELECT s.id::text AS "scoreId", s.entity_id::text AS "entityId", to_char(s.as_of, 'YYYY-MM-DD') AS "asOf",
+              s.previous_class AS "previousClass", s.risk_class AS "riskClass", s.score::float8 AS score
+         FROM score s
+        WHERE s.as_of BETWEEN $1::date AND $2::date
+          AND s.previous_class IS NOT NULL AND s.previous_class <> s.risk_class
+        ORDER BY s.as_of, s.id LIMIT $3`,
+      [from, to, limit],
+    );
+  }
+
   async classDistribution(): Promise<Record<string, number>> {
     const rows: { c: string; n: number }[] = await this.ds.query(
       `SELECT risk_class AS c, count(*)::int AS n FROM entity_risk GROUP BY 1 ORDER BY 1`,

@@ -1,0 +1,242 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import {
+  createTestDatabase,
+  insertDepartments,
+  json,
+  sql,
+  testEnv,
+  type TestDatabase,
+} from '@lianjian/testing';
+import { createApiApp } from '../bootstrap';
+
+// The rule lifecycle through the API against the real PostgreSQL: refused at save with reasons,
+// draft → published by another user, published versions immutable, a change is a new version, and a
+// backtest over stored history counts the alerts per department and week without storing any.
+describe('rules API (/api/v1/rules)', () => {
+  let db: TestDatabase;
+  let app: NestExpressApplication;
+  let base: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await insertDepartments(db.url);
+    Object.assign(process.env, testEnv(db));
+    app = await createApiApp();
+    await app.listen(0);
+    base = `${await app.getUrl()}/api/v1/rules`;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: res.status === 204 ? null : await json(res) };
+  };
+
+  const definition = (over: Record<string, unknown> = {}) => ({
+    id: 'two-departments',
+    name: { zh: '两个部门处罚', en: 'Penalised by two departments' },
+    trigger: { type: 'record', kinds: ['penalty'] },
+    condition: { field: 'history.penalty.departments_12m', op: 'gte', value: 2 },
+    severity: 'high',
+    finding: {
+      type: 'repeat_penalties',
+      label: { zh: '多部门重复处罚', en: 'Penalties from several departments' },
+    },
+    legalBasis: [{ zh: '国办发〔2019〕35号', en: 'Guobanfa [2019] No. 35' }],
+    ...over,
+  });
+
+  it('refuses a rule with an unknown field or an invalid condition, with the reasons, and stores nothing', async () => {
+    const unknown = await call('POST', '', {
+      author: 'li.na',
+      definition: definition({ condition: { field: 'record.penalty.amount', op: 'gte', value: 1 } }),
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details.join('\n')).toMatch(/unknown field 'record\.penalty\.amount'/);
+
+    const badOp = await call('POST', '', {
+      author: 'li.na',
+      definition: definition({ condition: { all: [{ field: 'entity.ageDays', op: 'around', value: 3 }] } }),
+    });
+    expect(badOp.status).toBe(400);
+    expect(badOp.body.error.details.join('\n')).toMatch(/unknown operator 'around'/);
+
+    const wrongScope = await call('POST', '', {
+      author: 'li.na',
+      definition: definition({ condition: { field: 'score.riskClass', op: 'eq', value: 'D' } }),
+    });
+    expect(wrongScope.status).toBe(400);
+    expect(wrongScope.body.error.details.join('\n')).toMatch(/available only to rules triggered by class_change/);
+
+    const noAuthor = await call('POST', '', { definition: definition() });
+    expect(noAuthor.status).toBe(400);
+    expect(noAuthor.body.error.details.join('\n')).toMatch(/author/);
+
+    const [{ n }] = await sql<{ n: number }>(db.url, `SELECT count(*)::int AS n FROM rule`);
+    expect(n).toBe(0);
+  });
+
+  it('publishes a draft only by another user, never changes a published version, and retires the version a new one replaces', async () => {
+    const created = await call('POST', '', { author: 'li.na', definition: definition() });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      id: 'two-departments',
+      version: 1,
+      status: 'draft',
+      createdBy: 'li.na',
+    });
+    expect(created.body.definition.version).toBe(1);
+    expect((await call('POST', '', { author: 'li.na', definition: definition() })).status).toBe(409);
+
+    const selfPublish = await call('POST', '/two-departments/versions/1/publish', { by: 'li.na' });
+    expect(selfPublish.status).toBe(409);
+    expect(selfPublish.body.error.message).toMatch(/four-eyes/);
+    const published = await call('POST', '/two-departments/versions/1/publish', { by: 'wang.qiang' });
+    expect(published.status).toBe(200);
+    expect(published.body).toMatchObject({ status: 'published', publishedBy: 'wang.qiang' });
+
+    const edit = await call('PUT', '/two-departments/versions/1', {
+      author: 'li.na',
+      definition: definition({ severity: 'critical' }),
+    });
+    expect(edit.status).toBe(409);
+    expect(edit.body.error.message).toMatch(/never changes/);
+
+    // A change is a new version: drafted, edited by its author only, published by someone else.
+    const v2 = await call('POST', '/two-departments/versions', {
+      author: 'li.na',
+      definition: definition({ severity: 'medium' }),
+    });
+    expect(v2.status).toBe(201);
+    expect(v2.body).toMatchObject({ version: 2, status: 'draft' });
+    expect(
+      (await call('PUT', '/two-departments/versions/2', { author: 'wang.qiang', definition: definition() }))
+        .status,
+    ).toBe(409);
+    const edited = await call('PUT', '/two-departments/versions/2', {
+      author: 'li.na',
+      definition: definition({ severity: 'critical', cooldownDays: 14 }),
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.body.definition).toMatchObject({ severity: 'critical', cooldownDays: 14, version: 2 });
+    expect((await call('POST', '/two-departments/versions/2/publish', { by: 'wang.qiang' })).status).toBe(
+      200,
+    );
+
+    const rule = await call('GET', '/two-departments');
+    expect(rule.body).toMatchObject({ publishedVersion: 2, draftVersion: null });
+    expect(rule.body.versions.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual(
+      [
+        [2, 'published'],
+        [1, 'retired'],
+      ],
+    );
+    // The database holds the four-eyes rule too, whatever writes to it.
+    await expect(
+      sql(
+        db.url,
+        `INSERT INTO rule (id, version, status, definition, definition_hash, created_by, published_by, published_at)
+         VALUES ('x', 1, 'published', '{}', 'h', 'li.na', 'li.na', now())`,
+      ),
+    ).rejects.toThrow(/rule_four_eyes/);
+
+    const retired = await call('POST', '/two-departments/retire', { by: 'wang.qiang', reason: 'superseded' });
+    expect(retired.body).toMatchObject({ version: 2, status: 'retired', retireReason: 'superseded' });
+    expect((await call('GET', '')).body.items).toEqual([
+      expect.objectContaining({ id: 'two-departments', publishedVersion: null }),
+    ]);
+  });
+
+  it('backtests a version over past records: alerts per department per week, nothing stored', async () => {
+    // Two entities of Xihu (330106); A is penalised by the market bureau, then by the tax bureau, then
+    // by the tax bureau again; B only once.
+    const [a] = await sql<{ id: string }>(
+      db.url,
+      `INSERT INTO entity (ext_scheme, ext_id, name, region_code, industry_code, provisional)
+       VALUES ('test', 'A', '甲餐饮', '330106', 'H6210', false) RETURNING id::text AS id`,
+    );
+    const [b] = await sql<{ id: string }>(
+      db.url,
+      `INSERT INTO entity (ext_scheme, ext_id, name, region_code, industry_code, provisional)
+       VALUES ('test', 'B', '乙餐饮', '330106', 'H6210', false) RETURNING id::text AS id`,
+    );
+    const penalty = (id: string, entity: string, dept: string, at: string) =>
+      sql(
+        db.url,
+        `INSERT INTO record (source, source_record_id, kind, entity_id, department_code, occurred_at, data, content_hash, batch_id)
+         VALUES ('test', $1, 'penalty', $2, $3, $4, '{"penaltyTypes": ["fine"]}', $1, gen_random_uuid())`,
+        [id, entity, dept, at],
+      );
+    await penalty('P-1', a.id, '330106-SAMR', '2025-03-03'); // one department so far
+    await penalty('P-2', a.id, '330106-TAX', '2025-03-12'); // two: alert (week 11)
+    await penalty('P-3', a.id, '330106-TAX', '2025-03-20'); // same key: an occurrence, not an alert
+    await penalty('P-4', b.id, '330106-SAMR', '2025-03-21');
+
+    const draft = await call('POST', '', {
+      author: 'li.na',
+      definition: definition({ id: 'two-departments-bt' }),
+    });
+    expect(draft.status).toBe(201);
+    const res = await call('POST', '/two-departments-bt/versions/1/backtest', {
+      from: '2025-03-01',
+      to: '2025-03-31',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      rule: { id: 'two-departments-bt', version: 1, status: 'draft' },
+      events: 4,
+      matched: 2,
+      alerts: 1,
+      occurrences: 1,
+      byWeek: { '2025-W11': 1 },
+    });
+    // repeat_penalties goes to the county's market regulator (and the industry's food safety domain,
+    // also the market bureau in Xihu).
+    expect(res.body.byDepartmentWeek).toEqual({ '330106-SAMR': { '2025-W11': 1 } });
+    expect(res.body.sample[0]).toMatchObject({
+      subject: a.id,
+      at: '2025-03-12',
+      departments: ['330106-SAMR'],
+    });
+
+    const [{ alerts }] = await sql<{ alerts: number }>(db.url, `SELECT count(*)::int AS alerts FROM alert`);
+    expect(alerts).toBe(0);
+
+    const badPeriod = await call('POST', '/two-departments-bt/versions/1/backtest', {
+      from: '2025-04-01',
+      to: '2025-03-01',
+    });
+    expect(badPeriod.status).toBe(400);
+    expect(badPeriod.body.error.details.join('\n')).toMatch(/before from/);
+  });
+
+  it('refuses to backtest a feed rule: feed health has no history', async () => {
+    const feed = await call('POST', '', {
+      author: 'li.na',
+      definition: {
+        id: 'feed-check',
+        name: { zh: '数据中断', en: 'Feed interrupted' },
+        trigger: { type: 'feed_health' },
+        condition: { always: true },
+        severity: 'medium',
+        finding: { type: 'feed_interrupted', label: { zh: '数据中断', en: 'Feed interrupted' } },
+        legalBasis: [{ zh: '国发〔2016〕51号', en: 'Guofa [2016] No. 51' }],
+      },
+    });
+    expect(feed.status).toBe(201);
+    const res = await call('POST', '/feed-check/versions/1/backtest', {
+      from: '2025-03-01',
+      to: '2025-03-31',
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/cannot be backtested/);
+  });
+});
