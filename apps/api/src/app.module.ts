@@ -21,6 +21,7 @@ import { ScoringModelsController } from './scoring-models/scoring-models.control
 import { ScoringModels } from '@lianjian/scoring';
 import { RuleBacktestService } from '@lianjian/rules';
 import { RulesController } from './rules/rules.controller';
+import { AlertActionsController } from './alerts/alert-actions.controller';
 
 @Module({
   imports: [DatabaseModule, QueueModule, IngestionModule, HealthModule],
@@ -35,6 +36,7 @@ import { RulesController } from './rules/rules.controller';
     ScoreRunsController,
     ScoringModelsController,
     RulesController,
+    AlertActionsController,
   ],
   // ScoringModels registers config/scoring on start, so the models are listed before any worker ran.
   providers: [

@@ -10,6 +10,7 @@ import { ScoreRepository } from './repositories/score.repository';
 import { ScoreRunRepository } from './repositories/score-run.repository';
 import { ScoringModelRepository } from './repositories/scoring-model.repository';
 import { AlertRepository } from './repositories/alert.repository';
+import { AlertLifecycleRepository } from './repositories/alert-lifecycle.repository';
 import { RuleRepository } from './repositories/rule.repository';
 import { FileBatchRepository } from './repositories/file-batch.repository';
 import { SourceHealthRepository } from './repositories/source-health.repository';
@@ -23,6 +24,7 @@ const repositories = [
   ScoreRunRepository,
   ScoringModelRepository,
   AlertRepository,
+  AlertLifecycleRepository,
   RuleRepository,
   FileBatchRepository,
   SourceHealthRepository,

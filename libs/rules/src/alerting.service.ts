@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import {
+  AlertLifecycleRepository,
   AlertRepository,
   DepartmentRepository,
   EntityRepository,
@@ -34,6 +35,7 @@ export class AlertingService implements OnModuleInit {
   constructor(
     private readonly rulesRepo: RuleRepository,
     private readonly alerts: AlertRepository,
+    private readonly lifecycle: AlertLifecycleRepository,
     private readonly records: RecordRepository,
     private readonly entities: EntityRepository,
     private readonly scores: ScoreRepository,
@@ -174,8 +176,11 @@ export class AlertingService implements OnModuleInit {
       zh: '本部门为该数据源的报送部门，负责修复数据导出',
       en: 'this department sends the feed and repairs its export',
     };
+    const key = alertKey(rule, `feed:${feed.source}`, ctx);
+    if (await this.suppressed(rule, { entityId: null, source: feed.source }, key, { feed: feed.source }))
+      return;
     const res = await this.alerts.raise({
-      alertKey: alertKey(rule, `feed:${feed.source}`, ctx),
+      alertKey: key,
       ruleId: rule.id,
       ruleVersion: rule.version,
       entityId: null,
@@ -208,7 +213,30 @@ export class AlertingService implements OnModuleInit {
       triggerRecordId: null,
       deliveries: to ? [{ departmentCode: to, channel: 'inbox', level: 'source', reason }] : [],
     });
-    if (res.created) this.log.log(`alert ${res.alertId} ${rule.id} on feed ${feed.source}`);
+    if (res.created) {
+      await this.lifecycle.record(res.alertId, ruleActor(rule), 'raised', { feed: feed.source });
+      this.log.log(`alert ${res.alertId} ${rule.id} on feed ${feed.source}`);
+    }
+  }
+
+  // A finding with no open alert for its key is held back while the rule's latest alert about the
+  // same subject is snoozed or within the rule's cooldown; the suppression is logged on that alert.
+  private async suppressed(
+    rule: RuleDefinition,
+    subject: { entityId: string | null; source?: string | null },
+    key: string,
+    detail: object,
+  ): Promise<boolean> {
+    const s = await this.lifecycle.suppression(rule.id, subject, key, rule.cooldownDays ?? 0);
+    if (!s.suppress) return false;
+    await this.lifecycle.record(s.alertId, ruleActor(rule), 'suppressed', {
+      reason: s.reason,
+      until: s.until,
+      alertKey: key,
+      ...detail,
+    });
+    this.log.debug(`rule ${rule.id}: finding ${key} suppressed (${s.reason} until ${s.until.toISOString()})`);
+    return true;
   }
 
   private async raise(
@@ -229,8 +257,10 @@ export class AlertingService implements OnModuleInit {
       this.log.warn(
         `finding ${rule.finding.type} on entity ${entity.id} routes to no department (region ${entity.regionCode ?? 'unknown'})`,
       );
+    const key = alertKey(rule, entity.id, ctx);
+    if (await this.suppressed(rule, { entityId: entity.id }, key, { recordId: record?.id ?? null })) return;
     const res = await this.alerts.raise({
-      alertKey: alertKey(rule, entity.id, ctx),
+      alertKey: key,
       ruleId: rule.id,
       ruleVersion: rule.version,
       entityId: entity.id,
@@ -281,10 +311,18 @@ export class AlertingService implements OnModuleInit {
         reason: d.reason,
       })),
     });
-    if (res.created)
+    if (res.created) {
+      await this.lifecycle.record(res.alertId, ruleActor(rule), 'raised', {
+        recordId: record?.id ?? null,
+        deliveries: res.newDeliveries,
+      });
       this.log.log(`alert ${res.alertId} ${rule.id} on entity ${entity.id}: ${res.newDeliveries} deliveries`);
+    }
   }
 }
+
+// Who raised or held back an alert in its event log: the rule version.
+const ruleActor = (rule: RuleDefinition): string => `rule:${rule.id}@v${rule.version}`;
 
 export function loadConfigRules(configDir: string): RuleDefinition[] {
   const dir = join(configDir, 'rules');

@@ -71,7 +71,9 @@ export interface RuleDefinition {
   severity: Severity;
   finding: RuleFinding;
   legalBasis: LocalizedText[]; // the legal provisions the alert cites
-  cooldownDays?: number; // after an alert with this key closes, the key raises no new alert for this many days
+  // After the rule raised an alert about an entity (or it was closed, if later), no new alert of this
+  // rule about that entity for this many days: findings meanwhile are logged on it as suppressed.
+  cooldownDays?: number;
 }
 
 const quoted = (input: unknown): string => JSON.stringify(input) ?? String(input);

@@ -10,3 +10,13 @@ export function parseParams<S extends z.ZodType>(schema: S, input: unknown): z.i
     res.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`),
   );
 }
+
+// Parses a JSON body with a zod schema; a bad body is a 400 listing every problem.
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  const res = schema.safeParse(body ?? {});
+  if (res.success) return res.data;
+  throw new InvalidInputError(
+    'invalid body',
+    res.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`),
+  );
+}

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
+import { parseBody } from '../common/query';
 import { ConflictError, InvalidInputError, NotFoundError } from '@lianjian/common';
 import { RuleRepository, type RuleVersionRow } from '@lianjian/database';
 import {
@@ -28,15 +29,6 @@ const backtestBody = z.strictObject({
   from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'from must be YYYY-MM-DD'),
   to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'to must be YYYY-MM-DD'),
 });
-
-function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  const res = schema.safeParse(body ?? {});
-  if (res.success) return res.data;
-  throw new InvalidInputError(
-    'invalid body',
-    res.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`),
-  );
-}
 
 function versionParam(v: string): number {
   if (!/^\d{1,6}$/.test(v) || Number(v) < 1) throw new NotFoundError(`no rule version ${v}`);
