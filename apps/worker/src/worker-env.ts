@@ -40,6 +40,9 @@ export const workerEnvSchema = baseEnvSchema.extend({
   // alerts to the department that sends them. Empty: no scheduled check.
   FEED_CHECK_CRON: cron.default('15 * * * *'),
   FEED_CHECK_TZ: timeZone,
+  // When deliveries are checked against their acknowledgement SLA (cron, in FEED_CHECK_TZ); overdue
+  // ones go to the delivery_overdue rules. Empty: no check.
+  ESCALATION_CRON: cron.default('*/10 * * * *'),
   // When the nightly full scoring run starts (cron, in SCORING_TZ). Empty: no scheduled run.
   SCORING_CRON: cron.default('0 2 * * *'),
   SCORING_TZ: timeZone,

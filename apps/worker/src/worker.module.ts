@@ -12,12 +12,13 @@ import { ScoringProcessor } from './processors/scoring.processor';
 import { RulesProcessor } from './processors/rules.processor';
 import { BatchSweeper } from './batch-sweeper';
 import { FeedCheck } from './feed-check';
+import { EscalationCheck } from './escalation-check';
 import { NightlyScoring } from './nightly-scoring';
 
 const PROCESSORS: Record<QueueName, Provider[]> = {
   [QueueName.Ingest]: [IngestProcessor, BatchSweeper],
   [QueueName.Scoring]: [ScoringProcessor, NightlyScoring],
-  [QueueName.Rules]: [RulesProcessor, FeedCheck],
+  [QueueName.Rules]: [RulesProcessor, FeedCheck, EscalationCheck],
 };
 
 // A worker serves the queues it is told to (WORKER_QUEUES); any number of them, on any machine,

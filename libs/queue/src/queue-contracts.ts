@@ -26,6 +26,8 @@ export enum JobName {
   EvaluateScoreChange = 'evaluate-score-change',
   // The scheduled look at every feed's health: stalled or empty feeds raise feed_health alerts.
   CheckFeeds = 'check-feeds',
+  // The scheduled look at deliveries nobody acknowledged within their SLA (delivery_overdue rules).
+  CheckEscalations = 'check-escalations',
 }
 
 export type ScoreTrigger = 'record' | 'full-run' | 'manual';
@@ -42,6 +44,7 @@ export interface JobPayloads {
   [JobName.EvaluateBatch]: { batchId: string };
   [JobName.EvaluateScoreChange]: { scoreId: string };
   [JobName.CheckFeeds]: Record<string, never>;
+  [JobName.CheckEscalations]: Record<string, never>;
 }
 
 export const QUEUE_OF_JOB: { [J in JobName]: QueueName } = {
@@ -54,6 +57,7 @@ export const QUEUE_OF_JOB: { [J in JobName]: QueueName } = {
   [JobName.EvaluateBatch]: QueueName.Rules,
   [JobName.EvaluateScoreChange]: QueueName.Rules,
   [JobName.CheckFeeds]: QueueName.Rules,
+  [JobName.CheckEscalations]: QueueName.Rules,
 };
 
 export type JobOf<J extends JobName> = { name: J; data: JobPayloads[J] };

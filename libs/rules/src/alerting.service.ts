@@ -18,7 +18,8 @@ import type { RuleDefinition } from './rule-definition.schema';
 import { loadRuleSet } from './rule-set';
 import { validateRule } from './rule-validation';
 import { alertKey, evaluateRule, usesHistory, type RuleEvaluation } from './rule-evaluation';
-import type { FeedSnapshot, RuleEvaluationContext } from './rule-context';
+import type { FeedSnapshot, OverdueDelivery, RuleEvaluationContext } from './rule-context';
+import { loadAcknowledgementSla, type AcknowledgementSla } from './routing/acknowledgement-sla';
 import { validateRoutingMatrix, type RoutingMatrix } from './routing/routing-matrix.schema';
 import { routeFinding } from './routing/route-finding';
 
@@ -29,6 +30,7 @@ export class AlertingService implements OnModuleInit {
   private readonly log = new Logger(AlertingService.name);
   private readonly configDir: string;
   readonly matrix: RoutingMatrix;
+  readonly sla: AcknowledgementSla;
   private rulesCache?: { at: number; rules: RuleDefinition[] };
   private readonly rulesRefreshMs: number;
 
@@ -47,6 +49,7 @@ export class AlertingService implements OnModuleInit {
     this.matrix = validateRoutingMatrix(
       readJson(join(this.configDir, 'routing', 'joint-action-matrix.json')),
     );
+    this.sla = loadAcknowledgementSla(this.configDir);
   }
 
   // The rule set of config/rules is validated and its versions published on start: a broken rule file
@@ -158,6 +161,145 @@ export class AlertingService implements OnModuleInit {
         raised++;
       }
     return raised;
+  }
+
+  // Deliveries past their acknowledgement SLA (逾期未签收): delivery_overdue rules decide whether the
+  // lateness becomes a finding and who hears about it (the shipped rule: the coordinator). Each
+  // overdue delivery is looked at once, and an escalation is logged on the late alert.
+  async evaluateOverdue(): Promise<number> {
+    const rows = await this.lifecycle.overdueDeliveries(this.sla.hoursBySeverity);
+    if (!rows.length) return 0;
+    const rules = (await this.activeRules()).filter((r) => r.trigger.type === 'delivery_overdue');
+    const ids = [...new Set(rows.flatMap((r) => (r.entityId ? [r.entityId] : [])))];
+    const entities = new Map((await this.entities.findByIds(ids)).map((e) => [e.id, e]));
+    const profiles = rules.length
+      ? await this.scores.profiles(ids)
+      : new Map<string, Record<string, number>>();
+    const histories = rules.some(usesHistory) ? await this.records.forEntities(ids) : undefined;
+    const now = todayInShanghai();
+    let raised = 0;
+    const looked: {
+      deliveryId: string;
+      alertId: string;
+      departmentCode: string;
+      escalationAlertId?: string;
+    }[] = [];
+    for (const row of rows) {
+      const entity = row.entityId ? entities.get(row.entityId) : undefined;
+      const stored = entity && profiles.get(entity.id);
+      const overdue: OverdueDelivery = {
+        alertId: row.alertId,
+        departmentCode: row.departmentCode,
+        departmentRegion: row.departmentRegion,
+        alertSeverity: row.alertSeverity,
+        alertFinding: row.alertFinding,
+        alertRuleId: row.alertRuleId,
+        slaHours: row.slaHours,
+        hoursOverdue: row.hoursOverdue,
+        deliveredAt: row.deliveredAt ? new Date(row.deliveredAt).toISOString() : null,
+      };
+      const ctx: RuleEvaluationContext = {
+        entity,
+        profile: stored && allFeatures(stored),
+        history: entity && histories ? (histories.get(entity.id) ?? []) : undefined,
+        overdue,
+        now,
+      };
+      let escalationAlertId: string | undefined;
+      for (const rule of rules) {
+        const ev = evaluateRule(rule, ctx);
+        if (!ev.matched) continue;
+        const id = await this.raiseEscalation(rule, ctx, ev, overdue, row.source);
+        if (id) {
+          escalationAlertId ??= id;
+          raised++;
+        }
+      }
+      looked.push({
+        deliveryId: row.deliveryId,
+        alertId: row.alertId,
+        departmentCode: row.departmentCode,
+        escalationAlertId,
+      });
+    }
+    await this.lifecycle.markEscalated(looked, 'escalation-check');
+    if (raised) this.log.log(`escalation check: ${rows.length} overdue deliveries, ${raised} escalation(s)`);
+    return raised;
+  }
+
+  private async raiseEscalation(
+    rule: RuleDefinition,
+    ctx: RuleEvaluationContext,
+    ev: RuleEvaluation,
+    overdue: OverdueDelivery,
+    source: string | null,
+  ): Promise<string | undefined> {
+    const entity = ctx.entity;
+    const subject = entity ? entity.id : `feed:${source}`;
+    const key = alertKey(rule, subject, ctx);
+    if (
+      await this.suppressed(rule, { entityId: entity?.id ?? null, source }, key, {
+        lateAlertId: overdue.alertId,
+      })
+    )
+      return undefined;
+    // Routed where the late alert's entity is (or, for a feed alert, where the late department sits).
+    const routed = routeFinding({
+      finding: { type: rule.finding.type, severity: rule.severity },
+      entity: {
+        regionCode: entity?.regionCode ?? overdue.departmentRegion,
+        industryCode: entity?.industryCode ?? null,
+      },
+      departments: await this.departments.list(),
+      matrix: this.matrix,
+    });
+    if (!routed.length)
+      this.log.warn(`escalation ${rule.finding.type} of alert ${overdue.alertId} routes to no department`);
+    const hours = Math.round(overdue.hoursOverdue);
+    const res = await this.alerts.raise({
+      alertKey: key,
+      ruleId: rule.id,
+      ruleVersion: rule.version,
+      entityId: entity?.id ?? null,
+      source: entity ? null : source,
+      findingType: rule.finding.type,
+      severity: rule.severity,
+      title: {
+        zh: `${rule.finding.label.zh}：${overdue.departmentCode}逾期${hours}小时未签收预警 #${overdue.alertId}`,
+        en: `${rule.finding.label.en}: ${overdue.departmentCode} has not acknowledged alert #${overdue.alertId}, ${hours} h past its ${overdue.slaHours} h SLA`,
+      },
+      explanation: {
+        rule: { id: rule.id, version: rule.version, name: rule.name },
+        finding: rule.finding,
+        why: ev.explanation,
+        conditions: ev.matchedConditions,
+        legalBasis: rule.legalBasis,
+        trigger: { overdue },
+        routing: routed.length
+          ? routed.map((d) => ({
+              department: d.departmentCode,
+              level: d.level,
+              domains: d.domains,
+              reason: d.reason,
+            }))
+          : [
+              {
+                department: null,
+                reason: { zh: '未匹配到督办部门', en: 'no coordinating department in the jurisdiction' },
+              },
+            ],
+      },
+      triggerRecordId: null,
+      deliveries: routed.map((d) => ({
+        departmentCode: d.departmentCode,
+        channel: 'inbox',
+        level: d.level,
+        reason: d.reason,
+      })),
+    });
+    if (res.created)
+      await this.lifecycle.record(res.alertId, ruleActor(rule), 'raised', { lateAlertId: overdue.alertId });
+    return res.alertId;
   }
 
   private async raiseForFeed(

@@ -11,3 +11,4 @@ export * from './routing/route-finding';
 export * from './alerting.service';
 export * from './backtest/backtest';
 export * from './backtest/rule-backtest.service';
+export * from './routing/acknowledgement-sla';

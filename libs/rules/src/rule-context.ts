@@ -19,12 +19,27 @@ export interface FeedSnapshot {
   message: { zh: string; en: string };
 }
 
+// A delivery nobody acknowledged within its SLA, as the scheduled escalation check reports it to
+// delivery_overdue rules (which route the escalation to the coordinator).
+export interface OverdueDelivery {
+  alertId: string;
+  departmentCode: string;
+  departmentRegion: string; // where the late department sits: routes escalations of feed alerts
+  alertSeverity: string;
+  alertFinding: string;
+  alertRuleId: string;
+  slaHours: number;
+  hoursOverdue: number; // past the SLA
+  deliveredAt: string | null; // ISO date-time; null when the webhook never delivered
+}
+
 // Everything a rule may look at when it is evaluated: an entity (with a record or a score change), or
 // a feed.
 export interface RuleEvaluationContext {
   record?: StoredRecord;
   entity?: EntitySnapshot;
   feed?: FeedSnapshot;
+  overdue?: OverdueDelivery;
   profile?: Record<string, number>;
   score?: ScoreChange;
   // The entity's records known at evaluation time (the triggering record included), for history.*

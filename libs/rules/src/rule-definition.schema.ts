@@ -51,7 +51,9 @@ export type RuleTrigger =
   | { type: 'record'; kinds: RecordKind[] }
   | { type: 'class_change'; to?: RiskClass[] }
   // The scheduled feed check: a feed in one of these statuses (default: stalled or empty).
-  | { type: 'feed_health'; statuses?: FeedStatus[] };
+  | { type: 'feed_health'; statuses?: FeedStatus[] }
+  // A delivery not acknowledged within the SLA of its alert's severity (config/routing/acknowledgement-sla.json).
+  | { type: 'delivery_overdue' };
 
 export interface RuleFinding {
   type: string;
@@ -117,8 +119,9 @@ export const ruleTriggerSchema = z.discriminatedUnion(
         .min(1, 'lists no feed status (omit it for stalled and empty)')
         .optional(),
     }),
+    z.strictObject({ type: z.literal('delivery_overdue') }),
   ],
-  { error: () => `trigger type must be 'record', 'class_change' or 'feed_health'` },
+  { error: () => `trigger type must be 'record', 'class_change', 'feed_health' or 'delivery_overdue'` },
 );
 
 export const conditionValueSchema = z.union([

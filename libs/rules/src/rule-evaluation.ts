@@ -31,6 +31,7 @@ export const DEFAULT_FEED_STATUSES: readonly string[] = ['stalled', 'empty'];
 export function triggerMatches(trigger: RuleTrigger, ctx: RuleEvaluationContext): boolean {
   if (trigger.type === 'feed_health')
     return ctx.feed !== undefined && (trigger.statuses ?? DEFAULT_FEED_STATUSES).includes(ctx.feed.status);
+  if (trigger.type === 'delivery_overdue') return ctx.overdue !== undefined;
   if (!ctx.entity) return false;
   if (trigger.type === 'record') return ctx.record !== undefined && trigger.kinds.includes(ctx.record.kind);
   const score = ctx.score;

@@ -9,6 +9,7 @@ import {
   PENALTY_TYPES,
   RECORD_KINDS,
   RISK_CLASSES,
+  SEVERITIES,
 } from '@lianjian/domain';
 import type { KindDataMap, RecordKind } from '@lianjian/domain';
 import type { LocalizedText } from '@lianjian/reference';
@@ -24,6 +25,7 @@ import {
   PENALTY_TYPE_LABELS,
   RECORD_KIND_LABELS,
   RISK_CLASS_LABELS,
+  SEVERITY_LABELS,
 } from './vocabulary-labels';
 
 // The field catalogue: every field a rule condition (or finding.keyFields) may name, its type, where
@@ -36,7 +38,8 @@ export type RuleFieldType = (typeof RULE_FIELD_TYPES)[number];
 // class_change trigger; feed: needs a feed_health trigger; entity and profile: any trigger about an
 // entity (not feed_health).
 // history: any trigger about an entity; read from the entity's records (RuleEvaluationContext.history).
-export type RuleFieldScope = 'record' | 'entity' | 'profile' | 'score' | 'feed' | 'history';
+// delivery: needs a delivery_overdue trigger.
+export type RuleFieldScope = 'record' | 'entity' | 'profile' | 'score' | 'feed' | 'history' | 'delivery';
 
 export interface RuleFieldSpec {
   name: string;
@@ -310,6 +313,50 @@ const FIELD_INITS: Record<string, FieldInit> = {
     scope: 'score',
     label: lt('风险评分', 'risk score'),
     read: (ctx) => ctx.score?.score,
+  },
+
+  'delivery.alertId': {
+    type: 'string',
+    scope: 'delivery',
+    label: lt('预警编号', 'alert id'),
+    read: (ctx) => ctx.overdue?.alertId,
+  },
+  'delivery.departmentCode': {
+    type: 'string',
+    scope: 'delivery',
+    label: lt('未签收部门', 'department that has not acknowledged'),
+    read: (ctx) => ctx.overdue?.departmentCode,
+  },
+  'delivery.alertSeverity': {
+    type: 'string',
+    scope: 'delivery',
+    label: lt('预警等级', 'alert severity'),
+    read: (ctx) => ctx.overdue?.alertSeverity,
+    ...vocab(SEVERITIES, SEVERITY_LABELS),
+  },
+  'delivery.alertFinding': {
+    type: 'string',
+    scope: 'delivery',
+    label: lt('发现类型', 'finding type'),
+    read: (ctx) => ctx.overdue?.alertFinding,
+  },
+  'delivery.alertRuleId': {
+    type: 'string',
+    scope: 'delivery',
+    label: lt('预警规则', 'alert rule'),
+    read: (ctx) => ctx.overdue?.alertRuleId,
+  },
+  'delivery.slaHours': {
+    type: 'number',
+    scope: 'delivery',
+    label: lt('签收时限（小时）', 'acknowledgement SLA (hours)'),
+    read: (ctx) => ctx.overdue?.slaHours,
+  },
+  'delivery.hoursOverdue': {
+    type: 'number',
+    scope: 'delivery',
+    label: lt('超时小时数', 'hours past the SLA'),
+    read: (ctx) => ctx.overdue?.hoursOverdue,
   },
 
   'feed.source': {

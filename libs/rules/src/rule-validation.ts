@@ -67,6 +67,12 @@ function unknownFieldMessage(name: string, env: CheckEnv): string {
 
 // Is the field available to a rule with this trigger? Returns the reason it is not.
 function unavailableReason(spec: RuleFieldSpec, trigger: RuleTrigger): string | undefined {
+  if (spec.scope === 'delivery')
+    return trigger.type === 'delivery_overdue'
+      ? undefined
+      : `'${spec.name}' is a delivery field, available only to rules triggered by delivery_overdue`;
+  if (trigger.type === 'delivery_overdue' && ['record', 'score', 'feed'].includes(spec.scope))
+    return `'${spec.name}' is not available to delivery_overdue rules, which see the overdue delivery, its alert's entity (if any), its profile and history`;
   if (spec.scope === 'feed')
     return trigger.type === 'feed_health'
       ? undefined

@@ -85,6 +85,21 @@ const withHistory = (
     record,
   ],
 });
+const overdueCtx = (alertFinding: string): RuleEvaluationContext => ({
+  entity,
+  overdue: {
+    alertId: '42',
+    departmentCode: '330106-TAX',
+    departmentRegion: '330106',
+    alertSeverity: 'high',
+    alertFinding,
+    alertRuleId: 'r',
+    slaHours: 24,
+    hoursOverdue: 3,
+    deliveredAt: null,
+  },
+  now: NOW,
+});
 const listing = (list: KindDataMap['listing']['list'], action: KindDataMap['listing']['action'] = 'added') =>
   rec('listing', { list, action });
 const failed = (critical: number) =>
@@ -209,6 +224,13 @@ const cases: Record<string, { match: Case[]; noMatch: Case[] }> = {
       ],
     ],
   },
+  'unacknowledged-alert-escalation': {
+    match: [['a late delivery of a food alert', overdueCtx('critical_inspection_failure')]],
+    noMatch: [
+      ['a late escalation (never escalated again)', overdueCtx('unacknowledged_alert')],
+      ['no overdue delivery', withRecord(failed(1))],
+    ],
+  },
   'large-fine': {
     match: [
       [
@@ -283,6 +305,7 @@ describe('shipped rules (config/rules)', () => {
       'multi-department-penalties': 'high',
       'school-canteen-food-inspection-failure': 'high',
       'risk-class-raised-to-d': 'medium',
+      'unacknowledged-alert-escalation': 'medium',
       'feed-interrupted': 'medium',
     });
   });

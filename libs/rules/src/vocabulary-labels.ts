@@ -10,6 +10,7 @@ import type {
   PenaltyType,
   RecordKind,
   RiskClass,
+  Severity,
 } from '@lianjian/domain';
 import type { LocalizedText } from '@lianjian/reference';
 
@@ -110,4 +111,12 @@ export const DOMAIN_LABELS: Readonly<Record<Domain, LocalizedText>> = {
   transport: { zh: '交通运输', en: 'transport' },
   construction: { zh: '住房和城乡建设', en: 'housing and construction' },
   culture_tourism: { zh: '文化和旅游', en: 'culture and tourism' },
+  credit_coordination: { zh: '信用建设统筹协调', en: 'joint-enforcement coordination (social credit office)' },
+};
+
+export const SEVERITY_LABELS: Readonly<Record<Severity, LocalizedText>> = {
+  low: { zh: '低', en: 'low' },
+  medium: { zh: '中', en: 'medium' },
+  high: { zh: '高', en: 'high' },
+  critical: { zh: '严重', en: 'critical' },
 };

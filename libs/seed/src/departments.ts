@@ -29,6 +29,7 @@ export const DEPARTMENT_KINDS = [
   'TRANS',
   'HOUSING',
   'CULT',
+  'DRC',
 ] as const;
 export type DepartmentKind = (typeof DEPARTMENT_KINDS)[number];
 
@@ -142,6 +143,14 @@ const KIND_SPECS: Record<DepartmentKind, KindSpec> = {
     en: 'Culture, Radio, Television and Tourism Bureau',
     city: (r) => `${r.city}文化广电旅游局`,
     province: (r) => `${r.province}文化和旅游厅`,
+  },
+  // 发展和改革委员会（社会信用体系建设牵头部门，信用办）: coordinates joint enforcement and receives
+  // escalations of alerts that nobody acknowledged in time.
+  DRC: {
+    domains: ['credit_coordination'],
+    en: 'Development and Reform Commission (social credit office)',
+    city: (r) => `${r.city}发展和改革委员会`,
+    province: (r) => `${r.province}发展和改革委员会`,
   },
 };
 

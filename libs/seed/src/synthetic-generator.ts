@@ -160,6 +160,7 @@ const FINE_MEDIAN: Record<Domain, number> = {
   transport: 5000,
   construction: 50000,
   culture_tourism: 8000,
+  credit_coordination: 0, // coordinates; imposes no penalties of its own
 };
 // Domains where a licence can be suspended or revoked.
 const LICENSED = new Set<Domain>([

@@ -137,6 +137,7 @@ export const FINDINGS: Record<Domain, readonly string[]> = {
     '未与旅游者签订书面合同',
     '超范围经营',
   ],
+  credit_coordination: [], // the credit office coordinates; it inspects and penalises nothing
 };
 
 export const LEGAL_BASES: Record<Domain, readonly string[]> = {
@@ -189,6 +190,7 @@ export const LEGAL_BASES: Record<Domain, readonly string[]> = {
     '《互联网上网服务营业场所管理条例》第三十一条',
     '《娱乐场所管理条例》第四十八条',
   ],
+  credit_coordination: [], // the credit office coordinates; it inspects and penalises nothing
 };
 
 // Middle part of a decision number: 杭西「市监」罚〔2025〕123号.
@@ -206,6 +208,7 @@ export const DECISION_ABBREVIATIONS: Record<DepartmentKind, string> = {
   TRANS: '交',
   HOUSING: '建',
   CULT: '文旅',
+  DRC: '发改',
 };
 
 export const REASONS = {

@@ -90,6 +90,13 @@ export const XIHU_DEPARTMENTS: DepartmentFixture[] = [
     level: 'city',
   },
   {
+    code: '330100-DRC',
+    name: '杭州市发展和改革委员会',
+    domains: ['credit_coordination'],
+    regionCode: '330100',
+    level: 'city',
+  },
+  {
     code: '330000-MPA',
     name: '浙江省药品监督管理局',
     domains: ['drugs', 'medical_devices', 'cosmetics'],

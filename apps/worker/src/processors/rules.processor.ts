@@ -22,6 +22,8 @@ export class RulesProcessor extends WorkerHost {
         return { alerts: await this.alerting.evaluateScoreChange(j.data.scoreId) };
       case JobName.CheckFeeds:
         return { alerts: await this.feeds.run() };
+      case JobName.CheckEscalations:
+        return { alerts: await this.alerting.evaluateOverdue() };
       default:
         throw new Error(`queue ${QueueName.Rules} has no handler for job ${job.name}`);
     }

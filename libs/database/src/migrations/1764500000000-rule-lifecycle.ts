@@ -31,6 +31,11 @@ export class RuleLifecycle1764500000000 implements MigrationInterface {
         ADD COLUMN closed_by text,
         ADD COLUMN close_reason text`);
     await q.query(`CREATE INDEX alert_rule_subject ON alert (rule_id, entity_id, created_at DESC)`);
+    // A delivery not acknowledged within its SLA is escalated once (to the coordinator, by rules).
+    await q.query(`ALTER TABLE delivery ADD COLUMN escalated_at timestamptz`);
+    await q.query(
+      `CREATE INDEX delivery_unacknowledged ON delivery (created_at) WHERE acknowledged_at IS NULL AND escalated_at IS NULL`,
+    );
 
     // What happened to an alert, who did it and why; rows are only ever added.
     await q.query(`
@@ -48,6 +53,8 @@ export class RuleLifecycle1764500000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE alert_event`);
+    await q.query(`DROP INDEX delivery_unacknowledged`);
+    await q.query(`ALTER TABLE delivery DROP COLUMN escalated_at`);
     await q.query(`DROP INDEX alert_rule_subject`);
     await q.query(`
       ALTER TABLE alert

@@ -25,6 +25,21 @@ export interface AlertEventRow {
   detail: unknown;
 }
 
+export interface OverdueDeliveryRow {
+  deliveryId: string;
+  alertId: string;
+  departmentCode: string;
+  departmentRegion: string;
+  alertSeverity: string;
+  alertFinding: string;
+  alertRuleId: string;
+  entityId: string | null;
+  source: string | null;
+  slaHours: number;
+  hoursOverdue: number;
+  deliveredAt: Date | null;
+}
+
 export type Suppression =
   { suppress: false } | { suppress: true; alertId: string; reason: 'snoozed' | 'cooldown'; until: Date };
 
@@ -162,6 +177,63 @@ export class AlertLifecycleRepository {
         `INSERT INTO alert_event (alert_id, actor, action, detail) VALUES ($1, $2, 'reopened', $3)`,
         [alertId, by, JSON.stringify({ reason })],
       );
+    });
+  }
+
+  // Deliveries nobody acknowledged within the SLA of their alert's severity (hours from when the
+  // alert was routed to them), not escalated yet, of open alerts that are not snoozed.
+  async overdueDeliveries(
+    hoursBySeverity: Record<'low' | 'medium' | 'high' | 'critical', number>,
+    limit = 1000,
+  ): Promise<OverdueDeliveryRow[]> {
+    return this.ds.query(
+      `WITH sla(severity, hours) AS (VALUES ('low', $1::float8), ('medium', $2::float8), ('high', $3::float8),
+                                            ('critical', $4::float8))
+       SELECT d.id::text AS "deliveryId", a.id::text AS "alertId", d.department_code AS "departmentCode",
+              dep.region_code AS "departmentRegion", a.severity AS "alertSeverity", a.finding_type AS "alertFinding",
+              a.rule_id AS "alertRuleId", a.entity_id::text AS "entityId", a.source,
+              sla.hours AS "slaHours",
+              round((extract(epoch FROM now() - d.created_at) / 3600 - sla.hours)::numeric, 1)::float8 AS "hoursOverdue",
+              d.delivered_at AS "deliveredAt"
+         FROM delivery d
+         JOIN alert a ON a.id = d.alert_id
+         JOIN sla ON sla.severity = a.severity
+         JOIN department dep ON dep.code = d.department_code
+        WHERE d.acknowledged_at IS NULL AND d.escalated_at IS NULL
+          AND a.status = 'open' AND (a.snoozed_until IS NULL OR a.snoozed_until <= now())
+          AND d.created_at < now() - make_interval(secs => sla.hours * 3600)
+        ORDER BY d.created_at, d.id
+        LIMIT $5`,
+      [hoursBySeverity.low, hoursBySeverity.medium, hoursBySeverity.high, hoursBySeverity.critical, limit],
+    );
+  }
+
+  // Each overdue delivery is looked at once; the escalation (if a rule raised one) is logged on the
+  // late alert.
+  async markEscalated(
+    rows: readonly {
+      deliveryId: string;
+      alertId: string;
+      departmentCode: string;
+      escalationAlertId?: string;
+    }[],
+    actor: string,
+  ): Promise<void> {
+    if (!rows.length) return;
+    await this.ds.transaction(async (em) => {
+      await em.query(
+        `UPDATE delivery SET escalated_at = now() WHERE id = ANY($1::bigint[]) AND escalated_at IS NULL`,
+        [rows.map((r) => r.deliveryId)],
+      );
+      for (const r of rows.filter((x) => x.escalationAlertId))
+        await em.query(
+          `INSERT INTO alert_event (alert_id, actor, action, detail) VALUES ($1, $2, 'escalated', $3)`,
+          [
+            r.alertId,
+            actor,
+            JSON.stringify({ department: r.departmentCode, escalationAlertId: r.escalationAlertId }),
+          ],
+        );
     });
   }
 

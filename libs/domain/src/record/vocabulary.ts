@@ -67,6 +67,7 @@ export const DOMAINS = [
   'transport', // 交通运输
   'construction', // 住房和城乡建设
   'culture_tourism', // 文化和旅游
+  'credit_coordination', // 社会信用体系建设牵头（信用办）：联合奖惩的协调
 ] as const;
 export type Domain = (typeof DOMAINS)[number];
 

@@ -120,6 +120,10 @@ export class RuleBacktestService {
         throw new InvalidInputError(
           `rule ${rule.id} is triggered by feed health, which is observed live and not kept as history: it cannot be backtested (数据报送状况无历史记录，无法回测)`,
         );
+      case 'delivery_overdue':
+        throw new InvalidInputError(
+          `rule ${rule.id} is triggered by overdue acknowledgements, which are observed live: it cannot be backtested (签收超时为实时状态，无法回测)`,
+        );
     }
   }
 
