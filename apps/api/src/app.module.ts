@@ -15,16 +15,18 @@ import { EntitiesService } from './entities/entities.service';
 import { RiskListController } from './risk-list/risk-list.controller';
 import { AlertsController } from './alerts/alerts.controller';
 import { DepartmentsController } from './departments/departments.controller';
+import { DepartmentWebhooksController } from './departments/department-webhooks.controller';
 import { SourcesController } from './sources/sources.controller';
 import { ScoreRunsController } from './score-runs/score-runs.controller';
 import { ScoringModelsController } from './scoring-models/scoring-models.controller';
 import { ScoringModels } from '@lianjian/scoring';
+import { DeliveryModule } from '@lianjian/delivery';
 import { RuleBacktestService } from '@lianjian/rules';
 import { RulesController } from './rules/rules.controller';
 import { AlertActionsController } from './alerts/alert-actions.controller';
 
 @Module({
-  imports: [DatabaseModule, QueueModule, IngestionModule, HealthModule],
+  imports: [DatabaseModule, QueueModule, IngestionModule, HealthModule, DeliveryModule],
   controllers: [
     RecordsController,
     BatchesController,
@@ -32,6 +34,7 @@ import { AlertActionsController } from './alerts/alert-actions.controller';
     RiskListController,
     AlertsController,
     DepartmentsController,
+    DepartmentWebhooksController,
     SourcesController,
     ScoreRunsController,
     ScoringModelsController,

@@ -100,7 +100,13 @@ describe('ingest → score → rules → alert', () => {
     expect(['C', 'D']).toContain(entity.score.riskClass);
     expect(entity.records).toHaveLength(3);
     // Too few peers anywhere nearer: compared with every scored catering (H62) entity.
-    expect(entity.peers).toMatchObject({ level: 'all', region: null, industry: 'H62', size: 1, percentile: 0 });
+    expect(entity.peers).toMatchObject({
+      level: 'all',
+      region: null,
+      industry: 'H62',
+      size: 1,
+      percentile: 0,
+    });
     expect(entity.peers.explanation.en).toBe('riskier than 0% of the 1 H62 entities in all regions');
 
     const alerts = await eventually(async () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { baseEnvSchema } from '@lianjian/common';
 import { parseQueueList } from '@lianjian/queue';
+import { requireSecretsKeyInProduction, webhookDeliveryEnv, webhookSecretsEnv } from '@lianjian/delivery';
 
 const cron = z
   .string()
@@ -21,8 +22,9 @@ const timeZone = z
     }
   }, 'must be an IANA time zone, e.g. Asia/Shanghai');
 
-export const workerEnvSchema = baseEnvSchema.extend({
-  // Which queues this process serves: comma-separated names (ingest, scoring, rules) or * for all.
+const workerEnvObject = baseEnvSchema.extend({
+  // Which queues this process serves: comma-separated names (ingest, scoring, rules, delivery) or *
+  // for all.
   WORKER_QUEUES: z
     .string()
     .default('*')
@@ -46,5 +48,9 @@ export const workerEnvSchema = baseEnvSchema.extend({
   // When the nightly full scoring run starts (cron, in SCORING_TZ). Empty: no scheduled run.
   SCORING_CRON: cron.default('0 2 * * *'),
   SCORING_TZ: timeZone,
+  // Webhook delivery: signing-secret key, timeouts, backoff, dead letter, outbox relay.
+  ...webhookSecretsEnv,
+  ...webhookDeliveryEnv,
 });
+export const workerEnvSchema = workerEnvObject.superRefine(requireSecretsKeyInProduction);
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;

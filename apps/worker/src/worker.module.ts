@@ -6,10 +6,12 @@ import { QueueModule, QueueName } from '@lianjian/queue';
 import { IngestionModule } from '@lianjian/ingestion';
 import { ScoringModels, ScoringService } from '@lianjian/scoring';
 import { AlertingService } from '@lianjian/rules';
+import { DeliveryModule, OutboxRelay, WebhookDeliverer } from '@lianjian/delivery';
 import { workerEnvSchema } from './worker-env';
 import { IngestProcessor } from './processors/ingest.processor';
 import { ScoringProcessor } from './processors/scoring.processor';
 import { RulesProcessor } from './processors/rules.processor';
+import { DeliveryProcessor } from './processors/delivery.processor';
 import { BatchSweeper } from './batch-sweeper';
 import { FeedCheck } from './feed-check';
 import { EscalationCheck } from './escalation-check';
@@ -19,6 +21,7 @@ const PROCESSORS: Record<QueueName, Provider[]> = {
   [QueueName.Ingest]: [IngestProcessor, BatchSweeper],
   [QueueName.Scoring]: [ScoringProcessor, NightlyScoring],
   [QueueName.Rules]: [RulesProcessor, FeedCheck, EscalationCheck],
+  [QueueName.Delivery]: [DeliveryProcessor, WebhookDeliverer, OutboxRelay],
 };
 
 // A worker serves the queues it is told to (WORKER_QUEUES); any number of them, on any machine,
@@ -37,6 +40,7 @@ export class WorkerModule {
         DatabaseModule,
         QueueModule,
         IngestionModule,
+        DeliveryModule,
       ],
       providers: [ScoringService, ScoringModels, AlertingService, ...queues.flatMap((q) => PROCESSORS[q])],
     };

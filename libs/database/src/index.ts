@@ -10,6 +10,8 @@ export * from './repositories/score-run.repository';
 export * from './repositories/scoring-model.repository';
 export * from './repositories/alert.repository';
 export * from './repositories/alert-lifecycle.repository';
+export * from './repositories/delivery.repository';
+export * from './repositories/webhook-secret.repository';
 export * from './repositories/rule.repository';
 export * from './repositories/file-batch.repository';
 export * from './repositories/source-health.repository';

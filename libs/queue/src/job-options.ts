@@ -21,6 +21,15 @@ export const QUEUE_JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
     removeOnComplete: { age: 3600, count: 10000 },
     removeOnFail: { age: 7 * 86400 },
   },
+  // Webhook outcomes (HTTP errors, timeouts) are recorded in PostgreSQL, which schedules the retries;
+  // a job only fails when the worker could not record (e.g. PostgreSQL down). Finished jobs are removed
+  // so the relay can queue the same attempt id again when it finds one whose job was lost.
+  [QueueName.Delivery]: {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 1000 },
+    removeOnComplete: true,
+    removeOnFail: true,
+  },
 };
 
 // How many jobs one worker process runs at once per queue.
@@ -28,4 +37,6 @@ export const QUEUE_CONCURRENCY: Record<QueueName, number> = {
   [QueueName.Ingest]: 2,
   [QueueName.Scoring]: 4,
   [QueueName.Rules]: 4,
+  // Mostly waiting on receivers' HTTP answers.
+  [QueueName.Delivery]: 16,
 };

@@ -15,8 +15,14 @@ export class JobQueue {
     @InjectQueue(QueueName.Ingest) ingest: Queue,
     @InjectQueue(QueueName.Scoring) scoring: Queue,
     @InjectQueue(QueueName.Rules) rules: Queue,
+    @InjectQueue(QueueName.Delivery) delivery: Queue,
   ) {
-    this.queues = { [QueueName.Ingest]: ingest, [QueueName.Scoring]: scoring, [QueueName.Rules]: rules };
+    this.queues = {
+      [QueueName.Ingest]: ingest,
+      [QueueName.Scoring]: scoring,
+      [QueueName.Rules]: rules,
+      [QueueName.Delivery]: delivery,
+    };
   }
 
   queue(name: QueueName): Queue {

@@ -5,6 +5,7 @@ export enum QueueName {
   Ingest = 'ingest',
   Scoring = 'scoring',
   Rules = 'rules',
+  Delivery = 'delivery',
 }
 
 export enum JobName {
@@ -22,12 +23,17 @@ export enum JobName {
   StartScoreRun = 'start-score-run',
   // Evaluate record-triggered rules over the records a batch changed.
   EvaluateBatch = 'evaluate-batch',
-  // Evaluate class-change rules after a score moved an entity to another class.
+  // Evaluate class-change rules after a score moved an entity to another class (superseded by
+  // EvaluateScores; kept so that jobs already queued are still served).
   EvaluateScoreChange = 'evaluate-score-change',
+  // Evaluate class_change and score_crosses rules over the scores one save changed.
+  EvaluateScores = 'evaluate-scores',
   // The scheduled look at every feed's health: stalled or empty feeds raise feed_health alerts.
   CheckFeeds = 'check-feeds',
   // The scheduled look at deliveries nobody acknowledged within their SLA (delivery_overdue rules).
   CheckEscalations = 'check-escalations',
+  // One attempt to POST a webhook delivery (job id deliver-<deliveryId>-<attempt>).
+  DeliverWebhook = 'deliver-webhook',
 }
 
 export type ScoreTrigger = 'record' | 'full-run' | 'manual';
@@ -43,8 +49,11 @@ export interface JobPayloads {
   [JobName.StartScoreRun]: { trigger: ScoreRunTrigger; runId?: string };
   [JobName.EvaluateBatch]: { batchId: string };
   [JobName.EvaluateScoreChange]: { scoreId: string };
+  // [scoreId, entityId, previousClass, riskClass, previousScore, score] per changed score
+  [JobName.EvaluateScores]: { scores: [string, string, string, string, number, number][] };
   [JobName.CheckFeeds]: Record<string, never>;
   [JobName.CheckEscalations]: Record<string, never>;
+  [JobName.DeliverWebhook]: { deliveryId: string; attempt: number };
 }
 
 export const QUEUE_OF_JOB: { [J in JobName]: QueueName } = {
@@ -56,8 +65,10 @@ export const QUEUE_OF_JOB: { [J in JobName]: QueueName } = {
   [JobName.StartScoreRun]: QueueName.Scoring,
   [JobName.EvaluateBatch]: QueueName.Rules,
   [JobName.EvaluateScoreChange]: QueueName.Rules,
+  [JobName.EvaluateScores]: QueueName.Rules,
   [JobName.CheckFeeds]: QueueName.Rules,
   [JobName.CheckEscalations]: QueueName.Rules,
+  [JobName.DeliverWebhook]: QueueName.Delivery,
 };
 
 export type JobOf<J extends JobName> = { name: J; data: JobPayloads[J] };

@@ -17,7 +17,13 @@ import { allFeatures, FEATURE_NAMES } from '@lianjian/scoring';
 import type { RuleDefinition } from './rule-definition.schema';
 import { loadRuleSet } from './rule-set';
 import { validateRule } from './rule-validation';
-import { alertKey, evaluateRule, usesHistory, type RuleEvaluation } from './rule-evaluation';
+import {
+  alertKey,
+  evaluateRule,
+  scoreTriggerMatches,
+  usesHistory,
+  type RuleEvaluation,
+} from './rule-evaluation';
 import type { FeedSnapshot, OverdueDelivery, RuleEvaluationContext } from './rule-context';
 import { loadAcknowledgementSla, type AcknowledgementSla } from './routing/acknowledgement-sla';
 import { validateRoutingMatrix, type RoutingMatrix } from './routing/routing-matrix.schema';
@@ -113,7 +119,54 @@ export class AlertingService implements OnModuleInit {
     return raised;
   }
 
-  // Class-change rules after a score moved an entity to another class.
+  // class_change and score_crosses rules over the scores one save changed (a chunk of a run, or one
+  // entity re-scored). Triggers are checked on the job's figures first; entities, profiles and
+  // histories are loaded only for the scores some rule fires on.
+  async evaluateScores(
+    entries: readonly (readonly [string, string, string, string, number, number])[],
+  ): Promise<number> {
+    const rules = (await this.activeRules()).filter(
+      (r) => r.trigger.type === 'class_change' || r.trigger.type === 'score_crosses',
+    );
+    if (!rules.length) return 0;
+    const fired = entries
+      .map(([scoreId, entityId, previousClass, riskClass, previousScore, score]) => ({
+        scoreId,
+        entityId,
+        change: { previousClass, riskClass, previousScore, score },
+      }))
+      .filter((e) => rules.some((r) => scoreTriggerMatches(r.trigger, e.change)));
+    if (!fired.length) return 0;
+    const ids = [...new Set(fired.map((f) => f.entityId))];
+    const entities = new Map((await this.entities.findByIds(ids)).map((e) => [e.id, e]));
+    const profiles = await this.scores.profiles(ids);
+    const histories = rules.some(usesHistory) ? await this.records.forEntities(ids) : undefined;
+    const now = todayInShanghai();
+    let raised = 0;
+    for (const f of fired) {
+      const entity = entities.get(f.entityId);
+      if (!entity) continue;
+      const stored = profiles.get(entity.id);
+      const ctx: RuleEvaluationContext = {
+        entity,
+        profile: stored && allFeatures(stored),
+        score: f.change,
+        history: histories && (histories.get(entity.id) ?? []),
+        now,
+      };
+      for (const rule of rules) {
+        const ev = evaluateRule(rule, ctx);
+        if (ev.matched) {
+          await this.raise(rule, ctx, ev, undefined);
+          raised++;
+        }
+      }
+    }
+    return raised;
+  }
+
+  // Class-change rules after a score moved an entity to another class (jobs queued before
+  // EvaluateScores existed).
   async evaluateScoreChange(scoreId: string): Promise<number> {
     const rules = (await this.activeRules()).filter((r) => r.trigger.type === 'class_change');
     if (!rules.length) return 0;

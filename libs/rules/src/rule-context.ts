@@ -5,6 +5,7 @@ export interface ScoreChange {
   previousClass?: string | null; // null or absent: the entity's first score
   riskClass: string;
   score: number;
+  previousScore?: number | null;
 }
 
 // A department feed's health as the scheduled feed check reports it to feed_health rules.

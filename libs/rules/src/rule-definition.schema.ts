@@ -50,6 +50,9 @@ export type Condition = AllCondition | AnyCondition | NotCondition | FieldCondit
 export type RuleTrigger =
   | { type: 'record'; kinds: RecordKind[] }
   | { type: 'class_change'; to?: RiskClass[] }
+  // The score crossed a line since the entity's previous score: rising to `above` or more, or
+  // falling to `below` or less (at least one of them).
+  | { type: 'score_crosses'; above?: number; below?: number }
   // The scheduled feed check: a feed in one of these statuses (default: stalled or empty).
   | { type: 'feed_health'; statuses?: FeedStatus[] }
   // A delivery not acknowledged within the SLA of its alert's severity (config/routing/acknowledgement-sla.json).
@@ -112,6 +115,16 @@ export const ruleTriggerSchema = z.discriminatedUnion(
       type: z.literal('class_change'),
       to: z.array(riskClassSchema).min(1, 'lists no risk class (omit it for any class)').optional(),
     }),
+    z
+      .strictObject({
+        type: z.literal('score_crosses'),
+        above: z.number().min(0).max(100).optional(),
+        below: z.number().min(0).max(100).optional(),
+      })
+      .refine(
+        (t) => t.above !== undefined || t.below !== undefined,
+        'score_crosses needs above, below or both',
+      ),
     z.strictObject({
       type: z.literal('feed_health'),
       statuses: z
@@ -121,7 +134,10 @@ export const ruleTriggerSchema = z.discriminatedUnion(
     }),
     z.strictObject({ type: z.literal('delivery_overdue') }),
   ],
-  { error: () => `trigger type must be 'record', 'class_change', 'feed_health' or 'delivery_overdue'` },
+  {
+    error: () =>
+      `trigger type must be 'record', 'class_change', 'score_crosses', 'feed_health' or 'delivery_overdue'`,
+  },
 );
 
 export const conditionValueSchema = z.union([

@@ -1,7 +1,14 @@
 import type { EntitySnapshot, KindDataMap, RecordKind, StoredRecord } from '@lianjian/domain';
 import type { RuleEvaluationContext } from './rule-context';
 import type { Condition, RuleDefinition, RuleTrigger } from './rule-definition.schema';
-import { alertKey, compare, evaluateRule, triggerMatches, usesHistory } from './rule-evaluation';
+import {
+  alertKey,
+  compare,
+  evaluateRule,
+  scoreTriggerMatches,
+  triggerMatches,
+  usesHistory,
+} from './rule-evaluation';
 import { readRuleField } from './rule-fields';
 
 const entity: EntitySnapshot = {
@@ -388,5 +395,35 @@ describe('history fields (counts in windows, across departments)', () => {
     expect(evaluateRule(rule, { ...ctx, record: r }).matched).toBe(true);
     expect(evaluateRule(rule, { ...ctx, record: r, history: history.slice(0, 2) }).matched).toBe(false);
     expect(usesHistory({ ...rule, condition: { always: true } })).toBe(false);
+  });
+});
+
+describe('score_crosses trigger', () => {
+  const up = { type: 'score_crosses', above: 80 } as const;
+  const down = { type: 'score_crosses', below: 40 } as const;
+  const change = (previousScore: number | null, score: number) => ({
+    previousClass: 'B',
+    riskClass: 'B',
+    previousScore,
+    score,
+  });
+
+  it('fires when the score rises to the line or beyond, not when it was there already', () => {
+    expect(scoreTriggerMatches(up, change(79.9, 80))).toBe(true);
+    expect(scoreTriggerMatches(up, change(60, 95))).toBe(true);
+    expect(scoreTriggerMatches(up, change(80, 85))).toBe(false);
+    expect(scoreTriggerMatches(up, change(85, 70))).toBe(false);
+  });
+
+  it('fires when the score falls to the line or below', () => {
+    expect(scoreTriggerMatches(down, change(41, 40))).toBe(true);
+    expect(scoreTriggerMatches(down, change(40, 30))).toBe(false);
+    expect(scoreTriggerMatches({ type: 'score_crosses', above: 80, below: 40 }, change(50, 39))).toBe(true);
+  });
+
+  it('needs a previous score, and an entity for the rule to match', () => {
+    expect(scoreTriggerMatches(up, change(null, 90))).toBe(false);
+    expect(triggerMatches(up, { score: change(70, 90), now: '2025-06-01' })).toBe(false);
+    expect(triggerMatches(up, { entity, score: change(70, 90), now: '2025-06-01' })).toBe(true);
   });
 });

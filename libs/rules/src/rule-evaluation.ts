@@ -1,5 +1,5 @@
 import type { LocalizedText } from '@lianjian/reference';
-import type { RuleEvaluationContext } from './rule-context';
+import type { RuleEvaluationContext, ScoreChange } from './rule-context';
 import type {
   Condition,
   ConditionValue,
@@ -34,12 +34,26 @@ export function triggerMatches(trigger: RuleTrigger, ctx: RuleEvaluationContext)
   if (trigger.type === 'delivery_overdue') return ctx.overdue !== undefined;
   if (!ctx.entity) return false;
   if (trigger.type === 'record') return ctx.record !== undefined && trigger.kinds.includes(ctx.record.kind);
-  const score = ctx.score;
-  if (!score) return false;
-  // A first score (no previous class) counts as a change; rules that want movement say
-  // `score.previousClass exists`.
-  if ((score.previousClass ?? null) === score.riskClass) return false;
-  return trigger.to === undefined || (trigger.to as readonly string[]).includes(score.riskClass);
+  return ctx.score !== undefined && scoreTriggerMatches(trigger, ctx.score);
+}
+
+// Whether a score change fires a class_change or score_crosses trigger (also used to pick, before
+// loading anything, the scores a save changed that any rule cares about).
+export function scoreTriggerMatches(trigger: RuleTrigger, score: ScoreChange): boolean {
+  if (trigger.type === 'class_change') {
+    // A first score (no previous class) counts as a change; rules that want movement say
+    // `score.previousClass exists`.
+    if ((score.previousClass ?? null) === score.riskClass) return false;
+    return trigger.to === undefined || (trigger.to as readonly string[]).includes(score.riskClass);
+  }
+  if (trigger.type === 'score_crosses') {
+    const prev = score.previousScore;
+    if (prev === undefined || prev === null) return false; // crossing needs a score to cross from
+    const up = trigger.above !== undefined && prev < trigger.above && score.score >= trigger.above;
+    const down = trigger.below !== undefined && prev > trigger.below && score.score <= trigger.below;
+    return up || down;
+  }
+  return false;
 }
 
 // Rules are expected to be validated (validateRule); on an unvalidated rule, unknown fields read as

@@ -314,6 +314,12 @@ const FIELD_INITS: Record<string, FieldInit> = {
     label: lt('风险评分', 'risk score'),
     read: (ctx) => ctx.score?.score,
   },
+  'score.previousScore': {
+    type: 'number',
+    scope: 'score',
+    label: lt('原风险评分', 'previous risk score'),
+    read: (ctx) => ctx.score?.previousScore ?? undefined,
+  },
 
   'delivery.alertId': {
     type: 'string',

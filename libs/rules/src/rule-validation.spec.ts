@@ -227,7 +227,7 @@ describe('validateRule', () => {
         }),
       )[0],
     ).toMatch(
-      /^condition\.field: 'record\.kind' is a record field, but the rule is triggered by class changes/,
+      /^condition\.field: 'record\.kind' is a record field, but the rule is triggered by score changes/,
     );
     expect(errorsOf(rule({ condition: { field: 'score.riskClass', op: 'eq', value: 'D' } }))[0]).toMatch(
       /^condition\.field: 'score\.riskClass' is a score field/,
@@ -241,6 +241,40 @@ describe('validateRule', () => {
         opts,
       ).ok,
     ).toBe(true);
+  });
+
+  it('accepts score_crosses with a line and score fields, refuses it without one', () => {
+    expect(
+      validateRule(
+        rule({
+          trigger: { type: 'score_crosses', above: 80 },
+          condition: { field: 'score.previousScore', op: 'lt', value: 80 },
+        }),
+        opts,
+      ).ok,
+    ).toBe(true);
+    expect(
+      errorsOf(rule({ trigger: { type: 'score_crosses' }, condition: { always: true } })).join('\n'),
+    ).toMatch(/score_crosses needs above, below or both/);
+    expect(
+      errorsOf(rule({ trigger: { type: 'score_crosses', above: 120 }, condition: { always: true } })).join(
+        '\n',
+      ),
+    ).toMatch(/trigger\.above/);
+  });
+
+  it('refuses delivery fields outside delivery_overdue rules, and record fields inside them', () => {
+    expect(errorsOf(rule({ condition: { field: 'delivery.hoursOverdue', op: 'gt', value: 1 } }))[0]).toMatch(
+      /available only to rules triggered by delivery_overdue/,
+    );
+    expect(
+      errorsOf(
+        rule({
+          trigger: { type: 'delivery_overdue' },
+          condition: { field: 'record.kind', op: 'eq', value: 'penalty' },
+        }),
+      )[0],
+    ).toMatch(/not available to delivery_overdue rules/);
   });
 
   it('refuses a record.kind value the trigger never delivers', () => {

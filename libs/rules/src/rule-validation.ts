@@ -81,12 +81,12 @@ function unavailableReason(spec: RuleFieldSpec, trigger: RuleTrigger): string | 
     return `'${spec.name}' is about an entity, but the rule is triggered by feed_health, which concerns a feed, not an entity`;
   if (spec.scope === 'record') {
     if (trigger.type !== 'record')
-      return `'${spec.name}' is a record field, but the rule is triggered by class changes, which carry no record`;
+      return `'${spec.name}' is a record field, but the rule is triggered by score changes, which carry no record`;
     if (spec.kind && !trigger.kinds.includes(spec.kind))
       return `'${spec.name}' exists only on ${spec.kind} records, but the rule is triggered by ${trigger.kinds.join(', ')} records`;
   }
-  if (spec.scope === 'score' && trigger.type !== 'class_change')
-    return `'${spec.name}' is a score field, available only to rules triggered by class_change`;
+  if (spec.scope === 'score' && trigger.type !== 'class_change' && trigger.type !== 'score_crosses')
+    return `'${spec.name}' is a score field, available only to rules triggered by class_change or score_crosses`;
   return undefined;
 }
 

@@ -111,7 +111,10 @@ export const DOMAIN_LABELS: Readonly<Record<Domain, LocalizedText>> = {
   transport: { zh: '交通运输', en: 'transport' },
   construction: { zh: '住房和城乡建设', en: 'housing and construction' },
   culture_tourism: { zh: '文化和旅游', en: 'culture and tourism' },
-  credit_coordination: { zh: '信用建设统筹协调', en: 'joint-enforcement coordination (social credit office)' },
+  credit_coordination: {
+    zh: '信用建设统筹协调',
+    en: 'joint-enforcement coordination (social credit office)',
+  },
 };
 
 export const SEVERITY_LABELS: Readonly<Record<Severity, LocalizedText>> = {

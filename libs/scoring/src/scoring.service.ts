@@ -143,13 +143,29 @@ export class ScoringService {
     return toSave;
   }
 
-  // Class changes go to the rules (class_change triggers).
+  // Scores that changed go to the rules (class_change and score_crosses triggers): one job per save,
+  // so a chunk of a nightly run is one job, not 500. First scores have nothing to change from.
   private async afterSave(saved: SavedScore[]): Promise<void> {
-    const moved = saved.filter((s) => s.previousClass && s.previousClass !== s.riskClass);
-    if (moved.length)
-      await this.jobs.addBulk(
-        JobName.EvaluateScoreChange,
-        moved.map((s) => ({ data: { scoreId: s.scoreId }, opts: { jobId: `score-change-${s.scoreId}` } })),
+    const changed = saved.filter(
+      (s) =>
+        s.previousClass !== null &&
+        s.previousScore !== null &&
+        (s.previousClass !== s.riskClass || s.previousScore !== s.score),
+    );
+    if (changed.length)
+      await this.jobs.add(
+        JobName.EvaluateScores,
+        {
+          scores: changed.map((s) => [
+            s.scoreId,
+            s.entityId,
+            s.previousClass!,
+            s.riskClass,
+            s.previousScore!,
+            s.score,
+          ]),
+        },
+        { jobId: `scores-${changed[0].scoreId}-${changed.length}` },
       );
   }
 }

@@ -1,13 +1,18 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { AlertRepository, EntityRepository } from '@lianjian/database';
+import { AlertRepository, alertItem, EntityRepository } from '@lianjian/database';
 import { NotFoundError, InvalidInputError } from '@lianjian/common';
 import { parseEntityKey } from '@lianjian/domain';
+import { DeliveryService } from '@lianjian/delivery';
 import { parseParams } from '../common/query';
 
 const ALERT_STATUSES = ['open', 'closed'];
 const DELIVERY_STATUSES = ['pending', 'delivered', 'acknowledged', 'failed', 'dead'];
+
+const redeliverBody = z.strictObject({
+  by: z.string().trim().min(1).max(100).optional(),
+});
 
 const alertsQuery = z.strictObject({
   department: z.string().min(1).max(64).optional(),
@@ -32,6 +37,7 @@ export class AlertsController {
   constructor(
     private readonly alerts: AlertRepository,
     private readonly entities: EntityRepository,
+    private readonly deliveries: DeliveryService,
   ) {}
 
   @Get()
@@ -67,26 +73,7 @@ export class AlertsController {
     });
     const page = rows.slice(0, q.limit);
     return {
-      items: page.map((a) => ({
-        id: a.id,
-        ruleId: a.ruleId,
-        ruleVersion: a.ruleVersion,
-        finding: a.findingType,
-        severity: a.severity,
-        status: a.status,
-        title: a.title,
-        explanation: a.explanation,
-        // An alert is about an entity, or (feed findings) about a source's feed.
-        entity: a.entity
-          ? { key: a.entity.uscc ?? `${a.entity.scheme}:${a.entity.externalId}`, ...a.entity }
-          : null,
-        source: a.source,
-        triggerRecordIds: a.triggerRecordIds,
-        occurrences: a.occurrences,
-        createdAt: a.createdAt,
-        updatedAt: a.updatedAt,
-        deliveries: a.deliveries,
-      })),
+      items: page.map(alertItem),
       nextCursor: rows.length > q.limit ? page[page.length - 1].id : null,
     };
   }
@@ -99,5 +86,33 @@ export class AlertsController {
     const res = await this.alerts.acknowledge(id, department);
     if (!res) throw new NotFoundError(`alert ${id} has no delivery to department ${department}`);
     return { alertId: id, department, status: res.status, acknowledgedAt: res.acknowledgedAt };
+  }
+
+  @Post(':id/deliveries/:department/redeliver')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Send a webhook delivery again (补发)',
+    description:
+      'A dead, failed or delivered webhook delivery goes back to pending and is sent at once, with the same Idempotency-Key; its attempts are kept. 409 for an inbox or acknowledged delivery.',
+  })
+  @ApiBody({ required: false, schema: { example: { by: 'coordinator-zhang' } } })
+  async redeliver(@Param('id') id: string, @Param('department') department: string, @Body() body: unknown) {
+    const parsed = redeliverBody.safeParse(body ?? {});
+    if (!parsed.success)
+      throw new InvalidInputError(
+        'invalid redelivery',
+        parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`),
+      );
+    return this.deliveries.redeliver(id, department, parsed.data.by ?? 'api');
+  }
+
+  @Get(':id/deliveries/:department/attempts')
+  @ApiOperation({
+    summary:
+      "Every attempt of a webhook delivery: when, how long, the receiver's status or the error, the outcome",
+  })
+  async attempts(@Param('id') id: string, @Param('department') department: string) {
+    const { delivery, items } = await this.deliveries.attempts(id, department);
+    return { alertId: id, department, channel: delivery.channel, status: delivery.status, items };
   }
 }

@@ -18,6 +18,8 @@ export class RulesProcessor extends WorkerHost {
     switch (j.name) {
       case JobName.EvaluateBatch:
         return { alerts: await this.alerting.evaluateBatch(j.data.batchId) };
+      case JobName.EvaluateScores:
+        return { alerts: await this.alerting.evaluateScores(j.data.scores) };
       case JobName.EvaluateScoreChange:
         return { alerts: await this.alerting.evaluateScoreChange(j.data.scoreId) };
       case JobName.CheckFeeds:

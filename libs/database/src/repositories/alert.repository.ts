@@ -5,7 +5,8 @@ import { returningRows } from '../returning-rows';
 
 export interface NewDelivery {
   departmentCode: string;
-  channel: 'inbox' | 'webhook';
+  // Ignored: the channel is the department's (webhook when it has a webhook URL, else inbox).
+  channel?: 'inbox' | 'webhook';
   level: string;
   reason: unknown;
 }
@@ -32,6 +33,7 @@ export interface AlertListFilter {
   entityId?: string;
   source?: string;
   since?: Date;
+  id?: string;
   before?: string;
   limit: number;
 }
@@ -68,6 +70,9 @@ export interface AlertView {
     attempts: number;
     deliveredAt: string | null;
     acknowledgedAt: string | null;
+    lastError: string | null;
+    // When the next webhook attempt is due (pending or failed deliveries only).
+    nextAttemptAt: string | null;
   }[];
 }
 
@@ -111,12 +116,18 @@ export class AlertRepository {
       )) as { id: string; created: boolean }[];
       let newDeliveries = 0;
       if (a.deliveries.length) {
+        // A department with a webhook URL gets a pending webhook delivery: the row is the outbox entry,
+        // committed with the alert, and its trigger wakes the worker's relay. Without one, the inbox.
         const inserted: unknown[] = await em.query(
-          `INSERT INTO delivery (alert_id, department_code, channel, status, level, reason, delivered_at)
-           SELECT $1, d."departmentCode", d.channel,
-                  CASE WHEN d.channel = 'inbox' THEN 'delivered' ELSE 'pending' END, d.level, d.reason,
-                  CASE WHEN d.channel = 'inbox' THEN now() END
-             FROM jsonb_to_recordset($2::jsonb) AS d("departmentCode" text, channel text, level text, reason jsonb)
+          `INSERT INTO delivery (alert_id, department_code, channel, status, level, reason, delivered_at,
+                                 next_attempt_at)
+           SELECT $1, d."departmentCode", c.channel,
+                  CASE WHEN c.channel = 'inbox' THEN 'delivered' ELSE 'pending' END, d.level, d.reason,
+                  CASE WHEN c.channel = 'inbox' THEN now() END,
+                  CASE WHEN c.channel = 'webhook' THEN now() END
+             FROM jsonb_to_recordset($2::jsonb) AS d("departmentCode" text, level text, reason jsonb)
+             LEFT JOIN department dep ON dep.code = d."departmentCode"
+             CROSS JOIN LATERAL (SELECT CASE WHEN dep.webhook_url IS NOT NULL THEN 'webhook' ELSE 'inbox' END AS channel) c
            ON CONFLICT (alert_id, department_code) DO NOTHING
            RETURNING id`,
           [row.id, JSON.stringify(a.deliveries)],
@@ -139,6 +150,7 @@ export class AlertRepository {
     if (f.source) where.push(`a.source = ${p(f.source)}`);
     if (f.since) where.push(`a.created_at >= ${p(f.since)}`);
     if (f.before) where.push(`a.id < ${p(f.before)}::bigint`);
+    if (f.id) where.push(`a.id = ${p(f.id)}::bigint`);
     if (f.department || f.deliveryStatus) {
       const conds: string[] = [];
       if (f.department) conds.push(`d.department_code = ${p(f.department)}`);
@@ -156,7 +168,9 @@ export class AlertRepository {
               coalesce((SELECT json_agg(json_build_object(
                   'department', d.department_code, 'channel', d.channel, 'status', d.status, 'level', d.level,
                   'reason', d.reason, 'attempts', d.attempts, 'deliveredAt', d.delivered_at,
-                  'acknowledgedAt', d.acknowledged_at) ORDER BY d.department_code)
+                  'acknowledgedAt', d.acknowledged_at, 'lastError', d.last_error,
+                  'nextAttemptAt', CASE WHEN d.status IN ('pending', 'failed') THEN d.next_attempt_at END)
+                  ORDER BY d.department_code)
                  FROM delivery d WHERE d.alert_id = a.id), '[]'::json) AS deliveries
          FROM alert a LEFT JOIN entity e ON e.id = a.entity_id
         ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
@@ -179,4 +193,29 @@ export class AlertRepository {
     );
     return rows[0];
   }
+}
+
+// The alert as GET /api/v1/alerts shows it; webhook bodies carry the same shape, so a department
+// reads one format whichever channel it uses.
+export function alertItem(a: AlertView) {
+  return {
+    id: a.id,
+    ruleId: a.ruleId,
+    ruleVersion: a.ruleVersion,
+    finding: a.findingType,
+    severity: a.severity,
+    status: a.status,
+    title: a.title,
+    explanation: a.explanation,
+    // An alert is about an entity, or (feed findings) about a source's feed.
+    entity: a.entity
+      ? { key: a.entity.uscc ?? `${a.entity.scheme}:${a.entity.externalId}`, ...a.entity }
+      : null,
+    source: a.source,
+    triggerRecordIds: a.triggerRecordIds,
+    occurrences: a.occurrences,
+    createdAt: a.createdAt,
+    updatedAt: a.updatedAt,
+    deliveries: a.deliveries,
+  };
 }

@@ -28,6 +28,8 @@ export interface SavedScore {
   entityId: string;
   previousClass: string | null;
   riskClass: string;
+  previousScore: number | null; // the entity's score before this one (null: its first score)
+  score: number;
 }
 
 export interface ScoreRow {
@@ -137,7 +139,7 @@ export class ScoreRepository {
              "regionCode" text, "industryCode" text)
          ),
          cur AS (
-           SELECT er.entity_id, er.risk_class, s.inputs_hash FROM entity_risk er JOIN score s ON s.id = er.score_id
+           SELECT er.entity_id, er.risk_class, er.score, s.inputs_hash FROM entity_risk er JOIN score s ON s.id = er.score_id
             WHERE er.entity_id IN (SELECT "entityId" FROM inc)
          ),
          ins AS (
@@ -151,6 +153,7 @@ export class ScoreRepository {
             WHERE cur.inputs_hash IS DISTINCT FROM inc."inputsHash"
            RETURNING id, entity_id, previous_class, risk_class, score, model_version, computed_at
          ),
+         prev AS (SELECT entity_id, score FROM cur),
          risk AS (
            INSERT INTO entity_risk (entity_id, score_id, score, risk_class, model_version, region_code, industry_code,
                                     top_factors, scored_at)
@@ -168,9 +171,9 @@ export class ScoreRepository {
            ON CONFLICT (entity_id) DO UPDATE SET as_of = EXCLUDED.as_of, features = EXCLUDED.features,
               computed_at = EXCLUDED.computed_at, run_id = EXCLUDED.run_id
          )
-         SELECT id::text AS "scoreId", entity_id::text AS "entityId", previous_class AS "previousClass",
-                risk_class AS "riskClass"
-           FROM ins`,
+         SELECT ins.id::text AS "scoreId", ins.entity_id::text AS "entityId", ins.previous_class AS "previousClass",
+                ins.risk_class AS "riskClass", prev.score::float8 AS "previousScore", ins.score::float8 AS score
+           FROM ins LEFT JOIN prev ON prev.entity_id = ins.entity_id`,
         [JSON.stringify(scores), runId],
       );
       return rows;
@@ -328,6 +331,39 @@ export class ScoreRepository {
           AND s.previous_class IS NOT NULL AND s.previous_class <> s.risk_class
         ORDER BY s.as_of, s.id LIMIT $3`,
       [from, to, limit],
+    );
+  }
+
+  // Scores dated in [from, to] that crossed `above` upwards or `below` downwards since the entity's
+  // previous score: what a backtest of score_crosses rules replays.
+  async crossingsBetween(
+    from: string,
+    to: string,
+    line: { above?: number; below?: number },
+    limit: number,
+  ): Promise<
+    {
+      scoreId: string;
+      entityId: string;
+      asOf: string;
+      previousClass: string;
+      riskClass: string;
+      score: number;
+      previousScore: number;
+    }[]
+  > {
+    return this.ds.query(
+      `SELECT s.id::text AS "scoreId", s.entity_id::text AS "entityId", to_char(s.as_of, 'YYYY-MM-DD') AS "asOf",
+              s.previous_class AS "previousClass", s.risk_class AS "riskClass", s.score::float8 AS score,
+              p.score::float8 AS "previousScore"
+         FROM score s
+         CROSS JOIN LATERAL (SELECT p.score FROM score p WHERE p.entity_id = s.entity_id AND p.id < s.id
+                              ORDER BY p.id DESC LIMIT 1) p
+        WHERE s.as_of BETWEEN $1::date AND $2::date
+          AND (($3::numeric IS NOT NULL AND p.score < $3 AND s.score >= $3)
+            OR ($4::numeric IS NOT NULL AND p.score > $4 AND s.score <= $4))
+        ORDER BY s.as_of, s.id LIMIT $5`,
+      [from, to, line.above ?? null, line.below ?? null, limit],
     );
   }
 

@@ -116,6 +116,34 @@ export class RuleBacktestService {
             : [];
         });
       }
+      case 'score_crosses': {
+        const crossings = await this.scores.crossingsBetween(
+          period.from,
+          period.to,
+          trigger,
+          RuleBacktestService.MAX_EVENTS + 1,
+        );
+        if (crossings.length > RuleBacktestService.MAX_EVENTS) throw tooMany(crossings.length);
+        const { entities, histories } = await this.load(
+          [...new Set(crossings.map((c) => c.entityId))],
+          needsRecords,
+        );
+        return crossings.flatMap((c) => {
+          const entity = entities.get(c.entityId);
+          return entity
+            ? [
+                this.event(c.asOf, entity, histories?.get(entity.id), profileConfig, {
+                  score: {
+                    previousClass: c.previousClass,
+                    riskClass: c.riskClass,
+                    score: c.score,
+                    previousScore: c.previousScore,
+                  },
+                }),
+              ]
+            : [];
+        });
+      }
       case 'feed_health':
         throw new InvalidInputError(
           `rule ${rule.id} is triggered by feed health, which is observed live and not kept as history: it cannot be backtested (数据报送状况无历史记录，无法回测)`,

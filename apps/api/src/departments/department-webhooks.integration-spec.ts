@@ -1,0 +1,213 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AlertRepository } from '@lianjian/database';
+import {
+  createTestDatabase,
+  insertDepartments,
+  json,
+  sql,
+  testEnv,
+  type TestDatabase,
+} from '@lianjian/testing';
+import { createApiApp } from '../bootstrap';
+
+// The webhook routes over HTTP: a department's URL and secrets, and per delivery its attempts and
+// redelivery. (Sending is the worker's: apps/worker/src/webhook-delivery.integration-spec.ts.)
+describe('webhook API: department webhooks, attempts, redelivery', () => {
+  let db: TestDatabase;
+  let app: NestExpressApplication;
+  let base: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await insertDepartments(db.url);
+    await sql(
+      db.url,
+      `INSERT INTO rule (id, version, status, definition, definition_hash, created_by, published_by, published_at)
+       VALUES ('webhook-api-test', 1, 'retired', '{}', 'test', 'config', 'config', now())`,
+    );
+    Object.assign(process.env, testEnv(db));
+    app = await createApiApp();
+    await app.listen(0);
+    base = `${await app.getUrl()}/api/v1`;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  const call = (method: string, path: string, body?: unknown) =>
+    fetch(`${base}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+
+  it('sets, shows and clears a webhook URL, refusing bad ones with the reason', async () => {
+    const set = await call('PUT', '/departments/330106-TAX/webhook', {
+      url: 'https://tax.example.gov.cn/hook',
+    });
+    expect(set.status).toBe(200);
+    expect(await json(set)).toEqual({ department: '330106-TAX', url: 'https://tax.example.gov.cn/hook' });
+    expect(await json(await call('GET', '/departments/330106-TAX/webhook'))).toEqual({
+      department: '330106-TAX',
+      url: 'https://tax.example.gov.cn/hook',
+      secrets: [],
+    });
+
+    for (const [body, reason] of [
+      [{ url: 'not a url' }, /url: url must be an absolute https:\/\/ or http:\/\/ URL/],
+      [{ url: 'ftp://files.example.org/x' }, /url: url must be an absolute https:\/\/ or http:\/\/ URL/],
+      [{ url: 'https://user:pw@example.org/x' }, /url: url must not contain user:password@/],
+      [{ url: 42 }, /url: /],
+      [{}, /url: /],
+      [{ url: 'https://example.org', secret: 'x' }, /Unrecognized key.*secret|secret/],
+    ] as [unknown, RegExp][]) {
+      const res = await call('PUT', '/departments/330106-TAX/webhook', body);
+      expect(res.status).toBe(400);
+      const err = (await json(res)).error;
+      expect(err.code).toBe('invalid_body');
+      expect(err.details.join('\n')).toMatch(reason);
+    }
+    const notJson = await call('PUT', '/departments/330106-TAX/webhook', '{"url":');
+    expect(notJson.status).toBe(400);
+    // The URL is unchanged by the refused attempts.
+    expect((await json(await call('GET', '/departments/330106-TAX/webhook'))).url).toBe(
+      'https://tax.example.gov.cn/hook',
+    );
+
+    const cleared = await call('PUT', '/departments/330106-TAX/webhook', { url: null });
+    expect(await json(cleared)).toEqual({ department: '330106-TAX', url: null });
+
+    expect((await call('PUT', '/departments/NOPE/webhook', { url: 'https://example.org' })).status).toBe(404);
+    expect((await call('GET', '/departments/NOPE/webhook')).status).toBe(404);
+  });
+
+  it('rotates secrets: 201 with the secret once; the previous one is listed as retired, never shown again', async () => {
+    const r1 = await call('POST', '/departments/330106-EEB/webhook/secret/rotate');
+    expect(r1.status).toBe(201);
+    const s1 = await json(r1);
+    expect(s1).toEqual({
+      keyId: expect.any(String),
+      secret: expect.stringMatching(/^whsec_/),
+      createdAt: expect.any(String),
+    });
+    const s2 = await json(await call('POST', '/departments/330106-EEB/webhook/secret/rotate'));
+    expect(s2.keyId).not.toBe(s1.keyId);
+    expect(s2.secret).not.toBe(s1.secret);
+
+    const res = await call('GET', '/departments/330106-EEB/webhook');
+    const text = await res.text();
+    expect(text).not.toContain(s1.secret);
+    expect(text).not.toContain(s2.secret);
+    expect(JSON.parse(text).secrets).toEqual([
+      { keyId: s2.keyId, status: 'active', createdAt: s2.createdAt, retiredAt: null },
+      { keyId: s1.keyId, status: 'retired', createdAt: s1.createdAt, retiredAt: expect.any(String) },
+    ]);
+    expect((await call('POST', '/departments/NOPE/webhook/secret/rotate')).status).toBe(404);
+  });
+
+  it('lists webhook deliveries with lastError and nextAttemptAt, shows attempts, and redelivers', async () => {
+    await call('PUT', '/departments/330106-HEALTH/webhook', { url: 'https://health.example.gov.cn/hook' });
+    const { alertId } = await app.get(AlertRepository).raise({
+      alertKey: 'webhook-api-test:1',
+      ruleId: 'webhook-api-test',
+      ruleVersion: 1,
+      entityId: null,
+      source: 'webhook-api-test',
+      findingType: 'feed_interrupted',
+      severity: 'high',
+      title: { zh: '测试', en: 'test' },
+      explanation: {},
+      triggerRecordId: null,
+      deliveries: ['330106-HEALTH', '330106-SAMR'].map((departmentCode) => ({
+        departmentCode,
+        level: 'county',
+        reason: { zh: '测试', en: 'test' },
+      })),
+    });
+
+    const list = await json(await call('GET', `/alerts?source=webhook-api-test`));
+    const [alert] = list.items;
+    expect(alert.id).toBe(alertId);
+    expect(alert.deliveries).toEqual([
+      {
+        department: '330106-HEALTH',
+        channel: 'webhook',
+        status: 'pending',
+        level: 'county',
+        reason: { zh: '测试', en: 'test' },
+        attempts: 0,
+        deliveredAt: null,
+        acknowledgedAt: null,
+        lastError: null,
+        nextAttemptAt: expect.any(String),
+      },
+      expect.objectContaining({
+        department: '330106-SAMR',
+        channel: 'inbox',
+        status: 'delivered',
+        deliveredAt: expect.any(String),
+        lastError: null,
+        nextAttemptAt: null,
+      }),
+    ]);
+
+    const [{ id }] = await sql<{ id: string }>(
+      db.url,
+      `SELECT id::text AS id FROM delivery WHERE alert_id = $1 AND department_code = '330106-HEALTH'`,
+      [alertId],
+    );
+    // As the worker leaves it after its last attempt.
+    await sql(
+      db.url,
+      `INSERT INTO delivery_attempt (delivery_id, attempt_no, started_at, duration_ms, http_status, error, outcome, key_id)
+       VALUES ($1, 1, now(), 12, 503, 'HTTP 503 Service Unavailable', 'dead', 'k_test')`,
+      [id],
+    );
+    await sql(
+      db.url,
+      `UPDATE delivery SET status = 'dead', attempts = 1, last_error = 'HTTP 503 Service Unavailable' WHERE id = $1`,
+      [id],
+    );
+
+    const attempts = await json(await call('GET', `/alerts/${alertId}/deliveries/330106-HEALTH/attempts`));
+    expect(attempts).toMatchObject({ channel: 'webhook', status: 'dead' });
+    expect(attempts.items).toEqual([
+      {
+        attempt: 1,
+        startedAt: expect.any(String),
+        durationMs: 12,
+        httpStatus: 503,
+        error: 'HTTP 503 Service Unavailable',
+        outcome: 'dead',
+        keyId: 'k_test',
+        retryDelayMs: null,
+      },
+    ]);
+
+    const redelivered = await call('POST', `/alerts/${alertId}/deliveries/330106-HEALTH/redeliver`, {
+      by: 'coordinator-li',
+    });
+    expect(redelivered.status).toBe(202);
+    expect(await json(redelivered)).toMatchObject({ previousStatus: 'dead', status: 'pending', attempts: 1 });
+    const [after] = (await json(await call('GET', `/alerts?source=webhook-api-test`))).items;
+    expect(after.deliveries[0]).toMatchObject({ status: 'pending', attempts: 1, lastError: null });
+    expect(
+      (await json(await call('GET', `/alerts/${alertId}/deliveries/330106-HEALTH/attempts`))).items,
+    ).toHaveLength(1);
+
+    const inbox = await call('POST', `/alerts/${alertId}/deliveries/330106-SAMR/redeliver`);
+    expect(inbox.status).toBe(409);
+    expect((await json(inbox)).error.message).toMatch(/inbox delivery/);
+    expect((await call('POST', `/alerts/${alertId}/deliveries/330106-TAX/redeliver`)).status).toBe(404);
+    expect((await call('POST', `/alerts/999999/deliveries/330106-HEALTH/redeliver`)).status).toBe(404);
+    expect((await call('POST', `/alerts/abc/deliveries/330106-HEALTH/redeliver`)).status).toBe(404);
+    expect((await call('GET', `/alerts/999999/deliveries/330106-HEALTH/attempts`)).status).toBe(404);
+    const badBody = await call('POST', `/alerts/${alertId}/deliveries/330106-HEALTH/redeliver`, { who: 'x' });
+    expect(badBody.status).toBe(400);
+
+    await call('POST', `/alerts/${alertId}/deliveries/330106-HEALTH/ack`);
+    expect((await call('POST', `/alerts/${alertId}/deliveries/330106-HEALTH/redeliver`)).status).toBe(409);
+  });
+});

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+const ms = (min: number, max: number, dflt: number) =>
+  z.coerce.number().int().min(min).max(max).default(dflt);
+
+// The key that encrypts webhook signing secrets at rest (api and worker).
+export const webhookSecretsEnv = {
+  // 32 bytes, base64 (openssl rand -base64 32). Required in production; elsewhere a fixed
+  // development key stands in, with a warning.
+  WEBHOOK_SECRETS_KEY: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine(
+      (v) => v === undefined || (/^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32),
+      'must be 32 bytes in base64 (e.g. openssl rand -base64 32)',
+    ),
+};
+
+// Webhook delivery (worker).
+export const webhookDeliveryEnv = {
+  // One attempt's budget, connect to response headers.
+  WEBHOOK_TIMEOUT_MS: ms(100, 120_000, 5000),
+  // Backoff after failed attempt n: WEBHOOK_BACKOFF_MS × 2^(n-1) ±20%, at most WEBHOOK_BACKOFF_MAX_MS.
+  WEBHOOK_BACKOFF_MS: ms(10, 3_600_000, 1000),
+  WEBHOOK_BACKOFF_MAX_MS: ms(10, 86_400_000, 600_000),
+  // Attempts before a delivery is dead (dead letter, redeliverable on request).
+  WEBHOOK_MAX_ATTEMPTS: ms(1, 1000, 10),
+  // The outbox relay also polls this often (besides LISTEN), for due retries and missed notifications.
+  OUTBOX_POLL_MS: ms(50, 60_000, 1000),
+  // An attempt queued this long after it was due that never completed lost its job (Redis restarted
+  // without persistence): it is queued again.
+  OUTBOX_STALE_MS: ms(1000, 3_600_000, 30_000),
+};
+
+// Secrets must not be encrypted with a key anyone can read in the sources.
+export function requireSecretsKeyInProduction(
+  env: { NODE_ENV: string; WEBHOOK_SECRETS_KEY?: string },
+  ctx: z.RefinementCtx,
+): void {
+  if (env.NODE_ENV === 'production' && !env.WEBHOOK_SECRETS_KEY)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['WEBHOOK_SECRETS_KEY'],
+      message: 'required when NODE_ENV=production: 32 bytes in base64 (openssl rand -base64 32)',
+    });
+}
