@@ -162,6 +162,15 @@ describe('ingest → score → rules → alert', () => {
     expect(mine.items.map((a: { id: string }) => a.id)).toContain(revoked.id);
     const nope = await fetch(`${base}/alerts/${revoked.id}/deliveries/330106-EEB/ack`, { method: 'POST' });
     expect(nope.status).toBe(404);
+    // Acknowledging again changes nothing; the alert's log has the acknowledgement once.
+    const ackAgain = await fetch(`${base}/alerts/${revoked.id}/deliveries/330106-TAX/ack`, { method: 'POST' });
+    expect((await json(ackAgain)).acknowledgedAt).toBe((await json(ack)).acknowledgedAt);
+    const events = await json(await fetch(`${base}/alerts/${revoked.id}/events`));
+    expect(
+      events.items
+        .filter((e: { action: string }) => e.action === 'acknowledged')
+        .map((e: { actor: string }) => e.actor),
+    ).toEqual(['department:330106-TAX']);
   });
 
   it('versions a corrected record and updates the open alert instead of raising a second one', async () => {

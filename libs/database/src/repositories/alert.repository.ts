@@ -184,11 +184,23 @@ export class AlertRepository {
     alertId: string,
     department: string,
   ): Promise<{ status: string; acknowledgedAt: Date } | undefined> {
+    // The first acknowledgement is logged on the alert (签收); acknowledging again changes nothing.
     const rows = await returningRows<{ status: string; acknowledgedAt: Date }>(
       this.ds,
-      `UPDATE delivery SET status = 'acknowledged', acknowledged_at = coalesce(acknowledged_at, now())
-        WHERE alert_id = $1::bigint AND department_code = $2
-        RETURNING status, acknowledged_at AS "acknowledgedAt"`,
+      `WITH prior AS (
+         SELECT id, acknowledged_at FROM delivery WHERE alert_id = $1::bigint AND department_code = $2
+       ),
+       upd AS (
+         UPDATE delivery d SET status = 'acknowledged', acknowledged_at = coalesce(d.acknowledged_at, now())
+           FROM prior WHERE d.id = prior.id
+         RETURNING d.status, d.acknowledged_at, prior.acknowledged_at IS NULL AS first
+       ),
+       ev AS (
+         INSERT INTO alert_event (alert_id, actor, action, detail)
+         SELECT $1::bigint, 'department:' || $2, 'acknowledged', jsonb_build_object('department', $2::text)
+           FROM upd WHERE upd.first
+       )
+       SELECT status, acknowledged_at AS "acknowledgedAt" FROM upd`,
       [alertId, department],
     );
     return rows[0];
