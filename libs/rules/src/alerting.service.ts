@@ -89,26 +89,17 @@ export class AlertingService implements OnModuleInit {
     if (!kinds.length) return 0;
     const records = await this.records.changedByBatch(batchId, kinds);
     if (!records.length) return 0;
-    const ids = [...new Set(records.map((r) => r.entityId))];
-    const entities = new Map((await this.entities.findByIds(ids)).map((e) => [e.id, e]));
-    const profiles = await this.scores.profiles(ids);
-    // history.* fields need each entity's records; loaded only when a rule names one.
-    const histories = rules.some(usesHistory) ? await this.records.forEntities(ids) : undefined;
+    const scope = await this.entityScope(
+      records.map((r) => r.entityId),
+      rules,
+    );
     const now = todayInShanghai();
     let raised = 0;
     for (const record of records) {
-      const entity = entities.get(record.entityId);
-      if (!entity) continue;
+      const seen = scope(record.entityId);
+      if (!seen) continue;
+      const ctx: RuleEvaluationContext = { record, ...seen, now };
       for (const rule of rules) {
-        const stored = profiles.get(entity.id);
-        const profile = stored && allFeatures(stored);
-        const ctx: RuleEvaluationContext = {
-          record,
-          entity,
-          profile,
-          history: histories && (histories.get(entity.id) ?? []),
-          now,
-        };
         const ev = evaluateRule(rule, ctx);
         if (ev.matched) {
           await this.raise(rule, ctx, ev, record);
@@ -123,7 +114,7 @@ export class AlertingService implements OnModuleInit {
   // entity re-scored). Triggers are checked on the job's figures first; entities, profiles and
   // histories are loaded only for the scores some rule fires on.
   async evaluateScores(
-    entries: readonly (readonly [string, string, string, string, number, number])[],
+    entries: readonly (readonly [string, string, string, string, number | null, number])[],
   ): Promise<number> {
     const rules = (await this.activeRules()).filter(
       (r) => r.trigger.type === 'class_change' || r.trigger.type === 'score_crosses',
@@ -137,23 +128,16 @@ export class AlertingService implements OnModuleInit {
       }))
       .filter((e) => rules.some((r) => scoreTriggerMatches(r.trigger, e.change)));
     if (!fired.length) return 0;
-    const ids = [...new Set(fired.map((f) => f.entityId))];
-    const entities = new Map((await this.entities.findByIds(ids)).map((e) => [e.id, e]));
-    const profiles = await this.scores.profiles(ids);
-    const histories = rules.some(usesHistory) ? await this.records.forEntities(ids) : undefined;
+    const scope = await this.entityScope(
+      fired.map((f) => f.entityId),
+      rules,
+    );
     const now = todayInShanghai();
     let raised = 0;
     for (const f of fired) {
-      const entity = entities.get(f.entityId);
-      if (!entity) continue;
-      const stored = profiles.get(entity.id);
-      const ctx: RuleEvaluationContext = {
-        entity,
-        profile: stored && allFeatures(stored),
-        score: f.change,
-        history: histories && (histories.get(entity.id) ?? []),
-        now,
-      };
+      const seen = scope(f.entityId);
+      if (!seen) continue;
+      const ctx: RuleEvaluationContext = { ...seen, score: f.change, now };
       for (const rule of rules) {
         const ev = evaluateRule(rule, ctx);
         if (ev.matched) {
@@ -165,35 +149,37 @@ export class AlertingService implements OnModuleInit {
     return raised;
   }
 
-  // Class-change rules after a score moved an entity to another class (jobs queued before
-  // EvaluateScores existed).
+  // A score that moved its entity to another class (jobs queued before EvaluateScores existed).
   async evaluateScoreChange(scoreId: string): Promise<number> {
-    const rules = (await this.activeRules()).filter((r) => r.trigger.type === 'class_change');
-    if (!rules.length) return 0;
     const score = await this.scores.get(scoreId);
-    if (!score) return 0;
-    const [entity] = await this.entities.findByIds([score.entityId]);
-    if (!entity) return 0;
-    const stored = (await this.scores.profiles([entity.id])).get(entity.id);
-    const profile = stored && allFeatures(stored);
-    const ctx: RuleEvaluationContext = {
-      entity,
-      profile,
-      score: { previousClass: score.previousClass, riskClass: score.riskClass, score: score.score },
-      history: rules.some(usesHistory)
-        ? ((await this.records.forEntities([entity.id])).get(entity.id) ?? [])
-        : undefined,
-      now: todayInShanghai(),
+    if (!score?.previousClass) return 0;
+    const before = await this.scores.before(score.entityId, scoreId);
+    return this.evaluateScores([
+      [scoreId, score.entityId, score.previousClass, score.riskClass, before?.score ?? null, score.score],
+    ]);
+  }
+
+  // What rules about entities may read, loaded once for many of them: the entity, its profile
+  // (every feature) and, when a rule names history.* fields, its records.
+  private async entityScope(
+    entityIds: readonly string[],
+    rules: readonly RuleDefinition[],
+  ): Promise<(id: string) => Pick<RuleEvaluationContext, 'entity' | 'profile' | 'history'> | undefined> {
+    const ids = [...new Set(entityIds)];
+    if (!ids.length) return () => undefined;
+    const entities = new Map((await this.entities.findByIds(ids)).map((e) => [e.id, e]));
+    const profiles = await this.scores.profiles(ids);
+    const histories = rules.some(usesHistory) ? await this.records.forEntities(ids) : undefined;
+    return (id) => {
+      const entity = entities.get(id);
+      if (!entity) return undefined;
+      const stored = profiles.get(id);
+      return {
+        entity,
+        profile: stored && allFeatures(stored),
+        history: histories && (histories.get(id) ?? []),
+      };
     };
-    let raised = 0;
-    for (const rule of rules) {
-      const ev = evaluateRule(rule, ctx);
-      if (ev.matched) {
-        await this.raise(rule, ctx, ev, undefined);
-        raised++;
-      }
-    }
-    return raised;
   }
 
   // Feed-health rules over the feeds the scheduled check looked at. A feed finding goes to the
@@ -223,12 +209,10 @@ export class AlertingService implements OnModuleInit {
     const rows = await this.lifecycle.overdueDeliveries(this.sla.hoursBySeverity);
     if (!rows.length) return 0;
     const rules = (await this.activeRules()).filter((r) => r.trigger.type === 'delivery_overdue');
-    const ids = [...new Set(rows.flatMap((r) => (r.entityId ? [r.entityId] : [])))];
-    const entities = new Map((await this.entities.findByIds(ids)).map((e) => [e.id, e]));
-    const profiles = rules.length
-      ? await this.scores.profiles(ids)
-      : new Map<string, Record<string, number>>();
-    const histories = rules.some(usesHistory) ? await this.records.forEntities(ids) : undefined;
+    const scope = await this.entityScope(
+      rows.flatMap((r) => (r.entityId ? [r.entityId] : [])),
+      rules,
+    );
     const now = todayInShanghai();
     let raised = 0;
     const looked: {
@@ -238,8 +222,6 @@ export class AlertingService implements OnModuleInit {
       escalationAlertId?: string;
     }[] = [];
     for (const row of rows) {
-      const entity = row.entityId ? entities.get(row.entityId) : undefined;
-      const stored = entity && profiles.get(entity.id);
       const overdue: OverdueDelivery = {
         alertId: row.alertId,
         departmentCode: row.departmentCode,
@@ -251,13 +233,7 @@ export class AlertingService implements OnModuleInit {
         hoursOverdue: row.hoursOverdue,
         deliveredAt: row.deliveredAt ? new Date(row.deliveredAt).toISOString() : null,
       };
-      const ctx: RuleEvaluationContext = {
-        entity,
-        profile: stored && allFeatures(stored),
-        history: entity && histories ? (histories.get(entity.id) ?? []) : undefined,
-        overdue,
-        now,
-      };
+      const ctx: RuleEvaluationContext = { ...(row.entityId ? scope(row.entityId) : {}), overdue, now };
       let escalationAlertId: string | undefined;
       for (const rule of rules) {
         const ev = evaluateRule(rule, ctx);
