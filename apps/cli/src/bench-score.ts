@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -136,6 +136,8 @@ async function main(): Promise<void> {
       REDIS_URL: env.REDIS_URL,
       QUEUE_PREFIX: prefix,
       NODE_ENV: 'production',
+      // Production requires a webhook-secret key; the scratch database is new each run, so is its key.
+      WEBHOOK_SECRETS_KEY: process.env.WEBHOOK_SECRETS_KEY ?? randomBytes(32).toString('base64'),
       LOG_LEVEL: 'log',
       FEED_CHECK_CRON: '',
       SCORING_CRON: '',

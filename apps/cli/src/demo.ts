@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import {
   addDays,
@@ -70,6 +71,8 @@ async function main(): Promise<void> {
     PORT: String(port),
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
+    // Production requires a webhook-secret key; the demo's database is new each run, so is its key.
+    WEBHOOK_SECRETS_KEY: process.env.WEBHOOK_SECRETS_KEY ?? randomBytes(32).toString('base64'),
   };
   const api = startApp('apps/api/src/main', procEnv);
   const worker = startApp('apps/worker/src/main', procEnv);
