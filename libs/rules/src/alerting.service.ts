@@ -89,9 +89,15 @@ export class AlertingService implements OnModuleInit {
     if (!kinds.length) return 0;
     const records = await this.records.changedByBatch(batchId, kinds);
     if (!records.length) return 0;
+    // Only the rules this batch's kinds trigger: a batch of inspections loads no history for a
+    // penalty rule that needs it.
+    const present = new Set(records.map((r) => r.kind));
+    const used = rules.filter(
+      (r) => r.trigger.type === 'record' && r.trigger.kinds.some((k) => present.has(k)),
+    );
     const scope = await this.entityScope(
       records.map((r) => r.entityId),
-      rules,
+      used,
     );
     const now = todayInShanghai();
     let raised = 0;
@@ -99,7 +105,7 @@ export class AlertingService implements OnModuleInit {
       const seen = scope(record.entityId);
       if (!seen) continue;
       const ctx: RuleEvaluationContext = { record, ...seen, now };
-      for (const rule of rules) {
+      for (const rule of used) {
         const ev = evaluateRule(rule, ctx);
         if (ev.matched) {
           await this.raise(rule, ctx, ev, record);
