@@ -6,6 +6,8 @@ import { logLevels, parseEnv } from '@lianjian/common';
 import { AppModule } from './app.module';
 import { apiEnvSchema } from './api-env';
 import { jsonBody } from './common/json-body';
+import { auditTrail } from './common/audit-trail';
+import { AuditRepository } from '@lianjian/database';
 
 // Builds the HTTP application (used by main.ts and by the tests).
 export async function createApiApp(
@@ -17,6 +19,7 @@ export async function createApiApp(
     logger: logLevels(cfg.NODE_ENV === 'test' ? 'warn' : cfg.LOG_LEVEL),
   });
   app.use(jsonBody(cfg.BODY_LIMIT_MB));
+  app.use(auditTrail(app.get(AuditRepository)));
   const doc = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

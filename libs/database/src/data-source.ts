@@ -8,6 +8,7 @@ import { ScoringModels1764200000000 } from './migrations/1764200000000-scoring-m
 import { RunFlagSnapshot1764300000000 } from './migrations/1764300000000-run-flag-snapshot';
 import { ScoreJsonDocuments1764400000000 } from './migrations/1764400000000-score-json-documents';
 import { WebhookDelivery1764600000000 } from './migrations/1764600000000-webhook-delivery';
+import { AuditLog1764700000000 } from './migrations/1764700000000-audit-log';
 import { RuleLifecycle1764500000000 } from './migrations/1764500000000-rule-lifecycle';
 
 // Migrations are listed explicitly (no globs) so the same list works from TypeScript in tests and
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   ScoreJsonDocuments1764400000000,
   RuleLifecycle1764500000000,
   WebhookDelivery1764600000000,
+  AuditLog1764700000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -11,6 +11,7 @@ import { ScoreRunRepository } from './repositories/score-run.repository';
 import { ScoringModelRepository } from './repositories/scoring-model.repository';
 import { AlertRepository } from './repositories/alert.repository';
 import { AlertLifecycleRepository } from './repositories/alert-lifecycle.repository';
+import { AuditRepository } from './audit/audit.repository';
 import { RuleRepository } from './repositories/rule.repository';
 import { FileBatchRepository } from './repositories/file-batch.repository';
 import { SourceHealthRepository } from './repositories/source-health.repository';
@@ -25,6 +26,7 @@ const repositories = [
   ScoringModelRepository,
   AlertRepository,
   AlertLifecycleRepository,
+  AuditRepository,
   RuleRepository,
   FileBatchRepository,
   SourceHealthRepository,

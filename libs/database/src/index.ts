@@ -10,6 +10,8 @@ export * from './repositories/score-run.repository';
 export * from './repositories/scoring-model.repository';
 export * from './repositories/alert.repository';
 export * from './repositories/alert-lifecycle.repository';
+export * from './audit/audit-chain';
+export * from './audit/audit.repository';
 export * from './repositories/delivery.repository';
 export * from './repositories/webhook-secret.repository';
 export * from './repositories/rule.repository';

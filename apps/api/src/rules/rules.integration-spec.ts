@@ -1,6 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AuditRepository, createDataSource } from '@lianjian/database';
 import {
   createTestDatabase,
+  eventually,
   insertDepartments,
   json,
   sql,
@@ -74,7 +76,9 @@ describe('rules API (/api/v1/rules)', () => {
       definition: definition({ condition: { field: 'score.riskClass', op: 'eq', value: 'D' } }),
     });
     expect(wrongScope.status).toBe(400);
-    expect(wrongScope.body.error.details.join('\n')).toMatch(/available only to rules triggered by class_change/);
+    expect(wrongScope.body.error.details.join('\n')).toMatch(
+      /available only to rules triggered by class_change/,
+    );
 
     const noAuthor = await call('POST', '', { definition: definition() });
     expect(noAuthor.status).toBe(400);
@@ -216,6 +220,32 @@ describe('rules API (/api/v1/rules)', () => {
     });
     expect(badPeriod.status).toBe(400);
     expect(badPeriod.body.error.details.join('\n')).toMatch(/before from/);
+  });
+
+  it('audits every write through the API with who, what and the result, in an intact hash chain', async () => {
+    type Row = { actor: string; action: string; result: string; target: string };
+    const rows = await eventually(async () => {
+      const r = await sql<Row>(db.url, `SELECT actor, action, result, target FROM audit_log ORDER BY seq`);
+      return r.length >= 10 ? r : undefined;
+    }, 10_000);
+    const publish = 'POST /api/v1/rules/:id/versions/:version/publish';
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ actor: 'li.na', action: 'POST /api/v1/rules', result: 'refused' }),
+        expect.objectContaining({ actor: 'li.na', action: publish, result: 'refused' }),
+        expect.objectContaining({ actor: 'wang.qiang', action: publish, result: 'ok' }),
+      ]),
+    );
+    expect(rows.find((r) => r.actor === 'wang.qiang' && r.action === publish)!.target).toContain(
+      'two-departments',
+    );
+    const ds = createDataSource(db.url, 1);
+    await ds.initialize();
+    try {
+      expect(await new AuditRepository(ds).verify()).toMatchObject({ ok: true, problems: [] });
+    } finally {
+      await ds.destroy();
+    }
   });
 
   it('refuses to backtest a feed rule: feed health has no history', async () => {
