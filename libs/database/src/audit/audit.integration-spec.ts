@@ -57,7 +57,7 @@ describe('audit log (hash-chained, append-only)', () => {
 
   it('detects an entry edited or deleted behind its back', async () => {
     await sql(db.url, `ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`);
-    await sql(db.url, `UPDATE audit_log SET result = 'ok' WHERE seq = 5`);
+    await sql(db.url, `UPDATE audit_log SET result = 'ok', actor = actor || ' (edited)' WHERE seq = 5`);
     let v = await audit.verify();
     expect(v.ok).toBe(false);
     expect(v.problems).toEqual([expect.objectContaining({ seq: 5, problem: 'edited' })]);
