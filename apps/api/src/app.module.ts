@@ -24,6 +24,7 @@ import { DeliveryModule } from '@lianjian/delivery';
 import { RuleBacktestService } from '@lianjian/rules';
 import { RulesController } from './rules/rules.controller';
 import { AlertActionsController } from './alerts/alert-actions.controller';
+import { AuditController } from './audit/audit.controller';
 
 @Module({
   imports: [DatabaseModule, QueueModule, IngestionModule, HealthModule, DeliveryModule],
@@ -40,6 +41,7 @@ import { AlertActionsController } from './alerts/alert-actions.controller';
     ScoringModelsController,
     RulesController,
     AlertActionsController,
+    AuditController,
   ],
   // ScoringModels registers config/scoring on start, so the models are listed before any worker ran.
   providers: [

@@ -246,6 +246,9 @@ describe('rules API (/api/v1/rules)', () => {
     } finally {
       await ds.destroy();
     }
+    // The same verification through the API.
+    const res = await fetch(`${base.replace(/\/rules$/, '')}/audit/verify`);
+    expect(await json(res)).toMatchObject({ ok: true, problems: [], head: { seq: expect.any(Number) } });
   });
 
   it('refuses to backtest a feed rule: feed health has no history', async () => {
