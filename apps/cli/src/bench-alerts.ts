@@ -25,6 +25,7 @@ import {
 } from '@lianjian/rules';
 import { generateDepartments } from '@lianjian/seed';
 import { parseArgs } from './args';
+import { obliterateQueues, sleep, until, untilQueuesIdle } from './app-processes';
 import { databaseName, dropDatabase, recreateDatabase, withDatabase } from './db-admin';
 import { cpuSeconds, machineCpu, machineLoad, RssSampler } from './bench-score-proc';
 import {
@@ -656,14 +657,6 @@ function findRule(rules: RuleDefinition[], id: string): RuleDefinition {
 
 const fmt = (x: number) => (Number.isFinite(x) ? String(Math.round(x)) : '–');
 
-async function obliterateQueues(redisUrl: string, prefix: string): Promise<void> {
-  for (const name of ALL_QUEUES) {
-    const q = new Queue(name, { connection: { url: redisUrl }, prefix });
-    await q.obliterate({ force: true }).catch(() => undefined);
-    await q.close();
-  }
-}
-
 async function queueBacklog(redisUrl: string, prefix: string): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const name of ALL_QUEUES) {
@@ -674,51 +667,6 @@ async function queueBacklog(redisUrl: string, prefix: string): Promise<Record<st
   }
   return out;
 }
-
-// Idle twice in a row: a finishing job may queue follow-ups (scores → class-change rules).
-async function untilQueuesIdle(redisUrl: string, prefix: string, procs: AppProcess[]): Promise<void> {
-  const queues = ALL_QUEUES.map((n) => new Queue(n, { connection: { url: redisUrl }, prefix }));
-  try {
-    let idle = 0;
-    await until(
-      async () => {
-        let busy = 0;
-        for (const q of queues) {
-          const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
-          busy += Object.values(c).reduce((a, b) => a + b, 0);
-        }
-        idle = busy ? 0 : idle + 1;
-        return idle >= 2;
-      },
-      300_000,
-      'the queues to drain',
-      procs,
-    );
-  } finally {
-    await Promise.all(queues.map((q) => q.close()));
-  }
-}
-
-async function until(
-  check: () => Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-  procs: AppProcess[],
-): Promise<void> {
-  const t0 = Date.now();
-  for (;;) {
-    if (await check()) return;
-    const dead = procs.find((p) => p.proc.exitCode !== null || p.proc.signalCode !== null);
-    if (dead) throw new Error(`a process exited while waiting for ${what}:\n${dead.output().slice(-3000)}`);
-    if (Date.now() - t0 > timeoutMs)
-      throw new Error(
-        `timed out waiting for ${what}:\n${procs.map((p) => p.output().slice(-1500)).join('\n')}`,
-      );
-    await sleep(200);
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 main().then(
   () => process.exit(),

@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import {
   baseEnvSchema,
@@ -21,7 +20,6 @@ import {
   ScoreRepository,
   ScoreRunRepository,
 } from '@lianjian/database';
-import { ALL_QUEUES } from '@lianjian/queue';
 import {
   FEATURE_NAMES,
   loadScorecard,
@@ -32,6 +30,7 @@ import {
   type Scorecard,
 } from '@lianjian/scoring';
 import { parseArgs } from './args';
+import { obliterateQueues, sleep, until } from './app-processes';
 import { databaseName, dropDatabase, recreateDatabase, withDatabase } from './db-admin';
 import { seedProvince } from './seed-province';
 import { SQL_TABLE, sqlAgreementStatement, sqlBaselineStatement } from './bench-score-sql';
@@ -489,35 +488,6 @@ function printPhases(label: string, p: Phases): void {
       `save ${share(p.save)} (of which JSON.stringify ${p.jsonStringify} ms)`,
   );
 }
-
-async function obliterateQueues(redisUrl: string, prefix: string): Promise<void> {
-  for (const name of ALL_QUEUES) {
-    const q = new Queue(name, { connection: { url: redisUrl }, prefix });
-    await q.obliterate({ force: true }).catch(() => undefined);
-    await q.close();
-  }
-}
-
-async function until(
-  check: () => Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-  procs: AppProcess[],
-): Promise<void> {
-  const t0 = Date.now();
-  for (;;) {
-    if (await check()) return;
-    const dead = procs.find((p) => p.proc.exitCode !== null || p.proc.signalCode !== null);
-    if (dead) throw new Error(`a process exited while waiting for ${what}:\n${dead.output().slice(-3000)}`);
-    if (Date.now() - t0 > timeoutMs)
-      throw new Error(
-        `timed out waiting for ${what}:\n${procs.map((p) => p.output().slice(-1500)).join('\n')}`,
-      );
-    await sleep(200);
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 main().then(
   () => process.exit(0),

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Queue } from 'bullmq';
 import {
   addDays,
   baseEnvSchema,
@@ -8,13 +7,13 @@ import {
   parseEnv,
   startApp,
   todayInShanghai,
-  type AppProcess,
 } from '@lianjian/common';
 import { createDataSource, runMigrations, ScoreRepository } from '@lianjian/database';
 import { ALL_QUEUES } from '@lianjian/queue';
 import { regionName } from '@lianjian/reference';
 import type { SyntheticRecord } from '@lianjian/seed';
 import { parseArgs } from './args';
+import { obliterateQueues, until, untilQueuesIdle } from './app-processes';
 import { seedProvince } from './seed-province';
 import { databaseName, recreateDatabase, withDatabase } from './db-admin';
 
@@ -43,7 +42,7 @@ async function main(): Promise<void> {
   section('1. 准备演示库 / Fresh demo database', demoUrl.replace(/\/\/[^@]*@/, '//'));
   await recreateDatabase(demoUrl);
   await runMigrations(demoUrl);
-  await clearQueues(env.REDIS_URL, prefix);
+  await obliterateQueues(env.REDIS_URL, prefix);
 
   section(
     '2. 生成合成省份 / Seeding a synthetic province (浙江省)',
@@ -263,57 +262,6 @@ async function getJson(url: string): Promise<Json> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
   return (await res.json()) as Json;
-}
-
-async function untilQueuesIdle(redisUrl: string, prefix: string, procs: AppProcess[]): Promise<void> {
-  const queues = ALL_QUEUES.map((n) => new Queue(n, { connection: { url: redisUrl }, prefix }));
-  try {
-    let idleRounds = 0;
-    // Idle twice in a row: a finishing job may enqueue follow-ups (scores → class-change rules).
-    await until(
-      async () => {
-        let busy = 0;
-        for (const q of queues) {
-          const c = await q.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
-          busy += Object.values(c).reduce((a, b) => a + b, 0);
-          // Delayed jobs count (retries in backoff), except the next tick of a job scheduler (the
-          // nightly run, the feed check), which is always there.
-          const delayed = await q.getJobs(['delayed']);
-          busy += delayed.filter((j) => !j.repeatJobKey).length;
-        }
-        idleRounds = busy ? 0 : idleRounds + 1;
-        return idleRounds >= 2;
-      },
-      600_000,
-      'the queues to drain',
-      procs,
-    );
-  } finally {
-    await Promise.all(queues.map((q) => q.close()));
-  }
-}
-
-async function until(
-  probe: () => Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-  procs: AppProcess[],
-): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await probe().catch(() => false))) {
-    const dead = procs.find((p) => p.proc.exitCode !== null);
-    if (dead) throw new Error(`a process exited while waiting for ${what}:\n${dead.output().slice(-3000)}`);
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function clearQueues(redisUrl: string, prefix: string): Promise<void> {
-  for (const name of ALL_QUEUES) {
-    const q = new Queue(name, { connection: { url: redisUrl }, prefix });
-    await q.obliterate({ force: true });
-    await q.close();
-  }
 }
 
 function section(title: string, detail?: string): void {
