@@ -9,6 +9,7 @@ import { RunFlagSnapshot1764300000000 } from './migrations/1764300000000-run-fla
 import { ScoreJsonDocuments1764400000000 } from './migrations/1764400000000-score-json-documents';
 import { WebhookDelivery1764600000000 } from './migrations/1764600000000-webhook-delivery';
 import { AuditLog1764700000000 } from './migrations/1764700000000-audit-log';
+import { AccessControl1764800000000 } from './migrations/1764800000000-access-control';
 import { RuleLifecycle1764500000000 } from './migrations/1764500000000-rule-lifecycle';
 
 // Migrations are listed explicitly (no globs) so the same list works from TypeScript in tests and
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   RuleLifecycle1764500000000,
   WebhookDelivery1764600000000,
   AuditLog1764700000000,
+  AccessControl1764800000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

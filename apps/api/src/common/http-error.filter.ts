@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { DomainError, ERROR_STATUS, type ErrorCode } from '@lianjian/common';
+import { DomainError, ERROR_STATUS, TooManyRequestsError, type ErrorCode } from '@lianjian/common';
 
 // One place maps errors to HTTP: domain errors by code, framework HTTP errors by status, anything else
 // to a 500 with an error id that is also in the log.
@@ -12,6 +12,7 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(err: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     if (err instanceof DomainError) {
+      if (err instanceof TooManyRequestsError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
       send(res, ERROR_STATUS[err.code], err.code, err.message, err.details);
       return;
     }
@@ -55,6 +56,7 @@ function codeForStatus(status: number): ErrorCode | string {
     409: 'conflict',
     413: 'payload_too_large',
     415: 'unsupported_media_type',
+    429: 'too_many_requests',
     503: 'service_unavailable',
   };
   return byStatus[status] ?? (status >= 500 ? 'internal_error' : 'invalid_request');

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'conflict'
   | 'forbidden'
   | 'unauthorized'
+  | 'too_many_requests'
   | 'unsupported_media_type'
   | 'service_unavailable'
   | 'internal_error';
@@ -44,6 +45,29 @@ export class ConflictError extends DomainError {
   }
 }
 
+// No valid credentials (bearer token or API key): 401. The message never echoes the credential.
+export class UnauthorizedError extends DomainError {
+  constructor(message: string) {
+    super('unauthorized', message);
+  }
+}
+
+// Signed in, but the role, department or jurisdiction does not allow this: 403.
+export class ForbiddenError extends DomainError {
+  constructor(message: string, details: unknown[] = []) {
+    super('forbidden', message, details);
+  }
+}
+
+export class TooManyRequestsError extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('too_many_requests', message);
+  }
+}
+
 export const ERROR_STATUS: Record<ErrorCode, number> = {
   invalid_json: 400,
   invalid_body: 400,
@@ -54,6 +78,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   forbidden: 403,
   unauthorized: 401,
+  too_many_requests: 429,
   service_unavailable: 503,
   internal_error: 500,
 };

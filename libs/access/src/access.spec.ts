@@ -1,0 +1,82 @@
+import {
+  API_KEY_PERMISSIONS,
+  DUMMY_PASSWORD_HASH,
+  ROLES,
+  ROLE_PERMISSIONS,
+  hashPassword,
+  inJurisdiction,
+  jurisdictionPrefix,
+  maskPhone,
+  narrowRegion,
+  newAccessToken,
+  passwordProblems,
+  secretHash,
+  verifyPassword,
+} from './index';
+
+describe('passwords (scrypt)', () => {
+  it('verifies the right password and refuses a wrong one, with a fresh salt each time', async () => {
+    const a = await hashPassword('correct horse battery');
+    const b = await hashPassword('correct horse battery');
+    expect(a).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(a).not.toBe(b);
+    expect(await verifyPassword('correct horse battery', a)).toBe(true);
+    expect(await verifyPassword('correct horse batterY', a)).toBe(false);
+    expect(await verifyPassword('anything', DUMMY_PASSWORD_HASH)).toBe(false);
+    expect(await verifyPassword('anything', 'md5$abc')).toBe(false);
+  });
+
+  it('asks for 12 characters at least', () => {
+    expect(passwordProblems('short')).toHaveLength(1);
+    expect(passwordProblems('a long enough passphrase')).toEqual([]);
+  });
+});
+
+describe('jurisdiction (辖区)', () => {
+  it('a province covers its cities and counties, a city its counties, a county itself', () => {
+    expect(jurisdictionPrefix('330000')).toBe('33');
+    expect(jurisdictionPrefix('330100')).toBe('3301');
+    expect(jurisdictionPrefix('330106')).toBe('330106');
+    expect(jurisdictionPrefix(null)).toBe('');
+    expect(inJurisdiction('3301', '330106')).toBe(true);
+    expect(inJurisdiction('330106', '330108')).toBe(false);
+    expect(inJurisdiction('330106', null)).toBe(false);
+    expect(inJurisdiction('', null)).toBe(true);
+  });
+
+  it('narrows a requested region to the jurisdiction, or refuses one outside it', () => {
+    expect(narrowRegion('3301', undefined)).toBe('3301');
+    expect(narrowRegion('3301', '330106')).toBe('330106');
+    expect(narrowRegion('3301', '33')).toBe('3301');
+    expect(narrowRegion('3301', '3302')).toBeUndefined();
+    expect(narrowRegion('', '3302')).toBe('3302');
+  });
+});
+
+describe('roles', () => {
+  it('only administrators manage users; only auditors and administrators read the audit log', () => {
+    const holders = (perm: string) => ROLES.filter((r) => (ROLE_PERMISSIONS[r] as string[]).includes(perm));
+    expect(holders('users:manage')).toEqual(['admin']);
+    expect(holders('audit:read')).toEqual(['admin', 'auditor']);
+    expect(holders('cases:manage')).toEqual(['coordinator']);
+    expect(holders('personal-data:read')).toEqual(['coordinator', 'department_officer']);
+    expect(API_KEY_PERMISSIONS).not.toContain('risk-list:read');
+    expect(API_KEY_PERMISSIONS).not.toContain('entities:read');
+  });
+});
+
+describe('secrets and masking', () => {
+  it('tokens are random and stored as a hash', () => {
+    const t = newAccessToken();
+    expect(t).toMatch(/^ljt_[A-Za-z0-9_-]{43}$/);
+    expect(newAccessToken()).not.toBe(t);
+    expect(secretHash(t)).toMatch(/^[0-9a-f]{64}$/);
+    expect(secretHash(t)).not.toContain(t);
+  });
+
+  it('masks phone numbers but keeps the first three and last four digits', () => {
+    expect(maskPhone('13812345678')).toBe('138****5678');
+    expect(maskPhone('0571-8888 7777')).toBe('057*****7777');
+    expect(maskPhone('12345')).toBe('*****');
+  });
+});

@@ -1,0 +1,6 @@
+export * from './roles';
+export * from './principal';
+export * from './jurisdiction';
+export * from './password';
+export * from './secrets';
+export * from './masking';

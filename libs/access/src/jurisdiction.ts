@@ -1,0 +1,22 @@
+// Jurisdiction (辖区) by GB/T 2260 region code: a province code (330000) covers every code starting
+// 33, a city (330100) every code starting 3301, a county (330106) only itself. No region: national.
+export function jurisdictionPrefix(regionCode: string | null | undefined): string {
+  if (!regionCode) return '';
+  if (regionCode.endsWith('0000')) return regionCode.slice(0, 2);
+  if (regionCode.endsWith('00')) return regionCode.slice(0, 4);
+  return regionCode;
+}
+
+export function inJurisdiction(prefix: string, regionCode: string | null | undefined): boolean {
+  if (prefix === '') return true;
+  return !!regionCode && regionCode.startsWith(prefix);
+}
+
+// A region filter asked for by a caller, narrowed to what they may see: undefined when the request
+// reaches outside the jurisdiction.
+export function narrowRegion(prefix: string, requested: string | undefined): string | undefined {
+  if (!requested) return prefix;
+  if (requested.startsWith(prefix)) return requested;
+  if (prefix.startsWith(requested)) return prefix; // asked for the province, sees their city
+  return undefined;
+}

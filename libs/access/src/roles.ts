@@ -1,0 +1,94 @@
+// Roles (角色) and what each may do. Routes name the permission they need; this table is the one place
+// that says which role holds it, so the access-matrix test and the README read from the same source.
+export const ROLES = ['admin', 'supervision_staff', 'coordinator', 'department_officer', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
+  admin: { zh: '系统管理员', en: 'administrator' },
+  supervision_staff: { zh: '监管人员', en: 'supervision staff' },
+  coordinator: { zh: '联合执法协调人', en: 'joint-enforcement coordinator' },
+  department_officer: { zh: '部门执法人员', en: 'department officer' },
+  auditor: { zh: '审计员', en: 'auditor' },
+};
+
+export const PERMISSIONS = [
+  'records:ingest', // POST records, upload files (API keys and officers: their own sources only)
+  'batches:read',
+  'entities:read', // profiles, score history, compare (within jurisdiction)
+  'risk-list:read',
+  'personal-data:read', // legal representatives' ID numbers and phones unmasked
+  'alerts:read', // officers and API keys: only their department's deliveries
+  'alerts:ack', // only the acknowledging department's own delivery
+  'alerts:manage', // snooze, close, reopen, redeliver
+  'departments:read',
+  'departments:manage', // webhook endpoints and secrets
+  'sources:read',
+  'scoring:read', // score runs, models
+  'scoring:manage', // start a run, activate a model
+  'rules:read',
+  'rules:write', // propose, publish (four eyes), retire, backtest
+  'cases:read', // officers: cases with a task of their department
+  'cases:manage', // open, dispatch, merge, close, reopen, bulk
+  'cases:task', // an officer's own department's task: accept, report the result
+  'repair:file', // 信用修复: file an objection or repair request
+  'repair:decide', // decide one (the record's department, not the filer)
+  'audit:read', // verify the chain, read the log
+  'users:manage', // users and API keys
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const STAFF_READ: Permission[] = [
+  'batches:read',
+  'entities:read',
+  'risk-list:read',
+  'alerts:read',
+  'departments:read',
+  'sources:read',
+  'scoring:read',
+  'rules:read',
+  'cases:read',
+];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  // Runs the system: users, keys, webhooks, models, runs. Sees personal data masked.
+  admin: [
+    ...STAFF_READ,
+    'records:ingest',
+    'alerts:manage',
+    'departments:manage',
+    'scoring:manage',
+    'rules:write',
+    'audit:read',
+    'users:manage',
+  ],
+  // Reviews risk lists and profiles, writes rules (another staff member publishes), files and decides
+  // credit repair for their department's records.
+  supervision_staff: [...STAFF_READ, 'alerts:manage', 'rules:write', 'repair:file', 'repair:decide'],
+  // Takes joint alerts to cases: opens, dispatches, chases, closes. Needs the legal representative.
+  coordinator: [...STAFF_READ, 'personal-data:read', 'alerts:manage', 'cases:manage', 'repair:file'],
+  // Acts for one department: its deliveries, its case tasks, its files and its records' repair.
+  department_officer: [
+    ...STAFF_READ,
+    'personal-data:read',
+    'records:ingest',
+    'alerts:ack',
+    'cases:task',
+    'repair:file',
+    'repair:decide',
+  ],
+  // Reads everything in their jurisdiction, masked, and the audit log; changes nothing.
+  auditor: [...STAFF_READ, 'audit:read'],
+};
+
+// A departmental system's API key: ingest for its sources, and its department's deliveries.
+export const API_KEY_PERMISSIONS: readonly Permission[] = [
+  'records:ingest',
+  'batches:read',
+  'sources:read',
+  'alerts:read',
+  'alerts:ack',
+];
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
