@@ -1,3 +1,4 @@
 export * from './test-database';
 export * from './fixtures';
 export * from './records';
+export * from './auth';
