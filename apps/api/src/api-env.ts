@@ -8,6 +8,16 @@ const apiEnvObject = baseEnvSchema.extend({
   BODY_LIMIT_MB: z.coerce.number().positive().max(512).default(32),
   // Encrypts the webhook signing secrets that POST …/webhook/secret/rotate creates.
   ...webhookSecretsEnv,
+  // How long a bearer token from POST /api/v1/auth/login lasts (default: one working day).
+  ACCESS_TOKEN_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(480),
+  // Failed sign-ins allowed per user name within the window (4× that per client address).
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
 });
 export const apiEnvSchema = apiEnvObject.superRefine(requireSecretsKeyInProduction);
 export type ApiEnv = z.infer<typeof apiEnvSchema>;

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ConfigModule } from '@nestjs/config';
 import { parseEnv } from '@lianjian/common';
 import { DatabaseModule } from '@lianjian/database';
@@ -25,6 +25,11 @@ import { RuleBacktestService } from '@lianjian/rules';
 import { RulesController } from './rules/rules.controller';
 import { AlertActionsController } from './alerts/alert-actions.controller';
 import { AuditController } from './audit/audit.controller';
+import { AuthController } from './auth/auth.controller';
+import { AccountsController } from './auth/accounts.controller';
+import { AccessGuard } from './auth/access.guard';
+import { LoginLimiter } from './auth/login-limiter';
+import { AlertAccess } from './alerts/alert-access';
 
 @Module({
   imports: [DatabaseModule, QueueModule, IngestionModule, HealthModule, DeliveryModule],
@@ -42,13 +47,19 @@ import { AuditController } from './audit/audit.controller';
     RulesController,
     AlertActionsController,
     AuditController,
+    AuthController,
+    AccountsController,
   ],
   // ScoringModels registers config/scoring on start, so the models are listed before any worker ran.
   providers: [
     EntitiesService,
     ScoringModels,
     RuleBacktestService,
+    LoginLimiter,
+    AlertAccess,
     { provide: APP_FILTER, useClass: HttpErrorFilter },
+    // Every route is authenticated and authorised (deny by default): see auth/access.guard.ts.
+    { provide: APP_GUARD, useClass: AccessGuard },
   ],
 })
 export class AppModule {

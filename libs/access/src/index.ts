@@ -4,3 +4,4 @@ export * from './jurisdiction';
 export * from './password';
 export * from './secrets';
 export * from './masking';
+export * from './account-input';

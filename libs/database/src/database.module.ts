@@ -15,6 +15,7 @@ import { AuditRepository } from './audit/audit.repository';
 import { RuleRepository } from './repositories/rule.repository';
 import { FileBatchRepository } from './repositories/file-batch.repository';
 import { SourceHealthRepository } from './repositories/source-health.repository';
+import { AccessRepository } from './repositories/access.repository';
 
 const repositories = [
   DepartmentRepository,
@@ -30,6 +31,7 @@ const repositories = [
   RuleRepository,
   FileBatchRepository,
   SourceHealthRepository,
+  AccessRepository,
 ];
 
 @Global()

@@ -17,3 +17,5 @@ export * from './repositories/webhook-secret.repository';
 export * from './repositories/rule.repository';
 export * from './repositories/file-batch.repository';
 export * from './repositories/source-health.repository';
+export * from './repositories/access.repository';
+export * from './access/accounts';

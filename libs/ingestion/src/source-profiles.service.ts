@@ -67,6 +67,10 @@ export class SourceProfiles implements OnModuleInit {
     return [...this.byId.values()];
   }
 
+  find(id: string): LoadedProfile | undefined {
+    return this.byId.get(id);
+  }
+
   get(id: string): LoadedProfile {
     const p = this.byId.get(id);
     if (!p)

@@ -1,12 +1,5 @@
 import { Client } from 'pg';
-import {
-  hashPassword,
-  newAccessToken,
-  newApiKey,
-  secretHash,
-  secretHint,
-  type Role,
-} from '@lianjian/access';
+import { hashPassword, newAccessToken, newApiKey, secretHash, secretHint, type Role } from '@lianjian/access';
 
 // Signed-in callers for tests: a user with a role (and its bearer token) or a departmental API key,
 // written straight into the test database. Login itself is tested through POST /api/v1/auth/login.
@@ -87,7 +80,13 @@ export async function createTestApiKey(
     } = await c.query<{ id: string }>(
       `INSERT INTO api_key (name, key_hash, key_hint, department_code, sources, created_by)
        VALUES ($1, $2, $3, $4, $5, 'test') RETURNING id::text`,
-      [opts.name ?? `${opts.departmentCode}-system`, secretHash(key), secretHint(key), opts.departmentCode, opts.sources],
+      [
+        opts.name ?? `${opts.departmentCode}-system`,
+        secretHash(key),
+        secretHint(key),
+        opts.departmentCode,
+        opts.sources,
+      ],
     );
     return { id, key, headers: { 'x-api-key': key, 'content-type': 'application/json' } };
   });

@@ -1,11 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AlertRepository, alertItem, EntityRepository } from '@lianjian/database';
 import { NotFoundError, InvalidInputError } from '@lianjian/common';
 import { parseEntityKey } from '@lianjian/domain';
 import { DeliveryService } from '@lianjian/delivery';
 import { parseParams } from '../common/query';
+import { actorName, type Principal } from '@lianjian/access';
+import { Allow, Caller } from '../auth/access.decorator';
+import { assertOwnDepartment } from '../auth/scope';
+import { AlertAccess, alertScope } from './alert-access';
 
 const ALERT_STATUSES = ['open', 'closed'];
 const DELIVERY_STATUSES = ['pending', 'delivered', 'acknowledged', 'failed', 'dead'];
@@ -38,9 +42,11 @@ export class AlertsController {
     private readonly alerts: AlertRepository,
     private readonly entities: EntityRepository,
     private readonly deliveries: DeliveryService,
+    private readonly access: AlertAccess,
   ) {}
 
   @Get()
+  @Allow('alerts:read')
   @ApiOperation({ summary: 'Joint alerts (一处发现、多方联动) with their deliveries, newest first' })
   @ApiQuery({ name: 'department', required: false, description: 'alerts delivered to this department' })
   @ApiQuery({
@@ -51,8 +57,9 @@ export class AlertsController {
   @ApiQuery({ name: 'entity', required: false, description: 'USCC or scheme:id' })
   @ApiQuery({ name: 'source', required: false, description: 'alerts about this feed (stalled, empty…)' })
   @ApiQuery({ name: 'since', required: false })
-  async list(@Query() query: unknown) {
+  async list(@Query() query: unknown, @Caller() caller: Principal) {
     const q = parseParams(alertsQuery, query);
+    if (q.department) assertOwnDepartment(caller, q.department, `department ${q.department}'s inbox`);
     let entityId: string | undefined;
     if (q.entity) {
       const ref = parseEntityKey(q.entity);
@@ -70,6 +77,7 @@ export class AlertsController {
       since: q.since ? new Date(q.since) : undefined,
       before: q.cursor,
       limit: q.limit + 1,
+      ...alertScope(caller),
     });
     const page = rows.slice(0, q.limit);
     return {
@@ -80,9 +88,11 @@ export class AlertsController {
 
   @Post(':id/deliveries/:department/ack')
   @HttpCode(200)
-  @ApiOperation({ summary: 'A department acknowledges its delivery (签收)' })
-  async ack(@Param('id') id: string, @Param('department') department: string) {
-    if (!/^\d{1,18}$/.test(id)) throw new NotFoundError(`no alert ${id}`);
+  @Allow('alerts:ack')
+  @ApiOperation({ summary: 'A department acknowledges its delivery (签收): its officer or its system' })
+  async ack(@Param('id') id: string, @Param('department') department: string, @Caller() caller: Principal) {
+    assertOwnDepartment(caller, department, `the delivery to ${department}`);
+    await this.access.visible(caller, id);
     const res = await this.alerts.acknowledge(id, department);
     if (!res) throw new NotFoundError(`alert ${id} has no delivery to department ${department}`);
     return { alertId: id, department, status: res.status, acknowledgedAt: res.acknowledgedAt };
@@ -95,15 +105,21 @@ export class AlertsController {
     description:
       'A dead, failed or delivered webhook delivery goes back to pending and is sent at once, with the same Idempotency-Key; its attempts are kept. 409 for an inbox or acknowledged delivery.',
   })
-  @ApiBody({ required: false, schema: { example: { by: 'coordinator-zhang' } } })
-  async redeliver(@Param('id') id: string, @Param('department') department: string, @Body() body: unknown) {
+  @Allow('alerts:manage')
+  async redeliver(
+    @Param('id') id: string,
+    @Param('department') department: string,
+    @Body() body: unknown,
+    @Caller() caller: Principal,
+  ) {
+    await this.access.visible(caller, id);
     const parsed = redeliverBody.safeParse(body ?? {});
     if (!parsed.success)
       throw new InvalidInputError(
         'invalid redelivery',
         parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`),
       );
-    return this.deliveries.redeliver(id, department, parsed.data.by ?? 'api');
+    return this.deliveries.redeliver(id, department, actorName(caller));
   }
 
   @Get(':id/deliveries/:department/attempts')
@@ -111,7 +127,14 @@ export class AlertsController {
     summary:
       "Every attempt of a webhook delivery: when, how long, the receiver's status or the error, the outcome",
   })
-  async attempts(@Param('id') id: string, @Param('department') department: string) {
+  @Allow('alerts:read')
+  async attempts(
+    @Param('id') id: string,
+    @Param('department') department: string,
+    @Caller() caller: Principal,
+  ) {
+    assertOwnDepartment(caller, department, `the delivery to ${department}`);
+    await this.access.visible(caller, id);
     const { delivery, items } = await this.deliveries.attempts(id, department);
     return { alertId: id, department, channel: delivery.channel, status: delivery.status, items };
   }

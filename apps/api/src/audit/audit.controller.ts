@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditRepository } from '@lianjian/database';
+import { Allow } from '../auth/access.decorator';
 
 // 审计日志校验: the audit log's hash chain recomputed on request, as npm run audit:verify does.
 // (Admins only once people sign in: issue 6.)
@@ -10,6 +11,7 @@ export class AuditController {
   constructor(private readonly audit: AuditRepository) {}
 
   @Get('verify')
+  @Allow('audit:read')
   @ApiOperation({
     summary:
       'Verify the audit log: every edited, missing or re-linked entry by seq, and the head hash to keep elsewhere',

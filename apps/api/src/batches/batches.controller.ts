@@ -2,8 +2,12 @@ import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/comm
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { FileIngestionService, IngestionService } from '@lianjian/ingestion';
+import { FileIngestionService, IngestionService, SourceProfiles } from '@lianjian/ingestion';
 import type { RejectionView } from '@lianjian/database';
+import { ForbiddenError } from '@lianjian/common';
+import type { Principal } from '@lianjian/access';
+import { Allow, Caller } from '../auth/access.decorator';
+import { assertMaySend } from '../auth/scope';
 import { parseParams } from '../common/query';
 import { csvLine } from './rejections-csv';
 
@@ -22,28 +26,41 @@ function rejectionView(r: RejectionView) {
   };
 }
 
+// A departmental system reads the batches of its own sources only.
+function ownSourceOnly(caller: Principal, source: string): void {
+  if (caller.kind === 'apiKey' && !caller.sources.includes(source))
+    throw new ForbiddenError(
+      `batch of source ${source}: this API key is scoped to ${caller.sources.join(', ')}`,
+    );
+}
+
 @ApiTags('records')
 @Controller('api/v1/batches')
 export class BatchesController {
   constructor(
     private readonly ingestion: IngestionService,
     private readonly files: FileIngestionService,
+    private readonly profiles: SourceProfiles,
   ) {}
 
   @Post(':batchId/rerun')
   @HttpCode(202)
+  @Allow('records:ingest')
   @ApiOperation({ summary: 'Run the stored file of a batch again as a new batch (重新处理)' })
-  async rerun(@Param('batchId') batchId: string) {
-    await this.ingestion.batch(batchId); // 404 for an unknown batch
+  async rerun(@Param('batchId') batchId: string, @Caller() caller: Principal) {
+    const b = await this.ingestion.batch(batchId); // 404 for an unknown batch
+    assertMaySend(caller, b.source, this.profiles.find(b.source)?.profile.departmentCode);
     const id = await this.files.rerun(batchId);
     await this.files.enqueue(id);
     return { batchId: id, rerunOf: batchId };
   }
 
   @Get(':batchId')
+  @Allow('batches:read')
   @ApiOperation({ summary: 'Batch report (批次处理报告): status, counts, refused records with reasons' })
-  async get(@Param('batchId') batchId: string) {
+  async get(@Param('batchId') batchId: string, @Caller() caller: Principal) {
     const b = await this.ingestion.report(batchId);
+    ownSourceOnly(caller, b.source);
     return {
       batchId: b.id,
       source: b.source,
@@ -69,10 +86,17 @@ export class BatchesController {
   }
 
   @Get(':batchId/rejections')
+  @Allow('batches:read')
   @ApiOperation({ summary: 'All refused records of a batch, as JSON or as a CSV download (退回记录下载)' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
-  async rejections(@Param('batchId') batchId: string, @Query() query: unknown, @Res() res: Response) {
+  async rejections(
+    @Param('batchId') batchId: string,
+    @Query() query: unknown,
+    @Res() res: Response,
+    @Caller() caller: Principal,
+  ) {
     const { format } = parseParams(rejectionsQuery, query);
+    ownSourceOnly(caller, (await this.ingestion.batch(batchId)).source);
     const rows = this.ingestion.allRejections(batchId);
     const first = await rows.next(); // 404 before any byte is sent
     if (format === 'json') {

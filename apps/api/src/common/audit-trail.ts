@@ -1,25 +1,29 @@
 import { Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { AuditRepository } from '@lianjian/database';
+import { actorName, actorRole } from '@lianjian/access';
+import type { AuthenticatedRequest } from '../auth/access.decorator';
 
-// Appends every write through the API, and every read of an entity profile, to the hash-chained
-// audit log once the response is sent: who (until people sign in, the `by`/`author` the request
-// names), from where, what (method and route, with its parameters), when and the result.
-const PROFILE_READ = /^\/api\/v1\/entities\/[^/]+$/;
+// Appends every write through the API, and every read of an entity profile or a case, to the
+// hash-chained audit log once the response is sent: who (the signed-in user or API key, with its
+// role), from where, what (method and route, with its parameters), when and the result. Refused
+// attempts are logged too (401/403). Sign-ins are audited by the login route itself.
+const AUDITED_READ = /^\/api\/v1\/(entities\/[^/]+|cases\/\d+)$/;
+const SELF_AUDITED = new Set(['/api/v1/auth/login']);
 const log = new Logger('AuditTrail');
 
 export function auditTrail(audit: AuditRepository) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const write = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
-    if (write || PROFILE_READ.test(req.path))
+    if ((write || AUDITED_READ.test(req.path)) && !SELF_AUDITED.has(req.path))
       res.on('finish', () => {
-        const body = (req.body ?? {}) as { by?: unknown; author?: unknown; source?: unknown };
-        const named = [body.by, body.author].find((v) => typeof v === 'string' && v.trim() !== '');
+        const body = (req.body ?? {}) as { source?: unknown };
+        const principal = (req as AuthenticatedRequest).principal;
         const status = res.statusCode;
         audit
           .append({
-            actor: typeof named === 'string' ? named.trim().slice(0, 100) : 'anonymous',
-            role: null,
+            actor: principal ? actorName(principal) : 'anonymous',
+            role: principal ? actorRole(principal) : null,
             source: req.ip ?? null,
             action: `${req.method} ${(req.route as { path?: string } | undefined)?.path ?? req.path}`,
             target: Object.keys(req.params ?? {}).length ? JSON.stringify(req.params) : req.path,

@@ -3,6 +3,7 @@ import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { InvalidInputError, NotFoundError } from '@lianjian/common';
 import { DepartmentWebhooks } from '@lianjian/delivery';
+import { Allow } from '../auth/access.decorator';
 
 const webhookUrl = z
   .string()
@@ -31,6 +32,7 @@ export class DepartmentWebhooksController {
   constructor(private readonly webhooks: DepartmentWebhooks) {}
 
   @Get()
+  @Allow('departments:manage')
   @ApiOperation({
     summary: "A department's webhook URL and its signing secrets' key ids (never the secrets)",
   })
@@ -50,6 +52,7 @@ export class DepartmentWebhooksController {
   }
 
   @Put()
+  @Allow('departments:manage')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Set (or, with null, clear) the webhook URL',
@@ -70,6 +73,7 @@ export class DepartmentWebhooksController {
   }
 
   @Post('secret/rotate')
+  @Allow('departments:manage')
   @HttpCode(201)
   @ApiOperation({
     summary: 'Rotate the signing secret (轮换密钥): a new secret signs from now on',

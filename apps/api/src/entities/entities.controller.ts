@@ -3,6 +3,8 @@ import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { EntitiesService } from './entities.service';
 import { parseParams } from '../common/query';
+import type { Principal } from '@lianjian/access';
+import { Allow, Caller } from '../auth/access.decorator';
 
 const historyQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 const scoreId = z.string().regex(/^\d{1,18}$/, 'must be a score id from the score history');
@@ -14,21 +16,24 @@ export class EntitiesController {
   constructor(private readonly entities: EntitiesService) {}
 
   @Get(':key')
+  @Allow('entities:read')
   @ApiOperation({
     summary: 'Entity with its credit profile (信用画像), latest score and factors, and records',
   })
   @ApiParam({ name: 'key', description: 'USCC or scheme:id' })
-  detail(@Param('key') key: string) {
-    return this.entities.detail(key);
+  detail(@Param('key') key: string, @Caller() caller: Principal) {
+    return this.entities.detail(key, caller);
   }
 
   @Get(':key/scores')
+  @Allow('entities:read')
   @ApiOperation({ summary: 'Score history, newest first' })
-  scores(@Param('key') key: string, @Query() query: unknown) {
-    return this.entities.scoreHistory(key, parseParams(historyQuery, query).limit);
+  scores(@Param('key') key: string, @Query() query: unknown, @Caller() caller: Principal) {
+    return this.entities.scoreHistory(key, parseParams(historyQuery, query).limit, caller);
   }
 
   @Get(':key/scores/compare')
+  @Allow('entities:read')
   @ApiOperation({
     summary: 'Why did the score move? (评分变动原因) Two scores of the entity compared factor by factor',
     description:
@@ -36,8 +41,8 @@ export class EntitiesController {
   })
   @ApiQuery({ name: 'from', required: false, description: 'score id (the earlier score)' })
   @ApiQuery({ name: 'to', required: false, description: 'score id (the later score)' })
-  compare(@Param('key') key: string, @Query() query: unknown) {
+  compare(@Param('key') key: string, @Query() query: unknown, @Caller() caller: Principal) {
     const q = parseParams(compareQuery, query);
-    return this.entities.compareScores(key, q.from, q.to);
+    return this.entities.compareScores(key, q.from, q.to, caller);
   }
 }

@@ -9,7 +9,9 @@ import {
 import { allFeatures, compareScores, ScoringModels, type ScoreResult } from '@lianjian/scoring';
 import { InvalidInputError, NotFoundError } from '@lianjian/common';
 import { parseEntityKey } from '@lianjian/domain';
-import { industryName, maskResidentId, regionName } from '@lianjian/reference';
+import { industryName, regionName } from '@lianjian/reference';
+import { can, maskPhone, maskResidentId, type Principal } from '@lianjian/access';
+import { assertEntityVisible } from '../auth/scope';
 
 @Injectable()
 export class EntitiesService {
@@ -20,7 +22,8 @@ export class EntitiesService {
     private readonly models: ScoringModels,
   ) {}
 
-  async find(key: string): Promise<EntityRow> {
+  // The entity, if it is inside the caller's jurisdiction (403 otherwise).
+  async find(key: string, caller?: Principal): Promise<EntityRow> {
     const ref = parseEntityKey(key);
     if (!ref)
       throw new InvalidInputError(
@@ -29,11 +32,13 @@ export class EntitiesService {
       );
     const e = await this.entities.findByRef(ref);
     if (!e) throw new NotFoundError(`no entity ${key}`);
+    if (caller) assertEntityVisible(caller, e.regionCode);
     return e;
   }
 
-  async detail(key: string) {
-    const e = await this.find(key);
+  async detail(key: string, caller?: Principal) {
+    const e = await this.find(key, caller);
+    const unmasked = !!caller && can(caller, 'personal-data:read');
     const [profile, history, records, peers] = await Promise.all([
       this.scores.profile(e.id),
       this.scores.history(e.id, 1),
@@ -42,7 +47,7 @@ export class EntitiesService {
     ]);
     const latest = history[0];
     return {
-      entity: entityView(e),
+      entity: entityView(e, unmasked),
       // Stored without its zero features; every feature is shown.
       profile: profile ? { ...profile, features: allFeatures(profile.features) } : null,
       // Where the score stands among peers: same industry division, nearest region with ≥ 30 peers.
@@ -80,14 +85,14 @@ export class EntitiesService {
         departmentCode: r.departmentCode,
         occurredAt: r.occurredAt,
         version: r.version,
-        [r.kind]: r.data,
+        [r.kind]: unmasked ? r.data : maskPersonalData(r.data),
       })),
     };
   }
 
   // "Why did it move?": two scores of the entity, factor by factor.
-  async compareScores(key: string, fromId?: string, toId?: string) {
-    const e = await this.find(key);
+  async compareScores(key: string, fromId?: string, toId?: string, caller?: Principal) {
+    const e = await this.find(key, caller);
     const pick = async (id: string, which: string) => {
       const s = await this.scores.get(id);
       if (!s || s.entityId !== e.id) throw new NotFoundError(`entity ${key} has no score ${id} (${which})`);
@@ -125,8 +130,8 @@ export class EntitiesService {
     };
   }
 
-  async scoreHistory(key: string, limit: number) {
-    const e = await this.find(key);
+  async scoreHistory(key: string, limit: number, caller?: Principal) {
+    const e = await this.find(key, caller);
     const rows = await this.scores.history(e.id, limit);
     return {
       entity: entityKey(e),
@@ -160,8 +165,9 @@ export function entityKey(e: {
   return e.uscc ?? `${e.scheme}:${e.externalId}`;
 }
 
-// Personal data (the legal representative's ID number) is masked: no role needs it in full yet.
-export function entityView(e: EntityRow) {
+// Personal data of the legal representative (ID number) is masked unless the role needs it
+// (coordinators and department officers act on the entity; see @lianjian/access roles).
+export function entityView(e: EntityRow, unmasked = false) {
   return {
     id: e.id,
     key: entityKey(e),
@@ -179,7 +185,10 @@ export function entityView(e: EntityRow) {
     status: e.status,
     legalRepresentative:
       e.legalRepName || e.legalRepIdNumber
-        ? { name: e.legalRepName, idNumber: e.legalRepIdNumber ? maskResidentId(e.legalRepIdNumber) : null }
+        ? {
+            name: e.legalRepName,
+            idNumber: e.legalRepIdNumber ? (unmasked ? e.legalRepIdNumber : maskResidentId(e.legalRepIdNumber)) : null,
+          }
         : null,
     address: e.address,
     provisional: e.provisional,
@@ -211,4 +220,18 @@ function brief(s: ScoreRow) {
     trigger: s.trigger,
     computedAt: s.computedAt,
   };
+}
+
+// A record's personal data, masked: ID numbers and phone numbers anywhere in it (a registration's
+// legal representative, a complaint's contact…).
+export function maskPersonalData(data: unknown): unknown {
+  if (Array.isArray(data)) return data.map(maskPersonalData);
+  if (data === null || typeof data !== 'object') return data;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
+    if (typeof v === 'string' && /^(idNumber|idNo|residentId)$/i.test(k)) out[k] = maskResidentId(v);
+    else if (typeof v === 'string' && /phone|mobile|tel/i.test(k)) out[k] = maskPhone(v);
+    else out[k] = maskPersonalData(v);
+  }
+  return out;
 }

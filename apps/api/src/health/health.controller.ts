@@ -8,6 +8,7 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { RedisPing } from './redis-ping';
+import { Public } from '../auth/access.decorator';
 
 @ApiTags('health')
 @Controller('health')
@@ -21,6 +22,7 @@ export class HealthController {
 
   // 200 when PostgreSQL and Redis answer, 503 when either does not.
   @Get()
+  @Public()
   @HealthCheck()
   async check(@Res({ passthrough: true }) res: Response) {
     try {

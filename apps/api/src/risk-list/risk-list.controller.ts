@@ -6,6 +6,9 @@ import { ScoringModels } from '@lianjian/scoring';
 import { InvalidInputError } from '@lianjian/common';
 import { regionPrefix } from '@lianjian/reference';
 import { parseParams } from '../common/query';
+import type { Principal } from '@lianjian/access';
+import { Allow, Caller } from '../auth/access.decorator';
+import { regionScope } from '../auth/scope';
 
 const classes = z
   .union([z.string(), z.array(z.string())])
@@ -45,6 +48,7 @@ export class RiskListController {
   ) {}
 
   @Get()
+  @Allow('risk-list:read')
   @ApiOperation({ summary: 'Risk list (风险名单): entities by score, highest first' })
   @ApiQuery({ name: 'region', required: false, description: 'GB/T 2260 code or prefix (jurisdiction)' })
   @ApiQuery({ name: 'industry', required: false, description: 'GB/T 4754 code prefix' })
@@ -52,11 +56,16 @@ export class RiskListController {
   @ApiQuery({ name: 'minScore', required: false })
   @ApiQuery({ name: 'limit', required: false, description: '≤ 500, default 50' })
   @ApiQuery({ name: 'cursor', required: false })
-  async list(@Query() query: unknown) {
+  async list(@Query() query: unknown, @Caller() caller: Principal) {
     const q = parseParams(riskListQuery, query);
+    // 330000 names the province (prefix 33), 330100 the city; fewer digits are a prefix already. The
+    // list never reaches outside the caller's jurisdiction (辖区): no region means all of it.
+    const region = regionScope(
+      caller,
+      q.region ? (q.region.length === 6 ? regionPrefix(q.region) : q.region) : undefined,
+    );
     const rows = await this.scores.riskList({
-      // 330000 names the province (prefix 33), 330100 the city; fewer digits are a prefix already.
-      regionPrefix: q.region ? (q.region.length === 6 ? regionPrefix(q.region) : q.region) : undefined,
+      regionPrefix: region || undefined,
       industryPrefix: q.industry,
       classes: q.class,
       minScore: q.minScore,

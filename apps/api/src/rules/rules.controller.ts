@@ -12,17 +12,20 @@ import {
   type RuleDefinition,
 } from '@lianjian/rules';
 import { FEATURE_NAMES } from '@lianjian/scoring';
+import { actorName, type Principal } from '@lianjian/access';
+import { Allow, Caller } from '../auth/access.decorator';
 
-// Who acts. Until people sign in (issue 6), the caller names the user; four-eyes compares names.
-const userName = (what: string) => z.string().trim().min(1, `say who ${what}`).max(100);
+// Who acts is the signed-in caller (四眼原则 compares users). An `author`/`by` in the body is
+// accepted from older clients and ignored.
+const userName = () => z.string().trim().max(100).optional();
 
 const draftBody = z.strictObject({
-  author: userName('writes the rule'),
+  author: userName(),
   definition: z.record(z.string(), z.unknown(), { error: 'definition must be a rule object' }),
 });
-const publishBody = z.strictObject({ by: userName('publishes it (not its author)') });
+const publishBody = z.strictObject({ by: userName() });
 const retireBody = z.strictObject({
-  by: userName('retires it'),
+  by: userName(),
   reason: z.string().trim().min(1, 'say why the rule stops').max(2000),
 });
 const backtestBody = z.strictObject({
@@ -47,6 +50,7 @@ export class RulesController {
   ) {}
 
   @Get()
+  @Allow('rules:read')
   @ApiOperation({ summary: 'Every rule: its latest version, and which version is published or in draft' })
   async list() {
     const rows = await this.rules.list();
@@ -61,6 +65,7 @@ export class RulesController {
   }
 
   @Get('fields')
+  @Allow('rules:read')
   @ApiOperation({ summary: 'The fields a rule condition may name, with their types, scopes and labels' })
   fields() {
     return {
@@ -86,6 +91,7 @@ export class RulesController {
   }
 
   @Get(':id')
+  @Allow('rules:read')
   @ApiOperation({ summary: 'One rule with all its versions, newest first' })
   async get(@Param('id') id: string) {
     const versions = await this.rules.versions(id);
@@ -99,6 +105,7 @@ export class RulesController {
   }
 
   @Get(':id/versions/:version')
+  @Allow('rules:read')
   @ApiOperation({ summary: 'One version of a rule, with its definition and lifecycle stamps' })
   async version(@Param('id') id: string, @Param('version') v: string) {
     const row = await this.rules.get(id, versionParam(v));
@@ -107,6 +114,7 @@ export class RulesController {
   }
 
   @Post()
+  @Allow('rules:write')
   @HttpCode(201)
   @ApiOperation({
     summary: 'Propose a new rule (version 1, draft); refused with the reasons if it does not validate',
@@ -114,7 +122,6 @@ export class RulesController {
   @ApiBody({
     schema: {
       example: {
-        author: 'zhang.wei',
         definition: {
           id: 'fines-from-two-departments',
           name: { zh: '两部门罚款', en: 'Fines from two departments' },
@@ -130,7 +137,7 @@ export class RulesController {
       },
     },
   })
-  async create(@Body() body: unknown) {
+  async create(@Body() body: unknown, @Caller() caller: Principal) {
     const b = parseBody(draftBody, body);
     const id = b.definition.id;
     if (typeof id !== 'string' || !RULE_ID_PATTERN.test(id))
@@ -138,23 +145,40 @@ export class RulesController {
         `definition.id: expected a rule id of lowercase letters, digits, '.', '_' or '-' (got ${JSON.stringify(id)})`,
       ]);
     return versionView(
-      await this.rules.createDraft(id, (version) => checked(b.definition, id, version), b.author, true),
+      await this.rules.createDraft(
+        id,
+        (version) => checked(b.definition, id, version),
+        actorName(caller),
+        true,
+      ),
     );
   }
 
   @Post(':id/versions')
+  @Allow('rules:write')
   @HttpCode(201)
   @ApiOperation({ summary: 'Propose a change to a rule: its next version, as a draft' })
-  async propose(@Param('id') id: string, @Body() body: unknown) {
+  async propose(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal) {
     const b = parseBody(draftBody, body);
     return versionView(
-      await this.rules.createDraft(id, (version) => checked(b.definition, id, version), b.author, false),
+      await this.rules.createDraft(
+        id,
+        (version) => checked(b.definition, id, version),
+        actorName(caller),
+        false,
+      ),
     );
   }
 
   @Put(':id/versions/:version')
+  @Allow('rules:write')
   @ApiOperation({ summary: 'Edit a draft (its author only); published versions never change' })
-  async edit(@Param('id') id: string, @Param('version') v: string, @Body() body: unknown) {
+  async edit(
+    @Param('id') id: string,
+    @Param('version') v: string,
+    @Body() body: unknown,
+    @Caller() caller: Principal,
+  ) {
     const b = parseBody(draftBody, body);
     const version = versionParam(v);
     const current = await this.rules.get(id, version);
@@ -164,11 +188,12 @@ export class RulesController {
         `rule ${id} version ${v} is ${current.status}, and a ${current.status} version never changes: propose a new version with POST /api/v1/rules/${id}/versions`,
       );
     return versionView(
-      await this.rules.updateDraft(id, version, checked(b.definition, id, version), b.author),
+      await this.rules.updateDraft(id, version, checked(b.definition, id, version), actorName(caller)),
     );
   }
 
   @Delete(':id/versions/:version')
+  @Allow('rules:write')
   @HttpCode(204)
   @ApiOperation({ summary: 'Discard a draft' })
   async discard(@Param('id') id: string, @Param('version') v: string) {
@@ -182,33 +207,41 @@ export class RulesController {
   }
 
   @Post(':id/versions/:version/publish')
+  @Allow('rules:write')
   @HttpCode(200)
   @ApiOperation({
     summary:
       'Publish a draft (by another user than its author): it raises alerts from now on, and the version before it is retired',
     description: 'Workers pick up published rules within RULES_REFRESH_MS (default 30 s).',
   })
-  async publish(@Param('id') id: string, @Param('version') v: string, @Body() body: unknown) {
-    const b = parseBody(publishBody, body);
+  async publish(
+    @Param('id') id: string,
+    @Param('version') v: string,
+    @Body() body: unknown,
+    @Caller() caller: Principal,
+  ) {
+    parseBody(publishBody, body);
     const version = versionParam(v);
     const row = await this.rules.get(id, version);
     if (!row) throw new NotFoundError(`no rule ${id} version ${v}`);
     // Validated again: the field catalogue or the scoring model's features may have changed since.
     checked(row.definition as Record<string, unknown>, id, version);
-    return versionView(await this.rules.publish(id, version, b.by));
+    return versionView(await this.rules.publish(id, version, actorName(caller)));
   }
 
   @Post(':id/retire')
+  @Allow('rules:write')
   @HttpCode(200)
   @ApiOperation({ summary: 'Stop a rule: its published version is retired and raises nothing more' })
-  async retire(@Param('id') id: string, @Body() body: unknown) {
+  async retire(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal) {
     const b = parseBody(retireBody, body);
-    const row = await this.rules.retire(id, b.by, b.reason);
+    const row = await this.rules.retire(id, actorName(caller), b.reason);
     if (!row) throw new NotFoundError(`rule ${id} has no published version`);
     return versionView(row);
   }
 
   @Post(':id/versions/:version/backtest')
+  @Allow('rules:write')
   @HttpCode(200)
   @ApiOperation({
     summary:

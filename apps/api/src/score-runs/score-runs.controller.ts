@@ -6,6 +6,7 @@ import { NotFoundError, withTimeout } from '@lianjian/common';
 import { ScoreRunRepository } from '@lianjian/database';
 import { JobName, JobQueue } from '@lianjian/queue';
 import { parseParams } from '../common/query';
+import { Allow } from '../auth/access.decorator';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -27,6 +28,7 @@ export class ScoreRunsController {
   ) {}
 
   @Post()
+  @Allow('scoring:manage')
   @HttpCode(202)
   @ApiOperation({
     summary: 'Start a full scoring run now (手动全量评分); poll GET /score-runs/{runId} for progress',
@@ -41,6 +43,7 @@ export class ScoreRunsController {
   }
 
   @Get()
+  @Allow('scoring:read')
   @ApiOperation({ summary: 'Scoring runs, newest first, with progress and summary' })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'cursor', required: false })
@@ -55,6 +58,7 @@ export class ScoreRunsController {
   }
 
   @Get(':id')
+  @Allow('scoring:read')
   @ApiOperation({
     summary:
       'One run: progress (chunks, entities), and when done its summary: class distribution, entities that moved class, top movers',

@@ -3,7 +3,10 @@ import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { feedHealth, FileIngestionService, SourceProfiles } from '@lianjian/ingestion';
 import { SourceHealthRepository } from '@lianjian/database';
+import type { Principal } from '@lianjian/access';
 import { uploadStream } from './upload-stream';
+import { Allow, Caller } from '../auth/access.decorator';
+import { assertMaySend } from '../auth/scope';
 
 @ApiTags('sources')
 @Controller('api/v1/sources')
@@ -15,6 +18,7 @@ export class SourcesController {
   ) {}
 
   @Get()
+  @Allow('sources:read')
   @ApiOperation({ summary: 'Source profiles (数据源) and the health of each feed' })
   async list() {
     const stats = await this.health.stats();
@@ -33,6 +37,7 @@ export class SourcesController {
   }
 
   @Post(':source/files')
+  @Allow('records:ingest')
   @HttpCode(202)
   @ApiConsumes('multipart/form-data', 'text/csv', 'application/x-ndjson', 'application/octet-stream')
   @ApiOperation({
@@ -44,9 +49,11 @@ export class SourcesController {
     @Param('source') source: string,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
+    @Caller() caller: Principal,
   ) {
     try {
-      this.profiles.get(source); // unknown source: 404 before reading the body
+      // Unknown source (404) or one the caller may not send for (403): refused before reading the body.
+      assertMaySend(caller, source, this.profiles.get(source).profile.departmentCode);
       const up = await uploadStream(req);
       const out = await this.files.accept(source, up.stream, {
         originalName: up.filename,

@@ -36,6 +36,11 @@ export interface AlertListFilter {
   id?: string;
   before?: string;
   limit: number;
+  // Jurisdiction (region-code prefix): alerts about an entity there, or delivered to a department there.
+  regionPrefix?: string;
+  // An officer or a departmental system sees only alerts delivered to its department, and only that
+  // department's delivery.
+  onlyDepartment?: string;
 }
 
 export interface AlertView {
@@ -151,6 +156,12 @@ export class AlertRepository {
     if (f.since) where.push(`a.created_at >= ${p(f.since)}`);
     if (f.before) where.push(`a.id < ${p(f.before)}::bigint`);
     if (f.id) where.push(`a.id = ${p(f.id)}::bigint`);
+    if (f.regionPrefix)
+      where.push(`(e.region_code LIKE ${p(f.regionPrefix + '%')} OR EXISTS (
+        SELECT 1 FROM delivery d JOIN department dep ON dep.code = d.department_code
+         WHERE d.alert_id = a.id AND dep.region_code LIKE ${p(f.regionPrefix + '%')}))`);
+    const own = f.onlyDepartment ? `AND d.department_code = ${p(f.onlyDepartment)}` : '';
+    if (f.onlyDepartment) where.push(`EXISTS (SELECT 1 FROM delivery d WHERE d.alert_id = a.id ${own})`);
     if (f.department || f.deliveryStatus) {
       const conds: string[] = [];
       if (f.department) conds.push(`d.department_code = ${p(f.department)}`);
@@ -171,7 +182,7 @@ export class AlertRepository {
                   'acknowledgedAt', d.acknowledged_at, 'lastError', d.last_error,
                   'nextAttemptAt', CASE WHEN d.status IN ('pending', 'failed') THEN d.next_attempt_at END)
                   ORDER BY d.department_code)
-                 FROM delivery d WHERE d.alert_id = a.id), '[]'::json) AS deliveries
+                 FROM delivery d WHERE d.alert_id = a.id ${own}), '[]'::json) AS deliveries
          FROM alert a LEFT JOIN entity e ON e.id = a.entity_id
         ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
         ORDER BY a.id DESC LIMIT ${p(f.limit)}`,

@@ -1,0 +1,62 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { ForbiddenError, UnauthorizedError } from '@lianjian/common';
+import { AccessRepository } from '@lianjian/database';
+import { ROLE_LABELS, can, type Permission, type Principal } from '@lianjian/access';
+import { ALLOW_KEY, PUBLIC_KEY, type AuthenticatedRequest } from './access.decorator';
+
+// Authenticates every request (bearer token for people, X-Api-Key for departmental systems) and
+// checks the permission its route names. Department and jurisdiction scoping happen in the services,
+// which know the rows. Credentials are never logged or echoed.
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly access: AccessRepository,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const req = ctx.switchToHttp().getRequest<Request & AuthenticatedRequest>();
+    const principal = await this.authenticate(req);
+    req.principal = principal;
+    const needed = this.reflector.getAllAndOverride<Permission[] | undefined>(ALLOW_KEY, targets);
+    if (!needed?.length) throw new ForbiddenError('this route has no access rule and is open to no one');
+    if (!needed.some((p) => can(principal, p)))
+      throw new ForbiddenError(
+        `${describe(principal)} may not do this (needs ${needed.join(' or ')}) / 当前角色无此权限`,
+      );
+    return true;
+  }
+
+  private async authenticate(req: Request): Promise<Principal> {
+    const header = req.headers.authorization;
+    const apiKey = req.headers['x-api-key'];
+    if (typeof header === 'string' && header !== '') {
+      const m = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!m) throw new UnauthorizedError('Authorization must be "Bearer <token>" / 认证头格式错误');
+      const p = await this.access.principalForToken(m[1]);
+      if (!p)
+        throw new UnauthorizedError(
+          'the token is unknown, expired or revoked: sign in again (POST /api/v1/auth/login) / 令牌无效或已过期，请重新登录',
+        );
+      return p;
+    }
+    if (typeof apiKey === 'string' && apiKey !== '') {
+      const p = await this.access.principalForApiKey(apiKey);
+      if (!p) throw new UnauthorizedError('the API key is unknown or revoked / API 密钥无效或已吊销');
+      return p;
+    }
+    throw new UnauthorizedError(
+      'sign in: send "Authorization: Bearer <token>" (POST /api/v1/auth/login) or "X-Api-Key: <key>" / 请先登录',
+    );
+  }
+}
+
+function describe(p: Principal): string {
+  return p.kind === 'user'
+    ? `${p.username} (${ROLE_LABELS[p.role].en} ${ROLE_LABELS[p.role].zh})`
+    : `API key ${p.name} of ${p.departmentCode}`;
+}

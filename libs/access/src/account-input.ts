@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { checkRegionCode } from '@lianjian/reference';
+import { ROLES } from './roles';
+import { passwordProblems } from './password';
+
+// What creating a user or an API key takes, checked the same way by the API and by the bootstrap
+// commands (npm run user:create / apikey:create).
+export const newUserSchema = z
+  .strictObject({
+    username: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9_.@-]{1,63}$/,
+        'username: 2-64 letters, digits, _ . @ -, starting with a letter or digit',
+      ),
+    password: z.string().superRefine((p, ctx) => {
+      for (const message of passwordProblems(p)) ctx.addIssue({ code: 'custom', message });
+    }),
+    role: z.enum(ROLES, { error: `role must be one of ${ROLES.join(', ')}` }),
+    displayName: z.string().trim().min(1).max(100).optional(),
+    departmentCode: z.string().min(1).max(64).optional(),
+    regionCode: z
+      .string()
+      .superRefine((code, ctx) => {
+        const check = checkRegionCode(code);
+        if (!check.valid) ctx.addIssue({ code: 'custom', message: `region ${code}: ${check.reason.en}` });
+      })
+      .optional(),
+  })
+  .superRefine((u, ctx) => {
+    if (u.role === 'department_officer' && !u.departmentCode)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['departmentCode'],
+        message: 'a department officer acts for one department: give --department',
+      });
+  });
+export type NewUser = z.infer<typeof newUserSchema>;
+
+export const newApiKeySchema = z.strictObject({
+  name: z.string().trim().min(1).max(100).optional(),
+  departmentCode: z.string().min(1).max(64).optional(),
+  sources: z
+    .array(z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'source ids are lower-case, e.g. samr-xihu'))
+    .min(1, 'an API key is scoped to at least one source'),
+});
+export type NewApiKey = z.infer<typeof newApiKeySchema>;
