@@ -1,0 +1,353 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
+import {
+  createTestApiKey,
+  createTestDatabase,
+  createTestUser,
+  insertDepartments,
+  json,
+  registrationRecord,
+  sql,
+  testEnv,
+  USCC_A,
+  type TestDatabase,
+} from '@lianjian/testing';
+import { makeUscc } from '@lianjian/reference';
+import { createApiApp } from '../bootstrap';
+import { AppModule } from '../app.module';
+import { ALLOW_KEY, PUBLIC_KEY } from './access.decorator';
+
+// The access matrix (权限矩阵): each role × route × jurisdiction gets exactly what it should, against
+// the real PostgreSQL and Redis. Entity A is in Xihu (330106), entity B in Shangcheng (330102); one
+// joint alert about A is delivered to Xihu's market regulator and tax bureau.
+const USCC_SHANGCHENG = makeUscc({
+  authority: '9',
+  category: '1',
+  regionCode: '330102',
+  orgBody: 'MA2H3K4L',
+});
+const ID_NUMBER = '33010619900101123X';
+
+type Who =
+  | 'anonymous'
+  | 'admin'
+  | 'staffXihu'
+  | 'staffCity'
+  | 'coordinatorXihu'
+  | 'officerXihuSamr'
+  | 'officerXihuTax'
+  | 'officerShangcheng'
+  | 'auditorCity'
+  | 'apiKeyXihuSamr';
+
+describe('access matrix: role × route × jurisdiction', () => {
+  let db: TestDatabase;
+  let app: NestExpressApplication;
+  let base: string;
+  let alertId: string;
+  const headers = {} as Record<Who, Record<string, string>>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await insertDepartments(db.url);
+    Object.assign(process.env, testEnv(db, { LOGIN_MAX_FAILURES: '3' }));
+    app = await createApiApp();
+    await app.listen(0);
+    base = await app.getUrl();
+
+    const [a, b] = await sql<{ id: string }>(
+      db.url,
+      `INSERT INTO entity (uscc, name, region_code, industry_code, legal_rep_name, legal_rep_id_number, provisional)
+       VALUES ($1, '西湖区某餐饮有限公司', '330106', 'H6210', '张三', $3, false),
+              ($2, '上城区某食品有限公司', '330102', 'H6210', '李四', NULL, false)
+       RETURNING id::text`,
+      [USCC_A, USCC_SHANGCHENG, ID_NUMBER],
+    );
+    expect(b.id).toBeDefined();
+    await sql(
+      db.url,
+      `INSERT INTO rule (id, version, status, definition, definition_hash, created_by, published_by, published_at)
+       VALUES ('matrix-rule', 1, 'published', '{}', 'x', 'author', 'publisher', now())`,
+    );
+    [{ id: alertId }] = await sql<{ id: string }>(
+      db.url,
+      `INSERT INTO alert (alert_key, rule_id, rule_version, entity_id, finding_type, severity, title, explanation)
+       VALUES ('matrix-1', 'matrix-rule', 1, $1, 'penalty', 'high', '{"zh":"测试","en":"test"}', '{}') RETURNING id::text`,
+      [a.id],
+    );
+    await sql(
+      db.url,
+      `INSERT INTO delivery (alert_id, department_code, channel, status, level, reason, delivered_at)
+       VALUES ($1, '330106-SAMR', 'inbox', 'delivered', 'county', '{}', now()),
+              ($1, '330106-TAX', 'inbox', 'delivered', 'county', '{}', now())`,
+      [alertId],
+    );
+    await sql(db.url, `INSERT INTO alert_event (alert_id, actor, action) VALUES ($1, 'rules', 'raised')`, [
+      alertId,
+    ]);
+
+    const user = async (role: Parameters<typeof createTestUser>[1]['role'], dept?: string, region?: string) =>
+      (await createTestUser(db.url, { role, departmentCode: dept, regionCode: region })).headers;
+    headers.anonymous = { 'content-type': 'application/json' };
+    headers.admin = await user('admin');
+    headers.staffXihu = await user('supervision_staff', '330106-SAMR', '330106');
+    headers.staffCity = await user('supervision_staff', '330100-SAMR', '330100');
+    headers.coordinatorXihu = await user('coordinator', '330106-SAMR', '330106');
+    headers.officerXihuSamr = await user('department_officer', '330106-SAMR', '330106');
+    headers.officerXihuTax = await user('department_officer', '330106-TAX', '330106');
+    headers.officerShangcheng = await user('department_officer', '330102-SAMR', '330102');
+    headers.auditorCity = await user('auditor', undefined, '330100');
+    headers.apiKeyXihuSamr = (
+      await createTestApiKey(db.url, { departmentCode: '330106-SAMR', sources: ['samr-xihu'] })
+    ).headers;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  const call = (who: Who, method: string, path: string, body?: unknown) =>
+    fetch(`${base}${path}`, {
+      method,
+      headers: headers[who],
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  const everyone: Who[] = [
+    'anonymous',
+    'admin',
+    'staffXihu',
+    'staffCity',
+    'coordinatorXihu',
+    'officerXihuSamr',
+    'officerXihuTax',
+    'officerShangcheng',
+    'auditorCity',
+    'apiKeyXihuSamr',
+  ];
+  // Expected status per caller; anyone not named gets `otherwise`.
+  const matrix: {
+    route: string;
+    method?: string;
+    body?: () => unknown;
+    expect: Partial<Record<Who, number>>;
+    otherwise: number;
+  }[] = [
+    { route: '/health', expect: {}, otherwise: 200 },
+    {
+      route: `/api/v1/entities/${USCC_A}`,
+      expect: { anonymous: 401, officerShangcheng: 403, apiKeyXihuSamr: 403 },
+      otherwise: 200,
+    },
+    {
+      route: `/api/v1/entities/${USCC_SHANGCHENG}`,
+      expect: { anonymous: 401, admin: 200, staffCity: 200, auditorCity: 200, officerShangcheng: 200 },
+      otherwise: 403,
+    },
+    {
+      route: `/api/v1/entities/${USCC_A}/scores`,
+      expect: { anonymous: 401, officerShangcheng: 403, apiKeyXihuSamr: 403 },
+      otherwise: 200,
+    },
+    { route: '/api/v1/risk-list', expect: { anonymous: 401, apiKeyXihuSamr: 403 }, otherwise: 200 },
+    {
+      route: '/api/v1/risk-list?region=330102',
+      expect: { admin: 200, staffCity: 200, auditorCity: 200, officerShangcheng: 200, anonymous: 401 },
+      otherwise: 403,
+    },
+    { route: '/api/v1/alerts', expect: { anonymous: 401 }, otherwise: 200 },
+    {
+      route: '/api/v1/alerts?department=330106-TAX',
+      expect: { anonymous: 401, officerXihuSamr: 403, officerShangcheng: 403, apiKeyXihuSamr: 403 },
+      otherwise: 200,
+    },
+    {
+      route: '/api/v1/alerts/ALERT/events',
+      expect: { anonymous: 401, officerShangcheng: 403 },
+      otherwise: 200,
+    },
+    {
+      route: '/api/v1/alerts/ALERT/deliveries/330106-SAMR/ack',
+      method: 'POST',
+      expect: { officerXihuSamr: 200, apiKeyXihuSamr: 200, anonymous: 401 },
+      otherwise: 403,
+    },
+    {
+      route: '/api/v1/alerts/ALERT/snooze',
+      method: 'POST',
+      body: () => ({ reason: '矩阵测试', until: new Date(Date.now() + 86_400_000).toISOString() }),
+      expect: { admin: 200, staffXihu: 200, staffCity: 200, coordinatorXihu: 200, anonymous: 401 },
+      otherwise: 403,
+    },
+    {
+      route: '/api/v1/records',
+      method: 'POST',
+      body: () => ({ source: 'samr-xihu', records: [registrationRecord(USCC_A)] }),
+      expect: { admin: 202, officerXihuSamr: 202, apiKeyXihuSamr: 202, anonymous: 401 },
+      otherwise: 403,
+    },
+    {
+      route: '/api/v1/records',
+      method: 'POST',
+      body: () => ({ source: 'tax-xihu', records: [registrationRecord(USCC_A)] }),
+      // registrationRecord names 330106-SAMR: the tax officer may not send it, the key is not scoped.
+      expect: { admin: 202, officerXihuSamr: 202, anonymous: 401 },
+      otherwise: 403,
+    },
+    { route: '/api/v1/sources', expect: { anonymous: 401 }, otherwise: 200 },
+    { route: '/api/v1/departments', expect: { anonymous: 401, apiKeyXihuSamr: 403 }, otherwise: 200 },
+    { route: '/api/v1/rules', expect: { anonymous: 401, apiKeyXihuSamr: 403 }, otherwise: 200 },
+    { route: '/api/v1/score-runs', expect: { anonymous: 401, apiKeyXihuSamr: 403 }, otherwise: 200 },
+    {
+      route: '/api/v1/audit/verify',
+      expect: { admin: 200, auditorCity: 200, anonymous: 401 },
+      otherwise: 403,
+    },
+    { route: '/api/v1/users', expect: { admin: 200, anonymous: 401 }, otherwise: 403 },
+    { route: '/api/v1/api-keys', expect: { admin: 200, anonymous: 401 }, otherwise: 403 },
+    {
+      route: '/api/v1/departments/330106-SAMR/webhook',
+      expect: { admin: 200, anonymous: 401 },
+      otherwise: 403,
+    },
+    { route: '/api/v1/auth/me', expect: { anonymous: 401 }, otherwise: 200 },
+  ];
+
+  it.each(matrix.map((m) => [`${m.method ?? 'GET'} ${m.route}`, m] as const))('%s', async (_, m) => {
+    const got: Partial<Record<Who, number>> = {};
+    const want: Partial<Record<Who, number>> = {};
+    for (const who of everyone) {
+      const res = await call(who, m.method ?? 'GET', m.route.replace('ALERT', alertId), m.body?.());
+      got[who] = res.status;
+      want[who] = m.expect[who] ?? m.otherwise;
+      if (res.status === 401 || res.status === 403) {
+        const body = await json(res);
+        expect(body.error.code).toBe(res.status === 401 ? 'unauthorized' : 'forbidden');
+      } else await res.arrayBuffer();
+    }
+    expect(got).toEqual(want);
+  });
+
+  it('shows officers and API keys only their own department’s delivery, and other counties nothing', async () => {
+    const list = async (who: Who) => (await json(await call(who, 'GET', '/api/v1/alerts'))).items;
+    const deps = (items: { deliveries: { department: string }[] }[]) =>
+      items.flatMap((a) => a.deliveries.map((d) => d.department));
+    expect(deps(await list('officerXihuTax'))).toEqual(['330106-TAX']);
+    expect(deps(await list('apiKeyXihuSamr'))).toEqual(['330106-SAMR']);
+    expect(deps(await list('coordinatorXihu'))).toEqual(['330106-SAMR', '330106-TAX']);
+    expect(await list('officerShangcheng')).toEqual([]);
+    // The city sees its counties' alerts; the Shangcheng risk list never shows Xihu's entity.
+    expect((await list('staffCity')).map((a: { id: string }) => a.id)).toEqual([alertId]);
+  });
+
+  it('masks the legal representative’s ID number for roles that do not need it', async () => {
+    const idOf = async (who: Who) =>
+      (await json(await call(who, 'GET', `/api/v1/entities/${USCC_A}`))).entity.legalRepresentative.idNumber;
+    expect(await idOf('coordinatorXihu')).toBe(ID_NUMBER);
+    expect(await idOf('officerXihuSamr')).toBe(ID_NUMBER);
+    for (const who of ['admin', 'staffXihu', 'auditorCity'] as Who[])
+      expect(await idOf(who)).toBe('330106********123X');
+  });
+
+  it('signs people in, limits failed sign-ins, expires and revokes tokens, and never stores a secret', async () => {
+    const created = await call('admin', 'POST', '/api/v1/users', {
+      username: 'wang.fang',
+      password: 'a long passphrase 2026',
+      role: 'department_officer',
+      departmentCode: '330106-SAMR',
+      regionCode: '330106',
+    });
+    expect(created.status).toBe(201);
+    const { id } = await json(created);
+    const weak = await call('admin', 'POST', '/api/v1/users', {
+      username: 'x1',
+      password: 'short',
+      role: 'auditor',
+    });
+    expect(weak.status).toBe(400);
+    expect((await json(weak)).error.details.join(' ')).toMatch(/at least 12 characters/);
+
+    const login = (password: string, username = 'wang.fang') =>
+      fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      });
+    const ok = await login('a long passphrase 2026');
+    expect(ok.status).toBe(200);
+    const { accessToken } = await json(ok);
+    const me = await fetch(`${base}/api/v1/auth/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(await json(me)).toMatchObject({
+      username: 'wang.fang',
+      role: 'department_officer',
+      jurisdiction: '330106',
+    });
+
+    // An unknown user and a wrong password get the same answer; the fourth failure in the window is 429.
+    expect((await login('wrong password')).status).toBe(401);
+    expect((await login('wrong password', 'nobody')).status).toBe(401);
+    expect((await login('wrong password')).status).toBe(401);
+    expect((await login('wrong password')).status).toBe(401);
+    const limited = await login('a long passphrase 2026');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    // Expired and revoked tokens stop working; disabling a user signs them out.
+    const auth = { authorization: `Bearer ${accessToken}` };
+    await sql(db.url, `UPDATE access_token SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [
+      id,
+    ]);
+    expect((await fetch(`${base}/api/v1/auth/me`, { headers: auth })).status).toBe(401);
+    const other = await createTestUser(db.url, { role: 'auditor' });
+    expect((await call('admin', 'POST', `/api/v1/users/${id}/disable`)).status).toBe(200);
+    const logout = await fetch(`${base}/api/v1/auth/logout`, { method: 'POST', headers: other.headers });
+    expect(logout.status).toBe(204);
+    expect((await fetch(`${base}/api/v1/auth/me`, { headers: other.headers })).status).toBe(401);
+
+    // Neither the password nor any token is in the database or the audit log in clear.
+    const leaks = await sql<{ n: number }>(
+      db.url,
+      `SELECT (SELECT count(*) FROM audit_log WHERE detail::text || coalesce(target, '') LIKE '%passphrase%'
+                 OR detail::text LIKE '%' || $1 || '%')::int
+            + (SELECT count(*) FROM app_user WHERE password_hash LIKE '%passphrase%')::int
+            + (SELECT count(*) FROM access_token WHERE token_hash = $1)::int AS n`,
+      [accessToken],
+    );
+    expect(leaks[0].n).toBe(0);
+    const logins = await sql<{ result: string }>(
+      db.url,
+      `SELECT result FROM audit_log WHERE action = 'auth.login' ORDER BY seq`,
+    );
+    expect(logins.map((l) => l.result)).toEqual(['ok', 'denied', 'denied', 'denied', 'denied']);
+  });
+
+  it('records the signed-in caller and role in the audit log, refused attempts included', async () => {
+    await call('officerShangcheng', 'GET', `/api/v1/entities/${USCC_A}`);
+    await call('coordinatorXihu', 'GET', `/api/v1/entities/${USCC_A}`);
+    // Entries are appended before the response ends: no waiting.
+    const rows = await sql<{ actor: string; role: string; result: string }>(
+      db.url,
+      `SELECT actor, role, result FROM audit_log WHERE action = 'GET /api/v1/entities/:key' ORDER BY seq DESC LIMIT 2`,
+    );
+    expect(rows[1]).toMatchObject({ role: 'department_officer', result: 'denied' });
+    expect(rows[0]).toMatchObject({ role: 'coordinator', result: 'ok' });
+    expect(rows[0].actor).toMatch(/^coordinator-/);
+  });
+
+  it('gives every route an access rule (deny by default)', () => {
+    const controllers = Reflect.getMetadata('controllers', AppModule) as (new (...a: never[]) => object)[];
+    const open: string[] = [];
+    for (const c of controllers)
+      for (const name of Object.getOwnPropertyNames(c.prototype)) {
+        const handler = (c.prototype as Record<string, unknown>)[name];
+        if (name === 'constructor' || typeof handler !== 'function') continue;
+        if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
+        if (Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
+        if (!Reflect.getMetadata(ALLOW_KEY, handler) && !Reflect.getMetadata(PUBLIC_KEY, handler))
+          open.push(`${c.name}.${name}`);
+      }
+    expect(controllers.length).toBeGreaterThan(10);
+    expect(open).toEqual([]);
+  });
+});
