@@ -113,13 +113,22 @@ export interface PostResult {
   rejected: unknown[];
 }
 
+// The bench signs in once (bench-alerts.ts); every request to the api carries the token.
+let credentials: Record<string, string> = {};
+export function useCredentials(headers: Record<string, string>): void {
+  credentials = headers;
+}
+export function withCredentials(headers: Record<string, string> = {}): Record<string, string> {
+  return { ...headers, ...credentials };
+}
+
 export const nowMs = (): number => performance.timeOrigin + performance.now();
 
 export async function postRecords(base: string, source: string, records: unknown[]): Promise<PostResult> {
   const t = nowMs();
   const res = await fetch(`${base}/api/v1/records`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: withCredentials({ 'content-type': 'application/json' }),
     body: JSON.stringify({ source, records }),
   });
   // fetch resolves on the response headers: that is the 202.

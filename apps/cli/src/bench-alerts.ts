@@ -15,6 +15,7 @@ import {
   type AppProcess,
 } from '@lianjian/common';
 import { createDataSource, DepartmentRepository, runMigrations } from '@lianjian/database';
+import { createAdmin, signIn } from './demo-access';
 import { ALL_QUEUES, QueueName } from '@lianjian/queue';
 import {
   loadConfigRules,
@@ -34,6 +35,8 @@ import {
   benchEntities,
   nowMs,
   postRecords,
+  useCredentials,
+  withCredentials,
   PROBE_SOURCE,
   probeRecord,
   registrationRecord,
@@ -179,6 +182,9 @@ async function main(): Promise<void> {
       })),
     );
 
+    // An administrator who signs in through the api, as staff would (records are sent with the token).
+    const admin = await createAdmin(ds, 'bench-admin');
+
     // --- the api and the workers ---
     const port = await freePort();
     const procEnv: Record<string, string> = {
@@ -203,6 +209,7 @@ async function main(): Promise<void> {
       'the api to answer /health',
       processes,
     );
+    useCredentials(await signIn(base, admin.username, admin.password));
     await until(
       async () => workers.every((w) => w.output().includes('serving queues')),
       60_000,
@@ -215,11 +222,14 @@ async function main(): Promise<void> {
       const receiverUrl = await fleet.add(code);
       const put = await fetch(`${base}/api/v1/departments/${code}/webhook`, {
         method: 'PUT',
-        headers: { 'content-type': 'application/json' },
+        headers: withCredentials({ 'content-type': 'application/json' }),
         body: JSON.stringify({ url: receiverUrl }),
       });
       if (put.status !== 200) throw new Error(`PUT webhook of ${code}: ${put.status} ${await put.text()}`);
-      const rot = await fetch(`${base}/api/v1/departments/${code}/webhook/secret/rotate`, { method: 'POST' });
+      const rot = await fetch(`${base}/api/v1/departments/${code}/webhook/secret/rotate`, {
+        method: 'POST',
+        headers: withCredentials(),
+      });
       if (rot.status !== 201) throw new Error(`rotate secret of ${code}: ${rot.status} ${await rot.text()}`);
       const { keyId, secret } = (await rot.json()) as { keyId: string; secret: string };
       fleet.setSecret(code, keyId, secret);
@@ -247,7 +257,9 @@ async function main(): Promise<void> {
     await until(
       async () => {
         for (const id of batchIds) {
-          const b = (await (await fetch(`${base}/api/v1/batches/${id}`)).json()) as { status: string };
+          const b = (await (
+            await fetch(`${base}/api/v1/batches/${id}`, { headers: withCredentials() })
+          ).json()) as { status: string };
           if (b.status === 'failed') throw new Error(`registration batch ${id} failed`);
           if (b.status !== 'done') return false;
         }

@@ -32,6 +32,7 @@ import {
 import { parseArgs } from './args';
 import { obliterateQueues, sleep, until } from './app-processes';
 import { databaseName, dropDatabase, recreateDatabase, withDatabase } from './db-admin';
+import { createAdmin, signIn } from './demo-access';
 import { seedProvince } from './seed-province';
 import { SQL_TABLE, sqlAgreementStatement, sqlBaselineStatement } from './bench-score-sql';
 import { cpuByCommand, cpuDelta, cpuSeconds, machineCpu, machineLoad, RssSampler } from './bench-score-proc';
@@ -141,6 +142,7 @@ async function main(): Promise<void> {
       FEED_CHECK_CRON: '',
       SCORING_CRON: '',
     };
+    const admin = await createAdmin(ds, 'bench-admin');
     const api = startApp('apps/api/src/main', { ...procEnv, PORT: String(port), LOG_LEVEL: 'warn' });
     processes.push(api);
     const base = `http://127.0.0.1:${port}`;
@@ -150,6 +152,7 @@ async function main(): Promise<void> {
       'the api to answer /health',
       [api],
     );
+    auth = await signIn(base, admin.username, admin.password);
 
     // --- the two runs, each after the SQL statement on the same state ---
     const sqlSecs: number[] = [];
@@ -252,6 +255,9 @@ async function checkAgreement(ds: DataSource, entityCount: number): Promise<Reco
   return row;
 }
 
+// The bench administrator's bearer token (POST /api/v1/auth/login).
+let auth: Record<string, string> = {};
+
 async function timedRun(
   base: string,
   procEnv: Record<string, string>,
@@ -280,14 +286,14 @@ async function timedRun(
     sampler.start(200);
 
     const t0 = Date.now();
-    const res = await fetch(`${base}/api/v1/score-runs`, { method: 'POST' });
+    const res = await fetch(`${base}/api/v1/score-runs`, { method: 'POST', headers: auth });
     if (res.status !== 202)
       throw new Error(`POST /api/v1/score-runs answered ${res.status}: ${await res.text()}`);
     const { runId } = (await res.json()) as { runId: string };
     let lastPrint = Date.now();
     let run: { status: string; progress: { chunks: { done: number; total: number } } } | undefined;
     for (;;) {
-      const r = await fetch(`${base}/api/v1/score-runs/${runId}`);
+      const r = await fetch(`${base}/api/v1/score-runs/${runId}`, { headers: auth });
       if (r.status === 200) run = (await r.json()) as typeof run;
       if (run?.status === 'done') break;
       const dead = workers.find((w) => w.proc.exitCode !== null || w.proc.signalCode !== null);

@@ -16,6 +16,7 @@ import { parseArgs } from './args';
 import { obliterateQueues, until, untilQueuesIdle } from './app-processes';
 import { seedProvince } from './seed-province';
 import { databaseName, recreateDatabase, withDatabase } from './db-admin';
+import { createAdmin, createSourceKeys, signIn } from './demo-access';
 
 // npm run demo — the main job end to end on this machine: a fresh demo database, a synthetic
 // province's three-year history, the api and a worker as real processes, a full scoring run through
@@ -24,6 +25,9 @@ import { databaseName, recreateDatabase, withDatabase } from './db-admin';
 
 const LIVE_DAYS = 30;
 const HTTP_BATCH = 5000;
+
+// The demo administrator's bearer token once signed in (every route but /health needs one).
+let auth: Record<string, string> = {};
 
 interface Json {
   [k: string]: unknown;
@@ -61,6 +65,13 @@ async function main(): Promise<void> {
       `${seeded.heldBack.length} records of the last ${LIVE_DAYS} days held back to arrive live`,
   );
 
+  // As an operator would on a fresh install (npm run user:create / apikey:create).
+  const admin = await createAdmin(ds, 'demo-admin');
+  const keys = await createSourceKeys(ds, seeded.heldBack);
+  console.log(
+    `   demo administrator ${admin.username} and ${keys.size} API keys for the departmental systems that send live`,
+  );
+
   section('3. 启动服务 / Starting the api and a worker as processes');
   const port = await freePort();
   const procEnv = {
@@ -84,16 +95,20 @@ async function main(): Promise<void> {
       [api, worker],
     );
     console.log(`   api on ${base} (OpenAPI at ${base}/docs), worker serving ${ALL_QUEUES.join(', ')}`);
+    auth = await signIn(base, admin.username, admin.password);
+    console.log(`   signed in as ${admin.username} (POST /api/v1/auth/login)`);
 
     section('4. 全量评分 / Full scoring run (POST /api/v1/score-runs, as the nightly job does)');
     const t1 = Date.now();
-    const { runId } = (await (await fetch(`${base}/api/v1/score-runs`, { method: 'POST' })).json()) as {
+    const { runId } = (await (
+      await fetch(`${base}/api/v1/score-runs`, { method: 'POST', headers: auth })
+    ).json()) as {
       runId: string;
     };
     let run: Json = {};
     await until(
       async () => {
-        const res = await fetch(`${base}/api/v1/score-runs/${runId}`);
+        const res = await fetch(`${base}/api/v1/score-runs/${runId}`, { headers: auth });
         if (res.status !== 200) return false;
         run = (await res.json()) as Json;
         return run.status === 'done';
@@ -112,7 +127,7 @@ async function main(): Promise<void> {
 
     section('5. 实时报送 / The last month arrives live through POST /api/v1/records');
     const t2 = Date.now();
-    const batches = await sendLive(base, seeded.heldBack);
+    const batches = await sendLive(base, seeded.heldBack, keys);
     await until(
       async () => {
         for (const id of batches)
@@ -145,6 +160,16 @@ async function main(): Promise<void> {
 
     const finalClasses = await new ScoreRepository(ds).classDistribution();
     const deliveries = alerts.reduce((n, a) => n + (a.deliveries as unknown[]).length, 0);
+
+    section('8. 登录 / Sign in to the demo yourself');
+    console.log(`   DATABASE_URL=${demoUrl} npm run start:api`);
+    console.log(
+      `   curl -s -X POST localhost:3000/api/v1/auth/login -H 'content-type: application/json' \\\n` +
+        `        -d '{"username":"${admin.username}","password":"${admin.password}"}'`,
+    );
+    console.log(
+      '   then send "Authorization: Bearer <accessToken>" (OpenAPI at /docs); the password is new each run',
+    );
     console.log(
       JSON.stringify({
         demo: 'lianjian',
@@ -164,7 +189,11 @@ async function main(): Promise<void> {
   }
 }
 
-async function sendLive(base: string, records: SyntheticRecord[]): Promise<string[]> {
+async function sendLive(
+  base: string,
+  records: SyntheticRecord[],
+  keys: Map<string, Record<string, string>>,
+): Promise<string[]> {
   const bySource = new Map<string, unknown[]>();
   for (const { source, record } of records) {
     const list = bySource.get(source) ?? [];
@@ -176,7 +205,8 @@ async function sendLive(base: string, records: SyntheticRecord[]): Promise<strin
     for (let i = 0; i < list.length; i += HTTP_BATCH) {
       const res = await fetch(`${base}/api/v1/records`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        // Each departmental system sends with its own API key, scoped to its source.
+        headers: { 'content-type': 'application/json', ...keys.get(source) },
         body: JSON.stringify({ source, records: list.slice(i, i + HTTP_BATCH) }),
       });
       const body = (await res.json()) as { batchId: string; rejected: unknown[] };
@@ -259,7 +289,7 @@ function fmtClasses(c: Record<string, number>): string {
 }
 
 async function getJson(url: string): Promise<Json> {
-  const res = await fetch(url);
+  const res = await fetch(url, { headers: auth });
   if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
   return (await res.json()) as Json;
 }

@@ -93,10 +93,11 @@ export class ScoringModels implements OnModuleInit {
 
   // Stored (slim) factors with their labels and groups, from the model version that made them; an
   // unknown version (a model no longer registered) falls back to the feature catalogue's labels.
-  async describe(version: string, stored: unknown): Promise<FactorContribution[]> {
+  // complete: every factor of the model (zeros are not stored); false for a selection such as top factors.
+  async describe(version: string, stored: unknown, complete = true): Promise<FactorContribution[]> {
     const list = (Array.isArray(stored) ? stored : []) as Parameters<typeof describeFactors>[1];
     const model = await this.byVersion(version).catch(() => undefined);
-    return describeFactors(model ?? ({ factors: [] } as unknown as Scorecard), list);
+    return describeFactors(model ?? ({ factors: [] } as unknown as Scorecard), list, complete);
   }
 
   async byVersion(version: string): Promise<Scorecard> {

@@ -90,7 +90,7 @@ export class RiskListController {
           score: r.score,
           riskClass: r.riskClass,
           modelVersion: r.modelVersion,
-          topFactors: await this.models.describe(r.modelVersion, r.topFactors),
+          topFactors: await this.models.describe(r.modelVersion, r.topFactors, false),
           scoredAt: r.scoredAt,
         })),
       ),

@@ -246,6 +246,14 @@ describe('slimFactors / describeFactors (stored without labels, read with them)'
     expect(describeFactors(model, stored)).toEqual(result.factors);
   });
 
+  it('describes a selection (the risk list top factors) as stored, without the zero factors', () => {
+    const result = scoreProfile(profileOf({ penalties_decayed: 5, complaints_12m: 2 }), model);
+    const top = JSON.parse(JSON.stringify(slimFactors(topFactors(result, 2))));
+    const described = describeFactors(model, top, false);
+    expect(described.map((f) => f.name)).toEqual(top.map((f: { name: string }) => f.name));
+    expect(described.every((f) => f.label.en !== f.name)).toBe(true);
+  });
+
   it('reads a factor list stored in full (before zero factors were left out) the same way', () => {
     const result = scoreProfile(profileOf({ complaints_12m: 2 }), model);
     const full = result.factors.map((f) => ({ name: f.name, value: f.value, points: f.points }));

@@ -291,6 +291,7 @@ export function slimFactors(factors: readonly FactorContribution[]): StoredFacto
 export function describeFactors(
   model: Scorecard,
   stored: readonly (StoredFactor & Partial<FactorContribution>)[],
+  complete = true,
 ): FactorContribution[] {
   const compiled = compileFactors(model);
   const info = new Map(compiled.map((f) => [f.name, f]));
@@ -307,6 +308,8 @@ export function describeFactors(
       capped: f.capped ?? false,
     };
   };
+  // A selection (the top factors of the risk list) is described as stored, not completed with zeros.
+  if (!complete) return stored.map(describe);
   const inModel = compiled.map((c) => describe(byName.get(c.name) ?? { name: c.name, value: 0, points: 0 }));
   const rest = stored.filter((f) => !info.has(f.name)).map(describe);
   return [...inModel, ...rest];
