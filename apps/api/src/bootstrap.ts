@@ -28,6 +28,11 @@ export async function createApiApp(
         'Internet + regulation (互联网+监管) risk monitoring and early warning. See API.md for the stable core.',
       )
       .setVersion('1')
+      // Every route but /health and /api/v1/auth/login: a bearer token (people) or an API key (systems).
+      .addBearerAuth()
+      .addApiKey({ type: 'apiKey', name: 'X-Api-Key', in: 'header' }, 'apiKey')
+      .addSecurityRequirements('bearer')
+      .addSecurityRequirements('apiKey')
       .build(),
   );
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json' });

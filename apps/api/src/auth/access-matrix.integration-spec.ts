@@ -204,6 +204,11 @@ describe('access matrix: role × route × jurisdiction', () => {
       expect: { admin: 200, auditorCity: 200, anonymous: 401 },
       otherwise: 403,
     },
+    {
+      route: '/api/v1/audit?result=denied&limit=5',
+      expect: { admin: 200, auditorCity: 200, anonymous: 401 },
+      otherwise: 403,
+    },
     { route: '/api/v1/users', expect: { admin: 200, anonymous: 401 }, otherwise: 403 },
     { route: '/api/v1/api-keys', expect: { admin: 200, anonymous: 401 }, otherwise: 403 },
     {
@@ -333,6 +338,13 @@ describe('access matrix: role × route × jurisdiction', () => {
     expect(rows[1]).toMatchObject({ role: 'department_officer', result: 'denied' });
     expect(rows[0]).toMatchObject({ role: 'coordinator', result: 'ok' });
     expect(rows[0].actor).toMatch(/^coordinator-/);
+    // Auditors read the log through the API, filtered.
+    const page = await json(
+      await call('auditorCity', 'GET', `/api/v1/audit?actor=${encodeURIComponent(rows[0].actor)}&limit=1`),
+    );
+    expect(page.items).toHaveLength(1);
+    expect(page.items[0]).toMatchObject({ actor: rows[0].actor, role: 'coordinator', result: 'ok' });
+    expect(page.nextCursor).toBe(page.items[0].seq);
   });
 
   it('gives every route an access rule (deny by default)', () => {

@@ -98,4 +98,36 @@ export class AuditRepository {
     }
     return { entries, ok: problems.length === 0, problems, headSeq: state.seq, headHash: state.hash };
   }
+
+  // The log for auditors, newest first: filtered by who, what (action prefix), target, result and time.
+  async list(f: {
+    actor?: string;
+    action?: string;
+    target?: string;
+    result?: string;
+    since?: Date;
+    until?: Date;
+    before?: number;
+    limit: number;
+  }): Promise<(AuditEntry & { seq: number; at: Date; hash: string })[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    if (f.actor) where.push(`actor = ${p(f.actor)}`);
+    if (f.action) where.push(`action LIKE ${p(f.action.replace(/[\\%_]/g, (c) => `\\${c}`) + '%')}`);
+    if (f.target) where.push(`target = ${p(f.target)}`);
+    if (f.result) where.push(`result = ${p(f.result)}`);
+    if (f.since) where.push(`at >= ${p(f.since)}`);
+    if (f.until) where.push(`at < ${p(f.until)}`);
+    if (f.before) where.push(`seq < ${p(f.before)}`);
+    return (await this.ds.query(
+      `SELECT seq::int AS seq, at, actor, role, source, action, target, result, detail, hash
+         FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY seq DESC LIMIT ${p(f.limit)}`,
+      params,
+    )) as (AuditEntry & { seq: number; at: Date; hash: string })[];
+  }
 }
