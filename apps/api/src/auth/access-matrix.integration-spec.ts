@@ -298,6 +298,19 @@ describe('access matrix: role × route × jurisdiction', () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
 
+    // Changing one's password needs the current one and ends every session.
+    const mine = await createTestUser(db.url, { role: 'auditor' });
+    const change = (currentPassword: string) =>
+      fetch(`${base}/api/v1/auth/password`, {
+        method: 'POST',
+        headers: mine.headers,
+        body: JSON.stringify({ currentPassword, newPassword: 'another long passphrase' }),
+      });
+    expect((await change('not my password')).status).toBe(401);
+    expect((await change(mine.password)).status).toBe(204);
+    expect((await fetch(`${base}/api/v1/auth/me`, { headers: mine.headers })).status).toBe(401);
+    expect((await login('another long passphrase', mine.username)).status).toBe(200);
+
     // Expired and revoked tokens stop working; disabling a user signs them out.
     const auth = { authorization: `Bearer ${accessToken}` };
     await sql(db.url, `UPDATE access_token SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [
@@ -324,7 +337,7 @@ describe('access matrix: role × route × jurisdiction', () => {
       db.url,
       `SELECT result FROM audit_log WHERE action = 'auth.login' ORDER BY seq`,
     );
-    expect(logins.map((l) => l.result)).toEqual(['ok', 'denied', 'denied', 'denied', 'denied']);
+    expect(logins.map((l) => l.result)).toEqual(['ok', 'denied', 'denied', 'denied', 'denied', 'ok']);
   });
 
   it('records the signed-in caller and role in the audit log, refused attempts included', async () => {

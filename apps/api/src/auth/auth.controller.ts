@@ -3,10 +3,12 @@ import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ConfigService } from '@nestjs/config';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { UnauthorizedError } from '@lianjian/common';
+import { ForbiddenError, InvalidInputError, UnauthorizedError } from '@lianjian/common';
 import { AccessRepository, AuditRepository } from '@lianjian/database';
 import {
   DUMMY_PASSWORD_HASH,
+  hashPassword,
+  passwordProblems,
   ROLE_LABELS,
   newAccessToken,
   permissionsOf,
@@ -18,12 +20,17 @@ import { parseBody } from '../common/query';
 import { Allow, Caller, Public } from './access.decorator';
 import { LoginLimiter } from './login-limiter';
 
+const passwordBody = z.strictObject({
+  currentPassword: z.string().min(1).max(256),
+  newPassword: z.string().min(1).max(256),
+});
+
 const loginBody = z.strictObject({
   username: z.string().min(1).max(64),
   password: z.string().min(1).max(256),
 });
 
-// Every permission, so /auth/me is open to any signed-in caller.
+// Permissions every caller holds (one of them), so these routes are open to anyone signed in.
 const ANYONE = ['batches:read', 'sources:read', 'alerts:read', 'departments:read'] as const;
 
 @ApiTags('auth')
@@ -88,6 +95,35 @@ export class AuthController {
   async logout(@Req() req: Request): Promise<void> {
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (m) await this.access.revokeToken(m[1]);
+  }
+
+  // 修改密码: the current password again, then a new one; every token of the user is revoked, so
+  // other sessions end and the caller signs in again.
+  @Post('password')
+  @Allow(...ANYONE)
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Change my password (修改密码); every session of mine ends' })
+  async changePassword(@Req() req: Request, @Caller() caller: Principal): Promise<void> {
+    const b = parseBody(passwordBody, req.body);
+    if (caller.kind !== 'user') throw new ForbiddenError('an API key has no password');
+    const user = await this.access.userForLogin(caller.username);
+    if (!user || !(await verifyPassword(b.currentPassword, user.passwordHash)))
+      throw new UnauthorizedError('the current password is wrong / 当前密码错误');
+    const problems = passwordProblems(b.newPassword);
+    if (problems.length)
+      throw new InvalidInputError(
+        'invalid body',
+        problems.map((p) => `newPassword: ${p}`),
+      );
+    await this.access.setPassword(user.id, await hashPassword(b.newPassword));
+    await this.audit.append({
+      actor: user.username,
+      role: user.role,
+      source: req.ip ?? null,
+      action: 'auth.password',
+      target: `user:${user.id}`,
+      result: 'ok',
+    });
   }
 
   @Get('me')
