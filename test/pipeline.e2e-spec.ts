@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { freePort, startApp, type AppProcess } from '@lianjian/common';
 import { makeUscc } from '@lianjian/reference';
 import {
+  createTestAdmin,
   createTestDatabase,
   eventually,
   insertDepartments,
@@ -14,6 +15,7 @@ import {
   testEnv,
   USCC_A,
   type TestDatabase,
+  type TestUser,
 } from '@lianjian/testing';
 
 // Black box: the api and a worker run as separate processes (built code); the test talks HTTP only.
@@ -23,10 +25,13 @@ describe('e2e: api and worker processes', () => {
   let worker: AppProcess;
   let base: string;
   let files: string;
+  // Written to the database before the api process starts; it reads the same database.
+  let admin: TestUser;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     await insertDepartments(db.url);
+    admin = await createTestAdmin(db.url);
     const port = await freePort();
     files = await mkdtemp(join(tmpdir(), 'lianjian-e2e-files-'));
     // Worker threads for every file, however small, so that the compiled thread path is what runs here.
@@ -55,7 +60,7 @@ describe('e2e: api and worker processes', () => {
     const health = await json(await fetch(`${base}/health`));
     expect(health.status).toBe('ok');
     expect(Object.keys(health.info).sort()).toEqual(['postgresql', 'redis']);
-    const doc = await json(await fetch(`${base}/docs-json`));
+    const doc = await json(await fetch(`${base}/docs-json`, { headers: admin.headers }));
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/api/v1/records', '/api/v1/risk-list', '/api/v1/alerts']),
     );
@@ -64,7 +69,7 @@ describe('e2e: api and worker processes', () => {
   it('takes a listing through ingest, scoring and rules to a joint alert', async () => {
     const res = await fetch(`${base}/api/v1/records`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: admin.headers,
       body: JSON.stringify({
         source: 'samr-xihu',
         records: [registrationRecord(USCC_A), listingRecord(USCC_A, 'L-9')],
@@ -73,17 +78,19 @@ describe('e2e: api and worker processes', () => {
     expect(res.status).toBe(202);
     const { batchId } = await json(res);
     await eventually(async () => {
-      const b = await json(await fetch(`${base}/api/v1/batches/${batchId}`));
+      const b = await json(await fetch(`${base}/api/v1/batches/${batchId}`, { headers: admin.headers }));
       return b.status === 'done' ? b : undefined;
     });
     const list = await eventually(async () => {
-      const l = await json(await fetch(`${base}/api/v1/risk-list?region=3301&class=D`));
+      const l = await json(
+        await fetch(`${base}/api/v1/risk-list?region=3301&class=D`, { headers: admin.headers }),
+      );
       return l.items.length ? l : undefined;
     });
     expect(list.items[0]).toMatchObject({ entity: { uscc: USCC_A }, riskClass: 'D' });
     expect(list.items[0].topFactors.length).toBeGreaterThan(0);
     const alerts = await eventually(async () => {
-      const a = await json(await fetch(`${base}/api/v1/alerts?entity=${USCC_A}`));
+      const a = await json(await fetch(`${base}/api/v1/alerts?entity=${USCC_A}`, { headers: admin.headers }));
       return a.items.length ? a.items : undefined;
     });
     expect(alerts[0]).toMatchObject({ ruleId: 'serious-violation-listed', severity: 'critical' });
@@ -114,12 +121,14 @@ describe('e2e: api and worker processes', () => {
     form.append('file', new Blob([lines.join('\n') + '\n'], { type: 'text/csv' }), 'inspections.csv');
     const up = await fetch(`${base}/api/v1/sources/lianjian-canonical-inspections/files`, {
       method: 'POST',
+      // The multipart body sets its own content-type: only the credentials are added.
+      headers: { authorization: admin.headers.authorization },
       body: form,
     });
     expect(up.status).toBe(202);
     const { batchId } = await json(up);
     const report = await eventually(async () => {
-      const b = await json(await fetch(`${base}/api/v1/batches/${batchId}`));
+      const b = await json(await fetch(`${base}/api/v1/batches/${batchId}`, { headers: admin.headers }));
       return b.status === 'done' || b.status === 'failed' ? b : undefined;
     }, 30000);
     expect(report).toMatchObject({
@@ -129,7 +138,9 @@ describe('e2e: api and worker processes', () => {
       duplicates: 1,
       rejected: 2,
     });
-    const rej = await json(await fetch(`${base}/api/v1/batches/${batchId}/rejections`));
+    const rej = await json(
+      await fetch(`${base}/api/v1/batches/${batchId}/rejections`, { headers: admin.headers }),
+    );
     const byRow = Object.fromEntries(
       rej.items.map((r: { rowNumber: number; reasons: string[] }) => [r.rowNumber, r.reasons.join('; ')]),
     );

@@ -1,6 +1,15 @@
 import { freePort, startApp, todayInShanghai, type AppProcess } from '@lianjian/common';
 import { createDataSource } from '@lianjian/database';
-import { createTestDatabase, eventually, json, sql, testEnv, type TestDatabase } from '@lianjian/testing';
+import {
+  createTestAdmin,
+  createTestDatabase,
+  eventually,
+  json,
+  sql,
+  testEnv,
+  type TestDatabase,
+  type TestUser,
+} from '@lianjian/testing';
 // The seed is CLI code (the same one npm run seed uses); the test reaches it by path.
 import { seedProvince } from '../apps/cli/src/seed-province';
 
@@ -12,9 +21,12 @@ describe('e2e: a full scoring run survives a killed worker', () => {
   let api: AppProcess;
   const workers: AppProcess[] = [];
   let base: string;
+  // Starting a run needs scoring:manage: an administrator, written before the api process starts.
+  let admin: TestUser;
 
   beforeAll(async () => {
     db = await createTestDatabase();
+    admin = await createTestAdmin(db.url);
     const ds = createDataSource(db.url, 4);
     await ds.initialize();
     try {
@@ -40,14 +52,17 @@ describe('e2e: a full scoring run survives a killed worker', () => {
   });
 
   it('finishes with every entity scored once, the run summarised', async () => {
-    const started = await fetch(`${base}/api/v1/score-runs`, { method: 'POST' });
+    const started = await fetch(`${base}/api/v1/score-runs`, {
+      method: 'POST',
+      headers: { authorization: admin.headers.authorization },
+    });
     expect(started.status).toBe(202);
     const { runId } = await json(started);
 
     // Kill one worker once the run is under way but not finished.
     const atKill = await eventually(
       async () => {
-        const res = await fetch(`${base}/api/v1/score-runs/${runId}`);
+        const res = await fetch(`${base}/api/v1/score-runs/${runId}`, { headers: admin.headers });
         if (res.status !== 200) return undefined;
         const run = await json(res);
         return run.progress.chunks.done >= 2 ? run : undefined;
@@ -60,7 +75,7 @@ describe('e2e: a full scoring run survives a killed worker', () => {
 
     const run = await eventually(
       async () => {
-        const r = await json(await fetch(`${base}/api/v1/score-runs/${runId}`));
+        const r = await json(await fetch(`${base}/api/v1/score-runs/${runId}`, { headers: admin.headers }));
         return r.status === 'done' ? r : undefined;
       },
       150_000,

@@ -4,11 +4,13 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AlertingService } from '@lianjian/rules';
 import {
   createTestDatabase,
+  createTestUser,
   insertDepartments,
   json,
   sql,
   testEnv,
   type TestDatabase,
+  type TestUser,
 } from '@lianjian/testing';
 import { createApiApp } from '../../api/src/bootstrap';
 import { createWorker } from './bootstrap';
@@ -24,10 +26,13 @@ describe('alert dedup, cooldown and snooze', () => {
   let base: string;
   let alerting: AlertingService;
   let entityId: string;
+  let admin: TestUser;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     await insertDepartments(db.url);
+    // The staff member the alerts are snoozed and closed by (alerts:manage).
+    admin = await createTestUser(db.url, { role: 'admin', username: 'zhao.min' });
     Object.assign(process.env, testEnv(db, { WORKER_QUEUES: 'rules', FEED_CHECK_CRON: '' }));
     worker = await createWorker();
     alerting = worker.get(AlertingService);
@@ -72,7 +77,7 @@ describe('alert dedup, cooldown and snooze', () => {
       [ruleId],
     );
   const events = async (alertId: string) =>
-    (await json(await fetch(`${base}/${alertId}/events`))).items as {
+    (await json(await fetch(`${base}/${alertId}/events`, { headers: admin.headers }))).items as {
       action: string;
       actor: string;
       detail: Record<string, unknown>;
@@ -80,7 +85,7 @@ describe('alert dedup, cooldown and snooze', () => {
   const post = async (path: string, body: unknown) => {
     const res = await fetch(`${base}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: admin.headers,
       body: JSON.stringify(body),
     });
     return { status: res.status, body: await json(res) };

@@ -3,6 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { makeUscc } from '@lianjian/reference';
 import {
+  createTestAdmin,
   createTestDatabase,
   eventually,
   insertDepartments,
@@ -10,6 +11,7 @@ import {
   sql,
   testEnv,
   type TestDatabase,
+  type TestUser,
 } from '@lianjian/testing';
 // The API is another app; this test drives it as a client would, so it reaches it by path.
 import { createApiApp } from '../../api/src/bootstrap';
@@ -45,10 +47,14 @@ describe('file ingestion: bad input', () => {
   let worker: INestApplicationContext;
   let base: string;
   let port: number;
+  let admin: TestUser;
+  // Multipart bodies carry their own content-type: only the credentials are added.
+  const auth = () => ({ authorization: admin.headers.authorization });
 
   beforeAll(async () => {
     db = await createTestDatabase();
     await insertDepartments(db.url);
+    admin = await createTestAdmin(db.url);
     Object.assign(
       process.env,
       testEnv(db, { MAX_UPLOAD_MB: '12', FILE_STORE_DIR: `/tmp/lianjian-test-files-${db.name}` }),
@@ -69,7 +75,7 @@ describe('file ingestion: bad input', () => {
   async function upload(content: string | Buffer, name = 'feed.csv', source = SOURCE) {
     const form = new FormData();
     form.append('file', new Blob([content]), name);
-    return fetch(`${base}/api/v1/sources/${source}/files`, { method: 'POST', body: form });
+    return fetch(`${base}/api/v1/sources/${source}/files`, { method: 'POST', headers: auth(), body: form });
   }
 
   async function ingest(content: string | Buffer) {
@@ -77,7 +83,7 @@ describe('file ingestion: bad input', () => {
     expect(res.status).toBe(202);
     const { batchId } = await json(res);
     return eventually(async () => {
-      const b = await json(await fetch(`${base}/api/v1/batches/${batchId}`));
+      const b = await json(await fetch(`${base}/api/v1/batches/${batchId}`, { headers: admin.headers }));
       return b.status === 'done' || b.status === 'failed' ? b : undefined;
     });
   }
@@ -162,7 +168,9 @@ describe('file ingestion: bad input', () => {
       ]),
     ).toEqual(['R-ok-1', 'R-ok-2']);
     // The raw rows are kept and can be downloaded for correction, formula cells defused.
-    const csv = await (await fetch(`${base}/api/v1/batches/${b.batchId}/rejections?format=csv`)).text();
+    const csv = await (
+      await fetch(`${base}/api/v1/batches/${b.batchId}/rejections?format=csv`, { headers: admin.headers })
+    ).text();
     const { parse } = await import('csv-parse/sync');
     const cells: string[][] = parse(csv.replace(/^\ufeff/, ''));
     expect(cells.flat().some((c) => c.includes('R-uscc'))).toBe(true);
@@ -173,7 +181,9 @@ describe('file ingestion: bad input', () => {
       [HEADER, row('R-uscc'), row('R-date', { date: '2025-02-28' })].join('\n') + '\n',
     );
     expect(fixed).toMatchObject({ status: 'done', inserted: 2 });
-    const after = await json(await fetch(`${base}/api/v1/batches/${b.batchId}/rejections`));
+    const after = await json(
+      await fetch(`${base}/api/v1/batches/${b.batchId}/rejections`, { headers: admin.headers }),
+    );
     const resolved = after.items
       .filter((r: { resolvedAt: string | null }) => r.resolvedAt)
       .map((r: { sourceRecordId: string }) => r.sourceRecordId);
@@ -245,7 +255,11 @@ describe('file ingestion: bad input', () => {
         port,
         method: 'POST',
         path: `/api/v1/sources/${SOURCE}/files`,
-        headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': '100000' },
+        headers: {
+          ...auth(),
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'content-length': '100000',
+        },
       });
       req.on('error', () => resolve());
       req.write(
@@ -307,12 +321,13 @@ describe('file ingestion: bad input', () => {
     form.append('file', new Blob([file]), 'ledger.xlsx');
     const res = await fetch(`${base}/api/v1/sources/samr-xlsx-penalties/files`, {
       method: 'POST',
+      headers: auth(),
       body: form,
     });
     expect(res.status).toBe(202);
     const { batchId } = await json(res);
     const b = await eventually(async () => {
-      const r = await json(await fetch(`${base}/api/v1/batches/${batchId}`));
+      const r = await json(await fetch(`${base}/api/v1/batches/${batchId}`, { headers: admin.headers }));
       return r.status === 'done' || r.status === 'failed' ? r : undefined;
     });
     expect(b).toMatchObject({ status: 'done', rowsRead: 3, inserted: 1, rejected: 2 });
@@ -351,11 +366,12 @@ describe('file ingestion: bad input', () => {
     form.append('file', new Blob([lines.join('\n') + '\n']), 'records.ndjson');
     const res = await fetch(`${base}/api/v1/sources/lianjian-canonical-ndjson/files`, {
       method: 'POST',
+      headers: auth(),
       body: form,
     });
     const { batchId } = await json(res);
     const b = await eventually(async () => {
-      const r = await json(await fetch(`${base}/api/v1/batches/${batchId}`));
+      const r = await json(await fetch(`${base}/api/v1/batches/${batchId}`, { headers: admin.headers }));
       return r.status === 'done' || r.status === 'failed' ? r : undefined;
     });
     expect(b).toMatchObject({ status: 'done', inserted: 1, rejected: 2 });

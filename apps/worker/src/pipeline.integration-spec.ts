@@ -1,7 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
+  createTestAdmin,
   createTestDatabase,
+  createTestUser,
   eventually,
   insertDepartments,
   inspectionRecord,
@@ -14,6 +16,7 @@ import {
   USCC_A,
   USCC_B,
   type TestDatabase,
+  type TestUser,
 } from '@lianjian/testing';
 // The API is another app; this test drives it as a client would, so it reaches it by path.
 import { makeUscc } from '@lianjian/reference';
@@ -26,10 +29,17 @@ describe('ingest → score → rules → alert', () => {
   let api: NestExpressApplication;
   let worker: INestApplicationContext;
   let base: string;
+  let admin: TestUser;
+  // Departments acknowledge their own deliveries: an officer of each.
+  let taxOfficer: TestUser;
+  let eebOfficer: TestUser;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     await insertDepartments(db.url);
+    admin = await createTestAdmin(db.url);
+    taxOfficer = await createTestUser(db.url, { role: 'department_officer', departmentCode: '330106-TAX' });
+    eebOfficer = await createTestUser(db.url, { role: 'department_officer', departmentCode: '330106-EEB' });
     Object.assign(process.env, testEnv(db));
     api = await createApiApp();
     await api.listen(0);
@@ -46,7 +56,7 @@ describe('ingest → score → rules → alert', () => {
   const post = async (records: unknown[], source = 'samr-xihu') => {
     const res = await fetch(`${base}/records`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: admin.headers,
       body: JSON.stringify({ source, records }),
     });
     expect(res.status).toBe(202);
@@ -54,7 +64,7 @@ describe('ingest → score → rules → alert', () => {
   };
   const batchDone = (batchId: string) =>
     eventually(async () => {
-      const b = await json(await fetch(`${base}/batches/${batchId}`));
+      const b = await json(await fetch(`${base}/batches/${batchId}`, { headers: admin.headers }));
       return b.status === 'done' ? b : undefined;
     });
 
@@ -76,7 +86,7 @@ describe('ingest → score → rules → alert', () => {
     expect(report).toMatchObject({ accepted: 3, inserted: 3, updated: 0, unchanged: 0 });
 
     const entity = await eventually(async () => {
-      const e = await json(await fetch(`${base}/entities/${USCC_A}`));
+      const e = await json(await fetch(`${base}/entities/${USCC_A}`, { headers: admin.headers }));
       return e.score ? e : undefined;
     });
     expect(entity.entity).toMatchObject({
@@ -110,7 +120,7 @@ describe('ingest → score → rules → alert', () => {
     expect(entity.peers.explanation.en).toBe('riskier than 0% of the 1 H62 entities in all regions');
 
     const alerts = await eventually(async () => {
-      const a = await json(await fetch(`${base}/alerts?entity=${USCC_A}`));
+      const a = await json(await fetch(`${base}/alerts?entity=${USCC_A}`, { headers: admin.headers }));
       return a.items.length ? a.items : undefined;
     });
     const revoked = alerts.find((a: { ruleId: string }) => a.ruleId === 'license-revoked');
@@ -156,16 +166,29 @@ describe('ingest → score → rules → alert', () => {
     });
 
     // A department acknowledges its delivery.
-    const ack = await fetch(`${base}/alerts/${revoked.id}/deliveries/330106-TAX/ack`, { method: 'POST' });
+    const ack = await fetch(`${base}/alerts/${revoked.id}/deliveries/330106-TAX/ack`, {
+      method: 'POST',
+      headers: taxOfficer.headers,
+    });
     expect(ack.status).toBe(200);
-    const mine = await json(await fetch(`${base}/alerts?department=330106-TAX&status=acknowledged`));
+    const mine = await json(
+      await fetch(`${base}/alerts?department=330106-TAX&status=acknowledged`, { headers: admin.headers }),
+    );
     expect(mine.items.map((a: { id: string }) => a.id)).toContain(revoked.id);
-    const nope = await fetch(`${base}/alerts/${revoked.id}/deliveries/330106-EEB/ack`, { method: 'POST' });
-    expect(nope.status).toBe(404);
+    // A department the alert was not delivered to has nothing to acknowledge: the alert is outside
+    // what its officer may see (403; 404 is kept for an alert that does not exist).
+    const nope = await fetch(`${base}/alerts/${revoked.id}/deliveries/330106-EEB/ack`, {
+      method: 'POST',
+      headers: eebOfficer.headers,
+    });
+    expect(nope.status).toBe(403);
     // Acknowledging again changes nothing; the alert's log has the acknowledgement once.
-    const ackAgain = await fetch(`${base}/alerts/${revoked.id}/deliveries/330106-TAX/ack`, { method: 'POST' });
+    const ackAgain = await fetch(`${base}/alerts/${revoked.id}/deliveries/330106-TAX/ack`, {
+      method: 'POST',
+      headers: taxOfficer.headers,
+    });
     expect((await json(ackAgain)).acknowledgedAt).toBe((await json(ack)).acknowledgedAt);
-    const events = await json(await fetch(`${base}/alerts/${revoked.id}/events`));
+    const events = await json(await fetch(`${base}/alerts/${revoked.id}/events`, { headers: admin.headers }));
     expect(
       events.items
         .filter((e: { action: string }) => e.action === 'acknowledged')
@@ -186,7 +209,7 @@ describe('ingest → score → rules → alert', () => {
     ]);
     await batchDone(listed.batchId);
     const firstAlerts = await eventually(async () => {
-      const a = await json(await fetch(`${base}/alerts?entity=${USCC_B}`));
+      const a = await json(await fetch(`${base}/alerts?entity=${USCC_B}`, { headers: admin.headers }));
       return a.items.find((x: { ruleId: string }) => x.ruleId === 'serious-violation-listed')
         ? a.items
         : undefined;
@@ -202,7 +225,7 @@ describe('ingest → score → rules → alert', () => {
     );
     await batchDone(second.batchId);
     const updated = await eventually(async () => {
-      const a = await json(await fetch(`${base}/alerts?entity=${USCC_B}`));
+      const a = await json(await fetch(`${base}/alerts?entity=${USCC_B}`, { headers: admin.headers }));
       const x = a.items.find((i: { ruleId: string }) => i.ruleId === 'serious-violation-listed');
       return x && x.occurrences === 2 ? a.items : undefined;
     });
@@ -223,12 +246,14 @@ describe('ingest → score → rules → alert', () => {
 
     // Re-scored within seconds (debounced); on the serious-violation list ⇒ class D (a scorecard floor).
     const scores = await eventually(async () => {
-      const h = await json(await fetch(`${base}/entities/${USCC_B}/scores`));
+      const h = await json(await fetch(`${base}/entities/${USCC_B}/scores`, { headers: admin.headers }));
       return h.items.length ? h : undefined;
     });
     expect(scores.items[0].riskClass).toBe('D');
 
-    const list = await json(await fetch(`${base}/risk-list?region=330106&class=D`));
+    const list = await json(
+      await fetch(`${base}/risk-list?region=330106&class=D`, { headers: admin.headers }),
+    );
     expect(list.items.map((i: { entity: { uscc: string } }) => i.entity.uscc)).toContain(USCC_B);
   });
 
@@ -236,19 +261,19 @@ describe('ingest → score → rules → alert', () => {
     const uscc = makeUscc({ authority: '9', category: '1', regionCode: '330106', orgBody: 'MA3CMP01' });
     await batchDone((await post([registrationRecord(uscc)])).batchId);
     const first = await eventually(async () => {
-      const h = await json(await fetch(`${base}/entities/${uscc}/scores`));
+      const h = await json(await fetch(`${base}/entities/${uscc}/scores`, { headers: admin.headers }));
       return h.items.length === 1 ? h.items[0] : undefined;
     });
-    const one = await fetch(`${base}/entities/${uscc}/scores/compare`);
+    const one = await fetch(`${base}/entities/${uscc}/scores/compare`, { headers: admin.headers });
     expect(one.status).toBe(404);
     expect((await json(one)).error.message).toMatch(/fewer than two scores/);
 
     await batchDone((await post([listingRecord(uscc, 'L-CMP-1')])).batchId);
     const second = await eventually(async () => {
-      const h = await json(await fetch(`${base}/entities/${uscc}/scores`));
+      const h = await json(await fetch(`${base}/entities/${uscc}/scores`, { headers: admin.headers }));
       return h.items.length === 2 ? h.items[0] : undefined;
     });
-    const res = await fetch(`${base}/entities/${uscc}/scores/compare`);
+    const res = await fetch(`${base}/entities/${uscc}/scores/compare`, { headers: admin.headers });
     expect(res.status).toBe(200);
     const why = await json(res);
     expect(why.from).toMatchObject({ id: first.id, riskClass: first.riskClass });
@@ -263,12 +288,20 @@ describe('ingest → score → rules → alert', () => {
     );
     // Explicit ids, in either order, must be this entity's scores.
     const explicit = await json(
-      await fetch(`${base}/entities/${uscc}/scores/compare?from=${second.id}&to=${first.id}`),
+      await fetch(`${base}/entities/${uscc}/scores/compare?from=${second.id}&to=${first.id}`, {
+        headers: admin.headers,
+      }),
     );
     expect(explicit.comparison.classBefore).toBe('D');
     expect(
-      (await fetch(`${base}/entities/${USCC_A}/scores/compare?from=${first.id}&to=${second.id}`)).status,
+      (
+        await fetch(`${base}/entities/${USCC_A}/scores/compare?from=${first.id}&to=${second.id}`, {
+          headers: admin.headers,
+        })
+      ).status,
     ).toBe(404);
-    expect((await fetch(`${base}/entities/${uscc}/scores/compare?from=abc`)).status).toBe(400);
+    expect(
+      (await fetch(`${base}/entities/${uscc}/scores/compare?from=abc`, { headers: admin.headers })).status,
+    ).toBe(400);
   });
 });

@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { JobName, JobQueue, QueueName } from '@lianjian/queue';
 import {
+  createTestAdmin,
   createTestDatabase,
   eventually,
   inspectionRecord,
@@ -12,6 +13,7 @@ import {
   testEnv,
   USCC_A,
   type TestDatabase,
+  type TestUser,
 } from '@lianjian/testing';
 // The API is another app; this test drives it as a client would, so it reaches it by path.
 import { createApiApp } from '../../api/src/bootstrap';
@@ -24,10 +26,12 @@ describe('incremental re-scoring, debounced per entity', () => {
   let api: NestExpressApplication;
   let worker: INestApplicationContext;
   let base: string;
+  let admin: TestUser;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     await insertDepartments(db.url);
+    admin = await createTestAdmin(db.url);
     Object.assign(process.env, testEnv(db, { FEED_CHECK_CRON: '', SCORING_CRON: '' }));
     api = await createApiApp();
     await api.listen(0);
@@ -65,7 +69,7 @@ describe('incremental re-scoring, debounced per entity', () => {
     for (let b = 0; b < 20; b++) {
       const res = await fetch(`${base}/records`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: admin.headers,
         body: JSON.stringify({ source: 'samr-xihu', records: records.slice(b * 50, (b + 1) * 50) }),
       });
       expect(res.status).toBe(202);

@@ -8,6 +8,7 @@ import { ScoringModelRepository } from '@lianjian/database';
 import { ScoringModels } from '@lianjian/scoring';
 import {
   createTestDatabase,
+  createTestUser,
   eventually,
   insertDepartments,
   json,
@@ -16,6 +17,7 @@ import {
   testEnv,
   USCC_A,
   type TestDatabase,
+  type TestUser,
 } from '@lianjian/testing';
 // The API is another app; this test drives it as a client would, so it reaches it by path.
 import { createApiApp } from '../../api/src/bootstrap';
@@ -28,10 +30,13 @@ describe('scoring models: registered, activated explicitly, named by every score
   let api: NestExpressApplication;
   let worker: INestApplicationContext;
   let base: string;
+  let admin: TestUser;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     await insertDepartments(db.url);
+    // An administrator (scoring:manage) under the name the activations are recorded by.
+    admin = await createTestUser(db.url, { role: 'admin', username: 'risk-team' });
     Object.assign(process.env, testEnv(db));
     api = await createApiApp();
     await api.listen(0);
@@ -48,7 +53,7 @@ describe('scoring models: registered, activated explicitly, named by every score
   const post = async (records: unknown[]) => {
     const res = await fetch(`${base}/records`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: admin.headers,
       body: JSON.stringify({ source: 'samr-xihu', records }),
     });
     expect(res.status).toBe(202);
@@ -56,18 +61,18 @@ describe('scoring models: registered, activated explicitly, named by every score
   };
   const scores = async (n: number) =>
     eventually(async () => {
-      const h = await json(await fetch(`${base}/entities/${USCC_A}/scores`));
+      const h = await json(await fetch(`${base}/entities/${USCC_A}/scores`, { headers: admin.headers }));
       return h.items.length >= n ? h.items : undefined;
     });
   const activate = (version: string, body: unknown) =>
     fetch(`${base}/scoring-models/${version}/activate`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: admin.headers,
       body: JSON.stringify(body),
     });
 
   it('lists the config models with scorecard-v1 active from the first start', async () => {
-    const { items } = await json(await fetch(`${base}/scoring-models`));
+    const { items } = await json(await fetch(`${base}/scoring-models`, { headers: admin.headers }));
     expect(items.map((m: { version: string }) => m.version).sort()).toEqual([
       'scorecard-chicago-fit-1',
       'scorecard-synthetic-fit-1',
@@ -80,9 +85,11 @@ describe('scoring models: registered, activated explicitly, named by every score
       lastActivation: { activatedBy: 'config' },
     });
     expect(items.filter((m: { active: boolean }) => m.active)).toHaveLength(1);
-    const one = await json(await fetch(`${base}/scoring-models/scorecard-synthetic-fit-1`));
+    const one = await json(
+      await fetch(`${base}/scoring-models/scorecard-synthetic-fit-1`, { headers: admin.headers }),
+    );
     expect(one.definition.factors.length).toBeGreaterThan(0);
-    expect((await fetch(`${base}/scoring-models/nope`)).status).toBe(404);
+    expect((await fetch(`${base}/scoring-models/nope`, { headers: admin.headers })).status).toBe(404);
   });
 
   it('scores with the model activated, from the next job on', async () => {
@@ -109,10 +116,12 @@ describe('scoring models: registered, activated explicitly, named by every score
     await post([listingRecord(USCC_A, 'L-M-1')]);
     const [latest] = await scores(2);
     expect(latest.modelVersion).toBe('scorecard-synthetic-fit-1');
-    const why = await json(await fetch(`${base}/entities/${USCC_A}/scores/compare`));
+    const why = await json(
+      await fetch(`${base}/entities/${USCC_A}/scores/compare`, { headers: admin.headers }),
+    );
     expect(why.comparison.modelChanged).toBe(true);
     expect(why.explanation.en).toMatch(/model changed from scorecard-v1 to scorecard-synthetic-fit-1/);
-    const { items } = await json(await fetch(`${base}/scoring-models`));
+    const { items } = await json(await fetch(`${base}/scoring-models`, { headers: admin.headers }));
     expect(items.find((m: { active: boolean }) => m.active)).toMatchObject({
       version: 'scorecard-synthetic-fit-1',
       lastActivation: {

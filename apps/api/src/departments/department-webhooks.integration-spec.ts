@@ -1,12 +1,15 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AlertRepository } from '@lianjian/database';
 import {
+  createTestAdmin,
   createTestDatabase,
+  createTestUser,
   insertDepartments,
   json,
   sql,
   testEnv,
   type TestDatabase,
+  type TestUser,
 } from '@lianjian/testing';
 import { createApiApp } from '../bootstrap';
 
@@ -16,10 +19,18 @@ describe('webhook API: department webhooks, attempts, redelivery', () => {
   let db: TestDatabase;
   let app: NestExpressApplication;
   let base: string;
+  // The admin manages webhooks and redelivers; the health bureau's officer acknowledges its delivery.
+  let admin: TestUser;
+  let healthOfficer: TestUser;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     await insertDepartments(db.url);
+    admin = await createTestAdmin(db.url);
+    healthOfficer = await createTestUser(db.url, {
+      role: 'department_officer',
+      departmentCode: '330106-HEALTH',
+    });
     await sql(
       db.url,
       `INSERT INTO rule (id, version, status, definition, definition_hash, created_by, published_by, published_at)
@@ -36,10 +47,13 @@ describe('webhook API: department webhooks, attempts, redelivery', () => {
     await db?.drop();
   });
 
-  const call = (method: string, path: string, body?: unknown) =>
+  const call = (method: string, path: string, body?: unknown, as: TestUser = admin) =>
     fetch(`${base}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers:
+        body === undefined
+          ? { authorization: as.headers.authorization }
+          : { authorization: as.headers.authorization, 'content-type': 'application/json' },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
 
@@ -207,7 +221,7 @@ describe('webhook API: department webhooks, attempts, redelivery', () => {
     const badBody = await call('POST', `/alerts/${alertId}/deliveries/330106-HEALTH/redeliver`, { who: 'x' });
     expect(badBody.status).toBe(400);
 
-    await call('POST', `/alerts/${alertId}/deliveries/330106-HEALTH/ack`);
+    await call('POST', `/alerts/${alertId}/deliveries/330106-HEALTH/ack`, undefined, healthOfficer);
     expect((await call('POST', `/alerts/${alertId}/deliveries/330106-HEALTH/redeliver`)).status).toBe(409);
   });
 });

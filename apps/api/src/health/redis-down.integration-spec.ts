@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
+  createTestAdmin,
   createTestDatabase,
   insertDepartments,
   json,
@@ -8,6 +9,7 @@ import {
   testEnv,
   USCC_A,
   type TestDatabase,
+  type TestUser,
 } from '@lianjian/testing';
 import { createApiApp } from '../bootstrap';
 
@@ -17,10 +19,12 @@ describe('API with Redis unreachable', () => {
   let db: TestDatabase;
   let app: NestExpressApplication;
   let base: string;
+  let admin: TestUser;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     await insertDepartments(db.url);
+    admin = await createTestAdmin(db.url);
     Object.assign(process.env, testEnv(db, { REDIS_URL: 'redis://127.0.0.1:1' }));
     app = await createApiApp();
     await app.listen(0);
@@ -43,7 +47,7 @@ describe('API with Redis unreachable', () => {
   it('still accepts records durably, leaving the batch queued for the sweep', async () => {
     const res = await fetch(`${base}/api/v1/records`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: admin.headers,
       body: JSON.stringify({ source: 'samr-xihu', records: [registrationRecord(USCC_A)] }),
     });
     expect(res.status).toBe(202);

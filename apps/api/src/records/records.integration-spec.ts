@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
+  createTestAdmin,
   createTestDatabase,
   insertDepartments,
   inspectionRecord,
@@ -10,6 +11,7 @@ import {
   testEnv,
   USCC_A,
   type TestDatabase,
+  type TestUser,
 } from '@lianjian/testing';
 import { createApiApp } from '../bootstrap';
 
@@ -18,10 +20,12 @@ describe('POST /api/v1/records', () => {
   let db: TestDatabase;
   let app: NestExpressApplication;
   let base: string;
+  let admin: TestUser;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     await insertDepartments(db.url);
+    admin = await createTestAdmin(db.url);
     Object.assign(process.env, testEnv(db, { BODY_LIMIT_MB: '1' }));
     app = await createApiApp();
     await app.listen(0);
@@ -36,7 +40,7 @@ describe('POST /api/v1/records', () => {
   const post = (body: unknown, raw = false) =>
     fetch(`${base}/records`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: admin.headers,
       body: raw ? (body as string) : JSON.stringify(body),
     });
   const counts = async () =>
@@ -150,13 +154,15 @@ describe('POST /api/v1/records', () => {
     expect(kept.map((r) => r.idx)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(kept[1].raw).toEqual(records[2]);
 
-    const report = await json(await fetch(`${base}/batches/${body.batchId}`));
+    const report = await json(await fetch(`${base}/batches/${body.batchId}`, { headers: admin.headers }));
     expect(report).toMatchObject({ accepted: 1, rejected: 8 });
     expect(report.rejections).toHaveLength(8);
   });
 
   it('gives 404 for an unknown batch', async () => {
-    const res = await fetch(`${base}/batches/00000000-0000-4000-8000-000000000000`);
+    const res = await fetch(`${base}/batches/00000000-0000-4000-8000-000000000000`, {
+      headers: admin.headers,
+    });
     expect(res.status).toBe(404);
     expect((await json(res)).error.code).toBe('not_found');
   });

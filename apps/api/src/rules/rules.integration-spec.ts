@@ -1,13 +1,16 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AuditRepository, createDataSource } from '@lianjian/database';
 import {
+  createTestAdmin,
   createTestDatabase,
+  createTestUser,
   eventually,
   insertDepartments,
   json,
   sql,
   testEnv,
   type TestDatabase,
+  type TestUser,
 } from '@lianjian/testing';
 import { createApiApp } from '../bootstrap';
 
@@ -18,10 +21,17 @@ describe('rules API (/api/v1/rules)', () => {
   let db: TestDatabase;
   let app: NestExpressApplication;
   let base: string;
+  // Four eyes: one member of staff writes a rule, another publishes it; the admin reads the audit log.
+  let author: TestUser;
+  let reviewer: TestUser;
+  let admin: TestUser;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     await insertDepartments(db.url);
+    author = await createTestUser(db.url, { role: 'supervision_staff', username: 'li.na' });
+    reviewer = await createTestUser(db.url, { role: 'supervision_staff', username: 'wang.qiang' });
+    admin = await createTestAdmin(db.url);
     Object.assign(process.env, testEnv(db));
     app = await createApiApp();
     await app.listen(0);
@@ -33,10 +43,10 @@ describe('rules API (/api/v1/rules)', () => {
     await db?.drop();
   });
 
-  const call = async (method: string, path: string, body?: unknown) => {
+  const call = async (method: string, path: string, body?: unknown, as: TestUser = author) => {
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: { 'content-type': 'application/json' },
+      headers: as.headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, body: res.status === 204 ? null : await json(res) };
@@ -80,9 +90,15 @@ describe('rules API (/api/v1/rules)', () => {
       /available only to rules triggered by class_change/,
     );
 
-    const noAuthor = await call('POST', '', { definition: definition() });
-    expect(noAuthor.status).toBe(400);
-    expect(noAuthor.body.error.details.join('\n')).toMatch(/author/);
+    // The author is the signed-in caller (an `author` in the body is ignored): with no one signed in
+    // there is no author, and the rule is refused.
+    const noAuthor = await fetch(base, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ definition: definition() }),
+    });
+    expect(noAuthor.status).toBe(401);
+    expect((await json(noAuthor)).error.code).toBe('unauthorized');
 
     const [{ n }] = await sql<{ n: number }>(db.url, `SELECT count(*)::int AS n FROM rule`);
     expect(n).toBe(0);
@@ -103,7 +119,12 @@ describe('rules API (/api/v1/rules)', () => {
     const selfPublish = await call('POST', '/two-departments/versions/1/publish', { by: 'li.na' });
     expect(selfPublish.status).toBe(409);
     expect(selfPublish.body.error.message).toMatch(/four-eyes/);
-    const published = await call('POST', '/two-departments/versions/1/publish', { by: 'wang.qiang' });
+    const published = await call(
+      'POST',
+      '/two-departments/versions/1/publish',
+      { by: 'wang.qiang' },
+      reviewer,
+    );
     expect(published.status).toBe(200);
     expect(published.body).toMatchObject({ status: 'published', publishedBy: 'wang.qiang' });
 
@@ -122,8 +143,14 @@ describe('rules API (/api/v1/rules)', () => {
     expect(v2.status).toBe(201);
     expect(v2.body).toMatchObject({ version: 2, status: 'draft' });
     expect(
-      (await call('PUT', '/two-departments/versions/2', { author: 'wang.qiang', definition: definition() }))
-        .status,
+      (
+        await call(
+          'PUT',
+          '/two-departments/versions/2',
+          { author: 'wang.qiang', definition: definition() },
+          reviewer,
+        )
+      ).status,
     ).toBe(409);
     const edited = await call('PUT', '/two-departments/versions/2', {
       author: 'li.na',
@@ -131,9 +158,9 @@ describe('rules API (/api/v1/rules)', () => {
     });
     expect(edited.status).toBe(200);
     expect(edited.body.definition).toMatchObject({ severity: 'critical', cooldownDays: 14, version: 2 });
-    expect((await call('POST', '/two-departments/versions/2/publish', { by: 'wang.qiang' })).status).toBe(
-      200,
-    );
+    expect(
+      (await call('POST', '/two-departments/versions/2/publish', { by: 'wang.qiang' }, reviewer)).status,
+    ).toBe(200);
 
     const rule = await call('GET', '/two-departments');
     expect(rule.body).toMatchObject({ publishedVersion: 2, draftVersion: null });
@@ -152,7 +179,12 @@ describe('rules API (/api/v1/rules)', () => {
       ),
     ).rejects.toThrow(/rule_four_eyes/);
 
-    const retired = await call('POST', '/two-departments/retire', { by: 'wang.qiang', reason: 'superseded' });
+    const retired = await call(
+      'POST',
+      '/two-departments/retire',
+      { by: 'wang.qiang', reason: 'superseded' },
+      reviewer,
+    );
     expect(retired.body).toMatchObject({ version: 2, status: 'retired', retireReason: 'superseded' });
     expect((await call('GET', '')).body.items).toEqual([
       expect.objectContaining({ id: 'two-departments', publishedVersion: null }),
@@ -247,7 +279,7 @@ describe('rules API (/api/v1/rules)', () => {
       await ds.destroy();
     }
     // The same verification through the API.
-    const res = await fetch(`${base.replace(/\/rules$/, '')}/audit/verify`);
+    const res = await fetch(`${base.replace(/\/rules$/, '')}/audit/verify`, { headers: admin.headers });
     expect(await json(res)).toMatchObject({ ok: true, problems: [], head: { seq: expect.any(Number) } });
   });
 
