@@ -30,6 +30,11 @@ import { AccountsController } from './auth/accounts.controller';
 import { AccessGuard } from './auth/access.guard';
 import { LoginLimiter } from './auth/login-limiter';
 import { AlertAccess } from './alerts/alert-access';
+import { CreditRepairController } from './credit-repair/credit-repair.controller';
+import { CreditRepairService } from './credit-repair/credit-repair.service';
+import { CasesController } from './cases/cases.controller';
+import { CaseTasksController } from './cases/case-tasks.controller';
+import { CasesService } from './cases/cases.service';
 
 @Module({
   imports: [DatabaseModule, QueueModule, IngestionModule, HealthModule, DeliveryModule],
@@ -49,6 +54,9 @@ import { AlertAccess } from './alerts/alert-access';
     AuditController,
     AuthController,
     AccountsController,
+    CreditRepairController,
+    CasesController,
+    CaseTasksController,
   ],
   // ScoringModels registers config/scoring on start, so the models are listed before any worker ran.
   providers: [
@@ -57,6 +65,8 @@ import { AlertAccess } from './alerts/alert-access';
     RuleBacktestService,
     LoginLimiter,
     AlertAccess,
+    CreditRepairService,
+    CasesService,
     { provide: APP_FILTER, useClass: HttpErrorFilter },
     // Every route is authenticated and authorised (deny by default): see auth/access.guard.ts.
     { provide: APP_GUARD, useClass: AccessGuard },

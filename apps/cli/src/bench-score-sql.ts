@@ -11,6 +11,7 @@ import { SEVERE_PENALTY_TYPES, type ProfileConfig } from '@lianjian/scoring';
 //   `date - interval 'N months'` clamps to the month's end exactly like addMonths;
 // - time-decayed sums 0.5^(age/halfLife), rounded to 4 decimals, fines to 2;
 // - last inspection: days since (capped), and "failed" = a failure on the latest inspection day;
+// - a record repaired (信用修复) on or before asOf is left out, as computeProfile leaves it out;
 // - list membership: on a list iff its latest addition is later than its latest removal (same day:
 //   removal wins, as the replay in date order with additions first does); ever on the
 //   serious-violation list; additions in the long window;
@@ -100,7 +101,7 @@ WITH agg AS (
     coalesce(bool_or(r.kind = 'listing' AND r.data->>'list' = 'serious_violation' AND r.data->>'action' = 'added'), false) AS ever_serious,
     count(*) FILTER (WHERE r.kind = 'listing' AND r.data->>'action' = 'added' AND r.occurred_at > ${L}) AS listings_36m
   FROM record r
-  WHERE r.kind <> 'registration' AND r.occurred_at <= ${A}
+  WHERE r.kind <> 'registration' AND r.occurred_at <= ${A} AND (r.counts_until IS NULL OR ${A} < r.counts_until)
   GROUP BY r.entity_id
 ),
 regf AS (

@@ -467,7 +467,8 @@ async function profileChunks(
     // PostgreSQL's own share of loading the records (not part of the total above).
     const explained: { 'QUERY PLAN': { 'Execution Time': number }[] }[] = await ds.query(
       `EXPLAIN (ANALYZE, FORMAT JSON) SELECT r.id::text AS id, r.source, r.source_record_id, r.kind,
-              r.entity_id::text, r.department_code, to_char(r.occurred_at, 'YYYY-MM-DD'), r.data
+              r.entity_id::text, r.department_code, to_char(r.occurred_at, 'YYYY-MM-DD'), r.data,
+              to_char(r.counts_until, 'YYYY-MM-DD')
          FROM record r WHERE r.entity_id BETWEEN $1 AND $2 ORDER BY r.entity_id, r.occurred_at, r.id`,
       [c.fromId, c.toId],
     );

@@ -89,7 +89,11 @@ async function main(): Promise<number> {
       `backtest ${from} … ${to} (${useDatabase ? 'stored history' : `${entities} synthetic entities`})`,
     );
     for (const rule of rules) {
-      if (rule.trigger.type === 'feed_health' || rule.trigger.type === 'delivery_overdue') {
+      if (
+        rule.trigger.type === 'feed_health' ||
+        rule.trigger.type === 'delivery_overdue' ||
+        rule.trigger.type === 'case_overdue'
+      ) {
         console.log(
           `\n${rule.id} v${rule.version}: ${rule.trigger.type} rules are observed live, not replayed`,
         );

@@ -45,6 +45,9 @@ const workerEnvObject = baseEnvSchema.extend({
   // When deliveries are checked against their acknowledgement SLA (cron, in FEED_CHECK_TZ); overdue
   // ones go to the delivery_overdue rules. Empty: no check.
   ESCALATION_CRON: cron.default('*/10 * * * *'),
+  // When joint-enforcement case tasks are checked against their due dates (cron, in FEED_CHECK_TZ);
+  // late ones go to the case_overdue rules (a reminder, then an escalation). Empty: no check.
+  CASE_OVERDUE_CRON: cron.default('*/15 * * * *'),
   // When the nightly full scoring run starts (cron, in SCORING_TZ). Empty: no scheduled run.
   SCORING_CRON: cron.default('0 2 * * *'),
   SCORING_TZ: timeZone,

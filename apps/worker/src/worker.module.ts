@@ -15,12 +15,13 @@ import { DeliveryProcessor } from './processors/delivery.processor';
 import { BatchSweeper } from './batch-sweeper';
 import { FeedCheck } from './feed-check';
 import { EscalationCheck } from './escalation-check';
+import { CaseOverdueCheck } from './case-overdue-check';
 import { NightlyScoring } from './nightly-scoring';
 
 const PROCESSORS: Record<QueueName, Provider[]> = {
   [QueueName.Ingest]: [IngestProcessor, BatchSweeper],
   [QueueName.Scoring]: [ScoringProcessor, NightlyScoring],
-  [QueueName.Rules]: [RulesProcessor, FeedCheck, EscalationCheck],
+  [QueueName.Rules]: [RulesProcessor, FeedCheck, EscalationCheck, CaseOverdueCheck],
   [QueueName.Delivery]: [DeliveryProcessor, WebhookDeliverer, OutboxRelay],
 };
 

@@ -10,7 +10,9 @@ import { ScoreJsonDocuments1764400000000 } from './migrations/1764400000000-scor
 import { WebhookDelivery1764600000000 } from './migrations/1764600000000-webhook-delivery';
 import { AuditLog1764700000000 } from './migrations/1764700000000-audit-log';
 import { AccessControl1764800000000 } from './migrations/1764800000000-access-control';
+import { Cases1764900000000 } from './migrations/1764900000000-cases';
 import { RuleLifecycle1764500000000 } from './migrations/1764500000000-rule-lifecycle';
+import { CreditRepair1765000000000 } from './migrations/1765000000000-credit-repair';
 
 // Migrations are listed explicitly (no globs) so the same list works from TypeScript in tests and
 // from the compiled build.
@@ -26,6 +28,8 @@ export const MIGRATIONS = [
   WebhookDelivery1764600000000,
   AuditLog1764700000000,
   AccessControl1764800000000,
+  Cases1764900000000,
+  CreditRepair1765000000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

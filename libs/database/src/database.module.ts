@@ -16,6 +16,8 @@ import { RuleRepository } from './repositories/rule.repository';
 import { FileBatchRepository } from './repositories/file-batch.repository';
 import { SourceHealthRepository } from './repositories/source-health.repository';
 import { AccessRepository } from './repositories/access.repository';
+import { CreditRepairRepository } from './repositories/credit-repair.repository';
+import { CaseRepository } from './repositories/case.repository';
 
 const repositories = [
   DepartmentRepository,
@@ -32,6 +34,8 @@ const repositories = [
   FileBatchRepository,
   SourceHealthRepository,
   AccessRepository,
+  CreditRepairRepository,
+  CaseRepository,
 ];
 
 @Global()

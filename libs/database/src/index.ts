@@ -19,3 +19,5 @@ export * from './repositories/file-batch.repository';
 export * from './repositories/source-health.repository';
 export * from './repositories/access.repository';
 export * from './access/accounts';
+export * from './repositories/credit-repair.repository';
+export * from './repositories/case.repository';

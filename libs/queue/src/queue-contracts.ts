@@ -34,6 +34,8 @@ export enum JobName {
   CheckEscalations = 'check-escalations',
   // One attempt to POST a webhook delivery (job id deliver-<deliveryId>-<attempt>).
   DeliverWebhook = 'deliver-webhook',
+  // The scheduled look at joint-enforcement case tasks past their due date (case_overdue rules).
+  CheckOverdueCases = 'check-overdue-cases',
 }
 
 export type ScoreTrigger = 'record' | 'full-run' | 'manual';
@@ -54,6 +56,7 @@ export interface JobPayloads {
   [JobName.CheckFeeds]: Record<string, never>;
   [JobName.CheckEscalations]: Record<string, never>;
   [JobName.DeliverWebhook]: { deliveryId: string; attempt: number };
+  [JobName.CheckOverdueCases]: Record<string, never>;
 }
 
 export const QUEUE_OF_JOB: { [J in JobName]: QueueName } = {
@@ -69,6 +72,7 @@ export const QUEUE_OF_JOB: { [J in JobName]: QueueName } = {
   [JobName.CheckFeeds]: QueueName.Rules,
   [JobName.CheckEscalations]: QueueName.Rules,
   [JobName.DeliverWebhook]: QueueName.Delivery,
+  [JobName.CheckOverdueCases]: QueueName.Rules,
 };
 
 export type JobOf<J extends JobName> = { name: J; data: JobPayloads[J] };

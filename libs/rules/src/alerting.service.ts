@@ -5,6 +5,7 @@ import { ConfigService } from '@nestjs/config';
 import {
   AlertLifecycleRepository,
   AlertRepository,
+  CaseRepository,
   DepartmentRepository,
   EntityRepository,
   RecordRepository,
@@ -13,6 +14,14 @@ import {
 } from '@lianjian/database';
 import type { StoredRecord } from '@lianjian/domain';
 import { todayInShanghai } from '@lianjian/common';
+import {
+  ACTIVE_CASE_STATES,
+  autoOpenCaseType,
+  dispatchDueAt,
+  loadCaseTypes,
+  pickLeadDepartment,
+  type CaseTypesConfig,
+} from '@lianjian/cases';
 import { allFeatures, FEATURE_NAMES } from '@lianjian/scoring';
 import type { RuleDefinition } from './rule-definition.schema';
 import { loadRuleSet } from './rule-set';
@@ -24,10 +33,10 @@ import {
   usesHistory,
   type RuleEvaluation,
 } from './rule-evaluation';
-import type { FeedSnapshot, OverdueDelivery, RuleEvaluationContext } from './rule-context';
+import type { FeedSnapshot, OverdueCaseTask, OverdueDelivery, RuleEvaluationContext } from './rule-context';
 import { loadAcknowledgementSla, type AcknowledgementSla } from './routing/acknowledgement-sla';
 import { validateRoutingMatrix, type RoutingMatrix } from './routing/routing-matrix.schema';
-import { routeFinding } from './routing/route-finding';
+import { industryDomainsFor, routeFinding, type RoutedDelivery } from './routing/route-finding';
 
 // Where an alert is raised and routed: evaluates published rules on what changed, and stores one alert
 // per finding with one delivery per department the joint-action matrix names (一处发现、多方联动).
@@ -37,6 +46,7 @@ export class AlertingService implements OnModuleInit {
   private readonly configDir: string;
   readonly matrix: RoutingMatrix;
   readonly sla: AcknowledgementSla;
+  readonly caseTypes: CaseTypesConfig;
   private rulesCache?: { at: number; rules: RuleDefinition[] };
   private readonly rulesRefreshMs: number;
 
@@ -49,6 +59,7 @@ export class AlertingService implements OnModuleInit {
     private readonly scores: ScoreRepository,
     private readonly departments: DepartmentRepository,
     config: ConfigService,
+    private readonly cases: CaseRepository,
   ) {
     this.configDir = config.getOrThrow<string>('CONFIG_DIR');
     this.rulesRefreshMs = Number(config.get('RULES_REFRESH_MS') ?? 30_000);
@@ -56,6 +67,7 @@ export class AlertingService implements OnModuleInit {
       readJson(join(this.configDir, 'routing', 'joint-action-matrix.json')),
     );
     this.sla = loadAcknowledgementSla(this.configDir);
+    this.caseTypes = loadCaseTypes(this.configDir);
   }
 
   // The rule set of config/rules is validated and its versions published on start: a broken rule file
@@ -337,6 +349,195 @@ export class AlertingService implements OnModuleInit {
     return res.alertId;
   }
 
+  // Joint-enforcement case tasks past their due date (案件任务逾期): case_overdue rules decide who
+  // hears about it (the shipped rule: the late department and the city's credit office). Each late
+  // task is looked at once as a reminder (催办) and once more, still late after its case type's
+  // grace period, as an escalation (督办).
+  async evaluateCaseOverdue(): Promise<number> {
+    const grace = Object.fromEntries(this.caseTypes.types.map((t) => [t.id, t.escalateAfterDays]));
+    const fallback = this.caseTypes.types.find((t) => t.fallback)?.escalateAfterDays ?? 3;
+    const rows = await this.cases.overdueTasks(grace, fallback);
+    if (!rows.length) return 0;
+    const rules = (await this.activeRules()).filter((r) => r.trigger.type === 'case_overdue');
+    const scope = await this.entityScope(
+      rows.map((r) => r.entityId),
+      rules,
+    );
+    const now = todayInShanghai();
+    let raised = 0;
+    const looked: { taskId: string; stage: 'reminder' | 'escalation'; alertId?: string }[] = [];
+    for (const row of rows) {
+      const caseTask: OverdueCaseTask = {
+        caseId: row.caseId,
+        caseType: row.caseType,
+        caseState: row.caseState,
+        caseTitle: row.caseTitle,
+        departmentCode: row.departmentCode,
+        departmentRegion: row.departmentRegion,
+        leadDepartment: row.leadDepartment,
+        taskState: row.taskState,
+        stage: row.stage,
+        dueAt: new Date(row.dueAt).toISOString(),
+        daysOverdue: row.daysOverdue,
+      };
+      const ctx: RuleEvaluationContext = { ...scope(row.entityId), caseTask, now };
+      let alertId: string | undefined;
+      for (const rule of rules) {
+        const ev = evaluateRule(rule, ctx);
+        if (!ev.matched) continue;
+        const id = await this.raiseCaseOverdue(rule, ctx, ev, caseTask);
+        if (id) {
+          alertId ??= id;
+          raised++;
+        }
+      }
+      looked.push({ taskId: row.taskId, stage: row.stage, alertId });
+    }
+    await this.cases.markOverdue(looked);
+    if (raised) this.log.log(`case overdue check: ${rows.length} late task(s), ${raised} alert(s)`);
+    return raised;
+  }
+
+  private async raiseCaseOverdue(
+    rule: RuleDefinition,
+    ctx: RuleEvaluationContext,
+    ev: RuleEvaluation,
+    task: OverdueCaseTask,
+  ): Promise<string | undefined> {
+    const entity = ctx.entity;
+    if (!entity) {
+      this.log.warn(`case ${task.caseId}: its entity is gone, no ${rule.id} alert`);
+      return undefined;
+    }
+    const key = alertKey(rule, entity.id, ctx);
+    if (await this.suppressed(rule, { entityId: entity.id }, key, { caseId: task.caseId })) return undefined;
+    // The late department itself, and whoever the matrix names for the finding where the entity is
+    // (the shipped row: the city's social credit office, which coordinates joint enforcement).
+    const late = {
+      departmentCode: task.departmentCode,
+      level: 'case',
+      domains: [] as string[],
+      reason: {
+        zh: `本部门承办的联合执法案件 #${task.caseId} 任务逾期未反馈`,
+        en: `this department's task in joint-enforcement case #${task.caseId} is late with its result`,
+      },
+    };
+    const routed = routeFinding({
+      finding: { type: rule.finding.type, severity: rule.severity },
+      entity: { regionCode: entity.regionCode ?? task.departmentRegion, industryCode: entity.industryCode },
+      departments: await this.departments.list(),
+      matrix: this.matrix,
+    }).filter((d) => d.departmentCode !== task.departmentCode);
+    const to = [late, ...routed];
+    const escalation = task.stage === 'escalation';
+    const res = await this.alerts.raise({
+      alertKey: key,
+      ruleId: rule.id,
+      ruleVersion: rule.version,
+      entityId: entity.id,
+      findingType: rule.finding.type,
+      severity: rule.severity,
+      title: {
+        zh: `${rule.finding.label.zh}${escalation ? '（督办）' : '（催办）'}：案件 #${task.caseId}「${task.caseTitle}」${task.departmentCode}逾期${task.daysOverdue}天未反馈`,
+        en: `${rule.finding.label.en} (${task.stage}): ${task.departmentCode} is ${task.daysOverdue} day(s) late with its result in case #${task.caseId}`,
+      },
+      explanation: {
+        rule: { id: rule.id, version: rule.version, name: rule.name },
+        finding: rule.finding,
+        why: ev.explanation,
+        conditions: ev.matchedConditions,
+        legalBasis: rule.legalBasis,
+        trigger: { caseTask: task },
+        routing: to.map((d) => ({
+          department: d.departmentCode,
+          level: d.level,
+          domains: d.domains,
+          reason: d.reason,
+        })),
+      },
+      triggerRecordId: null,
+      deliveries: to.map((d) => ({
+        departmentCode: d.departmentCode,
+        channel: 'inbox',
+        level: d.level,
+        reason: d.reason,
+      })),
+    });
+    if (res.created)
+      await this.lifecycle.record(res.alertId, ruleActor(rule), 'raised', {
+        caseId: task.caseId,
+        department: task.departmentCode,
+        stage: task.stage,
+      });
+    return res.alertId;
+  }
+
+  // An alert whose severity its case type lists in autoOpen gets a case by itself (自动立案): it
+  // joins the entity's case still being worked on, if there is one, else opens a new case with the
+  // departments it was routed to, led by the first of them covering the type's lead domain (else the
+  // entity's industry domains). Idempotent: an alert belongs to at most one case, so a rules job run
+  // twice, or the same finding again, never gives it a second one.
+  private async autoOpenCase(
+    alertId: string,
+    rule: RuleDefinition,
+    entity: NonNullable<RuleEvaluationContext['entity']>,
+    routed: readonly RoutedDelivery[],
+  ): Promise<void> {
+    const type = autoOpenCaseType(this.caseTypes, {
+      findingType: rule.finding.type,
+      severity: rule.severity,
+    });
+    if (!type || !routed.length) return;
+    const domainsOf = new Map((await this.departments.list()).map((d) => [d.code, d.domains]));
+    const preferred = type.autoOpen.leadDomain
+      ? [type.autoOpen.leadDomain]
+      : (industryDomainsFor(entity.industryCode, this.matrix)?.domains ?? []);
+    const lead = pickLeadDepartment(
+      routed.map((d) => ({ code: d.departmentCode, domains: domainsOf.get(d.departmentCode) ?? d.domains })),
+      preferred,
+    );
+    if (!lead) return;
+    const actor = ruleActor(rule);
+    const openedAt = new Date();
+    const result = await this.cases.transaction(async (tx) => {
+      await tx.lockEntity(entity.id);
+      if (await tx.alertInCase(alertId)) return undefined;
+      const active = await tx.lockActiveCaseOf(entity.id, ACTIVE_CASE_STATES);
+      if (active) {
+        await tx.addAlerts(active, [alertId], 'auto', actor);
+        return { caseId: active, joined: true };
+      }
+      const caseId = await tx.insertCase({
+        caseType: type.id,
+        entityId: entity.id,
+        title: `${type.label.zh}：${entity.name ?? entity.uscc ?? entity.externalId}`,
+        leadDepartment: lead,
+        departments: routed.map((d) => d.departmentCode),
+        origin: 'auto',
+        openedBy: actor,
+        openedAt,
+        dueAt: dispatchDueAt(type, openedAt),
+      });
+      await tx.addAlerts(caseId, [alertId], 'auto', actor);
+      await tx.transition(
+        caseId,
+        null,
+        'open',
+        actor,
+        `opened automatically by ${rule.severity} alert ${alertId}`,
+        {
+          alertIds: [alertId],
+          caseType: type.id,
+        },
+      );
+      return { caseId, joined: false };
+    });
+    if (result)
+      this.log.log(
+        `alert ${alertId} ${result.joined ? 'joined' : 'opened'} case ${result.caseId} (${type.id}) on entity ${entity.id}`,
+      );
+  }
+
   private async raiseForFeed(
     rule: RuleDefinition,
     ctx: RuleEvaluationContext,
@@ -495,6 +696,7 @@ export class AlertingService implements OnModuleInit {
       });
       this.log.log(`alert ${res.alertId} ${rule.id} on entity ${entity.id}: ${res.newDeliveries} deliveries`);
     }
+    await this.autoOpenCase(res.alertId, rule, entity, routed);
   }
 }
 

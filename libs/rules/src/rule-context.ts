@@ -34,6 +34,23 @@ export interface OverdueDelivery {
   deliveredAt: string | null; // ISO date-time; null when the webhook never delivered
 }
 
+// A joint-enforcement case task past its due date, as the scheduled case check reports it to
+// case_overdue rules: first as a reminder (催办), then, still late after the case type's grace period,
+// as an escalation (督办).
+export interface OverdueCaseTask {
+  caseId: string;
+  caseType: string;
+  caseState: string;
+  caseTitle: string;
+  departmentCode: string; // the late department
+  departmentRegion: string;
+  leadDepartment: string;
+  taskState: string; // pending or accepted
+  stage: 'reminder' | 'escalation';
+  dueAt: string; // ISO date-time
+  daysOverdue: number; // whole days past the due date
+}
+
 // Everything a rule may look at when it is evaluated: an entity (with a record or a score change), or
 // a feed.
 export interface RuleEvaluationContext {
@@ -41,6 +58,7 @@ export interface RuleEvaluationContext {
   entity?: EntitySnapshot;
   feed?: FeedSnapshot;
   overdue?: OverdueDelivery;
+  caseTask?: OverdueCaseTask;
   profile?: Record<string, number>;
   score?: ScoreChange;
   // The entity's records known at evaluation time (the triggering record included), for history.*

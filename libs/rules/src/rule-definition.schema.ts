@@ -56,7 +56,10 @@ export type RuleTrigger =
   // The scheduled feed check: a feed in one of these statuses (default: stalled or empty).
   | { type: 'feed_health'; statuses?: FeedStatus[] }
   // A delivery not acknowledged within the SLA of its alert's severity (config/routing/acknowledgement-sla.json).
-  | { type: 'delivery_overdue' };
+  | { type: 'delivery_overdue' }
+  // A joint-enforcement case task past its due date (config/cases/case-types.json): once as a
+  // reminder, and again as an escalation when it is still late after its type's grace period.
+  | { type: 'case_overdue' };
 
 export interface RuleFinding {
   type: string;
@@ -133,10 +136,11 @@ export const ruleTriggerSchema = z.discriminatedUnion(
         .optional(),
     }),
     z.strictObject({ type: z.literal('delivery_overdue') }),
+    z.strictObject({ type: z.literal('case_overdue') }),
   ],
   {
     error: () =>
-      `trigger type must be 'record', 'class_change', 'score_crosses', 'feed_health' or 'delivery_overdue'`,
+      `trigger type must be 'record', 'class_change', 'score_crosses', 'feed_health', 'delivery_overdue' or 'case_overdue'`,
   },
 );
 

@@ -375,6 +375,16 @@ describe('history fields (counts in windows, across departments)', () => {
     expect(readRuleField('history.complaint.count_12m', ctx)).toBe(0);
   });
 
+  it('leaves out records repaired (信用修复) before the evaluation date, and counts them before it', () => {
+    const repaired = history.map((r) => (r.id === 'p4' ? { ...r, countsUntil: '2025-06-01' } : r));
+    expect(readRuleField('history.penalty.count_12m', { ...ctx, history: repaired })).toBe(3);
+    expect(readRuleField('history.penalty.departments_12m', { ...ctx, history: repaired })).toBe(1);
+    // The day before: p4 counts (and the window now starts a day earlier, taking in p1).
+    expect(readRuleField('history.penalty.count_12m', { ...ctx, history: repaired, now: '2025-05-31' })).toBe(
+      5,
+    );
+  });
+
   it('is missing (so every comparison is false) when no history was loaded', () => {
     expect(readRuleField('history.penalty.count_12m', { entity, now: '2025-06-01' })).toBeUndefined();
   });

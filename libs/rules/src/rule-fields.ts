@@ -1,4 +1,5 @@
 import {
+  countsAsOf,
   ENTITY_STATUSES,
   FEED_STATUSES,
   INSPECTION_RESULTS,
@@ -39,7 +40,9 @@ export type RuleFieldType = (typeof RULE_FIELD_TYPES)[number];
 // entity (not feed_health).
 // history: any trigger about an entity; read from the entity's records (RuleEvaluationContext.history).
 // delivery: needs a delivery_overdue trigger.
-export type RuleFieldScope = 'record' | 'entity' | 'profile' | 'score' | 'feed' | 'history' | 'delivery';
+// case: needs a case_overdue trigger (a late joint-enforcement case task).
+export type RuleFieldScope =
+  'record' | 'entity' | 'profile' | 'score' | 'feed' | 'history' | 'delivery' | 'case';
 
 export interface RuleFieldSpec {
   name: string;
@@ -365,6 +368,59 @@ const FIELD_INITS: Record<string, FieldInit> = {
     read: (ctx) => ctx.overdue?.hoursOverdue,
   },
 
+  'case.id': {
+    type: 'string',
+    scope: 'case',
+    label: lt('案件编号', 'case id'),
+    read: (ctx) => ctx.caseTask?.caseId,
+  },
+  'case.type': {
+    type: 'string',
+    scope: 'case',
+    label: lt('案件类型', 'case type'),
+    read: (ctx) => ctx.caseTask?.caseType,
+  },
+  'case.state': {
+    type: 'string',
+    scope: 'case',
+    label: lt('案件状态', 'case state'),
+    read: (ctx) => ctx.caseTask?.caseState,
+  },
+  'case.department': {
+    type: 'string',
+    scope: 'case',
+    label: lt('逾期未反馈部门', 'department late with its result'),
+    read: (ctx) => ctx.caseTask?.departmentCode,
+  },
+  'case.lead_department': {
+    type: 'string',
+    scope: 'case',
+    label: lt('牵头部门', 'lead department'),
+    read: (ctx) => ctx.caseTask?.leadDepartment,
+  },
+  'case.task_state': {
+    type: 'string',
+    scope: 'case',
+    label: lt('任务状态', 'task state'),
+    read: (ctx) => ctx.caseTask?.taskState,
+    vocabulary: ['pending', 'accepted'],
+    valueLabels: { pending: lt('待签收', 'pending'), accepted: lt('办理中', 'accepted') },
+  },
+  'case.stage': {
+    type: 'string',
+    scope: 'case',
+    label: lt('逾期处理阶段', 'overdue stage'),
+    read: (ctx) => ctx.caseTask?.stage,
+    vocabulary: ['reminder', 'escalation'],
+    valueLabels: { reminder: lt('催办', 'reminder'), escalation: lt('督办', 'escalation') },
+  },
+  'case.days_overdue': {
+    type: 'number',
+    scope: 'case',
+    label: lt('逾期天数', 'days past the due date'),
+    read: (ctx) => ctx.caseTask?.daysOverdue,
+  },
+
   'feed.source': {
     type: 'string',
     scope: 'feed',
@@ -413,7 +469,8 @@ const FIELD_INITS: Record<string, FieldInit> = {
 // History (近期记录): for each record kind and window of 3, 12 or 36 months ending on the evaluation
 // date, how many records there were and from how many different departments — "penalised by 2+
 // different departments in 12 months" is history.penalty.departments_12m gte 2. Inspections also
-// count their failures. Windows are (now − N months, now], as the scoring profile's windows are.
+// count their failures. Windows are (now − N months, now], as the scoring profile's windows are. A
+// record repaired (信用修复) before `now` is not counted, as the profile does not count it either.
 export const HISTORY_WINDOWS_MONTHS = [3, 12, 36] as const;
 export const HISTORY_FIELD_PREFIX = 'history.';
 const HISTORY_KIND_LABELS: Record<string, LocalizedText> = {
@@ -441,6 +498,7 @@ function historyRecords(ctx: RuleEvaluationContext, kind: RecordKind, months: nu
   const start = monthsBefore(now, months);
   return ctx.history.filter((r) => {
     if (r.kind !== kind) return false;
+    if (r.countsUntil && !countsAsOf(r, ctx.now)) return false;
     const day = epochDay(r.occurredAt);
     return day !== undefined && day > start && day <= now;
   });

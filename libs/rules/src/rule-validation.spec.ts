@@ -277,6 +277,49 @@ describe('validateRule', () => {
     ).toMatch(/not available to delivery_overdue rules/);
   });
 
+  it('gives case_overdue rules the case.* fields and the entity, and nothing from records or deliveries', () => {
+    const ok = validateRule(
+      rule({
+        trigger: { type: 'case_overdue' },
+        condition: {
+          all: [
+            { field: 'case.stage', op: 'eq', value: 'escalation' },
+            { field: 'case.days_overdue', op: 'gte', value: 3 },
+            { field: 'entity.regionCode', op: 'starts_with', value: '3301' },
+          ],
+        },
+        finding: {
+          type: 'late',
+          label: { zh: '逾期', en: 'late' },
+          keyFields: ['case.id', 'case.department'],
+        },
+      }),
+      opts,
+    );
+    expect(ok.ok).toBe(true);
+    expect(errorsOf(rule({ condition: { field: 'case.type', op: 'eq', value: 'general' } }))[0]).toMatch(
+      /available only to rules triggered by case_overdue/,
+    );
+    expect(
+      errorsOf(
+        rule({
+          trigger: { type: 'case_overdue' },
+          condition: { field: 'delivery.hoursOverdue', op: 'gt', value: 1 },
+        }),
+      )[0],
+    ).toMatch(/not available to case_overdue rules/);
+    expect(
+      errorsOf(
+        rule({
+          trigger: { type: 'case_overdue' },
+          condition: { field: 'case.stage', op: 'eq', value: 'late' },
+        }),
+      ),
+    ).toEqual([
+      expect.stringMatching(/'late' is not a value of case.stage \(expected one of reminder, escalation\)/),
+    ]);
+  });
+
   it('refuses a record.kind value the trigger never delivers', () => {
     expect(errorsOf(rule({ condition: { field: 'record.kind', op: 'eq', value: 'inspection' } }))).toEqual([
       "condition.value: 'inspection' can never match: the rule is triggered only by penalty records",

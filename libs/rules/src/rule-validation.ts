@@ -67,6 +67,12 @@ function unknownFieldMessage(name: string, env: CheckEnv): string {
 
 // Is the field available to a rule with this trigger? Returns the reason it is not.
 function unavailableReason(spec: RuleFieldSpec, trigger: RuleTrigger): string | undefined {
+  if (spec.scope === 'case')
+    return trigger.type === 'case_overdue'
+      ? undefined
+      : `'${spec.name}' is a case field, available only to rules triggered by case_overdue`;
+  if (trigger.type === 'case_overdue' && ['record', 'score', 'feed', 'delivery'].includes(spec.scope))
+    return `'${spec.name}' is not available to case_overdue rules, which see the late case task, its case's entity, its profile and history`;
   if (spec.scope === 'delivery')
     return trigger.type === 'delivery_overdue'
       ? undefined

@@ -100,6 +100,23 @@ const overdueCtx = (alertFinding: string): RuleEvaluationContext => ({
   },
   now: NOW,
 });
+const caseCtx = (stage: 'reminder' | 'escalation'): RuleEvaluationContext => ({
+  entity,
+  caseTask: {
+    caseId: '7',
+    caseType: 'joint_penalty',
+    caseState: 'in_progress',
+    caseTitle: '吊销许可证联动处置',
+    departmentCode: '330106-TAX',
+    departmentRegion: '330106',
+    leadDepartment: '330106-SAMR',
+    taskState: 'accepted',
+    stage,
+    dueAt: '2025-05-20T00:00:00.000Z',
+    daysOverdue: stage === 'reminder' ? 1 : 6,
+  },
+  now: NOW,
+});
 const listing = (list: KindDataMap['listing']['list'], action: KindDataMap['listing']['action'] = 'added') =>
   rec('listing', { list, action });
 const failed = (critical: number) =>
@@ -231,6 +248,16 @@ const cases: Record<string, { match: Case[]; noMatch: Case[] }> = {
       ['no overdue delivery', withRecord(failed(1))],
     ],
   },
+  'case-task-overdue': {
+    match: [
+      ['a late task, first look (reminder)', caseCtx('reminder')],
+      ['still late after the grace period (escalation)', caseCtx('escalation')],
+    ],
+    noMatch: [
+      ['a late delivery, not a case task', overdueCtx('critical_inspection_failure')],
+      ['a record', withRecord(failed(1))],
+    ],
+  },
   'large-fine': {
     match: [
       [
@@ -307,6 +334,7 @@ describe('shipped rules (config/rules)', () => {
       'risk-class-raised-to-d': 'medium',
       'unacknowledged-alert-escalation': 'medium',
       'feed-interrupted': 'medium',
+      'case-task-overdue': 'medium',
     });
   });
 

@@ -85,6 +85,10 @@ export class EntitiesService {
         departmentCode: r.departmentCode,
         occurredAt: r.occurredAt,
         version: r.version,
+        // 信用修复: an approved repair or objection; the record no longer counts from countsUntil on.
+        repaired: r.countsUntil != null,
+        countsUntil: r.countsUntil ?? null,
+        repairId: r.repairId,
         [r.kind]: unmasked ? r.data : maskPersonalData(r.data),
       })),
     };

@@ -26,6 +26,8 @@ export class RulesProcessor extends WorkerHost {
         return { alerts: await this.feeds.run() };
       case JobName.CheckEscalations:
         return { alerts: await this.alerting.evaluateOverdue() };
+      case JobName.CheckOverdueCases:
+        return { alerts: await this.alerting.evaluateCaseOverdue() };
       default:
         throw new Error(`queue ${QueueName.Rules} has no handler for job ${job.name}`);
     }

@@ -27,11 +27,13 @@ export const RELATED_PARTY_FLAG = `(p.features->>'on_serious_violation_list')::f
 // court-defaulter list at T (latest addition later than latest removal; same day, removal wins, as
 // computeProfile replays them) or a severe penalty in (T - longWindowMonths, T]. A full run snapshots
 // it when it starts, so a run as of any date sees its related parties as they stood that day, and
-// not as the profiles last computed happen to say. $1 = T (date), $2 = severe penalty types (text[]),
-// $3 = the long window in months; selects entity_id.
+// not as the profiles last computed happen to say. A record repaired (信用修复) on or before T does
+// not count, one repaired later still does (countsAsOf). $1 = T (date), $2 = severe penalty types
+// (text[]), $3 = the long window in months; selects entity_id.
 export const FLAGGED_AS_OF_SQL = `
   SELECT r.entity_id FROM record r
    WHERE r.kind IN ('penalty', 'listing') AND r.occurred_at <= $1::date
+     AND (r.counts_until IS NULL OR $1::date < r.counts_until)
    GROUP BY r.entity_id
   HAVING bool_or(r.kind = 'penalty' AND r.occurred_at > ($1::date - make_interval(months => $3::int))::date
                  AND r.data->'penaltyTypes' ?| $2::text[])

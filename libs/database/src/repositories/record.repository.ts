@@ -3,14 +3,20 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { StoredRecord } from '@lianjian/domain';
 
+// counts_until (信用修复) travels with every record, so the pure profile and rule history decide,
+// as of their own date, whether a repaired record still counts: one nullable column of the row the
+// scan reads anyway, no join.
 const RECORD_COLUMNS = `
   r.id::text AS id, r.source, r.source_record_id AS "sourceRecordId", r.kind, r.entity_id::text AS "entityId",
-  r.department_code AS "departmentCode", to_char(r.occurred_at, 'YYYY-MM-DD') AS "occurredAt", r.data`;
+  r.department_code AS "departmentCode", to_char(r.occurred_at, 'YYYY-MM-DD') AS "occurredAt", r.data,
+  to_char(r.counts_until, 'YYYY-MM-DD') AS "countsUntil"`;
 
 export interface RecordWithMeta extends StoredRecord {
   version: number;
   batchId: string;
   updatedAt: Date;
+  // The approved credit repair or objection that set countsUntil, if any.
+  repairId: string | null;
 }
 
 @Injectable()
@@ -19,7 +25,8 @@ export class RecordRepository {
 
   async forEntity(entityId: string, limit = 1000): Promise<RecordWithMeta[]> {
     return this.ds.query(
-      `SELECT ${RECORD_COLUMNS}, r.version, r.batch_id AS "batchId", r.updated_at AS "updatedAt"
+      `SELECT ${RECORD_COLUMNS}, r.version, r.batch_id AS "batchId", r.updated_at AS "updatedAt",
+              (SELECT c.id::text FROM credit_repair c WHERE c.record_id = r.id AND c.status = 'approved') AS "repairId"
          FROM record r WHERE r.entity_id = $1 ORDER BY r.occurred_at DESC, r.id DESC LIMIT $2`,
       [entityId, limit],
     );

@@ -97,6 +97,9 @@ export interface StoredRecord<K extends RecordKind = RecordKind> {
   departmentCode: string;
   occurredAt: string; // YYYY-MM-DD
   data: KindDataMap[K];
+  // 信用修复 / 异议: the first day the record no longer counts (an approved repair or objection);
+  // null or absent: it counts. See countsAsOf.
+  countsUntil?: string | null;
 }
 
 // Entity master data as scoring, rules and routing see it.

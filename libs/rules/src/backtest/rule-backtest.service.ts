@@ -152,6 +152,10 @@ export class RuleBacktestService {
         throw new InvalidInputError(
           `rule ${rule.id} is triggered by overdue acknowledgements, which are observed live: it cannot be backtested (签收超时为实时状态，无法回测)`,
         );
+      case 'case_overdue':
+        throw new InvalidInputError(
+          `rule ${rule.id} is triggered by overdue case tasks, which are observed live: it cannot be backtested (案件任务逾期为实时状态，无法回测)`,
+        );
     }
   }
 

@@ -386,3 +386,49 @@ describe('storedFeatures / allFeatures (zeros left out of storage, put back on r
     expect(Object.keys(allFeatures(stored))).toEqual(FEATURE_NAMES);
   });
 });
+
+describe('computeProfile and credit repair (信用修复)', () => {
+  const repaired = <K extends RecordKind>(r: StoredRecord<K>, countsUntil: string): StoredRecord<K> => ({
+    ...r,
+    countsUntil,
+  });
+
+  it('stops counting a repaired record from its effective date, and counts it before (point-in-time)', () => {
+    const penalty = rec('penalty', '2025-01-10', {
+      penaltyTypes: ['fine', 'license_revocation'],
+      fineAmount: 200_000,
+    });
+    const listed = rec('listing', '2025-02-01', { list: 'serious_violation', action: 'added' });
+    const records = [repaired(penalty, '2025-06-01'), repaired(listed, '2025-06-01')];
+
+    const before = profile(records, '2025-05-31');
+    expect(before).toMatchObject({
+      penalties_12m: 1,
+      severe_penalties_36m: 1,
+      large_fines_36m: 1,
+      on_serious_violation_list: 1,
+      ever_serious_violation: 1,
+      listings_36m: 1,
+    });
+    expect(before.penalties_decayed).toBeGreaterThan(0);
+
+    // From the effective date on, as if the records had never been sent.
+    expect(profile(records, '2025-06-01')).toEqual(profile([], '2025-06-01'));
+    expect(profile(records, AS_OF)).toEqual(profile([], AS_OF));
+  });
+
+  it('repairs one record without touching the others', () => {
+    const kept = rec('penalty', '2025-03-01', { penaltyTypes: ['fine'], fineAmount: 1_000 });
+    const gone = repaired(
+      rec('penalty', '2025-04-01', { penaltyTypes: ['fine'], fineAmount: 2_000 }),
+      '2025-05-01',
+    );
+    const features = profile([kept, gone]);
+    expect(features.penalties_12m).toBe(1);
+    expect(features.fines_36m_10k).toBe(0.1);
+    // A repaired addition takes the entity off the list; an unrepaired one keeps it on.
+    const add = rec('listing', '2025-01-01', { list: 'abnormal_operations', action: 'added' });
+    expect(profile([repaired(add, '2025-06-30')]).on_abnormal_list).toBe(0);
+    expect(profile([repaired(add, '2025-07-01')]).on_abnormal_list).toBe(1);
+  });
+});

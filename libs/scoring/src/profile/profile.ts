@@ -8,11 +8,13 @@ import type {
   RegistrationData,
   StoredRecord,
 } from '@lianjian/domain';
+import { countsAsOf } from '@lianjian/domain';
 import { addMonths, dayNumber } from './dates';
 
 // 信用画像: features of one entity as of a date, in SAMR's five indicator groups plus related parties.
 // Pure and point-in-time: only records dated on or before `asOf` are seen, so any past date can be
-// replayed for backtests and for "why did the score move?".
+// replayed for backtests and for "why did the score move?". A record repaired (信用修复) or corrected
+// on objection no longer counts from its countsUntil date on, and still counts as of any earlier date.
 
 export type FeatureGroup = 'basic' | 'dynamic' | 'supervision' | 'obligations' | 'social' | 'related';
 
@@ -326,13 +328,16 @@ export function computeProfile(input: ProfileInput, config: ProfileConfig = DEFA
   const decay = (day: number, halfLife: number): number => 0.5 ** ((asOfDay - day) / halfLife);
 
   // Stored records passed ingest validation; a bad date here is a data bug and must be loud.
-  const all: Dated[] = input.records.map((record) => {
+  const all: Dated[] = [];
+  for (const record of input.records) {
+    // Repaired before asOf: as if it had never been sent (almost every record has no countsUntil).
+    if (record.countsUntil && !countsAsOf(record, input.asOf)) continue;
     const day = dayNumber(record.occurredAt);
     if (Number.isNaN(day)) {
       throw new Error(`computeProfile: record ${record.id} has invalid occurredAt '${record.occurredAt}'`);
     }
-    return { day, record };
-  });
+    all.push({ day, record });
+  }
   // Date order, ties broken by id, so the result never depends on the order records arrive in.
   all.sort(byDayThenId);
 

@@ -1,0 +1,147 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '@lianjian/access';
+import { Allow, Caller } from '../auth/access.decorator';
+import { parseBody, parseParams } from '../common/query';
+import {
+  bulkCloseBody,
+  bulkDispatchBody,
+  closeBody,
+  dispatchBody,
+  listCasesQuery,
+  mergeBody,
+  openCaseBody,
+  reopenBody,
+} from './dto/case.dto';
+import { CasesService } from './cases.service';
+
+// 联合执法案件 (线索推送 → 核查处置 → 结果反馈): coordinators open a case from joint alerts about one
+// entity, dispatch it to the departments, chase them and close it; every state change is kept with who
+// made it. Bulk routes come first so that 'bulk' is never read as a case id.
+@ApiTags('cases')
+@Controller('api/v1/cases')
+export class CasesController {
+  constructor(private readonly cases: CasesService) {}
+
+  @Post('bulk/dispatch')
+  @HttpCode(200)
+  @Allow('cases:manage')
+  @ApiOperation({
+    summary: 'Dispatch several cases (批量派发); answers per case, so one bad id does not stop the others',
+  })
+  @ApiBody({ schema: { example: { caseIds: ['12', '13'] } } })
+  bulkDispatch(@Caller() caller: Principal, @Body() body: unknown) {
+    const b = parseBody(bulkDispatchBody, body);
+    return this.cases.bulk(b.caseIds, (id) => this.cases.dispatch(caller, id));
+  }
+
+  @Post('bulk/close')
+  @HttpCode(200)
+  @Allow('cases:manage')
+  @ApiOperation({ summary: 'Close several cases with one outcome (批量办结); answers per case' })
+  @ApiBody({ schema: { example: { caseIds: ['12', '13'], outcome: '各部门均已反馈，依法处置完毕' } } })
+  bulkClose(@Caller() caller: Principal, @Body() body: unknown) {
+    const b = parseBody(bulkCloseBody, body);
+    return this.cases.bulk(b.caseIds, (id) => this.cases.close(caller, id, b.outcome));
+  }
+
+  @Get('types')
+  @Allow('cases:read')
+  @ApiOperation({
+    summary: 'Case types with their time limits and which alert severities open a case by themselves',
+  })
+  types() {
+    return this.cases.caseTypes();
+  }
+
+  @Get()
+  @Allow('cases:read')
+  @ApiOperation({
+    summary: 'Cases the caller may see, newest first (officers: those with a task of their department)',
+  })
+  @ApiQuery({ name: 'state', required: false, description: 'repeatable' })
+  @ApiQuery({ name: 'entity', required: false, description: 'USCC or scheme:id' })
+  @ApiQuery({ name: 'department', required: false, description: 'cases where this department has a task' })
+  @ApiQuery({
+    name: 'overdue',
+    required: false,
+    description: 'true: not dispatched or a task not reported in time',
+  })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'cursor', required: false })
+  list(@Caller() caller: Principal, @Query() query: unknown) {
+    return this.cases.list(caller, parseParams(listCasesQuery, query));
+  }
+
+  @Post()
+  @HttpCode(201)
+  @Allow('cases:manage')
+  @ApiOperation({
+    summary: 'Open a case (立案) from alerts about one entity',
+    description:
+      'The participating departments default to those the alerts were delivered to; the lead department takes part too. The case type defaults from the alerts’ findings (config/cases/case-types.json), which sets the dispatch and feedback time limits.',
+  })
+  @ApiBody({
+    schema: {
+      example: {
+        alertIds: ['42'],
+        caseType: 'joint_penalty',
+        leadDepartment: '330106-SAMR',
+        title: '吊销许可证联动处置',
+      },
+    },
+  })
+  open(@Caller() caller: Principal, @Body() body: unknown) {
+    return this.cases.open(caller, parseBody(openCaseBody, body));
+  }
+
+  @Get(':id')
+  @Allow('cases:read')
+  @ApiOperation({ summary: 'One case with its tasks, alerts and every state change (who, when, why)' })
+  get(@Caller() caller: Principal, @Param('id') id: string) {
+    return this.cases.get(caller, id);
+  }
+
+  @Post(':id/dispatch')
+  @HttpCode(200)
+  @Allow('cases:manage')
+  @ApiOperation({
+    summary:
+      'Dispatch a case (派发): one task per participating department, due after the type’s feedback days',
+  })
+  dispatch(@Caller() caller: Principal, @Param('id') id: string, @Body() body: unknown) {
+    return this.cases.dispatch(caller, id, parseBody(dispatchBody, body));
+  }
+
+  @Post(':id/alerts')
+  @HttpCode(200)
+  @Allow('cases:manage')
+  @ApiOperation({ summary: 'Merge an alert about the same entity into a case still being worked on (并案)' })
+  @ApiBody({ schema: { example: { alertId: '57' } } })
+  merge(@Caller() caller: Principal, @Param('id') id: string, @Body() body: unknown) {
+    return this.cases.merge(caller, id, parseBody(mergeBody, body).alertId);
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @Allow('cases:manage')
+  @ApiOperation({
+    summary:
+      'Close a case (办结) with its outcome, once every department reported; its open alerts close with it',
+  })
+  @ApiBody({ schema: { example: { outcome: '税务、市场监管均已立案查处，吊销决定已送达' } } })
+  close(@Caller() caller: Principal, @Param('id') id: string, @Body() body: unknown) {
+    return this.cases.close(caller, id, parseBody(closeBody, body).outcome);
+  }
+
+  @Post(':id/reopen')
+  @HttpCode(200)
+  @Allow('cases:manage')
+  @ApiOperation({
+    summary: 'Reopen a closed case with a reason; dispatching it again starts a new round of tasks',
+  })
+  @ApiBody({ schema: { example: { reason: '当事人复议，需补充核查' } } })
+  reopen(@Caller() caller: Principal, @Param('id') id: string, @Body() body: unknown) {
+    return this.cases.reopen(caller, id, parseBody(reopenBody, body).reason);
+  }
+}

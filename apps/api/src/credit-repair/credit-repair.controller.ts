@@ -1,0 +1,95 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '@lianjian/access';
+import { Allow, Caller } from '../auth/access.decorator';
+import { parseBody, parseParams } from '../common/query';
+import { CreditRepairService } from './credit-repair.service';
+import {
+  approveRepairBody,
+  fileRepairBody,
+  listRepairsQuery,
+  rejectRepairBody,
+  withdrawRepairBody,
+} from './dto/credit-repair.dto';
+
+// 信用修复与异议: staff file, for an entity, a request that one of its records stop counting — an
+// objection (异议: the record is wrong) or a repair (信用修复: it has rectified). An officer of the
+// record's department other than the filer approves or rejects it (四眼原则); the filer may withdraw
+// it while pending. Approved: the record stops counting from the effective date (history and past
+// scores as of earlier dates keep it) and the entity is re-scored.
+@ApiTags('credit-repair')
+@Controller('api/v1/credit-repairs')
+export class CreditRepairController {
+  constructor(private readonly repairs: CreditRepairService) {}
+
+  @Post()
+  @Allow('repair:file')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'File an objection or a credit repair request about a record (提交异议或信用修复申请)',
+    description:
+      '404 for an unknown record; 400 for a registration record (master data is corrected by a new registration record); 409 when a request about the record is pending or it is repaired already; 403 outside your jurisdiction.',
+  })
+  @ApiBody({
+    schema: {
+      example: {
+        recordId: '1234',
+        type: 'repair',
+        reason: '已完成整改并履行行政处罚决定',
+        evidence: '整改报告（杭西市监〔2026〕12号），罚款缴纳凭证',
+      },
+    },
+  })
+  file(@Body() body: unknown, @Caller() caller: Principal) {
+    return this.repairs.file(caller, parseBody(fileRepairBody, body));
+  }
+
+  @Get()
+  @Allow('entities:read')
+  @ApiOperation({ summary: 'Credit repair requests in your jurisdiction, newest first' })
+  @ApiQuery({ name: 'status', required: false, enum: ['pending', 'approved', 'rejected', 'withdrawn'] })
+  @ApiQuery({ name: 'entity', required: false, description: 'USCC or scheme:id' })
+  @ApiQuery({ name: 'department', required: false, description: "the record's department code" })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'cursor', required: false })
+  list(@Query() query: unknown, @Caller() caller: Principal) {
+    return this.repairs.list(caller, parseParams(listRepairsQuery, query));
+  }
+
+  @Get(':id')
+  @Allow('entities:read')
+  @ApiOperation({ summary: 'One credit repair request, with its record and decision' })
+  get(@Param('id') id: string, @Caller() caller: Principal) {
+    return this.repairs.get(caller, id);
+  }
+
+  @Post(':id/approve')
+  @Allow('repair:decide')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Approve: the record stops counting from effectiveFrom (default today), the entity is re-scored',
+    description:
+      "Only an officer of the record's department who did not file the request (四眼原则). effectiveFrom is not before the record's date nor after today.",
+  })
+  @ApiBody({ schema: { example: { reason: '整改到位，符合信用修复条件', effectiveFrom: '2026-11-20' } } })
+  approve(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal) {
+    return this.repairs.approve(caller, id, parseBody(approveRepairBody, body));
+  }
+
+  @Post(':id/reject')
+  @Allow('repair:decide')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Reject: the record keeps counting; a new request may be filed later' })
+  @ApiBody({ schema: { example: { reason: '整改材料不完整' } } })
+  reject(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal) {
+    return this.repairs.reject(caller, id, parseBody(rejectRepairBody, body));
+  }
+
+  @Post(':id/withdraw')
+  @Allow('repair:file')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Withdraw a pending request (its filer only)' })
+  withdraw(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal) {
+    return this.repairs.withdraw(caller, id, parseBody(withdrawRepairBody, body));
+  }
+}

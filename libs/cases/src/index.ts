@@ -1,0 +1,3 @@
+export * from './case-state';
+export * from './case-types';
+export * from './case-feedback';
