@@ -12,6 +12,7 @@ import {
   RuleRepository,
   ScoreRepository,
 } from '@lianjian/database';
+import type { LocalizedText } from '@lianjian/reference';
 import type { StoredRecord } from '@lianjian/domain';
 import { todayInShanghai } from '@lianjian/common';
 import {
@@ -274,6 +275,20 @@ export class AlertingService implements OnModuleInit {
     return raised;
   }
 
+  // The departments the joint-action matrix names for a rule's finding about an entity there.
+  private async route(
+    rule: RuleDefinition,
+    regionCode: string | null,
+    industryCode: string | null,
+  ): Promise<RoutedDelivery[]> {
+    return routeFinding({
+      finding: { type: rule.finding.type, severity: rule.severity },
+      entity: { regionCode, industryCode },
+      departments: await this.departments.list(),
+      matrix: this.matrix,
+    });
+  }
+
   private async raiseEscalation(
     rule: RuleDefinition,
     ctx: RuleEvaluationContext,
@@ -291,15 +306,11 @@ export class AlertingService implements OnModuleInit {
     )
       return undefined;
     // Routed where the late alert's entity is (or, for a feed alert, where the late department sits).
-    const routed = routeFinding({
-      finding: { type: rule.finding.type, severity: rule.severity },
-      entity: {
-        regionCode: entity?.regionCode ?? overdue.departmentRegion,
-        industryCode: entity?.industryCode ?? null,
-      },
-      departments: await this.departments.list(),
-      matrix: this.matrix,
-    });
+    const routed = await this.route(
+      rule,
+      entity?.regionCode ?? overdue.departmentRegion,
+      entity?.industryCode ?? null,
+    );
     if (!routed.length)
       this.log.warn(`escalation ${rule.finding.type} of alert ${overdue.alertId} routes to no department`);
     const hours = Math.round(overdue.hoursOverdue);
@@ -315,34 +326,12 @@ export class AlertingService implements OnModuleInit {
         zh: `${rule.finding.label.zh}：${overdue.departmentCode}逾期${hours}小时未签收预警 #${overdue.alertId}`,
         en: `${rule.finding.label.en}: ${overdue.departmentCode} has not acknowledged alert #${overdue.alertId}, ${hours} h past its ${overdue.slaHours} h SLA`,
       },
-      explanation: {
-        rule: { id: rule.id, version: rule.version, name: rule.name },
-        finding: rule.finding,
-        why: ev.explanation,
-        conditions: ev.matchedConditions,
-        legalBasis: rule.legalBasis,
-        trigger: { overdue },
-        routing: routed.length
-          ? routed.map((d) => ({
-              department: d.departmentCode,
-              level: d.level,
-              domains: d.domains,
-              reason: d.reason,
-            }))
-          : [
-              {
-                department: null,
-                reason: { zh: '未匹配到督办部门', en: 'no coordinating department in the jurisdiction' },
-              },
-            ],
-      },
+      explanation: alertExplanation(rule, ev, { overdue }, routed, {
+        zh: '未匹配到督办部门',
+        en: 'no coordinating department in the jurisdiction',
+      }),
       triggerRecordId: null,
-      deliveries: routed.map((d) => ({
-        departmentCode: d.departmentCode,
-        channel: 'inbox',
-        level: d.level,
-        reason: d.reason,
-      })),
+      deliveries: inboxDeliveries(routed),
     });
     if (res.created)
       await this.lifecycle.record(res.alertId, ruleActor(rule), 'raised', { lateAlertId: overdue.alertId });
@@ -422,12 +411,9 @@ export class AlertingService implements OnModuleInit {
         en: `this department's task in joint-enforcement case #${task.caseId} is late with its result`,
       },
     };
-    const routed = routeFinding({
-      finding: { type: rule.finding.type, severity: rule.severity },
-      entity: { regionCode: entity.regionCode ?? task.departmentRegion, industryCode: entity.industryCode },
-      departments: await this.departments.list(),
-      matrix: this.matrix,
-    }).filter((d) => d.departmentCode !== task.departmentCode);
+    const routed = (
+      await this.route(rule, entity.regionCode ?? task.departmentRegion, entity.industryCode)
+    ).filter((d) => d.departmentCode !== task.departmentCode);
     const to = [late, ...routed];
     const escalation = task.stage === 'escalation';
     const res = await this.alerts.raise({
@@ -441,27 +427,9 @@ export class AlertingService implements OnModuleInit {
         zh: `${rule.finding.label.zh}${escalation ? '（督办）' : '（催办）'}：案件 #${task.caseId}「${task.caseTitle}」${task.departmentCode}逾期${task.daysOverdue}天未反馈`,
         en: `${rule.finding.label.en} (${task.stage}): ${task.departmentCode} is ${task.daysOverdue} day(s) late with its result in case #${task.caseId}`,
       },
-      explanation: {
-        rule: { id: rule.id, version: rule.version, name: rule.name },
-        finding: rule.finding,
-        why: ev.explanation,
-        conditions: ev.matchedConditions,
-        legalBasis: rule.legalBasis,
-        trigger: { caseTask: task },
-        routing: to.map((d) => ({
-          department: d.departmentCode,
-          level: d.level,
-          domains: d.domains,
-          reason: d.reason,
-        })),
-      },
+      explanation: alertExplanation(rule, ev, { caseTask: task }, to),
       triggerRecordId: null,
-      deliveries: to.map((d) => ({
-        departmentCode: d.departmentCode,
-        channel: 'inbox',
-        level: d.level,
-        reason: d.reason,
-      })),
+      deliveries: inboxDeliveries(to),
     });
     if (res.created)
       await this.lifecycle.record(res.alertId, ruleActor(rule), 'raised', {
@@ -569,25 +537,16 @@ export class AlertingService implements OnModuleInit {
         zh: `${rule.finding.label.zh}：${feed.source}（${feed.message.zh}）`,
         en: `${rule.finding.label.en}: ${feed.source} (${feed.message.en})`,
       },
-      explanation: {
-        rule: { id: rule.id, version: rule.version, name: rule.name },
-        finding: rule.finding,
-        why: ev.explanation,
-        conditions: ev.matchedConditions,
-        legalBasis: rule.legalBasis,
-        trigger: { feed },
-        routing: to
-          ? [{ department: to, level: null, domains: [], reason }]
-          : [
-              {
-                department: null,
-                reason: {
-                  zh: '数据源配置未指明已登记的报送部门',
-                  en: 'the source profile names no registered sending department',
-                },
-              },
-            ],
-      },
+      explanation: alertExplanation(
+        rule,
+        ev,
+        { feed },
+        to ? [{ departmentCode: to, level: null, domains: [], reason }] : [],
+        {
+          zh: '数据源配置未指明已登记的报送部门',
+          en: 'the source profile names no registered sending department',
+        },
+      ),
       triggerRecordId: null,
       deliveries: to ? [{ departmentCode: to, channel: 'inbox', level: 'source', reason }] : [],
     });
@@ -625,12 +584,7 @@ export class AlertingService implements OnModuleInit {
   ): Promise<void> {
     const entity = ctx.entity;
     if (!entity) throw new Error(`rule ${rule.id}: an entity finding without an entity`);
-    const routed = routeFinding({
-      finding: { type: rule.finding.type, severity: rule.severity },
-      entity: { regionCode: entity.regionCode, industryCode: entity.industryCode },
-      departments: await this.departments.list(),
-      matrix: this.matrix,
-    });
+    const routed = await this.route(rule, entity.regionCode, entity.industryCode);
     if (!routed.length)
       this.log.warn(
         `finding ${rule.finding.type} on entity ${entity.id} routes to no department (region ${entity.regionCode ?? 'unknown'})`,
@@ -648,13 +602,10 @@ export class AlertingService implements OnModuleInit {
         zh: `${rule.finding.label.zh}：${entity.name ?? entity.uscc ?? entity.externalId}`,
         en: `${rule.finding.label.en}: ${entity.name ?? entity.uscc ?? entity.externalId}`,
       },
-      explanation: {
-        rule: { id: rule.id, version: rule.version, name: rule.name },
-        finding: rule.finding,
-        why: ev.explanation,
-        conditions: ev.matchedConditions,
-        legalBasis: rule.legalBasis,
-        trigger: record
+      explanation: alertExplanation(
+        rule,
+        ev,
+        record
           ? {
               recordId: record.id,
               source: record.source,
@@ -664,30 +615,14 @@ export class AlertingService implements OnModuleInit {
               occurredAt: record.occurredAt,
             }
           : { score: ctx.score },
-        routing: routed.length
-          ? routed.map((d) => ({
-              department: d.departmentCode,
-              level: d.level,
-              domains: d.domains,
-              reason: d.reason,
-            }))
-          : [
-              {
-                department: null,
-                reason: {
-                  zh: '未匹配到应联动的部门（主体辖区或行业未知）',
-                  en: 'no department to act: entity region or industry unknown',
-                },
-              },
-            ],
-      },
+        routed,
+        {
+          zh: '未匹配到应联动的部门（主体辖区或行业未知）',
+          en: 'no department to act: entity region or industry unknown',
+        },
+      ),
       triggerRecordId: record?.id ?? null,
-      deliveries: routed.map((d) => ({
-        departmentCode: d.departmentCode,
-        channel: 'inbox',
-        level: d.level,
-        reason: d.reason,
-      })),
+      deliveries: inboxDeliveries(routed),
     });
     if (res.created) {
       await this.lifecycle.record(res.alertId, ruleActor(rule), 'raised', {
@@ -698,6 +633,49 @@ export class AlertingService implements OnModuleInit {
     }
     await this.autoOpenCase(res.alertId, rule, entity, routed);
   }
+}
+
+// What every alert explains: the rule and its finding, why it matched, the legal basis, what triggered
+// it, and every department it was routed to with the reason (or why it reached none).
+function alertExplanation(
+  rule: RuleDefinition,
+  ev: RuleEvaluation,
+  trigger: unknown,
+  routed: readonly {
+    departmentCode: string;
+    level: string | null;
+    domains: string[];
+    reason: LocalizedText;
+  }[],
+  nowhere: LocalizedText = { zh: '未匹配到应联动的部门', en: 'no department to act' },
+) {
+  return {
+    rule: { id: rule.id, version: rule.version, name: rule.name },
+    finding: rule.finding,
+    why: ev.explanation,
+    conditions: ev.matchedConditions,
+    legalBasis: rule.legalBasis,
+    trigger,
+    routing: routed.length
+      ? routed.map((d) => ({
+          department: d.departmentCode,
+          level: d.level,
+          domains: d.domains,
+          reason: d.reason,
+        }))
+      : [{ department: null, reason: nowhere }],
+  };
+}
+
+function inboxDeliveries(
+  routed: readonly { departmentCode: string; level: string; reason: LocalizedText }[],
+) {
+  return routed.map((d) => ({
+    departmentCode: d.departmentCode,
+    channel: 'inbox' as const,
+    level: d.level,
+    reason: d.reason,
+  }));
 }
 
 // Who raised or held back an alert in its event log: the rule version.
