@@ -130,7 +130,7 @@ describe('access matrix: role × route × jurisdiction', () => {
   const matrix: {
     route: string;
     method?: string;
-    body?: () => unknown;
+    body?: (alertId: string) => unknown;
     expect: Partial<Record<Who, number>>;
     otherwise: number;
   }[] = [
@@ -217,13 +217,23 @@ describe('access matrix: role × route × jurisdiction', () => {
       otherwise: 403,
     },
     { route: '/api/v1/auth/me', expect: { anonymous: 401 }, otherwise: 200 },
+    { route: '/api/v1/cases', expect: { anonymous: 401, apiKeyXihuSamr: 403 }, otherwise: 200 },
+    {
+      route: '/api/v1/cases',
+      method: 'POST',
+      body: (id) => ({ alertIds: [id] }),
+      // Only coordinators open cases (联合执法案件); the second attempt would be a 409 (one case per alert).
+      expect: { coordinatorXihu: 201, anonymous: 401 },
+      otherwise: 403,
+    },
+    { route: '/api/v1/credit-repairs', expect: { anonymous: 401, apiKeyXihuSamr: 403 }, otherwise: 200 },
   ];
 
   it.each(matrix.map((m) => [`${m.method ?? 'GET'} ${m.route}`, m] as const))('%s', async (_, m) => {
     const got: Partial<Record<Who, number>> = {};
     const want: Partial<Record<Who, number>> = {};
     for (const who of everyone) {
-      const res = await call(who, m.method ?? 'GET', m.route.replace('ALERT', alertId), m.body?.());
+      const res = await call(who, m.method ?? 'GET', m.route.replace('ALERT', alertId), m.body?.(alertId));
       got[who] = res.status;
       want[who] = m.expect[who] ?? m.otherwise;
       if (res.status === 401 || res.status === 403) {
@@ -244,6 +254,25 @@ describe('access matrix: role × route × jurisdiction', () => {
     expect(await list('officerShangcheng')).toEqual([]);
     // The city sees its counties' alerts; the Shangcheng risk list never shows Xihu's entity.
     expect((await list('staffCity')).map((a: { id: string }) => a.id)).toEqual([alertId]);
+  });
+
+  it('shows a case to its jurisdiction and to the departments with a task, and to no one else', async () => {
+    // The case the coordinator opened in the matrix above (tests of a file run in order).
+    const [{ id }] = await sql<{ id: string }>(
+      db.url,
+      `SELECT case_id::text AS id FROM case_alert WHERE alert_id = $1`,
+      [alertId],
+    );
+    expect((await call('coordinatorXihu', 'POST', `/api/v1/cases/${id}/dispatch`, {})).status).toBe(200);
+    const status = async (who: Who) => (await call(who, 'GET', `/api/v1/cases/${id}`)).status;
+    expect(await status('staffCity')).toBe(200);
+    expect(await status('officerXihuTax')).toBe(200); // the case has a task of 330106-TAX
+    expect(await status('officerShangcheng')).toBe(403);
+    expect(await status('apiKeyXihuSamr')).toBe(403);
+    const task = (who: Who) => call(who, 'POST', `/api/v1/cases/${id}/tasks/330106-TAX/accept`, {});
+    expect((await task('officerXihuSamr')).status).toBe(403);
+    expect((await task('coordinatorXihu')).status).toBe(403);
+    expect((await task('officerXihuTax')).status).toBe(200);
   });
 
   it('masks the legal representative’s ID number for roles that do not need it', async () => {
