@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { JobsOptions, Queue } from 'bullmq';
 import { JobName, QUEUE_OF_JOB, QueueName, type JobPayloads } from './queue-contracts';
@@ -10,6 +10,7 @@ export const RESCORE_DELAY_MS = 1000;
 @Injectable()
 export class JobQueue {
   private readonly queues: Record<QueueName, Queue>;
+  private readonly log = new Logger(JobQueue.name);
 
   constructor(
     @InjectQueue(QueueName.Ingest) ingest: Queue,
@@ -23,6 +24,17 @@ export class JobQueue {
       [QueueName.Rules]: rules,
       [QueueName.Delivery]: delivery,
     };
+    // While Redis is unreachable every queue's connection emits an error per retry; without a
+    // listener BullMQ prints each one. /health reports Redis down; here it is logged at most once a
+    // minute per queue, and producers get the error on their own call.
+    for (const [name, queue] of Object.entries(this.queues)) {
+      let lastLogged = 0;
+      queue.on('error', (e: Error) => {
+        if (Date.now() - lastLogged < 60_000) return;
+        lastLogged = Date.now();
+        this.log.warn(`queue ${name}: Redis unreachable (${e.message})`);
+      });
+    }
   }
 
   queue(name: QueueName): Queue {

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Redis } from 'ioredis';
-import { TooManyRequestsError } from '@lianjian/common';
+import { DomainError, TooManyRequestsError } from '@lianjian/common';
 
 // Failed sign-ins are counted in Redis per user name and per client address (so every API process
 // shares the count): after LOGIN_MAX_FAILURES within LOGIN_WINDOW_MINUTES the next attempts are
@@ -31,18 +31,25 @@ export class LoginLimiter implements OnModuleDestroy {
     return [`${this.prefix}:user:${username.toLowerCase()}`, `${this.prefix}:ip:${client}`];
   }
 
-  private async ready(): Promise<void> {
-    if (this.redis.status === 'wait') await this.redis.connect();
+  // Failed sign-ins cannot be counted while Redis is unreachable: sign-in is refused (503) rather
+  // than letting password guessing go unlimited.
+  private async redisDo<T>(fn: (r: Redis) => Promise<T>): Promise<T> {
+    try {
+      if (this.redis.status === 'wait') await this.redis.connect();
+      return await fn(this.redis);
+    } catch {
+      throw new DomainError(
+        'service_unavailable',
+        'sign-in is unavailable while Redis is unreachable; try again shortly / 登录服务暂不可用，请稍后再试',
+      );
+    }
   }
 
   async check(username: string, client: string): Promise<void> {
-    await this.ready();
     const [userKey, ipKey] = this.keys(username, client);
-    const [u, i, ttl] = await Promise.all([
-      this.redis.get(userKey),
-      this.redis.get(ipKey),
-      this.redis.ttl(userKey),
-    ]);
+    const [u, i, ttl] = await this.redisDo((r) =>
+      Promise.all([r.get(userKey), r.get(ipKey), r.ttl(userKey)]),
+    );
     if (Number(u ?? 0) >= this.maxFailures || Number(i ?? 0) >= this.maxFailures * 4)
       throw new TooManyRequestsError(
         `too many failed sign-ins; try again in ${Math.ceil(Math.max(ttl, 60) / 60)} minutes / 登录失败次数过多，请稍后再试`,
@@ -51,15 +58,13 @@ export class LoginLimiter implements OnModuleDestroy {
   }
 
   async failed(username: string, client: string): Promise<void> {
-    await this.ready();
     const m = this.redis.multi();
     for (const k of this.keys(username, client)) m.incr(k).expire(k, this.windowSeconds, 'NX');
-    await m.exec();
+    await this.redisDo(() => m.exec());
   }
 
   async succeeded(username: string): Promise<void> {
-    await this.ready();
-    await this.redis.del(this.keys(username, '')[0]);
+    await this.redisDo((r) => r.del(this.keys(username, '')[0]));
   }
 
   onModuleDestroy(): void {

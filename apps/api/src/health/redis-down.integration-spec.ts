@@ -44,6 +44,17 @@ describe('API with Redis unreachable', () => {
     expect(body.details.postgresql.status).toBe('up');
   });
 
+  it('refuses sign-in with 503 (failed attempts could not be counted), while tokens already issued work', async () => {
+    const res = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: admin.username, password: admin.password }),
+    });
+    expect(res.status).toBe(503);
+    expect((await json(res)).error.code).toBe('service_unavailable');
+    expect((await fetch(`${base}/api/v1/auth/me`, { headers: admin.headers })).status).toBe(200);
+  });
+
   it('still accepts records durably, leaving the batch queued for the sweep', async () => {
     const res = await fetch(`${base}/api/v1/records`, {
       method: 'POST',
