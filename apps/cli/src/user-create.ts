@@ -6,7 +6,9 @@ import { parseArgs } from './args';
 
 // npm run user:create -- --username U --password P --role R [--department D] [--region CODE]
 // [--name "显示名"]: creates a user on DATABASE_URL, e.g. the first administrator of a fresh install.
-// The password (≥ 12 characters) is stored as a scrypt hash and never printed. The last line is JSON.
+// The password (≥ 12 characters) is stored as a scrypt hash and never printed; `--password -` reads
+// it from standard input, which keeps it out of the shell history and the process list. The last
+// line is JSON.
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2), {
     username: 'string',
@@ -18,10 +20,11 @@ async function main(): Promise<number> {
   });
   if (!args.username || !args.password || !args.role) {
     console.error(
-      `usage: npm run user:create -- --username U --password P --role ${ROLES.join('|')} [--department D] [--region CODE] [--name N]`,
+      `usage: npm run user:create -- --username U --password P|- --role ${ROLES.join('|')} [--department D] [--region CODE] [--name N]`,
     );
     return 1;
   }
+  const password = args.password === '-' ? (await readStdin()).replace(/\r?\n$/, '') : String(args.password);
   const env = parseEnv(baseEnvSchema, process.env);
   const ds = createDataSource(env.DATABASE_URL, 2);
   await ds.initialize();
@@ -31,7 +34,7 @@ async function main(): Promise<number> {
       new AuditRepository(ds),
       {
         username: args.username,
-        password: args.password,
+        password,
         role: args.role,
         departmentCode: args.department,
         regionCode: args.region,
@@ -56,6 +59,12 @@ async function main(): Promise<number> {
   } finally {
     await ds.destroy();
   }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 main().then(

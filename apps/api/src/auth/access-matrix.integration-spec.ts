@@ -250,6 +250,11 @@ describe('access matrix: role × route × jurisdiction', () => {
       items.flatMap((a) => a.deliveries.map((d) => d.department));
     expect(deps(await list('officerXihuTax'))).toEqual(['330106-TAX']);
     expect(deps(await list('apiKeyXihuSamr'))).toEqual(['330106-SAMR']);
+    const [key] = await sql<{ used: boolean }>(
+      db.url,
+      `SELECT last_used_at IS NOT NULL AS used FROM api_key`,
+    );
+    expect(key.used).toBe(true); // operators see which keys are still in use
     expect(deps(await list('coordinatorXihu'))).toEqual(['330106-SAMR', '330106-TAX']);
     expect(await list('officerShangcheng')).toEqual([]);
     // The city sees its counties' alerts; the Shangcheng risk list never shows Xihu's entity.

@@ -185,16 +185,16 @@ export class AccessRepository {
   }
 
   async principalForApiKey(key: string): Promise<Principal | undefined> {
-    // last_used_at is written at most once a minute per key, not on every call.
-    const [k] = await returningRows<Omit<Extract<Principal, { kind: 'apiKey' }>, 'kind'>>(
-      this.ds,
-      `UPDATE api_key SET last_used_at = CASE WHEN last_used_at IS NULL OR last_used_at < now() - interval '1 minute'
-                                             THEN now() ELSE last_used_at END
-        WHERE key_hash = $1 AND revoked_at IS NULL
-        RETURNING id::text, name, department_code AS "departmentCode", sources`,
+    const [k] = (await this.ds.query(
+      `SELECT id::text, name, department_code AS "departmentCode", sources,
+              last_used_at IS NULL OR last_used_at < now() - interval '1 minute' AS stale
+         FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL`,
       [secretHash(key)],
-    );
-    return k ? { kind: 'apiKey', ...k } : undefined;
+    )) as (Omit<Extract<Principal, { kind: 'apiKey' }>, 'kind'> & { stale: boolean })[];
+    if (!k) return undefined;
+    // last_used_at is written at most once a minute per key, not on every call.
+    if (k.stale) await this.ds.query(`UPDATE api_key SET last_used_at = now() WHERE id = $1`, [k.id]);
+    return { kind: 'apiKey', id: k.id, name: k.name, departmentCode: k.departmentCode, sources: k.sources };
   }
 
   async departmentExists(code: string): Promise<boolean> {
