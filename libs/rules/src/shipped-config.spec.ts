@@ -245,6 +245,7 @@ const cases: Record<string, { match: Case[]; noMatch: Case[] }> = {
     match: [['a late delivery of a food alert', overdueCtx('critical_inspection_failure')]],
     noMatch: [
       ['a late escalation (never escalated again)', overdueCtx('unacknowledged_alert')],
+      ['a late case-task reminder (the case follow-up handles it)', overdueCtx('case_task_overdue')],
       ['no overdue delivery', withRecord(failed(1))],
     ],
   },
@@ -313,10 +314,12 @@ function feed(status: string) {
 }
 
 describe('shipped rules (config/rules)', () => {
-  it('load, one file per rule named after its id, all at version 1', () => {
+  it('load, one file per rule named after its id, each at its shipped version', () => {
     expect(rules).toHaveLength(ruleFiles.length);
     for (const [i, file] of ruleFiles.entries()) expect(file).toBe(`${ruleJsons[i].id}.json`);
-    expect(rules.every((r) => r.version === 1)).toBe(true);
+    // A change to a shipped rule is a new version (a published version never changes).
+    const changed: Record<string, number> = { 'unacknowledged-alert-escalation': 2 };
+    for (const r of rules) expect([r.id, r.version]).toEqual([r.id, changed[r.id] ?? 1]);
     expect(Object.keys(cases).sort()).toEqual(rules.map((r) => r.id).sort());
   });
 

@@ -54,6 +54,13 @@ export class RuleRepository {
             );
           continue;
         }
+        // A new shipped version supersedes the published ones before it, as publishing through the API does.
+        await em.query(
+          `UPDATE rule SET status = 'retired', retired_at = now(), retired_by = $3, updated_at = now(),
+                  retire_reason = 'superseded by shipped version ' || $2::int
+            WHERE id = $1 AND status = 'published' AND version < $2`,
+          [def.id, def.version, actor],
+        );
         await em.query(
           `INSERT INTO rule (id, version, status, definition, definition_hash, created_by, published_by, published_at)
            VALUES ($1, $2, 'published', $3, $4, $5, $5, now())`,

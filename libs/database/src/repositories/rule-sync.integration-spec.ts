@@ -1,0 +1,41 @@
+import { createTestDatabase, sql, type TestDatabase } from '@lianjian/testing';
+import { createDataSource } from '../data-source';
+import { RuleRepository } from './rule.repository';
+
+// Shipped rules (config/rules) are synced into the rule table at start: a new shipped version is
+// published and supersedes the one before it; a published version with another definition is refused.
+describe('RuleRepository.syncPublished', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('publishes a new shipped version and retires the one it supersedes', async () => {
+    const ds = createDataSource(db.url, 2);
+    await ds.initialize();
+    try {
+      const repo = new RuleRepository(ds);
+      const v1 = { id: 'sync-test', version: 1, condition: 'a' };
+      expect(await repo.syncPublished([v1], 'config')).toEqual({ added: 1 });
+      expect(await repo.syncPublished([v1], 'config')).toEqual({ added: 0 });
+      await expect(repo.syncPublished([{ ...v1, condition: 'b' }], 'config')).rejects.toThrow(/new version/);
+      expect(await repo.syncPublished([{ id: 'sync-test', version: 2, condition: 'b' }], 'config')).toEqual({
+        added: 1,
+      });
+      const rows = await sql<{ version: number; status: string; retireReason: string | null }>(
+        db.url,
+        `SELECT version, status, retire_reason AS "retireReason" FROM rule WHERE id = 'sync-test' ORDER BY version`,
+      );
+      expect(rows).toEqual([
+        { version: 1, status: 'retired', retireReason: 'superseded by shipped version 2' },
+        { version: 2, status: 'published', retireReason: null },
+      ]);
+      expect((await repo.published()).filter((r) => r.id === 'sync-test').map((r) => r.version)).toEqual([2]);
+    } finally {
+      await ds.destroy();
+    }
+  });
+});
