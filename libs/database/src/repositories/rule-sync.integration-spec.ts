@@ -18,11 +18,14 @@ describe('RuleRepository.syncPublished', () => {
     await ds.initialize();
     try {
       const repo = new RuleRepository(ds);
+      // Definitions are stored as given; a changed one (condition) has another hash.
       const v1 = { id: 'sync-test', version: 1, condition: 'a' };
+      const v1Changed = { ...v1, condition: 'b' };
+      const v2 = { id: 'sync-test', version: 2, condition: 'b' };
       expect(await repo.syncPublished([v1], 'config')).toEqual({ added: 1 });
       expect(await repo.syncPublished([v1], 'config')).toEqual({ added: 0 });
-      await expect(repo.syncPublished([{ ...v1, condition: 'b' }], 'config')).rejects.toThrow(/new version/);
-      expect(await repo.syncPublished([{ id: 'sync-test', version: 2, condition: 'b' }], 'config')).toEqual({
+      await expect(repo.syncPublished([v1Changed], 'config')).rejects.toThrow(/new version/);
+      expect(await repo.syncPublished([v2], 'config')).toEqual({
         added: 1,
       });
       const rows = await sql<{ version: number; status: string; retireReason: string | null }>(
