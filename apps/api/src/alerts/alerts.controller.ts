@@ -3,13 +3,13 @@ import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AlertRepository, alertItem, EntityRepository } from '@lianjian/database';
 import { NotFoundError, InvalidInputError } from '@lianjian/common';
-import { parseEntityKey } from '@lianjian/domain';
 import { DeliveryService } from '@lianjian/delivery';
 import { parseParams } from '../common/query';
 import { actorName, type Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
 import { assertOwnDepartment } from '../auth/scope';
 import { AlertAccess, alertScope } from './alert-access';
+import { entityFilter } from '../common/entity-filter';
 
 const ALERT_STATUSES = ['open', 'closed'];
 const DELIVERY_STATUSES = ['pending', 'delivered', 'acknowledged', 'failed', 'dead'];
@@ -60,14 +60,8 @@ export class AlertsController {
   async list(@Query() query: unknown, @Caller() caller: Principal) {
     const q = parseParams(alertsQuery, query);
     if (q.department) assertOwnDepartment(caller, q.department, `department ${q.department}'s inbox`);
-    let entityId: string | undefined;
-    if (q.entity) {
-      const ref = parseEntityKey(q.entity);
-      if (!ref) throw new InvalidInputError(`entity '${q.entity}' is neither a valid USCC nor scheme:id`);
-      const e = await this.entities.findByRef(ref);
-      if (!e) return { items: [], nextCursor: null };
-      entityId = e.id;
-    }
+    const entityId = await entityFilter(this.entities, q.entity);
+    if (entityId === null) return { items: [], nextCursor: null };
     const rows = await this.alerts.list({
       department: q.department,
       alertStatus: q.status && ALERT_STATUSES.includes(q.status) ? q.status : undefined,

@@ -44,9 +44,10 @@ import {
   type CaseTaskRow,
   type CaseTransaction,
 } from '@lianjian/database';
-import { parseEntityKey, validateRecord, type EntityRef } from '@lianjian/domain';
+import { validateRecord, type EntityRef } from '@lianjian/domain';
 import { IngestionService } from '@lianjian/ingestion';
 import type { DispatchBody, ListCasesQuery, OpenCaseBody } from './dto/case.dto';
+import { entityFilter } from '../common/entity-filter';
 
 export interface BulkResult {
   caseId: string;
@@ -98,14 +99,8 @@ export class CasesService {
       if (prefix === null) throw new ForbiddenError('cases are read by people signed in, not by API keys');
       regionPrefix = prefix;
     }
-    let entityId: string | undefined;
-    if (q.entity) {
-      const ref = parseEntityKey(q.entity);
-      if (!ref) throw new InvalidInputError(`entity '${q.entity}' is neither a valid USCC nor scheme:id`);
-      const e = await this.entities.findByRef(ref);
-      if (!e) return { items: [], nextCursor: null };
-      entityId = e.id;
-    }
+    const entityId = await entityFilter(this.entities, q.entity);
+    if (entityId === null) return { items: [], nextCursor: null };
     const rows = await this.cases.list({
       states: q.state,
       entityId,

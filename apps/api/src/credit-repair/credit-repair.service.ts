@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { z } from 'zod';
-import { InvalidInputError, NotFoundError, todayInShanghai, withTimeout } from '@lianjian/common';
+import { NotFoundError, todayInShanghai, withTimeout } from '@lianjian/common';
 import { CreditRepairRepository, EntityRepository, type CreditRepairRow } from '@lianjian/database';
-import { parseEntityKey } from '@lianjian/domain';
 import { JobQueue } from '@lianjian/queue';
 import { actorName, actorRole, principalJurisdiction, type Principal } from '@lianjian/access';
 import {
@@ -19,6 +18,7 @@ import type {
   rejectRepairBody,
   withdrawRepairBody,
 } from './dto/credit-repair.dto';
+import { entityFilter } from '../common/entity-filter';
 
 // 信用修复与异议: filing, deciding and withdrawing requests that a record stop counting. The decision
 // and its audit entry commit together (CreditRepairRepository); an approval then asks for a re-score
@@ -57,17 +57,8 @@ export class CreditRepairService {
   async list(caller: Principal, q: z.infer<typeof listRepairsQuery>) {
     const regionPrefix = principalJurisdiction(caller);
     if (regionPrefix === null) return { items: [], nextCursor: null };
-    let entityId: string | undefined;
-    if (q.entity) {
-      const ref = parseEntityKey(q.entity);
-      if (!ref)
-        throw new InvalidInputError('invalid query parameters', [
-          `entity: '${q.entity}' is neither a valid USCC nor an external id of the form scheme:id`,
-        ]);
-      const e = await this.entities.findByRef(ref);
-      if (!e) return { items: [], nextCursor: null };
-      entityId = e.id;
-    }
+    const entityId = await entityFilter(this.entities, q.entity);
+    if (entityId === null) return { items: [], nextCursor: null };
     const rows = await this.repairs.list({
       status: q.status,
       entityId,
