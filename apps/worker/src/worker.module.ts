@@ -14,14 +14,13 @@ import { RulesProcessor } from './processors/rules.processor';
 import { DeliveryProcessor } from './processors/delivery.processor';
 import { BatchSweeper } from './batch-sweeper';
 import { FeedCheck } from './feed-check';
-import { EscalationCheck } from './escalation-check';
-import { CaseOverdueCheck } from './case-overdue-check';
+import { RuleSchedules } from './rule-schedules';
 import { NightlyScoring } from './nightly-scoring';
 
 const PROCESSORS: Record<QueueName, Provider[]> = {
   [QueueName.Ingest]: [IngestProcessor, BatchSweeper],
   [QueueName.Scoring]: [ScoringProcessor, NightlyScoring],
-  [QueueName.Rules]: [RulesProcessor, FeedCheck, EscalationCheck, CaseOverdueCheck],
+  [QueueName.Rules]: [RulesProcessor, FeedCheck, RuleSchedules],
   [QueueName.Delivery]: [DeliveryProcessor, WebhookDeliverer, OutboxRelay],
 };
 
