@@ -25,6 +25,7 @@ export class FileIngestionService {
   readonly store: FileStore;
   private readonly threads: number;
   private readonly threadsFromBytes: number;
+  private readonly urgentMax: number;
 
   constructor(
     private readonly files: FileBatchRepository,
@@ -39,6 +40,7 @@ export class FileIngestionService {
     );
     this.threads = config.getOrThrow<number>('INGEST_THREADS');
     this.threadsFromBytes = config.getOrThrow<number>('INGEST_THREADS_MIN_MB') * 1024 * 1024;
+    this.urgentMax = config.getOrThrow<number>('INGEST_URGENT_MAX_RECORDS');
   }
 
   // Stores the file and creates its batch. The same file for the same source again is recognised and
@@ -86,7 +88,12 @@ export class FileIngestionService {
   async enqueue(batchId: string): Promise<boolean> {
     try {
       await withTimeout(
-        this.jobs.add(JobName.IngestFile, { batchId }, { jobId: `ingest-file-${batchId}` }),
+        // A file is bulk: it yields to small batches (see IngestionService.enqueueApply).
+        this.jobs.add(
+          JobName.IngestFile,
+          { batchId },
+          { jobId: `ingest-file-${batchId}`, ...(this.urgentMax > 0 ? { priority: 1 } : {}) },
+        ),
         2000,
       );
       return true;

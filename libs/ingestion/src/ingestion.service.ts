@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import {
   BatchRepository,
   DepartmentRepository,
@@ -20,12 +21,16 @@ export interface SubmitResult {
 @Injectable()
 export class IngestionService {
   private readonly log = new Logger(IngestionService.name);
+  private readonly urgentMax: number;
 
   constructor(
     private readonly batches: BatchRepository,
     private readonly departments: DepartmentRepository,
     private readonly jobs: JobQueue,
-  ) {}
+    config: ConfigService,
+  ) {
+    this.urgentMax = config.getOrThrow<number>('INGEST_URGENT_MAX_RECORDS');
+  }
 
   // Validates a batch, stores valid records and rejections durably, then enqueues the apply job.
   // If Redis is unavailable the batch stays queued in PostgreSQL and the worker's sweep picks it up.
@@ -38,15 +43,23 @@ export class IngestionService {
     });
     const batchId = randomUUID();
     await this.batches.create({ id: batchId, source, origin, received: records.length }, items, rejections);
-    if (items.length) await this.enqueueApply(batchId);
+    if (items.length) await this.enqueueApply(batchId, items.length);
     return { batchId, accepted: items.length, rejected: rejections.map(toRejectedView) };
   }
 
-  async enqueueApply(batchId: string): Promise<boolean> {
+  // records: the batch's size when known. Small batches (what a department reports as it happens)
+  // go ahead of bulk ones, so a finding that triggers a joint rule does not wait behind a backlog
+  // of uploads; bulk batches keep their order among themselves. A batch the sweep re-enqueues has
+  // waited already and goes ahead too.
+  async enqueueApply(batchId: string, records?: number): Promise<boolean> {
     try {
       // jobId = batch id: enqueuing the same batch twice yields one job.
       await withTimeout(
-        this.jobs.add(JobName.IngestBatch, { batchId }, { jobId: `ingest-${batchId}` }),
+        this.jobs.add(
+          JobName.IngestBatch,
+          { batchId },
+          { jobId: `ingest-${batchId}`, ...bulkPriority(records, this.urgentMax) },
+        ),
         2000,
       );
       return true;
@@ -106,4 +119,9 @@ function parseBody(body: unknown): { source: string; records: unknown[] } {
 
 function toRejectedView(r: Rejection) {
   return { index: r.idx, sourceRecordId: r.sourceRecordId, reasons: r.reasons };
+}
+
+// BullMQ takes jobs without a priority before any prioritised job: bulk batches get priority 1.
+export function bulkPriority(records: number | undefined, urgentMax: number): { priority?: number } {
+  return urgentMax > 0 && records !== undefined && records > urgentMax ? { priority: 1 } : {};
 }

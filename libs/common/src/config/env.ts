@@ -31,6 +31,9 @@ export const baseEnvSchema = z.object({
   // the file size from which they are used.
   INGEST_THREADS: z.coerce.number().int().min(0).max(16).default(2),
   INGEST_THREADS_MIN_MB: z.coerce.number().min(0).default(4),
+  // Batches of at most this many records are applied before larger batches and files (a finding
+  // reported as it happens does not wait behind bulk uploads); 0: first in, first out.
+  INGEST_URGENT_MAX_RECORDS: z.coerce.number().int().min(0).max(10_000).default(20),
   // Repository root holding config/ (scoring models, rules, routing). Defaults to the working directory.
   CONFIG_DIR: z.string().min(1).default('config'),
   // The scoring model activated on a fresh install (a file of CONFIG_DIR/scoring); afterwards the
