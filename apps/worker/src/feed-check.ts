@@ -23,7 +23,7 @@ export class FeedCheck implements OnApplicationBootstrap {
     config: ConfigService,
   ) {
     this.cron = config.getOrThrow<string>('FEED_CHECK_CRON');
-    this.tz = config.getOrThrow<string>('FEED_CHECK_TZ');
+    this.tz = config.getOrThrow<string>('SCHEDULES_TZ');
   }
 
   async onApplicationBootstrap(): Promise<void> {
