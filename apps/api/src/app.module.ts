@@ -35,6 +35,7 @@ import { CreditRepairService } from './credit-repair/credit-repair.service';
 import { CasesController } from './cases/cases.controller';
 import { CaseTasksController } from './cases/case-tasks.controller';
 import { CasesService } from './cases/cases.service';
+import { CaseOpener } from '@lianjian/cases';
 
 @Module({
   imports: [DatabaseModule, QueueModule, IngestionModule, HealthModule, DeliveryModule],
@@ -67,6 +68,7 @@ import { CasesService } from './cases/cases.service';
     AlertAccess,
     CreditRepairService,
     CasesService,
+    CaseOpener,
     { provide: APP_FILTER, useClass: HttpErrorFilter },
     // Every route is authenticated and authorised (deny by default): see auth/access.guard.ts.
     { provide: APP_GUARD, useClass: AccessGuard },

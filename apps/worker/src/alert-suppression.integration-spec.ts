@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AlertingService } from '@lianjian/rules';
+import { RecordTrigger } from '@lianjian/rules';
 import {
   createTestDatabase,
   createTestUser,
@@ -24,7 +24,7 @@ describe('alert dedup, cooldown and snooze', () => {
   let worker: INestApplicationContext;
   let api: NestExpressApplication;
   let base: string;
-  let alerting: AlertingService;
+  let records: RecordTrigger;
   let entityId: string;
   let admin: TestUser;
 
@@ -35,7 +35,7 @@ describe('alert dedup, cooldown and snooze', () => {
     admin = await createTestUser(db.url, { role: 'admin', username: 'zhao.min' });
     Object.assign(process.env, testEnv(db, { WORKER_QUEUES: 'rules', FEED_CHECK_CRON: '' }));
     worker = await createWorker();
-    alerting = worker.get(AlertingService);
+    records = worker.get(RecordTrigger);
     api = await createApiApp();
     await api.listen(0);
     base = `${await api.getUrl()}/api/v1/alerts`;
@@ -68,7 +68,7 @@ describe('alert dedup, cooldown and snooze', () => {
           batchId,
         ],
       );
-    return alerting.evaluateBatch(batchId);
+    return records.evaluate(batchId);
   }
   const alertsOf = (ruleId: string) =>
     sql<{ id: string; status: string; occurrences: number; key: string }>(

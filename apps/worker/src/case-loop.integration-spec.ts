@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { JobName, JobQueue, QueueName } from '@lianjian/queue';
-import { AlertingService } from '@lianjian/rules';
+import { CaseOverdueTrigger, RecordTrigger } from '@lianjian/rules';
 import {
   createTestDatabase,
   createTestUser,
@@ -321,7 +321,7 @@ describe('joint enforcement cases', () => {
   });
 
   it('reminds a late department once, and escalates once after the grace period', async () => {
-    const alerting = worker.get(AlertingService);
+    const overdue = worker.get(CaseOverdueTrigger);
     const scheduler = await worker
       .get(JobQueue)
       .queue(QueueName.Rules)
@@ -335,8 +335,8 @@ describe('joint enforcement cases', () => {
       `UPDATE case_task SET due_at = now() - interval '1 day 1 hour' WHERE case_id = $1 AND round = 2`,
       [caseId],
     );
-    expect(await alerting.evaluateCaseOverdue()).toBe(2);
-    expect(await alerting.evaluateCaseOverdue()).toBe(0);
+    expect(await overdue.evaluate()).toBe(2);
+    expect(await overdue.evaluate()).toBe(0);
     const reminders = await sql<{ id: string; title: { zh: string }; key: string }>(
       db.url,
       `SELECT id::text AS id, title, alert_key AS key FROM alert WHERE rule_id = 'case-task-overdue' ORDER BY id`,
@@ -364,8 +364,8 @@ describe('joint enforcement cases', () => {
       `UPDATE case_task SET due_at = now() - interval '6 days' WHERE case_id = $1 AND round = 2`,
       [caseId],
     );
-    expect(await alerting.evaluateCaseOverdue()).toBe(2);
-    expect(await alerting.evaluateCaseOverdue()).toBe(0);
+    expect(await overdue.evaluate()).toBe(2);
+    expect(await overdue.evaluate()).toBe(0);
     const escalations = await sql<{ title: { zh: string } }>(
       db.url,
       `SELECT title FROM alert WHERE rule_id = 'case-task-overdue' AND alert_key LIKE '%|escalation' ORDER BY id`,
@@ -394,7 +394,7 @@ describe('joint enforcement cases', () => {
     });
     const autoId: string = auto[0].id;
     // The rules job again (a retry): the alert never gets a second case.
-    await worker.get(AlertingService).evaluateBatch(batchId);
+    await worker.get(RecordTrigger).evaluate(batchId);
     expect((await ok(coordinator, 'GET', `/cases?entity=${USCC_B}`)).items).toHaveLength(1);
     const [{ n }] = await sql<{ n: number }>(
       db.url,

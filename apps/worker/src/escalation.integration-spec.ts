@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { JobName, JobQueue, QueueName } from '@lianjian/queue';
-import { AlertingService } from '@lianjian/rules';
+import { DeliveryOverdueTrigger, RecordTrigger } from '@lianjian/rules';
 import { createTestDatabase, insertDepartments, sql, testEnv, type TestDatabase } from '@lianjian/testing';
 import { createWorker } from './bootstrap';
 
@@ -11,7 +11,7 @@ import { createWorker } from './bootstrap';
 describe('escalation of unacknowledged deliveries', () => {
   let db: TestDatabase;
   let worker: INestApplicationContext;
-  let alerting: AlertingService;
+  let overdue: DeliveryOverdueTrigger;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -21,7 +21,7 @@ describe('escalation of unacknowledged deliveries', () => {
       testEnv(db, { WORKER_QUEUES: 'rules', FEED_CHECK_CRON: '', ESCALATION_CRON: '*/5 * * * *' }),
     );
     worker = await createWorker();
-    alerting = worker.get(AlertingService);
+    overdue = worker.get(DeliveryOverdueTrigger);
   }, 60_000);
 
   afterAll(async () => {
@@ -44,7 +44,7 @@ describe('escalation of unacknowledged deliveries', () => {
                '{"penaltyTypes": ["fine"], "fineAmount": 900000, "decisionNo": "D-1"}', $1, $3)`,
       [`P-${ext}`, id, batchId],
     );
-    await alerting.evaluateBatch(batchId);
+    await worker.get(RecordTrigger).evaluate(batchId);
     const [alert] = await sql<{ id: string }>(
       db.url,
       `SELECT id::text AS id FROM alert WHERE entity_id = $1 AND rule_id = 'large-fine'`,
@@ -84,9 +84,9 @@ describe('escalation of unacknowledged deliveries', () => {
     );
 
     await age(late, 23); // large-fine is 'high': 24 hours
-    expect(await alerting.evaluateOverdue()).toBe(0);
+    expect(await overdue.evaluate()).toBe(0);
     await age(late, 25);
-    expect(await alerting.evaluateOverdue()).toBe(unacknowledged.length);
+    expect(await overdue.evaluate()).toBe(unacknowledged.length);
 
     const escalations = await sql<{ id: string; key: string; title: { zh: string }; subject: string }>(
       db.url,
@@ -107,20 +107,20 @@ describe('escalation of unacknowledged deliveries', () => {
     expect(events.map((e) => e.department).sort()).toEqual([...unacknowledged].sort());
 
     // Looked at once: the next check finds nothing new.
-    expect(await alerting.evaluateOverdue()).toBe(0);
+    expect(await overdue.evaluate()).toBe(0);
     // The escalations themselves, unacknowledged past their SLA, are not escalated again.
     for (const e of escalations) await age(e.id, 24 * 4);
-    expect(await alerting.evaluateOverdue()).toBe(0);
+    expect(await overdue.evaluate()).toBe(0);
   });
 
   it('leaves a snoozed alert alone until its snooze ends', async () => {
     const snoozed = await largeFine('E-2');
     await sql(db.url, `UPDATE alert SET snoozed_until = now() + interval '1 day' WHERE id = $1`, [snoozed]);
     await age(snoozed, 48);
-    expect(await alerting.evaluateOverdue()).toBe(0);
+    expect(await overdue.evaluate()).toBe(0);
     await sql(db.url, `UPDATE alert SET snoozed_until = now() - interval '1 minute' WHERE id = $1`, [
       snoozed,
     ]);
-    expect(await alerting.evaluateOverdue()).toBe((await deliveries(snoozed)).length);
+    expect(await overdue.evaluate()).toBe((await deliveries(snoozed)).length);
   });
 });

@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { SourceHealthRepository } from '@lianjian/database';
 import { feedHealth, SourceProfiles } from '@lianjian/ingestion';
 import { JobName, JobQueue, QueueName } from '@lianjian/queue';
-import { AlertingService, type FeedSnapshot } from '@lianjian/rules';
+import { FeedHealthTrigger, type FeedSnapshot } from '@lianjian/rules';
 import { schedule } from './schedule';
 
 // Feeds are watched on a schedule (a BullMQ job scheduler: one check per tick however many workers
@@ -18,12 +18,12 @@ export class FeedCheck implements OnApplicationBootstrap {
   constructor(
     private readonly profiles: SourceProfiles,
     private readonly health: SourceHealthRepository,
-    private readonly alerting: AlertingService,
+    private readonly rules: FeedHealthTrigger,
     private readonly jobs: JobQueue,
     config: ConfigService,
   ) {
     this.cron = config.getOrThrow<string>('FEED_CHECK_CRON');
-    this.tz = config.getOrThrow<string>('FEED_CHECK_TZ');
+    this.tz = config.getOrThrow<string>('SCHEDULES_TZ');
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -59,7 +59,7 @@ export class FeedCheck implements OnApplicationBootstrap {
 
   async run(now = new Date()): Promise<number> {
     const feeds = await this.snapshots(now);
-    const raised = await this.alerting.evaluateFeeds(feeds);
+    const raised = await this.rules.evaluate(feeds);
     const unwell = feeds.filter((f) => f.status !== 'ok' && f.status !== 'never');
     if (unwell.length)
       this.log.log(

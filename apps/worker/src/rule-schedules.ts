@@ -24,7 +24,7 @@ export class RuleSchedules implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const tz = this.config.getOrThrow<string>('FEED_CHECK_TZ');
+    const tz = this.config.getOrThrow<string>('SCHEDULES_TZ');
     for (const { job, cron } of CHECKS)
       await schedule(
         this.jobs.queue(QueueName.Rules),

@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { RuleRepository } from '@lianjian/database';
 import { JobName, JobQueue, QueueName } from '@lianjian/queue';
-import { AlertingService } from '@lianjian/rules';
+import { ScoreTrigger } from '@lianjian/rules';
 import { ScoringService } from '@lianjian/scoring';
 import { createTestDatabase, insertDepartments, sql, testEnv, type TestDatabase } from '@lianjian/testing';
 import { createWorker } from './bootstrap';
@@ -79,8 +79,8 @@ describe('score rules: class changes and crossings', () => {
     );
     await rules.publish('score-above-line', 1, 'wang.qiang');
 
-    const alerting = worker.get(AlertingService);
-    expect(await alerting.evaluateScores(evaluate[0].data.scores)).toBeGreaterThanOrEqual(1);
+    const scores = worker.get(ScoreTrigger);
+    expect(await scores.evaluate(evaluate[0].data.scores)).toBeGreaterThanOrEqual(1);
     const [alert] = await sql<{ explanation: { trigger: { score: { previousScore: number } } } }>(
       db.url,
       `SELECT explanation FROM alert WHERE rule_id = 'score-above-line' AND entity_id = $1`,
@@ -88,6 +88,6 @@ describe('score rules: class changes and crossings', () => {
     );
     expect(alert.explanation.trigger.score.previousScore).toBe(first.score);
     // Falling back through the line is not a rise: nothing more.
-    expect(await alerting.evaluateScores([['0', entityId, 'D', 'B', second.score, first.score]])).toBe(0);
+    expect(await scores.evaluate([['0', entityId, 'D', 'B', second.score, first.score]])).toBe(0);
   });
 });

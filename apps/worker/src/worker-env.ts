@@ -10,17 +10,15 @@ const cron = z
     (v) => v === '' || /^\S+(\s+\S+){4,5}$/.test(v),
     'must be a cron pattern of 5 or 6 fields, or empty',
   );
-const timeZone = z
-  .string()
-  .default('Asia/Shanghai')
-  .refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'must be an IANA time zone, e.g. Asia/Shanghai');
+const ianaZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone, e.g. Asia/Shanghai');
+const timeZone = ianaZone.default('Asia/Shanghai');
 
 const workerEnvObject = baseEnvSchema.extend({
   // Which queues this process serves: comma-separated names (ingest, scoring, rules, delivery) or *
@@ -38,14 +36,18 @@ const workerEnvObject = baseEnvSchema.extend({
     }),
   // Batches accepted but not applied after this long are enqueued again (their job was lost).
   SWEEP_AFTER_SECONDS: z.coerce.number().int().min(1).max(86400).default(30),
-  // When the health of every feed is checked (cron, in FEED_CHECK_TZ); stalled or empty feeds raise
+  // The time zone of the rules queue's schedules (FEED_CHECK_CRON, ESCALATION_CRON,
+  // CASE_OVERDUE_CRON); default Asia/Shanghai. FEED_CHECK_TZ, its old name, is still accepted:
+  // SCHEDULES_TZ wins when both are set.
+  SCHEDULES_TZ: ianaZone.optional(),
+  FEED_CHECK_TZ: ianaZone.optional(),
+  // When the health of every feed is checked (cron, in SCHEDULES_TZ); stalled or empty feeds raise
   // alerts to the department that sends them. Empty: no scheduled check.
   FEED_CHECK_CRON: cron.default('15 * * * *'),
-  FEED_CHECK_TZ: timeZone,
-  // When deliveries are checked against their acknowledgement SLA (cron, in FEED_CHECK_TZ); overdue
+  // When deliveries are checked against their acknowledgement SLA (cron, in SCHEDULES_TZ); overdue
   // ones go to the delivery_overdue rules. Empty: no check.
   ESCALATION_CRON: cron.default('*/10 * * * *'),
-  // When joint-enforcement case tasks are checked against their due dates (cron, in FEED_CHECK_TZ);
+  // When joint-enforcement case tasks are checked against their due dates (cron, in SCHEDULES_TZ);
   // late ones go to the case_overdue rules (a reminder, then an escalation). Empty: no check.
   CASE_OVERDUE_CRON: cron.default('*/15 * * * *'),
   // When the nightly full scoring run starts (cron, in SCORING_TZ). Empty: no scheduled run.
@@ -55,5 +57,11 @@ const workerEnvObject = baseEnvSchema.extend({
   ...webhookSecretsEnv,
   ...webhookDeliveryEnv,
 });
-export const workerEnvSchema = workerEnvObject.superRefine(requireSecretsKeyInProduction);
+export const workerEnvSchema = workerEnvObject
+  .superRefine(requireSecretsKeyInProduction)
+  // One name for the schedules' time zone from here on.
+  .transform(({ FEED_CHECK_TZ, SCHEDULES_TZ, ...env }) => ({
+    ...env,
+    SCHEDULES_TZ: SCHEDULES_TZ ?? FEED_CHECK_TZ ?? 'Asia/Shanghai',
+  }));
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;

@@ -5,7 +5,7 @@ import { DatabaseModule } from '@lianjian/database';
 import { QueueModule, QueueName } from '@lianjian/queue';
 import { IngestionModule } from '@lianjian/ingestion';
 import { ScoringModels, ScoringService } from '@lianjian/scoring';
-import { AlertingService } from '@lianjian/rules';
+import { ALERTING_PROVIDERS } from '@lianjian/rules';
 import { DeliveryModule, OutboxRelay, WebhookDeliverer } from '@lianjian/delivery';
 import { workerEnvSchema } from './worker-env';
 import { IngestProcessor } from './processors/ingest.processor';
@@ -42,7 +42,12 @@ export class WorkerModule {
         IngestionModule,
         DeliveryModule,
       ],
-      providers: [ScoringService, ScoringModels, AlertingService, ...queues.flatMap((q) => PROCESSORS[q])],
+      providers: [
+        ScoringService,
+        ScoringModels,
+        ...ALERTING_PROVIDERS,
+        ...queues.flatMap((q) => PROCESSORS[q]),
+      ],
     };
   }
 }

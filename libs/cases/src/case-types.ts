@@ -191,3 +191,11 @@ export function pickLeadDepartment(
   }
   return routed[0]?.code;
 }
+
+// A case's title when nobody gave one: its type and the entity's name (else its USCC or external id).
+export function defaultCaseTitle(
+  type: Pick<CaseTypeDefinition, 'label'>,
+  entity: { name: string | null; uscc: string | null; externalId: string | null },
+): string {
+  return `${type.label.zh}：${entity.name ?? entity.uscc ?? entity.externalId}`;
+}

@@ -23,9 +23,8 @@ export enum JobName {
   StartScoreRun = 'start-score-run',
   // Evaluate record-triggered rules over the records a batch changed.
   EvaluateBatch = 'evaluate-batch',
-  // Evaluate class-change rules after a score moved an entity to another class (superseded by
-  // EvaluateScores; kept so that jobs already queued are still served).
-  EvaluateScoreChange = 'evaluate-score-change',
+  // (evaluate-score-change, retired: nothing has queued it since EvaluateScores replaced it on
+  // 2026-11-23. Never reuse the name.)
   // Evaluate class_change and score_crosses rules over the scores one save changed.
   EvaluateScores = 'evaluate-scores',
   // The scheduled look at every feed's health: stalled or empty feeds raise feed_health alerts.
@@ -50,7 +49,6 @@ export interface JobPayloads {
   // runId: given by a request; a scheduler tick has none and derives it from its job id.
   [JobName.StartScoreRun]: { trigger: ScoreRunTrigger; runId?: string };
   [JobName.EvaluateBatch]: { batchId: string };
-  [JobName.EvaluateScoreChange]: { scoreId: string };
   // [scoreId, entityId, previousClass, riskClass, previousScore, score] per changed score
   [JobName.EvaluateScores]: { scores: [string, string, string, string, number, number][] };
   [JobName.CheckFeeds]: Record<string, never>;
@@ -67,7 +65,6 @@ export const QUEUE_OF_JOB: { [J in JobName]: QueueName } = {
   [JobName.ScoreChunk]: QueueName.Scoring,
   [JobName.StartScoreRun]: QueueName.Scoring,
   [JobName.EvaluateBatch]: QueueName.Rules,
-  [JobName.EvaluateScoreChange]: QueueName.Rules,
   [JobName.EvaluateScores]: QueueName.Rules,
   [JobName.CheckFeeds]: QueueName.Rules,
   [JobName.CheckEscalations]: QueueName.Rules,

@@ -8,7 +8,7 @@ export * from './vocabulary-labels';
 export * from './zod-issues';
 export * from './routing/routing-matrix.schema';
 export * from './routing/route-finding';
-export * from './alerting.service';
+export * from './alerting';
 export * from './backtest/backtest';
 export * from './backtest/rule-backtest.service';
 export * from './routing/acknowledgement-sla';

@@ -17,6 +17,7 @@ import {
   caseTypeForFindings,
   checkCaseTransition,
   checkTaskTransition,
+  CaseOpener,
   dispatchDueAt,
   feedbackDueAt,
   feedbackRecord,
@@ -77,6 +78,7 @@ export class CasesService {
     private readonly departments: DepartmentRepository,
     private readonly entities: EntityRepository,
     private readonly ingestion: IngestionService,
+    private readonly opener: CaseOpener,
     config: ConfigService,
   ) {
     this.types = loadCaseTypes(config.getOrThrow<string>('CONFIG_DIR'));
@@ -215,29 +217,16 @@ export class CasesService {
     if (!departments.includes(lead)) departments = [lead, ...departments];
     await this.assertDepartments(departments);
 
-    const openedAt = new Date();
-    const caseId = await this.cases.transaction(async (tx) => {
-      const id = await tx.insertCase({
-        caseType: type.id,
-        entityId: entity.id,
-        title: b.title ?? `${type.label.zh}：${entity.name ?? entity.uscc ?? entity.externalId}`,
-        leadDepartment: lead,
-        departments,
-        origin: 'manual',
-        openedBy: actor,
-        openedAt,
-        dueAt: dispatchDueAt(type, openedAt),
-      });
-      const { taken: raced } = await tx.addAlerts(id, b.alertIds, 'opened', actor);
-      if (raced.length)
-        throw new ConflictError(
-          `alert ${raced.join(', ')} was put in another case meanwhile; nothing was opened`,
-        );
-      await tx.transition(id, null, 'open', actor, b.reason ?? null, {
-        alertIds: b.alertIds,
-        caseType: type.id,
-      });
-      return id;
+    const { caseId } = await this.opener.open({
+      origin: 'manual',
+      type,
+      entity,
+      title: b.title,
+      leadDepartment: lead,
+      departments,
+      alertIds: b.alertIds,
+      actor,
+      reason: b.reason ?? null,
     });
     return this.get(caller, caseId);
   }

@@ -1,14 +1,17 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
-import { AlertingService } from '@lianjian/rules';
+import { CaseOverdueTrigger, DeliveryOverdueTrigger, RecordTrigger, ScoreTrigger } from '@lianjian/rules';
 import { JobName, QUEUE_CONCURRENCY, QueueName, type AnyJob } from '@lianjian/queue';
 import { FeedCheck } from '../feed-check';
 
 @Processor(QueueName.Rules, { concurrency: QUEUE_CONCURRENCY[QueueName.Rules] })
 export class RulesProcessor extends WorkerHost {
   constructor(
-    private readonly alerting: AlertingService,
+    private readonly records: RecordTrigger,
+    private readonly scores: ScoreTrigger,
     private readonly feeds: FeedCheck,
+    private readonly deliveries: DeliveryOverdueTrigger,
+    private readonly cases: CaseOverdueTrigger,
   ) {
     super();
   }
@@ -17,17 +20,15 @@ export class RulesProcessor extends WorkerHost {
     const j = job as unknown as AnyJob;
     switch (j.name) {
       case JobName.EvaluateBatch:
-        return { alerts: await this.alerting.evaluateBatch(j.data.batchId) };
+        return { alerts: await this.records.evaluate(j.data.batchId) };
       case JobName.EvaluateScores:
-        return { alerts: await this.alerting.evaluateScores(j.data.scores) };
-      case JobName.EvaluateScoreChange:
-        return { alerts: await this.alerting.evaluateScoreChange(j.data.scoreId) };
+        return { alerts: await this.scores.evaluate(j.data.scores) };
       case JobName.CheckFeeds:
         return { alerts: await this.feeds.run() };
       case JobName.CheckEscalations:
-        return { alerts: await this.alerting.evaluateOverdue() };
+        return { alerts: await this.deliveries.evaluate() };
       case JobName.CheckOverdueCases:
-        return { alerts: await this.alerting.evaluateCaseOverdue() };
+        return { alerts: await this.cases.evaluate() };
       default:
         throw new Error(`queue ${QueueName.Rules} has no handler for job ${job.name}`);
     }

@@ -1,0 +1,24 @@
+import { parseEnv } from '@lianjian/common';
+import { workerEnvSchema } from './worker-env';
+
+describe('worker environment: the schedules time zone', () => {
+  const tz = (env: Record<string, string>) => parseEnv(workerEnvSchema, env).SCHEDULES_TZ;
+
+  it('is Asia/Shanghai by default', () => {
+    expect(tz({})).toBe('Asia/Shanghai');
+  });
+
+  it('is SCHEDULES_TZ, or FEED_CHECK_TZ (its old name) when only that is set', () => {
+    expect(tz({ SCHEDULES_TZ: 'Europe/Berlin' })).toBe('Europe/Berlin');
+    expect(tz({ FEED_CHECK_TZ: 'America/Chicago' })).toBe('America/Chicago');
+  });
+
+  it('is SCHEDULES_TZ when both are set', () => {
+    expect(tz({ SCHEDULES_TZ: 'Europe/Berlin', FEED_CHECK_TZ: 'America/Chicago' })).toBe('Europe/Berlin');
+  });
+
+  it('names the variable holding something that is no time zone', () => {
+    expect(() => tz({ FEED_CHECK_TZ: 'Mars/Olympus' })).toThrow(/FEED_CHECK_TZ: must be an IANA time zone/);
+    expect(() => tz({ SCHEDULES_TZ: 'UTC+8' })).toThrow(/SCHEDULES_TZ: must be an IANA time zone/);
+  });
+});

@@ -1,0 +1,12 @@
+export { AlertingConfig } from './alerting-config';
+export { RuleSetProvider, loadConfigRules, type RuleOf } from './rule-set.provider';
+export { EntityScopeLoader, type EntityScope } from './entity-scope';
+export { AlertRaiser } from './alert-raiser';
+export { CaseAutoOpen } from './case-auto-open';
+export { matching, ruleActor, type Finding, type Match, type Recipient } from './finding';
+export { RecordTrigger } from './triggers/record.trigger';
+export { ScoreTrigger, type ScoreEntry } from './triggers/score.trigger';
+export { FeedHealthTrigger } from './triggers/feed-health.trigger';
+export { DeliveryOverdueTrigger } from './triggers/delivery-overdue.trigger';
+export { CaseOverdueTrigger } from './triggers/case-overdue.trigger';
+export { ALERT_TRIGGERS, ALERTING_PROVIDERS } from './alerting.providers';
