@@ -65,8 +65,7 @@ export interface LoadedDataset {
   loadSeconds: number;
 }
 
-export interface LoadOptions {
-  purpose: 'eval' | 'fit';
+export interface DatasetOptions {
   dataDir: string;
   keep: boolean;
   // synthetic only
@@ -74,6 +73,10 @@ export interface LoadOptions {
   seed: number;
   end: string;
   years: number;
+}
+
+export interface LoadOptions extends DatasetOptions {
+  purpose: 'eval' | 'fit';
   log: (line: string) => void;
 }
 

@@ -1,5 +1,12 @@
 import { type Args, UsageError } from '../../apps/cli/src/command';
-import { checkDataFiles, DATASETS, type DatasetName, type EvalEnv, resolveDataDir } from './data';
+import {
+  checkDataFiles,
+  DATASETS,
+  type DatasetName,
+  type DatasetOptions,
+  type EvalEnv,
+  resolveDataDir,
+} from './data';
 
 // Command-line options shared by `npm run eval` and `npm run fit`.
 
@@ -19,14 +26,8 @@ export const EVAL_USAGE =
   '--dataset chicago|synthetic [--model FILE] [--data-dir DIR] [--keep] ' +
   '[--entities N] [--seed S] [--end YYYY-MM-DD] [--years Y]';
 
-export interface CommonOptions {
+export interface CommonOptions extends DatasetOptions {
   dataset: DatasetName;
-  dataDir: string;
-  keep: boolean;
-  entities: number;
-  seed: number;
-  end: string;
-  years: number;
 }
 
 // Options shared by eval and fit, checked before anything is created.
