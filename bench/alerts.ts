@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Queue } from 'bullmq';
 import { parseEnv, todayInShanghai } from '@lianjian/common';
-import { DepartmentRepository } from '@lianjian/database';
 import { ALL_QUEUES, QueueName } from '@lianjian/queue';
 import {
   loadConfigRules,
@@ -21,6 +20,7 @@ import {
   NO_SCHEDULES,
   signIn,
   sleep,
+  storeDepartments,
   until,
   untilQueuesIdle,
   withScratch,
@@ -166,16 +166,7 @@ async function bench(args: Args<typeof OPTIONS>): Promise<number> {
     return await withScratch(env, 'bench_alerts', { keep: args.keep }, async (scratch) => {
       const prefix = scratch.prefix;
       const ds = await scratch.dataSource(2);
-      await new DepartmentRepository(ds).upsertMany(
-        departments.map((d) => ({
-          code: d.code,
-          name: d.name,
-          nameEn: d.nameEn,
-          domains: d.domains,
-          regionCode: d.regionCode,
-          level: d.level,
-        })),
-      );
+      await storeDepartments(ds, departments);
 
       // An administrator who signs in through the api, as staff would (records are sent with the token).
       const admin = await createAdmin(ds, 'bench-admin');

@@ -6,14 +6,14 @@ import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { addDays, parseEnv, todayInShanghai } from '@lianjian/common';
-import { DatabaseModule, DepartmentRepository } from '@lianjian/database';
+import { DatabaseModule } from '@lianjian/database';
 import { FileIngestionService, IngestionModule } from '@lianjian/ingestion';
 import { QueueModule } from '@lianjian/queue';
 import { makeUscc, USCC_CHARSET } from '@lianjian/reference';
 import { forkRng, generateDepartments } from '@lianjian/seed';
 import { createCommandContext } from '../apps/cli/src/app-context';
 import { type Args, printJsonLine, runCommand } from '../apps/cli/src/command';
-import { harnessEnvSchema, withProcessEnv, withScratch } from '../tools/harness';
+import { harnessEnvSchema, storeDepartments, withProcessEnv, withScratch } from '../tools/harness';
 
 // npm run bench:ingest [-- --rows N]: a CSV of N canonical inspection rows, from the file to committed
 // records (stored, read, mapped, validated, hashed, applied with version checks), timed against two
@@ -47,7 +47,7 @@ async function bench(args: Args<typeof OPTIONS>): Promise<void> {
       const url = scratch.url;
       const ds = await scratch.dataSource(2);
       const depts = generateDepartments('330000');
-      await new DepartmentRepository(ds).upsertMany(depts.map((d) => ({ ...d, nameEn: d.nameEn })));
+      await storeDepartments(ds, depts);
       const counties = depts.filter((d) => d.level === 'county' && d.code.endsWith('-SAMR'));
 
       const file = join(dir, 'inspections.csv');
