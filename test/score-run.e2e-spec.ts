@@ -11,7 +11,7 @@ import {
   type TestUser,
 } from '@lianjian/testing';
 // The seed is CLI code (the same one npm run seed uses); the test reaches it by path.
-import { seedProvince } from '../apps/cli/src/seed-province';
+import { seedProvince } from '@lianjian/seed';
 
 // A full scoring run fans out in chunks across two worker processes; one is killed with SIGKILL in
 // the middle. BullMQ hands its unfinished chunks to the other worker (stalled-job check, ~30 s), and

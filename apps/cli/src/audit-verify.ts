@@ -1,12 +1,15 @@
 import 'reflect-metadata';
 import { AuditRepository, createDataSource } from '@lianjian/database';
-import { baseEnvSchema, EnvValidationError, parseEnv } from '@lianjian/common';
+import { baseEnvSchema, parseEnv } from '@lianjian/common';
+import { printJsonLine, runCommand } from './command';
 
 // npm run audit:verify: recomputes the audit log's hash chain (审计日志校验) on DATABASE_URL and
 // names every entry that was edited, deleted or re-linked. Exit code 0 when the chain holds, 2 when
 // it does not. The head hash printed can be kept elsewhere: a later run whose chain no longer leads
 // to it shows that history was rewritten. The last line is JSON.
-async function main(): Promise<number> {
+runCommand({ name: 'audit:verify', usage: '', options: {}, run: verify });
+
+async function verify(): Promise<number> {
   const env = parseEnv(baseEnvSchema, process.env);
   const ds = createDataSource(env.DATABASE_URL, 2);
   await ds.initialize();
@@ -19,28 +22,16 @@ async function main(): Promise<number> {
       );
       for (const p of v.problems.slice(0, 50)) console.log(`  #${p.seq} ${p.problem}: ${p.detail}`);
     }
-    console.log(
-      JSON.stringify({
-        audit: 'verify',
-        ok: v.ok,
-        entries: v.entries,
-        headSeq: v.headSeq,
-        headHash: v.headHash,
-        problems: v.problems.length,
-      }),
-    );
+    printJsonLine({
+      audit: 'verify',
+      ok: v.ok,
+      entries: v.entries,
+      headSeq: v.headSeq,
+      headHash: v.headHash,
+      problems: v.problems.length,
+    });
     return v.ok ? 0 : 2;
   } finally {
     await ds.destroy();
   }
 }
-
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(
-      e instanceof EnvValidationError ? e.message : `audit:verify failed: ${(e as Error).message}`,
-    );
-    process.exit(1);
-  },
-);

@@ -1,64 +1,40 @@
-import 'reflect-metadata';
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { ConfigModule } from '@nestjs/config';
-import { baseEnvSchema, EnvValidationError, parseEnv } from '@lianjian/common';
+import { baseEnvSchema, parseEnv } from '@lianjian/common';
 import { DatabaseModule, ScoringModelRepository } from '@lianjian/database';
 import { ScoringModels } from '@lianjian/scoring';
-import { parseArgs } from './args';
+import { createCommandContext } from './app-context';
+import { type Args, CommandError, printJsonLine, runCommand, UsageError } from './command';
 
-const USAGE =
-  'npm run model:activate -- --version VERSION --by WHO --reason WHY   (without --version: list the models)';
-
-@Module({
-  imports: [
-    ConfigModule.forRoot({
-      isGlobal: true,
-      ignoreEnvFile: true,
-      validate: (env) => parseEnv(baseEnvSchema, env),
-    }),
-    DatabaseModule,
-  ],
-  // Registers the scorecards of config/scoring first, so a newly fitted model can be activated at once.
-  providers: [ScoringModels],
-})
-class ModelModule {}
+const OPTIONS = { version: 'string', by: 'string', reason: 'string' } as const;
+const USAGE = '--version VERSION --by WHO --reason WHY   (without --version: list the models)';
 
 // npm run model:activate: makes a scoring model the active one (启用评分模型), recording who and why.
 // New scores use it from the next scoring job; runs already started keep their model.
-async function main(): Promise<number> {
+runCommand({ name: 'model:activate', usage: USAGE, options: OPTIONS, run: activate });
+
+async function activate(args: Args<typeof OPTIONS>): Promise<number> {
+  if (args.version && (!args.by || !args.reason)) throw new UsageError('--by and --reason are required');
   parseEnv(baseEnvSchema, process.env);
-  const args = parseArgs(process.argv.slice(2), { version: 'string', by: 'string', reason: 'string' });
-  const app = await NestFactory.createApplicationContext(ModelModule, { logger: ['error', 'warn'] });
+  // Registers the scorecards of config/scoring first, so a newly fitted model can be activated at once.
+  const app = await createCommandContext([DatabaseModule], [ScoringModels]);
   try {
     const repo = app.get(ScoringModelRepository);
     if (!args.version) {
       for (const m of await repo.list())
         console.log(`${m.active ? '*' : ' '} ${m.version.padEnd(32)} ${m.source}`);
-      console.log(`\n${USAGE}`);
+      console.log(`\nusage: npm run model:activate -- ${USAGE}`);
       return 0;
     }
-    if (!args.by || !args.reason) throw new Error(`--by and --reason are required\n${USAGE}`);
-    const res = await repo.activate(String(args.version), String(args.by), String(args.reason));
-    if (!res) throw new Error(`no scoring model ${args.version} (see npm run model:activate for the list)`);
+    const res = await repo.activate(args.version, String(args.by), String(args.reason));
+    if (!res)
+      throw new CommandError(`no scoring model ${args.version} (see npm run model:activate for the list)`);
     console.log(
       res.changed
         ? `${res.version} is now the active scoring model (was ${res.previousVersion ?? 'none'})`
         : `${res.version} was already the active scoring model`,
     );
-    console.log(
-      JSON.stringify({ model: res.version, previousVersion: res.previousVersion, changed: res.changed }),
-    );
+    printJsonLine({ model: res.version, previousVersion: res.previousVersion, changed: res.changed });
     return 0;
   } finally {
     await app.close();
   }
 }
-
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(e instanceof EnvValidationError ? e.message : e instanceof Error ? e.message : e);
-    process.exit(1);
-  },
-);

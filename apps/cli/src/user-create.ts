@@ -1,29 +1,35 @@
 import 'reflect-metadata';
 import { AccessRepository, AuditRepository, createDataSource, createUserAccount } from '@lianjian/database';
-import { baseEnvSchema, DomainError, EnvValidationError, parseEnv } from '@lianjian/common';
+import { baseEnvSchema, parseEnv } from '@lianjian/common';
 import { ROLES, ROLE_LABELS } from '@lianjian/access';
-import { parseArgs } from './args';
+import { type Args, printJsonLine, runCommand, UsageError } from './command';
+
+const OPTIONS = {
+  username: 'string',
+  password: 'string',
+  role: { type: 'string', choices: ROLES },
+  department: 'string',
+  region: 'string',
+  name: 'string',
+} as const;
 
 // npm run user:create -- --username U --password P --role R [--department D] [--region CODE]
 // [--name "显示名"]: creates a user on DATABASE_URL, e.g. the first administrator of a fresh install.
 // The password (≥ 12 characters) is stored as a scrypt hash and never printed; `--password -` reads
 // it from standard input, which keeps it out of the shell history and the process list. The last
 // line is JSON.
-async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), {
-    username: 'string',
-    password: 'string',
-    role: 'string',
-    department: 'string',
-    region: 'string',
-    name: 'string',
-  });
-  if (!args.username || !args.password || !args.role) {
-    console.error(
-      `usage: npm run user:create -- --username U --password P|- --role ${ROLES.join('|')} [--department D] [--region CODE] [--name N]`,
-    );
-    return 1;
-  }
+// The DomainError of a refused account (weak password, unknown department …) is answered with its
+// details and exit code 1.
+runCommand({
+  name: 'user:create',
+  usage: `--username U --password P|- --role ${ROLES.join('|')} [--department D] [--region CODE] [--name N]`,
+  options: OPTIONS,
+  run: createUser,
+});
+
+async function createUser(args: Args<typeof OPTIONS>): Promise<void> {
+  if (!args.username || !args.password || !args.role)
+    throw new UsageError('--username, --password and --role are required');
   const password = args.password === '-' ? (await readStdin()).replace(/\r?\n$/, '') : String(args.password);
   const env = parseEnv(baseEnvSchema, process.env);
   const ds = createDataSource(env.DATABASE_URL, 2);
@@ -47,15 +53,7 @@ async function main(): Promise<number> {
       `created user ${user.username}: ${ROLE_LABELS[user.role].en} (${ROLE_LABELS[user.role].zh}), ${scope}`,
     );
     console.log(`sign in: POST /api/v1/auth/login {"username":"${user.username}","password":"…"}`);
-    console.log(JSON.stringify({ user: 'create', id: user.id, username: user.username, role: user.role }));
-    return 0;
-  } catch (e) {
-    if (e instanceof DomainError) {
-      console.error(`user not created: ${e.message}`);
-      for (const d of e.details) console.error(`  - ${String(d)}`);
-      return 1;
-    }
-    throw e;
+    printJsonLine({ user: 'create', id: user.id, username: user.username, role: user.role });
   } finally {
     await ds.destroy();
   }
@@ -66,13 +64,3 @@ async function readStdin(): Promise<string> {
   for await (const c of process.stdin) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }
-
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(
-      e instanceof EnvValidationError ? e.message : `user:create failed: ${(e as Error).message}`,
-    );
-    process.exit(1);
-  },
-);

@@ -9,7 +9,7 @@ import {
 import { ScoringService } from '@lianjian/scoring';
 import { createTestDatabase, sql, testEnv, type TestDatabase } from '@lianjian/testing';
 // The seed is CLI code (the same one npm run seed uses); the test reaches it by path.
-import { seedProvince } from '../../cli/src/seed-province';
+import { seedProvince } from '@lianjian/seed';
 import { createWorker } from './bootstrap';
 
 // A full run's bookkeeping, driven chunk by chunk (no worker serves the scoring queue here): a start

@@ -4,3 +4,4 @@ export * from './departments';
 export * from './industries';
 export * from './synthetic-generator';
 export * from './gbk-feed';
+export * from './seed-province';

@@ -19,7 +19,8 @@ import {
   shiftMonths,
   summarizeBacktest,
 } from '@lianjian/scoring';
-import { type EvalCase, type LoadedDataset, UsageError } from './eval-data';
+import { UsageError } from '../../apps/cli/src/command';
+import type { EvalCase, LoadedDataset } from './data';
 
 // Scores backtest cases with the engine (point-in-time profile + scorecard) and prints the figures.
 

@@ -113,7 +113,7 @@ export interface PostResult {
   rejected: unknown[];
 }
 
-// The bench signs in once (bench-alerts.ts); every request to the api carries the token.
+// The bench signs in once (alerts.ts); every request to the api carries the token.
 let credentials: Record<string, string> = {};
 export function useCredentials(headers: Record<string, string>): void {
   credentials = headers;

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { verifyWebhook } from '@lianjian/delivery';
-import { nowMs } from './bench-alerts-load';
+import { nowMs } from './alerts-load';
 
 // The departments' webhook receivers of `npm run bench:alerts`: one HTTP server per department on
 // 127.0.0.1, as a department's system would run it. Each answers 200 at once, then verifies the

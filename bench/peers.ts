@@ -2,19 +2,13 @@ import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { baseEnvSchema, EnvValidationError, parseEnv, todayInShanghai } from '@lianjian/common';
-import {
-  createDataSource,
-  EntityRepository,
-  RecordRepository,
-  runMigrations,
-  ScoreRepository,
-} from '@lianjian/database';
+import { parseEnv, todayInShanghai } from '@lianjian/common';
+import { EntityRepository, RecordRepository, ScoreRepository } from '@lianjian/database';
 import { loadScorecard, SCORECARD_V1_PATH, scoreToSave, type Scorecard } from '@lianjian/scoring';
-import { parseArgs } from './args';
-import { databaseName, dropDatabase, recreateDatabase, withDatabase } from './db-admin';
-import { seedProvince } from './seed-province';
-import { memoryKb } from './bench-score-proc';
+import { seedProvince } from '@lianjian/seed';
+import { type Args, printJsonLine, runCommand } from '../apps/cli/src/command';
+import { harnessEnvSchema, withScratch } from '../tools/harness';
+import { memoryKb } from './proc';
 import {
   danfoPeerContextDivision,
   danfoPeerContextWidening,
@@ -24,7 +18,7 @@ import {
   type DanfoModule,
   type PeerContext,
   type PopulationRow,
-} from './bench-peers-danfo';
+} from './peers-danfo';
 
 // npm run bench:peers [-- --entities N] [--samples K] [--keep]
 //
@@ -48,25 +42,29 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const seconds = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e9;
 
-async function main(): Promise<void> {
-  const env = parseEnv(baseEnvSchema, process.env);
-  const args = parseArgs(process.argv.slice(2), { entities: 'number', samples: 'number', keep: 'boolean' });
-  const entities = Number(args.entities ?? 200_000);
-  const samples = Number(args.samples ?? 200);
-  if (!Number.isInteger(entities) || entities < CHUNK)
-    throw new Error(`--entities must be an integer ≥ ${CHUNK}`);
-  if (!Number.isInteger(samples) || samples < 1) throw new Error('--samples must be a positive integer');
-  const url = withDatabase(env.DATABASE_URL, `${databaseName(env.DATABASE_URL)}_bench_peers`);
+const OPTIONS = {
+  entities: { type: 'integer', min: CHUNK },
+  samples: { type: 'integer', min: 1 },
+  keep: 'boolean',
+} as const;
+
+runCommand({
+  name: 'bench:peers',
+  usage: '[--entities N] [--samples K] [--keep]',
+  options: OPTIONS,
+  run: bench,
+});
+
+async function bench(args: Args<typeof OPTIONS>): Promise<void> {
+  const env = parseEnv(harnessEnvSchema, process.env);
+  const entities = args.entities ?? 200_000;
+  const samples = args.samples ?? 200;
   const asOf = todayInShanghai();
   const model = loadScorecard(JSON.parse(readFileSync(join(process.cwd(), SCORECARD_V1_PATH), 'utf8')));
-  let ds: DataSource | undefined;
   console.log(`bench:peers — ${entities} entities, ${samples} sampled entities on demand, as of ${asOf}`);
 
-  try {
-    await recreateDatabase(url);
-    await runMigrations(url);
-    ds = createDataSource(url, 4);
-    await ds.initialize();
+  await withScratch(env, 'bench_peers', { keep: args.keep }, async (scratch) => {
+    const ds = await scratch.dataSource(4);
 
     // --- data: seeded, then scored so entity_risk holds every entity's current score ---
     const seeded = await seedProvince(ds, {
@@ -128,55 +126,50 @@ async function main(): Promise<void> {
       onDemand.mismatches.division +
       pop.mismatches.danfo +
       pop.mismatches.plain;
-    console.log(
-      JSON.stringify({
-        bench: 'peers',
-        entities: stats.n,
-        samples: onDemand.sampled,
-        onDemandSqlP50Ms: sql.p50,
-        onDemandSqlP95Ms: sql.p95,
-        // danfo at its best for one entity: the peer rows of each widening step only
-        onDemandDanfoP50Ms: widening.p50,
-        onDemandDanfoP95Ms: widening.p95,
-        onDemandDanfoDivisionP50Ms: division.p50,
-        onDemandDanfoDivisionP95Ms: division.p95,
-        onDemandLevels: onDemand.levels,
-        onDemandRowsPerCall: onDemand.rows,
-        populationSqlSec: round3(pop.sqlSec),
-        populationSqlRunsSec: pop.sqlSecs.map(round3),
-        populationDanfoReadSec: round3(pop.danfoReadSec),
-        // DataFrame construction + the danfo operations
-        populationDanfoComputeSec: round3(pop.danfoComputeSec),
-        populationDanfoFrameSec: round3(pop.danfoFrameSec),
-        populationPlainJsComputeSec: round3(pop.plainSec),
-        // (danfo read + compute) / SQL
-        ratioDanfoToSql: round2((pop.danfoReadSec + pop.danfoComputeSec) / pop.sqlSec),
-        mismatches,
-        mismatchDetail: {
-          onDemandWidening: onDemand.mismatches.widening,
-          onDemandDivision: onDemand.mismatches.division,
-          populationDanfo: pop.mismatches.danfo,
-          populationPlainJs: pop.mismatches.plain,
-        },
-        peakRssMb: pop.peakRssMb,
-        rssBeforeDanfoMb: pop.rssBeforeMb,
-        groups: pop.groups,
-        distinctGroupScores: pop.distinctScores,
-        danfoLoadMs: Math.round(danfoLoadMs),
-        seedSec: round1(seeded.seconds),
-        scoreSec: round1(scoreSec),
-        asOf,
-        modelVersion: model.modelVersion,
-      }),
-    );
-  } finally {
-    await ds?.destroy().catch(() => undefined);
-    if (!args.keep) await dropDatabase(url).catch(() => undefined);
-  }
+    printJsonLine({
+      bench: 'peers',
+      entities: stats.n,
+      samples: onDemand.sampled,
+      onDemandSqlP50Ms: sql.p50,
+      onDemandSqlP95Ms: sql.p95,
+      // danfo at its best for one entity: the peer rows of each widening step only
+      onDemandDanfoP50Ms: widening.p50,
+      onDemandDanfoP95Ms: widening.p95,
+      onDemandDanfoDivisionP50Ms: division.p50,
+      onDemandDanfoDivisionP95Ms: division.p95,
+      onDemandLevels: onDemand.levels,
+      onDemandRowsPerCall: onDemand.rows,
+      populationSqlSec: round3(pop.sqlSec),
+      populationSqlRunsSec: pop.sqlSecs.map(round3),
+      populationDanfoReadSec: round3(pop.danfoReadSec),
+      // DataFrame construction + the danfo operations
+      populationDanfoComputeSec: round3(pop.danfoComputeSec),
+      populationDanfoFrameSec: round3(pop.danfoFrameSec),
+      populationPlainJsComputeSec: round3(pop.plainSec),
+      // (danfo read + compute) / SQL
+      ratioDanfoToSql: round2((pop.danfoReadSec + pop.danfoComputeSec) / pop.sqlSec),
+      mismatches,
+      mismatchDetail: {
+        onDemandWidening: onDemand.mismatches.widening,
+        onDemandDivision: onDemand.mismatches.division,
+        populationDanfo: pop.mismatches.danfo,
+        populationPlainJs: pop.mismatches.plain,
+      },
+      peakRssMb: pop.peakRssMb,
+      rssBeforeDanfoMb: pop.rssBeforeMb,
+      groups: pop.groups,
+      distinctGroupScores: pop.distinctScores,
+      danfoLoadMs: Math.round(danfoLoadMs),
+      seedSec: round1(seeded.seconds),
+      scoreSec: round1(scoreSec),
+      asOf,
+      modelVersion: model.modelVersion,
+    });
+  });
 }
 
 // Fills entity_risk as a first full scoring run does, chunk by chunk with the scoring service's
-// repositories and pure functions (bench-score.ts profileChunks), without the Nest container.
+// repositories and pure functions (score.ts profileChunks), without the Nest container.
 async function scoreAll(ds: DataSource, model: Scorecard, asOf: string): Promise<number> {
   const t = process.hrtime.bigint();
   const entitiesRepo = new EntityRepository(ds);
@@ -387,13 +380,3 @@ async function measurePopulation(ds: DataSource, dfd: DanfoModule) {
     await qr.release();
   }
 }
-
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.error(
-      e instanceof EnvValidationError ? e.message : e instanceof Error ? (e.stack ?? e.message) : e,
-    );
-    process.exit(1);
-  },
-);

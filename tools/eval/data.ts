@@ -3,61 +3,37 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { DynamicModule, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { ConfigModule } from '@nestjs/config';
-import { Queue } from 'bullmq';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { baseEnvSchema, EnvValidationError, parseEnv } from '@lianjian/common';
 import {
   createDataSource,
   DatabaseModule,
   EntityRepository,
   type EntityRow,
   RecordRepository,
-  runMigrations,
 } from '@lianjian/database';
 import type { StoredRecord } from '@lianjian/domain';
 import { FileIngestionService, IngestionModule } from '@lianjian/ingestion';
-import { ALL_QUEUES, QueueModule } from '@lianjian/queue';
+import { QueueModule } from '@lianjian/queue';
 import { adverseRecordsIn, isNonCompliantInspection, shiftDays, shiftMonths } from '@lianjian/scoring';
-import { generateSyntheticProvince } from '@lianjian/seed';
-import { dropDatabase, databaseName, recreateDatabase, withDatabase } from './db-admin';
-import { seedProvince } from './seed-province';
+import { generateSyntheticProvince, seedProvince } from '@lianjian/seed';
+import { createCommandContext } from '../../apps/cli/src/app-context';
+import { UsageError } from '../../apps/cli/src/command';
+import { harnessEnvSchema, Scratch, withProcessEnv, withScratch } from '../harness';
 
 // Data sets for `npm run eval` and `npm run fit`: each is loaded into a scratch database through the
 // product's own ingestion path, read back as entities and records, and turned into backtest cases
 // (an entity, the date it is scored as of, and what happened afterwards). Scoring itself is the
-// engine's pure profile + scorecard (eval-backtest.ts); nothing here is seen by libs/.
+// engine's pure profile + scorecard (backtest.ts); nothing here is seen by libs/.
 
 export const DATASETS = ['chicago', 'synthetic'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
-export const evalEnvSchema = baseEnvSchema.extend({
+export const evalEnvSchema = harnessEnvSchema.extend({
   // Where ../shared/data lives when not next to the checkout.
   LIANJIAN_DATA_DIR: z.string().min(1).optional(),
 });
 export type EvalEnv = z.infer<typeof evalEnvSchema>;
-
-export class UsageError extends Error {}
-
-// eval and fit end the same way: exit 0, or 1 with the message (a stack only for unexpected errors).
-export function runCommand(main: () => Promise<void>): void {
-  main().then(
-    () => process.exit(0),
-    (e: unknown) => {
-      console.error(
-        e instanceof EnvValidationError || e instanceof UsageError
-          ? e.message
-          : e instanceof Error
-            ? (e.stack ?? e.message)
-            : e,
-      );
-      process.exit(1);
-    },
-  );
-}
 
 export interface EvalCase {
   key: string; // the inspection id (Chicago) or the entity id (synthetic)
@@ -89,8 +65,7 @@ export interface LoadedDataset {
   loadSeconds: number;
 }
 
-export interface LoadOptions {
-  purpose: 'eval' | 'fit';
+export interface DatasetOptions {
   dataDir: string;
   keep: boolean;
   // synthetic only
@@ -98,6 +73,10 @@ export interface LoadOptions {
   seed: number;
   end: string;
   years: number;
+}
+
+export interface LoadOptions extends DatasetOptions {
+  purpose: 'eval' | 'fit';
   log: (line: string) => void;
 }
 
@@ -149,26 +128,6 @@ interface SplitRow {
   Train: string;
 }
 
-@Module({})
-class EvalIngestModule {
-  // Built after the environment points at the scratch database (the modules read it at start-up).
-  static forRoot(): DynamicModule {
-    return {
-      module: EvalIngestModule,
-      imports: [
-        ConfigModule.forRoot({
-          isGlobal: true,
-          ignoreEnvFile: true,
-          validate: (env) => parseEnv(baseEnvSchema, env),
-        }),
-        DatabaseModule,
-        QueueModule,
-        IngestionModule,
-      ],
-    };
-  }
-}
-
 // The three Chicago feeds through FileIngestionService, exactly as `npm run import` applies them.
 async function importChicago(
   url: string,
@@ -177,41 +136,29 @@ async function importChicago(
   log: (line: string) => void,
 ): Promise<Record<string, number>> {
   const fileStore = await mkdtemp(join(tmpdir(), 'lianjian-eval-files-'));
-  const saved = {
-    DATABASE_URL: process.env.DATABASE_URL,
-    QUEUE_PREFIX: process.env.QUEUE_PREFIX,
-    FILE_STORE_DIR: process.env.FILE_STORE_DIR,
-  };
-  process.env.DATABASE_URL = url;
-  process.env.QUEUE_PREFIX = prefix;
-  process.env.FILE_STORE_DIR = fileStore;
   const facts: Record<string, number> = {};
-  const app = await NestFactory.createApplicationContext(EvalIngestModule.forRoot(), {
-    logger: ['error', 'warn'],
-  });
-  try {
-    const files = app.get(FileIngestionService);
-    for (const feed of CHICAGO_FEEDS) {
-      const t0 = Date.now();
-      const path = join(dir, feed.file);
-      const up = await files.accept(feed.source, createReadStream(path), { originalName: basename(path) });
-      const res = await files.process(up.batchId);
-      if ('refused' in res) throw new Error(`${feed.file} was refused as a whole: ${res.refused}`);
-      log(
-        `  imported ${feed.file} with profile ${feed.source}: ${res.rowsRead} rows, ${res.inserted} records inserted, ` +
-          `${res.duplicates} repeats, ${res.rejected} refused (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
-      );
-      facts[`${feed.source}.inserted`] = res.inserted;
-      facts[`${feed.source}.rejected`] = res.rejected;
+  const scratchEnv = { DATABASE_URL: url, QUEUE_PREFIX: prefix, FILE_STORE_DIR: fileStore };
+  await withProcessEnv(scratchEnv, async () => {
+    const app = await createCommandContext([DatabaseModule, QueueModule, IngestionModule]);
+    try {
+      const files = app.get(FileIngestionService);
+      for (const feed of CHICAGO_FEEDS) {
+        const t0 = Date.now();
+        const path = join(dir, feed.file);
+        const up = await files.accept(feed.source, createReadStream(path), { originalName: basename(path) });
+        const res = await files.process(up.batchId);
+        if ('refused' in res) throw new Error(`${feed.file} was refused as a whole: ${res.refused}`);
+        log(
+          `  imported ${feed.file} with profile ${feed.source}: ${res.rowsRead} rows, ${res.inserted} records inserted, ` +
+            `${res.duplicates} repeats, ${res.rejected} refused (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+        );
+        facts[`${feed.source}.inserted`] = res.inserted;
+        facts[`${feed.source}.rejected`] = res.rejected;
+      }
+    } finally {
+      await app.close();
     }
-  } finally {
-    await app.close();
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    await rm(fileStore, { recursive: true, force: true });
-  }
+  }).finally(() => rm(fileStore, { recursive: true, force: true }));
   return facts;
 }
 
@@ -364,74 +311,65 @@ function syntheticCases(
 
 // --- loading ----------------------------------------------------------------------------------------
 
-export async function loadDataset(
+// Loads the data set into a scratch database and runs `fn` on it; the scratch database and its queues
+// (ingestion enqueues scoring and rule jobs for the batches; no worker serves this prefix) are removed
+// afterwards, the database kept with --keep.
+export async function withDataset<T>(
   dataset: DatasetName,
   env: EvalEnv,
   opts: LoadOptions,
-): Promise<{ data: LoadedDataset; cleanup: () => Promise<void> }> {
+  fn: (data: LoadedDataset) => Promise<T>,
+): Promise<T> {
+  const name = `${opts.purpose}_${dataset}`;
+  const scratch = new Scratch(env, name);
+  opts.log(
+    `scratch database ${scratch.databaseName} (queue prefix ${scratch.prefix})` +
+      (opts.keep ? ', kept afterwards' : ''),
+  );
+  return withScratch(env, name, { keep: opts.keep }, async () => fn(await load(dataset, scratch, opts)));
+}
+
+async function load(dataset: DatasetName, scratch: Scratch, opts: LoadOptions): Promise<LoadedDataset> {
   const t0 = Date.now();
-  const url = withDatabase(env.DATABASE_URL, `${databaseName(env.DATABASE_URL)}_${opts.purpose}_${dataset}`);
-  const prefix = `${env.QUEUE_PREFIX}-${opts.purpose}-${dataset}`;
-  const cleanup = async (): Promise<void> => {
-    // Ingestion enqueues scoring and rule jobs for the batches; no worker serves this prefix.
-    for (const name of ALL_QUEUES) {
-      const q = new Queue(name, { connection: { url: env.REDIS_URL }, prefix });
-      await q.obliterate({ force: true }).catch(() => undefined);
-      await q.close();
-    }
-    if (opts.keep) opts.log(`scratch database kept: ${databaseName(url)}`);
-    else await dropDatabase(url).catch(() => undefined);
-  };
-  try {
-    opts.log(`scratch database ${databaseName(url)} (queue prefix ${prefix})`);
-    await recreateDatabase(url);
-    await runMigrations(url);
+  const { url, prefix } = scratch;
+  {
     if (dataset === 'chicago') {
       const dir = join(opts.dataDir, CHICAGO_DIR);
       const imported = await importChicago(url, prefix, dir, opts.log);
       const { entities, records } = await loadAll(url);
       const cases = chicagoCases(dir, records);
       return {
-        data: {
-          name: 'chicago',
-          entities,
-          records,
-          test: cases.test,
-          train: cases.train,
-          text: {
-            label:
-              'critical violation found at the inspection (criticalFound; critical count > 0 in the engine’s record)',
-            test: `the project's Test inspections ${CHICAGO_TEST_FROM}..${CHICAGO_TEST_TO}, each scored as of the day before it`,
-            train: `every canvass inspection of the feed before ${CHICAGO_TEST_FROM}, each scored as of the day before it`,
-            validation: `λ chosen on the training inspections from ${CHICAGO_VALIDATION_FROM} (after the project's last Train row)`,
-          },
-          published: [
-            { name: 'Chicago XGBoost (published)', auc: 0.679, daysEarlier: 7.79 },
-            { name: 'Chicago glmnet (published)', auc: 0.675, daysEarlier: 7.44 },
-            { name: 'entity features only, logistic (README)', auc: 0.594 },
-          ],
-          facts: { ...imported, ...cases.facts, entities: entities.size },
-          loadSeconds: (Date.now() - t0) / 1000,
+        name: 'chicago',
+        entities,
+        records,
+        test: cases.test,
+        train: cases.train,
+        text: {
+          label:
+            'critical violation found at the inspection (criticalFound; critical count > 0 in the engine’s record)',
+          test: `the project's Test inspections ${CHICAGO_TEST_FROM}..${CHICAGO_TEST_TO}, each scored as of the day before it`,
+          train: `every canvass inspection of the feed before ${CHICAGO_TEST_FROM}, each scored as of the day before it`,
+          validation: `λ chosen on the training inspections from ${CHICAGO_VALIDATION_FROM} (after the project's last Train row)`,
         },
-        cleanup,
+        published: [
+          { name: 'Chicago XGBoost (published)', auc: 0.679, daysEarlier: 7.79 },
+          { name: 'Chicago glmnet (published)', auc: 0.675, daysEarlier: 7.44 },
+          { name: 'entity features only, logistic (README)', auc: 0.594 },
+        ],
+        facts: { ...imported, ...cases.facts, entities: entities.size },
+        loadSeconds: (Date.now() - t0) / 1000,
       };
     }
 
-    const ds = createDataSource(url, 4);
-    await ds.initialize();
-    try {
-      const res = await seedProvince(ds, {
-        entities: opts.entities,
-        seed: opts.seed,
-        end: opts.end,
-        years: opts.years,
-      });
-      opts.log(
-        `  seeded ${res.entities} entities, ${res.records} records (${opts.years} years to ${opts.end}, seed ${opts.seed}) in ${res.seconds.toFixed(1)} s`,
-      );
-    } finally {
-      await ds.destroy();
-    }
+    const res = await seedProvince(await scratch.dataSource(4), {
+      entities: opts.entities,
+      seed: opts.seed,
+      end: opts.end,
+      years: opts.years,
+    });
+    opts.log(
+      `  seeded ${res.entities} entities, ${res.records} records (${opts.years} years to ${opts.end}, seed ${opts.seed}) in ${res.seconds.toFixed(1)} s`,
+    );
     const { entities, records } = await loadAll(url);
     // The planted truth, regenerated (entity i depends only on seed and i): never in the product's tables.
     const gen = generateSyntheticProvince({
@@ -452,27 +390,21 @@ export async function loadDataset(
     const test = syntheticCases(records, ids, t, opts.end, false);
     const train = syntheticCases(records, ids, tTrain, t, true);
     return {
-      data: {
-        name: 'synthetic',
-        entities,
-        records,
-        test,
-        train,
-        text: {
-          label: 'a non-compliant inspection, a penalty or a list addition in (T, T+12 months]',
-          test: `entities trading on T = ${t}, scored as of T, outcomes in (${t}, ${opts.end}]`,
-          train: `entities trading on ${tTrain}, scored as of it, outcomes in (${tTrain}, ${t}]`,
-          validation: 'λ chosen on a fixed 1-in-5 sample of the training entities',
-        },
-        published: [],
-        oracle,
-        facts: { entities: entities.size, T: t, trainT: tTrain, end: opts.end },
-        loadSeconds: (Date.now() - t0) / 1000,
+      name: 'synthetic',
+      entities,
+      records,
+      test,
+      train,
+      text: {
+        label: 'a non-compliant inspection, a penalty or a list addition in (T, T+12 months]',
+        test: `entities trading on T = ${t}, scored as of T, outcomes in (${t}, ${opts.end}]`,
+        train: `entities trading on ${tTrain}, scored as of it, outcomes in (${tTrain}, ${t}]`,
+        validation: 'λ chosen on a fixed 1-in-5 sample of the training entities',
       },
-      cleanup,
+      published: [],
+      oracle,
+      facts: { entities: entities.size, T: t, trainT: tTrain, end: opts.end },
+      loadSeconds: (Date.now() - t0) / 1000,
     };
-  } catch (e) {
-    await cleanup();
-    throw e;
   }
 }

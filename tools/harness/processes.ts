@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import type { AppProcess } from '@lianjian/common';
 import { ALL_QUEUES } from '@lianjian/queue';
 
-// Waiting on the api and worker processes the demo and the benchmarks start: shared so that each
+// Waiting on the api and worker processes the tools and the benchmarks start: shared so that each
 // says the same thing when a process dies or a wait times out.
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

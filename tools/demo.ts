@@ -1,27 +1,24 @@
-import { randomBytes } from 'node:crypto';
-import {
-  addDays,
-  baseEnvSchema,
-  EnvValidationError,
-  freePort,
-  parseEnv,
-  startApp,
-  todayInShanghai,
-} from '@lianjian/common';
-import { createDataSource, runMigrations, ScoreRepository } from '@lianjian/database';
+import { addDays, parseEnv, todayInShanghai } from '@lianjian/common';
+import { ScoreRepository } from '@lianjian/database';
 import { ALL_QUEUES } from '@lianjian/queue';
 import { regionName } from '@lianjian/reference';
-import type { SyntheticRecord } from '@lianjian/seed';
-import { parseArgs } from './args';
-import { obliterateQueues, until, untilQueuesIdle } from './app-processes';
-import { seedProvince } from './seed-province';
-import { databaseName, recreateDatabase, withDatabase } from './db-admin';
-import { createAdmin, createSourceKeys, signIn } from './demo-access';
+import { seedProvince, type SyntheticRecord } from '@lianjian/seed';
+import { type Args, printJsonLine, runCommand } from '../apps/cli/src/command';
+import {
+  createAdmin,
+  createSourceKeys,
+  harnessEnvSchema,
+  signIn,
+  until,
+  untilQueuesIdle,
+  withScratch,
+} from './harness';
 
 // npm run demo — the main job end to end on this machine: a fresh demo database, a synthetic
 // province's three-year history, the api and a worker as real processes, a full scoring run through
 // the queues, the last month's records sent live through the HTTP API, and what staff would see:
-// the risk list and the joint alerts per department.
+// the risk list and the joint alerts per department. The demo database is kept, to sign in to
+// afterwards (section 8); the next run recreates it.
 
 const LIVE_DAYS = 30;
 const HTTP_BATCH = 5000;
@@ -33,67 +30,48 @@ interface Json {
   [k: string]: unknown;
 }
 
-async function main(): Promise<void> {
-  const env = parseEnv(baseEnvSchema, process.env);
-  const args = parseArgs(process.argv.slice(2), { entities: 'number', seed: 'number' });
-  const entities = Number(args.entities ?? 5000);
-  const seed = Number(args.seed ?? 2026);
+const OPTIONS = { entities: { type: 'integer', min: 100, max: 1_000_000 }, seed: 'number' } as const;
+
+runCommand({ name: 'demo', usage: '[--entities N] [--seed S]', options: OPTIONS, run: demo });
+
+async function demo(args: Args<typeof OPTIONS>): Promise<void> {
+  const env = parseEnv(harnessEnvSchema, process.env);
+  const entities = args.entities ?? 5000;
+  const seed = args.seed ?? 2026;
   const t0 = Date.now();
-  const demoUrl = withDatabase(env.DATABASE_URL, `${databaseName(env.DATABASE_URL)}_demo`);
-  const prefix = `${env.QUEUE_PREFIX}-demo`;
   const today = todayInShanghai();
 
-  section('1. 准备演示库 / Fresh demo database', demoUrl.replace(/\/\/[^@]*@/, '//'));
-  await recreateDatabase(demoUrl);
-  await runMigrations(demoUrl);
-  await obliterateQueues(env.REDIS_URL, prefix);
+  await withScratch(env, 'demo', { keep: true }, async (scratch) => {
+    const demoUrl = scratch.url;
+    const prefix = scratch.prefix;
+    section('1. 准备演示库 / Fresh demo database', demoUrl.replace(/\/\/[^@]*@/, '//'));
 
-  section(
-    '2. 生成合成省份 / Seeding a synthetic province (浙江省)',
-    `${entities} entities, seed ${seed}, history to ${today}`,
-  );
-  const ds = createDataSource(demoUrl, 4);
-  await ds.initialize();
-  const seeded = await seedProvince(ds, {
-    entities,
-    seed,
-    end: today,
-    holdBackFrom: addDays(today, -LIVE_DAYS + 1),
-  });
-  console.log(
-    `   ${seeded.records} historical records, ${seeded.departments} departments in ${seeded.seconds.toFixed(1)} s; ` +
-      `${seeded.heldBack.length} records of the last ${LIVE_DAYS} days held back to arrive live`,
-  );
-
-  // As an operator would on a fresh install (npm run user:create / apikey:create).
-  const admin = await createAdmin(ds, 'demo-admin');
-  const keys = await createSourceKeys(ds, seeded.heldBack);
-  console.log(
-    `   demo administrator ${admin.username} and ${keys.size} API keys for the departmental systems that send live`,
-  );
-
-  section('3. 启动服务 / Starting the api and a worker as processes');
-  const port = await freePort();
-  const procEnv = {
-    DATABASE_URL: demoUrl,
-    REDIS_URL: env.REDIS_URL,
-    QUEUE_PREFIX: prefix,
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-    // Production requires a webhook-secret key; the demo's database is new each run, so is its key.
-    WEBHOOK_SECRETS_KEY: process.env.WEBHOOK_SECRETS_KEY ?? randomBytes(32).toString('base64'),
-  };
-  const api = startApp('apps/api/src/main', procEnv);
-  const worker = startApp('apps/worker/src/main', procEnv);
-  const base = `http://127.0.0.1:${port}`;
-  try {
-    await until(
-      async () => (await fetch(`${base}/health`).catch(() => undefined))?.status === 200,
-      60_000,
-      'the api to answer /health',
-      [api, worker],
+    section(
+      '2. 生成合成省份 / Seeding a synthetic province (浙江省)',
+      `${entities} entities, seed ${seed}, history to ${today}`,
     );
+    const ds = await scratch.dataSource(4);
+    const seeded = await seedProvince(ds, {
+      entities,
+      seed,
+      end: today,
+      holdBackFrom: addDays(today, -LIVE_DAYS + 1),
+    });
+    console.log(
+      `   ${seeded.records} historical records, ${seeded.departments} departments in ${seeded.seconds.toFixed(1)} s; ` +
+        `${seeded.heldBack.length} records of the last ${LIVE_DAYS} days held back to arrive live`,
+    );
+
+    // As an operator would on a fresh install (npm run user:create / apikey:create).
+    const admin = await createAdmin(ds, 'demo-admin');
+    const keys = await createSourceKeys(ds, seeded.heldBack);
+    console.log(
+      `   demo administrator ${admin.username} and ${keys.size} API keys for the departmental systems that send live`,
+    );
+
+    section('3. 启动服务 / Starting the api and a worker as processes');
+    const worker = scratch.start('apps/worker/src/main');
+    const { api, base } = await scratch.startApi({}, [worker]);
     console.log(`   api on ${base} (OpenAPI at ${base}/docs), worker serving ${ALL_QUEUES.join(', ')}`);
     auth = await signIn(base, admin.username, admin.password);
     console.log(`   signed in as ${admin.username} (POST /api/v1/auth/login)`);
@@ -170,23 +148,18 @@ async function main(): Promise<void> {
     console.log(
       '   then send "Authorization: Bearer <accessToken>" (OpenAPI at /docs); the password is new each run',
     );
-    console.log(
-      JSON.stringify({
-        demo: 'lianjian',
-        entities,
-        records: seeded.records + seeded.heldBack.length,
-        liveRecords: seeded.heldBack.length,
-        departments: seeded.departments,
-        classes: finalClasses,
-        alerts: alerts.length,
-        deliveries,
-        seconds: Math.round((Date.now() - t0) / 100) / 10,
-      }),
-    );
-  } finally {
-    await Promise.all([api.stop(), worker.stop()]);
-    await ds.destroy();
-  }
+    printJsonLine({
+      demo: 'lianjian',
+      entities,
+      records: seeded.records + seeded.heldBack.length,
+      liveRecords: seeded.heldBack.length,
+      departments: seeded.departments,
+      classes: finalClasses,
+      alerts: alerts.length,
+      deliveries,
+      seconds: Math.round((Date.now() - t0) / 100) / 10,
+    });
+  });
 }
 
 async function sendLive(
@@ -297,13 +270,3 @@ async function getJson(url: string): Promise<Json> {
 function section(title: string, detail?: string): void {
   console.log(`\n== ${title}${detail ? `\n   ${detail}` : ''}`);
 }
-
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.error(
-      e instanceof EnvValidationError ? e.message : e instanceof Error ? (e.stack ?? e.message) : e,
-    );
-    process.exit(1);
-  },
-);

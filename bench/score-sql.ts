@@ -30,12 +30,12 @@ export const SQL_TABLE = 'bench_sql_profile';
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 const num = (x: number): string => {
-  if (!Number.isFinite(x)) throw new Error(`bench-score-sql: ${x} is not a finite number`);
+  if (!Number.isFinite(x)) throw new Error(`bench/score-sql: ${x} is not a finite number`);
   return String(x);
 };
 
 export function sqlBaselineStatement(asOf: string, cfg: ProfileConfig): string {
-  if (!DATE.test(asOf)) throw new Error(`bench-score-sql: asOf '${asOf}' is not YYYY-MM-DD`);
+  if (!DATE.test(asOf)) throw new Error(`bench/score-sql: asOf '${asOf}' is not YYYY-MM-DD`);
   const A = `${lit(asOf)}::date`;
   const S = `(${A} - interval '${num(cfg.shortWindowMonths)} months')::date`;
   const L = `(${A} - interval '${num(cfg.longWindowMonths)} months')::date`;

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { parseEnv } from '@lianjian/common';
-import { parseArgs } from './args';
-import { commonOptions, EVAL_ARGS, EVAL_USAGE } from './eval-options';
+import { type Args, printJsonLine, runCommand } from '../../apps/cli/src/command';
+import { commonOptions, EVAL_OPTIONS, EVAL_USAGE } from './options';
 import {
   type Reference,
   figures,
@@ -11,27 +11,27 @@ import {
   round,
   scoreCases,
   summarize,
-} from './eval-backtest';
-import { evalEnvSchema, loadDataset, runCommand } from './eval-data';
+} from './backtest';
+import { evalEnvSchema, withDataset } from './data';
 
 // npm run eval: backtests a scorecard — every case scored as of a past date with only what was known
 // then, against what happened next — and prints AUC, precision and lift at the top 5% / 10%, how many
 // days earlier inspections in score order would have found the violations, and the class
 // distribution of the positives, beside the published figures. The last line is JSON.
-async function main(): Promise<void> {
+runCommand({ name: 'eval', usage: EVAL_USAGE, options: EVAL_OPTIONS, run: evaluate });
+
+async function evaluate(args: Args<typeof EVAL_OPTIONS>): Promise<void> {
   const t0 = Date.now();
   const env = parseEnv(evalEnvSchema, process.env);
-  const args = parseArgs(process.argv.slice(2), EVAL_ARGS);
-  const opts = commonOptions(args, env, EVAL_USAGE);
-  const modelFile = String(args.model ?? 'config/scoring/scorecard-v1.json');
+  const opts = commonOptions(args, env);
+  const modelFile = args.model ?? 'config/scoring/scorecard-v1.json';
   const model = readScorecard(modelFile);
   const log = (line: string) => console.log(line);
 
   log(
     `backtest 回测: dataset ${opts.dataset}, model ${model.modelVersion} (${relative(process.cwd(), modelFile) || modelFile})`,
   );
-  const { data, cleanup } = await loadDataset(opts.dataset, env, { ...opts, purpose: 'eval', log });
-  try {
+  await withDataset(opts.dataset, env, { ...opts, purpose: 'eval', log }, async (data) => {
     log(`  label 标签: ${data.text.label}`);
     log(`  cases 样本: ${data.text.test}`);
     log(`  facts: ${JSON.stringify(data.facts)}`);
@@ -49,29 +49,23 @@ async function main(): Promise<void> {
 
     const naive = refs[0];
     const headline = data.published[0];
-    console.log(
-      JSON.stringify({
-        eval: 'backtest',
-        dataset: opts.dataset,
-        modelVersion: model.modelVersion,
-        ...figures(s),
-        baselineAuc: round(headline?.auc ?? naive.auc),
-        baseline: headline?.name ?? naive.name,
-        baselines: Object.fromEntries(
-          [...data.published, ...refs].map((r) => [
-            r.name,
-            { auc: round(r.auc), daysEarlier: round(r.daysEarlier, 2) },
-          ]),
-        ),
-        ...(opts.dataset === 'synthetic'
-          ? { entities: opts.entities, seed: opts.seed, end: opts.end, years: opts.years, T: data.facts.T }
-          : { testPeriod: '2014-09-02..2014-10-31' }),
-        seconds: Math.round((Date.now() - t0) / 100) / 10,
-      }),
-    );
-  } finally {
-    await cleanup();
-  }
+    printJsonLine({
+      eval: 'backtest',
+      dataset: opts.dataset,
+      modelVersion: model.modelVersion,
+      ...figures(s),
+      baselineAuc: round(headline?.auc ?? naive.auc),
+      baseline: headline?.name ?? naive.name,
+      baselines: Object.fromEntries(
+        [...data.published, ...refs].map((r) => [
+          r.name,
+          { auc: round(r.auc), daysEarlier: round(r.daysEarlier, 2) },
+        ]),
+      ),
+      ...(opts.dataset === 'synthetic'
+        ? { entities: opts.entities, seed: opts.seed, end: opts.end, years: opts.years, T: data.facts.T }
+        : { testPeriod: '2014-09-02..2014-10-31' }),
+      seconds: Math.round((Date.now() - t0) / 100) / 10,
+    });
+  });
 }
-
-runCommand(main);

@@ -14,7 +14,7 @@ import {
   loadScorecard,
   predictLogit,
 } from '@lianjian/scoring';
-import { parseArgs } from './args';
+import { type Args, printJsonLine, runCommand, UsageError } from '../../apps/cli/src/command';
 import {
   figures,
   printComparison,
@@ -23,13 +23,17 @@ import {
   round,
   scoreCases,
   summarize,
-} from './eval-backtest';
-import { type DatasetName, evalEnvSchema, loadDataset, runCommand, UsageError } from './eval-data';
-import { commonOptions, EVAL_ARGS } from './eval-options';
+} from './backtest';
+import { type DatasetName, evalEnvSchema, withDataset } from './data';
+import { commonOptions, EVAL_OPTIONS } from './options';
 
-const USAGE =
-  'npm run fit -- --dataset chicago|synthetic [--model FILE] [--out FILE] [--l2 λ] [--exclude f1,f2] ' +
-  '[--data-dir DIR] [--keep] [--entities N] [--seed S] [--end YYYY-MM-DD] [--years Y]';
+const FIT_OPTIONS = {
+  ...EVAL_OPTIONS,
+  out: 'string',
+  l2: { type: 'number', min: 0 },
+  exclude: 'string',
+  'train-from': 'date',
+} as const;
 
 // Features never offered to the fit, per data set, and why.
 const EXCLUDED: Record<DatasetName, Record<string, string>> = {
@@ -58,21 +62,22 @@ function nextVersion(dataset: DatasetName, dir: string): { version: string; file
 // (libs/scoring/src/fit/scorecard-fit.ts explains the mapping), writes the result as a NEW model
 // version under config/scoring/ and backtests it next to the current model on the held-out cases.
 // It activates nothing: a model becomes active only by npm run model:activate (or the API), recorded.
-async function main(): Promise<void> {
+runCommand({
+  name: 'fit',
+  usage:
+    '--dataset chicago|synthetic [--model FILE] [--out FILE] [--l2 λ] [--exclude f1,f2] [--train-from YYYY-MM-DD] ' +
+    '[--data-dir DIR] [--keep] [--entities N] [--seed S] [--end YYYY-MM-DD] [--years Y]',
+  options: FIT_OPTIONS,
+  run: fit,
+});
+
+async function fit(args: Args<typeof FIT_OPTIONS>): Promise<void> {
   const t0 = Date.now();
   const env = parseEnv(evalEnvSchema, process.env);
-  const args = parseArgs(process.argv.slice(2), {
-    ...EVAL_ARGS,
-    out: 'string',
-    l2: 'number',
-    exclude: 'string',
-    'train-from': 'string',
-  });
-  const opts = commonOptions(args, env, USAGE);
-  const baseFile = String(args.model ?? 'config/scoring/scorecard-v1.json');
+  const opts = commonOptions(args, env);
+  const baseFile = args.model ?? 'config/scoring/scorecard-v1.json';
   const base = readScorecard(baseFile);
-  const fixedL2 = args.l2 === undefined ? undefined : Number(args.l2);
-  if (fixedL2 !== undefined && !(fixedL2 >= 0)) throw new UsageError('--l2 must be ≥ 0');
+  const fixedL2 = args.l2;
   const excluded: Record<string, string> = { ...EXCLUDED[opts.dataset] };
   for (const name of String(args.exclude ?? '')
     .split(',')
@@ -83,10 +88,8 @@ async function main(): Promise<void> {
   }
   const target = args.out
     ? {
-        file: String(args.out),
-        version: String(args.out)
-          .replace(/^.*\//, '')
-          .replace(/\.json$/, ''),
+        file: args.out,
+        version: args.out.replace(/^.*\//, '').replace(/\.json$/, ''),
       }
     : nextVersion(opts.dataset, 'config/scoring');
   if (existsSync(target.file))
@@ -96,14 +99,13 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(line);
 
   log(`fit 拟合: dataset ${opts.dataset}, current model ${base.modelVersion}, new version ${target.version}`);
-  const { data, cleanup } = await loadDataset(opts.dataset, env, { ...opts, purpose: 'fit', log });
-  try {
+  await withDataset(opts.dataset, env, { ...opts, purpose: 'fit', log }, async (data) => {
     log(`  label 标签: ${data.text.label}`);
     log(`  training 训练: ${data.text.train}; ${data.text.validation}`);
     log(`  held out 检验: ${data.text.test}`);
 
     // Profiles of the training cases, with the current model's profile settings (kept by the new one).
-    const trainFrom = args['train-from'] === undefined ? undefined : String(args['train-from']);
+    const trainFrom = args['train-from'];
     const trainCases = trainFrom ? data.train.filter((c) => c.asOf >= trainFrom) : data.train;
     if (trainFrom) log(`  training cases scored as of ${trainFrom} or later only (--train-from)`);
     const train = scoreCases(data, trainCases, base);
@@ -228,27 +230,21 @@ async function main(): Promise<void> {
       `wrote ${relative(process.cwd(), target.file) || target.file} (not activated: npm run model:activate -- --version <version> --by WHO --reason WHY)`,
     );
     const headline = data.published[0];
-    console.log(
-      JSON.stringify({
-        fit: 'logistic-l2',
-        dataset: opts.dataset,
-        modelVersion: fitted.modelVersion,
-        file: relative(process.cwd(), target.file) || target.file,
-        currentModel: base.modelVersion,
-        trainCases: train.length,
-        trainPositives: positives,
-        l2,
-        pdo,
-        factors: fitted.factors.length,
-        ...figures(mine),
-        baselineAuc: round(headline?.auc ?? refs[0].auc),
-        current: { modelVersion: base.modelVersion, ...figures(current) },
-        seconds: Math.round((Date.now() - t0) / 100) / 10,
-      }),
-    );
-  } finally {
-    await cleanup();
-  }
+    printJsonLine({
+      fit: 'logistic-l2',
+      dataset: opts.dataset,
+      modelVersion: fitted.modelVersion,
+      file: relative(process.cwd(), target.file) || target.file,
+      currentModel: base.modelVersion,
+      trainCases: train.length,
+      trainPositives: positives,
+      l2,
+      pdo,
+      factors: fitted.factors.length,
+      ...figures(mine),
+      baselineAuc: round(headline?.auc ?? refs[0].auc),
+      current: { modelVersion: base.modelVersion, ...figures(current) },
+      seconds: Math.round((Date.now() - t0) / 100) / 10,
+    });
+  });
 }
-
-runCommand(main);

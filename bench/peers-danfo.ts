@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 // run time (that subpath is not exported), hence the plain require in loadDanfo().
 import type * as Danfo from 'danfojs/dist/danfojs-browser/src';
 
-// The danfo.js side of `npm run bench:peers`: the peer percentile of bench-peers.ts computed with
+// The danfo.js side of `npm run bench:peers`: the peer percentile of peers.ts computed with
 // danfo DataFrames, on demand for one entity and for the whole population.
 //
 // danfo 1.2 traps found while writing this (all O(n²) in plain JS inside the library), so the

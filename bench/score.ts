@@ -1,25 +1,10 @@
 import 'reflect-metadata';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import {
-  baseEnvSchema,
-  EnvValidationError,
-  freePort,
-  parseEnv,
-  startApp,
-  todayInShanghai,
-  type AppProcess,
-} from '@lianjian/common';
-import {
-  createDataSource,
-  EntityRepository,
-  RecordRepository,
-  runMigrations,
-  ScoreRepository,
-  ScoreRunRepository,
-} from '@lianjian/database';
+import { parseEnv, todayInShanghai } from '@lianjian/common';
+import { EntityRepository, RecordRepository, ScoreRepository, ScoreRunRepository } from '@lianjian/database';
 import {
   FEATURE_NAMES,
   loadScorecard,
@@ -29,13 +14,19 @@ import {
   SEVERE_PENALTY_TYPES,
   type Scorecard,
 } from '@lianjian/scoring';
-import { parseArgs } from './args';
-import { obliterateQueues, sleep, until } from './app-processes';
-import { databaseName, dropDatabase, recreateDatabase, withDatabase } from './db-admin';
-import { createAdmin, signIn } from './demo-access';
-import { seedProvince } from './seed-province';
-import { SQL_TABLE, sqlAgreementStatement, sqlBaselineStatement } from './bench-score-sql';
-import { cpuByCommand, cpuDelta, cpuSeconds, machineCpu, machineLoad, RssSampler } from './bench-score-proc';
+import { seedProvince } from '@lianjian/seed';
+import { type Args, printJsonLine, runCommand } from '../apps/cli/src/command';
+import {
+  createAdmin,
+  harnessEnvSchema,
+  NO_SCHEDULES,
+  type Scratch,
+  signIn,
+  sleep,
+  withScratch,
+} from '../tools/harness';
+import { SQL_TABLE, sqlAgreementStatement, sqlBaselineStatement } from './score-sql';
+import { cpuByCommand, cpuDelta, cpuSeconds, machineCpu, machineLoad, RssSampler } from './proc';
 
 // npm run bench:score [-- --entities N] [--years Y] [--seed S] [--chunks-profiled K] [--cpu-prof DIR] [--keep]
 //
@@ -48,7 +39,7 @@ import { cpuByCommand, cpuDelta, cpuSeconds, machineCpu, machineLoad, RssSampler
 // score, one entity_risk and one profile row per entity: a first run's work; the steady state, where
 // every table is full and the profile table feeds the related-party query, is measured per chunk
 // afterwards). The yardstick: ONE SQL statement computing the same per-entity aggregates over the
-// same tables into a table (bench-score-sql.ts), timed just before each run on the same state; the
+// same tables into a table (score-sql.ts), timed just before each run on the same state; the
 // ratio uses the faster of the two. Then a sample of chunks is replayed in this process, phase by
 // phase, to show where a chunk's time goes. The last line is JSON.
 
@@ -75,40 +66,37 @@ interface RunFigures {
   loadAfter: string;
 }
 
-async function main(): Promise<void> {
-  const env = parseEnv(baseEnvSchema, process.env);
-  const args = parseArgs(process.argv.slice(2), {
-    entities: 'number',
-    years: 'number',
-    seed: 'number',
-    'chunks-profiled': 'number',
-    'cpu-prof': 'string',
-    keep: 'boolean',
-  });
-  const entities = Number(args.entities ?? 1_000_000);
-  const years = Number(args.years ?? 5);
-  const seed = Number(args.seed ?? 42);
-  const profiled = Number(args['chunks-profiled'] ?? 10);
-  if (!Number.isInteger(entities) || entities < CHUNK)
-    throw new Error(`--entities must be an integer ≥ ${CHUNK}`);
-  if (!Number.isInteger(years) || years < 1 || years > 30) throw new Error('--years must be 1…30');
-  const url = withDatabase(env.DATABASE_URL, `${databaseName(env.DATABASE_URL)}_bench_score`);
-  const prefix = `${env.QUEUE_PREFIX}-bench-score`;
+const OPTIONS = {
+  entities: { type: 'integer', min: CHUNK },
+  years: { type: 'integer', min: 1, max: 30 },
+  seed: 'number',
+  'chunks-profiled': { type: 'integer', min: 1 },
+  'cpu-prof': 'string',
+  keep: 'boolean',
+} as const;
+
+runCommand({
+  name: 'bench:score',
+  usage: '[--entities N] [--years Y] [--seed S] [--chunks-profiled K] [--cpu-prof DIR] [--keep]',
+  options: OPTIONS,
+  run: bench,
+});
+
+async function bench(args: Args<typeof OPTIONS>): Promise<void> {
+  const env = parseEnv(harnessEnvSchema, process.env);
+  const entities = args.entities ?? 1_000_000;
+  const years = args.years ?? 5;
+  const seed = args.seed ?? 42;
+  const profiled = args['chunks-profiled'] ?? 10;
   const asOf = todayInShanghai();
   const model = loadScorecard(JSON.parse(readFileSync(join(process.cwd(), SCORECARD_V1_PATH), 'utf8')));
-  const processes: AppProcess[] = [];
-  let ds: DataSource | undefined;
   console.log(
     `bench:score — ${entities} entities, ${years} years of history, as of ${asOf}; ${machineLoad()}`,
   );
   const loadAtStart = machineLoad();
 
-  try {
-    await obliterateQueues(env.REDIS_URL, prefix);
-    await recreateDatabase(url);
-    await runMigrations(url);
-    ds = createDataSource(url, 4);
-    await ds.initialize();
+  await withScratch(env, 'bench_score', { keep: args.keep }, async (scratch) => {
+    const ds = await scratch.dataSource(4);
 
     // --- seed ---
     const seeded = await seedProvince(ds, {
@@ -130,28 +118,8 @@ async function main(): Promise<void> {
     );
 
     // --- the api, shared by both runs ---
-    const port = await freePort();
-    const procEnv: Record<string, string> = {
-      DATABASE_URL: url,
-      REDIS_URL: env.REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      NODE_ENV: 'production',
-      // Production requires a webhook-secret key; the scratch database is new each run, so is its key.
-      WEBHOOK_SECRETS_KEY: process.env.WEBHOOK_SECRETS_KEY ?? randomBytes(32).toString('base64'),
-      LOG_LEVEL: 'log',
-      FEED_CHECK_CRON: '',
-      SCORING_CRON: '',
-    };
     const admin = await createAdmin(ds, 'bench-admin');
-    const api = startApp('apps/api/src/main', { ...procEnv, PORT: String(port), LOG_LEVEL: 'warn' });
-    processes.push(api);
-    const base = `http://127.0.0.1:${port}`;
-    await until(
-      async () => (await fetch(`${base}/health`).catch(() => undefined))?.status === 200,
-      60_000,
-      'the api to answer /health',
-      [api],
-    );
+    const { base } = await scratch.startApi(NO_SCHEDULES);
     auth = await signIn(base, admin.username, admin.password);
 
     // --- the two runs, each after the SQL statement on the same state ---
@@ -167,7 +135,7 @@ async function main(): Promise<void> {
         `SQL baseline (one CREATE TABLE AS over entity + record + profile): ${sqlSec.toFixed(2)} s`,
       );
       await ds.query('CHECKPOINT').catch(() => undefined);
-      const { figures, runId } = await timedRun(base, procEnv, workers, entityCount, ds, args['cpu-prof']);
+      const { figures, runId } = await timedRun(scratch, base, workers, entityCount, ds, args['cpu-prof']);
       runs.push(figures);
       runIds = [...runIds, runId];
       if (workers === 1) agreement = await checkAgreement(ds, entityCount);
@@ -193,37 +161,30 @@ async function main(): Promise<void> {
     const [one, two] = runs;
     const loadAtEnd = machineLoad();
     console.log(`machine: at start ${loadAtStart}; at end ${loadAtEnd}`);
-    console.log(
-      JSON.stringify({
-        bench: 'score',
-        entities: entityCount,
-        records,
-        years,
-        asOf,
-        modelVersion: model.modelVersion,
-        wallSec: two.wallSec,
-        entitiesPerSec: two.entitiesPerSec,
-        ratioToSql: two.ratioToSql,
-        peakRssMb: Math.max(...two.perWorkerPeakRssMb),
-        sqlSec: round2(sqlSec),
-        sqlRunsSec: sqlSecs.map(round2),
-        oneWorker: one,
-        twoWorkers: two,
-        sqlAgreement: agreement,
-        chunkPhasesMs: { steadyState: phasesFull, firstRun: phasesEmpty },
-        seedSec: round1(seeded.seconds),
-        recordTableMb: recordMb,
-        loadAtStart,
-        loadAtEnd,
-        runIds,
-      }),
-    );
-  } finally {
-    await Promise.all(processes.map((p) => p.stop()));
-    await ds?.destroy().catch(() => undefined);
-    await obliterateQueues(env.REDIS_URL, prefix);
-    if (!args.keep) await dropDatabase(url).catch(() => undefined);
-  }
+    printJsonLine({
+      bench: 'score',
+      entities: entityCount,
+      records,
+      years,
+      asOf,
+      modelVersion: model.modelVersion,
+      wallSec: two.wallSec,
+      entitiesPerSec: two.entitiesPerSec,
+      ratioToSql: two.ratioToSql,
+      peakRssMb: Math.max(...two.perWorkerPeakRssMb),
+      sqlSec: round2(sqlSec),
+      sqlRunsSec: sqlSecs.map(round2),
+      oneWorker: one,
+      twoWorkers: two,
+      sqlAgreement: agreement,
+      chunkPhasesMs: { steadyState: phasesFull, firstRun: phasesEmpty },
+      seedSec: round1(seeded.seconds),
+      recordTableMb: recordMb,
+      loadAtStart,
+      loadAtEnd,
+      runIds,
+    });
+  });
 }
 
 // Both runs start from this state: no scores, no current risk, no profiles (a first full run).
@@ -259,23 +220,17 @@ async function checkAgreement(ds: DataSource, entityCount: number): Promise<Reco
 let auth: Record<string, string> = {};
 
 async function timedRun(
+  scratch: Scratch,
   base: string,
-  procEnv: Record<string, string>,
   workerCount: number,
   entityCount: number,
   ds: DataSource,
-  cpuProfDir: string | number | boolean | undefined,
+  cpuProfDir: string | undefined,
 ): Promise<{ figures: RunFigures; runId: string }> {
-  const workerEnv: Record<string, string> = { ...procEnv, WORKER_QUEUES: 'scoring' };
-  if (typeof cpuProfDir === 'string') workerEnv.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${cpuProfDir}`;
-  const workers = Array.from({ length: workerCount }, () => startApp('apps/worker/src/main', workerEnv));
+  const workerEnv: Record<string, string> = { ...NO_SCHEDULES, WORKER_QUEUES: 'scoring' };
+  if (cpuProfDir) workerEnv.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${cpuProfDir}`;
+  const workers = await scratch.startWorkers(workerCount, workerEnv);
   try {
-    await until(
-      async () => workers.every((w) => w.output().includes('serving queues')),
-      60_000,
-      `${workerCount} worker(s) to serve the scoring queue`,
-      workers,
-    );
     const pids = workers.map((w) => w.proc.pid as number);
     const sampler = new RssSampler(pids);
     const loadBefore = machineLoad();
@@ -495,13 +450,3 @@ function printPhases(label: string, p: Phases): void {
       `save ${share(p.save)} (of which JSON.stringify ${p.jsonStringify} ms)`,
   );
 }
-
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.error(
-      e instanceof EnvValidationError ? e.message : e instanceof Error ? (e.stack ?? e.message) : e,
-    );
-    process.exit(1);
-  },
-);

@@ -5,7 +5,9 @@ import {
   AuditRepository,
   createApiKeyAccount,
   createUserAccount,
+  DepartmentRepository,
 } from '@lianjian/database';
+import type { generateDepartments } from '@lianjian/seed';
 
 // Credentials for the demo and the benchmarks, created as an operator would with npm run user:create
 // and apikey:create: an administrator who signs in through the API, and one API key per sending
@@ -62,4 +64,13 @@ export async function createSourceKeys(
     keys.set(source, { 'x-api-key': key });
   }
   return keys;
+}
+
+// The province's departments (generateDepartments), stored as seeding would: the receivers of alerts
+// and the owners of sources.
+export async function storeDepartments(
+  ds: DataSource,
+  departments: ReturnType<typeof generateDepartments>,
+): Promise<void> {
+  await new DepartmentRepository(ds).upsertMany(departments.map((d) => ({ ...d, nameEn: d.nameEn })));
 }

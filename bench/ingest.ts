@@ -1,23 +1,19 @@
-import 'reflect-metadata';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { DynamicModule, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { ConfigModule } from '@nestjs/config';
-import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { addDays, baseEnvSchema, EnvValidationError, parseEnv, todayInShanghai } from '@lianjian/common';
-import { createDataSource, DatabaseModule, DepartmentRepository, runMigrations } from '@lianjian/database';
+import { addDays, parseEnv, todayInShanghai } from '@lianjian/common';
+import { DatabaseModule } from '@lianjian/database';
 import { FileIngestionService, IngestionModule } from '@lianjian/ingestion';
-import { ALL_QUEUES, QueueModule } from '@lianjian/queue';
+import { QueueModule } from '@lianjian/queue';
 import { makeUscc, USCC_CHARSET } from '@lianjian/reference';
 import { forkRng, generateDepartments } from '@lianjian/seed';
-import { parseArgs } from './args';
-import { databaseName, dropDatabase, recreateDatabase, withDatabase } from './db-admin';
+import { createCommandContext } from '../apps/cli/src/app-context';
+import { type Args, printJsonLine, runCommand } from '../apps/cli/src/command';
+import { harnessEnvSchema, storeDepartments, withProcessEnv, withScratch } from '../tools/harness';
 
 // npm run bench:ingest [-- --rows N]: a CSV of N canonical inspection rows, from the file to committed
 // records (stored, read, mapped, validated, hashed, applied with version checks), timed against two
@@ -30,13 +26,13 @@ import { databaseName, dropDatabase, recreateDatabase, withDatabase } from './db
 const SOURCE = 'lianjian-canonical-inspections';
 const RESULTS = ['pass', 'pass', 'pass', 'pass', 'rectified', 'fail', 'unreachable', 'not_operating'];
 
-async function main(): Promise<void> {
-  const env = parseEnv(baseEnvSchema, process.env);
-  const args = parseArgs(process.argv.slice(2), { rows: 'number', keep: 'boolean' });
-  const rows = Number(args.rows ?? 1_000_000);
-  if (!Number.isInteger(rows) || rows < 1) throw new Error('--rows must be a positive integer');
-  const url = withDatabase(env.DATABASE_URL, `${databaseName(env.DATABASE_URL)}_bench_ingest`);
-  const prefix = `${env.QUEUE_PREFIX}-bench-ingest`;
+const OPTIONS = { rows: { type: 'integer', min: 1 }, keep: 'boolean' } as const;
+
+runCommand({ name: 'bench:ingest', usage: '[--rows N] [--keep]', options: OPTIONS, run: bench });
+
+async function bench(args: Args<typeof OPTIONS>): Promise<void> {
+  const env = parseEnv(harnessEnvSchema, process.env);
+  const rows = args.rows ?? 1_000_000;
   const dir = await mkdtemp(join(tmpdir(), 'lianjian-bench-'));
   let peakRss = process.memoryUsage().rss;
   const samples: [number, number][] = [];
@@ -47,73 +43,75 @@ async function main(): Promise<void> {
   }, 50);
 
   try {
-    await recreateDatabase(url);
-    await runMigrations(url);
-    const ds = createDataSource(url, 2);
-    await ds.initialize();
-    const depts = generateDepartments('330000');
-    await new DepartmentRepository(ds).upsertMany(depts.map((d) => ({ ...d, nameEn: d.nameEn })));
-    await ds.destroy();
-    const counties = depts.filter((d) => d.level === 'county' && d.code.endsWith('-SAMR'));
+    await withScratch(env, 'bench_ingest', { keep: args.keep }, async (scratch) => {
+      const url = scratch.url;
+      const ds = await scratch.dataSource(2);
+      const depts = generateDepartments('330000');
+      await storeDepartments(ds, depts);
+      const counties = depts.filter((d) => d.level === 'county' && d.code.endsWith('-SAMR'));
 
-    const file = join(dir, 'inspections.csv');
-    const t0 = Date.now();
-    await writeCsv(
-      file,
-      rows,
-      counties.map((d) => d.regionCode),
-    );
-    const fileBytes = (await stat(file)).size;
-    console.log(
-      `wrote ${rows} rows, ${(fileBytes / 1e6).toFixed(1)} MB in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
-    );
-
-    // Baseline: the same bytes into a bare table with COPY (no parsing in Node, no checks, no indexes).
-    const { copySeconds, indexedSeconds } = await copyBaseline(url, file);
-    console.log(
-      `COPY into a bare unindexed table: ${copySeconds.toFixed(2)} s (${Math.round(rows / copySeconds)} rows/s); ` +
-        `COPY + INSERT…SELECT into a table indexed like record: ${indexedSeconds.toFixed(2)} s`,
-    );
-
-    process.env.DATABASE_URL = url;
-    process.env.QUEUE_PREFIX = prefix;
-    process.env.FILE_STORE_DIR = join(dir, 'files');
-    const app = await NestFactory.createApplicationContext(BenchModule.forRoot(), {
-      logger: ['error', 'warn'],
-    });
-    const files = app.get(FileIngestionService);
-    peakRss = process.memoryUsage().rss;
-    samples.length = 0;
-    const t1 = Date.now();
-    const up = await files.accept(SOURCE, createReadStream(file), { originalName: 'inspections.csv' });
-    const tStored = Date.now();
-    const res = await files.process(up.batchId);
-    const seconds = (Date.now() - t1) / 1000;
-    await app.close();
-    if ('refused' in res) throw new Error(`the bench file was refused: ${res.refused}`);
-    if (res.inserted !== rows || res.rejected !== 0)
-      throw new Error(
-        `expected ${rows} inserted and 0 rejected, got ${res.inserted} inserted, ${res.rejected} rejected`,
+      const file = join(dir, 'inspections.csv');
+      const t0 = Date.now();
+      await writeCsv(
+        file,
+        rows,
+        counties.map((d) => d.regionCode),
+      );
+      const fileBytes = (await stat(file)).size;
+      console.log(
+        `wrote ${rows} rows, ${(fileBytes / 1e6).toFixed(1)} MB in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
       );
 
-    const tEnd = Date.now();
-    const recordsPerSec = Math.round(rows / seconds);
-    const ratioToCopy = Math.round((seconds / copySeconds) * 100) / 100;
-    const ratioToIndexedInsert = Math.round((seconds / indexedSeconds) * 100) / 100;
-    const rssByQuarterMb = [0, 1, 2, 3].map((q) => {
-      const from = t1 + ((tEnd - t1) * q) / 4;
-      const to = t1 + ((tEnd - t1) * (q + 1)) / 4;
-      const inQuarter = samples.filter(([t]) => t >= from && t < to).map(([, r]) => r);
-      return inQuarter.length ? Math.round(Math.max(...inQuarter) / 2 ** 20) : null;
-    });
-    console.log(
-      `Lianjian: ${seconds.toFixed(2)} s end to end (store ${((tStored - t1) / 1000).toFixed(2)} s), ${recordsPerSec} records/s, ` +
-        `${ratioToCopy}× COPY, ${ratioToIndexedInsert}× COPY + indexed INSERT, peak RSS ${Math.round(peakRss / 2 ** 20)} MB ` +
-        `(per quarter of the run: ${rssByQuarterMb.join(' / ')} MB)`,
-    );
-    console.log(`phases (ms): ${JSON.stringify(res.phases)}`);
-    console.log(
-      JSON.stringify({
+      // Baseline: the same bytes into a bare table with COPY (no parsing in Node, no checks, no indexes).
+      const { copySeconds, indexedSeconds } = await copyBaseline(url, file);
+      console.log(
+        `COPY into a bare unindexed table: ${copySeconds.toFixed(2)} s (${Math.round(rows / copySeconds)} rows/s); ` +
+          `COPY + INSERT…SELECT into a table indexed like record: ${indexedSeconds.toFixed(2)} s`,
+      );
+
+      const scratchEnv = {
+        DATABASE_URL: url,
+        QUEUE_PREFIX: scratch.prefix,
+        FILE_STORE_DIR: join(dir, 'files'),
+      };
+      const { res, t1, tStored, seconds } = await withProcessEnv(scratchEnv, async () => {
+        const app = await createCommandContext([DatabaseModule, QueueModule, IngestionModule]);
+        try {
+          const files = app.get(FileIngestionService);
+          peakRss = process.memoryUsage().rss;
+          samples.length = 0;
+          const t1 = Date.now();
+          const up = await files.accept(SOURCE, createReadStream(file), { originalName: 'inspections.csv' });
+          const tStored = Date.now();
+          const res = await files.process(up.batchId);
+          return { res, t1, tStored, seconds: (Date.now() - t1) / 1000 };
+        } finally {
+          await app.close();
+        }
+      });
+      if ('refused' in res) throw new Error(`the bench file was refused: ${res.refused}`);
+      if (res.inserted !== rows || res.rejected !== 0)
+        throw new Error(
+          `expected ${rows} inserted and 0 rejected, got ${res.inserted} inserted, ${res.rejected} rejected`,
+        );
+
+      const tEnd = Date.now();
+      const recordsPerSec = Math.round(rows / seconds);
+      const ratioToCopy = Math.round((seconds / copySeconds) * 100) / 100;
+      const ratioToIndexedInsert = Math.round((seconds / indexedSeconds) * 100) / 100;
+      const rssByQuarterMb = [0, 1, 2, 3].map((q) => {
+        const from = t1 + ((tEnd - t1) * q) / 4;
+        const to = t1 + ((tEnd - t1) * (q + 1)) / 4;
+        const inQuarter = samples.filter(([t]) => t >= from && t < to).map(([, r]) => r);
+        return inQuarter.length ? Math.round(Math.max(...inQuarter) / 2 ** 20) : null;
+      });
+      console.log(
+        `Lianjian: ${seconds.toFixed(2)} s end to end (store ${((tStored - t1) / 1000).toFixed(2)} s), ${recordsPerSec} records/s, ` +
+          `${ratioToCopy}× COPY, ${ratioToIndexedInsert}× COPY + indexed INSERT, peak RSS ${Math.round(peakRss / 2 ** 20)} MB ` +
+          `(per quarter of the run: ${rssByQuarterMb.join(' / ')} MB)`,
+      );
+      console.log(`phases (ms): ${JSON.stringify(res.phases)}`);
+      printJsonLine({
         bench: 'ingest',
         rows,
         fileMb: Math.round(fileBytes / 1e5) / 10,
@@ -127,37 +125,11 @@ async function main(): Promise<void> {
         threads: env.INGEST_THREADS,
         peakRssMb: Math.round(peakRss / 2 ** 20),
         rssByQuarterMb,
-      }),
-    );
+      });
+    });
   } finally {
     clearInterval(sampler);
-    for (const name of ALL_QUEUES) {
-      const q = new Queue(name, { connection: { url: env.REDIS_URL }, prefix });
-      await q.obliterate({ force: true }).catch(() => undefined);
-      await q.close();
-    }
     await rm(dir, { recursive: true, force: true });
-    if (!args.keep) await dropDatabase(url).catch(() => undefined);
-  }
-}
-
-@Module({})
-class BenchModule {
-  // Built after the bench has pointed the environment at its scratch database.
-  static forRoot(): DynamicModule {
-    return {
-      module: BenchModule,
-      imports: [
-        ConfigModule.forRoot({
-          isGlobal: true,
-          ignoreEnvFile: true,
-          validate: (env) => parseEnv(baseEnvSchema, env),
-        }),
-        DatabaseModule,
-        QueueModule,
-        IngestionModule,
-      ],
-    };
   }
 }
 
@@ -227,13 +199,3 @@ async function copyBaseline(
     await c.end();
   }
 }
-
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.error(
-      e instanceof EnvValidationError ? e.message : e instanceof Error ? (e.stack ?? e.message) : e,
-    );
-    process.exit(1);
-  },
-);
