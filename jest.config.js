@@ -27,7 +27,8 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs}/**/*.integration-spec.ts'],
+      // Specs that run both apps live in test/integration (an app never imports another).
+      testMatch: ['<rootDir>/{apps,libs}/**/*.integration-spec.ts', '<rootDir>/test/integration/**/*.integration-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/jest-global-teardown.ts',
     },

@@ -1,16 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { freePort, startApp, type AppProcess } from '@lianjian/common';
 import {
-  createTestDatabase,
   eventually,
-  insertDepartments,
   json,
   penaltyRecord,
   registrationRecord,
-  testEnv,
+  startStack,
   USCC_A,
-  type TestDatabase,
+  type Stack,
 } from '@lianjian/testing';
 
 const run = promisify(execFile);
@@ -19,15 +16,12 @@ const run = promisify(execFile);
 // made with the bootstrap commands (npm run user:create / apikey:create, built code), people sign in
 // through the API, and a joint alert goes through a case to its close with each department's result.
 describe('e2e: bootstrap, sign-in and a joint case from alert to close', () => {
-  let db: TestDatabase;
-  let env: Record<string, string>;
-  let api: AppProcess;
-  let worker: AppProcess;
+  let stack: Stack;
   let base: string;
 
   const cli = (entry: string, args: string[], input?: string) => {
     const p = run('node', ['scripts/run.js', `apps/cli/src/${entry}`, ...args], {
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...stack.env },
     });
     if (input !== undefined) {
       p.child.stdin?.write(input);
@@ -37,28 +31,13 @@ describe('e2e: bootstrap, sign-in and a joint case from alert to close', () => {
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await insertDepartments(db.url);
-    const port = await freePort();
-    env = testEnv(db, {
-      PORT: String(port),
-      CASE_OVERDUE_CRON: '',
-      ESCALATION_CRON: '',
-      FEED_CHECK_CRON: '',
-    });
-    api = startApp('apps/api/src/main', env);
-    worker = startApp('apps/worker/src/main', env);
-    base = `http://127.0.0.1:${port}`;
-    await eventually(
-      async () => ((await fetch(`${base}/health`).catch(() => undefined))?.status === 200 ? true : undefined),
-      30000,
-    );
+    stack = await startStack({ env: { CASE_OVERDUE_CRON: '', ESCALATION_CRON: '', FEED_CHECK_CRON: '' } });
+    stack.spawn('apps/worker/src/main');
+    await stack.spawnApi('apps/api/src/main');
+    base = stack.url;
   });
 
-  afterAll(async () => {
-    await Promise.all([api?.stop(), worker?.stop()]);
-    await db?.drop();
-  });
+  afterAll(() => stack?.close());
 
   const signIn = async (username: string, password: string) => {
     const res = await fetch(`${base}/api/v1/auth/login`, {

@@ -1,27 +1,25 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startApp, type AppProcess } from '@lianjian/common';
+import type { AppProcess } from '@lianjian/common';
 import { makeUscc } from '@lianjian/reference';
 import {
-  createTestAdmin,
-  createTestDatabase,
   eventually,
-  insertDepartments,
   json,
   listingRecord,
   registrationRecord,
   sql,
-  testEnv,
+  startStack,
   USCC_A,
+  type Stack,
   type TestDatabase,
   type TestUser,
 } from '@lianjian/testing';
 
 // Black box: the api and a worker run as separate processes (built code); the test talks HTTP only.
 describe('e2e: api and worker processes', () => {
+  let stack: Stack;
   let db: TestDatabase;
-  let api: AppProcess;
   let worker: AppProcess;
   let base: string;
   let files: string;
@@ -29,30 +27,21 @@ describe('e2e: api and worker processes', () => {
   let admin: TestUser;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await insertDepartments(db.url);
-    admin = await createTestAdmin(db.url);
-    const port = await freePort();
     files = await mkdtemp(join(tmpdir(), 'lianjian-e2e-files-'));
     // Worker threads for every file, however small, so that the compiled thread path is what runs here.
-    const env = testEnv(db, {
-      PORT: String(port),
-      FILE_STORE_DIR: files,
-      INGEST_THREADS: '2',
-      INGEST_THREADS_MIN_MB: '0',
+    stack = await startStack({
+      users: { admin: 'admin' },
+      env: { FILE_STORE_DIR: files, INGEST_THREADS: '2', INGEST_THREADS_MIN_MB: '0' },
     });
-    api = startApp('apps/api/src/main', env);
-    worker = startApp('apps/worker/src/main', env);
-    base = `http://127.0.0.1:${port}`;
-    await eventually(
-      async () => ((await fetch(`${base}/health`).catch(() => undefined))?.status === 200 ? true : undefined),
-      30000,
-    );
+    db = stack.db;
+    admin = stack.users.admin;
+    worker = stack.spawn('apps/worker/src/main');
+    await stack.spawnApi('apps/api/src/main');
+    base = stack.url;
   });
 
   afterAll(async () => {
-    await Promise.all([api?.stop(), worker?.stop()]);
-    await db?.drop();
+    await stack?.close();
     if (files) await rm(files, { recursive: true, force: true });
   });
 
@@ -163,8 +152,7 @@ describe('e2e: api and worker processes', () => {
   });
 
   it('refuses to start with a malformed variable, naming it', async () => {
-    const bad = startApp('apps/worker/src/main', {
-      ...testEnv(db),
+    const bad = stack.spawn('apps/worker/src/main', {
       WORKER_QUEUES: 'ingest,nightly',
       REDIS_URL: 'localhost:6379',
       SCORING_CRON: 'at two',

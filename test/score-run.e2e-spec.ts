@@ -1,55 +1,52 @@
-import { freePort, startApp, todayInShanghai, type AppProcess } from '@lianjian/common';
+import { todayInShanghai, type AppProcess } from '@lianjian/common';
 import { createDataSource } from '@lianjian/database';
 import {
-  createTestAdmin,
-  createTestDatabase,
   eventually,
   json,
   sql,
-  testEnv,
+  startStack,
+  type Stack,
   type TestDatabase,
   type TestUser,
 } from '@lianjian/testing';
-// The seed is CLI code (the same one npm run seed uses); the test reaches it by path.
+// The synthetic province npm run seed writes.
 import { seedProvince } from '@lianjian/seed';
 
 // A full scoring run fans out in chunks across two worker processes; one is killed with SIGKILL in
 // the middle. BullMQ hands its unfinished chunks to the other worker (stalled-job check, ~30 s), and
 // the run still finishes with every entity scored exactly once for that run.
 describe('e2e: a full scoring run survives a killed worker', () => {
+  let stack: Stack;
   let db: TestDatabase;
-  let api: AppProcess;
   const workers: AppProcess[] = [];
   let base: string;
   // Starting a run needs scoring:manage: an administrator, written before the api process starts.
   let admin: TestUser;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    admin = await createTestAdmin(db.url);
-    const ds = createDataSource(db.url, 4);
-    await ds.initialize();
-    try {
-      await seedProvince(ds, { entities: 16_000, seed: 11, end: todayInShanghai(), years: 2 });
-    } finally {
-      await ds.destroy();
-    }
-    const port = await freePort();
-    const env = testEnv(db, { PORT: String(port), FEED_CHECK_CRON: '' });
-    api = startApp('apps/api/src/main', env);
+    stack = await startStack({
+      departments: false,
+      users: { admin: 'admin' },
+      prepare: async (db) => {
+        const ds = createDataSource(db.url, 4);
+        await ds.initialize();
+        try {
+          await seedProvince(ds, { entities: 16_000, seed: 11, end: todayInShanghai(), years: 2 });
+        } finally {
+          await ds.destroy();
+        }
+      },
+      env: { FEED_CHECK_CRON: '' },
+    });
+    db = stack.db;
+    admin = stack.users.admin;
     for (let i = 0; i < 2; i++)
-      workers.push(startApp('apps/worker/src/main', { ...env, WORKER_QUEUES: 'scoring' }));
-    base = `http://127.0.0.1:${port}`;
-    await eventually(
-      async () => ((await fetch(`${base}/health`).catch(() => undefined))?.status === 200 ? true : undefined),
-      30000,
-    );
+      workers.push(stack.spawn('apps/worker/src/main', { WORKER_QUEUES: 'scoring' }));
+    await stack.spawnApi('apps/api/src/main');
+    base = stack.url;
   }, 120_000);
 
-  afterAll(async () => {
-    await Promise.all([api?.stop(), ...workers.map((w) => w.stop())]);
-    await db?.drop();
-  });
+  afterAll(() => stack?.close());
 
   it('finishes with every entity scored once, the run summarised', async () => {
     const started = await fetch(`${base}/api/v1/score-runs`, {

@@ -1,11 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ConfigModule } from '@nestjs/config';
-import { parseEnv } from '@lianjian/common';
 import { DatabaseModule } from '@lianjian/database';
 import { QueueModule } from '@lianjian/queue';
 import { IngestionModule } from '@lianjian/ingestion';
-import { apiEnvSchema } from './api-env';
+import type { ApiEnv } from './api-env';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { HealthModule } from './health/health.module';
 import { RecordsController } from './records/records.controller';
@@ -75,15 +74,18 @@ import { CaseOpener } from '@lianjian/cases';
   ],
 })
 export class AppModule {
-  // Configuration is read when the application is created, not when this file is imported.
-  static forRoot(): DynamicModule {
+  // ConfigService serves the configuration createApiApp was given (validated from the environment by
+  // main.ts, or a test's own): nothing is read from process.env, and nothing is written to it.
+  static forRoot(config: ApiEnv): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({
           isGlobal: true,
           ignoreEnvFile: true,
-          validate: (env) => parseEnv(apiEnvSchema, env),
+          validatePredefined: false,
+          skipProcessEnv: true,
+          load: [() => config],
         }),
       ],
     };

@@ -2,19 +2,17 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { logLevels, parseEnv } from '@lianjian/common';
+import { logLevels } from '@lianjian/common';
 import { AppModule } from './app.module';
-import { apiEnvSchema } from './api-env';
+import { apiEnvSchema, type ApiEnv } from './api-env';
 import { jsonBody } from './common/json-body';
 import { auditTrail } from './common/audit-trail';
 import { AuditRepository } from '@lianjian/database';
 
-// Builds the HTTP application (used by main.ts and by the tests).
-export async function createApiApp(
-  env: Record<string, string | undefined> = process.env,
-): Promise<NestExpressApplication> {
-  const cfg = parseEnv(apiEnvSchema, env);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
+// Builds the HTTP application from its validated configuration (main.ts parses the environment;
+// tests give theirs), which is all the application's ConfigService serves.
+export async function createApiApp(cfg: ApiEnv): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(cfg), {
     bodyParser: false,
     logger: logLevels(cfg.NODE_ENV === 'test' ? 'warn' : cfg.LOG_LEVEL),
   });
@@ -38,3 +36,7 @@ export async function createApiApp(
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json' });
   return app;
 }
+
+// The api as a test stack starts it (startStack of @lianjian/testing): the schema its variables are
+// validated by, and the factory given the result.
+export const apiApp = { envSchema: apiEnvSchema, create: createApiApp };

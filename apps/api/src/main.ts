@@ -5,7 +5,7 @@ import { createApiApp } from './bootstrap';
 
 async function main(): Promise<void> {
   const cfg = parseEnv(apiEnvSchema, process.env);
-  const app = await createApiApp();
+  const app = await createApiApp(cfg);
   exitOnSignals(app, (m) => new Logger('api').log(m));
   await app.listen(cfg.PORT);
   new Logger('api').log(`listening on ${await app.getUrl()} (OpenAPI at /docs)`);

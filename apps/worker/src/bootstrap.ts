@@ -1,16 +1,19 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { logLevels, parseEnv } from '@lianjian/common';
+import { logLevels } from '@lianjian/common';
 import { WorkerModule } from './worker.module';
-import { workerEnvSchema } from './worker-env';
+import { workerEnvSchema, type WorkerEnv } from './worker-env';
 
-export async function createWorker(
-  env: Record<string, string | undefined> = process.env,
-): Promise<INestApplicationContext> {
-  const cfg = parseEnv(workerEnvSchema, env);
-  const app = await NestFactory.createApplicationContext(WorkerModule.register(cfg.WORKER_QUEUES), {
+// Builds a worker from its validated configuration (main.ts parses the environment; tests give
+// theirs), which is all the worker's ConfigService serves; it serves the queues cfg.WORKER_QUEUES names.
+export async function createWorker(cfg: WorkerEnv): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(WorkerModule.register(cfg), {
     logger: logLevels(cfg.NODE_ENV === 'test' ? 'warn' : cfg.LOG_LEVEL),
   });
   return app;
 }
+
+// The worker as a test stack starts it (startStack of @lianjian/testing): the schema its variables
+// are validated by, and the factory given the result.
+export const workerApp = { envSchema: workerEnvSchema, create: createWorker };

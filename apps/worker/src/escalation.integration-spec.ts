@@ -2,32 +2,29 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { JobName, JobQueue, QueueName } from '@lianjian/queue';
 import { DeliveryOverdueTrigger, RecordTrigger } from '@lianjian/rules';
-import { createTestDatabase, insertDepartments, sql, testEnv, type TestDatabase } from '@lianjian/testing';
-import { createWorker } from './bootstrap';
+import { sql, startStack, type Stack, type TestDatabase } from '@lianjian/testing';
+import { workerApp } from './bootstrap';
 
 // A delivery nobody acknowledged within the SLA of its alert's severity becomes an escalation finding
 // (config/rules/unacknowledged-alert-escalation) routed to the city's credit office, once per late
 // delivery; acknowledged deliveries, snoozed alerts and escalations themselves are left alone.
 describe('escalation of unacknowledged deliveries', () => {
+  let stack: Stack;
   let db: TestDatabase;
   let worker: INestApplicationContext;
   let overdue: DeliveryOverdueTrigger;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await insertDepartments(db.url);
-    Object.assign(
-      process.env,
-      testEnv(db, { WORKER_QUEUES: 'rules', FEED_CHECK_CRON: '', ESCALATION_CRON: '*/5 * * * *' }),
-    );
-    worker = await createWorker();
+    stack = await startStack({
+      worker: workerApp,
+      queues: 'rules',
+      env: { FEED_CHECK_CRON: '', ESCALATION_CRON: '*/5 * * * *' },
+    });
+    ({ db, worker } = stack);
     overdue = worker.get(DeliveryOverdueTrigger);
   }, 60_000);
 
-  afterAll(async () => {
-    await worker?.close();
-    await db?.drop();
-  });
+  afterAll(() => stack?.close());
 
   async function largeFine(ext: string): Promise<string> {
     const [{ id }] = await sql<{ id: string }>(

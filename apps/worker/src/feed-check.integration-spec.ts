@@ -2,31 +2,27 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { AlertRepository } from '@lianjian/database';
 import { JobName, JobQueue, QueueName } from '@lianjian/queue';
-import { createTestDatabase, insertDepartments, sql, testEnv, type TestDatabase } from '@lianjian/testing';
-import { createWorker } from './bootstrap';
+import { sql, startStack, type Stack, type TestDatabase } from '@lianjian/testing';
+import { workerApp } from './bootstrap';
 import { FeedCheck } from './feed-check';
 
 // A stalled or suddenly empty feed becomes a finding the rules alert on (config/rules/feed-interrupted),
 // delivered to the department that sends the feed; a healthy feed raises nothing, and checking again
 // while the alert is open raises nothing new.
 describe('feed check: feed_health rules over the feeds', () => {
+  let stack: Stack;
   let db: TestDatabase;
   let worker: INestApplicationContext;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await insertDepartments(db.url);
-    Object.assign(
-      process.env,
-      testEnv(db, { FEED_CHECK_CRON: '15 * * * *', FEED_CHECK_TZ: 'Asia/Shanghai' }),
-    );
-    worker = await createWorker();
+    stack = await startStack({
+      worker: workerApp,
+      env: { FEED_CHECK_CRON: '15 * * * *', FEED_CHECK_TZ: 'Asia/Shanghai' },
+    });
+    ({ db, worker } = stack);
   });
 
-  afterAll(async () => {
-    await worker?.close();
-    await db?.drop();
-  });
+  afterAll(() => stack?.close());
 
   // Daily batches of `rows` rows, the last `lastDaysAgo` days ago with `lastRows` rows.
   async function history(source: string, lastDaysAgo: number, lastRows: number, rows = 100): Promise<void> {

@@ -5,7 +5,7 @@ import { workerEnvSchema } from './worker-env';
 
 async function main(): Promise<void> {
   const cfg = parseEnv(workerEnvSchema, process.env);
-  const app = await createWorker();
+  const app = await createWorker(cfg);
   exitOnSignals(app, (m) => new Logger('worker').log(m));
   new Logger('worker').log(`serving queues ${cfg.WORKER_QUEUES.join(', ')} (prefix ${cfg.QUEUE_PREFIX})`);
 }

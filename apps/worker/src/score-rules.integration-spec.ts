@@ -4,25 +4,25 @@ import { RuleRepository } from '@lianjian/database';
 import { JobName, JobQueue, QueueName } from '@lianjian/queue';
 import { ScoreTrigger } from '@lianjian/rules';
 import { ScoringService } from '@lianjian/scoring';
-import { createTestDatabase, insertDepartments, sql, testEnv, type TestDatabase } from '@lianjian/testing';
-import { createWorker } from './bootstrap';
+import { sql, startStack, type Stack, type TestDatabase } from '@lianjian/testing';
+import { workerApp } from './bootstrap';
 
 // A save that changes scores hands them to the rules in one job with the previous and new figures;
 // a score_crosses rule published through the rule lifecycle fires when the score passes its line.
 describe('score rules: class changes and crossings', () => {
+  let stack: Stack;
   let db: TestDatabase;
   let worker: INestApplicationContext;
   let entityId: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await insertDepartments(db.url);
     // No process serves the rules queue here: the job the save enqueues stays there to be read.
-    Object.assign(
-      process.env,
-      testEnv(db, { WORKER_QUEUES: 'ingest', FEED_CHECK_CRON: '', RULES_REFRESH_MS: '0' }),
-    );
-    worker = await createWorker();
+    stack = await startStack({
+      worker: workerApp,
+      queues: 'ingest',
+      env: { FEED_CHECK_CRON: '', RULES_REFRESH_MS: '0' },
+    });
+    ({ db, worker } = stack);
     [{ id: entityId }] = await sql<{ id: string }>(
       db.url,
       `INSERT INTO entity (ext_scheme, ext_id, name, region_code, industry_code, established_on, provisional)
@@ -30,10 +30,7 @@ describe('score rules: class changes and crossings', () => {
     );
   }, 60_000);
 
-  afterAll(async () => {
-    await worker?.close();
-    await db?.drop();
-  });
+  afterAll(() => stack?.close());
 
   it('enqueues the changed scores of a save, and a crossing rule raises an alert on them', async () => {
     const scoring = worker.get(ScoringService);

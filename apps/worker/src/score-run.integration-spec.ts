@@ -7,39 +7,43 @@ import {
   ScoringModelRepository,
 } from '@lianjian/database';
 import { ScoringService } from '@lianjian/scoring';
-import { createTestDatabase, sql, testEnv, type TestDatabase } from '@lianjian/testing';
-// The seed is CLI code (the same one npm run seed uses); the test reaches it by path.
+import { sql, startStack, type Stack, type TestDatabase } from '@lianjian/testing';
+// The synthetic province npm run seed writes.
 import { seedProvince } from '@lianjian/seed';
-import { createWorker } from './bootstrap';
+import { workerApp } from './bootstrap';
 
 // A full run's bookkeeping, driven chunk by chunk (no worker serves the scoring queue here): a start
 // retried finds its run, a chunk delivered twice counts once, the last chunk writes the summary, and
 // a second run reports who moved class.
 describe('full scoring runs', () => {
+  let stack: Stack;
   let db: TestDatabase;
   let worker: INestApplicationContext;
   let scoring: ScoringService;
   let runs: ScoreRunRepository;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const ds = createDataSource(db.url, 2);
-    await ds.initialize();
-    try {
-      await seedProvince(ds, { entities: 1200, seed: 5, end: todayInShanghai(), years: 2 });
-    } finally {
-      await ds.destroy();
-    }
-    Object.assign(process.env, testEnv(db, { WORKER_QUEUES: 'rules', FEED_CHECK_CRON: '' }));
-    worker = await createWorker();
+    stack = await startStack({
+      departments: false,
+      prepare: async (db) => {
+        const ds = createDataSource(db.url, 2);
+        await ds.initialize();
+        try {
+          await seedProvince(ds, { entities: 1200, seed: 5, end: todayInShanghai(), years: 2 });
+        } finally {
+          await ds.destroy();
+        }
+      },
+      worker: workerApp,
+      queues: 'rules',
+      env: { FEED_CHECK_CRON: '' },
+    });
+    ({ db, worker } = stack);
     scoring = worker.get(ScoringService);
     runs = worker.get(ScoreRunRepository);
   }, 60_000);
 
-  afterAll(async () => {
-    await worker?.close();
-    await db?.drop();
-  });
+  afterAll(() => stack?.close());
 
   const chunksOf = (runId: string) =>
     sql<{ chunkNo: number; fromId: string; toId: string }>(

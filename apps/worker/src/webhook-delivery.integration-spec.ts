@@ -6,8 +6,15 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { freePort } from '@lianjian/common';
 import { AlertRepository } from '@lianjian/database';
 import { DeliveryService, DepartmentWebhooks, verifyWebhook } from '@lianjian/delivery';
-import { createTestDatabase, eventually, sql, testEnv, type TestDatabase } from '@lianjian/testing';
-import { createWorker } from './bootstrap';
+import {
+  eventually,
+  sql,
+  startStack,
+  testQueuePrefix,
+  type Stack,
+  type TestDatabase,
+} from '@lianjian/testing';
+import { workerApp } from './bootstrap';
 
 // Webhook delivery end to end on the real PostgreSQL, Redis and BullMQ, against real HTTP receivers
 // on 127.0.0.1: alert committed → outbox row → relay → delivery job → signed POST → attempt recorded.
@@ -137,13 +144,15 @@ function privateRedis(port: number): PrivateRedis {
 }
 
 describe('webhook delivery: outbox, signed POST, retries, dead letter', () => {
+  let stack: Stack;
   let db: TestDatabase;
   let worker: INestApplicationContext | undefined;
   const receivers: Receiver[] = [];
   const redises: PrivateRedis[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    stack = await startStack({ departments: false });
+    db = stack.db;
     // Alerts reference a rule version; a retired one is never evaluated.
     await sql(
       db.url,
@@ -161,25 +170,21 @@ describe('webhook delivery: outbox, signed POST, retries, dead letter', () => {
     await sql(db.url, `UPDATE delivery SET status = 'dead' WHERE status IN ('pending', 'failed')`);
   });
 
-  afterAll(async () => {
-    await db?.drop();
-  });
+  afterAll(() => stack?.close());
 
   async function startWorker(env: Record<string, string> = {}): Promise<INestApplicationContext> {
-    Object.assign(
-      process.env,
-      testEnv(db, {
-        WORKER_QUEUES: 'delivery',
-        WEBHOOK_TIMEOUT_MS: '2000',
-        WEBHOOK_BACKOFF_MS: '200',
-        WEBHOOK_BACKOFF_MAX_MS: '2000',
-        WEBHOOK_MAX_ATTEMPTS: '10',
-        OUTBOX_POLL_MS: '200',
-        OUTBOX_STALE_MS: '3000',
-        ...env,
-      }),
-    );
-    worker = await createWorker();
+    // A queue prefix of the test's own: no job of an earlier test reaches this worker.
+    worker = await stack.start(workerApp, {
+      QUEUE_PREFIX: testQueuePrefix(),
+      WORKER_QUEUES: 'delivery',
+      WEBHOOK_TIMEOUT_MS: '2000',
+      WEBHOOK_BACKOFF_MS: '200',
+      WEBHOOK_BACKOFF_MAX_MS: '2000',
+      WEBHOOK_MAX_ATTEMPTS: '10',
+      OUTBOX_POLL_MS: '200',
+      OUTBOX_STALE_MS: '3000',
+      ...env,
+    });
     return worker;
   }
 

@@ -1,13 +1,12 @@
 import { DynamicModule, Module, type Provider } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { parseEnv } from '@lianjian/common';
 import { DatabaseModule } from '@lianjian/database';
 import { QueueModule, QueueName } from '@lianjian/queue';
 import { IngestionModule } from '@lianjian/ingestion';
 import { ScoringModels, ScoringService } from '@lianjian/scoring';
 import { ALERTING_PROVIDERS } from '@lianjian/rules';
 import { DeliveryModule, OutboxRelay, WebhookDeliverer } from '@lianjian/delivery';
-import { workerEnvSchema } from './worker-env';
+import type { WorkerEnv } from './worker-env';
 import { IngestProcessor } from './processors/ingest.processor';
 import { ScoringProcessor } from './processors/scoring.processor';
 import { RulesProcessor } from './processors/rules.processor';
@@ -28,14 +27,19 @@ const PROCESSORS: Record<QueueName, Provider[]> = {
 // share the work through Redis.
 @Module({})
 export class WorkerModule {
-  static register(queues: QueueName[]): DynamicModule {
+  // ConfigService serves the configuration createWorker was given (validated from the environment by
+  // main.ts, or a test's own): nothing is read from process.env, and nothing is written to it.
+  static register(config: WorkerEnv): DynamicModule {
+    const queues = config.WORKER_QUEUES;
     return {
       module: WorkerModule,
       imports: [
         ConfigModule.forRoot({
           isGlobal: true,
           ignoreEnvFile: true,
-          validate: (env) => parseEnv(workerEnvSchema, env),
+          validatePredefined: false,
+          skipProcessEnv: true,
+          load: [() => config],
         }),
         DatabaseModule,
         QueueModule,

@@ -1,19 +1,17 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
 import {
   createTestApiKey,
-  createTestDatabase,
   createTestUser,
-  insertDepartments,
   json,
   registrationRecord,
   sql,
-  testEnv,
+  startStack,
   USCC_A,
+  type Stack,
   type TestDatabase,
 } from '@lianjian/testing';
 import { makeUscc } from '@lianjian/reference';
-import { createApiApp } from '../bootstrap';
+import { apiApp } from '../bootstrap';
 import { AppModule } from '../app.module';
 import { ALLOW_KEY, PUBLIC_KEY } from './access.decorator';
 
@@ -41,19 +39,16 @@ type Who =
   | 'apiKeyXihuSamr';
 
 describe('access matrix: role × route × jurisdiction', () => {
+  let stack: Stack;
   let db: TestDatabase;
-  let app: NestExpressApplication;
   let base: string;
   let alertId: string;
   const headers = {} as Record<Who, Record<string, string>>;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await insertDepartments(db.url);
-    Object.assign(process.env, testEnv(db, { LOGIN_MAX_FAILURES: '3' }));
-    app = await createApiApp();
-    await app.listen(0);
-    base = await app.getUrl();
+    stack = await startStack({ api: apiApp, env: { LOGIN_MAX_FAILURES: '3' } });
+    db = stack.db;
+    base = stack.url;
 
     const [a, b] = await sql<{ id: string }>(
       db.url,
@@ -102,10 +97,7 @@ describe('access matrix: role × route × jurisdiction', () => {
     ).headers;
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => stack?.close());
 
   const call = (who: Who, method: string, path: string, body?: unknown) =>
     fetch(`${base}${path}`, {

@@ -1,51 +1,39 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { INestApplication } from '@nestjs/common';
 import { AlertRepository } from '@lianjian/database';
-import {
-  createTestAdmin,
-  createTestDatabase,
-  createTestUser,
-  insertDepartments,
-  json,
-  sql,
-  testEnv,
-  type TestDatabase,
-  type TestUser,
-} from '@lianjian/testing';
-import { createApiApp } from '../bootstrap';
+import { json, sql, startStack, type Stack, type TestDatabase, type TestUser } from '@lianjian/testing';
+import { apiApp } from '../bootstrap';
 
 // The webhook routes over HTTP: a department's URL and secrets, and per delivery its attempts and
 // redelivery. (Sending is the worker's: apps/worker/src/webhook-delivery.integration-spec.ts.)
 describe('webhook API: department webhooks, attempts, redelivery', () => {
+  let stack: Stack;
   let db: TestDatabase;
-  let app: NestExpressApplication;
+  let app: INestApplication;
   let base: string;
   // The admin manages webhooks and redelivers; the health bureau's officer acknowledges its delivery.
   let admin: TestUser;
   let healthOfficer: TestUser;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await insertDepartments(db.url);
-    admin = await createTestAdmin(db.url);
-    healthOfficer = await createTestUser(db.url, {
-      role: 'department_officer',
-      departmentCode: '330106-HEALTH',
+    stack = await startStack({
+      api: apiApp,
+      users: {
+        admin: 'admin',
+        healthOfficer: { role: 'department_officer', departmentCode: '330106-HEALTH' },
+      },
+      prepare: (db) =>
+        sql(
+          db.url,
+          `INSERT INTO rule (id, version, status, definition, definition_hash, created_by, published_by, published_at)
+           VALUES ('webhook-api-test', 1, 'retired', '{}', 'test', 'config', 'config', now())`,
+        ),
     });
-    await sql(
-      db.url,
-      `INSERT INTO rule (id, version, status, definition, definition_hash, created_by, published_by, published_at)
-       VALUES ('webhook-api-test', 1, 'retired', '{}', 'test', 'config', 'config', now())`,
-    );
-    Object.assign(process.env, testEnv(db));
-    app = await createApiApp();
-    await app.listen(0);
-    base = `${await app.getUrl()}/api/v1`;
+    ({ db, api: app } = stack);
+    ({ admin, healthOfficer } = stack.users);
+    base = `${stack.url}/api/v1`;
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => stack?.close());
 
   const call = (method: string, path: string, body?: unknown, as: TestUser = admin) =>
     fetch(`${base}${path}`, {

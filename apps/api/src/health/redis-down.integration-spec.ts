@@ -1,40 +1,35 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
-  createTestAdmin,
-  createTestDatabase,
-  insertDepartments,
   json,
   registrationRecord,
   sql,
-  testEnv,
+  startStack,
   USCC_A,
+  type Stack,
   type TestDatabase,
   type TestUser,
 } from '@lianjian/testing';
-import { createApiApp } from '../bootstrap';
+import { apiApp } from '../bootstrap';
 
 // Redis holds queues, not truth: with Redis unreachable the API says so on /health, and still takes
 // records durably (the worker's sweep enqueues them once Redis is back).
 describe('API with Redis unreachable', () => {
+  let stack: Stack;
   let db: TestDatabase;
-  let app: NestExpressApplication;
   let base: string;
   let admin: TestUser;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await insertDepartments(db.url);
-    admin = await createTestAdmin(db.url);
-    Object.assign(process.env, testEnv(db, { REDIS_URL: 'redis://127.0.0.1:1' }));
-    app = await createApiApp();
-    await app.listen(0);
-    base = await app.getUrl();
+    stack = await startStack({
+      api: apiApp,
+      users: { admin: 'admin' },
+      env: { REDIS_URL: 'redis://127.0.0.1:1' },
+    });
+    db = stack.db;
+    admin = stack.users.admin;
+    base = stack.url;
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => stack?.close());
 
   it('answers /health with 503 naming Redis as down and PostgreSQL as up', async () => {
     const res = await fetch(`${base}/health`);

@@ -1,41 +1,32 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
-  createTestAdmin,
-  createTestDatabase,
-  insertDepartments,
   inspectionRecord,
   penaltyRecord,
   registrationRecord,
   sql,
   json,
-  testEnv,
+  startStack,
   USCC_A,
+  type Stack,
   type TestDatabase,
   type TestUser,
 } from '@lianjian/testing';
-import { createApiApp } from '../bootstrap';
+import { apiApp } from '../bootstrap';
 
 // POST /api/v1/records against the real PostgreSQL and Redis: what is stored, what is refused.
 describe('POST /api/v1/records', () => {
+  let stack: Stack;
   let db: TestDatabase;
-  let app: NestExpressApplication;
   let base: string;
   let admin: TestUser;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await insertDepartments(db.url);
-    admin = await createTestAdmin(db.url);
-    Object.assign(process.env, testEnv(db, { BODY_LIMIT_MB: '1' }));
-    app = await createApiApp();
-    await app.listen(0);
-    base = `${await app.getUrl()}/api/v1`;
+    stack = await startStack({ api: apiApp, users: { admin: 'admin' }, env: { BODY_LIMIT_MB: '1' } });
+    db = stack.db;
+    admin = stack.users.admin;
+    base = `${stack.url}/api/v1`;
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => stack?.close());
 
   const post = (body: unknown, raw = false) =>
     fetch(`${base}/records`, {

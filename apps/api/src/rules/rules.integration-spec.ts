@@ -1,25 +1,21 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AuditRepository, createDataSource } from '@lianjian/database';
 import {
-  createTestAdmin,
-  createTestDatabase,
-  createTestUser,
   eventually,
-  insertDepartments,
   json,
   sql,
-  testEnv,
+  startStack,
+  type Stack,
   type TestDatabase,
   type TestUser,
 } from '@lianjian/testing';
-import { createApiApp } from '../bootstrap';
+import { apiApp } from '../bootstrap';
 
 // The rule lifecycle through the API against the real PostgreSQL: refused at save with reasons,
 // draft → published by another user, published versions immutable, a change is a new version, and a
 // backtest over stored history counts the alerts per department and week without storing any.
 describe('rules API (/api/v1/rules)', () => {
+  let stack: Stack;
   let db: TestDatabase;
-  let app: NestExpressApplication;
   let base: string;
   // Four eyes: one member of staff writes a rule, another publishes it; the admin reads the audit log.
   let author: TestUser;
@@ -27,21 +23,20 @@ describe('rules API (/api/v1/rules)', () => {
   let admin: TestUser;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await insertDepartments(db.url);
-    author = await createTestUser(db.url, { role: 'supervision_staff', username: 'li.na' });
-    reviewer = await createTestUser(db.url, { role: 'supervision_staff', username: 'wang.qiang' });
-    admin = await createTestAdmin(db.url);
-    Object.assign(process.env, testEnv(db));
-    app = await createApiApp();
-    await app.listen(0);
-    base = `${await app.getUrl()}/api/v1/rules`;
+    stack = await startStack({
+      api: apiApp,
+      users: {
+        author: { role: 'supervision_staff', username: 'li.na' },
+        reviewer: { role: 'supervision_staff', username: 'wang.qiang' },
+        admin: 'admin',
+      },
+    });
+    ({ db } = stack);
+    ({ author, reviewer, admin } = stack.users);
+    base = `${stack.url}/api/v1/rules`;
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => stack?.close());
 
   const call = async (method: string, path: string, body?: unknown, as: TestUser = author) => {
     const res = await fetch(`${base}${path}`, {

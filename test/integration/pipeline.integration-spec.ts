@@ -1,33 +1,26 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
-  createTestAdmin,
-  createTestDatabase,
-  createTestUser,
   eventually,
-  insertDepartments,
   inspectionRecord,
   json,
   listingRecord,
   penaltyRecord,
   registrationRecord,
   sql,
-  testEnv,
+  startStack,
   USCC_A,
   USCC_B,
+  type Stack,
   type TestDatabase,
   type TestUser,
 } from '@lianjian/testing';
-// The API is another app; this test drives it as a client would, so it reaches it by path.
 import { makeUscc } from '@lianjian/reference';
-import { createApiApp } from '../../api/src/bootstrap';
-import { createWorker } from './bootstrap';
+import { apiApp } from '../../apps/api/src/bootstrap';
+import { workerApp } from '../../apps/worker/src/bootstrap';
 
 // One record in, a score and a joint alert out: API → PostgreSQL → BullMQ (real Redis) → worker.
 describe('ingest → score → rules → alert', () => {
+  let stack: Stack;
   let db: TestDatabase;
-  let api: NestExpressApplication;
-  let worker: INestApplicationContext;
   let base: string;
   let admin: TestUser;
   // Departments acknowledge their own deliveries: an officer of each.
@@ -35,23 +28,21 @@ describe('ingest → score → rules → alert', () => {
   let eebOfficer: TestUser;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await insertDepartments(db.url);
-    admin = await createTestAdmin(db.url);
-    taxOfficer = await createTestUser(db.url, { role: 'department_officer', departmentCode: '330106-TAX' });
-    eebOfficer = await createTestUser(db.url, { role: 'department_officer', departmentCode: '330106-EEB' });
-    Object.assign(process.env, testEnv(db));
-    api = await createApiApp();
-    await api.listen(0);
-    base = `${await api.getUrl()}/api/v1`;
-    worker = await createWorker();
+    stack = await startStack({
+      api: apiApp,
+      worker: workerApp,
+      users: {
+        admin: 'admin',
+        taxOfficer: { role: 'department_officer', departmentCode: '330106-TAX' },
+        eebOfficer: { role: 'department_officer', departmentCode: '330106-EEB' },
+      },
+    });
+    db = stack.db;
+    ({ admin, taxOfficer, eebOfficer } = stack.users);
+    base = `${stack.url}/api/v1`;
   });
 
-  afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await db?.drop();
-  });
+  afterAll(() => stack?.close());
 
   const post = async (records: unknown[], source = 'samr-xihu') => {
     const res = await fetch(`${base}/records`, {

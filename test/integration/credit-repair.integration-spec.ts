@@ -1,34 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
-  createTestAdmin,
-  createTestDatabase,
-  createTestUser,
   eventually,
-  insertDepartments,
   json,
   listingRecord,
   penaltyRecord,
   registrationRecord,
   sql,
-  testEnv,
+  startStack,
   USCC_A,
+  type Stack,
   type TestDatabase,
   type TestUser,
 } from '@lianjian/testing';
 import { FLAGGED_AS_OF_SQL } from '@lianjian/database';
 import { ScoringService, SEVERE_PENALTY_TYPES } from '@lianjian/scoring';
-import { createApiApp } from '../bootstrap';
-// The worker is another app: it scores what the API asks for, as in production.
-import { createWorker } from '../../../worker/src/bootstrap';
+import { apiApp } from '../../apps/api/src/bootstrap';
+// The worker scores what the API asks for, as in production.
+import { workerApp } from '../../apps/worker/src/bootstrap';
 
 // 信用修复与异议 end to end: API → PostgreSQL (decision, record's counting end, audit entry in one
 // transaction) → BullMQ (real Redis) → worker re-score; and point-in-time scoring before the
 // effective date still counting the record.
 describe('credit repair and objections (信用修复与异议)', () => {
+  let stack: Stack;
   let db: TestDatabase;
-  let api: NestExpressApplication;
   let worker: INestApplicationContext;
   let base: string;
   let admin: TestUser;
@@ -43,35 +39,21 @@ describe('credit repair and objections (信用修复与异议)', () => {
   let registrationId: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await insertDepartments(db.url);
-    admin = await createTestAdmin(db.url);
-    staff = await createTestUser(db.url, {
-      role: 'supervision_staff',
-      departmentCode: '330106-SAMR',
-      regionCode: '330106',
+    stack = await startStack({
+      api: apiApp,
+      worker: workerApp,
+      users: {
+        admin: 'admin',
+        staff: { role: 'supervision_staff', departmentCode: '330106-SAMR', regionCode: '330106' },
+        officer: { role: 'department_officer', departmentCode: '330106-SAMR', regionCode: '330106' },
+        taxOfficer: { role: 'department_officer', departmentCode: '330106-TAX', regionCode: '330106' },
+        outsider: { role: 'supervision_staff', departmentCode: '330102-SAMR', regionCode: '330102' },
+        auditor: { role: 'auditor', regionCode: '330100' },
+      },
     });
-    officer = await createTestUser(db.url, {
-      role: 'department_officer',
-      departmentCode: '330106-SAMR',
-      regionCode: '330106',
-    });
-    taxOfficer = await createTestUser(db.url, {
-      role: 'department_officer',
-      departmentCode: '330106-TAX',
-      regionCode: '330106',
-    });
-    outsider = await createTestUser(db.url, {
-      role: 'supervision_staff',
-      departmentCode: '330102-SAMR',
-      regionCode: '330102',
-    });
-    auditor = await createTestUser(db.url, { role: 'auditor', regionCode: '330100' });
-    Object.assign(process.env, testEnv(db));
-    api = await createApiApp();
-    await api.listen(0);
-    base = `${await api.getUrl()}/api/v1`;
-    worker = await createWorker();
+    ({ db, worker } = stack);
+    ({ admin, staff, officer, taxOfficer, outsider, auditor } = stack.users);
+    base = `${stack.url}/api/v1`;
 
     // A catering company on the serious-violation list (class D by the scorecard's floor), also fined.
     const sent = await json(
@@ -104,11 +86,7 @@ describe('credit repair and objections (信用修复与异议)', () => {
     registrationId = byKind('registration');
   });
 
-  afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await db?.drop();
-  });
+  afterAll(() => stack?.close());
 
   const call = (method: string, path: string, who: TestUser, body?: unknown) =>
     fetch(`${base}${path}`, {

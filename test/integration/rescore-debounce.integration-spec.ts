@@ -1,49 +1,42 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { JobName, JobQueue, QueueName } from '@lianjian/queue';
 import {
-  createTestAdmin,
-  createTestDatabase,
   eventually,
   inspectionRecord,
-  insertDepartments,
   json,
   registrationRecord,
   sql,
-  testEnv,
+  startStack,
   USCC_A,
+  type Stack,
   type TestDatabase,
   type TestUser,
 } from '@lianjian/testing';
-// The API is another app; this test drives it as a client would, so it reaches it by path.
-import { createApiApp } from '../../api/src/bootstrap';
-import { createWorker } from './bootstrap';
+import { apiApp } from '../../apps/api/src/bootstrap';
+import { workerApp } from '../../apps/worker/src/bootstrap';
 
 // Incremental scoring is debounced: a thousand records about one entity re-score it a handful of
 // times at most, not a thousand times, and the last score sees every record.
 describe('incremental re-scoring, debounced per entity', () => {
+  let stack: Stack;
   let db: TestDatabase;
-  let api: NestExpressApplication;
   let worker: INestApplicationContext;
   let base: string;
   let admin: TestUser;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await insertDepartments(db.url);
-    admin = await createTestAdmin(db.url);
-    Object.assign(process.env, testEnv(db, { FEED_CHECK_CRON: '', SCORING_CRON: '' }));
-    api = await createApiApp();
-    await api.listen(0);
-    base = `${await api.getUrl()}/api/v1`;
-    worker = await createWorker();
+    stack = await startStack({
+      api: apiApp,
+      worker: workerApp,
+      users: { admin: 'admin' },
+      env: { FEED_CHECK_CRON: '', SCORING_CRON: '' },
+    });
+    ({ db, worker } = stack);
+    admin = stack.users.admin;
+    base = `${stack.url}/api/v1`;
   });
 
-  afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await db?.drop();
-  });
+  afterAll(() => stack?.close());
 
   it('queues one re-score for a thousand requests about one entity', async () => {
     const jobs = worker.get(JobQueue);

@@ -1,44 +1,36 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { RecordTrigger } from '@lianjian/rules';
-import {
-  createTestDatabase,
-  createTestUser,
-  insertDepartments,
-  json,
-  sql,
-  testEnv,
-  type TestDatabase,
-  type TestUser,
-} from '@lianjian/testing';
-import { createApiApp } from '../../api/src/bootstrap';
-import { createWorker } from './bootstrap';
+import { json, sql, startStack, type Stack, type TestDatabase, type TestUser } from '@lianjian/testing';
+import { apiApp } from '../../apps/api/src/bootstrap';
+import { workerApp } from '../../apps/worker/src/bootstrap';
 
 // Dedup, cooldown and snooze with the shipped rules, the real PostgreSQL and the API staff use:
 // the same finding again updates its alert; a new finding of the same rule about the same entity is
 // held back while the rule's last alert is snoozed or within the rule's cooldown; every raise and
 // every suppression is in the alert's event log.
 describe('alert dedup, cooldown and snooze', () => {
+  let stack: Stack;
   let db: TestDatabase;
   let worker: INestApplicationContext;
-  let api: NestExpressApplication;
   let base: string;
   let records: RecordTrigger;
   let entityId: string;
   let admin: TestUser;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await insertDepartments(db.url);
-    // The staff member the alerts are snoozed and closed by (alerts:manage).
-    admin = await createTestUser(db.url, { role: 'admin', username: 'zhao.min' });
-    Object.assign(process.env, testEnv(db, { WORKER_QUEUES: 'rules', FEED_CHECK_CRON: '' }));
-    worker = await createWorker();
+    stack = await startStack({
+      api: apiApp,
+      worker: workerApp,
+      queues: 'rules',
+      // The staff member the alerts are snoozed and closed by (alerts:manage).
+      users: { admin: { role: 'admin', username: 'zhao.min' } },
+      env: { FEED_CHECK_CRON: '' },
+    });
+    ({ db, worker } = stack);
+    admin = stack.users.admin;
     records = worker.get(RecordTrigger);
-    api = await createApiApp();
-    await api.listen(0);
-    base = `${await api.getUrl()}/api/v1/alerts`;
+    base = `${stack.url}/api/v1/alerts`;
     [{ id: entityId }] = await sql<{ id: string }>(
       db.url,
       `INSERT INTO entity (ext_scheme, ext_id, name, region_code, industry_code, established_on, provisional)
@@ -46,11 +38,7 @@ describe('alert dedup, cooldown and snooze', () => {
     );
   }, 60_000);
 
-  afterAll(async () => {
-    await api?.close();
-    await worker?.close();
-    await db?.drop();
-  });
+  afterAll(() => stack?.close());
 
   // One batch of penalties for the entity, evaluated as the rules job does after ingest.
   async function penalties(...rows: { id: string; dept: string; fine: number; decision: string }[]) {

@@ -1,21 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
-import type { INestApplicationContext } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { makeUscc } from '@lianjian/reference';
 import {
-  createTestAdmin,
-  createTestDatabase,
   eventually,
-  insertDepartments,
   json,
   sql,
-  testEnv,
+  startStack,
+  type Stack,
   type TestDatabase,
   type TestUser,
 } from '@lianjian/testing';
-// The API is another app; this test drives it as a client would, so it reaches it by path.
-import { createApiApp } from '../../api/src/bootstrap';
-import { createWorker } from './bootstrap';
+import { apiApp } from '../../apps/api/src/bootstrap';
+import { workerApp } from '../../apps/worker/src/bootstrap';
 
 // Departmental files through POST /api/v1/sources/{source}/files and a real worker: every kind of bad
 // input gets a clear file-level error or per-row refusals, nothing valid is lost, nothing invalid is
@@ -42,9 +38,8 @@ const row = (
   ].join(',');
 
 describe('file ingestion: bad input', () => {
+  let stack: Stack;
   let db: TestDatabase;
-  let api: NestExpressApplication;
-  let worker: INestApplicationContext;
   let base: string;
   let port: number;
   let admin: TestUser;
@@ -52,25 +47,20 @@ describe('file ingestion: bad input', () => {
   const auth = () => ({ authorization: admin.headers.authorization });
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await insertDepartments(db.url);
-    admin = await createTestAdmin(db.url);
-    Object.assign(
-      process.env,
-      testEnv(db, { MAX_UPLOAD_MB: '12', FILE_STORE_DIR: `/tmp/lianjian-test-files-${db.name}` }),
-    );
-    api = await createApiApp();
-    await api.listen(0);
-    base = await api.getUrl();
+    // A file store of the stack's own.
+    stack = await startStack({
+      api: apiApp,
+      worker: workerApp,
+      users: { admin: 'admin' },
+      env: { MAX_UPLOAD_MB: '12', FILE_STORE_DIR: `/tmp/lianjian-test-files-${randomUUID()}` },
+    });
+    db = stack.db;
+    admin = stack.users.admin;
+    base = stack.url;
     port = Number(new URL(base).port);
-    worker = await createWorker();
   });
 
-  afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await db?.drop();
-  });
+  afterAll(() => stack?.close());
 
   async function upload(content: string | Buffer, name = 'feed.csv', source = SOURCE) {
     const form = new FormData();

@@ -1,33 +1,30 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { JobName, JobQueue, QueueName } from '@lianjian/queue';
 import { CaseOverdueTrigger, RecordTrigger } from '@lianjian/rules';
 import {
-  createTestDatabase,
   createTestUser,
   eventually,
-  insertDepartments,
   json,
   listingRecord,
   penaltyRecord,
   registrationRecord,
   sql,
-  testEnv,
+  startStack,
   USCC_A,
   USCC_B,
+  type Stack,
   type TestDatabase,
   type TestUser,
 } from '@lianjian/testing';
-// The API is another app; this test drives it as a client would, so it reaches it by path.
-import { createApiApp } from '../../api/src/bootstrap';
-import { createWorker } from './bootstrap';
+import { apiApp } from '../../apps/api/src/bootstrap';
+import { workerApp } from '../../apps/worker/src/bootstrap';
 
 // The case loop 线索推送 → 核查处置 → 结果反馈 through HTTP, with real PostgreSQL, Redis and an
 // in-process worker: a joint alert becomes a case, the departments accept and report, a penalty
 // reported comes back as a record of that department and re-scores the entity, and the case closes.
 describe('joint enforcement cases', () => {
+  let stack: Stack;
   let db: TestDatabase;
-  let api: NestExpressApplication;
   let worker: INestApplicationContext;
   let base: string;
   let admin: TestUser;
@@ -41,23 +38,19 @@ describe('joint enforcement cases', () => {
     );
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await insertDepartments(db.url);
-    Object.assign(
-      process.env,
-      testEnv(db, { FEED_CHECK_CRON: '', ESCALATION_CRON: '', CASE_OVERDUE_CRON: '*/7 * * * *' }),
-    );
-    api = await createApiApp();
-    await api.listen(0);
-    base = `${await api.getUrl()}/api/v1`;
-    worker = await createWorker();
-    admin = await createTestUser(db.url, { role: 'admin' });
-    coordinator = await createTestUser(db.url, {
-      role: 'coordinator',
-      regionCode: '330100',
-      username: 'coordinator-hz',
+    stack = await startStack({
+      api: apiApp,
+      worker: workerApp,
+      users: {
+        admin: 'admin',
+        coordinator: { role: 'coordinator', regionCode: '330100', username: 'coordinator-hz' },
+        otherCounty: { role: 'coordinator', regionCode: '330102' },
+      },
+      env: { FEED_CHECK_CRON: '', ESCALATION_CRON: '', CASE_OVERDUE_CRON: '*/7 * * * *' },
     });
-    otherCounty = await createTestUser(db.url, { role: 'coordinator', regionCode: '330102' });
+    ({ db, worker } = stack);
+    ({ admin, coordinator, otherCounty } = stack.users);
+    base = `${stack.url}/api/v1`;
     for (const dept of ['330106-SAMR', '330106-TAX', '330100-SAMR', '330100-TAX'])
       officers[dept] = await createTestUser(db.url, {
         role: 'department_officer',
@@ -67,11 +60,7 @@ describe('joint enforcement cases', () => {
       });
   }, 60_000);
 
-  afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await db?.drop();
-  });
+  afterAll(() => stack?.close());
 
   const call = async (who: TestUser, method: string, path: string, body?: unknown) => {
     const res = await fetch(`${base}${path}`, {

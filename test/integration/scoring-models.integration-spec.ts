@@ -3,52 +3,42 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { ConfigService } from '@nestjs/config';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ScoringModelRepository } from '@lianjian/database';
 import { ScoringModels } from '@lianjian/scoring';
 import {
-  createTestDatabase,
-  createTestUser,
   eventually,
-  insertDepartments,
   json,
   listingRecord,
   registrationRecord,
-  testEnv,
+  startStack,
   USCC_A,
-  type TestDatabase,
+  type Stack,
   type TestUser,
 } from '@lianjian/testing';
-// The API is another app; this test drives it as a client would, so it reaches it by path.
-import { createApiApp } from '../../api/src/bootstrap';
-import { createWorker } from './bootstrap';
+import { apiApp } from '../../apps/api/src/bootstrap';
+import { workerApp } from '../../apps/worker/src/bootstrap';
 
 // Scoring models are versioned data: the scorecards of config/scoring are registered on start, one
 // is active, and only an explicit activation (who, why) changes which model new scores use.
 describe('scoring models: registered, activated explicitly, named by every score', () => {
-  let db: TestDatabase;
-  let api: NestExpressApplication;
+  let stack: Stack;
   let worker: INestApplicationContext;
   let base: string;
   let admin: TestUser;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await insertDepartments(db.url);
-    // An administrator (scoring:manage) under the name the activations are recorded by.
-    admin = await createTestUser(db.url, { role: 'admin', username: 'risk-team' });
-    Object.assign(process.env, testEnv(db));
-    api = await createApiApp();
-    await api.listen(0);
-    base = `${await api.getUrl()}/api/v1`;
-    worker = await createWorker();
+    stack = await startStack({
+      api: apiApp,
+      worker: workerApp,
+      // An administrator (scoring:manage) under the name the activations are recorded by.
+      users: { admin: { role: 'admin', username: 'risk-team' } },
+    });
+    worker = stack.worker;
+    admin = stack.users.admin;
+    base = `${stack.url}/api/v1`;
   });
 
-  afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await db?.drop();
-  });
+  afterAll(() => stack?.close());
 
   const post = async (records: unknown[]) => {
     const res = await fetch(`${base}/records`, {

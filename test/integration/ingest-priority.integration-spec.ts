@@ -1,51 +1,39 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { JobQueue, QueueName } from '@lianjian/queue';
 import {
-  createTestAdmin,
-  createTestDatabase,
   eventually,
   inspectionRecord,
-  insertDepartments,
   json,
-  testEnv,
+  startStack,
   USCC_A,
   USCC_B,
-  type TestDatabase,
+  type Stack,
   type TestUser,
 } from '@lianjian/testing';
-// The API is another app; this test drives it as a client would, so it reaches it by path.
-import { createApiApp } from '../../api/src/bootstrap';
-import { createWorker } from './bootstrap';
+import { apiApp } from '../../apps/api/src/bootstrap';
+import { workerApp } from '../../apps/worker/src/bootstrap';
 
 // A finding reported as it happens (a small batch) is applied before a backlog of bulk batches, so
 // a joint alert does not wait behind uploads; bulk batches keep their order among themselves.
 describe('ingest queue: small batches before bulk', () => {
-  let db: TestDatabase;
-  let api: NestExpressApplication;
+  let stack: Stack;
   let worker: INestApplicationContext;
   let base: string;
   let admin: TestUser;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await insertDepartments(db.url);
-    admin = await createTestAdmin(db.url);
-    Object.assign(
-      process.env,
-      testEnv(db, { FEED_CHECK_CRON: '', SCORING_CRON: '', INGEST_URGENT_MAX_RECORDS: '20' }),
-    );
-    api = await createApiApp();
-    await api.listen(0);
-    base = `${await api.getUrl()}/api/v1`;
-    worker = await createWorker();
+    stack = await startStack({
+      api: apiApp,
+      worker: workerApp,
+      users: { admin: 'admin' },
+      env: { FEED_CHECK_CRON: '', SCORING_CRON: '', INGEST_URGENT_MAX_RECORDS: '20' },
+    });
+    worker = stack.worker;
+    admin = stack.users.admin;
+    base = `${stack.url}/api/v1`;
   });
 
-  afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await db?.drop();
-  });
+  afterAll(() => stack?.close());
 
   const post = async (records: unknown[]) => {
     const res = await fetch(`${base}/records`, {
