@@ -80,13 +80,6 @@ export type CanonicalRecord = {
 
 export type KindData = KindDataMap[RecordKind];
 
-// The kind-specific sub-object of a record.
-export function kindData<K extends RecordKind>(
-  record: RecordBase<K> & { [P in K]: KindDataMap[K] },
-): KindDataMap[K] {
-  return (record as unknown as Record<string, KindDataMap[K]>)[record.kind];
-}
-
 // A record as stored and read back by scoring and rules: the kind's sub-object is `data`.
 export interface StoredRecord<K extends RecordKind = RecordKind> {
   id: string;

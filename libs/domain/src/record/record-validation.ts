@@ -255,10 +255,6 @@ function registrationReasons(r: z.infer<typeof registrationSchema>, today: strin
   return out;
 }
 
-export function entityKeyOf(ref: EntityRef): string {
-  return 'uscc' in ref ? ref.uscc : `${ref.scheme}:${ref.id}`;
-}
-
 // Parses an entity key of the API (`/entities/{key}`): a USCC or `scheme:id`.
 export function parseEntityKey(key: string): EntityRef | undefined {
   const i = key.indexOf(':');
