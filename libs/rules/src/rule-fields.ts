@@ -1,3 +1,4 @@
+import { addMonths, epochDay, isCalendarDate } from '@lianjian/common';
 import {
   countsAsOf,
   ENTITY_STATUSES,
@@ -58,25 +59,6 @@ export interface RuleFieldSpec {
 }
 
 export const PROFILE_FIELD_PREFIX = 'profile.';
-const DAY_MS = 86_400_000;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-// Days since 1970-01-01 of a YYYY-MM-DD date (or the date part of an ISO date-time); undefined if invalid.
-export function epochDay(value: unknown): number | undefined {
-  if (typeof value !== 'string') return undefined;
-  const m = ISO_DATE.exec(value.slice(0, 10));
-  if (!m) return undefined;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = Date.UTC(y, mo - 1, d);
-  const back = new Date(t);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d)
-    return undefined;
-  return t / DAY_MS;
-}
-
-export function isIsoDate(value: unknown): value is string {
-  return typeof value === 'string' && value.length === 10 && epochDay(value) !== undefined;
-}
 
 function fromKind<K extends RecordKind>(kind: K, pick: (data: KindDataMap[K]) => unknown) {
   return (ctx: RuleEvaluationContext): unknown => {
@@ -482,20 +464,11 @@ const HISTORY_KIND_LABELS: Record<string, LocalizedText> = {
   registration: lt('登记变更', 'registration changes'),
 };
 
-// The day number N calendar months before `day` (clamped to the month's end, like the profile's).
-function monthsBefore(day: number, months: number): number {
-  const d = new Date(day * DAY_MS);
-  const y = d.getUTCFullYear();
-  const m = d.getUTCMonth() - months;
-  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  return Date.UTC(y, m, Math.min(d.getUTCDate(), last)) / DAY_MS;
-}
-
 function historyRecords(ctx: RuleEvaluationContext, kind: RecordKind, months: number) {
   if (!ctx.history) return undefined;
   const now = epochDay(ctx.now);
   if (now === undefined) return undefined;
-  const start = monthsBefore(now, months);
+  const start = addMonths(now, -months); // clamped to the month's end, as the profile's windows
   return ctx.history.filter((r) => {
     if (r.kind !== kind) return false;
     if (r.countsUntil && !countsAsOf(r, ctx.now)) return false;
@@ -585,7 +558,7 @@ export function readRuleField(name: string, ctx: RuleEvaluationContext): unknown
     case 'boolean':
       return typeof raw === 'boolean' ? raw : undefined;
     case 'date':
-      return isIsoDate(raw) ? raw : undefined;
+      return isCalendarDate(raw) ? raw : undefined;
     case 'string[]':
       return Array.isArray(raw) ? raw.filter((v): v is string => typeof v === 'string') : undefined;
   }

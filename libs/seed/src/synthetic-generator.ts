@@ -10,6 +10,7 @@ import type {
   RecordKind,
   RegistrationData,
 } from '@lianjian/domain';
+import { DayFormatter, daysFromCivil, formatDay, parseDay } from '@lianjian/common';
 import {
   citiesOf,
   countiesOf,
@@ -18,7 +19,6 @@ import {
   residentIdCheckChar,
   USCC_CHARSET,
 } from '@lianjian/reference';
-import { DayFormatter, dayFromCivil, formatDay, parseDay } from './day-number';
 import {
   cityDisplayName,
   countyFullName,
@@ -133,8 +133,8 @@ const PROVINCE_LEVEL = new Set<DepartmentKind>(['MPA', 'HIGHCOURT']);
 const BLOCK = 1000; // shared people and addresses are drawn within blocks of this many indices
 const POOLED_PEOPLE_PER_BLOCK = 60;
 const SHARED_ADDRESSES_PER_BLOCK = 25;
-const EARLIEST_ESTABLISHED = dayFromCivil(1995, 1, 1);
-const USCC_REFORM = dayFromCivil(2015, 10, 1); // codes issued since carry 'MA…' organisation bodies
+const EARLIEST_ESTABLISHED = daysFromCivil(1995, 1, 1);
+const USCC_REFORM = daysFromCivil(2015, 10, 1); // codes issued since carry 'MA…' organisation bodies
 const BIRTH_SPAN_DAYS = 40 * 365;
 const ID_SPACE = BIRTH_SPAN_DAYS * 999; // (birth day, sequence) pairs: people get distinct ID numbers
 const BASE31_6 = 31 ** 6;
@@ -287,7 +287,7 @@ function buildContext(opts: SyntheticProvinceOptions, departments: DepartmentSee
     Number(opts.end.slice(8, 10)),
   ];
   // same calendar day `years` earlier (28 Feb for 29 Feb), plus one: exactly `years` years of history
-  const startDay = dayFromCivil(ey - years, em, em === 2 && ed === 29 ? 28 : ed) + 1;
+  const startDay = daysFromCivil(ey - years, em, em === 2 && ed === 29 ? 28 : ed) + 1;
   const provinceName = regionName(provinceCode) ?? provinceCode;
   const deptCodes = new Set(departments.map((d) => d.code));
 
@@ -617,8 +617,8 @@ class EntityBuilder {
     const firstYear = Number(ctx.fmt.format(ctx.startDay).slice(0, 4));
     const lastYear = Number(ctx.fmt.format(ctx.endDay).slice(0, 4));
     for (let y = firstYear; y <= lastYear; y++) {
-      const day = dayFromCivil(y, 7, 1) + rng.int(0, 20);
-      if (!this.ok(day) || this.established >= dayFromCivil(y, 1, 1)) continue;
+      const day = daysFromCivil(y, 7, 1) + rng.int(0, 20);
+      if (!this.ok(day) || this.established >= daysFromCivil(y, 1, 1)) continue;
       const r = this.riskAt(day);
       if (rng.chance(0.005 + 0.4 * r ** 1.5)) {
         this.listing(day, 'SAMR', 'abnormal_operations', 'added', REASONS.annualReport);

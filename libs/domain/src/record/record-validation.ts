@@ -1,3 +1,4 @@
+import { isCalendarDate } from '@lianjian/common';
 import { z } from 'zod';
 import { checkIndustryCode, checkRegionCode, checkUscc, type LocalizedText } from '@lianjian/reference';
 import {
@@ -171,18 +172,12 @@ const usccReason = memo((code: string) => {
 export function checkRecordDate(value: string, today: string): { date: string } | { reason: string } {
   const m = DATE_TIME_RE.exec(value);
   const date = m?.[1];
-  if (!date || !isRealDate(date))
+  if (!date || !isCalendarDate(date))
     return { reason: `'${value}' is not a valid date (YYYY-MM-DD or ISO 8601)` };
   if (date < EARLIEST_RECORD_DATE) return { reason: `${date} is before ${EARLIEST_RECORD_DATE}` };
   if (date > today) return { reason: `${date} is in the future (today is ${today})` };
   return { date };
 }
-
-const isRealDate = memo((s: string): boolean => {
-  const [y, mo, d] = s.split('-').map(Number);
-  const dt = new Date(Date.UTC(y, mo - 1, d));
-  return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
-});
 
 export function validateRecord(input: unknown, ctx: RecordValidationContext): RecordValidationResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
