@@ -10,6 +10,7 @@ import type {
   RecordKind,
   RegistrationData,
 } from '@lianjian/domain';
+import { RECORD_KIND_SPECS, RECORD_KINDS } from '@lianjian/domain';
 import { DayFormatter, daysFromCivil, formatDay, parseDay } from '@lianjian/common';
 import {
   citiesOf,
@@ -105,25 +106,8 @@ export const ENTITY_TYPES = [
 ] as const;
 export type SyntheticEntityType = (typeof ENTITY_TYPES)[number];
 
-const RECORD_KIND_SLUG: Record<RecordKind, string> = {
-  registration: 'registration',
-  inspection: 'inspection',
-  penalty: 'penalty',
-  listing: 'listing',
-  complaint: 'complaint',
-  obligation_default: 'obligation',
-};
-const ID_PREFIX: Record<RecordKind, string> = {
-  registration: 'REG',
-  inspection: 'INS',
-  penalty: 'PEN',
-  listing: 'LST',
-  complaint: 'CMP',
-  obligation_default: 'OBL',
-};
-
 export function syntheticSource(dept: DepartmentKind, kind: RecordKind): string {
-  return `${dept.toLowerCase()}-${RECORD_KIND_SLUG[kind]}`;
+  return `${dept.toLowerCase()}-${RECORD_KIND_SPECS[kind].shortName}`;
 }
 
 // Department kinds that sit at city or province level for the entities of a county.
@@ -343,8 +327,7 @@ function buildContext(opts: SyntheticProvinceOptions, departments: DepartmentSee
   const sources = {} as Record<DepartmentKind, Record<RecordKind, string>>;
   for (const dept of DEPARTMENT_KINDS) {
     const perKind = {} as Record<RecordKind, string>;
-    for (const kind of Object.keys(RECORD_KIND_SLUG) as RecordKind[])
-      perKind[kind] = syntheticSource(dept, kind);
+    for (const kind of RECORD_KINDS) perKind[kind] = syntheticSource(dept, kind);
     sources[dept] = perKind;
   }
 
@@ -998,16 +981,12 @@ class EntityBuilder {
     keys.sort();
     const out: SyntheticRecord[] = new Array<SyntheticRecord>(n);
     for (let j = 0; j < n; j++) out[j] = this.records[keys[j] % 65536];
-    const counters: Record<RecordKind, number> = {
-      registration: 0,
-      inspection: 0,
-      penalty: 0,
-      listing: 0,
-      complaint: 0,
-      obligation_default: 0,
-    };
-    for (const { record } of out)
-      record.sourceRecordId = `${ID_PREFIX[record.kind]}-${this.uscc}-${++counters[record.kind]}`;
+    const counters = new Map<RecordKind, number>();
+    for (const { record } of out) {
+      const n = (counters.get(record.kind) ?? 0) + 1;
+      counters.set(record.kind, n);
+      record.sourceRecordId = `${RECORD_KIND_SPECS[record.kind].idPrefix}-${this.uscc}-${n}`;
+    }
     return out;
   }
 }
