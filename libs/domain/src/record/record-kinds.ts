@@ -3,7 +3,7 @@ import {
   ENTITY_STATUS,
   INSPECTION_RESULT,
   INSPECTION_TRIGGER,
-  LIST,
+  LIST_NAME,
   LISTING_ACTION,
   OBLIGATION_TYPE,
   PENALTY_TYPE,
@@ -136,7 +136,7 @@ export const RECORD_KIND_SPECS = {
     shortName: 'listing',
     idPrefix: 'LST',
     fields: {
-      list: { type: 'enum', vocabulary: LIST, required: true, label: lt('名单', 'list') },
+      list: { type: 'enum', vocabulary: LIST_NAME, required: true, label: lt('名单', 'list') },
       action: {
         type: 'enum',
         vocabulary: LISTING_ACTION,

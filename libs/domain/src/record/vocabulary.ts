@@ -52,13 +52,13 @@ export const PENALTY_TYPE = vocabulary('penalty type', {
 export const PENALTY_TYPES = PENALTY_TYPE.values;
 export type PenaltyType = (typeof PENALTY_TYPES)[number];
 
-export const LIST = vocabulary('list', {
+export const LIST_NAME = vocabulary('list', {
   abnormal_operations: { zh: '经营异常名录', en: 'abnormal-operations list' },
   serious_violation: { zh: '严重违法失信名单', en: 'serious-violation list' },
   court_defaulter: { zh: '失信被执行人名单', en: 'court defaulter list' },
   tax_violation: { zh: '重大税收违法失信主体名单', en: 'major tax violator list' },
 });
-export const LISTS = LIST.values;
+export const LISTS = LIST_NAME.values;
 export type ListName = (typeof LISTS)[number];
 
 export const LISTING_ACTION = vocabulary('listing action', {
