@@ -44,6 +44,27 @@ describe('jurisdiction (辖区)', () => {
     expect(inJurisdiction('', null)).toBe(true);
   });
 
+  // Containment as the API checks it: inJurisdiction(principal's prefix, entity's region).
+  it('contains a county in itself, its city and its province, not in a sibling or a narrower region', () => {
+    const within = (entity: string, jurisdiction: string) =>
+      inJurisdiction(jurisdictionPrefix(jurisdiction), entity);
+    expect(within('330106', '330106')).toBe(true);
+    expect(within('330106', '330100')).toBe(true);
+    expect(within('330106', '330000')).toBe(true);
+    expect(within('330106', '330102')).toBe(false);
+    expect(within('330106', '330200')).toBe(false);
+    expect(within('330106', '320000')).toBe(false);
+    expect(within('330000', '330100')).toBe(false);
+    expect(within('330100', '330106')).toBe(false);
+  });
+
+  it('fails closed on malformed codes', () => {
+    expect(inJurisdiction(jurisdictionPrefix('330000'), '')).toBe(false);
+    expect(inJurisdiction(jurisdictionPrefix('330000'), '32010x')).toBe(false);
+    expect(() => jurisdictionPrefix('33010x')).toThrow(RangeError);
+    expect(() => jurisdictionPrefix('3301')).toThrow(RangeError);
+  });
+
   it('narrows a requested region to the jurisdiction, or refuses one outside it', () => {
     expect(narrowRegion('3301', undefined)).toBe('3301');
     expect(narrowRegion('3301', '330106')).toBe('330106');

@@ -1,10 +1,11 @@
+import { regionPrefix } from '@lianjian/reference';
+
 // Jurisdiction (辖区) by GB/T 2260 region code: a province code (330000) covers every code starting
-// 33, a city (330100) every code starting 3301, a county (330106) only itself. No region: national.
+// 33, a city (330100) every code starting 3301, a county (330106) only itself (regionPrefix). No
+// region: national. A malformed code throws rather than widening the view (the database allows only
+// 6 digits).
 export function jurisdictionPrefix(regionCode: string | null | undefined): string {
-  if (!regionCode) return '';
-  if (regionCode.endsWith('0000')) return regionCode.slice(0, 2);
-  if (regionCode.endsWith('00')) return regionCode.slice(0, 4);
-  return regionCode;
+  return regionCode ? regionPrefix(regionCode) : '';
 }
 
 export function inJurisdiction(prefix: string, regionCode: string | null | undefined): boolean {

@@ -88,7 +88,3 @@ export const API_KEY_PERMISSIONS: readonly Permission[] = [
   'alerts:read',
   'alerts:ack',
 ];
-
-export function isRole(value: string): value is Role {
-  return (ROLES as readonly string[]).includes(value);
-}

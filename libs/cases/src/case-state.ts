@@ -79,14 +79,6 @@ export const TASK_TRANSITIONS: Readonly<Record<TaskState, readonly TaskState[]>>
 
 export type TransitionCheck = { ok: true } | { ok: false; message: string };
 
-export function isCaseState(value: string): value is CaseState {
-  return (CASE_STATES as readonly string[]).includes(value);
-}
-
-export function allowedFrom(state: CaseState): readonly CaseState[] {
-  return CASE_TRANSITIONS[state];
-}
-
 // Whether a case may go from one state to another; when not, the message names the moves allowed.
 export function checkCaseTransition(from: CaseState, to: CaseState, caseId?: string): TransitionCheck {
   if (CASE_TRANSITIONS[from].includes(to)) return { ok: true };

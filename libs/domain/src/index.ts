@@ -1,4 +1,5 @@
 export * from './record/vocabulary';
+export * from './record/record-kinds';
 export * from './record/canonical-record';
 export * from './record/record-validation';
 export * from './record/content-hash';

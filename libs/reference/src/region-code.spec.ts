@@ -3,7 +3,6 @@ import {
   citiesOf,
   countiesOf,
   isKnownRegionCode,
-  isWithinJurisdiction,
   regionAncestors,
   regionLevel,
   regionName,
@@ -106,31 +105,6 @@ describe('regionAncestors', () => {
 
   it('returns nothing for a malformed code', () => {
     expect(regionAncestors('3301')).toEqual([]);
-  });
-});
-
-describe('isWithinJurisdiction', () => {
-  it('contains a county in itself, its city and its province', () => {
-    expect(isWithinJurisdiction('330106', '330106')).toBe(true);
-    expect(isWithinJurisdiction('330106', '330100')).toBe(true);
-    expect(isWithinJurisdiction('330106', '330000')).toBe(true);
-  });
-
-  it('does not contain a county in a sibling or another province', () => {
-    expect(isWithinJurisdiction('330106', '330102')).toBe(false);
-    expect(isWithinJurisdiction('330106', '330200')).toBe(false);
-    expect(isWithinJurisdiction('330106', '320000')).toBe(false);
-  });
-
-  it('does not contain a wider region in a narrower one', () => {
-    expect(isWithinJurisdiction('330000', '330100')).toBe(false);
-    expect(isWithinJurisdiction('330100', '330106')).toBe(false);
-  });
-
-  it('fails closed on malformed codes', () => {
-    expect(isWithinJurisdiction('330106', '')).toBe(false);
-    expect(isWithinJurisdiction('', '330000')).toBe(false);
-    expect(isWithinJurisdiction('33010x', '330000')).toBe(false);
   });
 });
 

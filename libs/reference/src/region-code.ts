@@ -113,14 +113,6 @@ export function regionAncestors(code: string): string[] {
   return ancestors;
 }
 
-// Prefix containment on the codes' digits; false (not a throw) when either code is malformed, so an
-// access check fails closed.
-export function isWithinJurisdiction(entityRegionCode: string, jurisdictionRegionCode: string): boolean {
-  if (typeof entityRegionCode !== 'string' || !SIX_DIGITS.test(entityRegionCode)) return false;
-  if (typeof jurisdictionRegionCode !== 'string' || !SIX_DIGITS.test(jurisdictionRegionCode)) return false;
-  return entityRegionCode.startsWith(regionPrefix(jurisdictionRegionCode));
-}
-
 // Cities (6-digit XXXX00 codes, groupings included) of a 6-digit province code; [] for anything else.
 export function citiesOf(provinceCode: string): RegionEntry[] {
   if (regionLevel(provinceCode) !== 'province') return [];

@@ -8,7 +8,8 @@ import type {
   RuleDefinition,
   RuleTrigger,
 } from './rule-definition.schema';
-import { epochDay, HISTORY_FIELD_PREFIX, readRuleField, ruleField } from './rule-fields';
+import { epochDay } from '@lianjian/common';
+import { HISTORY_FIELD_PREFIX, readRuleField, ruleField } from './rule-fields';
 import type { RuleFieldSpec } from './rule-fields';
 
 export interface RuleEvaluation {

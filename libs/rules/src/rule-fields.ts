@@ -1,33 +1,21 @@
+import { addMonths, epochDay, isCalendarDate } from '@lianjian/common';
 import {
   countsAsOf,
-  ENTITY_STATUSES,
+  ENTITY_STATUS,
   FEED_STATUSES,
-  INSPECTION_RESULTS,
-  INSPECTION_TRIGGERS,
-  LISTING_ACTIONS,
-  LISTS,
-  OBLIGATION_TYPES,
-  PENALTY_TYPES,
+  kindLeafFields,
+  RECORD_KIND,
+  RECORD_KIND_SPECS,
   RECORD_KINDS,
   RISK_CLASSES,
   SEVERITIES,
+  type KindFieldSpec,
+  type Vocabulary,
 } from '@lianjian/domain';
 import type { KindDataMap, RecordKind } from '@lianjian/domain';
 import type { LocalizedText } from '@lianjian/reference';
 import type { RuleEvaluationContext } from './rule-context';
-import {
-  ENTITY_STATUS_LABELS,
-  FEED_STATUS_LABELS,
-  INSPECTION_RESULT_LABELS,
-  INSPECTION_TRIGGER_LABELS,
-  LIST_LABELS,
-  LISTING_ACTION_LABELS,
-  OBLIGATION_TYPE_LABELS,
-  PENALTY_TYPE_LABELS,
-  RECORD_KIND_LABELS,
-  RISK_CLASS_LABELS,
-  SEVERITY_LABELS,
-} from './vocabulary-labels';
+import { FEED_STATUS_LABELS, RISK_CLASS_LABELS, SEVERITY_LABELS } from './vocabulary-labels';
 
 // The field catalogue: every field a rule condition (or finding.keyFields) may name, its type, where
 // it is available, and how it is read from an evaluation context.
@@ -58,54 +46,64 @@ export interface RuleFieldSpec {
 }
 
 export const PROFILE_FIELD_PREFIX = 'profile.';
-const DAY_MS = 86_400_000;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-// Days since 1970-01-01 of a YYYY-MM-DD date (or the date part of an ISO date-time); undefined if invalid.
-export function epochDay(value: unknown): number | undefined {
-  if (typeof value !== 'string') return undefined;
-  const m = ISO_DATE.exec(value.slice(0, 10));
-  if (!m) return undefined;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = Date.UTC(y, mo - 1, d);
-  const back = new Date(t);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d)
-    return undefined;
-  return t / DAY_MS;
-}
-
-export function isIsoDate(value: unknown): value is string {
-  return typeof value === 'string' && value.length === 10 && epochDay(value) !== undefined;
-}
-
-function fromKind<K extends RecordKind>(kind: K, pick: (data: KindDataMap[K]) => unknown) {
-  return (ctx: RuleEvaluationContext): unknown => {
-    const record = ctx.record;
-    if (!record || record.kind !== kind || record.data === null || typeof record.data !== 'object')
-      return undefined;
-    return pick(record.data as KindDataMap[K]);
-  };
-}
 
 const lt = (zh: string, en: string): LocalizedText => ({ zh, en });
 
 type FieldInit = Omit<RuleFieldSpec, 'name'>;
-
-function kindField<K extends RecordKind>(
-  kind: K,
-  type: RuleFieldType,
-  label: LocalizedText,
-  pick: (data: KindDataMap[K]) => unknown,
-  extra: Partial<FieldInit> = {},
-): FieldInit {
-  return { type, scope: 'record', kind, label, read: fromKind(kind, pick), ...extra };
-}
 
 function vocab(
   values: readonly string[],
   labels: Readonly<Record<string, LocalizedText>>,
 ): Partial<FieldInit> {
   return { vocabulary: values, valueLabels: labels };
+}
+const ofVocabulary = (v: Vocabulary): Partial<FieldInit> => vocab(v.values, v.labels);
+
+const RULE_TYPE_OF = {
+  text: 'string',
+  enum: 'string',
+  enumList: 'string[]',
+  count: 'number',
+  amount: 'number',
+  boolean: 'boolean',
+  date: 'date',
+  regionCode: 'string',
+  industryCode: 'string',
+  texts: undefined, // a text or a list of them: no one type a condition could compare
+} as const satisfies Record<Exclude<KindFieldSpec['type'], 'group'>, RuleFieldType | undefined>;
+
+// record.<kind>.<path>: the fields each kind description offers to rules (ruleFields), read from a
+// record of that kind only.
+function kindFields(): Record<string, FieldInit> {
+  const out: Record<string, FieldInit> = {};
+  for (const kind of RECORD_KINDS) {
+    const leaves = new Map(kindLeafFields(kind).map((l) => [l.path, l.field]));
+    for (const path of RECORD_KIND_SPECS[kind].ruleFields) {
+      const field = leaves.get(path);
+      const type = field && RULE_TYPE_OF[field.type];
+      if (!field || !type) throw new Error(`record kind ${kind}: ${path} cannot be a rule field`);
+      const keys = path.split('.');
+      out[`record.${kind}.${path}`] = {
+        type,
+        scope: 'record',
+        kind,
+        label: field.label,
+        read: (ctx) => {
+          const record = ctx.record;
+          if (!record || record.kind !== kind) return undefined;
+          let value: unknown = record.data;
+          for (const key of keys)
+            value =
+              value !== null && typeof value === 'object'
+                ? (value as Record<string, unknown>)[key]
+                : undefined;
+          return value;
+        },
+        ...(field.type === 'enum' || field.type === 'enumList' ? ofVocabulary(field.vocabulary) : {}),
+      };
+    }
+  }
+  return out;
 }
 
 const FIELD_INITS: Record<string, FieldInit> = {
@@ -114,7 +112,7 @@ const FIELD_INITS: Record<string, FieldInit> = {
     scope: 'record',
     label: lt('记录类型', 'record kind'),
     read: (ctx) => ctx.record?.kind,
-    ...vocab(RECORD_KINDS, RECORD_KIND_LABELS),
+    ...ofVocabulary(RECORD_KIND),
   },
   'record.departmentCode': {
     type: 'string',
@@ -135,121 +133,7 @@ const FIELD_INITS: Record<string, FieldInit> = {
     read: (ctx) => ctx.record?.source,
   },
 
-  'record.inspection.result': kindField(
-    'inspection',
-    'string',
-    lt('检查结果', 'inspection result'),
-    (d) => d.result,
-    vocab(INSPECTION_RESULTS, INSPECTION_RESULT_LABELS),
-  ),
-  'record.inspection.trigger': kindField(
-    'inspection',
-    'string',
-    lt('检查方式', 'inspection trigger'),
-    (d) => d.trigger,
-    vocab(INSPECTION_TRIGGERS, INSPECTION_TRIGGER_LABELS),
-  ),
-  'record.inspection.violations.critical': kindField(
-    'inspection',
-    'number',
-    lt('严重缺陷项数', 'critical violations'),
-    (d) => d.violations?.critical,
-  ),
-  'record.inspection.violations.serious': kindField(
-    'inspection',
-    'number',
-    lt('主要缺陷项数', 'serious violations'),
-    (d) => d.violations?.serious,
-  ),
-  'record.inspection.violations.minor': kindField(
-    'inspection',
-    'number',
-    lt('一般缺陷项数', 'minor violations'),
-    (d) => d.violations?.minor,
-  ),
-  'record.inspection.matter': kindField(
-    'inspection',
-    'string',
-    lt('检查事项', 'inspection matter'),
-    (d) => d.matter,
-  ),
-
-  'record.penalty.penaltyTypes': kindField(
-    'penalty',
-    'string[]',
-    lt('处罚种类', 'penalty types'),
-    (d) => d.penaltyTypes,
-    vocab(PENALTY_TYPES, PENALTY_TYPE_LABELS),
-  ),
-  'record.penalty.fineAmount': kindField(
-    'penalty',
-    'number',
-    lt('罚款金额（元）', 'fine amount (CNY)'),
-    (d) => d.fineAmount,
-  ),
-  'record.penalty.violationType': kindField(
-    'penalty',
-    'string',
-    lt('违法行为类型', 'violation type'),
-    (d) => d.violationType,
-  ),
-  'record.penalty.decisionNo': kindField(
-    'penalty',
-    'string',
-    lt('处罚决定书文号', 'decision number'),
-    (d) => d.decisionNo,
-  ),
-
-  'record.listing.list': kindField(
-    'listing',
-    'string',
-    lt('名单', 'list'),
-    (d) => d.list,
-    vocab(LISTS, LIST_LABELS),
-  ),
-  'record.listing.action': kindField(
-    'listing',
-    'string',
-    lt('名单操作', 'list action'),
-    (d) => d.action,
-    vocab(LISTING_ACTIONS, LISTING_ACTION_LABELS),
-  ),
-  'record.listing.reason': kindField('listing', 'string', lt('列入/移出事由', 'reason'), (d) => d.reason),
-
-  'record.complaint.category': kindField(
-    'complaint',
-    'string',
-    lt('投诉举报类别', 'complaint category'),
-    (d) => d.category,
-  ),
-  'record.complaint.verified': kindField(
-    'complaint',
-    'boolean',
-    lt('投诉举报属实', 'complaint verified'),
-    (d) => d.verified,
-  ),
-
-  'record.obligation_default.type': kindField(
-    'obligation_default',
-    'string',
-    lt('失信履约类型', 'default type'),
-    (d) => d.type,
-    vocab(OBLIGATION_TYPES, OBLIGATION_TYPE_LABELS),
-  ),
-  'record.obligation_default.amount': kindField(
-    'obligation_default',
-    'number',
-    lt('欠缴金额（元）', 'amount in default (CNY)'),
-    (d) => d.amount,
-  ),
-
-  'record.registration.status': kindField(
-    'registration',
-    'string',
-    lt('登记状态', 'registration status'),
-    (d) => d.status,
-    vocab(ENTITY_STATUSES, ENTITY_STATUS_LABELS),
-  ),
+  ...kindFields(),
 
   'entity.industryCode': {
     type: 'string',
@@ -278,7 +162,7 @@ const FIELD_INITS: Record<string, FieldInit> = {
     scope: 'entity',
     label: lt('登记状态', 'entity status'),
     read: (ctx) => ctx.entity?.status,
-    ...vocab(ENTITY_STATUSES, ENTITY_STATUS_LABELS),
+    ...ofVocabulary(ENTITY_STATUS),
   },
   'entity.ageDays': {
     type: 'number',
@@ -473,29 +357,11 @@ const FIELD_INITS: Record<string, FieldInit> = {
 // record repaired (信用修复) before `now` is not counted, as the profile does not count it either.
 export const HISTORY_WINDOWS_MONTHS = [3, 12, 36] as const;
 export const HISTORY_FIELD_PREFIX = 'history.';
-const HISTORY_KIND_LABELS: Record<string, LocalizedText> = {
-  inspection: lt('检查', 'inspections'),
-  penalty: lt('行政处罚', 'penalties'),
-  listing: lt('名录列入/移出', 'list additions and removals'),
-  complaint: lt('投诉举报', 'complaints'),
-  obligation_default: lt('义务违约', 'obligation defaults'),
-  registration: lt('登记变更', 'registration changes'),
-};
-
-// The day number N calendar months before `day` (clamped to the month's end, like the profile's).
-function monthsBefore(day: number, months: number): number {
-  const d = new Date(day * DAY_MS);
-  const y = d.getUTCFullYear();
-  const m = d.getUTCMonth() - months;
-  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  return Date.UTC(y, m, Math.min(d.getUTCDate(), last)) / DAY_MS;
-}
-
 function historyRecords(ctx: RuleEvaluationContext, kind: RecordKind, months: number) {
   if (!ctx.history) return undefined;
   const now = epochDay(ctx.now);
   if (now === undefined) return undefined;
-  const start = monthsBefore(now, months);
+  const start = addMonths(now, -months); // clamped to the month's end, as the profile's windows
   return ctx.history.filter((r) => {
     if (r.kind !== kind) return false;
     if (r.countsUntil && !countsAsOf(r, ctx.now)) return false;
@@ -506,7 +372,7 @@ function historyRecords(ctx: RuleEvaluationContext, kind: RecordKind, months: nu
 
 for (const kind of RECORD_KINDS)
   for (const months of HISTORY_WINDOWS_MONTHS) {
-    const what = HISTORY_KIND_LABELS[kind] ?? lt(kind, kind);
+    const what = RECORD_KIND_SPECS[kind].countLabel;
     FIELD_INITS[`history.${kind}.count_${months}m`] = {
       type: 'number',
       scope: 'history',
@@ -585,7 +451,7 @@ export function readRuleField(name: string, ctx: RuleEvaluationContext): unknown
     case 'boolean':
       return typeof raw === 'boolean' ? raw : undefined;
     case 'date':
-      return isIsoDate(raw) ? raw : undefined;
+      return isCalendarDate(raw) ? raw : undefined;
     case 'string[]':
       return Array.isArray(raw) ? raw.filter((v): v is string => typeof v === 'string') : undefined;
   }

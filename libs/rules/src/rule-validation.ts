@@ -7,7 +7,8 @@ import {
   ruleTriggerSchema,
 } from './rule-definition.schema';
 import type { FieldOperator, RuleDefinition, RuleTrigger } from './rule-definition.schema';
-import { isIsoDate, PROFILE_FIELD_PREFIX, ruleField, RULE_FIELDS } from './rule-fields';
+import { isCalendarDate } from '@lianjian/common';
+import { PROFILE_FIELD_PREFIX, ruleField, RULE_FIELDS } from './rule-fields';
 import type { RuleFieldSpec, RuleFieldType } from './rule-fields';
 import { formatZodIssues } from './zod-issues';
 
@@ -128,7 +129,7 @@ function checkScalar(spec: RuleFieldSpec, value: unknown, path: string, env: Che
         errors.push(`${path}: expected true or false for ${spec.name}, got ${show(value)}`);
       return;
     case 'date':
-      if (!isIsoDate(value))
+      if (!isCalendarDate(value))
         errors.push(`${path}: expected a date YYYY-MM-DD for ${spec.name}, got ${show(value)}`);
       return;
     case 'string':

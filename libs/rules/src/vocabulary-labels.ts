@@ -1,82 +1,9 @@
-import type {
-  Domain,
-  EntityStatus,
-  FeedStatus,
-  InspectionResult,
-  InspectionTrigger,
-  ListingAction,
-  ListName,
-  ObligationType,
-  PenaltyType,
-  RecordKind,
-  RiskClass,
-  Severity,
-} from '@lianjian/domain';
+import type { Domain, FeedStatus, RiskClass, Severity } from '@lianjian/domain';
 import type { LocalizedText } from '@lianjian/reference';
 
 // Bilingual labels of the fixed vocabularies, for the explanations and routing reasons staff read.
 // Typed as complete records so that a new vocabulary value fails to compile until it has a label.
-
-export const RECORD_KIND_LABELS: Readonly<Record<RecordKind, LocalizedText>> = {
-  inspection: { zh: '检查', en: 'inspection' },
-  penalty: { zh: '行政处罚', en: 'administrative penalty' },
-  listing: { zh: '名单列入/移出', en: 'list entry' },
-  complaint: { zh: '投诉举报', en: 'complaint' },
-  obligation_default: { zh: '履约信息', en: 'obligation default' },
-  registration: { zh: '登记信息', en: 'registration' },
-};
-
-export const PENALTY_TYPE_LABELS: Readonly<Record<PenaltyType, LocalizedText>> = {
-  warning: { zh: '警告', en: 'warning' },
-  notice_of_criticism: { zh: '通报批评', en: 'notice of criticism' },
-  fine: { zh: '罚款', en: 'fine' },
-  confiscation: { zh: '没收违法所得、没收非法财物', en: 'confiscation' },
-  license_suspension: { zh: '暂扣许可证件', en: 'licence suspension' },
-  qualification_downgrade: { zh: '降低资质等级', en: 'qualification downgrade' },
-  license_revocation: { zh: '吊销许可证件', en: 'licence revocation' },
-  business_restriction: { zh: '限制开展生产经营活动', en: 'business restriction' },
-  business_suspension: { zh: '责令停产停业', en: 'ordered suspension of business' },
-  closure: { zh: '责令关闭', en: 'ordered closure' },
-};
-
-export const LIST_LABELS: Readonly<Record<ListName, LocalizedText>> = {
-  abnormal_operations: { zh: '经营异常名录', en: 'abnormal-operations list' },
-  serious_violation: { zh: '严重违法失信名单', en: 'serious-violation list' },
-  court_defaulter: { zh: '失信被执行人名单', en: 'court defaulter list' },
-  tax_violation: { zh: '重大税收违法失信主体名单', en: 'major tax violator list' },
-};
-
-export const LISTING_ACTION_LABELS: Readonly<Record<ListingAction, LocalizedText>> = {
-  added: { zh: '列入', en: 'added' },
-  removed: { zh: '移出', en: 'removed' },
-};
-
-export const INSPECTION_RESULT_LABELS: Readonly<Record<InspectionResult, LocalizedText>> = {
-  pass: { zh: '未发现问题', en: 'no issue found' },
-  rectified: { zh: '发现问题已责令改正', en: 'issue found and rectified' },
-  fail: { zh: '不合格', en: 'non-compliant' },
-  unreachable: { zh: '通过登记的住所（经营场所）无法联系', en: 'unreachable at the registered address' },
-  not_operating: { zh: '未开业或已停业', en: 'not operating' },
-};
-
-export const INSPECTION_TRIGGER_LABELS: Readonly<Record<InspectionTrigger, LocalizedText>> = {
-  random: { zh: '双随机抽查', en: 'random inspection' },
-  targeted: { zh: '重点检查', en: 'targeted inspection' },
-  complaint: { zh: '投诉举报核查', en: 'complaint check' },
-  follow_up: { zh: '复查', en: 'follow-up inspection' },
-};
-
-export const OBLIGATION_TYPE_LABELS: Readonly<Record<ObligationType, LocalizedText>> = {
-  tax_arrears: { zh: '欠缴税款', en: 'tax arrears' },
-  social_insurance_arrears: { zh: '欠缴社会保险费', en: 'social-insurance arrears' },
-  court_judgment: { zh: '未履行生效裁判', en: 'unpaid court judgment' },
-};
-
-export const ENTITY_STATUS_LABELS: Readonly<Record<EntityStatus, LocalizedText>> = {
-  active: { zh: '存续', en: 'active' },
-  deregistered: { zh: '注销', en: 'deregistered' },
-  revoked: { zh: '吊销营业执照', en: 'business licence revoked' },
-};
+// The vocabularies of record fields carry their labels themselves (@lianjian/domain vocabulary.ts).
 
 export const FEED_STATUS_LABELS: Readonly<Record<FeedStatus, LocalizedText>> = {
   never: { zh: '尚未报送', en: 'never sent' },

@@ -72,7 +72,6 @@ export { summarizeBacktest } from './evaluation/backtest';
 export type { BacktestSummary, ScoredCase } from './evaluation/backtest';
 export {
   adverseRecordsIn,
-  formatDayNumber,
   isAdverseRecord,
   isNonCompliantInspection,
   shiftDays,

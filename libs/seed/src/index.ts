@@ -1,5 +1,4 @@
 export * from './prng';
-export * from './day-number';
 export * from './departments';
 export * from './industries';
 export * from './synthetic-generator';

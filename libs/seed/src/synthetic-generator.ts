@@ -10,6 +10,8 @@ import type {
   RecordKind,
   RegistrationData,
 } from '@lianjian/domain';
+import { RECORD_KIND_SPECS, RECORD_KINDS } from '@lianjian/domain';
+import { DayFormatter, daysFromCivil, formatDay, parseDay } from '@lianjian/common';
 import {
   citiesOf,
   countiesOf,
@@ -18,7 +20,6 @@ import {
   residentIdCheckChar,
   USCC_CHARSET,
 } from '@lianjian/reference';
-import { DayFormatter, dayFromCivil, formatDay, parseDay } from './day-number';
 import {
   cityDisplayName,
   countyFullName,
@@ -105,25 +106,8 @@ export const ENTITY_TYPES = [
 ] as const;
 export type SyntheticEntityType = (typeof ENTITY_TYPES)[number];
 
-const RECORD_KIND_SLUG: Record<RecordKind, string> = {
-  registration: 'registration',
-  inspection: 'inspection',
-  penalty: 'penalty',
-  listing: 'listing',
-  complaint: 'complaint',
-  obligation_default: 'obligation',
-};
-const ID_PREFIX: Record<RecordKind, string> = {
-  registration: 'REG',
-  inspection: 'INS',
-  penalty: 'PEN',
-  listing: 'LST',
-  complaint: 'CMP',
-  obligation_default: 'OBL',
-};
-
 export function syntheticSource(dept: DepartmentKind, kind: RecordKind): string {
-  return `${dept.toLowerCase()}-${RECORD_KIND_SLUG[kind]}`;
+  return `${dept.toLowerCase()}-${RECORD_KIND_SPECS[kind].shortName}`;
 }
 
 // Department kinds that sit at city or province level for the entities of a county.
@@ -133,8 +117,8 @@ const PROVINCE_LEVEL = new Set<DepartmentKind>(['MPA', 'HIGHCOURT']);
 const BLOCK = 1000; // shared people and addresses are drawn within blocks of this many indices
 const POOLED_PEOPLE_PER_BLOCK = 60;
 const SHARED_ADDRESSES_PER_BLOCK = 25;
-const EARLIEST_ESTABLISHED = dayFromCivil(1995, 1, 1);
-const USCC_REFORM = dayFromCivil(2015, 10, 1); // codes issued since carry 'MA…' organisation bodies
+const EARLIEST_ESTABLISHED = daysFromCivil(1995, 1, 1);
+const USCC_REFORM = daysFromCivil(2015, 10, 1); // codes issued since carry 'MA…' organisation bodies
 const BIRTH_SPAN_DAYS = 40 * 365;
 const ID_SPACE = BIRTH_SPAN_DAYS * 999; // (birth day, sequence) pairs: people get distinct ID numbers
 const BASE31_6 = 31 ** 6;
@@ -287,7 +271,7 @@ function buildContext(opts: SyntheticProvinceOptions, departments: DepartmentSee
     Number(opts.end.slice(8, 10)),
   ];
   // same calendar day `years` earlier (28 Feb for 29 Feb), plus one: exactly `years` years of history
-  const startDay = dayFromCivil(ey - years, em, em === 2 && ed === 29 ? 28 : ed) + 1;
+  const startDay = daysFromCivil(ey - years, em, em === 2 && ed === 29 ? 28 : ed) + 1;
   const provinceName = regionName(provinceCode) ?? provinceCode;
   const deptCodes = new Set(departments.map((d) => d.code));
 
@@ -343,8 +327,7 @@ function buildContext(opts: SyntheticProvinceOptions, departments: DepartmentSee
   const sources = {} as Record<DepartmentKind, Record<RecordKind, string>>;
   for (const dept of DEPARTMENT_KINDS) {
     const perKind = {} as Record<RecordKind, string>;
-    for (const kind of Object.keys(RECORD_KIND_SLUG) as RecordKind[])
-      perKind[kind] = syntheticSource(dept, kind);
+    for (const kind of RECORD_KINDS) perKind[kind] = syntheticSource(dept, kind);
     sources[dept] = perKind;
   }
 
@@ -617,8 +600,8 @@ class EntityBuilder {
     const firstYear = Number(ctx.fmt.format(ctx.startDay).slice(0, 4));
     const lastYear = Number(ctx.fmt.format(ctx.endDay).slice(0, 4));
     for (let y = firstYear; y <= lastYear; y++) {
-      const day = dayFromCivil(y, 7, 1) + rng.int(0, 20);
-      if (!this.ok(day) || this.established >= dayFromCivil(y, 1, 1)) continue;
+      const day = daysFromCivil(y, 7, 1) + rng.int(0, 20);
+      if (!this.ok(day) || this.established >= daysFromCivil(y, 1, 1)) continue;
       const r = this.riskAt(day);
       if (rng.chance(0.005 + 0.4 * r ** 1.5)) {
         this.listing(day, 'SAMR', 'abnormal_operations', 'added', REASONS.annualReport);
@@ -998,16 +981,12 @@ class EntityBuilder {
     keys.sort();
     const out: SyntheticRecord[] = new Array<SyntheticRecord>(n);
     for (let j = 0; j < n; j++) out[j] = this.records[keys[j] % 65536];
-    const counters: Record<RecordKind, number> = {
-      registration: 0,
-      inspection: 0,
-      penalty: 0,
-      listing: 0,
-      complaint: 0,
-      obligation_default: 0,
-    };
-    for (const { record } of out)
-      record.sourceRecordId = `${ID_PREFIX[record.kind]}-${this.uscc}-${++counters[record.kind]}`;
+    const counters = new Map<RecordKind, number>();
+    for (const { record } of out) {
+      const n = (counters.get(record.kind) ?? 0) + 1;
+      counters.set(record.kind, n);
+      record.sourceRecordId = `${RECORD_KIND_SPECS[record.kind].idPrefix}-${this.uscc}-${n}`;
+    }
     return out;
   }
 }

@@ -1,47 +1,48 @@
+import { RECORD_KIND_SPECS, type RecordKind } from '@lianjian/domain';
 import { makeUscc } from '@lianjian/reference';
 
 // Canonical record builders for tests: valid by default, overridable per field.
 export const USCC_A = makeUscc({ authority: '9', category: '1', regionCode: '330106', orgBody: 'MA2CXB7K' });
 export const USCC_B = makeUscc({ authority: '9', category: '1', regionCode: '330106', orgBody: 'MA27U0QX' });
 
-export function registrationRecord(uscc: string, over: Record<string, unknown> = {}) {
-  return {
-    sourceRecordId: `REG-${uscc}`,
-    kind: 'registration',
+type Sub = Record<string, unknown>;
+
+// A record of any kind, dated `occurredAt`, with `data` as its sub-object (by default the kind
+// description's example); `over` replaces top-level fields.
+export function kindRecord<K extends RecordKind>(
+  kind: K,
+  uscc: string,
+  sourceRecordId: string,
+  occurredAt = '2025-06-01',
+  data: Sub = RECORD_KIND_SPECS[kind].example,
+  over: Record<string, unknown> = {},
+) {
+  const record = {
+    sourceRecordId,
+    kind,
     entity: { uscc },
     departmentCode: '330106-SAMR',
-    occurredAt: '2020-03-15',
-    registration: {
-      name: '杭州西湖味道餐饮有限公司',
-      entityType: '有限责任公司',
-      regionCode: '330106',
-      industryCode: 'H6210',
-      establishedOn: '2020-03-15',
-      registeredCapital: 500000,
-      legalRepresentative: { name: '王建国', idNumber: '330106198001011235' },
-      address: '浙江省杭州市西湖区文三路100号',
-      status: 'active',
-    },
-    ...over,
+    occurredAt,
+    [kind]: data,
+  } as {
+    sourceRecordId: string;
+    kind: K;
+    entity: { uscc: string };
+    departmentCode: string;
+    occurredAt: string;
+  } & {
+    [P in K]: Sub;
   };
+  return { ...record, ...over };
+}
+
+export function registrationRecord(uscc: string, over: Record<string, unknown> = {}) {
+  const data = RECORD_KIND_SPECS.registration.example;
+  return kindRecord('registration', uscc, `REG-${uscc}`, '2020-03-15', data, over);
 }
 
 export function penaltyRecord(uscc: string, sourceRecordId: string, over: Record<string, unknown> = {}) {
-  return {
-    sourceRecordId,
-    kind: 'penalty',
-    entity: { uscc },
-    departmentCode: '330106-SAMR',
-    occurredAt: '2025-06-01',
-    penalty: {
-      decisionNo: '杭西市监罚〔2025〕123号',
-      penaltyTypes: ['fine'],
-      fineAmount: 50000,
-      legalBasis: '《食品安全法》第一百二十四条',
-      violationType: 'food_safety',
-    },
-    ...over,
-  };
+  return kindRecord('penalty', uscc, sourceRecordId, '2025-06-01', RECORD_KIND_SPECS.penalty.example, over);
 }
 
 export function inspectionRecord(
@@ -50,20 +51,8 @@ export function inspectionRecord(
   result = 'pass',
   over: Record<string, unknown> = {},
 ) {
-  return {
-    sourceRecordId,
-    kind: 'inspection',
-    entity: { uscc },
-    departmentCode: '330106-SAMR',
-    occurredAt: '2025-05-10',
-    inspection: {
-      result,
-      matter: '食品经营许可',
-      violations: { critical: 0, serious: 0, minor: 1 },
-      trigger: 'random',
-    },
-    ...over,
-  };
+  const data = { ...RECORD_KIND_SPECS.inspection.example, result };
+  return kindRecord('inspection', uscc, sourceRecordId, '2025-05-10', data, over);
 }
 
 export function listingRecord(
@@ -72,12 +61,6 @@ export function listingRecord(
   list = 'serious_violation',
   action = 'added',
 ) {
-  return {
-    sourceRecordId,
-    kind: 'listing',
-    entity: { uscc },
-    departmentCode: '330106-SAMR',
-    occurredAt: '2025-07-01',
-    listing: { list, action, reason: '食品安全严重违法' },
-  };
+  const data = { ...RECORD_KIND_SPECS.listing.example, list, action };
+  return kindRecord('listing', uscc, sourceRecordId, '2025-07-01', data);
 }

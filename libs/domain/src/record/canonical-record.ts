@@ -1,70 +1,17 @@
-import type {
-  EntityStatus,
-  InspectionResult,
-  InspectionTrigger,
-  ListingAction,
-  ListName,
-  ObligationType,
-  PenaltyType,
-  RecordKind,
-} from './vocabulary';
+import type { KindDataMap, RecordKind } from './record-kinds';
+import type { EntityStatus } from './vocabulary';
 
 // The canonical record (../shared/API.md): every department's input becomes records of this shape.
 
 export type EntityRef = { uscc: string } | { scheme: string; id: string };
 
-export interface InspectionData {
-  result: InspectionResult;
-  matter?: string;
-  findings?: string | string[];
-  violations?: { critical?: number; serious?: number; minor?: number };
-  trigger?: InspectionTrigger;
-}
-
-export interface PenaltyData {
-  penaltyTypes: PenaltyType[];
-  fineAmount?: number;
-  decisionNo?: string;
-  legalBasis?: string;
-  violationType?: string;
-}
-
-export interface ListingData {
-  list: ListName;
-  action: ListingAction;
-  reason?: string;
-}
-
-export interface ComplaintData {
-  category: string;
-  verified?: boolean;
-}
-
-export interface ObligationDefaultData {
-  type: ObligationType;
-  amount?: number;
-}
-
-export interface RegistrationData {
-  name: string;
-  entityType?: string;
-  regionCode?: string;
-  industryCode?: string;
-  establishedOn?: string;
-  registeredCapital?: number;
-  legalRepresentative?: { name?: string; idNumber?: string };
-  address?: string;
-  status?: EntityStatus;
-}
-
-export interface KindDataMap {
-  inspection: InspectionData;
-  penalty: PenaltyData;
-  listing: ListingData;
-  complaint: ComplaintData;
-  obligation_default: ObligationDefaultData;
-  registration: RegistrationData;
-}
+// Each kind's sub-object, as described in record-kinds.ts.
+export type InspectionData = KindDataMap['inspection'];
+export type PenaltyData = KindDataMap['penalty'];
+export type ListingData = KindDataMap['listing'];
+export type ComplaintData = KindDataMap['complaint'];
+export type ObligationDefaultData = KindDataMap['obligation_default'];
+export type RegistrationData = KindDataMap['registration'];
 
 interface RecordBase<K extends RecordKind> {
   sourceRecordId: string;
@@ -79,13 +26,6 @@ export type CanonicalRecord = {
 }[RecordKind];
 
 export type KindData = KindDataMap[RecordKind];
-
-// The kind-specific sub-object of a record.
-export function kindData<K extends RecordKind>(
-  record: RecordBase<K> & { [P in K]: KindDataMap[K] },
-): KindDataMap[K] {
-  return (record as unknown as Record<string, KindDataMap[K]>)[record.kind];
-}
 
 // A record as stored and read back by scoring and rules: the kind's sub-object is `data`.
 export interface StoredRecord<K extends RecordKind = RecordKind> {

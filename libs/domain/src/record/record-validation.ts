@@ -1,15 +1,7 @@
+import { isCalendarDate } from '@lianjian/common';
 import { z } from 'zod';
 import { checkIndustryCode, checkRegionCode, checkUscc, type LocalizedText } from '@lianjian/reference';
-import {
-  ENTITY_STATUSES,
-  INSPECTION_RESULTS,
-  INSPECTION_TRIGGERS,
-  LISTING_ACTIONS,
-  LISTS,
-  OBLIGATION_TYPES,
-  PENALTY_TYPES,
-  RECORD_KINDS,
-} from './vocabulary';
+import { kindSpec, RECORD_KINDS, type KindFieldSpec, type RecordKind } from './record-kinds';
 import type { CanonicalRecord, EntityRef } from './canonical-record';
 
 // Validation of one canonical record (../shared/API.md). Every problem is reported with the field
@@ -33,77 +25,76 @@ const count = z
   .min(0, 'must not be negative')
   .max(100000);
 
-const inspectionSchema = z.strictObject({
-  result: z.enum(INSPECTION_RESULTS, { error: `must be one of ${INSPECTION_RESULTS.join(', ')}` }),
-  matter: text(500).optional(),
-  findings: z.union([text(5000), z.array(text(2000)).max(200)]).optional(),
-  violations: z
-    .strictObject({ critical: count.optional(), serious: count.optional(), minor: count.optional() })
-    .optional(),
-  trigger: z
-    .enum(INSPECTION_TRIGGERS, { error: `must be one of ${INSPECTION_TRIGGERS.join(', ')}` })
-    .optional(),
-});
+// The zod schema of a field, and of a kind's sub-object, from the kind descriptions.
+function fieldSchema(f: KindFieldSpec): z.ZodType {
+  const oneOf = (values: readonly string[]) =>
+    z.enum(values, { error: `must be one of ${values.join(', ')}` });
+  let schema: z.ZodType;
+  switch (f.type) {
+    case 'text':
+      schema = text(f.max);
+      break;
+    case 'texts':
+      schema = z.union([text(f.max), z.array(text(f.itemMax)).max(f.maxItems)]);
+      break;
+    case 'enum':
+      schema = oneOf(f.vocabulary.values);
+      break;
+    case 'enumList': {
+      const { name, values } = f.vocabulary;
+      schema = z
+        .array(oneOf(values))
+        .min(1, `needs at least one ${name}`)
+        .max(values.length)
+        .refine((a) => new Set(a).size === a.length, `must not repeat a ${name}`);
+      break;
+    }
+    case 'count':
+      schema = count;
+      break;
+    case 'amount':
+      schema = money;
+      break;
+    case 'boolean':
+      schema = z.boolean({ error: 'must be true or false' });
+      break;
+    // checked after the shape, with reasons of their own (fieldReasons)
+    case 'date':
+    case 'regionCode':
+    case 'industryCode':
+      schema = z.string();
+      break;
+    case 'group':
+      schema = objectSchema(f.fields);
+      break;
+  }
+  return f.required ? schema : schema.optional();
+}
 
-const penaltySchema = z
-  .strictObject({
-    penaltyTypes: z
-      .array(z.enum(PENALTY_TYPES, { error: `must be one of ${PENALTY_TYPES.join(', ')}` }))
-      .min(1, 'needs at least one penalty type')
-      .max(PENALTY_TYPES.length)
-      .refine((a) => new Set(a).size === a.length, 'must not repeat a penalty type'),
-    fineAmount: money.optional(),
-    decisionNo: text(200).optional(),
-    legalBasis: text(1000).optional(),
-    violationType: text(200).optional(),
-  })
-  .superRefine((p, ctx) => {
-    if (p.penaltyTypes.includes('fine') && p.fineAmount === undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['fineAmount'],
-        message: 'is required when penaltyTypes includes fine',
-      });
+function objectSchema(fields: Readonly<Record<string, KindFieldSpec>>): z.ZodType {
+  const shape = z.strictObject(
+    Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, fieldSchema(f)])),
+  );
+  const conditional = Object.entries(fields).flatMap(([key, f]) =>
+    f.requiredWhen ? [{ key, ...f.requiredWhen }] : [],
+  );
+  if (!conditional.length) return shape;
+  return shape.superRefine((p, ctx) => {
+    for (const { key, field, includes } of conditional) {
+      const list = (p as Record<string, unknown>)[field];
+      if (Array.isArray(list) && list.includes(includes) && (p as Record<string, unknown>)[key] === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `is required when ${field} includes ${includes}`,
+        });
+    }
   });
+}
 
-const listingSchema = z.strictObject({
-  list: z.enum(LISTS, { error: `must be one of ${LISTS.join(', ')}` }),
-  action: z.enum(LISTING_ACTIONS, { error: `must be one of ${LISTING_ACTIONS.join(', ')}` }),
-  reason: text(2000).optional(),
-});
-
-const complaintSchema = z.strictObject({
-  category: text(200),
-  verified: z.boolean({ error: 'must be true or false' }).optional(),
-});
-
-const obligationSchema = z.strictObject({
-  type: z.enum(OBLIGATION_TYPES, { error: `must be one of ${OBLIGATION_TYPES.join(', ')}` }),
-  amount: money.optional(),
-});
-
-const registrationSchema = z.strictObject({
-  name: text(300),
-  entityType: text(100).optional(),
-  regionCode: z.string().optional(),
-  industryCode: z.string().optional(),
-  establishedOn: z.string().optional(),
-  registeredCapital: money.optional(),
-  legalRepresentative: z
-    .strictObject({ name: text(100).optional(), idNumber: text(40).optional() })
-    .optional(),
-  address: text(500).optional(),
-  status: z.enum(ENTITY_STATUSES, { error: `must be one of ${ENTITY_STATUSES.join(', ')}` }).optional(),
-});
-
-const KIND_SCHEMAS = {
-  inspection: inspectionSchema,
-  penalty: penaltySchema,
-  listing: listingSchema,
-  complaint: complaintSchema,
-  obligation_default: obligationSchema,
-  registration: registrationSchema,
-} as const;
+const KIND_SCHEMAS = Object.fromEntries(
+  RECORD_KINDS.map((k) => [k, objectSchema(kindSpec(k).fields)]),
+) as Record<RecordKind, z.ZodType>;
 
 const entitySchema = z.union(
   [
@@ -171,18 +162,12 @@ const usccReason = memo((code: string) => {
 export function checkRecordDate(value: string, today: string): { date: string } | { reason: string } {
   const m = DATE_TIME_RE.exec(value);
   const date = m?.[1];
-  if (!date || !isRealDate(date))
+  if (!date || !isCalendarDate(date))
     return { reason: `'${value}' is not a valid date (YYYY-MM-DD or ISO 8601)` };
   if (date < EARLIEST_RECORD_DATE) return { reason: `${date} is before ${EARLIEST_RECORD_DATE}` };
   if (date > today) return { reason: `${date} is in the future (today is ${today})` };
   return { date };
 }
-
-const isRealDate = memo((s: string): boolean => {
-  const [y, mo, d] = s.split('-').map(Number);
-  const dt = new Date(Date.UTC(y, mo - 1, d));
-  return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
-});
 
 export function validateRecord(input: unknown, ctx: RecordValidationContext): RecordValidationResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
@@ -223,14 +208,13 @@ export function validateRecord(input: unknown, ctx: RecordValidationContext): Re
   }
 
   if ((RECORD_KINDS as readonly string[]).includes(kind)) {
-    const k = kind as keyof typeof KIND_SCHEMAS;
+    const k = kind as RecordKind;
     const sub = obj[k];
     if (sub === undefined) reasons.push(`${k}: is required for a ${k} record`);
     else {
       const parsed = KIND_SCHEMAS[k].safeParse(sub);
       if (!parsed.success) reasons.push(...issueLines(k, parsed.error.issues));
-      else if (k === 'registration')
-        reasons.push(...registrationReasons(parsed.data as z.infer<typeof registrationSchema>, ctx.today));
+      else reasons.push(...fieldReasons(k, kindSpec(k).fields, parsed.data, ctx.today));
     }
   }
 
@@ -238,25 +222,29 @@ export function validateRecord(input: unknown, ctx: RecordValidationContext): Re
   return { ok: true, record: input as CanonicalRecord, occurredOn };
 }
 
-function registrationReasons(r: z.infer<typeof registrationSchema>, today: string): string[] {
+// The checks of region codes, industry codes and dates, once the sub-object has its shape.
+function fieldReasons(
+  prefix: string,
+  fields: Readonly<Record<string, KindFieldSpec>>,
+  data: unknown,
+  today: string,
+): string[] {
   const out: string[] = [];
-  if (r.regionCode !== undefined) {
-    const c = checkRegionCode(r.regionCode);
-    if (!c.valid) out.push(`registration.regionCode: ${bilingual(c.reason)}`);
-  }
-  if (r.industryCode !== undefined) {
-    const c = checkIndustryCode(r.industryCode);
-    if (!c.valid) out.push(`registration.industryCode: ${bilingual(c.reason)}`);
-  }
-  if (r.establishedOn !== undefined) {
-    const d = checkRecordDate(r.establishedOn, today);
-    if ('reason' in d) out.push(`registration.establishedOn: ${d.reason}`);
+  const values = (data ?? {}) as Record<string, unknown>;
+  for (const [name, f] of Object.entries(fields)) {
+    const v = values[name];
+    if (v === undefined) continue;
+    const path = `${prefix}.${name}`;
+    if (f.type === 'group') out.push(...fieldReasons(path, f.fields, v, today));
+    else if (f.type === 'regionCode' || f.type === 'industryCode') {
+      const c = f.type === 'regionCode' ? checkRegionCode(v) : checkIndustryCode(v);
+      if (!c.valid) out.push(`${path}: ${bilingual(c.reason)}`);
+    } else if (f.type === 'date') {
+      const d = checkRecordDate(v as string, today);
+      if ('reason' in d) out.push(`${path}: ${d.reason}`);
+    }
   }
   return out;
-}
-
-export function entityKeyOf(ref: EntityRef): string {
-  return 'uscc' in ref ? ref.uscc : `${ref.scheme}:${ref.id}`;
 }
 
 // Parses an entity key of the API (`/entities/{key}`): a USCC or `scheme:id`.

@@ -1,51 +1,87 @@
+import type { LocalizedText } from '@lianjian/reference';
+
 // Fixed vocabularies of the canonical record (../shared/API.md). Values are stable wire names:
-// never rename one, add new ones instead.
+// never rename one, add new ones instead. A vocabulary of a record field carries its zh/en labels
+// (for the explanations and routing reasons staff read) and the name messages give one value.
 
-export const RECORD_KINDS = [
-  'inspection', // 检查 / 双随机抽查
-  'penalty', // 行政处罚
-  'listing', // 经营异常名录 / 严重违法失信名单 / 失信被执行人 / 重大税收违法
-  'complaint', // 投诉举报
-  'obligation_default', // 履约信息
-  'registration', // 登记信息
-] as const;
-export type RecordKind = (typeof RECORD_KINDS)[number];
+export interface Vocabulary<V extends string = string> {
+  name: string; // one value, as messages name it: 'penalty type'
+  values: readonly V[];
+  labels: Readonly<Record<V, LocalizedText>>;
+}
 
-export const INSPECTION_RESULTS = ['pass', 'rectified', 'fail', 'unreachable', 'not_operating'] as const;
+// The values are the labels' keys, in order: a value cannot exist without its label.
+function vocabulary<const L extends Record<string, LocalizedText>>(
+  name: string,
+  labels: L,
+): Vocabulary<keyof L & string> {
+  return { name, values: Object.keys(labels) as (keyof L & string)[], labels };
+}
+
+export const INSPECTION_RESULT = vocabulary('inspection result', {
+  pass: { zh: '未发现问题', en: 'no issue found' },
+  rectified: { zh: '发现问题已责令改正', en: 'issue found and rectified' },
+  fail: { zh: '不合格', en: 'non-compliant' },
+  unreachable: { zh: '通过登记的住所（经营场所）无法联系', en: 'unreachable at the registered address' },
+  not_operating: { zh: '未开业或已停业', en: 'not operating' },
+});
+export const INSPECTION_RESULTS = INSPECTION_RESULT.values;
 export type InspectionResult = (typeof INSPECTION_RESULTS)[number];
 
-export const INSPECTION_TRIGGERS = ['random', 'targeted', 'complaint', 'follow_up'] as const;
+export const INSPECTION_TRIGGER = vocabulary('inspection trigger', {
+  random: { zh: '双随机抽查', en: 'random inspection' },
+  targeted: { zh: '重点检查', en: 'targeted inspection' },
+  complaint: { zh: '投诉举报核查', en: 'complaint check' },
+  follow_up: { zh: '复查', en: 'follow-up inspection' },
+});
+export const INSPECTION_TRIGGERS = INSPECTION_TRIGGER.values;
 export type InspectionTrigger = (typeof INSPECTION_TRIGGERS)[number];
 
-export const PENALTY_TYPES = [
-  'warning', // 警告
-  'notice_of_criticism', // 通报批评
-  'fine', // 罚款
-  'confiscation', // 没收违法所得、没收非法财物
-  'license_suspension', // 暂扣许可证件
-  'qualification_downgrade', // 降低资质等级
-  'license_revocation', // 吊销许可证件
-  'business_restriction', // 限制开展生产经营活动
-  'business_suspension', // 责令停产停业
-  'closure', // 责令关闭
-] as const;
+export const PENALTY_TYPE = vocabulary('penalty type', {
+  warning: { zh: '警告', en: 'warning' },
+  notice_of_criticism: { zh: '通报批评', en: 'notice of criticism' },
+  fine: { zh: '罚款', en: 'fine' },
+  confiscation: { zh: '没收违法所得、没收非法财物', en: 'confiscation' },
+  license_suspension: { zh: '暂扣许可证件', en: 'licence suspension' },
+  qualification_downgrade: { zh: '降低资质等级', en: 'qualification downgrade' },
+  license_revocation: { zh: '吊销许可证件', en: 'licence revocation' },
+  business_restriction: { zh: '限制开展生产经营活动', en: 'business restriction' },
+  business_suspension: { zh: '责令停产停业', en: 'ordered suspension of business' },
+  closure: { zh: '责令关闭', en: 'ordered closure' },
+});
+export const PENALTY_TYPES = PENALTY_TYPE.values;
 export type PenaltyType = (typeof PENALTY_TYPES)[number];
 
-export const LISTS = [
-  'abnormal_operations', // 经营异常名录
-  'serious_violation', // 严重违法失信名单
-  'court_defaulter', // 失信被执行人
-  'tax_violation', // 重大税收违法失信主体
-] as const;
+export const LIST_NAME = vocabulary('list', {
+  abnormal_operations: { zh: '经营异常名录', en: 'abnormal-operations list' },
+  serious_violation: { zh: '严重违法失信名单', en: 'serious-violation list' },
+  court_defaulter: { zh: '失信被执行人名单', en: 'court defaulter list' },
+  tax_violation: { zh: '重大税收违法失信主体名单', en: 'major tax violator list' },
+});
+export const LISTS = LIST_NAME.values;
 export type ListName = (typeof LISTS)[number];
 
-export const LISTING_ACTIONS = ['added', 'removed'] as const;
+export const LISTING_ACTION = vocabulary('listing action', {
+  added: { zh: '列入', en: 'added' },
+  removed: { zh: '移出', en: 'removed' },
+});
+export const LISTING_ACTIONS = LISTING_ACTION.values;
 export type ListingAction = (typeof LISTING_ACTIONS)[number];
 
-export const OBLIGATION_TYPES = ['tax_arrears', 'social_insurance_arrears', 'court_judgment'] as const;
+export const OBLIGATION_TYPE = vocabulary('obligation type', {
+  tax_arrears: { zh: '欠缴税款', en: 'tax arrears' },
+  social_insurance_arrears: { zh: '欠缴社会保险费', en: 'social-insurance arrears' },
+  court_judgment: { zh: '未履行生效裁判', en: 'unpaid court judgment' },
+});
+export const OBLIGATION_TYPES = OBLIGATION_TYPE.values;
 export type ObligationType = (typeof OBLIGATION_TYPES)[number];
 
-export const ENTITY_STATUSES = ['active', 'deregistered', 'revoked'] as const;
+export const ENTITY_STATUS = vocabulary('entity status', {
+  active: { zh: '存续', en: 'active' },
+  deregistered: { zh: '注销', en: 'deregistered' },
+  revoked: { zh: '吊销营业执照', en: 'business licence revoked' },
+});
+export const ENTITY_STATUSES = ENTITY_STATUS.values;
 export type EntityStatus = (typeof ENTITY_STATUSES)[number];
 
 // Regulatory domains (监管领域) a department covers. Routing matches findings to departments by domain.

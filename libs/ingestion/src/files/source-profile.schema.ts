@@ -1,15 +1,5 @@
-import {
-  DOMAINS,
-  ENTITY_STATUSES,
-  INSPECTION_RESULTS,
-  INSPECTION_TRIGGERS,
-  LISTING_ACTIONS,
-  LISTS,
-  OBLIGATION_TYPES,
-  PENALTY_TYPES,
-  RECORD_KINDS,
-} from '@lianjian/domain';
-import type { Domain, LocalizedText, RecordKind } from '@lianjian/domain';
+import { DOMAINS, kindLeafFields, RECORD_KINDS } from '@lianjian/domain';
+import type { Domain, KindFieldSpec, LocalizedText, RecordKind } from '@lianjian/domain';
 import { z } from 'zod';
 import { parseTemplate, TemplateSyntaxError } from './template';
 
@@ -150,53 +140,38 @@ interface FieldRule {
   vocabulary?: string;
   required?: boolean;
 }
-const enumField = (values: readonly string[], vocabulary: string, required = false): FieldRule => ({
-  shape: 'enum',
-  values,
-  vocabulary,
-  required,
-});
+// The field rules of each kind, from the kind descriptions (@lianjian/domain record-kinds.ts).
+const SHAPE_OF = {
+  text: 'text',
+  texts: 'texts',
+  enum: 'enum',
+  enumList: 'enumList',
+  count: 'count',
+  amount: 'amount',
+  boolean: 'boolean',
+  date: 'date',
+  regionCode: 'text',
+  industryCode: 'text',
+} as const satisfies Record<Exclude<KindFieldSpec['type'], 'group'>, FieldShape>;
 
-export const KIND_FIELDS: Readonly<Record<RecordKind, Readonly<Record<string, FieldRule>>>> = {
-  inspection: {
-    result: enumField(INSPECTION_RESULTS, 'inspection result', true),
-    matter: { shape: 'text' },
-    findings: { shape: 'texts' },
-    'violations.critical': { shape: 'count' },
-    'violations.serious': { shape: 'count' },
-    'violations.minor': { shape: 'count' },
-    trigger: enumField(INSPECTION_TRIGGERS, 'inspection trigger'),
-  },
-  penalty: {
-    penaltyTypes: { shape: 'enumList', values: PENALTY_TYPES, vocabulary: 'penalty type', required: true },
-    fineAmount: { shape: 'amount' },
-    decisionNo: { shape: 'text' },
-    legalBasis: { shape: 'text' },
-    violationType: { shape: 'text' },
-  },
-  listing: {
-    list: enumField(LISTS, 'list', true),
-    action: enumField(LISTING_ACTIONS, 'listing action', true),
-    reason: { shape: 'text' },
-  },
-  complaint: { category: { shape: 'text', required: true }, verified: { shape: 'boolean' } },
-  obligation_default: {
-    type: enumField(OBLIGATION_TYPES, 'obligation type', true),
-    amount: { shape: 'amount' },
-  },
-  registration: {
-    name: { shape: 'text', required: true },
-    entityType: { shape: 'text' },
-    regionCode: { shape: 'text' },
-    industryCode: { shape: 'text' },
-    establishedOn: { shape: 'date' },
-    registeredCapital: { shape: 'amount' },
-    'legalRepresentative.name': { shape: 'text' },
-    'legalRepresentative.idNumber': { shape: 'text' },
-    address: { shape: 'text' },
-    status: enumField(ENTITY_STATUSES, 'entity status'),
-  },
-};
+export const KIND_FIELDS: Readonly<Record<RecordKind, Readonly<Record<string, FieldRule>>>> =
+  Object.fromEntries(
+    RECORD_KINDS.map((kind) => [
+      kind,
+      Object.fromEntries(
+        kindLeafFields(kind).map(({ path, field, required }): [string, FieldRule] => [
+          path,
+          {
+            shape: SHAPE_OF[field.type],
+            ...(field.type === 'enum' || field.type === 'enumList'
+              ? { values: field.vocabulary.values, vocabulary: field.vocabulary.name }
+              : {}),
+            required,
+          },
+        ]),
+      ),
+    ]),
+  ) as Record<RecordKind, Record<string, FieldRule>>;
 
 const COLUMN_TYPES_FOR: Readonly<Record<FieldShape, readonly ColumnType[]>> = {
   text: ['string'],

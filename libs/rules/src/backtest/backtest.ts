@@ -2,7 +2,7 @@ import type { LocalizedText } from '@lianjian/reference';
 import type { RuleEvaluationContext } from '../rule-context';
 import type { RuleDefinition } from '../rule-definition.schema';
 import { alertKey, evaluateRule } from '../rule-evaluation';
-import { epochDay } from '../rule-fields';
+import { epochDay } from '@lianjian/common';
 
 // 规则回测: what a rule would have raised over a past period, without storing or sending anything, so
 // that a noisy draft is caught before it floods a department. The events are replayed in date order

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InvalidInputError } from '@lianjian/common';
+import { InvalidInputError, isCalendarDate } from '@lianjian/common';
 import {
   DepartmentRepository,
   EntityRepository,
@@ -13,7 +13,7 @@ import type { EntitySnapshot, StoredRecord } from '@lianjian/domain';
 import { computeProfile, profileConfigFor, ScoringModels, type ProfileConfig } from '@lianjian/scoring';
 import type { RuleDefinition } from '../rule-definition.schema';
 import { ruleFieldNames, usesHistory } from '../rule-evaluation';
-import { isIsoDate, PROFILE_FIELD_PREFIX } from '../rule-fields';
+import { PROFILE_FIELD_PREFIX } from '../rule-fields';
 import { routeFinding } from '../routing/route-finding';
 import { validateRoutingMatrix, type RoutingMatrix } from '../routing/routing-matrix.schema';
 import { backtestRule, type BacktestEvent, type BacktestResult } from './backtest';
@@ -207,8 +207,8 @@ export class RuleBacktestService {
 
 function checkPeriod(p: { from: string; to: string }): void {
   const problems: string[] = [];
-  if (!isIsoDate(p.from)) problems.push(`from: '${p.from}' is not a YYYY-MM-DD date`);
-  if (!isIsoDate(p.to)) problems.push(`to: '${p.to}' is not a YYYY-MM-DD date`);
+  if (!isCalendarDate(p.from)) problems.push(`from: '${p.from}' is not a YYYY-MM-DD date`);
+  if (!isCalendarDate(p.to)) problems.push(`to: '${p.to}' is not a YYYY-MM-DD date`);
   if (!problems.length) {
     const days = (Date.parse(p.to) - Date.parse(p.from)) / 86_400_000;
     if (days < 0) problems.push(`to (${p.to}) is before from (${p.from})`);

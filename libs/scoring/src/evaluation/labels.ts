@@ -1,5 +1,5 @@
 import type { InspectionData, StoredRecord } from '@lianjian/domain';
-import { addMonths, civilFromDays, dayNumber } from '../profile/dates';
+import { addMonths, dayNumber, formatDay } from '@lianjian/common';
 
 // The outcome a backtest checks the score against (不良结果): something a regulator would have wanted
 // to find first. Defined on canonical records only, so it means the same for every department's data.
@@ -48,17 +48,12 @@ export function adverseRecordsIn(
   });
 }
 
-export function formatDayNumber(dayNo: number): string {
-  const { year, month, day: d } = civilFromDays(dayNo);
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-}
-
 // `date` shifted by whole calendar months, clamped to the month's end (2024-02-29 − 12 ⇒ 2023-02-28):
 // the same month arithmetic as the profile's 12- and 36-month windows.
 export function shiftMonths(date: string, months: number): string {
-  return formatDayNumber(addMonths(day(date, 'shiftMonths'), months));
+  return formatDay(addMonths(day(date, 'shiftMonths'), months));
 }
 
 export function shiftDays(date: string, days: number): string {
-  return formatDayNumber(day(date, 'shiftDays') + days);
+  return formatDay(day(date, 'shiftDays') + days);
 }

@@ -1,5 +1,5 @@
 import type { RiskClass } from '@lianjian/domain';
-import { dayNumber } from '../profile/dates';
+import { dayNumber } from '@lianjian/common';
 
 // 评分质量指标: how well a score ranks the entities that turned out risky first. Pure functions over
 // (score, label) pairs; higher score = riskier, label 1 = the adverse outcome happened.

@@ -1,5 +1,5 @@
 import type { RegistrationData, StoredRecord } from '@lianjian/domain';
-import { dayNumber } from '../profile/dates';
+import { dayNumber } from '@lianjian/common';
 import type { RelatedPartySignals } from '../profile/profile';
 
 // Related-party signals (关联方风险) as they were on a past date, for backtests.

@@ -9,7 +9,7 @@ import type {
   StoredRecord,
 } from '@lianjian/domain';
 import { countsAsOf } from '@lianjian/domain';
-import { addMonths, dayNumber } from './dates';
+import { addMonths, dayNumber } from '@lianjian/common';
 
 // 信用画像: features of one entity as of a date, in SAMR's five indicator groups plus related parties.
 // Pure and point-in-time: only records dated on or before `asOf` are seen, so any past date can be
