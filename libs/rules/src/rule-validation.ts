@@ -9,7 +9,7 @@ import {
 import type { FieldOperator, RuleDefinition, RuleTrigger } from './rule-definition.schema';
 import { isIsoDate, PROFILE_FIELD_PREFIX, ruleField, RULE_FIELDS } from './rule-fields';
 import type { RuleFieldSpec, RuleFieldType } from './rule-fields';
-import { formatZodIssues } from './zod-issues';
+import { formatZodIssues } from '@lianjian/common';
 
 export interface RuleValidationOptions {
   profileFeatures: readonly string[]; // the profile.<feature> names the active scoring model computes

@@ -11,6 +11,7 @@ import {
 } from '@lianjian/domain';
 import type { Domain, LocalizedText, RecordKind } from '@lianjian/domain';
 import { z } from 'zod';
+import { formatZodIssues, issueMessage } from '@lianjian/common';
 import { parseTemplate, TemplateSyntaxError } from './template';
 
 // A source profile (config/sources/*.json, contract in config/sources/README.md) tells how one
@@ -659,30 +660,12 @@ function mapTargetMismatch(t: JsonValue, rule: FieldRule, type: ColumnType): str
 
 // ---- loading -------------------------------------------------------------------------------------
 
-export function issueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.join(', ')}`;
-  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
-  return issue.message;
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? String(part) : `.${String(part)}`;
-  }
-  return out === '' ? '(root)' : out;
-}
-
 // Validates a parsed profile file; throws SourceProfileError listing every problem with its path.
 export function loadSourceProfile(json: unknown): SourceProfile {
   const r = profileSchema.safeParse(json);
   if (!r.success) {
     const id = isObject(json) && typeof json.id === 'string' ? json.id : undefined;
-    throw new SourceProfileError(
-      r.error.issues.map((i) => `${formatPath(i.path)}: ${issueMessage(i)}`),
-      id,
-    );
+    throw new SourceProfileError(formatZodIssues(r.error), id);
   }
   const p = r.data;
   return {
