@@ -267,7 +267,7 @@ const templateString = z.string().superRefine((s, ctx) => {
   }
   for (const col of templateColumns(s)) {
     const r = columnNameSchema.safeParse(col);
-    if (!r.success) ctx.addIssue({ code: 'custom', message: `{${col}}: ${r.error.issues[0].message}` });
+    if (!r.success) ctx.addIssue({ code: 'custom', message: `{${col}}: ${issueMessage(r.error.issues[0])}` });
   }
 });
 
