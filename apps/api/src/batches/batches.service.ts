@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { ForbiddenError } from '@lianjian/common';
 import type { RejectionView } from '@lianjian/database';
 import { FileIngestionService, IngestionService, SourceProfiles } from '@lianjian/ingestion';
 import type { Principal } from '@lianjian/access';
-import { assertMaySend } from '../auth/scope';
+import { assertMayReadSource, assertMaySend } from '../auth/scope';
 
 export interface Rejections {
   batchId: string;
@@ -31,7 +30,7 @@ export class BatchesService {
 
   async report(caller: Principal, batchId: string) {
     const b = await this.ingestion.report(batchId);
-    ownSourceOnly(caller, b.source);
+    assertMayReadSource(caller, b.source);
     return {
       batchId: b.id,
       source: b.source,
@@ -57,7 +56,7 @@ export class BatchesService {
   }
 
   async rejections(caller: Principal, batchId: string): Promise<Rejections> {
-    ownSourceOnly(caller, (await this.ingestion.batch(batchId)).source);
+    assertMayReadSource(caller, (await this.ingestion.batch(batchId)).source);
     const rest = this.ingestion.allRejections(batchId);
     return { batchId, first: await rest.next(), rest };
   }
@@ -74,12 +73,4 @@ export function rejectionView(r: RejectionView) {
     resolvedAt: r.resolvedAt,
     resolvedByBatch: r.resolvedByBatch,
   };
-}
-
-// A departmental system reads the batches of its own sources only.
-function ownSourceOnly(caller: Principal, source: string): void {
-  if (caller.kind === 'apiKey' && !caller.sources.includes(source))
-    throw new ForbiddenError(
-      `batch of source ${source}: this API key is scoped to ${caller.sources.join(', ')}`,
-    );
 }

@@ -79,26 +79,12 @@ export class RulesService {
       throw new InvalidInputError('rule refused', [
         `definition.id: expected a rule id of lowercase letters, digits, '.', '_' or '-' (got ${JSON.stringify(id)})`,
       ]);
-    return versionView(
-      await this.rules.createDraft(
-        id,
-        (version) => checked(b.definition, id, version),
-        actorName(caller),
-        true,
-      ),
-    );
+    return this.draft(caller, id, b, true);
   }
 
   // A change to a rule: its next version, as a draft.
-  async propose(caller: Principal, id: string, b: DraftBody) {
-    return versionView(
-      await this.rules.createDraft(
-        id,
-        (version) => checked(b.definition, id, version),
-        actorName(caller),
-        false,
-      ),
-    );
+  propose(caller: Principal, id: string, b: DraftBody) {
+    return this.draft(caller, id, b, false);
   }
 
   async edit(caller: Principal, id: string, v: string, b: DraftBody) {
@@ -145,6 +131,11 @@ export class RulesService {
       rule: { id, version: row.version, status: row.status },
       ...(await this.backtests.run(rule, period)),
     };
+  }
+
+  private async draft(caller: Principal, id: string, b: DraftBody, isNew: boolean) {
+    const check = (version: number) => checked(b.definition, id, version);
+    return versionView(await this.rules.createDraft(id, check, actorName(caller), isNew));
   }
 
   private async existing(id: string, v: string): Promise<RuleVersionRow> {
