@@ -3,71 +3,48 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ConfigModule } from '@nestjs/config';
 import { DatabaseModule } from '@lianjian/database';
 import { QueueModule } from '@lianjian/queue';
-import { IngestionModule } from '@lianjian/ingestion';
 import type { ApiEnv } from './api-env';
 import { HttpErrorFilter } from './common/http-error.filter';
-import { HealthModule } from './health/health.module';
-import { RecordsController } from './records/records.controller';
-import { BatchesController } from './batches/batches.controller';
-import { EntitiesController } from './entities/entities.controller';
-import { EntitiesService } from './entities/entities.service';
-import { RiskListController } from './risk-list/risk-list.controller';
-import { AlertsController } from './alerts/alerts.controller';
-import { DepartmentsController } from './departments/departments.controller';
-import { DepartmentWebhooksController } from './departments/department-webhooks.controller';
-import { SourcesController } from './sources/sources.controller';
-import { ScoreRunsController } from './score-runs/score-runs.controller';
-import { ScoringModelsController } from './scoring-models/scoring-models.controller';
-import { ScoringModels } from '@lianjian/scoring';
-import { DeliveryModule } from '@lianjian/delivery';
-import { RuleBacktestService } from '@lianjian/rules';
-import { RulesController } from './rules/rules.controller';
-import { AlertActionsController } from './alerts/alert-actions.controller';
-import { AuditController } from './audit/audit.controller';
-import { AuthController } from './auth/auth.controller';
-import { AccountsController } from './auth/accounts.controller';
 import { AccessGuard } from './auth/access.guard';
-import { LoginLimiter } from './auth/login-limiter';
-import { AlertAccess } from './alerts/alert-access';
-import { CreditRepairController } from './credit-repair/credit-repair.controller';
-import { CreditRepairService } from './credit-repair/credit-repair.service';
-import { CasesController } from './cases/cases.controller';
-import { CaseTasksController } from './cases/case-tasks.controller';
-import { CasesService } from './cases/cases.service';
-import { CaseOpener } from '@lianjian/cases';
+import { AlertsModule } from './alerts/alerts.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { BatchesModule } from './batches/batches.module';
+import { CasesModule } from './cases/cases.module';
+import { CreditRepairModule } from './credit-repair/credit-repair.module';
+import { DepartmentsModule } from './departments/departments.module';
+import { EntitiesModule } from './entities/entities.module';
+import { HealthModule } from './health/health.module';
+import { RecordsModule } from './records/records.module';
+import { RiskListModule } from './risk-list/risk-list.module';
+import { RulesModule } from './rules/rules.module';
+import { ScoreRunsModule } from './score-runs/score-runs.module';
+import { ScoringModelsModule } from './scoring-models/scoring-models.module';
+import { SourcesModule } from './sources/sources.module';
 
+// The API is one module per feature (<feature>/{dto, controller, service, module}); this module only
+// assembles them with the database, the queue, the error filter and the guard every route passes.
 @Module({
-  imports: [DatabaseModule, QueueModule, IngestionModule, HealthModule, DeliveryModule],
-  controllers: [
-    RecordsController,
-    BatchesController,
-    EntitiesController,
-    RiskListController,
-    AlertsController,
-    DepartmentsController,
-    DepartmentWebhooksController,
-    SourcesController,
-    ScoreRunsController,
-    ScoringModelsController,
-    RulesController,
-    AlertActionsController,
-    AuditController,
-    AuthController,
-    AccountsController,
-    CreditRepairController,
-    CasesController,
-    CaseTasksController,
+  imports: [
+    DatabaseModule,
+    QueueModule,
+    HealthModule,
+    AuthModule,
+    RecordsModule,
+    BatchesModule,
+    SourcesModule,
+    EntitiesModule,
+    RiskListModule,
+    ScoringModelsModule,
+    ScoreRunsModule,
+    RulesModule,
+    AlertsModule,
+    DepartmentsModule,
+    CasesModule,
+    CreditRepairModule,
+    AuditModule,
   ],
-  // ScoringModels registers config/scoring on start, so the models are listed before any worker ran.
   providers: [
-    EntitiesService,
-    ScoringModels,
-    RuleBacktestService,
-    LoginLimiter,
-    AlertAccess,
-    CreditRepairService,
-    CasesService,
-    CaseOpener,
     { provide: APP_FILTER, useClass: HttpErrorFilter },
     // Every route is authenticated and authorised (deny by default): see auth/access.guard.ts.
     { provide: APP_GUARD, useClass: AccessGuard },

@@ -102,9 +102,9 @@ describe('case type validation', () => {
         'types[0].autoOpen.severities[0]: unknown severity "urgent" (expected one of low, medium, high, critical)',
         expect.stringMatching(/^types\[0\]\.autoOpen\.leadDomain: unknown domain "space"/),
         'types[1].label.zh: zh text is required',
-        'types[1].label.en: Invalid input: expected string, received undefined',
+        'types[1].label.en: is required',
         'types[1].dispatchDays: dispatchDays must be a whole number of days',
-        expect.stringMatching(/^\(root\): Unrecognized key.*extra/),
+        '(root): unknown field(s) extra',
       ]),
     );
   });

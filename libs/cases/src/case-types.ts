@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { formatZodIssues } from '@lianjian/common';
 import { DOMAINS, SEVERITIES, type Domain, type Severity } from '@lianjian/domain';
 import type { LocalizedText } from '@lianjian/reference';
 
@@ -78,14 +79,6 @@ const configSchema = z.strictObject({
   types: z.array(caseTypeSchema).min(1, 'defines no case type'),
 });
 
-function path(p: readonly PropertyKey[]): string {
-  return p.reduce<string>(
-    (out, part) =>
-      typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part),
-    '',
-  );
-}
-
 export type CaseTypesValidation = { ok: true; config: CaseTypesConfig } | { ok: false; errors: string[] };
 
 // Every problem at once, each with its path (types[2].feedbackDays: …), and the checks a schema cannot
@@ -93,7 +86,7 @@ export type CaseTypesValidation = { ok: true; config: CaseTypesConfig } | { ok: 
 export function validateCaseTypes(json: unknown): CaseTypesValidation {
   const res = configSchema.safeParse(json);
   if (!res.success)
-    return { ok: false, errors: res.error.issues.map((i) => `${path(i.path) || '(root)'}: ${i.message}`) };
+    return { ok: false, errors: formatZodIssues(res.error) };
   const errors: string[] = [];
   const types = res.data.types;
   const seen = new Map<string, number>();

@@ -6,3 +6,4 @@ export * from './processes';
 export * from './log-levels';
 export * from './with-timeout';
 export * from './copy-text';
+export * from './validation/zod-issues';

@@ -5,7 +5,6 @@ export * from './rule-validation';
 export * from './rule-set';
 export * from './rule-evaluation';
 export * from './vocabulary-labels';
-export * from './zod-issues';
 export * from './routing/routing-matrix.schema';
 export * from './routing/route-finding';
 export * from './alerting';

@@ -10,7 +10,7 @@ import type { FieldOperator, RuleDefinition, RuleTrigger } from './rule-definiti
 import { isCalendarDate } from '@lianjian/common';
 import { PROFILE_FIELD_PREFIX, ruleField, RULE_FIELDS } from './rule-fields';
 import type { RuleFieldSpec, RuleFieldType } from './rule-fields';
-import { formatZodIssues } from './zod-issues';
+import { formatZodIssues } from '@lianjian/common';
 
 export interface RuleValidationOptions {
   profileFeatures: readonly string[]; // the profile.<feature> names the active scoring model computes

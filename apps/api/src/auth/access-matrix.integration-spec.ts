@@ -387,7 +387,7 @@ describe('access matrix: role × route × jurisdiction', () => {
   });
 
   it('gives every route an access rule (deny by default)', () => {
-    const controllers = Reflect.getMetadata('controllers', AppModule) as (new (...a: never[]) => object)[];
+    const controllers = controllersOf(AppModule);
     const open: string[] = [];
     for (const c of controllers)
       for (const name of Object.getOwnPropertyNames(c.prototype)) {
@@ -402,3 +402,15 @@ describe('access matrix: role × route × jurisdiction', () => {
     expect(open).toEqual([]);
   });
 });
+
+type Controller = new (...a: never[]) => object;
+
+// Every controller of the app: AppModule assembles feature modules, each declaring its own.
+function controllersOf(mod: object, seen = new Set<object>()): Controller[] {
+  const target = 'module' in mod ? (mod as { module: object }).module : mod;
+  if (seen.has(target)) return [];
+  seen.add(target);
+  const own = (Reflect.getMetadata('controllers', target) ?? []) as Controller[];
+  const imports = (Reflect.getMetadata('imports', target) ?? []) as object[];
+  return [...own, ...imports.filter(Boolean).flatMap((m) => controllersOf(m, seen))];
+}

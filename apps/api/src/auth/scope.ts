@@ -61,3 +61,11 @@ export function assertMaySend(
       `you may send only your department's (${own ?? '-'}) records / 只能报送本部门数据`,
     );
 }
+
+// A departmental system reads the batches of its own sources only.
+export function assertMayReadSource(caller: Principal, source: string): void {
+  if (caller.kind === 'apiKey' && !caller.sources.includes(source))
+    throw new ForbiddenError(
+      `batch of source ${source}: this API key is scoped to ${caller.sources.join(', ')}`,
+    );
+}

@@ -2,8 +2,8 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
-import { parseBody } from '../common/query';
-import { reportBody } from './dto/case.dto';
+import { ZodPipe } from '../common/zod.pipe';
+import { reportBody, type ReportBody } from './dto/case.dto';
 import { CasesService } from './cases.service';
 
 // A department's task in a case (核查处置 → 结果反馈): its officers accept it and report the result.
@@ -44,8 +44,8 @@ export class CaseTasksController {
     @Caller() caller: Principal,
     @Param('id') id: string,
     @Param('department') department: string,
-    @Body() body: unknown,
+    @Body(new ZodPipe(reportBody)) body: ReportBody,
   ) {
-    return this.cases.report(caller, id, department, parseBody(reportBody, body));
+    return this.cases.report(caller, id, department, body);
   }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
-import { parseBody, parseParams } from '../common/query';
+import { ZodPipe } from '../common/zod.pipe';
 import {
   bulkCloseBody,
   bulkDispatchBody,
@@ -12,6 +12,14 @@ import {
   mergeBody,
   openCaseBody,
   reopenBody,
+  type BulkCloseBody,
+  type BulkDispatchBody,
+  type CloseBody,
+  type DispatchBody,
+  type ListCasesQuery,
+  type MergeBody,
+  type OpenCaseBody,
+  type ReopenBody,
 } from './dto/case.dto';
 import { CasesService } from './cases.service';
 
@@ -30,9 +38,8 @@ export class CasesController {
     summary: 'Dispatch several cases (批量派发); answers per case, so one bad id does not stop the others',
   })
   @ApiBody({ schema: { example: { caseIds: ['12', '13'] } } })
-  bulkDispatch(@Caller() caller: Principal, @Body() body: unknown) {
-    const b = parseBody(bulkDispatchBody, body);
-    return this.cases.bulk(b.caseIds, (id) => this.cases.dispatch(caller, id));
+  bulkDispatch(@Caller() caller: Principal, @Body(new ZodPipe(bulkDispatchBody)) body: BulkDispatchBody) {
+    return this.cases.bulk(body.caseIds, (id) => this.cases.dispatch(caller, id));
   }
 
   @Post('bulk/close')
@@ -40,9 +47,8 @@ export class CasesController {
   @Allow('cases:manage')
   @ApiOperation({ summary: 'Close several cases with one outcome (批量办结); answers per case' })
   @ApiBody({ schema: { example: { caseIds: ['12', '13'], outcome: '各部门均已反馈，依法处置完毕' } } })
-  bulkClose(@Caller() caller: Principal, @Body() body: unknown) {
-    const b = parseBody(bulkCloseBody, body);
-    return this.cases.bulk(b.caseIds, (id) => this.cases.close(caller, id, b.outcome));
+  bulkClose(@Caller() caller: Principal, @Body(new ZodPipe(bulkCloseBody)) body: BulkCloseBody) {
+    return this.cases.bulk(body.caseIds, (id) => this.cases.close(caller, id, body.outcome));
   }
 
   @Get('types')
@@ -69,8 +75,8 @@ export class CasesController {
   })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'cursor', required: false })
-  list(@Caller() caller: Principal, @Query() query: unknown) {
-    return this.cases.list(caller, parseParams(listCasesQuery, query));
+  list(@Caller() caller: Principal, @Query(new ZodPipe(listCasesQuery)) query: ListCasesQuery) {
+    return this.cases.list(caller, query);
   }
 
   @Post()
@@ -91,8 +97,8 @@ export class CasesController {
       },
     },
   })
-  open(@Caller() caller: Principal, @Body() body: unknown) {
-    return this.cases.open(caller, parseBody(openCaseBody, body));
+  open(@Caller() caller: Principal, @Body(new ZodPipe(openCaseBody)) body: OpenCaseBody) {
+    return this.cases.open(caller, body);
   }
 
   @Get(':id')
@@ -109,8 +115,12 @@ export class CasesController {
     summary:
       'Dispatch a case (派发): one task per participating department, due after the type’s feedback days',
   })
-  dispatch(@Caller() caller: Principal, @Param('id') id: string, @Body() body: unknown) {
-    return this.cases.dispatch(caller, id, parseBody(dispatchBody, body));
+  dispatch(
+    @Caller() caller: Principal,
+    @Param('id') id: string,
+    @Body(new ZodPipe(dispatchBody)) body: DispatchBody,
+  ) {
+    return this.cases.dispatch(caller, id, body);
   }
 
   @Post(':id/alerts')
@@ -118,8 +128,8 @@ export class CasesController {
   @Allow('cases:manage')
   @ApiOperation({ summary: 'Merge an alert about the same entity into a case still being worked on (并案)' })
   @ApiBody({ schema: { example: { alertId: '57' } } })
-  merge(@Caller() caller: Principal, @Param('id') id: string, @Body() body: unknown) {
-    return this.cases.merge(caller, id, parseBody(mergeBody, body).alertId);
+  merge(@Caller() caller: Principal, @Param('id') id: string, @Body(new ZodPipe(mergeBody)) body: MergeBody) {
+    return this.cases.merge(caller, id, body.alertId);
   }
 
   @Post(':id/close')
@@ -130,8 +140,8 @@ export class CasesController {
       'Close a case (办结) with its outcome, once every department reported; its open alerts close with it',
   })
   @ApiBody({ schema: { example: { outcome: '税务、市场监管均已立案查处，吊销决定已送达' } } })
-  close(@Caller() caller: Principal, @Param('id') id: string, @Body() body: unknown) {
-    return this.cases.close(caller, id, parseBody(closeBody, body).outcome);
+  close(@Caller() caller: Principal, @Param('id') id: string, @Body(new ZodPipe(closeBody)) body: CloseBody) {
+    return this.cases.close(caller, id, body.outcome);
   }
 
   @Post(':id/reopen')
@@ -141,7 +151,11 @@ export class CasesController {
     summary: 'Reopen a closed case with a reason; dispatching it again starts a new round of tasks',
   })
   @ApiBody({ schema: { example: { reason: '当事人复议，需补充核查' } } })
-  reopen(@Caller() caller: Principal, @Param('id') id: string, @Body() body: unknown) {
-    return this.cases.reopen(caller, id, parseBody(reopenBody, body).reason);
+  reopen(
+    @Caller() caller: Principal,
+    @Param('id') id: string,
+    @Body(new ZodPipe(reopenBody)) body: ReopenBody,
+  ) {
+    return this.cases.reopen(caller, id, body.reason);
   }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
-import { parseBody, parseParams } from '../common/query';
+import { ZodPipe } from '../common/zod.pipe';
 import { CreditRepairService } from './credit-repair.service';
 import {
   approveRepairBody,
@@ -10,6 +10,11 @@ import {
   listRepairsQuery,
   rejectRepairBody,
   withdrawRepairBody,
+  type ApproveRepairBody,
+  type FileRepairBody,
+  type ListRepairsQuery,
+  type RejectRepairBody,
+  type WithdrawRepairBody,
 } from './dto/credit-repair.dto';
 
 // 信用修复与异议: staff file, for an entity, a request that one of its records stop counting — an
@@ -40,8 +45,8 @@ export class CreditRepairController {
       },
     },
   })
-  file(@Body() body: unknown, @Caller() caller: Principal) {
-    return this.repairs.file(caller, parseBody(fileRepairBody, body));
+  file(@Body(new ZodPipe(fileRepairBody)) body: FileRepairBody, @Caller() caller: Principal) {
+    return this.repairs.file(caller, body);
   }
 
   @Get()
@@ -52,8 +57,8 @@ export class CreditRepairController {
   @ApiQuery({ name: 'department', required: false, description: "the record's department code" })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'cursor', required: false })
-  list(@Query() query: unknown, @Caller() caller: Principal) {
-    return this.repairs.list(caller, parseParams(listRepairsQuery, query));
+  list(@Query(new ZodPipe(listRepairsQuery)) query: ListRepairsQuery, @Caller() caller: Principal) {
+    return this.repairs.list(caller, query);
   }
 
   @Get(':id')
@@ -72,8 +77,12 @@ export class CreditRepairController {
       "Only an officer of the record's department who did not file the request (四眼原则). effectiveFrom is not before the record's date nor after today.",
   })
   @ApiBody({ schema: { example: { reason: '整改到位，符合信用修复条件', effectiveFrom: '2026-11-20' } } })
-  approve(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal) {
-    return this.repairs.approve(caller, id, parseBody(approveRepairBody, body));
+  approve(
+    @Param('id') id: string,
+    @Body(new ZodPipe(approveRepairBody)) body: ApproveRepairBody,
+    @Caller() caller: Principal,
+  ) {
+    return this.repairs.approve(caller, id, body);
   }
 
   @Post(':id/reject')
@@ -81,15 +90,23 @@ export class CreditRepairController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Reject: the record keeps counting; a new request may be filed later' })
   @ApiBody({ schema: { example: { reason: '整改材料不完整' } } })
-  reject(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal) {
-    return this.repairs.reject(caller, id, parseBody(rejectRepairBody, body));
+  reject(
+    @Param('id') id: string,
+    @Body(new ZodPipe(rejectRepairBody)) body: RejectRepairBody,
+    @Caller() caller: Principal,
+  ) {
+    return this.repairs.reject(caller, id, body);
   }
 
   @Post(':id/withdraw')
   @Allow('repair:file')
   @HttpCode(200)
   @ApiOperation({ summary: 'Withdraw a pending request (its filer only)' })
-  withdraw(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal) {
-    return this.repairs.withdraw(caller, id, parseBody(withdrawRepairBody, body));
+  withdraw(
+    @Param('id') id: string,
+    @Body(new ZodPipe(withdrawRepairBody)) body: WithdrawRepairBody,
+    @Caller() caller: Principal,
+  ) {
+    return this.repairs.withdraw(caller, id, body);
   }
 }

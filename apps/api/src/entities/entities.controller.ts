@@ -1,14 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
-import { EntitiesService } from './entities.service';
-import { parseParams } from '../common/query';
 import type { Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
-
-const historyQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
-const scoreId = z.string().regex(/^\d{1,18}$/, 'must be a score id from the score history');
-const compareQuery = z.strictObject({ from: scoreId.optional(), to: scoreId.optional() });
+import { ZodPipe } from '../common/zod.pipe';
+import { compareQuery, historyQuery, type CompareQuery, type HistoryQuery } from './dto/entity.dto';
+import { EntitiesService } from './entities.service';
 
 @ApiTags('entities')
 @Controller('api/v1/entities')
@@ -28,8 +24,12 @@ export class EntitiesController {
   @Get(':key/scores')
   @Allow('entities:read')
   @ApiOperation({ summary: 'Score history, newest first' })
-  scores(@Param('key') key: string, @Query() query: unknown, @Caller() caller: Principal) {
-    return this.entities.scoreHistory(key, parseParams(historyQuery, query).limit, caller);
+  scores(
+    @Param('key') key: string,
+    @Query(new ZodPipe(historyQuery)) query: HistoryQuery,
+    @Caller() caller: Principal,
+  ) {
+    return this.entities.scoreHistory(key, query.limit, caller);
   }
 
   @Get(':key/scores/compare')
@@ -41,8 +41,11 @@ export class EntitiesController {
   })
   @ApiQuery({ name: 'from', required: false, description: 'score id (the earlier score)' })
   @ApiQuery({ name: 'to', required: false, description: 'score id (the later score)' })
-  compare(@Param('key') key: string, @Query() query: unknown, @Caller() caller: Principal) {
-    const q = parseParams(compareQuery, query);
-    return this.entities.compareScores(key, q.from, q.to, caller);
+  compare(
+    @Param('key') key: string,
+    @Query(new ZodPipe(compareQuery)) query: CompareQuery,
+    @Caller() caller: Principal,
+  ) {
+    return this.entities.compareScores(key, query.from, query.to, caller);
   }
 }

@@ -1,17 +1,14 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { IngestionService, MAX_RECORDS_PER_REQUEST, SourceProfiles } from '@lianjian/ingestion';
+import { MAX_RECORDS_PER_REQUEST } from '@lianjian/ingestion';
 import type { Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
-import { assertMaySend } from '../auth/scope';
+import { RecordsService } from './records.service';
 
 @ApiTags('records')
 @Controller('api/v1/records')
 export class RecordsController {
-  constructor(
-    private readonly ingestion: IngestionService,
-    private readonly profiles: SourceProfiles,
-  ) {}
+  constructor(private readonly records: RecordsService) {}
 
   @Post()
   @Allow('records:ingest')
@@ -35,14 +32,6 @@ export class RecordsController {
   @ApiResponse({ status: 413, description: 'body over the size limit: nothing stored' })
   @ApiResponse({ status: 403, description: 'the API key is not scoped to this source' })
   submit(@Body() body: unknown, @Caller() caller: Principal) {
-    const b = (body ?? {}) as { source?: unknown; records?: unknown };
-    // A malformed body is left to submit() to refuse with its reasons (400).
-    if (typeof b.source === 'string')
-      assertMaySend(caller, b.source, this.profiles.find(b.source)?.profile.departmentCode, () =>
-        Array.isArray(b.records)
-          ? b.records.map((r) => String((r as { departmentCode?: unknown } | null)?.departmentCode ?? ''))
-          : [],
-      );
-    return this.ingestion.submit(body);
+    return this.records.submit(caller, body);
   }
 }

@@ -1,39 +1,21 @@
 import { Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { feedHealth, FileIngestionService, SourceProfiles } from '@lianjian/ingestion';
-import { SourceHealthRepository } from '@lianjian/database';
 import type { Principal } from '@lianjian/access';
-import { uploadStream } from './upload-stream';
 import { Allow, Caller } from '../auth/access.decorator';
-import { assertMaySend } from '../auth/scope';
+import { SourcesService } from './sources.service';
+import { uploadStream } from './upload-stream';
 
 @ApiTags('sources')
 @Controller('api/v1/sources')
 export class SourcesController {
-  constructor(
-    private readonly profiles: SourceProfiles,
-    private readonly files: FileIngestionService,
-    private readonly health: SourceHealthRepository,
-  ) {}
+  constructor(private readonly sources: SourcesService) {}
 
   @Get()
   @Allow('sources:read')
   @ApiOperation({ summary: 'Source profiles (数据源) and the health of each feed' })
-  async list() {
-    const stats = await this.health.stats();
-    const now = new Date();
-    return {
-      items: this.profiles.list().map(({ profile }) => ({
-        id: profile.id,
-        version: profile.version,
-        department: profile.departmentCode,
-        format: profile.format,
-        encoding: profile.encoding,
-        description: profile.description,
-        health: feedHealth(stats.get(profile.id), now),
-      })),
-    };
+  list() {
+    return this.sources.list();
   }
 
   @Post(':source/files')
@@ -52,15 +34,7 @@ export class SourcesController {
     @Caller() caller: Principal,
   ) {
     try {
-      // Unknown source (404) or one the caller may not send for (403): refused before reading the body.
-      assertMaySend(caller, source, this.profiles.get(source).profile.departmentCode);
-      const up = await uploadStream(req);
-      const out = await this.files.accept(source, up.stream, {
-        originalName: up.filename,
-        mediaType: up.mediaType,
-      });
-      if (!out.duplicate) await this.files.enqueue(out.batchId);
-      return out;
+      return await this.sources.upload(caller, source, () => uploadStream(req));
     } catch (e) {
       // Refused before the body was read to its end (too large, unknown source…): the rest of the body
       // is not wanted, so the connection closes rather than being reused mid-upload.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatIssuePath, issueMessage } from '../validation/zod-issues';
 
 // Environment shared by every process. Each app extends it with its own variables; nothing outside
 // these schemas reads process.env (house style).
@@ -56,9 +57,9 @@ export function parseEnv<S extends z.ZodType>(
   const res = schema.safeParse(env);
   if (res.success) return res.data;
   const lines = res.error.issues.map((i) => {
-    const name = i.path.join('.') || '(environment)';
+    const name = formatIssuePath(i.path, '(environment)');
     const got = typeof i.path[0] === 'string' ? env[i.path[0]] : undefined;
-    return `  ${name}: ${i.message}${got === undefined ? ' (not set)' : ` (got ${JSON.stringify(redact(name, got))})`}`;
+    return `  ${name}: ${issueMessage(i)}${got === undefined ? ' (not set)' : ` (got ${JSON.stringify(redact(name, got))})`}`;
   });
   throw new EnvValidationError(`Invalid configuration:\n${lines.join('\n')}`);
 }

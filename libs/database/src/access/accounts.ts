@@ -7,13 +7,9 @@ import {
   type NewApiKey,
   type NewUser,
 } from '@lianjian/access';
-import { ConflictError, InvalidInputError } from '@lianjian/common';
+import { ConflictError, formatZodIssues, InvalidInputError } from '@lianjian/common';
 import type { AccessRepository, ApiKeyRow, UserRow } from '../repositories/access.repository';
 import type { AuditRepository } from '../audit/audit.repository';
-
-function issues(err: { issues: { path: PropertyKey[]; message: string }[] }): string[] {
-  return err.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
-}
 
 // Creates a user (admin API and `npm run user:create`): checked, password hashed, audited. The
 // password is never stored, logged or audited.
@@ -24,7 +20,7 @@ export async function createUserAccount(
   createdBy: { actor: string; role: string; source: string },
 ): Promise<UserRow> {
   const parsed = newUserSchema.safeParse(input);
-  if (!parsed.success) throw new InvalidInputError('invalid user', issues(parsed.error));
+  if (!parsed.success) throw new InvalidInputError('invalid user', formatZodIssues(parsed.error, { root: 'body' }));
   const u: NewUser = parsed.data;
   if (u.departmentCode && !(await repo.departmentExists(u.departmentCode)))
     throw new InvalidInputError('invalid user', [`departmentCode: no department ${u.departmentCode}`]);
@@ -61,7 +57,7 @@ export async function createApiKeyAccount(
   createdBy: { actor: string; role: string; source: string },
 ): Promise<{ key: string; row: ApiKeyRow }> {
   const parsed = newApiKeySchema.safeParse(input);
-  if (!parsed.success) throw new InvalidInputError('invalid API key', issues(parsed.error));
+  if (!parsed.success) throw new InvalidInputError('invalid API key', formatZodIssues(parsed.error, { root: 'body' }));
   const k: NewApiKey = parsed.data;
   if (!k.departmentCode)
     throw new InvalidInputError('invalid API key', [

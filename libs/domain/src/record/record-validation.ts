@@ -1,5 +1,5 @@
-import { isCalendarDate } from '@lianjian/common';
 import { z } from 'zod';
+import { formatZodIssues, isCalendarDate } from '@lianjian/common';
 import { checkIndustryCode, checkRegionCode, checkUscc, type LocalizedText } from '@lianjian/reference';
 import { kindSpec, RECORD_KINDS, type KindFieldSpec, type RecordKind } from './record-kinds';
 import type { CanonicalRecord, EntityRef } from './canonical-record';
@@ -127,15 +127,6 @@ export interface RecordValidationContext {
 export type RecordValidationResult =
   { ok: true; record: CanonicalRecord; occurredOn: string } | { ok: false; reasons: string[] };
 
-function issueLines(prefix: string, issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((i) => {
-    const path = [prefix, ...i.path.map(String)].filter(Boolean).join('.');
-    if (i.code === 'unrecognized_keys') return `${path}: unknown field(s) ${i.keys.join(', ')}`;
-    if (i.code === 'invalid_type' && i.message.includes('received undefined')) return `${path}: is required`;
-    return `${path}: ${i.message}`;
-  });
-}
-
 const bilingual = (t: LocalizedText) => `${t.en} (${t.zh})`;
 
 // USCCs and dates repeat across a batch (every record of an entity, every inspection of a day): the
@@ -174,7 +165,7 @@ export function validateRecord(input: unknown, ctx: RecordValidationContext): Re
     return { ok: false, reasons: ['record: must be a JSON object'] };
   const reasons: string[] = [];
   const base = baseSchema.safeParse(input);
-  if (!base.success) reasons.push(...issueLines('', base.error.issues));
+  if (!base.success) reasons.push(...formatZodIssues(base.error, { root: 'record' }));
   const obj = input as Record<string, unknown>;
   const kind = base.success ? base.data.kind : (obj.kind as string);
 
@@ -213,7 +204,7 @@ export function validateRecord(input: unknown, ctx: RecordValidationContext): Re
     if (sub === undefined) reasons.push(`${k}: is required for a ${k} record`);
     else {
       const parsed = KIND_SCHEMAS[k].safeParse(sub);
-      if (!parsed.success) reasons.push(...issueLines(k, parsed.error.issues));
+      if (!parsed.success) reasons.push(...formatZodIssues(parsed.error, { prefix: [k] }));
       else reasons.push(...fieldReasons(k, kindSpec(k).fields, parsed.data, ctx.today));
     }
   }

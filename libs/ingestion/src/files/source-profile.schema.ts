@@ -1,6 +1,7 @@
 import { DOMAINS, kindLeafFields, RECORD_KINDS } from '@lianjian/domain';
 import type { Domain, KindFieldSpec, LocalizedText, RecordKind } from '@lianjian/domain';
 import { z } from 'zod';
+import { formatZodIssues, issueMessage } from '@lianjian/common';
 import { parseTemplate, TemplateSyntaxError } from './template';
 
 // A source profile (config/sources/*.json, contract in config/sources/README.md) tells how one
@@ -241,7 +242,7 @@ const templateString = z.string().superRefine((s, ctx) => {
   }
   for (const col of templateColumns(s)) {
     const r = columnNameSchema.safeParse(col);
-    if (!r.success) ctx.addIssue({ code: 'custom', message: `{${col}}: ${r.error.issues[0].message}` });
+    if (!r.success) ctx.addIssue({ code: 'custom', message: `{${col}}: ${issueMessage(r.error.issues[0])}` });
   }
 });
 
@@ -634,30 +635,12 @@ function mapTargetMismatch(t: JsonValue, rule: FieldRule, type: ColumnType): str
 
 // ---- loading -------------------------------------------------------------------------------------
 
-export function issueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.join(', ')}`;
-  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
-  return issue.message;
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? String(part) : `.${String(part)}`;
-  }
-  return out === '' ? '(root)' : out;
-}
-
 // Validates a parsed profile file; throws SourceProfileError listing every problem with its path.
 export function loadSourceProfile(json: unknown): SourceProfile {
   const r = profileSchema.safeParse(json);
   if (!r.success) {
     const id = isObject(json) && typeof json.id === 'string' ? json.id : undefined;
-    throw new SourceProfileError(
-      r.error.issues.map((i) => `${formatPath(i.path)}: ${issueMessage(i)}`),
-      id,
-    );
+    throw new SourceProfileError(formatZodIssues(r.error), id);
   }
   const p = r.data;
   return {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { SEVERITIES, type Severity } from '@lianjian/domain';
 import { z } from 'zod';
 import { localizedTextSchema } from '../rule-definition.schema';
-import { formatZodIssues } from '../zod-issues';
+import { formatZodIssues } from '@lianjian/common';
 
 // How long a department has to acknowledge (签收) a delivery, by the alert's severity
 // (config/routing/acknowledgement-sla.json). Past it, the delivery is overdue and delivery_overdue

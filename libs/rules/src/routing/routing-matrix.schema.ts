@@ -1,7 +1,7 @@
 import { DOMAINS, SEVERITIES } from '@lianjian/domain';
 import { z } from 'zod';
 import { FINDING_TYPE_PATTERN, localizedTextSchema } from '../rule-definition.schema';
-import { formatZodIssues } from '../zod-issues';
+import { formatZodIssues } from '@lianjian/common';
 
 // The routing matrix (config/routing/*.json) encodes the joint-action memoranda (联合惩戒备忘录):
 // which departments act on which finding, at which jurisdiction levels.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatZodIssues } from '@lianjian/common';
 import { FEATURE_NAMES } from '../profile/profile';
 
 // A scorecard (评分卡) is data under config/scoring/: every point it gives is visible and versioned.
@@ -153,19 +154,10 @@ export type Scorecard = z.output<ReturnType<typeof createScorecardSchema>>;
 export type ScorecardFactor = Scorecard['factors'][number];
 export type ScorecardFloor = Scorecard['floors'][number];
 
-function pathText(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else out += out ? `.${String(seg)}` : String(seg);
-  }
-  return out || '(root)';
-}
-
 // Validates parsed JSON; the error names every bad field, e.g. "factors[3].feature: unknown feature 'foo'".
 export function loadScorecard(json: unknown, knownFeatures: readonly string[] = FEATURE_NAMES): Scorecard {
   const result = createScorecardSchema(knownFeatures).safeParse(json);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `${pathText(issue.path)}: ${issue.message}`);
+  const lines = formatZodIssues(result.error);
   throw new Error(`Invalid scorecard: ${lines.join('; ')}`);
 }

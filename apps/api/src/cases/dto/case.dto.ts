@@ -46,6 +46,7 @@ const outcome = z
   .max(4000);
 
 export const closeBody = z.strictObject({ outcome });
+export type CloseBody = z.infer<typeof closeBody>;
 export const reopenBody = z.strictObject({
   reason: z
     .string({ error: 'reason is required: say why the case is reopened' })
@@ -53,16 +54,21 @@ export const reopenBody = z.strictObject({
     .min(1, 'reason must not be empty: say why the case is reopened')
     .max(2000),
 });
+export type ReopenBody = z.infer<typeof reopenBody>;
 export const mergeBody = z.strictObject({ alertId: id });
+export type MergeBody = z.infer<typeof mergeBody>;
 
 const caseIds = z
   .array(z.string().trim().min(1).max(40), { error: 'caseIds must be a list of case ids' })
   .min(1, 'name at least one case')
   .max(MAX_BULK, `at most ${MAX_BULK} cases per request`);
 export const bulkDispatchBody = z.strictObject({ caseIds });
+export type BulkDispatchBody = z.infer<typeof bulkDispatchBody>;
 export const bulkCloseBody = z.strictObject({ caseIds, outcome });
+export type BulkCloseBody = z.infer<typeof bulkCloseBody>;
 
 export const reportBody = caseReportSchema;
+export type ReportBody = z.infer<typeof reportBody>;
 
 export const listCasesQuery = z.strictObject({
   state: z

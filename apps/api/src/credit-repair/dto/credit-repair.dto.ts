@@ -25,15 +25,19 @@ export const fileRepairBody = z.strictObject({
   // What was submitted: documents, rectification report, their references (证明材料).
   evidence: z.string().trim().max(4000).optional(),
 });
+export type FileRepairBody = z.infer<typeof fileRepairBody>;
 
 export const approveRepairBody = z.strictObject({
   reason,
   effectiveFrom: date.optional(),
 });
+export type ApproveRepairBody = z.infer<typeof approveRepairBody>;
 
 export const rejectRepairBody = z.strictObject({ reason });
+export type RejectRepairBody = z.infer<typeof rejectRepairBody>;
 
 export const withdrawRepairBody = z.strictObject({ reason: z.string().trim().max(2000).optional() });
+export type WithdrawRepairBody = z.infer<typeof withdrawRepairBody>;
 
 export const listRepairsQuery = z.strictObject({
   status: z.enum(CREDIT_REPAIR_STATUSES).optional(),
@@ -42,3 +46,4 @@ export const listRepairsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().regex(ID, 'cursor must be the nextCursor of a previous page').optional(),
 });
+export type ListRepairsQuery = z.infer<typeof listRepairsQuery>;

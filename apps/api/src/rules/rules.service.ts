@@ -1,0 +1,184 @@
+import { Injectable } from '@nestjs/common';
+import { ConflictError, InvalidInputError, NotFoundError } from '@lianjian/common';
+import { RuleRepository, type RuleVersionRow } from '@lianjian/database';
+import {
+  RULE_FIELDS,
+  RULE_ID_PATTERN,
+  RuleBacktestService,
+  validateRule,
+  type RuleDefinition,
+} from '@lianjian/rules';
+import { FEATURE_NAMES } from '@lianjian/scoring';
+import { actorName, type Principal } from '@lianjian/access';
+import type { BacktestBody, DraftBody, RetireBody } from './dto/rule.dto';
+
+// 规则管理: rules are versioned data. A change is a draft (a new version); another user reviews and
+// publishes it (四眼原则), which retires the version before it. Published versions never change, and
+// every alert names the version that raised it. A draft can be backtested over a past period first.
+@Injectable()
+export class RulesService {
+  constructor(
+    private readonly rules: RuleRepository,
+    private readonly backtests: RuleBacktestService,
+  ) {}
+
+  async list() {
+    const rows = await this.rules.list();
+    return {
+      items: rows.map((r) => ({
+        ...versionView(r),
+        publishedVersion: r.publishedVersion,
+        draftVersion: r.draftVersion,
+      })),
+      nextCursor: null,
+    };
+  }
+
+  fields() {
+    return {
+      items: [
+        ...RULE_FIELDS.map((f) => ({
+          name: f.name,
+          type: f.type,
+          scope: f.scope,
+          label: f.label,
+          kind: f.kind ?? null,
+          values: f.vocabulary ?? null,
+        })),
+        ...FEATURE_NAMES.map((name) => ({
+          name: `profile.${name}`,
+          type: 'number',
+          scope: 'profile',
+          label: { zh: `画像指标 ${name}`, en: `profile feature ${name}` },
+          kind: null,
+          values: null,
+        })),
+      ],
+    };
+  }
+
+  async get(id: string) {
+    const versions = await this.rules.versions(id);
+    if (!versions.length) throw new NotFoundError(`no rule ${id}`);
+    return {
+      id,
+      publishedVersion: versions.find((v) => v.status === 'published')?.version ?? null,
+      draftVersion: versions.find((v) => v.status === 'draft')?.version ?? null,
+      versions: versions.map(versionView),
+    };
+  }
+
+  async version(id: string, v: string) {
+    return versionView(await this.existing(id, v));
+  }
+
+  // A new rule: version 1, a draft.
+  async create(caller: Principal, b: DraftBody) {
+    const id = b.definition.id;
+    if (typeof id !== 'string' || !RULE_ID_PATTERN.test(id))
+      throw new InvalidInputError('rule refused', [
+        `definition.id: expected a rule id of lowercase letters, digits, '.', '_' or '-' (got ${JSON.stringify(id)})`,
+      ]);
+    return this.draft(caller, id, b, true);
+  }
+
+  // A change to a rule: its next version, as a draft.
+  propose(caller: Principal, id: string, b: DraftBody) {
+    return this.draft(caller, id, b, false);
+  }
+
+  async edit(caller: Principal, id: string, v: string, b: DraftBody) {
+    const version = versionParam(v);
+    const current = await this.rules.get(id, version);
+    if (!current) throw new NotFoundError(`no rule ${id} version ${v}`);
+    if (current.status !== 'draft')
+      throw new ConflictError(
+        `rule ${id} version ${v} is ${current.status}, and a ${current.status} version never changes: propose a new version with POST /api/v1/rules/${id}/versions`,
+      );
+    return versionView(
+      await this.rules.updateDraft(id, version, checked(b.definition, id, version), actorName(caller)),
+    );
+  }
+
+  async discard(id: string, v: string): Promise<void> {
+    const version = versionParam(v);
+    if (await this.rules.discardDraft(id, version)) return;
+    const row = await this.rules.get(id, version);
+    if (!row) throw new NotFoundError(`no rule ${id} version ${v}`);
+    throw new ConflictError(
+      `rule ${id} version ${v} is ${row.status}; only a draft is discarded (retire a rule instead)`,
+    );
+  }
+
+  async publish(caller: Principal, id: string, v: string) {
+    const row = await this.existing(id, v);
+    // Validated again: the field catalogue or the scoring model's features may have changed since.
+    checked(row.definition as Record<string, unknown>, id, row.version);
+    return versionView(await this.rules.publish(id, row.version, actorName(caller)));
+  }
+
+  async retire(caller: Principal, id: string, b: RetireBody) {
+    const row = await this.rules.retire(id, actorName(caller), b.reason);
+    if (!row) throw new NotFoundError(`rule ${id} has no published version`);
+    return versionView(row);
+  }
+
+  // The alerts a version would have raised over a past period; nothing is stored or sent.
+  async backtest(id: string, v: string, period: BacktestBody) {
+    const row = await this.existing(id, v);
+    const rule = checked(row.definition as Record<string, unknown>, id, row.version);
+    return {
+      rule: { id, version: row.version, status: row.status },
+      ...(await this.backtests.run(rule, period)),
+    };
+  }
+
+  private async draft(caller: Principal, id: string, b: DraftBody, isNew: boolean) {
+    const check = (version: number) => checked(b.definition, id, version);
+    return versionView(await this.rules.createDraft(id, check, actorName(caller), isNew));
+  }
+
+  private async existing(id: string, v: string): Promise<RuleVersionRow> {
+    const row = await this.rules.get(id, versionParam(v));
+    if (!row) throw new NotFoundError(`no rule ${id} version ${v}`);
+    return row;
+  }
+}
+
+function versionParam(v: string): number {
+  if (!/^\d{1,6}$/.test(v) || Number(v) < 1) throw new NotFoundError(`no rule version ${v}`);
+  return Number(v);
+}
+
+// A definition as it is stored: with the rule's id and version, validated against the field
+// catalogue and the scoring model's features. Refused with every reason at once.
+function checked(def: Record<string, unknown>, id: string, version: number): RuleDefinition {
+  if (def.id !== undefined && def.id !== id)
+    throw new InvalidInputError('rule refused', [
+      `definition.id: '${String(def.id)}' does not match the rule ${id}`,
+    ]);
+  if (def.version !== undefined && def.version !== version)
+    throw new InvalidInputError('rule refused', [
+      `definition.version: versions are numbered by the server; this one is ${version} (omit it)`,
+    ]);
+  const result = validateRule({ ...def, id, version }, { profileFeatures: FEATURE_NAMES });
+  if (!result.ok) throw new InvalidInputError('rule refused (规则校验未通过)', result.errors);
+  return result.rule;
+}
+
+function versionView(r: RuleVersionRow) {
+  return {
+    id: r.id,
+    version: r.version,
+    status: r.status,
+    definition: r.definition,
+    createdBy: r.createdBy,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    publishedBy: r.publishedBy,
+    publishedAt: r.publishedAt,
+    retiredBy: r.retiredBy,
+    retiredAt: r.retiredAt,
+    retireReason: r.retireReason,
+  };
+}
