@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
+import { architecture, PURE_CORES } from './eslint/architecture.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'dist-tools/**', 'node_modules/**', 'coverage/**', '*.js', '*.mjs', 'scripts/**', 'tmp/**'] },
@@ -16,6 +17,17 @@ export default tseslint.config(
       // Apps reach libs through their aliases only (house style).
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/libs/*', '../../libs/**'], message: 'Import libs through @lianjian/<lib>.' }] }],
     },
+  },
+  // The architecture (eslint/architecture.mjs): app and lib boundaries everywhere, pure cores pure.
+  {
+    files: ['**/*.ts'],
+    plugins: { lianjian: architecture },
+    rules: { 'lianjian/boundaries': 'error' },
+  },
+  {
+    files: PURE_CORES,
+    ignores: ['**/*.spec.ts', '**/*.integration-spec.ts', 'libs/seed/src/seed-province.ts'],
+    rules: { 'lianjian/pure-core': 'error' },
   },
   {
     files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],

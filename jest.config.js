@@ -23,7 +23,7 @@ module.exports = {
   // Integration and e2e tests talk to real PostgreSQL, Redis and processes.
   testTimeout: 60000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,eslint}/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'integration',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { BatchRepository, DepartmentRepository, type StagedItem } from '@lianjian/database';
 import { toStagedItem } from '@lianjian/ingestion';
-import { generateSyntheticProvince, type SyntheticRecord } from '@lianjian/seed';
+import { generateSyntheticProvince, type SyntheticRecord } from './synthetic-generator';
 import type { CanonicalRecord } from '@lianjian/domain';
 
 export interface SeedOptions {

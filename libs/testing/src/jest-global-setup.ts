@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 // Global setup runs outside Jest's module system: no path aliases, so a relative import.
+// eslint-disable-next-line lianjian/boundaries
 import { runMigrations } from '../../database/src/data-source';
 import { databaseUrl, withAdmin } from './test-database';
 
