@@ -52,7 +52,17 @@ function migrationsAt(commit) {
       const text = git('cat-file', 'blob', blob);
       const m = /export class (\w+) implements MigrationInterface/.exec(text);
       if (!m) throw new Error(`${commit}:${name}: no migration class`);
-      versions.set(file, { text, className: m[1], ident: `${m[1]}_${blob}` });
+      // A version that is still today's file (committed migrations never change: check-migrations.js)
+      // is imported from the migrations folder rather than copied.
+      const current = path.join(root, MIGRATIONS_DIR, name);
+      const unchanged = fs.existsSync(current) && git('hash-object', current).startsWith(blob);
+      const from = unchanged ? `../../src/migrations/${name.replace(/\.ts$/, '')}` : `./versions/${file}`;
+      versions.set(file, {
+        text: unchanged ? undefined : text,
+        from,
+        className: m[1],
+        ident: `${m[1]}_${blob}`,
+      });
     }
     return versions.get(file);
   });
@@ -71,7 +81,8 @@ const states = changes.map((change) => ({ ...change, migrations: migrationsAt(ch
 
 fs.rmSync(OUT, { recursive: true, force: true });
 fs.mkdirSync(path.join(OUT, 'versions'), { recursive: true });
-for (const [file, v] of versions) fs.writeFileSync(path.join(OUT, 'versions', `${file}.ts`), v.text);
+for (const [file, v] of versions)
+  if (v.text !== undefined) fs.writeFileSync(path.join(OUT, 'versions', `${file}.ts`), v.text);
 
 // As prettier prints it (printWidth 110).
 const array = (indent, names) => {
@@ -85,10 +96,10 @@ fs.writeFileSync(
     `import type { MigrationInterface } from 'typeorm';\n` +
     [...versions]
       .map(([file, v]) => {
-        const line = `import { ${v.className} as ${v.ident} } from './versions/${file}';`;
+        const line = `import { ${v.className} as ${v.ident} } from '${v.from}';`;
         return line.length <= 110
           ? `${line}\n`
-          : `import {\n  ${v.className} as ${v.ident},\n} from './versions/${file}';\n`;
+          : `import {\n  ${v.className} as ${v.ident},\n} from '${v.from}';\n`;
       })
       .join('') +
     `
@@ -120,7 +131,8 @@ fs.writeFileSync(
   `# Migration history (test fixtures)
 
 The migration files as they stood at the parent of every commit that edited or deleted an already
-committed migration (each version once, \`versions/<file>.<git blob>.ts\`), read by
+committed migration (each version once, \`versions/<file>.<git blob>.ts\`; a version that is still today's
+file is imported from \`libs/database/src/migrations\` instead of copied), read by
 \`libs/database/src/migration-convergence.integration-spec.ts\`. Produced from git by
 \`node scripts/snapshot-migration-history.js\` (full history needed); do not edit. Not part of the
 build (\`tsconfig.build.json\` excludes \`libs/*/test\`) nor of \`npm run format\` (\`.prettierignore\`).

@@ -8,31 +8,31 @@ import {
 } from './versions/1763800000000-domain-model-v1.8aced78';
 import {
   DomainModelV11763800000000 as DomainModelV11763800000000_05db266,
-} from './versions/1763800000000-domain-model-v1.05db266';
+} from '../../src/migrations/1763800000000-domain-model-v1';
 import {
   FileIngestion1763900000000 as FileIngestion1763900000000_65e5273,
 } from './versions/1763900000000-file-ingestion.65e5273';
 import {
   FileIngestion1763900000000 as FileIngestion1763900000000_27919c7,
-} from './versions/1763900000000-file-ingestion.27919c7';
+} from '../../src/migrations/1763900000000-file-ingestion';
 import {
   FeedAlerts1764000000000 as FeedAlerts1764000000000_bbf99d6,
-} from './versions/1764000000000-feed-alerts.bbf99d6';
+} from '../../src/migrations/1764000000000-feed-alerts';
 import {
   ScoreRuns1764100000000 as ScoreRuns1764100000000_49c1a93,
-} from './versions/1764100000000-score-runs.49c1a93';
+} from '../../src/migrations/1764100000000-score-runs';
 import {
   ScoringModels1764200000000 as ScoringModels1764200000000_096695f,
-} from './versions/1764200000000-scoring-models.096695f';
+} from '../../src/migrations/1764200000000-scoring-models';
 import {
   RunFlagSnapshot1764300000000 as RunFlagSnapshot1764300000000_579bdaa,
-} from './versions/1764300000000-run-flag-snapshot.579bdaa';
+} from '../../src/migrations/1764300000000-run-flag-snapshot';
 import {
   ScoreWithoutFks1764400000000 as ScoreWithoutFks1764400000000_d0aa99b,
 } from './versions/1764400000000-score-without-fks.d0aa99b';
 import {
   ScoreJsonDocuments1764400000000 as ScoreJsonDocuments1764400000000_1e8004b,
-} from './versions/1764400000000-score-json-documents.1e8004b';
+} from '../../src/migrations/1764400000000-score-json-documents';
 import {
   RuleLifecycle1764500000000 as RuleLifecycle1764500000000_0ab555b,
 } from './versions/1764500000000-rule-lifecycle.0ab555b';
