@@ -148,6 +148,7 @@ describe('joint enforcement cases', () => {
     const foreign = await call(otherCounty, 'GET', `/cases/${caseId}`);
     expect(foreign.status).toBe(403);
     expect(foreign.body.error.message).toContain('outside your jurisdiction (330102)');
+    expect(foreign.body.error.message).not.toContain('330106'); // nothing of the entity it refuses
     expect((await call(otherCounty, 'POST', `/cases/${caseId}/dispatch`, {})).status).toBe(403);
     expect((await ok(otherCounty, 'GET', '/cases')).items).toEqual([]);
     // Officers do not open or dispatch cases (no cases:manage).

@@ -18,6 +18,8 @@ const apiEnvObject = baseEnvSchema.extend({
   // Failed sign-ins allowed per user name within the window (4× that per client address).
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  // OpenAPI at /docs and /docs-json: unset means on, but off when NODE_ENV is production.
+  API_DOCS: z.enum(['on', 'off']).optional(),
 });
 export const apiEnvSchema = apiEnvObject.superRefine(requireSecretsKeyInProduction);
 export type ApiEnv = z.infer<typeof apiEnvSchema>;

@@ -190,6 +190,20 @@ describe('access matrix: role × route × jurisdiction', () => {
     { route: '/api/v1/sources', expect: { anonymous: 401 }, otherwise: 200 },
     { route: '/api/v1/departments', expect: { anonymous: 401, apiKeyXihuSamr: 403 }, otherwise: 200 },
     { route: '/api/v1/rules', expect: { anonymous: 401, apiKeyXihuSamr: 403 }, otherwise: 200 },
+    // Retiring takes two users (四眼原则): nobody has asked to retire matrix-rule, so whoever may is told 409.
+    {
+      route: '/api/v1/rules/matrix-rule/retire/confirm',
+      method: 'POST',
+      body: () => ({}),
+      expect: { admin: 409, staffXihu: 409, staffCity: 409, anonymous: 401 },
+      otherwise: 403,
+    },
+    {
+      route: '/api/v1/rules/matrix-rule/retire',
+      method: 'DELETE',
+      expect: { admin: 409, staffXihu: 409, staffCity: 409, anonymous: 401 },
+      otherwise: 403,
+    },
     { route: '/api/v1/score-runs', expect: { anonymous: 401, apiKeyXihuSamr: 403 }, otherwise: 200 },
     {
       route: '/api/v1/audit/verify',
@@ -272,13 +286,13 @@ describe('access matrix: role × route × jurisdiction', () => {
     expect((await task('officerXihuTax')).status).toBe(200);
   });
 
-  it('masks the legal representative’s ID number for roles that do not need it', async () => {
-    const idOf = async (who: Who) =>
-      (await json(await call(who, 'GET', `/api/v1/entities/${USCC_A}`))).entity.legalRepresentative.idNumber;
-    expect(await idOf('coordinatorXihu')).toBe(ID_NUMBER);
-    expect(await idOf('officerXihuSamr')).toBe(ID_NUMBER);
+  it('masks the legal representative’s name and ID number for roles that do not need them', async () => {
+    const repOf = async (who: Who) =>
+      (await json(await call(who, 'GET', `/api/v1/entities/${USCC_A}`))).entity.legalRepresentative;
+    expect(await repOf('coordinatorXihu')).toEqual({ name: '张三', idNumber: ID_NUMBER });
+    expect(await repOf('officerXihuSamr')).toEqual({ name: '张三', idNumber: ID_NUMBER });
     for (const who of ['admin', 'staffXihu', 'auditorCity'] as Who[])
-      expect(await idOf(who)).toBe('330106********123X');
+      expect(await repOf(who)).toEqual({ name: '张*', idNumber: '330106********123X' });
   });
 
   it('signs people in, limits failed sign-ins, expires and revokes tokens, and never stores a secret', async () => {

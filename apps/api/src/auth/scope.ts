@@ -17,7 +17,7 @@ export function assertEntityVisible(caller: Principal, regionCode: string | null
     throw new ForbiddenError('API keys do not read entity profiles / 接口密钥不能查看主体档案');
   if (!inJurisdiction(prefix, regionCode))
     throw new ForbiddenError(
-      `this entity (region ${regionCode ?? 'unknown'}) is outside your jurisdiction ${prefix || 'national'} / 该主体不在您的辖区内`,
+      `this entity is outside your jurisdiction ${prefix || 'national'} / 该主体不在您的辖区内`,
     );
 }
 

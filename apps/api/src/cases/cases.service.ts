@@ -529,9 +529,7 @@ export class CasesService {
     const prefix = principalJurisdiction(caller);
     if (prefix === null) throw new ForbiddenError('cases are handled by people signed in, not by API keys');
     if (!inJurisdiction(prefix, regionCode))
-      throw new ForbiddenError(
-        `${what} concerns an entity in region ${regionCode ?? 'unknown'}, outside your jurisdiction (${prefix})`,
-      );
+      throw new ForbiddenError(`${what} is outside your jurisdiction (${prefix}) / 不在您的辖区内`);
   }
 
   private assertOwnTask(caller: Principal, caseId: string, department: string): void {

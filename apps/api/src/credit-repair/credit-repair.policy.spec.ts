@@ -51,6 +51,10 @@ describe('credit repair policy (信用修复)', () => {
       code: 'forbidden',
       message: expect.stringMatching(/outside your jurisdiction 330106/),
     });
+    // A refusal names nothing of the entity it refuses (its region).
+    expect(
+      refusal(() => assertMayFile(staff, { kind: 'penalty', regionCode: '330102' }))?.message,
+    ).not.toMatch(/330102/);
     expect(refusal(() => assertMayFile(auditor, { kind: 'penalty', regionCode: '330106' }))?.code).toBe(
       'forbidden',
     );
@@ -79,6 +83,7 @@ describe('credit repair policy (信用修复)', () => {
       code: 'forbidden',
       message: expect.stringMatching(/only that department decides it, and you act for 330106-TAX/),
     });
+    expect(refusal(() => assertMayDecide(taxOfficer, repair))?.message).not.toContain('330106-SAMR');
     // National staff act for no department; coordinators may file but not decide.
     expect(refusal(() => assertMayDecide(user('supervision_staff', 'x', null, null), repair))?.code).toBe(
       'forbidden',
@@ -92,6 +97,7 @@ describe('credit repair policy (信用修复)', () => {
     const repair = { id: '7', filedBy: 'li.na' };
     expect(refusal(() => assertMayWithdraw(staff, repair))).toBeUndefined();
     expect(refusal(() => assertMayWithdraw(officer, repair))?.code).toBe('forbidden');
+    expect(refusal(() => assertMayWithdraw(officer, repair))?.message).not.toContain('li.na');
   });
 
   it('scopes reads to the jurisdiction', () => {

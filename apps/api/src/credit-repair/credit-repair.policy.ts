@@ -11,7 +11,7 @@ export function assertInJurisdiction(caller: Principal, regionCode: string | nul
     throw new ForbiddenError('API keys do not handle credit repair / 接口密钥不能办理信用修复');
   if (!inJurisdiction(prefix, regionCode))
     throw new ForbiddenError(
-      `${what} (entity in region ${regionCode ?? 'unknown'}) is outside your jurisdiction ${prefix || 'national'} / 该主体不在您的辖区内`,
+      `${what} is outside your jurisdiction ${prefix || 'national'} / 该主体不在您的辖区内`,
     );
 }
 
@@ -46,7 +46,7 @@ export function assertMayDecide(
   const dept = caller.kind === 'user' ? caller.departmentCode : null;
   if (dept !== repair.departmentCode)
     throw new ForbiddenError(
-      `request ${repair.id} is about a record of ${repair.departmentCode}: only that department decides it, and you act for ${dept ?? 'no department'} / 只能由记录所属部门审核`,
+      `request ${repair.id} is about another department's record: only that department decides it, and you act for ${dept ?? 'no department'} / 只能由记录所属部门审核`,
     );
   if (actorName(caller) === repair.filedBy)
     throw new ForbiddenError(
@@ -58,7 +58,7 @@ export function assertMayDecide(
 export function assertMayWithdraw(caller: Principal, repair: { id: string; filedBy: string }): void {
   if (actorName(caller) !== repair.filedBy)
     throw new ForbiddenError(
-      `request ${repair.id} was filed by ${repair.filedBy}: only they may withdraw it / 只有申请人可以撤回申请`,
+      `request ${repair.id} was filed by someone else: only whoever filed it may withdraw it / 只有申请人可以撤回申请`,
     );
 }
 

@@ -10,7 +10,14 @@ import { allFeatures, compareScores, ScoringModels, type ScoreResult } from '@li
 import { InvalidInputError, NotFoundError } from '@lianjian/common';
 import { parseEntityKey } from '@lianjian/domain';
 import { industryName, regionName } from '@lianjian/reference';
-import { can, maskPhone, maskResidentId, type Principal } from '@lianjian/access';
+import {
+  can,
+  maskAddress,
+  maskName,
+  maskPersonalData,
+  maskResidentId,
+  type Principal,
+} from '@lianjian/access';
 import { assertEntityVisible } from '../auth/scope';
 
 @Injectable()
@@ -169,8 +176,8 @@ export function entityKey(e: {
   return e.uscc ?? `${e.scheme}:${e.externalId}`;
 }
 
-// Personal data of the legal representative (ID number) is masked unless the role needs it
-// (coordinators and department officers act on the entity; see @lianjian/access roles).
+// Personal data of the legal representative (name, ID number) and the address are masked unless the
+// role needs them (coordinators and department officers act on the entity; see @lianjian/access roles).
 export function entityView(e: EntityRow, unmasked = false) {
   return {
     id: e.id,
@@ -190,11 +197,12 @@ export function entityView(e: EntityRow, unmasked = false) {
     legalRepresentative:
       e.legalRepName || e.legalRepIdNumber
         ? {
-            name: e.legalRepName,
-            idNumber: e.legalRepIdNumber ? (unmasked ? e.legalRepIdNumber : maskResidentId(e.legalRepIdNumber)) : null,
+            name: e.legalRepName && !unmasked ? maskName(e.legalRepName) : e.legalRepName,
+            idNumber:
+              e.legalRepIdNumber && !unmasked ? maskResidentId(e.legalRepIdNumber) : e.legalRepIdNumber,
           }
         : null,
-    address: e.address,
+    address: e.address && !unmasked ? maskAddress(e.address) : e.address,
     provisional: e.provisional,
   };
 }
@@ -224,18 +232,4 @@ function brief(s: ScoreRow) {
     trigger: s.trigger,
     computedAt: s.computedAt,
   };
-}
-
-// A record's personal data, masked: ID numbers and phone numbers anywhere in it (a registration's
-// legal representative, a complaint's contact…).
-export function maskPersonalData(data: unknown): unknown {
-  if (Array.isArray(data)) return data.map(maskPersonalData);
-  if (data === null || typeof data !== 'object') return data;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
-    if (typeof v === 'string' && /^(idNumber|idNo|residentId)$/i.test(k)) out[k] = maskResidentId(v);
-    else if (typeof v === 'string' && /phone|mobile|tel/i.test(k)) out[k] = maskPhone(v);
-    else out[k] = maskPersonalData(v);
-  }
-  return out;
 }

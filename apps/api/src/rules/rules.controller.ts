@@ -103,9 +103,9 @@ export class RulesController {
   @Delete(':id/versions/:version')
   @Allow('rules:write')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Discard a draft' })
-  discard(@Param('id') id: string, @Param('version') v: string): Promise<void> {
-    return this.rules.discard(id, v);
+  @ApiOperation({ summary: 'Discard a draft (its author only)' })
+  discard(@Param('id') id: string, @Param('version') v: string, @Caller() caller: Principal): Promise<void> {
+    return this.rules.discard(caller, id, v);
   }
 
   @Post(':id/versions/:version/publish')
@@ -128,13 +128,41 @@ export class RulesController {
   @Post(':id/retire')
   @Allow('rules:write')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Stop a rule: its published version is retired and raises nothing more' })
+  @ApiOperation({
+    summary:
+      'Ask to stop a rule (with the reason): its published version keeps raising alerts until another user confirms (四眼原则)',
+  })
   retire(
     @Param('id') id: string,
     @Body(new ZodPipe(retireBody)) body: RetireBody,
     @Caller() caller: Principal,
   ) {
     return this.rules.retire(caller, id, body);
+  }
+
+  @Post(':id/retire/confirm')
+  @Allow('rules:write')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Confirm a retirement asked for by another user: the published version is retired and raises nothing more',
+  })
+  confirmRetirement(
+    @Param('id') id: string,
+    @Body(new ZodPipe(publishBody)) _body: unknown,
+    @Caller() caller: Principal,
+  ) {
+    return this.rules.confirmRetirement(caller, id);
+  }
+
+  @Delete(':id/retire')
+  @Allow('rules:write')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Withdraw (or decline) a pending retirement: the published version keeps raising alerts',
+  })
+  withdrawRetirement(@Param('id') id: string) {
+    return this.rules.withdrawRetirement(id);
   }
 
   @Post(':id/versions/:version/backtest')

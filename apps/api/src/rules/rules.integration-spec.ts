@@ -174,13 +174,16 @@ describe('rules API (/api/v1/rules)', () => {
       ),
     ).rejects.toThrow(/rule_four_eyes/);
 
-    const retired = await call(
-      'POST',
-      '/two-departments/retire',
-      { by: 'wang.qiang', reason: 'superseded' },
-      reviewer,
-    );
-    expect(retired.body).toMatchObject({ version: 2, status: 'retired', retireReason: 'superseded' });
+    // Stopping it takes two users as well: one asks, another confirms.
+    const asked = await call('POST', '/two-departments/retire', { reason: 'superseded' }, reviewer);
+    expect(asked.body).toMatchObject({ version: 2, status: 'published', retireRequestedBy: 'wang.qiang' });
+    const retired = await call('POST', '/two-departments/retire/confirm', {});
+    expect(retired.body).toMatchObject({
+      version: 2,
+      status: 'retired',
+      retireReason: 'superseded',
+      retiredBy: 'li.na',
+    });
     expect((await call('GET', '')).body.items).toEqual([
       expect.objectContaining({ id: 'two-departments', publishedVersion: null }),
     ]);
@@ -298,5 +301,58 @@ describe('rules API (/api/v1/rules)', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/cannot be backtested/);
+  });
+
+  it('retires a rule only when a second user confirms, and lets only its author discard a draft', async () => {
+    const rule = definition({ id: 'four-eyes-retire' });
+    expect((await call('POST', '', { definition: rule })).status).toBe(201);
+    expect((await call('POST', '/four-eyes-retire/versions/1/publish', {}, reviewer)).status).toBe(200);
+
+    // One user alone cannot stop it: asking leaves it published, confirming one's own request is 409.
+    const asked = await call('POST', '/four-eyes-retire/retire', { reason: '规则不再适用' });
+    expect(asked.status).toBe(200);
+    expect(asked.body).toMatchObject({
+      status: 'published',
+      retireRequestedBy: 'li.na',
+      retireRequestReason: '规则不再适用',
+      retiredBy: null,
+    });
+    const self = await call('POST', '/four-eyes-retire/retire/confirm', {});
+    expect(self.status).toBe(409);
+    expect(self.body.error.message).toMatch(/four-eyes/);
+    expect((await call('POST', '/four-eyes-retire/retire', { reason: 'again' }, reviewer)).status).toBe(409);
+    expect((await call('GET', '/four-eyes-retire')).body.publishedVersion).toBe(1);
+    // The database refuses it too, whatever writes to it.
+    await expect(
+      sql(
+        db.url,
+        `UPDATE rule SET status = 'retired', retired_at = now(), retired_by = 'li.na' WHERE id = 'four-eyes-retire'`,
+      ),
+    ).rejects.toThrow(/rule_retire_four_eyes/);
+
+    // A declined request leaves the rule running; a confirmed one stops it.
+    const declined = await call('DELETE', '/four-eyes-retire/retire', undefined, reviewer);
+    expect(declined.body).toMatchObject({ status: 'published', retireRequestedBy: null });
+    expect((await call('POST', '/four-eyes-retire/retire/confirm', {}, reviewer)).status).toBe(409);
+    expect((await call('POST', '/four-eyes-retire/retire', { reason: '规则不再适用' })).status).toBe(200);
+    const confirmed = await call('POST', '/four-eyes-retire/retire/confirm', {}, reviewer);
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toMatchObject({
+      status: 'retired',
+      retiredBy: 'wang.qiang',
+      retireReason: '规则不再适用',
+      retireRequestedBy: 'li.na',
+    });
+    expect((await call('POST', '/four-eyes-retire/retire/confirm', {}, reviewer)).status).toBe(404);
+
+    // Someone else's draft is not discarded; its author's is.
+    expect((await call('POST', '/four-eyes-retire/versions', { definition: rule })).status).toBe(201);
+    const foreign = await call('DELETE', '/four-eyes-retire/versions/2', undefined, reviewer);
+    expect(foreign.status).toBe(409);
+    expect(foreign.body.error.message).toMatch(/only its author discards it/);
+    expect((await call('GET', '/four-eyes-retire')).body.draftVersion).toBe(2);
+    expect((await call('DELETE', '/four-eyes-retire/versions/2')).status).toBe(204);
+    expect((await call('GET', '/four-eyes-retire')).body.draftVersion).toBeNull();
+    expect((await call('DELETE', '/four-eyes-retire/versions/1')).status).toBe(409);
   });
 });

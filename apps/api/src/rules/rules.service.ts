@@ -12,9 +12,11 @@ import { FEATURE_NAMES } from '@lianjian/scoring';
 import { actorName, type Principal } from '@lianjian/access';
 import type { BacktestBody, DraftBody, RetireBody } from './dto/rule.dto';
 
-// 规则管理: rules are versioned data. A change is a draft (a new version); another user reviews and
-// publishes it (四眼原则), which retires the version before it. Published versions never change, and
-// every alert names the version that raised it. A draft can be backtested over a past period first.
+// 规则管理: rules are versioned data. A change is a draft (a new version) that only its author edits
+// or discards; another user reviews and publishes it (四眼原则), which retires the version before it.
+// Stopping a rule takes two users too: one asks for the retirement, another confirms it. Published
+// versions never change, and every alert names the version that raised it. A draft can be
+// backtested over a past period first.
 @Injectable()
 export class RulesService {
   constructor(
@@ -100,14 +102,8 @@ export class RulesService {
     );
   }
 
-  async discard(id: string, v: string): Promise<void> {
-    const version = versionParam(v);
-    if (await this.rules.discardDraft(id, version)) return;
-    const row = await this.rules.get(id, version);
-    if (!row) throw new NotFoundError(`no rule ${id} version ${v}`);
-    throw new ConflictError(
-      `rule ${id} version ${v} is ${row.status}; only a draft is discarded (retire a rule instead)`,
-    );
+  discard(caller: Principal, id: string, v: string): Promise<void> {
+    return this.rules.discardDraft(id, versionParam(v), actorName(caller));
   }
 
   async publish(caller: Principal, id: string, v: string) {
@@ -117,10 +113,17 @@ export class RulesService {
     return versionView(await this.rules.publish(id, row.version, actorName(caller)));
   }
 
+  // Asks for the retirement of the published version; it stops once another user confirms.
   async retire(caller: Principal, id: string, b: RetireBody) {
-    const row = await this.rules.retire(id, actorName(caller), b.reason);
-    if (!row) throw new NotFoundError(`rule ${id} has no published version`);
-    return versionView(row);
+    return publishedView(id, await this.rules.requestRetirement(id, actorName(caller), b.reason));
+  }
+
+  async confirmRetirement(caller: Principal, id: string) {
+    return publishedView(id, await this.rules.confirmRetirement(id, actorName(caller)));
+  }
+
+  async withdrawRetirement(id: string) {
+    return publishedView(id, await this.rules.withdrawRetirement(id));
   }
 
   // The alerts a version would have raised over a past period; nothing is stored or sent.
@@ -143,6 +146,11 @@ export class RulesService {
     if (!row) throw new NotFoundError(`no rule ${id} version ${v}`);
     return row;
   }
+}
+
+function publishedView(id: string, row: RuleVersionRow | undefined) {
+  if (!row) throw new NotFoundError(`rule ${id} has no published version`);
+  return versionView(row);
 }
 
 function versionParam(v: string): number {
@@ -180,5 +188,8 @@ function versionView(r: RuleVersionRow) {
     retiredBy: r.retiredBy,
     retiredAt: r.retiredAt,
     retireReason: r.retireReason,
+    retireRequestedBy: r.retireRequestedBy,
+    retireRequestedAt: r.retireRequestedAt,
+    retireRequestReason: r.retireRequestReason,
   };
 }

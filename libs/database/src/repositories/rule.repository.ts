@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError } from '@lianjian/common';
 import { contentHash } from '@lianjian/domain';
-import { returningRows } from '../returning-rows';
 
 export interface StoredRule {
   id: string;
@@ -21,6 +20,10 @@ export interface RuleVersionRow extends StoredRule {
   retiredBy: string | null;
   retiredAt: Date | null;
   retireReason: string | null; // null also when it was retired by the next version's publication
+  // A retirement asked for and not yet confirmed by another user (四眼原则), if any.
+  retireRequestedBy: string | null;
+  retireRequestedAt: Date | null;
+  retireRequestReason: string | null;
 }
 
 export interface RuleSummaryRow extends RuleVersionRow {
@@ -30,7 +33,13 @@ export interface RuleSummaryRow extends RuleVersionRow {
 
 const VERSION_COLUMNS = `r.id, r.version, r.status, r.definition, r.created_by AS "createdBy", r.created_at AS "createdAt",
   r.updated_at AS "updatedAt", r.published_by AS "publishedBy", r.published_at AS "publishedAt",
-  r.retired_by AS "retiredBy", r.retired_at AS "retiredAt", r.retire_reason AS "retireReason"`;
+  r.retired_by AS "retiredBy", r.retired_at AS "retiredAt", r.retire_reason AS "retireReason",
+  r.retire_requested_by AS "retireRequestedBy", r.retire_requested_at AS "retireRequestedAt",
+  r.retire_request_reason AS "retireRequestReason"`;
+
+// A superseded version's pending retirement request goes with it (whoever asked may publish the
+// version that supersedes it).
+const CLEAR_RETIRE_REQUEST = `retire_requested_by = NULL, retire_requested_at = NULL, retire_request_reason = NULL`;
 
 @Injectable()
 export class RuleRepository {
@@ -57,7 +66,7 @@ export class RuleRepository {
         // A new shipped version supersedes the published ones before it, as publishing through the API does.
         await em.query(
           `UPDATE rule SET status = 'retired', retired_at = now(), retired_by = $3, updated_at = now(),
-                  retire_reason = 'superseded by shipped version ' || $2::int
+                  retire_reason = 'superseded by shipped version ' || $2::int, ${CLEAR_RETIRE_REQUEST}
             WHERE id = $1 AND status = 'published' AND version < $2`,
           [def.id, def.version, actor],
         );
@@ -139,11 +148,7 @@ export class RuleRepository {
   // published and retired versions never change.
   async updateDraft(id: string, version: number, def: object, by: string): Promise<RuleVersionRow> {
     return this.ds.transaction(async (em) => {
-      const [cur] = await em.query(
-        `SELECT status, created_by FROM rule WHERE id = $1 AND version = $2 FOR UPDATE`,
-        [id, version],
-      );
-      if (!cur) throw new NotFoundError(`no rule ${id} version ${version}`);
+      const cur = await lockedVersion(em, id, version);
       if (cur.status !== 'draft')
         throw new ConflictError(
           `rule ${id} version ${version} is ${cur.status}, and a ${cur.status} version never changes: propose a new version with POST /api/v1/rules/${id}/versions`,
@@ -164,24 +169,27 @@ export class RuleRepository {
     });
   }
 
-  async discardDraft(id: string, version: number): Promise<boolean> {
-    const rows = await returningRows(
-      this.ds,
-      `DELETE FROM rule WHERE id = $1 AND version = $2 AND status = 'draft' RETURNING 1`,
-      [id, version],
-    );
-    return rows.length > 0;
+  // A draft is discarded by its author only, as it is edited; published and retired versions stay.
+  async discardDraft(id: string, version: number, by: string): Promise<void> {
+    await this.ds.transaction(async (em) => {
+      const cur = await lockedVersion(em, id, version);
+      if (cur.status !== 'draft')
+        throw new ConflictError(
+          `rule ${id} version ${version} is ${cur.status}; only a draft is discarded (retire a rule instead)`,
+        );
+      if (cur.created_by !== by)
+        throw new ConflictError(
+          `rule ${id} version ${version} is a draft of ${cur.created_by}; only its author discards it`,
+        );
+      await em.query(`DELETE FROM rule WHERE id = $1 AND version = $2`, [id, version]);
+    });
   }
 
   // Publishes a draft (四眼原则: by someone other than its author); the version published before it is
   // retired in the same transaction, so exactly one version of a rule raises alerts.
   async publish(id: string, version: number, by: string): Promise<RuleVersionRow> {
     return this.ds.transaction(async (em) => {
-      const [cur] = await em.query(
-        `SELECT status, created_by FROM rule WHERE id = $1 AND version = $2 FOR UPDATE`,
-        [id, version],
-      );
-      if (!cur) throw new NotFoundError(`no rule ${id} version ${version}`);
+      const cur = await lockedVersion(em, id, version);
       if (cur.status !== 'draft')
         throw new ConflictError(`rule ${id} version ${version} is ${cur.status}; only a draft is published`);
       if (cur.created_by === by)
@@ -189,7 +197,7 @@ export class RuleRepository {
           `rule ${id} version ${version} was written by ${by}; another user must review and publish it (四眼原则, four-eyes principle)`,
         );
       await em.query(
-        `UPDATE rule SET status = 'retired', retired_at = now(), retired_by = $2
+        `UPDATE rule SET status = 'retired', retired_at = now(), retired_by = $2, ${CLEAR_RETIRE_REQUEST}
           WHERE id = $1 AND status = 'published'`,
         [id, by],
       );
@@ -206,15 +214,71 @@ export class RuleRepository {
     });
   }
 
-  // Stops a rule: its published version is retired and nothing of it raises alerts any more.
-  async retire(id: string, by: string, reason: string): Promise<RuleVersionRow | undefined> {
-    const [row] = await returningRows<{ version: number }>(
-      this.ds,
-      `UPDATE rule SET status = 'retired', retired_at = now(), retired_by = $2, retire_reason = $3
-        WHERE id = $1 AND status = 'published' RETURNING version`,
-      [id, by, reason],
-    );
-    return row ? this.get(id, row.version) : undefined;
+  // Stopping a rule takes two users (四眼原则, as publishing does): one asks for the retirement of the
+  // published version, with the reason; another confirms it, and from then on nothing of the rule
+  // raises alerts. Undefined when the rule has no published version.
+  async requestRetirement(id: string, by: string, reason: string): Promise<RuleVersionRow | undefined> {
+    return this.onPublished(id, async (em, cur) => {
+      if (cur.retireRequestedBy)
+        throw new ConflictError(
+          `retiring rule ${id} was asked for by ${cur.retireRequestedBy} already; another user confirms it (POST /api/v1/rules/${id}/retire/confirm) or it is withdrawn (DELETE /api/v1/rules/${id}/retire)`,
+        );
+      await em.query(
+        `UPDATE rule SET retire_requested_by = $3, retire_requested_at = now(), retire_request_reason = $4
+          WHERE id = $1 AND version = $2`,
+        [id, cur.version, by, reason],
+      );
+    });
+  }
+
+  async confirmRetirement(id: string, by: string): Promise<RuleVersionRow | undefined> {
+    return this.onPublished(id, async (em, cur) => {
+      if (!cur.retireRequestedBy)
+        throw new ConflictError(
+          `nobody has asked to retire rule ${id}: ask with POST /api/v1/rules/${id}/retire, and another user confirms`,
+        );
+      if (cur.retireRequestedBy === by)
+        throw new ConflictError(
+          `retiring rule ${id} was asked for by ${by}; another user must confirm it (四眼原则, four-eyes principle)`,
+        );
+      await em.query(
+        `UPDATE rule SET status = 'retired', retired_at = now(), retired_by = $3, retire_reason = retire_request_reason
+          WHERE id = $1 AND version = $2`,
+        [id, cur.version, by],
+      );
+    });
+  }
+
+  // A pending retirement withdrawn by whoever asked, or declined by another user: the rule keeps running.
+  async withdrawRetirement(id: string): Promise<RuleVersionRow | undefined> {
+    return this.onPublished(id, async (em, cur) => {
+      if (!cur.retireRequestedBy) throw new ConflictError(`nobody has asked to retire rule ${id}`);
+      await em.query(`UPDATE rule SET ${CLEAR_RETIRE_REQUEST} WHERE id = $1 AND version = $2`, [
+        id,
+        cur.version,
+      ]);
+    });
+  }
+
+  // Runs `change` on the rule's published version under its row lock, and answers the version after it.
+  private async onPublished(
+    id: string,
+    change: (em: EntityManager, cur: RuleVersionRow) => Promise<void>,
+  ): Promise<RuleVersionRow | undefined> {
+    return this.ds.transaction(async (em) => {
+      const [cur] = (await em.query(
+        `SELECT ${VERSION_COLUMNS} FROM rule r WHERE r.id = $1 AND r.status = 'published'
+          ORDER BY r.version DESC LIMIT 1 FOR UPDATE`,
+        [id],
+      )) as RuleVersionRow[];
+      if (!cur) return undefined;
+      await change(em, cur);
+      const [row] = await em.query(
+        `SELECT ${VERSION_COLUMNS} FROM rule r WHERE r.id = $1 AND r.version = $2`,
+        [id, cur.version],
+      );
+      return row;
+    });
   }
 
   // The latest published version of every rule.
@@ -223,4 +287,18 @@ export class RuleRepository {
       `SELECT DISTINCT ON (id) id, version, status, definition FROM rule WHERE status = 'published' ORDER BY id, version DESC`,
     );
   }
+}
+
+// One version under its row lock, for a change of its status (404 when there is none).
+async function lockedVersion(
+  em: EntityManager,
+  id: string,
+  version: number,
+): Promise<{ status: StoredRule['status']; created_by: string }> {
+  const [cur] = await em.query(
+    `SELECT status, created_by FROM rule WHERE id = $1 AND version = $2 FOR UPDATE`,
+    [id, version],
+  );
+  if (!cur) throw new NotFoundError(`no rule ${id} version ${version}`);
+  return cur;
 }
