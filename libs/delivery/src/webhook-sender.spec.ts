@@ -131,7 +131,8 @@ describe('postWebhook', () => {
     });
     const port = new URL(url).port;
     const asked: string[] = [];
-    // A rebinding name: public when checked, loopback on a second look. Only the first look is used.
+    // A rebinding name: an allowed address at the first look, a private one at the next. Each post
+    // looks once and connects to the address it checked (the name itself resolves nowhere).
     const answers = [['127.0.0.1'], ['10.0.0.1']];
     const resolve = async (host: string) => {
       asked.push(host);
