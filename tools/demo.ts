@@ -140,7 +140,7 @@ async function demo(args: Args<typeof OPTIONS>): Promise<void> {
     const deliveries = alerts.reduce((n, a) => n + (a.deliveries as unknown[]).length, 0);
 
     section('8. 登录 / Sign in to the demo yourself');
-    console.log(`   DATABASE_URL=${demoUrl} npm run start:api`);
+    console.log(`   WEBHOOK_SECRETS_KEY=${scratch.webhookKey} DATABASE_URL=${demoUrl} npm run start:api`);
     console.log(
       `   curl -s -X POST localhost:3000/api/v1/auth/login -H 'content-type: application/json' \\\n` +
         `        -d '{"username":"${admin.username}","password":"${admin.password}"}'`,

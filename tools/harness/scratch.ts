@@ -64,7 +64,8 @@ export class Scratch {
   readonly prefix: string;
   private readonly processes: AppProcess[] = [];
   private readonly dataSources: DataSource[] = [];
-  private readonly webhookKey: string;
+  // Shown by the demo, whose database outlives the run: its api needs the same key to read secrets.
+  readonly webhookKey: string;
 
   constructor(
     readonly env: HarnessEnv,
@@ -79,8 +80,9 @@ export class Scratch {
     return databaseName(this.url);
   }
 
-  // The environment of an api or worker process on this scratch install (production mode, which
-  // requires the webhook-secret key).
+  // The environment of an api or worker process on this scratch install (production mode, with the
+  // webhook-secret key every process but a test requires). The runs' webhook receivers listen on
+  // loopback (bench:alerts), which production otherwise refuses as a target.
   appEnv(extra: Record<string, string> = {}): Record<string, string> {
     return {
       DATABASE_URL: this.url,
@@ -88,6 +90,7 @@ export class Scratch {
       QUEUE_PREFIX: this.prefix,
       NODE_ENV: 'production',
       WEBHOOK_SECRETS_KEY: this.webhookKey,
+      WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8,::1',
       LOG_LEVEL: 'warn',
       ...extra,
     };

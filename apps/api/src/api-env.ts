@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { baseEnvSchema } from '@lianjian/common';
-import { requireSecretsKeyInProduction, webhookSecretsEnv } from '@lianjian/delivery';
+import { requireSecretsKey, webhookSecretsEnv, webhookTargetEnv } from '@lianjian/delivery';
 
 const apiEnvObject = baseEnvSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -8,6 +8,8 @@ const apiEnvObject = baseEnvSchema.extend({
   BODY_LIMIT_MB: z.coerce.number().positive().max(512).default(32),
   // Encrypts the webhook signing secrets that POST …/webhook/secret/rotate creates.
   ...webhookSecretsEnv,
+  // Where a webhook URL may point (refused when set otherwise).
+  ...webhookTargetEnv,
   // How long a bearer token from POST /api/v1/auth/login lasts (default: one working day).
   ACCESS_TOKEN_TTL_MINUTES: z.coerce
     .number()
@@ -21,5 +23,5 @@ const apiEnvObject = baseEnvSchema.extend({
   // OpenAPI at /docs and /docs-json: unset means on, but off when NODE_ENV is production.
   API_DOCS: z.enum(['on', 'off']).optional(),
 });
-export const apiEnvSchema = apiEnvObject.superRefine(requireSecretsKeyInProduction);
+export const apiEnvSchema = apiEnvObject.superRefine(requireSecretsKey);
 export type ApiEnv = z.infer<typeof apiEnvSchema>;

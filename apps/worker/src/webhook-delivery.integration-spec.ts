@@ -5,7 +5,13 @@ import { connect } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
 import { freePort } from '@lianjian/common';
 import { AlertRepository } from '@lianjian/database';
-import { DeliveryService, DepartmentWebhooks, verifyWebhook } from '@lianjian/delivery';
+import {
+  DeliveryService,
+  DepartmentWebhooks,
+  NO_ANSWER,
+  TARGET_REFUSED,
+  verifyWebhook,
+} from '@lianjian/delivery';
 import {
   eventually,
   sql,
@@ -183,6 +189,8 @@ describe('webhook delivery: outbox, signed POST, retries, dead letter', () => {
       WEBHOOK_MAX_ATTEMPTS: '10',
       OUTBOX_POLL_MS: '200',
       OUTBOX_STALE_MS: '3000',
+      // The receivers listen on loopback, which webhooks reach only when allow-listed.
+      WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1',
       ...env,
     });
     return worker;
@@ -310,7 +318,10 @@ describe('webhook delivery: outbox, signed POST, retries, dead letter', () => {
       source: 'webhook-test-feed',
       delivery: { id: d.id, department: 'T1-HOOK', attempt: 1 },
     });
-    expect(body.deliveries.map((x: { department: string }) => x.department)).toEqual(['T1-HOOK', 'T1-INBOX']);
+    // Its own delivery only: not which other departments got the alert, nor how theirs went.
+    expect(body.deliveries).toEqual([
+      expect.objectContaining({ department: 'T1-HOOK', channel: 'webhook', lastError: null }),
+    ]);
 
     const attempts = await attemptsOf(d.id);
     expect(attempts).toEqual([
@@ -395,18 +406,19 @@ describe('webhook delivery: outbox, signed POST, retries, dead letter', () => {
 
     const alertId = await raise(w, ['T4-HOOK']);
     const dead = await untilStatus(alertId, 'T4-HOOK', 'dead');
-    expect(dead).toMatchObject({ attempts: 3, lastError: 'no response within 300 ms (timeout)' });
+    // Generic words: the attempt log tells no timeout from a refused port (the detail is logged).
+    expect(dead).toMatchObject({ attempts: 3, lastError: NO_ANSWER });
     const a = await attemptsOf(dead.id);
     expect(a.map((x) => [x.attempt, x.httpStatus, x.outcome, x.error])).toEqual([
-      [1, null, 'failed', 'no response within 300 ms (timeout)'],
-      [2, null, 'failed', 'no response within 300 ms (timeout)'],
-      [3, null, 'dead', 'no response within 300 ms (timeout)'],
+      [1, null, 'failed', NO_ANSWER],
+      [2, null, 'failed', NO_ANSWER],
+      [3, null, 'dead', NO_ANSWER],
     ]);
     for (const x of a) expect(x.durationMs).toBeGreaterThanOrEqual(290);
     const [listed] = await w.get(AlertRepository).list({ id: alertId, limit: 1 });
     expect(listed.deliveries[0]).toMatchObject({
       status: 'dead',
-      lastError: 'no response within 300 ms (timeout)',
+      lastError: NO_ANSWER,
     });
 
     // 补发 (the redeliver endpoint's logic): back to pending, history kept, sent once it can be.
@@ -542,6 +554,51 @@ describe('webhook delivery: outbox, signed POST, retries, dead letter', () => {
     expect(r.requests).toHaveLength(50);
   }, 90000);
 
+  it('sends nothing to an internal address that is not allow-listed, however the URL writes it: dead at once, generic error', async () => {
+    const w = await startWorker({ WEBHOOK_ALLOWED_NETWORKS: '' });
+    const secrets = new Map<string, string>();
+    const r = await receiver(secrets, () => 200);
+    const port = new URL(r.url).port;
+    const forms = [
+      `http://localhost:${port}/x`,
+      `http://2130706433:${port}/x`,
+      `http://[::ffff:7f00:1]:${port}/x`,
+    ];
+    const codes = forms.map((_, i) => `T9-SSRF${i}`);
+    for (const [i, url] of forms.entries()) {
+      await department(codes[i], url);
+      await rotate(w, codes[i], secrets);
+    }
+    const alertId = await raise(w, codes);
+    for (const code of codes) {
+      const d = await untilStatus(alertId, code, 'dead');
+      expect(d).toMatchObject({ attempts: 1, lastError: TARGET_REFUSED });
+    }
+    expect(r.requests).toHaveLength(0);
+  });
+
+  it('tells a refused port from a silent one by no word of the attempt log (no port scanner)', async () => {
+    const w = await startWorker({ WEBHOOK_TIMEOUT_MS: '300', WEBHOOK_MAX_ATTEMPTS: '1' });
+    const secrets = new Map<string, string>();
+    const silent = await receiver(secrets, () => 'hang');
+    const closed = await freePort();
+    await department('T10-CLOSED', `http://127.0.0.1:${closed}/x`);
+    await department('T10-SILENT', silent.url);
+    await rotate(w, 'T10-CLOSED', secrets);
+    await rotate(w, 'T10-SILENT', secrets);
+    const alertId = await raise(w, ['T10-CLOSED', 'T10-SILENT']);
+    const closedD = await untilStatus(alertId, 'T10-CLOSED', 'dead');
+    const silentD = await untilStatus(alertId, 'T10-SILENT', 'dead');
+    expect(closedD.lastError).toBe(NO_ANSWER);
+    expect(silentD.lastError).toBe(NO_ANSWER);
+    const errors = await sql<{ error: string }>(
+      db.url,
+      `SELECT DISTINCT a.error FROM delivery_attempt a JOIN delivery d ON d.id = a.delivery_id
+        WHERE d.department_code LIKE 'T10-%'`,
+    );
+    expect(errors).toEqual([{ error: NO_ANSWER }]);
+  });
+
   it('delivers every alert, each key processed once, after the receiver was down for 60 seconds', async () => {
     const port = await freePort();
     const w = await startWorker({ WEBHOOK_BACKOFF_MAX_MS: '4000', WEBHOOK_MAX_ATTEMPTS: '50' });
@@ -561,8 +618,9 @@ describe('webhook delivery: outbox, signed POST, retries, dead letter', () => {
       db.url,
       `SELECT d.status, count(*)::int AS n,
               (SELECT count(*)::int FROM delivery_attempt a JOIN delivery x ON x.id = a.delivery_id
-                WHERE x.department_code = 'T8-HOOK' AND a.error = 'connection refused (ECONNREFUSED)') AS refused
+                WHERE x.department_code = 'T8-HOOK' AND a.error = $1) AS refused
          FROM delivery d WHERE d.department_code = 'T8-HOOK' GROUP BY d.status`,
+      [NO_ANSWER],
     );
     expect(during).toEqual([{ status: 'failed', n: 20, refused: expect.any(Number) }]);
     expect(during[0].refused).toBeGreaterThanOrEqual(20 * 5);

@@ -2,7 +2,8 @@ import { parseEnv } from '@lianjian/common';
 import { workerEnvSchema } from './worker-env';
 
 describe('worker environment: the schedules time zone', () => {
-  const tz = (env: Record<string, string>) => parseEnv(workerEnvSchema, env).SCHEDULES_TZ;
+  const tz = (env: Record<string, string>) =>
+    parseEnv(workerEnvSchema, { NODE_ENV: 'test', ...env }).SCHEDULES_TZ;
 
   it('is Asia/Shanghai by default', () => {
     expect(tz({})).toBe('Asia/Shanghai');
@@ -20,5 +21,17 @@ describe('worker environment: the schedules time zone', () => {
   it('names the variable holding something that is no time zone', () => {
     expect(() => tz({ FEED_CHECK_TZ: 'Mars/Olympus' })).toThrow(/FEED_CHECK_TZ: must be an IANA time zone/);
     expect(() => tz({ SCHEDULES_TZ: 'UTC+8' })).toThrow(/SCHEDULES_TZ: must be an IANA time zone/);
+  });
+});
+
+describe('worker environment: the webhook secrets key', () => {
+  it('is required when NODE_ENV is unset (development), not only in production', () => {
+    expect(() => parseEnv(workerEnvSchema, {})).toThrow(/WEBHOOK_SECRETS_KEY: required/);
+    expect(() => parseEnv(workerEnvSchema, { NODE_ENV: 'development' })).toThrow(
+      /WEBHOOK_SECRETS_KEY: required/,
+    );
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(parseEnv(workerEnvSchema, { WEBHOOK_SECRETS_KEY: key }).WEBHOOK_SECRETS_KEY).toBe(key);
+    expect(parseEnv(workerEnvSchema, { NODE_ENV: 'test' }).WEBHOOK_SECRETS_KEY).toBeUndefined();
   });
 });

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { baseEnvSchema } from '@lianjian/common';
 import { parseQueueList } from '@lianjian/queue';
-import { requireSecretsKeyInProduction, webhookDeliveryEnv, webhookSecretsEnv } from '@lianjian/delivery';
+import {
+  requireSecretsKey,
+  webhookDeliveryEnv,
+  webhookSecretsEnv,
+  webhookTargetEnv,
+} from '@lianjian/delivery';
 
 const cron = z
   .string()
@@ -55,10 +60,11 @@ const workerEnvObject = baseEnvSchema.extend({
   SCORING_TZ: timeZone,
   // Webhook delivery: signing-secret key, timeouts, backoff, dead letter, outbox relay.
   ...webhookSecretsEnv,
+  ...webhookTargetEnv,
   ...webhookDeliveryEnv,
 });
 export const workerEnvSchema = workerEnvObject
-  .superRefine(requireSecretsKeyInProduction)
+  .superRefine(requireSecretsKey)
   // One name for the schedules' time zone from here on.
   .transform(({ FEED_CHECK_TZ, SCHEDULES_TZ, ...env }) => ({
     ...env,

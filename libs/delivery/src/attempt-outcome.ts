@@ -6,7 +6,10 @@ export type AttemptOutcome = 'delivered' | 'failed' | 'dead';
 export interface TransportResult {
   status?: number;
   statusText?: string;
+  // What the attempt log and the API say: generic text (see NO_ANSWER in webhook-sender.ts).
   error?: string;
+  // The exact reason (refused, timed out, which address), for the server log only.
+  detail?: string;
   // Nothing a retry can fix (e.g. the department has no webhook URL any more).
   permanent?: boolean;
 }

@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { canonicalNetwork } from './webhook-target';
 
 const ms = (min: number, max: number, dflt: number) =>
   z.coerce.number().int().min(min).max(max).default(dflt);
 
 // The key that encrypts webhook signing secrets at rest (api and worker).
 export const webhookSecretsEnv = {
-  // 32 bytes, base64 (openssl rand -base64 32). Required in production; elsewhere a fixed
-  // development key stands in, with a warning.
+  // 32 bytes, base64 (openssl rand -base64 32). Required whatever NODE_ENV says (it defaults to
+  // development), except in test runs, which hold no real secrets.
   WEBHOOK_SECRETS_KEY: z
     .string()
     .trim()
@@ -16,6 +17,33 @@ export const webhookSecretsEnv = {
       (v) => v === undefined || (/^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32),
       'must be 32 bytes in base64 (e.g. openssl rand -base64 32)',
     ),
+};
+
+// Where webhooks may go (api, when a URL is set; worker, before each attempt).
+export const webhookTargetEnv = {
+  // Networks reached although internal (loopback, private…), and over http:// in production when
+  // the URL names the address: comma-separated addresses or CIDRs, e.g. 127.0.0.1,10.20.0.0/16,::1.
+  // Empty (the default): public addresses only. The tests, the demo and the benchmarks set
+  // 127.0.0.1 for their local receivers.
+  WEBHOOK_ALLOWED_NETWORKS: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const out: string[] = [];
+      for (const entry of v
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean))
+        try {
+          out.push(canonicalNetwork(entry));
+        } catch (e) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${(e as Error).message} (addresses or CIDRs, comma-separated)`,
+          });
+        }
+      return out;
+    }),
 };
 
 // Webhook delivery (worker).
@@ -34,15 +62,16 @@ export const webhookDeliveryEnv = {
   OUTBOX_STALE_MS: ms(1000, 3_600_000, 30_000),
 };
 
-// Secrets must not be encrypted with a key anyone can read in the sources.
-export function requireSecretsKeyInProduction(
+// Secrets must not be encrypted with a key anyone can read in the sources: NODE_ENV left unset is
+// development, and a development install may hold real departments' secrets.
+export function requireSecretsKey(
   env: { NODE_ENV: string; WEBHOOK_SECRETS_KEY?: string },
   ctx: z.RefinementCtx,
 ): void {
-  if (env.NODE_ENV === 'production' && !env.WEBHOOK_SECRETS_KEY)
+  if (env.NODE_ENV !== 'test' && !env.WEBHOOK_SECRETS_KEY)
     ctx.addIssue({
       code: 'custom',
       path: ['WEBHOOK_SECRETS_KEY'],
-      message: 'required when NODE_ENV=production: 32 bytes in base64 (openssl rand -base64 32)',
+      message: `required (NODE_ENV=${env.NODE_ENV}; only test runs go without): 32 bytes in base64 (openssl rand -base64 32)`,
     });
 }

@@ -1,15 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { WebhookSecretRepository, type WebhookEndpoint, type WebhookSecretView } from '@lianjian/database';
+import {
+  WebhookSecretRepository,
+  type AuditEntry,
+  type WebhookEndpoint,
+  type WebhookSecretView,
+} from '@lianjian/database';
 import {
   decryptSecret,
-  DEVELOPMENT_SECRETS_KEY,
   encryptSecret,
   newWebhookSecret,
   parseSecretsKey,
+  TEST_SECRETS_KEY,
 } from './secret-cipher';
+import { staticTargetProblem, webhookTargetPolicy, type WebhookTargetPolicy } from './webhook-target';
 
-let warnedDevelopmentKey = false;
+let warnedTestKey = false;
 
 // The stored secret does not decrypt: WEBHOOK_SECRETS_KEY changed since it was made.
 export class SecretUnreadableError extends Error {}
@@ -20,6 +26,8 @@ export class SecretUnreadableError extends Error {}
 export class DepartmentWebhooks {
   private readonly log = new Logger(DepartmentWebhooks.name);
   private readonly key: Buffer;
+  // Where webhooks may go (WEBHOOK_ALLOWED_NETWORKS, https in production).
+  readonly targets: WebhookTargetPolicy;
   // Decrypted secrets by key id: a key id never changes its secret.
   private readonly clear = new Map<string, string>();
 
@@ -27,21 +35,21 @@ export class DepartmentWebhooks {
     private readonly repo: WebhookSecretRepository,
     config: ConfigService,
   ) {
+    this.targets = webhookTargetPolicy(
+      config.get<string>('NODE_ENV'),
+      config.get<string[]>('WEBHOOK_ALLOWED_NETWORKS') ?? [],
+    );
     const configured = config.get<string>('WEBHOOK_SECRETS_KEY');
     if (configured) this.key = parseSecretsKey(configured);
-    else if (config.get<string>('NODE_ENV') === 'production')
-      throw new Error('WEBHOOK_SECRETS_KEY is required when NODE_ENV=production');
-    else {
-      const message =
-        'WEBHOOK_SECRETS_KEY is not set: webhook secrets are encrypted with the fixed development key (never in production)';
-      // Test runs hold no real secrets: there it is said quietly.
-      if (!warnedDevelopmentKey) {
-        if (config.get<string>('NODE_ENV') === 'test') this.log.log(message);
-        else this.log.warn(message);
-      }
-      warnedDevelopmentKey = true;
-      this.key = DEVELOPMENT_SECRETS_KEY;
-    }
+    else if (config.get<string>('NODE_ENV') === 'test') {
+      // Test runs hold no real secrets; the env schemas refuse a missing key everywhere else.
+      if (!warnedTestKey)
+        this.log.log(
+          'WEBHOOK_SECRETS_KEY is not set: webhook secrets use the fixed test key (NODE_ENV=test)',
+        );
+      warnedTestKey = true;
+      this.key = TEST_SECRETS_KEY;
+    } else throw new Error('WEBHOOK_SECRETS_KEY is required (every NODE_ENV but test)');
   }
 
   async endpoint(code: string): Promise<(WebhookEndpoint & { secrets: WebhookSecretView[] }) | undefined> {
@@ -49,8 +57,19 @@ export class DepartmentWebhooks {
     return e && { ...e, secrets: await this.repo.list(code) };
   }
 
-  setUrl(code: string, url: string | null): Promise<WebhookEndpoint | undefined> {
-    return this.repo.setUrl(code, url);
+  // Why this URL may not be set (an internal address written as one, http:// in production), or
+  // null. A host name is checked, after resolving it, before each attempt.
+  urlProblem(url: string): string | null {
+    return staticTargetProblem(new URL(url), this.targets);
+  }
+
+  // The audit entry, built from the previous URL, commits with the change.
+  setUrl(
+    code: string,
+    url: string | null,
+    audit: (previousUrl: string | null) => AuditEntry,
+  ): Promise<WebhookEndpoint | undefined> {
+    return this.repo.setUrl(code, url, audit);
   }
 
   // A new active secret; the previous one is retired but kept listed. Undefined: no such department.

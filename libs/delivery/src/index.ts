@@ -4,6 +4,7 @@ export * from './delivery-env';
 export * from './secret-cipher';
 export * from './webhook-signature';
 export * from './webhook-sender';
+export * from './webhook-target';
 export * from './department-webhooks.service';
 export * from './delivery.service';
 export * from './webhook-deliverer';

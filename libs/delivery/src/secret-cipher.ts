@@ -4,10 +4,10 @@ const VERSION = 1;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-// Used when WEBHOOK_SECRETS_KEY is absent outside production (a warning says so): secrets stored
-// with it are only as safe as this source file.
-export const DEVELOPMENT_SECRETS_KEY = createHash('sha256')
-  .update('lianjian development webhook secrets key: never use in production')
+// Used only by test runs (NODE_ENV=test) that set no WEBHOOK_SECRETS_KEY: secrets stored with it are
+// only as safe as this source file, so every other process refuses to start without a key.
+export const TEST_SECRETS_KEY = createHash('sha256')
+  .update('lianjian test webhook secrets key: never outside NODE_ENV=test')
   .digest();
 
 export function parseSecretsKey(base64: string): Buffer {

@@ -70,8 +70,12 @@ export class WebhookDeliverer {
         retryDelayMs,
       });
       if (!done.recorded) return { outcome: 'skipped', reason: `attempt ${attempt} recorded meanwhile` };
+      // The exact reason stays here, in the server log; the attempt log holds the generic text.
+      const why = result.detail ?? c.error;
       if (c.outcome === 'dead')
-        this.log.warn(`delivery ${deliveryId} to ${department} is dead after attempt ${attempt}: ${c.error}`);
+        this.log.warn(`delivery ${deliveryId} to ${department} is dead after attempt ${attempt}: ${why}`);
+      else if (c.outcome === 'failed')
+        this.log.log(`delivery ${deliveryId} to ${department}, attempt ${attempt} failed: ${why}`);
       if (done.retryScheduled && retryDelayMs !== null)
         await this.queueRetry(deliveryId, attempt + 1, retryDelayMs);
       return { outcome: c.outcome };
@@ -114,7 +118,14 @@ export class WebhookDeliverer {
         },
       };
     const [alert] = await this.alerts.list({ id: begin.alertId, limit: 1 });
-    const body = JSON.stringify({ ...alertItem(alert), delivery: { id: deliveryId, department, attempt } });
+    // The receiver sees its own delivery only: not which other departments got the alert, nor
+    // their errors.
+    const item = alertItem(alert);
+    const body = JSON.stringify({
+      ...item,
+      deliveries: item.deliveries.filter((d) => d.department === department),
+      delivery: { id: deliveryId, department, attempt },
+    });
     const timestamp = Math.floor(Date.now() / 1000);
     const result = await postWebhook(
       begin.webhookUrl,
@@ -129,6 +140,7 @@ export class WebhookDeliverer {
         'X-Lianjian-Signature': signWebhook(secret.secret, timestamp, body),
       },
       this.timeoutMs,
+      this.webhooks.targets,
     );
     return { result, keyId: secret.keyId };
   }

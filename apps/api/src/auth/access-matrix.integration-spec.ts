@@ -250,6 +250,37 @@ describe('access matrix: role × route × jurisdiction', () => {
     expect(got).toEqual(want);
   });
 
+  it('scopes department webhooks to the administrator’s jurisdiction (an admin of 330102 cannot change Xihu’s)', async () => {
+    const admins = {
+      national: headers.admin,
+      city: (await createTestUser(db.url, { role: 'admin', regionCode: '330100' })).headers,
+      xihu: (await createTestUser(db.url, { role: 'admin', regionCode: '330106' })).headers,
+      shangcheng: (await createTestUser(db.url, { role: 'admin', regionCode: '330102' })).headers,
+    };
+    const routes: [string, string, unknown?][] = [
+      ['GET', '/api/v1/departments/330106-SAMR/webhook'],
+      ['PUT', '/api/v1/departments/330106-SAMR/webhook', { url: null }],
+      ['POST', '/api/v1/departments/330106-SAMR/webhook/secret/rotate'],
+    ];
+    const got: Record<string, number[]> = {};
+    for (const [who, h] of Object.entries(admins))
+      for (const [method, route, body] of routes) {
+        const res = await fetch(`${base}${route}`, {
+          method,
+          headers: h,
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        await res.arrayBuffer();
+        (got[who] ??= []).push(res.status);
+      }
+    expect(got).toEqual({
+      national: [200, 200, 201],
+      city: [200, 200, 201],
+      xihu: [200, 200, 201],
+      shangcheng: [403, 403, 403],
+    });
+  });
+
   it('shows officers and API keys only their own department’s delivery, and other counties nothing', async () => {
     const list = async (who: Who) => (await json(await call(who, 'GET', '/api/v1/alerts'))).items;
     const deps = (items: { deliveries: { department: string }[] }[]) =>

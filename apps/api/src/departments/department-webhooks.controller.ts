@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Allow } from '../auth/access.decorator';
+import type { Principal } from '@lianjian/access';
+import { Allow, Caller } from '../auth/access.decorator';
 import { ZodPipe } from '../common/zod.pipe';
 import { setWebhookBody, type SetWebhookBody } from './dto/department-webhook.dto';
 import { DepartmentWebhooksService } from './department-webhooks.service';
@@ -17,8 +18,8 @@ export class DepartmentWebhooksController {
   @ApiOperation({
     summary: "A department's webhook URL and its signing secrets' key ids (never the secrets)",
   })
-  get(@Param('code') code: string) {
-    return this.webhooks.get(code);
+  get(@Caller() caller: Principal, @Param('code') code: string) {
+    return this.webhooks.get(caller, code);
   }
 
   @Put()
@@ -27,11 +28,15 @@ export class DepartmentWebhooksController {
   @ApiOperation({
     summary: 'Set (or, with null, clear) the webhook URL',
     description:
-      'Alerts raised from now on are delivered to it (signed, retried with backoff); null sends them to the inbox.',
+      'Alerts raised from now on are delivered to it (signed, retried with backoff); null sends them to the inbox. Only public addresses (internal ones with WEBHOOK_ALLOWED_NETWORKS), over https in production; within the caller’s jurisdiction.',
   })
   @ApiBody({ schema: { example: { url: 'https://tax.example.gov.cn/lianjian/alerts' } } })
-  set(@Param('code') code: string, @Body(new ZodPipe(setWebhookBody)) body: SetWebhookBody) {
-    return this.webhooks.set(code, body);
+  set(
+    @Caller() caller: Principal,
+    @Param('code') code: string,
+    @Body(new ZodPipe(setWebhookBody)) body: SetWebhookBody,
+  ) {
+    return this.webhooks.set(caller, code, body);
   }
 
   @Post('secret/rotate')
@@ -46,7 +51,7 @@ export class DepartmentWebhooksController {
     status: 201,
     schema: { example: { keyId: 'k_m3x1a2b3c4', secret: 'whsec_…', createdAt: '…' } },
   })
-  rotate(@Param('code') code: string) {
-    return this.webhooks.rotate(code);
+  rotate(@Caller() caller: Principal, @Param('code') code: string) {
+    return this.webhooks.rotate(caller, code);
   }
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { AlertRepository } from '@lianjian/database';
 import { json, sql, startStack, type Stack, type TestDatabase, type TestUser } from '@lianjian/testing';
@@ -13,6 +14,9 @@ describe('webhook API: department webhooks, attempts, redelivery', () => {
   // The admin manages webhooks and redelivers; the health bureau's officer acknowledges its delivery.
   let admin: TestUser;
   let healthOfficer: TestUser;
+  // Administrators of a county and of the city (杭州市): the county one manages Xihu's webhooks only.
+  let adminShangcheng: TestUser;
+  let adminCity: TestUser;
 
   beforeAll(async () => {
     stack = await startStack({
@@ -20,6 +24,8 @@ describe('webhook API: department webhooks, attempts, redelivery', () => {
       users: {
         admin: 'admin',
         healthOfficer: { role: 'department_officer', departmentCode: '330106-HEALTH' },
+        adminShangcheng: { role: 'admin', regionCode: '330102' },
+        adminCity: { role: 'admin', regionCode: '330100' },
       },
       prepare: (db) =>
         sql(
@@ -29,7 +35,7 @@ describe('webhook API: department webhooks, attempts, redelivery', () => {
         ),
     });
     ({ db, api: app } = stack);
-    ({ admin, healthOfficer } = stack.users);
+    ({ admin, healthOfficer, adminShangcheng, adminCity } = stack.users);
     base = `${stack.url}/api/v1`;
   });
 
@@ -83,6 +89,105 @@ describe('webhook API: department webhooks, attempts, redelivery', () => {
 
     expect((await call('PUT', '/departments/NOPE/webhook', { url: 'https://example.org' })).status).toBe(404);
     expect((await call('GET', '/departments/NOPE/webhook')).status).toBe(404);
+  });
+
+  it('refuses a URL naming an internal address in any form, with the reason, and keeps the URL', async () => {
+    await call('PUT', '/departments/330106-TAX/webhook', { url: 'https://tax.example.gov.cn/hook' });
+    for (const [url, why] of [
+      ['http://127.0.0.1:6379/', '127.0.0.1 is loopback'],
+      ['http://2130706433/', '127.0.0.1 is loopback'],
+      ['http://0x7f.1/', '127.0.0.1 is loopback'],
+      ['https://[::ffff:127.0.0.1]/', '[::ffff:7f00:1] is loopback'],
+      ['https://[::1]:5432/', '[::1] is loopback'],
+      ['http://localhost:3000/', 'localhost is loopback'],
+      ['http://10.1.2.3/hook', '10.1.2.3 is private'],
+      ['http://192.168.0.1/', '192.168.0.1 is private'],
+      ['http://169.254.169.254/latest/meta-data/', '169.254.169.254 is link-local'],
+      ['https://[fd00::1]/', '[fd00::1] is unique local (ULA)'],
+      ['http://100.64.1.1/', '100.64.1.1 is shared address space (CGNAT)'],
+      ['http://0.0.0.0/', '0.0.0.0 is unspecified'],
+    ]) {
+      const res = await call('PUT', '/departments/330106-TAX/webhook', { url });
+      expect(res.status).toBe(400);
+      const err = (await json(res)).error;
+      expect(err.code).toBe('invalid_body');
+      expect(err.details).toEqual([expect.stringContaining(`url: ${why}: webhooks go to public addresses`)]);
+    }
+    expect((await json(await call('GET', '/departments/330106-TAX/webhook'))).url).toBe(
+      'https://tax.example.gov.cn/hook',
+    );
+  });
+
+  it('audits a URL change with the previous and the new URL, in the same transaction', async () => {
+    await call('PUT', '/departments/330106-EEB/webhook', { url: 'https://eeb.example.gov.cn/a' });
+    await call('PUT', '/departments/330106-EEB/webhook', { url: 'https://eeb.example.gov.cn/b' });
+    await call('PUT', '/departments/330106-EEB/webhook', { url: null });
+    const rows = await sql<{ actor: string; role: string; target: string; detail: unknown }>(
+      db.url,
+      `SELECT actor, role, target, detail FROM audit_log WHERE action = 'department.webhook.set'
+          AND target = 'department:330106-EEB' ORDER BY seq`,
+    );
+    expect(rows).toEqual(
+      [
+        [null, 'https://eeb.example.gov.cn/a'],
+        ['https://eeb.example.gov.cn/a', 'https://eeb.example.gov.cn/b'],
+        ['https://eeb.example.gov.cn/b', null],
+      ].map(([previousUrl, url]) => ({
+        actor: admin.username,
+        role: 'admin',
+        target: 'department:330106-EEB',
+        detail: { department: '330106-EEB', previousUrl, url },
+      })),
+    );
+  });
+
+  it('lets an administrator manage the webhooks of their jurisdiction only', async () => {
+    const as = (who: TestUser, method: string, path: string, body?: unknown) => call(method, path, body, who);
+    const hook = { url: 'https://samr.example.gov.cn/hook' };
+    for (const [method, path, body] of [
+      ['GET', '/departments/330106-SAMR/webhook'],
+      ['PUT', '/departments/330106-SAMR/webhook', hook],
+      ['POST', '/departments/330106-SAMR/webhook/secret/rotate'],
+    ] as [string, string, unknown][]) {
+      const res = await as(adminShangcheng, method, path, body);
+      expect(res.status).toBe(403);
+      const err = (await json(res)).error;
+      expect(err.message).toMatch(/outside your jurisdiction 330102 \/ 该部门不在您的辖区内/);
+      expect(err.message).not.toMatch(/330106(?!-)/);
+    }
+    expect((await json(await call('GET', '/departments/330106-SAMR/webhook'))).url).toBeNull();
+    expect((await as(adminCity, 'PUT', '/departments/330106-SAMR/webhook', hook)).status).toBe(200);
+    expect((await as(adminCity, 'GET', '/departments/330106-SAMR/webhook')).status).toBe(200);
+    await call('PUT', '/departments/330106-SAMR/webhook', { url: null });
+  });
+
+  it('in production accepts https:// only, and http:// to an allow-listed address', async () => {
+    const prod = await stack.start(apiApp, {
+      NODE_ENV: 'production',
+      WEBHOOK_SECRETS_KEY: randomBytes(32).toString('base64'),
+      WEBHOOK_ALLOWED_NETWORKS: '10.20.0.0/16',
+    });
+    try {
+      await prod.listen(0, '127.0.0.1');
+      const url = await prod.getUrl();
+      const put = (u: string) =>
+        fetch(`${url}/api/v1/departments/330106-HEALTH/webhook`, {
+          method: 'PUT',
+          headers: { authorization: admin.headers.authorization, 'content-type': 'application/json' },
+          body: JSON.stringify({ url: u }),
+        });
+      const plain = await put('http://health.example.gov.cn/hook');
+      expect(plain.status).toBe(400);
+      expect((await json(plain)).error.details).toEqual([
+        expect.stringMatching(/^url: http:\/\/ in production \(https:\/\/ required\)/),
+      ]);
+      expect((await put('http://10.21.0.1/hook')).status).toBe(400);
+      expect((await put('http://10.20.0.9:8080/hook')).status).toBe(200);
+      expect((await put('https://health.example.gov.cn/hook')).status).toBe(200);
+    } finally {
+      await prod.close();
+    }
+    await call('PUT', '/departments/330106-HEALTH/webhook', { url: null });
   });
 
   it('rotates secrets: 201 with the secret once; the previous one is listed as retired, never shown again', async () => {

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { AuditRepository, type AuditEntry } from '../audit/audit.repository';
 import { returningRows } from '../returning-rows';
 
 export interface WebhookEndpoint {
   code: string;
+  regionCode: string;
   webhookUrl: string | null;
 }
 
@@ -18,25 +20,41 @@ export interface WebhookSecretView {
 // sees a secret in clear).
 @Injectable()
 export class WebhookSecretRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly audit: AuditRepository,
+  ) {}
 
   async endpoint(code: string): Promise<WebhookEndpoint | undefined> {
     const [row] = (await this.ds.query(
-      `SELECT code, webhook_url AS "webhookUrl" FROM department WHERE code = $1`,
+      `SELECT code, region_code AS "regionCode", webhook_url AS "webhookUrl" FROM department WHERE code = $1`,
       [code],
     )) as WebhookEndpoint[];
     return row;
   }
 
-  // null switches the department back to its inbox for the alerts that follow.
-  async setUrl(code: string, url: string | null): Promise<WebhookEndpoint | undefined> {
-    const rows = await returningRows<WebhookEndpoint>(
-      this.ds,
-      `UPDATE department SET webhook_url = $2, updated_at = now() WHERE code = $1
-       RETURNING code, webhook_url AS "webhookUrl"`,
-      [code, url],
-    );
-    return rows[0];
+  // null switches the department back to its inbox for the alerts that follow. The change commits
+  // with its audit entry, which names the previous URL (read under the row lock) and the new one.
+  async setUrl(
+    code: string,
+    url: string | null,
+    audit: (previousUrl: string | null) => AuditEntry,
+  ): Promise<WebhookEndpoint | undefined> {
+    return this.ds.transaction(async (em) => {
+      const [before] = (await em.query(
+        `SELECT webhook_url AS "webhookUrl" FROM department WHERE code = $1 FOR UPDATE`,
+        [code],
+      )) as { webhookUrl: string | null }[];
+      if (!before) return undefined;
+      const [row] = await returningRows<WebhookEndpoint>(
+        em,
+        `UPDATE department SET webhook_url = $2, updated_at = now() WHERE code = $1
+         RETURNING code, region_code AS "regionCode", webhook_url AS "webhookUrl"`,
+        [code, url],
+      );
+      await this.audit.append(audit(before.webhookUrl), em);
+      return row;
+    });
   }
 
   // Retires the active secret (kept, with the time, so receivers can accept both while they roll
