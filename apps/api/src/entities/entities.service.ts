@@ -191,11 +191,16 @@ export function entityView(e: EntityRow, unmasked = false) {
       e.legalRepName || e.legalRepIdNumber
         ? {
             name: e.legalRepName,
-            idNumber: e.legalRepIdNumber ? (unmasked ? e.legalRepIdNumber : maskResidentId(e.legalRepIdNumber)) : null,
+            idNumber: e.legalRepIdNumber
+              ? unmasked
+                ? e.legalRepIdNumber
+                : maskResidentId(e.legalRepIdNumber)
+              : null,
           }
         : null,
     address: e.address,
     provisional: e.provisional,
+    masterSource: e.masterSource,
   };
 }
 
