@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { addDays, parseEnv, todayInShanghai } from '@lianjian/common';
 import { DatabaseModule } from '@lianjian/database';
-import { FileIngestionService, IngestionModule } from '@lianjian/ingestion';
+import { FileIngestionService, IngestionModule, OPERATOR_SENDER } from '@lianjian/ingestion';
 import { QueueModule } from '@lianjian/queue';
 import { makeUscc, USCC_CHARSET } from '@lianjian/reference';
 import { forkRng, generateDepartments } from '@lianjian/seed';
@@ -81,7 +81,12 @@ async function bench(args: Args<typeof OPTIONS>): Promise<void> {
           peakRss = process.memoryUsage().rss;
           samples.length = 0;
           const t1 = Date.now();
-          const up = await files.accept(SOURCE, createReadStream(file), { originalName: 'inspections.csv' });
+          const up = await files.accept(
+            SOURCE,
+            createReadStream(file),
+            { originalName: 'inspections.csv' },
+            OPERATOR_SENDER,
+          );
           const tStored = Date.now();
           const res = await files.process(up.batchId);
           return { res, t1, tStored, seconds: (Date.now() - t1) / 1000 };

@@ -64,7 +64,13 @@ async function demo(args: Args<typeof OPTIONS>): Promise<void> {
 
     // As an operator would on a fresh install (npm run user:create / apikey:create).
     const admin = await createAdmin(ds, 'demo-admin');
-    const keys = await createSourceKeys(ds, seeded.heldBack);
+    // A source belongs to one department (who may send what): each department's system sends the
+    // live records of a synthetic feed under a source of its own.
+    const live = seeded.heldBack.map(({ source, record }) => ({
+      source: `${source}.${record.departmentCode.toLowerCase()}`,
+      record,
+    }));
+    const keys = await createSourceKeys(ds, live);
     console.log(
       `   demo administrator ${admin.username} and ${keys.size} API keys for the departmental systems that send live`,
     );
@@ -105,7 +111,7 @@ async function demo(args: Args<typeof OPTIONS>): Promise<void> {
 
     section('5. 实时报送 / The last month arrives live through POST /api/v1/records');
     const t2 = Date.now();
-    const batches = await sendLive(base, seeded.heldBack, keys);
+    const batches = await sendLive(base, live, keys);
     await until(
       async () => {
         for (const id of batches)

@@ -13,7 +13,7 @@ import {
   RecordRepository,
 } from '@lianjian/database';
 import type { StoredRecord } from '@lianjian/domain';
-import { FileIngestionService, IngestionModule } from '@lianjian/ingestion';
+import { FileIngestionService, IngestionModule, OPERATOR_SENDER } from '@lianjian/ingestion';
 import { QueueModule } from '@lianjian/queue';
 import { adverseRecordsIn, isNonCompliantInspection, shiftDays, shiftMonths } from '@lianjian/scoring';
 import { generateSyntheticProvince, seedProvince } from '@lianjian/seed';
@@ -145,7 +145,12 @@ async function importChicago(
       for (const feed of CHICAGO_FEEDS) {
         const t0 = Date.now();
         const path = join(dir, feed.file);
-        const up = await files.accept(feed.source, createReadStream(path), { originalName: basename(path) });
+        const up = await files.accept(
+          feed.source,
+          createReadStream(path),
+          { originalName: basename(path) },
+          OPERATOR_SENDER,
+        );
         const res = await files.process(up.batchId);
         if ('refused' in res) throw new Error(`${feed.file} was refused as a whole: ${res.refused}`);
         log(

@@ -4,7 +4,12 @@ import { basename } from 'node:path';
 import { baseEnvSchema, parseEnv } from '@lianjian/common';
 import { DatabaseModule } from '@lianjian/database';
 import { QueueModule } from '@lianjian/queue';
-import { FileIngestionService, IngestionModule, IngestionService } from '@lianjian/ingestion';
+import {
+  FileIngestionService,
+  IngestionModule,
+  IngestionService,
+  OPERATOR_SENDER,
+} from '@lianjian/ingestion';
 import { createCommandContext } from './app-context';
 import { CommandError, printJsonLine, runCommand, UsageError } from './command';
 
@@ -31,9 +36,13 @@ async function importFile(source: string, file: string, rerun: boolean): Promise
   try {
     const files = app.get(FileIngestionService);
     const t0 = Date.now();
-    const up = await files.accept(source, createReadStream(file), {
-      originalName: basename(file),
-    });
+    // The operator at the machine sends for the profile's department; each row is checked as any upload's.
+    const up = await files.accept(
+      source,
+      createReadStream(file),
+      { originalName: basename(file) },
+      OPERATOR_SENDER,
+    );
     let batchId = up.batchId;
     if (up.duplicate && rerun) {
       batchId = await files.rerun(up.batchId);

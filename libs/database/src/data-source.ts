@@ -14,6 +14,7 @@ import { Cases1764900000000 } from './migrations/1764900000000-cases';
 import { RuleLifecycle1764500000000 } from './migrations/1764500000000-rule-lifecycle';
 import { CreditRepair1765000000000 } from './migrations/1765000000000-credit-repair';
 import { ConvergeEditedMigrations1765100000000 } from './migrations/1765100000000-converge-edited-migrations';
+import { SourceBinding1765200000000 } from './migrations/1765200000000-source-binding';
 import { RuleRetireFourEyes1765400000000 } from './migrations/1765400000000-rule-retire-four-eyes';
 
 // Migrations are listed explicitly (no globs) so the same list works from TypeScript in tests and
@@ -33,6 +34,7 @@ export const MIGRATIONS = [
   Cases1764900000000,
   CreditRepair1765000000000,
   ConvergeEditedMigrations1765100000000,
+  SourceBinding1765200000000,
   RuleRetireFourEyes1765400000000,
 ];
 

@@ -10,6 +10,8 @@ import { createFileReadInfo, FileRefusedError, readRowBatches } from './files';
 import { SourceProfiles } from './source-profiles.service';
 import { FILE_ROW_COLUMNS } from './file-rows';
 import { serializeRows } from './row-worker-pool';
+import { SourceBindings } from './source-bindings.service';
+import type { Sender } from './send-policy';
 
 export interface UploadResult {
   batchId: string;
@@ -32,6 +34,7 @@ export class FileIngestionService {
     private readonly departments: DepartmentRepository,
     private readonly profiles: SourceProfiles,
     private readonly jobs: JobQueue,
+    private readonly bindings: SourceBindings,
     config: ConfigService,
   ) {
     this.store = new FileStore(
@@ -45,12 +48,16 @@ export class FileIngestionService {
 
   // Stores the file and creates its batch. The same file for the same source again is recognised and
   // changes nothing (its earlier batch is returned), unless that batch failed, then it is tried again.
+  // The sender must be allowed to send under the source (403 before anything is stored); each row is
+  // checked against the profile when the file is processed.
   async accept(
     source: string,
     input: Readable,
     meta: { originalName?: string; mediaType?: string },
+    sender: Sender,
   ): Promise<UploadResult> {
     const { profile } = this.profiles.get(source);
+    await this.bindings.forSender(source, sender);
     const stored = await this.store.put(input);
     if (stored.sizeBytes === 0)
       throw new DomainError('invalid_body', 'the file is empty; nothing was stored (文件为空)');

@@ -4,6 +4,7 @@ import { compileProfile, mapRow, type CompiledProfile } from './files/row-mappin
 import type { RowEvent } from './files/read-model';
 import type { SourceProfile } from './files/source-profile.schema';
 import { toStagedItem } from './ingest-batch';
+import { authorityProblems, profileBinding } from './send-policy';
 
 // The CPU-heavy middle of file ingestion, free of I/O so that it can run in worker threads: read rows
 // in, COPY text for the batch's `file_row` table out. Each row is mapped by the source profile,
@@ -49,6 +50,9 @@ export function createRowSerializer(opts: RowSerializerOptions, compiled?: Compi
   const profile = compiled ?? compileProfile(opts.profile);
   const known = new Set(opts.departmentCodes);
   const ctx = { today: opts.today, departmentExists: (code: string) => known.has(code) };
+  // Each row's department must be the profile's or on its allow-list; registration rows need a
+  // registration authority (send-policy).
+  const binding = profileBinding(opts.profile);
   return (events) => {
     let text = '';
     let rows = 0;
@@ -71,8 +75,9 @@ export function createRowSerializer(opts: RowSerializerOptions, compiled?: Compi
           continue;
         }
         const v = validateRecord(m.record, ctx);
-        if (!v.ok) {
-          text += refusedLine(base + k, ev, m.output, sid, v.reasons);
+        const refused = v.ok ? authorityProblems(binding, v.record) : v.reasons;
+        if (!v.ok || refused.length) {
+          text += refusedLine(base + k, ev, m.output, sid, refused);
           continue;
         }
         const it = toStagedItem(ev.rowNumber, v.record as CanonicalRecord, v.occurredOn);

@@ -4,6 +4,8 @@ export * from './ingest-apply.service';
 export * from './ingestion.module';
 export * from './file-store';
 export * from './source-profiles.service';
+export * from './send-policy';
+export * from './source-bindings.service';
 export * from './file-ingestion.service';
 export * from './feed-health';
 export * from './files';

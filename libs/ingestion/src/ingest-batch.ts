@@ -15,7 +15,12 @@ export interface SplitBatch {
 
 export function splitBatch(
   records: unknown[],
-  ctx: { today: string; departmentExists(code: string): boolean },
+  ctx: {
+    today: string;
+    departmentExists(code: string): boolean;
+    // Who may send what (send-policy): reasons a valid record may not be sent by this sender.
+    authority?(record: CanonicalRecord): string[];
+  },
   rowNumber: (index: number) => number = (i) => i,
 ): SplitBatch {
   const items: StagedItem[] = [];
@@ -25,7 +30,7 @@ export function splitBatch(
     const idx = rowNumber(index);
     const sid = sourceRecordIdOf(raw);
     const res = validateRecord(raw, ctx);
-    const reasons = res.ok ? [] : [...res.reasons];
+    const reasons = res.ok ? (ctx.authority?.(res.record) ?? []) : [...res.reasons];
     if (sid !== null) {
       const first = firstIndexOf.get(sid);
       if (first !== undefined)

@@ -11,6 +11,8 @@ import {
 import { InvalidInputError, NotFoundError, todayInShanghai, withTimeout } from '@lianjian/common';
 import { JobName, JobQueue } from '@lianjian/queue';
 import { MAX_RECORDS_PER_REQUEST, SOURCE_RE, splitBatch } from './ingest-batch';
+import { authorityProblems, type Sender } from './send-policy';
+import { SourceBindings } from './source-bindings.service';
 
 export interface SubmitResult {
   batchId: string;
@@ -27,6 +29,7 @@ export class IngestionService {
     private readonly batches: BatchRepository,
     private readonly departments: DepartmentRepository,
     private readonly jobs: JobQueue,
+    private readonly bindings: SourceBindings,
     config: ConfigService,
   ) {
     this.urgentMax = config.getOrThrow<number>('INGEST_URGENT_MAX_RECORDS');
@@ -34,13 +37,30 @@ export class IngestionService {
 
   // Validates a batch, stores valid records and rejections durably, then enqueues the apply job.
   // If Redis is unavailable the batch stays queued in PostgreSQL and the worker's sweep picks it up.
-  async submit(body: unknown, origin = 'api'): Promise<SubmitResult> {
+  // The sender must be allowed to send under the source (403 otherwise) and each record must be theirs
+  // to send (send-policy; a reason per record otherwise), which the records already stored decide too.
+  async submit(body: unknown, sender: Sender, origin = 'api'): Promise<SubmitResult> {
     const { source, records } = parseBody(body);
+    const binding = await this.bindings.forSender(source, sender, records);
     const known = await this.departments.codes();
-    const { items, rejections } = splitBatch(records, {
+    const split = splitBatch(records, {
       today: todayInShanghai(),
       departmentExists: (c) => known.has(c),
+      authority: (record) => authorityProblems(binding, record),
     });
+    const refused = await this.batches.refusedItems(source, split.items);
+    const items = split.items.filter((it) => !refused.has(it.idx));
+    const rejections = [
+      ...split.rejections,
+      ...split.items
+        .filter((it) => refused.has(it.idx))
+        .map((it) => ({
+          idx: it.idx,
+          sourceRecordId: it.sourceRecordId,
+          raw: records[it.idx],
+          reasons: refused.get(it.idx) ?? [],
+        })),
+    ].sort((a, b) => a.idx - b.idx);
     const batchId = randomUUID();
     await this.batches.create({ id: batchId, source, origin, received: records.length }, items, rejections);
     if (items.length) await this.enqueueApply(batchId, items.length);

@@ -3,6 +3,7 @@ import {
   createTestApiKey,
   createTestUser,
   json,
+  penaltyRecord,
   registrationRecord,
   sql,
   startStack,
@@ -185,6 +186,25 @@ describe('access matrix: role × route × jurisdiction', () => {
       body: () => ({ source: 'tax-xihu', records: [registrationRecord(USCC_A)] }),
       // registrationRecord names 330106-SAMR: the tax officer may not send it, the key is not scoped.
       expect: { admin: 202, officerXihuSamr: 202, anonymous: 401 },
+      otherwise: 403,
+    },
+    {
+      route: '/api/v1/records',
+      method: 'POST',
+      body: () => ({ source: 'case-feedback', records: [penaltyRecord(USCC_A, 'CASE-1-330106-SAMR')] }),
+      // The case loop writes case-feedback itself: nobody posts under it, the administrator included.
+      expect: { anonymous: 401 },
+      otherwise: 403,
+    },
+    {
+      route: '/api/v1/records',
+      method: 'POST',
+      body: () => ({
+        source: 'samr-shangcheng',
+        records: [penaltyRecord(USCC_SHANGCHENG, 'P-SC-1', { departmentCode: '330102-SAMR' })],
+      }),
+      // Bound to Shangcheng's regulator by the administrator's first batch: Xihu's callers may not send under it.
+      expect: { admin: 202, officerShangcheng: 202, anonymous: 401 },
       otherwise: 403,
     },
     { route: '/api/v1/sources', expect: { anonymous: 401 }, otherwise: 200 },

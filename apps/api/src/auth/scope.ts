@@ -38,13 +38,13 @@ export function assertOwnDepartment(caller: Principal, departmentCode: string, w
     throw new ForbiddenError(`${what} belongs to ${departmentCode}; you act for ${own} / 只能处理本部门事项`);
 }
 
-// Ingestion: an API key sends only for the sources it is scoped to; an officer only for sources of
-// their department (a profile's department, or, for free-form JSON sources, every record's own).
+// Ingestion: an API key sends only for the sources it is scoped to; an officer only for a profile of
+// their department. Which department owns a free-form source and what each record may name is decided
+// by the ingestion lib for every path (@lianjian/ingestion send-policy, SourceBindings).
 export function assertMaySend(
   caller: Principal,
   source: string,
   profileDepartment: string | undefined,
-  recordDepartments: () => string[] = () => [],
 ): void {
   if (caller.kind === 'apiKey') {
     if (!caller.sources.includes(source))
@@ -55,8 +55,7 @@ export function assertMaySend(
   }
   if (caller.role !== 'department_officer') return;
   const own = caller.departmentCode;
-  const ok = profileDepartment ? profileDepartment === own : recordDepartments().every((d) => d === own);
-  if (!ok)
+  if (profileDepartment && profileDepartment !== own)
     throw new ForbiddenError(
       `you may send only your department's (${own ?? '-'}) records / 只能报送本部门数据`,
     );

@@ -46,7 +46,7 @@ import {
   type CaseTransaction,
 } from '@lianjian/database';
 import { validateRecord, type EntityRef } from '@lianjian/domain';
-import { IngestionService } from '@lianjian/ingestion';
+import { IngestionService, internalSender } from '@lianjian/ingestion';
 import type { DispatchBody, ListCasesQuery, OpenCaseBody } from './dto/case.dto';
 import { entityFilter } from '../common/entity-filter';
 
@@ -404,7 +404,11 @@ export class CasesService {
       });
       if (!v.ok)
         throw new InvalidInputError('the result does not make a valid record; nothing was stored', v.reasons);
-      const res = await this.ingestion.submit({ source: CASE_FEEDBACK_SOURCE, records: [record] }, 'case');
+      const res = await this.ingestion.submit(
+        { source: CASE_FEEDBACK_SOURCE, records: [record] },
+        internalSender(department),
+        'case',
+      );
       if (res.rejected.length)
         throw new InvalidInputError(
           'the result does not make a valid record; nothing was stored',

@@ -204,6 +204,7 @@ export function entityView(e: EntityRow, unmasked = false) {
         : null,
     address: e.address && !unmasked ? maskAddress(e.address) : e.address,
     provisional: e.provisional,
+    masterSource: e.masterSource,
   };
 }
 

@@ -30,7 +30,11 @@ export class RecordsController {
   })
   @ApiResponse({ status: 400, description: 'not JSON, or not { source, records }: nothing stored' })
   @ApiResponse({ status: 413, description: 'body over the size limit: nothing stored' })
-  @ApiResponse({ status: 403, description: 'the API key is not scoped to this source' })
+  @ApiResponse({
+    status: 403,
+    description:
+      'the caller may not send under this source: an API key not scoped to it, a source of another department, or an internal one (case-feedback)',
+  })
   submit(@Body() body: unknown, @Caller() caller: Principal) {
     return this.records.submit(caller, body);
   }

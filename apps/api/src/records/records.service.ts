@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { IngestionService, SourceProfiles } from '@lianjian/ingestion';
+import { IngestionService, senderOf, SourceProfiles } from '@lianjian/ingestion';
 import type { Principal } from '@lianjian/access';
 import { assertMaySend } from '../auth/scope';
 
@@ -16,11 +16,7 @@ export class RecordsService {
     // A malformed body is left to submit() to refuse with its reasons (400), which are ingestion's own:
     // the batch envelope is checked there, for the CLI and the file path alike.
     if (typeof b.source === 'string')
-      assertMaySend(caller, b.source, this.profiles.find(b.source)?.profile.departmentCode, () =>
-        Array.isArray(b.records)
-          ? b.records.map((r) => String((r as { departmentCode?: unknown } | null)?.departmentCode ?? ''))
-          : [],
-      );
-    return this.ingestion.submit(body);
+      assertMaySend(caller, b.source, this.profiles.find(b.source)?.profile.departmentCode);
+    return this.ingestion.submit(body, senderOf(caller));
   }
 }

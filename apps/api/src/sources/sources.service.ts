@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { feedHealth, FileIngestionService, SourceProfiles } from '@lianjian/ingestion';
+import {
+  feedHealth,
+  FileIngestionService,
+  senderOf,
+  SourceBindings,
+  SourceProfiles,
+} from '@lianjian/ingestion';
 import { SourceHealthRepository } from '@lianjian/database';
 import type { Principal } from '@lianjian/access';
 import { assertMaySend } from '../auth/scope';
@@ -12,6 +18,7 @@ export class SourcesService {
     private readonly profiles: SourceProfiles,
     private readonly files: FileIngestionService,
     private readonly health: SourceHealthRepository,
+    private readonly bindings: SourceBindings,
   ) {}
 
   async list() {
@@ -22,6 +29,9 @@ export class SourcesService {
         id: profile.id,
         version: profile.version,
         department: profile.departmentCode,
+        // Who may send what: other departments its records may name, and whether it changes master data.
+        allowedDepartments: profile.allowedDepartments,
+        registrationAuthority: profile.registrationAuthority,
         format: profile.format,
         encoding: profile.encoding,
         description: profile.description,
@@ -34,11 +44,15 @@ export class SourcesService {
   // source: an unknown source (404) or one not theirs (403) is refused before the body is read.
   async upload(caller: Principal, source: string, open: () => Promise<UploadStream>) {
     assertMaySend(caller, source, this.profiles.get(source).profile.departmentCode);
+    const sender = senderOf(caller);
+    await this.bindings.forSender(source, sender);
     const up = await open();
-    const out = await this.files.accept(source, up.stream, {
-      originalName: up.filename,
-      mediaType: up.mediaType,
-    });
+    const out = await this.files.accept(
+      source,
+      up.stream,
+      { originalName: up.filename, mediaType: up.mediaType },
+      sender,
+    );
     if (!out.duplicate) await this.files.enqueue(out.batchId);
     return out;
   }

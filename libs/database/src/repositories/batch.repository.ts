@@ -76,6 +76,44 @@ const STAGED_FILTER: Record<StagedRows, string> = {
 
 const union = (a: string[], b: string[]) => [...new Set([...a, ...b])];
 
+// Staged rows that may not be applied, with their reasons (zh-CN and English), as rows (key, reasons):
+// an update that would move a record of the source ($2) to another department or entity, and a
+// registration whose region, or whose entity's current region, lies outside the jurisdiction of the
+// department it names (the sender's own, see @lianjian/ingestion send-policy). `from` is a query of
+// staged rows; `key` the column that names a row there. One statement for every path: the API
+// answer (before storing), the apply of an API batch, and a file.
+export function refusedStagedSql(from: string, key: string): string {
+  return `
+    WITH inc AS (
+      SELECT i.${key} AS key, i.source_record_id, i.kind, i.department_code, i.data,
+             coalesce(eu.id, ee.id) AS entity_id, coalesce(eu.region_code, ee.region_code) AS entity_region,
+             CASE WHEN d.region_code LIKE '__0000' THEN left(d.region_code, 2)
+                  WHEN d.region_code LIKE '____00' THEN left(d.region_code, 4) ELSE d.region_code END AS prefix
+        FROM ${from} i
+        LEFT JOIN entity eu ON eu.uscc = i.entity_uscc
+        LEFT JOIN entity ee ON i.entity_uscc IS NULL AND ee.ext_scheme = i.entity_scheme AND ee.ext_id = i.entity_ext_id
+        LEFT JOIN department d ON d.code = i.department_code),
+    checked AS (
+      SELECT inc.key, array_remove(ARRAY[
+        CASE WHEN r.department_code <> inc.department_code THEN
+          'departmentCode: record ' || inc.source_record_id || ' of this source belongs to ' || r.department_code ||
+          ', not ' || inc.department_code || '; a record never moves to another department / 已有记录不能改归其他部门' END,
+        CASE WHEN r.id IS NOT NULL AND r.entity_id IS DISTINCT FROM inc.entity_id THEN
+          'entity: record ' || inc.source_record_id || ' of this source is about another entity; a record never ' ||
+          'moves to another entity, send a new record / 已有记录不能改属其他主体' END,
+        CASE WHEN inc.kind = 'registration' AND inc.data ? 'regionCode'
+                  AND NOT starts_with(inc.data->>'regionCode', inc.prefix) THEN
+          'registration.regionCode: ' || (inc.data->>'regionCode') || ' is outside the jurisdiction of ' ||
+          inc.department_code || ' / 登记区划超出本部门辖区' END,
+        CASE WHEN inc.kind = 'registration' AND inc.entity_region IS NOT NULL
+                  AND NOT starts_with(inc.entity_region, inc.prefix) THEN
+          'entity: registered outside the jurisdiction of ' || inc.department_code ||
+          '; its registration authority changes its master data / 该主体不在本部门辖区，不能变更其登记信息' END
+      ], NULL) AS reasons
+        FROM inc LEFT JOIN record r ON r.source = $2 AND r.source_record_id = inc.source_record_id)
+    SELECT key, reasons FROM checked WHERE cardinality(reasons) > 0`;
+}
+
 const ITEM_COLUMNS = [
   'batch_id',
   'idx',
@@ -120,6 +158,59 @@ export class BatchRepository {
       await this.insertItems(em, batch.id, items);
       await this.insertRejections(em, batch.id, batch.source, rejections);
     });
+  }
+
+  // The department a free-form source belongs to (ingest_source), if it is bound yet.
+  async sourceOwner(source: string): Promise<string | undefined> {
+    const [row] = (await this.ds.query(`SELECT department_code AS code FROM ingest_source WHERE id = $1`, [
+      source,
+    ])) as { code: string }[];
+    return row?.code;
+  }
+
+  // Binds a free-form source to its owner: the department of the records it already holds (a source in
+  // use before sources were bound), else `department`. The first binding wins; the owner is returned.
+  async bindSource(source: string, department: string, by: string): Promise<string> {
+    const [row] = (await this.ds.query(
+      `WITH ins AS (
+         INSERT INTO ingest_source (id, department_code, bound_by)
+         SELECT $1, coalesce((SELECT department_code FROM record WHERE source = $1 LIMIT 1), $2), $3
+         ON CONFLICT (id) DO NOTHING RETURNING department_code)
+       SELECT department_code AS code FROM ins UNION ALL
+       SELECT department_code FROM ingest_source WHERE id = $1 LIMIT 1`,
+      [source, department, by],
+    )) as { code: string }[];
+    return row.code;
+  }
+
+  // Items of a batch not yet stored that the records already stored refuse (refusedStagedSql), by idx.
+  async refusedItems(source: string, items: StagedItem[]): Promise<Map<number, string[]>> {
+    if (!items.length) return new Map();
+    const staged = items.map((it) => ({
+      idx: it.idx,
+      source_record_id: it.sourceRecordId,
+      kind: it.kind,
+      entity_uscc: it.uscc,
+      entity_scheme: it.scheme,
+      entity_ext_id: it.externalId,
+      department_code: it.departmentCode,
+      data: it.data,
+    }));
+    const rows = (await this.ds.query(
+      refusedStagedSql(
+        `(SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(idx int, source_record_id text, kind text,
+           entity_uscc text, entity_scheme text, entity_ext_id text, department_code text, data jsonb))`,
+        'idx',
+      ),
+      [JSON.stringify(staged), source],
+    )) as { key: number; reasons: string[] }[];
+    return new Map(rows.map((r) => [r.key, r.reasons]));
+  }
+
+  // One writer per source at a time, so version history of a record never races and the checks of
+  // refusedStagedSql still hold when the rows are applied.
+  async lockSource(em: EntityManager, source: string): Promise<void> {
+    await em.query(`SELECT pg_advisory_xact_lock(hashtext('ingest:' || $1))`, [source]);
   }
 
   private async insertItems(em: EntityManager, batchId: string, items: StagedItem[]): Promise<void> {
@@ -235,11 +326,37 @@ export class BatchRepository {
         `UPDATE ingest_batch SET status = 'processing', started_at = coalesce(started_at, now()) WHERE id = $1`,
         [batchId],
       );
+      await this.lockSource(em, batch.source);
+      await this.refuseStagedItems(em, batchId, batch.source);
       const res = await this.upsertStaged(em, 'ingest_item', batchId, batch.source);
       // Staged copies are no longer needed: the records (and their versions) hold the data now.
       await em.query(`DELETE FROM ingest_item WHERE batch_id = $1`, [batchId]);
       return res;
     });
+  }
+
+  // Checked again when applied (another batch may have stored the same record since the API answered):
+  // a refused item becomes a rejection of its batch.
+  private async refuseStagedItems(em: EntityManager, batchId: string, source: string): Promise<void> {
+    await em.query(
+      `WITH refused AS (${refusedStagedSql('(SELECT * FROM ingest_item WHERE batch_id = $1)', 'idx')}),
+       gone AS (
+         DELETE FROM ingest_item i USING refused f WHERE i.batch_id = $1 AND i.idx = f.key
+         RETURNING i.idx, i.source_record_id, i.kind, i.entity_uscc, i.entity_scheme, i.entity_ext_id,
+                   i.department_code, i.occurred_at, i.data, f.reasons),
+       kept AS (
+         INSERT INTO ingest_rejection (batch_id, idx, source_record_id, raw, reasons, source)
+         SELECT $1, idx, source_record_id,
+                jsonb_build_object('sourceRecordId', source_record_id, 'kind', kind,
+                  'entity', CASE WHEN entity_uscc IS NOT NULL THEN jsonb_build_object('uscc', entity_uscc)
+                                 ELSE jsonb_build_object('scheme', entity_scheme, 'id', entity_ext_id) END,
+                  'departmentCode', department_code, 'occurredAt', occurred_at, kind, data),
+                reasons, $2
+           FROM gone RETURNING 1)
+       UPDATE ingest_batch SET accepted = accepted - n, rejected = rejected + n
+         FROM (SELECT count(*)::int AS n FROM kept) c WHERE id = $1 AND c.n > 0`,
+      [batchId, source],
+    );
   }
 
   // Bulk path (seed, stored files): the rows are copied into a transaction-local table and applied
@@ -295,8 +412,7 @@ export class BatchRepository {
     const from = `(SELECT * FROM ${staging} WHERE ${STAGED_FILTER[staging]})`;
     // Batches of up to millions of rows: sort and hash in memory, not on disk.
     await em.query(`SET LOCAL work_mem = '128MB'`);
-    // One writer per source at a time, so version history of a record never races.
-    await em.query(`SELECT pg_advisory_xact_lock(hashtext('ingest:' || $1))`, [source]);
+    await this.lockSource(em, source);
     // Unknown entities are created (sorted, so concurrent batches lock rows in the same order).
     await em.query(
       `INSERT INTO entity (uscc)
@@ -406,15 +522,16 @@ export class BatchRepository {
   }
 
   // Master data = per field, the latest value any registration record of the entity gave (a change
-  // record may carry only the fields that changed).
+  // record may carry only the fields that changed); master_source: the source of the latest one.
   private async refreshMasterData(em: EntityManager, entityIds: string[]): Promise<void> {
     await em.query(
       `WITH reg AS (
-         SELECT entity_id, occurred_at, id, data FROM record
+         SELECT entity_id, occurred_at, id, data, source FROM record
           WHERE kind = 'registration' AND entity_id = ANY($1::bigint[])
        ),
        latest AS (
          SELECT entity_id,
+           (array_agg(source ORDER BY occurred_at DESC, id DESC))[1] AS master_source,
            (array_agg(data->>'name' ORDER BY occurred_at DESC, id DESC) FILTER (WHERE data ? 'name'))[1] AS name,
            (array_agg(data->>'entityType' ORDER BY occurred_at DESC, id DESC) FILTER (WHERE data ? 'entityType'))[1] AS entity_type,
            (array_agg(data->>'regionCode' ORDER BY occurred_at DESC, id DESC) FILTER (WHERE data ? 'regionCode'))[1] AS region_code,
@@ -431,7 +548,7 @@ export class BatchRepository {
          name = l.name, entity_type = l.entity_type, region_code = l.region_code, industry_code = l.industry_code,
          established_on = l.established_on::date, registered_capital = l.registered_capital::numeric,
          status = l.status, legal_rep_name = l.legal_rep_name, legal_rep_id_number = l.legal_rep_id_number,
-         address = l.address, provisional = false, updated_at = now()
+         address = l.address, master_source = l.master_source, provisional = false, updated_at = now()
        FROM latest l WHERE e.id = l.entity_id`,
       [entityIds],
     );

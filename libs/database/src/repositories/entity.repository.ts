@@ -6,6 +6,8 @@ import type { EntityRef, EntitySnapshot } from '@lianjian/domain';
 export interface EntityRow extends EntitySnapshot {
   legalRepIdNumber: string | null;
   provisional: boolean;
+  // The source whose registration record last set the master data (null: provisional).
+  masterSource: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -14,7 +16,7 @@ const ENTITY_COLUMNS = `
   e.id::text AS id, e.uscc, e.ext_scheme AS scheme, e.ext_id AS "externalId", e.name, e.entity_type AS "entityType",
   e.region_code AS "regionCode", e.industry_code AS "industryCode", to_char(e.established_on, 'YYYY-MM-DD') AS "establishedOn",
   e.registered_capital::float8 AS "registeredCapital", e.status, e.legal_rep_name AS "legalRepName",
-  e.legal_rep_id_number AS "legalRepIdNumber", e.address, e.provisional,
+  e.legal_rep_id_number AS "legalRepIdNumber", e.address, e.provisional, e.master_source AS "masterSource",
   e.created_at AS "createdAt", e.updated_at AS "updatedAt"`;
 
 // Which profiles flag an entity for its related parties: on the serious-violation or court-defaulter

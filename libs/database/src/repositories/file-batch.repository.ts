@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { PoolClient } from 'pg';
 import { copyText } from '../copy-rows';
-import { BatchRepository, type ApplyResult } from './batch.repository';
+import { BatchRepository, refusedStagedSql, type ApplyResult } from './batch.repository';
 
 // Rows of a departmental file, already mapped, validated and in COPY text format (see
 // @lianjian/ingestion file-rows: it owns the column order, this repository the table).
@@ -208,6 +208,16 @@ export class FileBatchRepository {
         `ANALYZE file_row (source_record_id, entity_uscc, entity_scheme, entity_ext_id, reasons, duplicate)`,
       );
       lap('dedup');
+      // Rows the records already stored refuse (moved to another department or entity, master data
+      // outside the jurisdiction), under the source's lock so the check holds until the upsert.
+      await this.batches.lockSource(qr.manager, source);
+      await qr.query(
+        `UPDATE file_row f SET reasons = r.reasons
+           FROM (${refusedStagedSql('(SELECT * FROM file_row WHERE $1::uuid IS NOT NULL AND reasons IS NULL AND NOT duplicate)', 'seq')}) r
+          WHERE f.seq = r.key`,
+        [batchId, source],
+      );
+      lap('authority');
       const [{ rejected }] = await qr.query(
         `WITH ins AS (
            INSERT INTO ingest_rejection (batch_id, idx, row_number, output, source_record_id, raw_text, reasons, source)

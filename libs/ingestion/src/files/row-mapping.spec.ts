@@ -19,6 +19,8 @@ function compile(
       version: 1,
       description: { zh: '测试', en: 'test' },
       departmentCode: '330106-SAMR',
+      // Registration outputs need a registration authority (登记机关).
+      registrationAuthority: kind === 'registration',
       format: 'csv',
       outputs: [
         {

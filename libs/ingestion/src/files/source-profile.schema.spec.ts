@@ -7,6 +7,8 @@ const readmeExample = () => ({
   version: 1,
   description: { zh: '芝加哥食品检查', en: 'Chicago food inspections' },
   departmentCode: 'US-CHI-CDPH',
+  allowedDepartments: ['US-CHI-*'],
+  registrationAuthority: false,
   departments: [
     {
       code: 'US-CHI-CDPH',
@@ -210,6 +212,30 @@ describe('loadSourceProfile', () => {
     const p = readmeExample() as Json & { outputs: Json[] };
     p.outputs = [p.outputs[0], p.outputs[0]];
     expect(problemsOf(p)).toEqual(['outputs[1].name: output name "inspection" used twice']);
+  });
+
+  it('lets only a registration authority map registration records, and checks the allow-list', () => {
+    const registration = {
+      name: 'registration',
+      kind: 'registration',
+      fields: { name: { column: 'DBA' } },
+    };
+    expect(problemsOf(withOutput(registration))).toEqual([
+      'outputs[0].kind: registration records change master data: only a registration authority sends them ("registrationAuthority": true)',
+    ]);
+    const p = loadSourceProfile({
+      ...withOutput(registration),
+      registrationAuthority: true,
+      allowedDepartments: ['US-CHI-*'],
+    });
+    expect(p).toMatchObject({ registrationAuthority: true, allowedDepartments: ['US-CHI-*'] });
+    const { allowedDepartments: _a, registrationAuthority: _r, ...bare } = readmeExample();
+    expect(loadSourceProfile(bare)).toMatchObject({ registrationAuthority: false, allowedDepartments: [] });
+    expect(problemsOf({ ...readmeExample(), allowedDepartments: ['*', 'a b', 'X', 'X'] })).toEqual([
+      'allowedDepartments[0]: must name more than `*` (list the departments)',
+      'allowedDepartments[1]: must be a department code, `*` for any characters (e.g. 33*-SAMR)',
+      'allowedDepartments[3]: department "X" listed twice',
+    ]);
   });
 });
 

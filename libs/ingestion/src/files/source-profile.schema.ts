@@ -11,6 +11,8 @@ import { parseTemplate, TemplateSyntaxError } from './template';
 
 export const SOURCE_ID_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 export const DEPARTMENT_CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+// An allow-list entry: a department code, `*` standing for any run of code characters ("33*-SAMR").
+export const DEPARTMENT_PATTERN_PATTERN = /^[A-Za-z0-9*][A-Za-z0-9_.*-]{0,63}$/;
 export const ENTITY_SCHEME_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,39}$/;
 const FIELD_PATH_PATTERN = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/;
 const OUTPUT_NAME_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
@@ -105,6 +107,10 @@ export interface SourceProfile {
   version: number;
   description: LocalizedText;
   departmentCode?: string; // required unless canonical
+  // Other departments the feed's records may name (its department's always may): codes or `*` patterns.
+  allowedDepartments: string[];
+  // A registration authority (登记机关): only such feeds may carry registration records (master data).
+  registrationAuthority: boolean;
   departments: DepartmentSpec[];
   format: SourceFormat;
   encoding: SourceEncoding;
@@ -446,6 +452,17 @@ const profileSchema = z
       .string()
       .regex(DEPARTMENT_CODE_PATTERN, 'must be 1-64 letters, digits, _ . -')
       .optional(),
+    allowedDepartments: uniqueStrings(
+      z
+        .string()
+        .regex(
+          DEPARTMENT_PATTERN_PATTERN,
+          'must be a department code, `*` for any characters (e.g. 33*-SAMR)',
+        )
+        .refine((s) => s.replace(/\*/g, '') !== '', 'must name more than `*` (list the departments)'),
+      'department',
+    ).default([]),
+    registrationAuthority: z.boolean().default(false),
     departments: z.array(departmentSchema).default([]),
     format: z.enum(SOURCE_FORMATS, {
       error: (i) => `unknown format ${quoted(i.input)} (expected ${listed(SOURCE_FORMATS)})`,
@@ -507,6 +524,11 @@ const profileSchema = z
     });
     const names = new Set<string>();
     p.outputs.forEach((o, i) => {
+      if (o.kind === 'registration' && !p.registrationAuthority)
+        issue(
+          ['outputs', i, 'kind'],
+          'registration records change master data: only a registration authority sends them ("registrationAuthority": true)',
+        );
       if (names.has(o.name)) issue(['outputs', i, 'name'], `output name ${quoted(o.name)} used twice`);
       names.add(o.name);
       for (const [path, message] of outputProblems(o)) issue(['outputs', i, ...path], message);
@@ -648,6 +670,8 @@ export function loadSourceProfile(json: unknown): SourceProfile {
     version: p.version,
     description: p.description,
     departmentCode: p.departmentCode,
+    allowedDepartments: p.allowedDepartments,
+    registrationAuthority: p.registrationAuthority,
     departments: p.departments,
     format: p.format,
     encoding: p.encoding,
