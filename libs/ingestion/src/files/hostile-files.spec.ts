@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { FileRefusedError } from './file-errors';
+import { DEFAULT_FILE_LIMITS, fileLimitsFromEnv } from './file-limits';
 import { createFileReadInfo } from './read-model';
 import type { RowEvent } from './read-model';
 import { readRows } from './row-reader';
@@ -388,5 +389,21 @@ describe('hostile text files: the row limit stops reading', () => {
     })();
     expect(err.code).toBe('row_too_large');
     expect(err.text.zh).toMatch(/^第 2 行/);
+  });
+});
+
+describe('file limits from the environment', () => {
+  it('takes the defaults, the inflated size relative to MAX_UPLOAD_MB, and what is set', () => {
+    const env = (vars: Record<string, number>) => fileLimitsFromEnv((name) => vars[name]);
+    expect(env({ MAX_UPLOAD_MB: 2048 })).toEqual(DEFAULT_FILE_LIMITS);
+    expect(env({ MAX_UPLOAD_MB: 12 }).xlsx.maxUncompressedBytes).toBe(48 * MIB);
+    const set = env({
+      MAX_UPLOAD_MB: 12,
+      INGEST_MAX_ROW_MB: 0.5,
+      INGEST_XLSX_MAX_RATIO: 50,
+      INGEST_XLSX_MAX_UNCOMPRESSED_MB: 100,
+    });
+    expect(set.maxRowBytes).toBe(MIB / 2);
+    expect(set.xlsx).toMatchObject({ maxRatio: 50, maxUncompressedBytes: 100 * MIB, maxEntries: 1000 });
   });
 });
