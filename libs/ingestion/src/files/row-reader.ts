@@ -1,3 +1,4 @@
+import { ReadStream } from 'node:fs';
 import { splitCsvFields } from './csv-fields';
 import {
   checkUtf8,
@@ -12,7 +13,6 @@ import {
   UTF8_BOM,
   ZIP_MAGIC,
 } from './encoding';
-import { ReadStream } from 'node:fs';
 import { FileRefusedError, rowTooLarge } from './file-errors';
 import type { FileNotice } from './file-errors';
 import { DEFAULT_FILE_LIMITS } from './file-limits';
@@ -110,8 +110,9 @@ async function readHead(it: AsyncIterator<Buffer>): Promise<{ head: Buffer; ende
   return { head: parts.length === 1 ? parts[0] : Buffer.concat(parts), ended: false };
 }
 
-// An XLSX is read from its end (the ZIP directory) first: a stored file is opened as such, other
-// sources (tests, small callers) are held in memory.
+// An XLSX is read from its end (the ZIP directory) first: a stored file (a ReadStream of the whole
+// file, as FileStore.open gives) is opened as such, other sources (tests, small callers) are held in
+// memory.
 const XLSX_IN_MEMORY_MAX = 256 * 1024 * 1024;
 
 async function randomAccess(
