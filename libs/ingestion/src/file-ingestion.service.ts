@@ -6,7 +6,8 @@ import { DepartmentRepository, FileBatchRepository, type FileApplyResult } from 
 import { DomainError, NotFoundError, todayInShanghai, withTimeout } from '@lianjian/common';
 import { JobName, JobQueue } from '@lianjian/queue';
 import { FileStore } from './file-store';
-import { createFileReadInfo, FileRefusedError, readRowBatches } from './files';
+import { createFileReadInfo, fileLimitsFromEnv, FileRefusedError, readRowBatches } from './files';
+import type { FileLimits } from './files';
 import { SourceProfiles } from './source-profiles.service';
 import { FILE_ROW_COLUMNS } from './file-rows';
 import { serializeRows } from './row-worker-pool';
@@ -28,6 +29,7 @@ export class FileIngestionService {
   private readonly threads: number;
   private readonly threadsFromBytes: number;
   private readonly urgentMax: number;
+  private readonly fileLimits: FileLimits;
 
   constructor(
     private readonly files: FileBatchRepository,
@@ -44,6 +46,7 @@ export class FileIngestionService {
     this.threads = config.getOrThrow<number>('INGEST_THREADS');
     this.threadsFromBytes = config.getOrThrow<number>('INGEST_THREADS_MIN_MB') * 1024 * 1024;
     this.urgentMax = config.getOrThrow<number>('INGEST_URGENT_MAX_RECORDS');
+    this.fileLimits = fileLimitsFromEnv((name) => config.get<number>(name));
   }
 
   // Stores the file and creates its batch. The same file for the same source again is recognised and
@@ -124,12 +127,15 @@ export class FileIngestionService {
     // Threads pay off on large files only (starting one takes ~0.1 s).
     const threads = file.sizeBytes >= this.threadsFromBytes ? this.threads : 0;
     try {
-      const chunks = serializeRows(readRowBatches(await this.store.open(file.storedPath), profile, info), {
-        profile,
-        today: todayInShanghai(),
-        departmentCodes,
-        threads,
-      });
+      const chunks = serializeRows(
+        readRowBatches(await this.store.open(file.storedPath), profile, info, this.fileLimits),
+        {
+          profile,
+          today: todayInShanghai(),
+          departmentCodes,
+          threads,
+        },
+      );
       const res = await this.files.apply(batchId, file.source, { columns: FILE_ROW_COLUMNS, chunks }, info);
       if (!res.alreadyApplied) {
         this.log.log(

@@ -35,6 +35,15 @@ export const baseEnvSchema = z.object({
   // Batches of at most this many records are applied before larger batches and files (a finding
   // reported as it happens does not wait behind bulk uploads); 0: first in, first out.
   INGEST_URGENT_MAX_RECORDS: z.coerce.number().int().min(0).max(10_000).default(20),
+  // What reading one file may cost (libs/ingestion/src/files/file-limits.ts); over a limit the file is
+  // refused as a whole. Unset: the defaults there (the inflated size of an XLSX: 4 × MAX_UPLOAD_MB, at
+  // most 4096).
+  INGEST_MAX_ROW_MB: z.coerce.number().min(0.001).max(1024).optional(),
+  INGEST_XLSX_MAX_ENTRIES: z.coerce.number().int().min(10).max(65_535).optional(),
+  INGEST_XLSX_MAX_UNCOMPRESSED_MB: z.coerce.number().min(1).max(4096).optional(),
+  INGEST_XLSX_MAX_RATIO: z.coerce.number().min(10).max(1000).optional(),
+  INGEST_XLSX_MAX_SHARED_STRINGS: z.coerce.number().int().min(1000).max(100_000_000).optional(),
+  INGEST_XLSX_MAX_SHARED_STRINGS_MB: z.coerce.number().min(1).max(4096).optional(),
   // Repository root holding config/ (scoring models, rules, routing). Defaults to the working directory.
   CONFIG_DIR: z.string().min(1).default('config'),
   // The scoring model activated on a fresh install (a file of CONFIG_DIR/scoring); afterwards the

@@ -2,6 +2,7 @@
 // described by source profiles (config/sources/README.md). Pure: no NestJS, no database.
 export * from './source-profile.schema';
 export * from './file-errors';
+export * from './file-limits';
 export * from './read-model';
 export * from './row-reader';
 export * from './row-mapping';

@@ -40,6 +40,14 @@ export class RecordSplitter {
 
   constructor(private readonly opts: SplitterOptions) {}
 
+  // The record not ended yet: its size so far and the line it starts on.
+  get pendingBytes(): number {
+    return this.partsBytes;
+  }
+  get pendingLine(): number {
+    return this.recordLine;
+  }
+
   // The records completed by this chunk. A plain function with its scan state in locals: several times
   // faster than a generator or fields in the byte loop.
   push(buf: Buffer): ByteRecord[] {

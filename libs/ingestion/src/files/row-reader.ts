@@ -1,3 +1,4 @@
+import { ReadStream } from 'node:fs';
 import { splitCsvFields } from './csv-fields';
 import {
   checkUtf8,
@@ -12,8 +13,10 @@ import {
   UTF8_BOM,
   ZIP_MAGIC,
 } from './encoding';
-import { FileRefusedError } from './file-errors';
+import { FileRefusedError, rowTooLarge } from './file-errors';
 import type { FileNotice } from './file-errors';
+import { DEFAULT_FILE_LIMITS } from './file-limits';
+import type { FileLimits } from './file-limits';
 import { checkHeader } from './header-check';
 import { createFileReadInfo } from './read-model';
 import type { ByteSource, FileReadInfo, RowEvent } from './read-model';
@@ -22,6 +25,8 @@ import type { ByteRecord } from './record-splitter';
 import { profileColumns } from './source-profile.schema';
 import type { SourceProfile } from './source-profile.schema';
 import { readXlsxRows } from './xlsx-reader';
+import { bufferAccess, fileAccess } from './zip-scan';
+import type { RandomAccess } from './zip-scan';
 
 // Streams the rows of a department's file as the profile describes it. Memory stays flat: bytes are
 // read chunk by chunk, a row is decoded only once complete, and a row over limits.maxRowBytes is
@@ -29,14 +34,18 @@ import { readXlsxRows } from './xlsx-reader';
 // problems of the whole file (empty, wrong header, wrong encoding) throw FileRefusedError before the
 // first row.
 //
+// A file over one of `limits` (the ingestion environment) is refused as a whole, at the first row or
+// part over it.
+//
 // The generator returns the FileReadInfo (also filled into `info` when one is passed, for callers
 // that iterate with for-await).
 export async function* readRows(
   input: ByteSource,
   profile: SourceProfile,
   info: FileReadInfo = createFileReadInfo(profile),
+  limits: FileLimits = DEFAULT_FILE_LIMITS,
 ): AsyncGenerator<RowEvent, FileReadInfo> {
-  for await (const batch of readRowBatches(input, profile, info)) yield* batch;
+  for await (const batch of readRowBatches(input, profile, info, limits)) yield* batch;
   return info;
 }
 
@@ -46,13 +55,20 @@ export async function* readRowBatches(
   input: ByteSource,
   profile: SourceProfile,
   info: FileReadInfo = createFileReadInfo(profile),
+  limits: FileLimits = DEFAULT_FILE_LIMITS,
 ): AsyncGenerator<RowEvent[], FileReadInfo> {
   const it = byteChunks(input, info)[Symbol.asyncIterator]();
   try {
     const { head, ended } = await readHead(it);
     checkMagic(head, ended, profile);
-    if (profile.format === 'xlsx') yield* readXlsxRows(concatHead(head, ended, it), profile, info);
-    else yield* readTextRows(head, ended, it, profile, info);
+    if (profile.format === 'xlsx') {
+      const file = await randomAccess(input, head, ended, it, info);
+      try {
+        yield* readXlsxRows(file, profile, info, limits);
+      } finally {
+        await file.close();
+      }
+    } else yield* readTextRows(head, ended, it, profile, info, limits.maxRowBytes);
     if (info.header.length && info.rowsRead === 0 && profile.format !== 'ndjson') {
       info.headerOnly = true;
       info.notices.push({
@@ -94,14 +110,39 @@ async function readHead(it: AsyncIterator<Buffer>): Promise<{ head: Buffer; ende
   return { head: parts.length === 1 ? parts[0] : Buffer.concat(parts), ended: false };
 }
 
-async function* concatHead(head: Buffer, ended: boolean, it: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
-  if (head.length) yield head;
-  if (ended) return;
-  for (;;) {
-    const r = await it.next();
-    if (r.done) return;
-    yield r.value;
+// An XLSX is read from its end (the ZIP directory) first: a stored file (a ReadStream of the whole
+// file, as FileStore.open gives) is opened as such, other sources (tests, small callers) are held in
+// memory.
+const XLSX_IN_MEMORY_MAX = 256 * 1024 * 1024;
+
+async function randomAccess(
+  input: ByteSource,
+  head: Buffer,
+  ended: boolean,
+  it: AsyncIterator<Buffer>,
+  info: FileReadInfo,
+): Promise<RandomAccess> {
+  if (input instanceof ReadStream && typeof input.path === 'string') {
+    const file = await fileAccess(input.path);
+    input.destroy();
+    info.bytesRead = file.size;
+    return file;
   }
+  const parts = [head];
+  let len = head.length;
+  while (!ended) {
+    const r = await it.next();
+    if (r.done) break;
+    len += r.value.length;
+    if (len > XLSX_IN_MEMORY_MAX)
+      throw refuse(
+        'archive_too_large',
+        'an XLSX file over 256 MB is read from the file store only',
+        '超过 256 MB 的 XLSX 文件只能从文件存储读取',
+      );
+    parts.push(r.value);
+  }
+  return bufferAccess(Buffer.concat(parts));
 }
 
 const refuse = (
@@ -175,6 +216,7 @@ async function* readTextRows(
   it: AsyncIterator<Buffer>,
   profile: SourceProfile,
   info: FileReadInfo,
+  hardMax: number,
 ): AsyncGenerator<RowEvent[]> {
   if (startsWith(head, [...UTF8_BOM])) head = head.subarray(3);
   const notice = checkEncoding(head, ended, profile);
@@ -190,6 +232,7 @@ async function* readTextRows(
   const batch = (recs: readonly ByteRecord[]): RowEvent[] => {
     const out: RowEvent[] = [];
     for (const rec of recs) {
+      if (rec.size > hardMax) throw rowTooLarge(rec.line, rec.size, hardMax);
       const ev = rows.row(rec);
       if (!ev) continue;
       info.rowsRead++;
@@ -198,13 +241,20 @@ async function* readTextRows(
     }
     return out;
   };
-  let out = batch(splitter.push(head));
+  // A record still open over the hard limit refuses the file there, before its end is looked for.
+  const push = (buf: Buffer): RowEvent[] => {
+    const out = batch(splitter.push(buf));
+    if (splitter.pendingBytes > hardMax)
+      throw rowTooLarge(splitter.pendingLine, splitter.pendingBytes, hardMax);
+    return out;
+  };
+  let out = push(head);
   if (out.length) yield out;
   if (!ended)
     for (;;) {
       const r = await it.next();
       if (r.done) break;
-      out = batch(splitter.push(r.value));
+      out = push(r.value);
       if (out.length) yield out;
     }
   out = batch(splitter.end());
