@@ -14,6 +14,7 @@ import { Cases1764900000000 } from './migrations/1764900000000-cases';
 import { RuleLifecycle1764500000000 } from './migrations/1764500000000-rule-lifecycle';
 import { CreditRepair1765000000000 } from './migrations/1765000000000-credit-repair';
 import { ConvergeEditedMigrations1765100000000 } from './migrations/1765100000000-converge-edited-migrations';
+import { TokenLastUse1765300000000 } from './migrations/1765300000000-token-last-use';
 
 // Migrations are listed explicitly (no globs) so the same list works from TypeScript in tests and
 // from the compiled build.
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   Cases1764900000000,
   CreditRepair1765000000000,
   ConvergeEditedMigrations1765100000000,
+  TokenLastUse1765300000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
