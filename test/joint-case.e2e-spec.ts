@@ -75,7 +75,7 @@ describe('e2e: bootstrap, sign-in and a joint case from alert to close', () => {
     const created = await cli(
       'user-create',
       ['--username', 'root', '--password', '-', '--role', 'admin'],
-      'the first admin passphrase\n',
+      'The first admin passphrase 13\n',
     );
     expect(created.stdout).toMatch(/created user root: administrator/);
     expect(created.stdout).not.toMatch(/passphrase/);
@@ -83,16 +83,16 @@ describe('e2e: bootstrap, sign-in and a joint case from alert to close', () => {
     const apiKey = /^\s+(ljk_\S+)$/m.exec(key.stdout)?.[1];
     expect(apiKey).toBeDefined();
 
-    const admin = await signIn('root', 'the first admin passphrase');
+    const admin = await signIn('root', 'The first admin passphrase 13');
     const person = async (username: string, role: string, departmentCode?: string) => {
       await call(admin, 'POST', '/users', {
         username,
-        password: `${username} passphrase`,
+        password: `Passphrase of ${role} 2026`,
         role,
         departmentCode,
         regionCode: departmentCode?.slice(0, 6) ?? '330106',
       });
-      return signIn(username, `${username} passphrase`);
+      return signIn(username, `Passphrase of ${role} 2026`);
     };
     const coordinator = await person('coordinator.xu', 'coordinator', '330106-SAMR');
 

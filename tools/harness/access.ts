@@ -18,7 +18,8 @@ export async function createAdmin(
   ds: DataSource,
   username: string,
 ): Promise<{ username: string; password: string }> {
-  const password = randomBytes(12).toString('base64url');
+  // Random, with the four character classes the password rules ask for (three of them) always present.
+  const password = `${randomBytes(12).toString('base64url')}-Lj1`;
   await createUserAccount(
     new AccessRepository(ds),
     new AuditRepository(ds),

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { baseEnvSchema } from '@lianjian/common';
 import { requireSecretsKey, webhookSecretsEnv, webhookTargetEnv } from '@lianjian/delivery';
@@ -17,11 +18,44 @@ const apiEnvObject = baseEnvSchema.extend({
     .min(1)
     .max(7 * 24 * 60)
     .default(480),
-  // Failed sign-ins allowed per user name within the window (4× that per client address).
+  // A token left unused this long stops working (等保2.0 idle logout).
+  ACCESS_TOKEN_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  // Sign-ins allowed at once per user name (4× that per client address) before each further attempt
+  // waits, the wait doubling from 1 s: up to LOGIN_MAX_DELAY_SECONDS per user name (a stranger
+  // cannot keep its owner out long), up to LOGIN_WINDOW_MINUTES per address. Counts are forgotten
+  // LOGIN_WINDOW_MINUTES after the last wait ends.
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   // OpenAPI at /docs and /docs-json: unset means on, but off when NODE_ENV is production.
   API_DOCS: z.enum(['on', 'off']).optional(),
+  LOGIN_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  // Passwords hashed at once per process (scrypt runs on libuv's pool of 4 threads, which file and
+  // DNS work share), and how many may wait for a turn; beyond that sign-in answers 503 at once.
+  LOGIN_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  LOGIN_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(32),
+  // The proxies (gateway, load balancer) whose X-Forwarded-For is believed: a hop count, or addresses
+  // and CIDRs (and loopback, linklocal, uniquelocal); empty: none, the client is the socket's peer.
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('')
+    .refine(
+      (v) => v === '' || /^\d{1,2}$/.test(v) || v.split(',').every((e) => isProxyEntry(e.trim())),
+      'a hop count (e.g. 1), or a comma-separated list of addresses, CIDRs (10.0.0.0/8) or loopback, linklocal, uniquelocal; empty for none',
+    )
+    .transform((v): false | number | string[] =>
+      v === '' || v === '0' ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((e) => e.trim()),
+    ),
 });
 export const apiEnvSchema = apiEnvObject.superRefine(requireSecretsKey);
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
+
+// What Express's `trust proxy` takes (proxy-addr), except `true`: trusting every address would let
+// any client choose its own address with X-Forwarded-For.
+function isProxyEntry(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (!version || rest.length) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+}

@@ -18,6 +18,8 @@ export async function createApiApp(cfg: ApiEnv): Promise<NestExpressApplication>
     bodyParser: false,
     logger: logLevels(cfg.NODE_ENV === 'test' ? 'warn' : cfg.LOG_LEVEL),
   });
+  // The client address (req.ip) behind the proxies TRUST_PROXY names; none by default.
+  app.set('trust proxy', cfg.TRUST_PROXY);
   app.use(securityHeaders());
   app.use(jsonBody(cfg.BODY_LIMIT_MB));
   app.use(auditTrail(app.get(AuditRepository)));

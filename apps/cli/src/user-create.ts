@@ -15,7 +15,7 @@ const OPTIONS = {
 
 // npm run user:create -- --username U --password P --role R [--department D] [--region CODE]
 // [--name "显示名"]: creates a user on DATABASE_URL, e.g. the first administrator of a fresh install.
-// The password (≥ 12 characters) is stored as a scrypt hash and never printed; `--password -` reads
+// The password (≥ 12 characters, three of upper/lower/digit/symbol, not the user name) is stored as a scrypt hash and never printed; `--password -` reads
 // it from standard input, which keeps it out of the shell history and the process list. The last
 // line is JSON.
 // The DomainError of a refused account (weak password, unknown department …) is answered with its

@@ -27,8 +27,23 @@ describe('passwords (scrypt)', () => {
   });
 
   it('asks for 12 characters at least', () => {
-    expect(passwordProblems('short')).toHaveLength(1);
-    expect(passwordProblems('a long enough passphrase')).toEqual([]);
+    expect(passwordProblems('Short1!')).toHaveLength(1);
+    expect(passwordProblems('A long enough passphrase')).toEqual([]);
+  });
+
+  // 等保2.0: complexity — three of upper, lower, digit, symbol — and not the user name.
+  it('asks for three of four character classes and refuses a password containing the user name', () => {
+    const problems = (p: string, u?: string) => passwordProblems(p, u).join('; ');
+    expect(problems('a long enough passphrase')).toMatch(/three of.*三类/);
+    expect(problems('alllowercaseletters')).toMatch(/three of/);
+    expect(problems('ALLUPPER123456')).toMatch(/three of/);
+    expect(problems('ALL UPPER 12345')).toBe('');
+    expect(problems('lower and 12345')).toBe(''); // lower, digit, symbol (a space counts)
+    expect(problems('UPPERlower1234')).toBe('');
+    expect(problems('监管平台登录口令abc1')).toBe(''); // lower, digit, other (a Chinese character)
+    expect(problems('Wang.Fang 2026 pass', 'wang.fang')).toMatch(/user name.*用户名/);
+    expect(problems('Another 2026 pass', 'wang.fang')).toBe('');
+    expect(problems('short')).toMatch(/at least 12 characters.*12 个字符/);
   });
 });
 

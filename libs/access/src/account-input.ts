@@ -13,9 +13,7 @@ export const newUserSchema = z
         /^[A-Za-z0-9][A-Za-z0-9_.@-]{1,63}$/,
         'username: 2-64 letters, digits, _ . @ -, starting with a letter or digit',
       ),
-    password: z.string().superRefine((p, ctx) => {
-      for (const message of passwordProblems(p)) ctx.addIssue({ code: 'custom', message });
-    }),
+    password: z.string(),
     role: z.enum(ROLES, { error: `role must be one of ${ROLES.join(', ')}` }),
     displayName: z.string().trim().min(1).max(100).optional(),
     departmentCode: z.string().min(1).max(64).optional(),
@@ -28,6 +26,9 @@ export const newUserSchema = z
       .optional(),
   })
   .superRefine((u, ctx) => {
+    // Checked here, not on the field, because the password must not contain the user name.
+    for (const message of passwordProblems(u.password, u.username))
+      ctx.addIssue({ code: 'custom', path: ['password'], message });
     if (u.role === 'department_officer' && !u.departmentCode)
       ctx.addIssue({
         code: 'custom',

@@ -41,10 +41,19 @@ export async function verifyPassword(password: string, stored: string): Promise<
 export const DUMMY_PASSWORD_HASH =
   'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-// At least 12 characters; long passphrases are fine. Say what is wrong, never echo it.
-export function passwordProblems(password: string): string[] {
+// 等保2.0 password complexity: at least 12 characters (long passphrases are fine), three of the four
+// classes upper-case, lower-case, digit and symbol (anything else: a space or a Chinese character
+// counts), and not the user name. Say what is wrong, never echo the password.
+export function passwordProblems(password: string, username?: string): string[] {
   const problems: string[] = [];
-  if (password.length < 12) problems.push('password must be at least 12 characters');
-  if (password.length > 256) problems.push('password must be at most 256 characters');
+  if (password.length < 12) problems.push('password must be at least 12 characters / 密码至少 12 个字符');
+  if (password.length > 256) problems.push('password must be at most 256 characters / 密码最多 256 个字符');
+  const classes = [/\p{Lu}/u, /\p{Ll}/u, /\p{Nd}/u, /[^\p{Lu}\p{Ll}\p{Nd}]/u].filter((c) => c.test(password));
+  if (classes.length < 3)
+    problems.push(
+      'password must mix three of: upper-case letters, lower-case letters, digits, symbols / 密码须包含大写字母、小写字母、数字、符号中的至少三类',
+    );
+  if (username && password.toLowerCase().includes(username.toLowerCase()))
+    problems.push('password must not contain the user name / 密码不得包含用户名');
   return problems;
 }

@@ -85,8 +85,7 @@ export type CaseTypesValidation = { ok: true; config: CaseTypesConfig } | { ok: 
 // express: unique ids, one fallback type, a finding claimed by one type only.
 export function validateCaseTypes(json: unknown): CaseTypesValidation {
   const res = configSchema.safeParse(json);
-  if (!res.success)
-    return { ok: false, errors: formatZodIssues(res.error) };
+  if (!res.success) return { ok: false, errors: formatZodIssues(res.error) };
   const errors: string[] = [];
   const types = res.data.types;
   const seen = new Map<string, number>();

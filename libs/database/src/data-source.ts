@@ -15,6 +15,7 @@ import { RuleLifecycle1764500000000 } from './migrations/1764500000000-rule-life
 import { CreditRepair1765000000000 } from './migrations/1765000000000-credit-repair';
 import { ConvergeEditedMigrations1765100000000 } from './migrations/1765100000000-converge-edited-migrations';
 import { SourceBinding1765200000000 } from './migrations/1765200000000-source-binding';
+import { TokenLastUse1765300000000 } from './migrations/1765300000000-token-last-use';
 import { RuleRetireFourEyes1765400000000 } from './migrations/1765400000000-rule-retire-four-eyes';
 
 // Migrations are listed explicitly (no globs) so the same list works from TypeScript in tests and
@@ -35,6 +36,7 @@ export const MIGRATIONS = [
   CreditRepair1765000000000,
   ConvergeEditedMigrations1765100000000,
   SourceBinding1765200000000,
+  TokenLastUse1765300000000,
   RuleRetireFourEyes1765400000000,
 ];
 

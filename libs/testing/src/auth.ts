@@ -21,7 +21,7 @@ export interface TestApiKey {
 
 let counter = 0;
 // Hashing with scrypt per test user would cost ~100 ms each; test users share one hash of this password.
-const TEST_PASSWORD = 'test password of lianjian';
+const TEST_PASSWORD = 'Test password of Lianjian 13';
 let testHash: Promise<string> | undefined;
 
 async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {

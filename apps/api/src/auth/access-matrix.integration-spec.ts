@@ -380,7 +380,8 @@ describe('access matrix: role × route × jurisdiction', () => {
       jurisdiction: '330106',
     });
 
-    // An unknown user and a wrong password get the same answer; the fourth failure in the window is 429.
+    // An unknown user and a wrong password get the same answer; after the third failure the next
+    // attempt waits (429 with Retry-After), the right password included.
     expect((await login('wrong password')).status).toBe(401);
     expect((await login('wrong password', 'nobody')).status).toBe(401);
     expect((await login('wrong password')).status).toBe(401);
@@ -395,12 +396,12 @@ describe('access matrix: role × route × jurisdiction', () => {
       fetch(`${base}/api/v1/auth/password`, {
         method: 'POST',
         headers: mine.headers,
-        body: JSON.stringify({ currentPassword, newPassword: 'another long passphrase' }),
+        body: JSON.stringify({ currentPassword, newPassword: 'Another long passphrase 13' }),
       });
     expect((await change('not my password')).status).toBe(401);
     expect((await change(mine.password)).status).toBe(204);
     expect((await fetch(`${base}/api/v1/auth/me`, { headers: mine.headers })).status).toBe(401);
-    expect((await login('another long passphrase', mine.username)).status).toBe(200);
+    expect((await login('Another long passphrase 13', mine.username)).status).toBe(200);
 
     // Expired and revoked tokens stop working; disabling a user signs them out.
     const auth = { authorization: `Bearer ${accessToken}` };

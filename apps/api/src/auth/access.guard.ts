@@ -1,5 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ConfigService } from '@nestjs/config';
 import type { Request } from 'express';
 import { ForbiddenError, UnauthorizedError } from '@lianjian/common';
 import { AccessRepository } from '@lianjian/database';
@@ -8,13 +9,19 @@ import { ALLOW_KEY, PUBLIC_KEY, type AuthenticatedRequest } from './access.decor
 
 // Authenticates every request (bearer token for people, X-Api-Key for departmental systems) and
 // checks the permission its route names. Department and jurisdiction scoping happen in the services,
-// which know the rows. Credentials are never logged or echoed.
+// which know the rows. Credentials are never logged or echoed. A bearer token left unused for
+// ACCESS_TOKEN_IDLE_MINUTES stops working (等保2.0 idle logout).
 @Injectable()
 export class AccessGuard implements CanActivate {
+  private readonly idleMinutes: number;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly access: AccessRepository,
-  ) {}
+    config: ConfigService,
+  ) {
+    this.idleMinutes = config.getOrThrow<number>('ACCESS_TOKEN_IDLE_MINUTES');
+  }
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
@@ -37,7 +44,11 @@ export class AccessGuard implements CanActivate {
     if (typeof header === 'string' && header !== '') {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
       if (!m) throw new UnauthorizedError('Authorization must be "Bearer <token>" / 认证头格式错误');
-      const p = await this.access.principalForToken(m[1]);
+      const p = await this.access.principalForToken(m[1], this.idleMinutes);
+      if (p === 'idle')
+        throw new UnauthorizedError(
+          `signed out after ${this.idleMinutes} minutes without use: sign in again (POST /api/v1/auth/login) / 超过 ${this.idleMinutes} 分钟未操作，已自动退出，请重新登录`,
+        );
       if (!p)
         throw new UnauthorizedError(
           'the token is unknown, expired or revoked: sign in again (POST /api/v1/auth/login) / 令牌无效或已过期，请重新登录',

@@ -27,12 +27,15 @@ export class AccountsController {
 
   @Post('users')
   @Allow('users:manage')
-  @ApiOperation({ summary: 'Create a user (password ≥ 12 characters, stored as a scrypt hash)' })
+  @ApiOperation({
+    summary:
+      'Create a user (password ≥ 12 characters, three of upper/lower/digit/symbol, not the user name; stored as a scrypt hash)',
+  })
   @ApiBody({
     schema: {
       example: {
         username: 'wang.fang',
-        password: 'a long passphrase',
+        password: 'A long passphrase 2026',
         role: 'department_officer',
         departmentCode: '330106-SAMR',
         regionCode: '330106',

@@ -14,6 +14,7 @@ import {
   type NewUser,
   type Principal,
 } from '@lianjian/access';
+import { HashGate } from './hash-gate';
 
 const idParam = (id: string): string => {
   if (!/^\d{1,18}$/.test(id)) throw new NotFoundError(`no such id ${id}`);
@@ -27,6 +28,7 @@ export class AccountsService {
   constructor(
     private readonly access: AccessRepository,
     private readonly audit: AuditRepository,
+    private readonly hashing: HashGate,
   ) {}
 
   async users() {
@@ -34,7 +36,8 @@ export class AccountsService {
   }
 
   createUser(caller: Principal, user: NewUser, client: string) {
-    return createUserAccount(this.access, this.audit, user, by(caller, client));
+    // Its password is hashed in turn with sign-ins (scrypt on libuv's small pool).
+    return this.hashing.run(() => createUserAccount(this.access, this.audit, user, by(caller, client)));
   }
 
   async setDisabled(id: string, disabled: boolean) {

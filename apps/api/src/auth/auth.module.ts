@@ -3,12 +3,13 @@ import { AccountsController } from './accounts.controller';
 import { AccountsService } from './accounts.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { HashGate } from './hash-gate';
 import { LoginLimiter } from './login-limiter';
 
 // Sign-in and accounts. The guard that authenticates every route (AccessGuard) is registered by
 // AppModule as the app-wide guard.
 @Module({
   controllers: [AuthController, AccountsController],
-  providers: [AuthService, AccountsService, LoginLimiter],
+  providers: [AuthService, AccountsService, LoginLimiter, HashGate],
 })
 export class AuthModule {}

@@ -13,7 +13,8 @@ import {
   verifyPassword,
   type Principal,
 } from '@lianjian/access';
-import { LoginLimiter } from './login-limiter';
+import { HashGate } from './hash-gate';
+import { LoginLimiter, type LoginAttempt } from './login-limiter';
 import type { LoginBody, PasswordBody } from './dto/auth.dto';
 
 // Sign-in, sign-out, password change and "who am I" for people; API keys only ask who they are.
@@ -25,19 +26,19 @@ export class AuthService {
     private readonly access: AccessRepository,
     private readonly audit: AuditRepository,
     private readonly limiter: LoginLimiter,
+    private readonly hashing: HashGate,
     config: ConfigService,
   ) {
     this.ttlMinutes = config.getOrThrow<number>('ACCESS_TOKEN_TTL_MINUTES');
   }
 
   // 登录: a bearer token valid for ACCESS_TOKEN_TTL_MINUTES. A wrong user name and a wrong password
-  // get the same answer in the same time; repeated failures are refused for a while (429).
+  // get the same answer in the same time; the attempt is counted before the password is verified,
+  // and repeated failures make the next attempts wait (429).
   async login(b: LoginBody, client: string) {
-    await this.limiter.check(b.username, client);
-    const user = await this.access.userForLogin(b.username);
-    const ok = await verifyPassword(b.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+    const attempt = await this.limiter.reserve(b.username, client);
+    const { user, ok } = await this.verify(attempt, b.username, b.password);
     if (!user || !ok || user.disabledAt) {
-      await this.limiter.failed(b.username, client);
       await this.audit.append({
         actor: b.username.slice(0, 64),
         role: user?.role ?? null,
@@ -49,7 +50,7 @@ export class AuthService {
       });
       throw new UnauthorizedError('wrong user name or password / 用户名或密码错误');
     }
-    await this.limiter.succeeded(b.username);
+    await this.limiter.succeeded(attempt);
     const accessToken = newAccessToken();
     const expiresAt = await this.access.issueToken(user.id, accessToken, this.ttlMinutes, client);
     await this.audit.append({
@@ -70,20 +71,38 @@ export class AuthService {
     if (m) await this.access.revokeToken(m[1]);
   }
 
-  // 修改密码: the current password again, then a new one; every token of the user is revoked, so
-  // other sessions end and the caller signs in again.
+  // A reserved attempt's password check (against a dummy hash for an unknown user). An attempt that
+  // never got verified (hashing busy, database down) gives its reservation back.
+  private async verify(attempt: LoginAttempt, username: string, password: string) {
+    try {
+      const user = await this.access.userForLogin(username);
+      const ok = await this.hashing.run(() =>
+        verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH),
+      );
+      return { user, ok };
+    } catch (e) {
+      await this.limiter.release(attempt).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  // 修改密码: the current password again (counted like a sign-in, so a stolen token cannot guess it),
+  // then a new one; every token of the user is revoked, so other sessions end and the caller signs
+  // in again.
   async changePassword(caller: Principal, b: PasswordBody, client: string | null): Promise<void> {
     if (caller.kind !== 'user') throw new ForbiddenError('an API key has no password');
-    const user = await this.access.userForLogin(caller.username);
-    if (!user || !(await verifyPassword(b.currentPassword, user.passwordHash)))
-      throw new UnauthorizedError('the current password is wrong / 当前密码错误');
-    const problems = passwordProblems(b.newPassword);
+    const attempt = await this.limiter.reserve(caller.username, client ?? 'unknown');
+    const { user, ok } = await this.verify(attempt, caller.username, b.currentPassword);
+    if (!user || !ok) throw new UnauthorizedError('the current password is wrong / 当前密码错误');
+    await this.limiter.succeeded(attempt);
+    const problems = passwordProblems(b.newPassword, user.username);
     if (problems.length)
       throw new InvalidInputError(
         'invalid body',
         problems.map((p) => `newPassword: ${p}`),
       );
-    await this.access.setPassword(user.id, await hashPassword(b.newPassword));
+    const hash = await this.hashing.run(() => hashPassword(b.newPassword));
+    await this.access.setPassword(user.id, hash);
     await this.audit.append({
       actor: user.username,
       role: user.role,

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { DomainError, ERROR_STATUS, TooManyRequestsError, type ErrorCode } from '@lianjian/common';
+import {
+  DomainError,
+  ERROR_STATUS,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+  type ErrorCode,
+} from '@lianjian/common';
 
 // One place maps errors to HTTP: domain errors by code, framework HTTP errors by status, anything else
 // to a 500 with an error id that is also in the log.
@@ -12,7 +18,8 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(err: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     if (err instanceof DomainError) {
-      if (err instanceof TooManyRequestsError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      if (err instanceof TooManyRequestsError || err instanceof ServiceUnavailableError)
+        res.setHeader('Retry-After', String(err.retryAfterSeconds));
       send(res, ERROR_STATUS[err.code], err.code, err.message, err.details);
       return;
     }

@@ -68,6 +68,16 @@ export class TooManyRequestsError extends DomainError {
   }
 }
 
+// The service cannot answer now (a dependency down, too busy): 503, retry after the time given.
+export class ServiceUnavailableError extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('service_unavailable', message);
+  }
+}
+
 export const ERROR_STATUS: Record<ErrorCode, number> = {
   invalid_json: 400,
   invalid_body: 400,

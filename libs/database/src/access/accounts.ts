@@ -20,7 +20,8 @@ export async function createUserAccount(
   createdBy: { actor: string; role: string; source: string },
 ): Promise<UserRow> {
   const parsed = newUserSchema.safeParse(input);
-  if (!parsed.success) throw new InvalidInputError('invalid user', formatZodIssues(parsed.error, { root: 'body' }));
+  if (!parsed.success)
+    throw new InvalidInputError('invalid user', formatZodIssues(parsed.error, { root: 'body' }));
   const u: NewUser = parsed.data;
   if (u.departmentCode && !(await repo.departmentExists(u.departmentCode)))
     throw new InvalidInputError('invalid user', [`departmentCode: no department ${u.departmentCode}`]);
@@ -57,7 +58,8 @@ export async function createApiKeyAccount(
   createdBy: { actor: string; role: string; source: string },
 ): Promise<{ key: string; row: ApiKeyRow }> {
   const parsed = newApiKeySchema.safeParse(input);
-  if (!parsed.success) throw new InvalidInputError('invalid API key', formatZodIssues(parsed.error, { root: 'body' }));
+  if (!parsed.success)
+    throw new InvalidInputError('invalid API key', formatZodIssues(parsed.error, { root: 'body' }));
   const k: NewApiKey = parsed.data;
   if (!k.departmentCode)
     throw new InvalidInputError('invalid API key', [

@@ -144,15 +144,26 @@ export class AccessRepository {
     );
   }
 
-  // The principal of a bearer token that is unexpired, unrevoked and whose user is enabled.
-  async principalForToken(token: string): Promise<Principal | undefined> {
+  // The principal of a bearer token that is unexpired, unrevoked, used within the last idleMinutes
+  // (等保2.0 idle logout) and whose user is enabled; 'idle' for a token left unused longer. Its last
+  // use is written at most once a minute, not on every request.
+  async principalForToken(token: string, idleMinutes: number): Promise<Principal | 'idle' | undefined> {
     const [row] = (await this.ds.query(
-      `SELECT u.id::text, u.username, u.role, u.department_code AS "departmentCode", u.region_code AS "regionCode"
+      `SELECT u.id::text, u.username, u.role, u.department_code AS "departmentCode", u.region_code AS "regionCode",
+              t.last_used_at < now() - make_interval(mins => $2) AS idle,
+              t.last_used_at < now() - interval '1 minute' AS stale
          FROM access_token t JOIN app_user u ON u.id = t.user_id
         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND u.disabled_at IS NULL`,
-      [secretHash(token)],
-    )) as Omit<Extract<Principal, { kind: 'user' }>, 'kind'>[];
-    return row ? { kind: 'user', ...row } : undefined;
+      [secretHash(token), idleMinutes],
+    )) as (Omit<Extract<Principal, { kind: 'user' }>, 'kind'> & { idle: boolean; stale: boolean })[];
+    if (!row) return undefined;
+    if (row.idle) return 'idle';
+    if (row.stale)
+      await this.ds.query(`UPDATE access_token SET last_used_at = now() WHERE token_hash = $1`, [
+        secretHash(token),
+      ]);
+    const { idle: _idle, stale: _stale, ...user } = row;
+    return { kind: 'user', ...user };
   }
 
   async createApiKey(k: {
