@@ -70,14 +70,22 @@ describe('e2e: a full scoring run survives a killed worker', () => {
     await workers[0].stop('SIGKILL');
     expect(atKill.progress.chunks.done).toBeLessThan(atKill.progress.chunks.total);
 
+    // When the run does not finish, the failure says where it stood and what the surviving worker
+    // printed last, so that a stall can be told from a slow machine.
+    let seen: unknown;
     const run = await eventually(
       async () => {
         const r = await json(await fetch(`${base}/api/v1/score-runs/${runId}`, { headers: admin.headers }));
+        seen = r;
         return r.status === 'done' ? r : undefined;
       },
       150_000,
       500,
-    );
+    ).catch((e: Error) => {
+      throw new Error(
+        `${e.message}\nlast answer: ${JSON.stringify(seen)}\nsurviving worker's output (tail):\n${workers[1].output().slice(-4000)}`,
+      );
+    });
 
     const [{ entities }] = await sql<{ entities: number }>(
       db.url,
