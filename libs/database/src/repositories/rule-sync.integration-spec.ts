@@ -41,4 +41,26 @@ describe('RuleRepository.syncPublished', () => {
       await ds.destroy();
     }
   });
+
+  // Workers started together (a deployment, the scoring e2e's two workers) sync at the same moment:
+  // the second waits for the first and finds its versions, instead of failing on the primary key and
+  // stopping its process.
+  it('lets processes that start together sync the same rules at once', async () => {
+    const sources = [createDataSource(db.url, 1), createDataSource(db.url, 1), createDataSource(db.url, 1)];
+    await Promise.all(sources.map((s) => s.initialize()));
+    try {
+      const defs = Array.from({ length: 20 }, (_, i) => ({ id: `together-${i}`, version: 1, condition: i }));
+      const results = await Promise.all(
+        sources.map((s) => new RuleRepository(s).syncPublished(defs, 'config')),
+      );
+      expect(results.map((r) => r.added).sort((a, b) => a - b)).toEqual([0, 0, 20]);
+      const [{ n }] = await sql<{ n: number }>(
+        db.url,
+        `SELECT count(*)::int AS n FROM rule WHERE id LIKE 'together-%'`,
+      );
+      expect(n).toBe(20);
+    } finally {
+      await Promise.all(sources.map((s) => s.destroy()));
+    }
+  });
 });

@@ -50,6 +50,9 @@ export class RuleRepository {
   async syncPublished(defs: { id: string; version: number }[], actor: string): Promise<{ added: number }> {
     let added = 0;
     await this.ds.transaction(async (em) => {
+      // Processes that start together sync at once: one at a time, so the later one finds the
+      // versions the first published instead of failing on the primary key (and stopping).
+      await em.query(`SELECT pg_advisory_xact_lock(hashtext('lianjian:rule-sync'))`);
       for (const def of defs) {
         const hash = contentHash(def);
         const [existing] = (await em.query(
