@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import {
   ADMIN_DUTIES,
   ADMIN_ROLES,
@@ -8,6 +10,7 @@ import {
   NATIONAL,
   newUserSchema,
   ROLES,
+  ROLE_LABELS,
   ROLE_PERMISSIONS,
   hashPassword,
   inJurisdiction,
@@ -133,6 +136,13 @@ describe('三员分立: system, security and audit administrators', () => {
     expect(manageProblem(nation, { role: 'coordinator', regionCode: '330102' })).toBeNull();
     const staff = { id: '3', role: 'supervision_staff', regionCode: null } as const;
     expect(manageProblem(staff, { role: 'auditor', regionCode: '330106' })).toMatch(/may not manage/);
+  });
+
+  it('is the table the README shows: every role with its label, none other', () => {
+    const readme = fs.readFileSync(path.join(process.cwd(), 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| `([a-z_]+)` (\S+) \|/gm)].map((m) => [m[1], m[2]]);
+    const table = rows.filter(([role]) => (ROLES as readonly string[]).includes(role) || role.endsWith('admin'));
+    expect(table).toEqual(ROLES.map((r) => [r, ROLE_LABELS[r].zh]));
   });
 
   it('requires a region for a new user: a code, or the explicit national marker', () => {
