@@ -283,7 +283,9 @@ describe('administrators: jurisdiction, 三员分立, four eyes and a second fac
     expect((await json(ok)).mustEnrol).toBeUndefined();
     const replay = await login('qian.audit', PASSWORD, next);
     expect(replay.status).toBe(401);
-    expect((await json(replay)).error.message).toMatch(/one-time code.*动态口令/);
+    expect((await json(replay)).error.message).toMatch(
+      /password or one-time code.*用户名、密码或动态口令错误/,
+    );
   });
 
   it('counts wrong codes like wrong passwords: the next attempt waits, the right code included', async () => {
@@ -301,6 +303,14 @@ describe('administrators: jurisdiction, 三员分立, four eyes and a second fac
       'wrong one-time code',
       'wrong one-time code',
     ]);
+  });
+
+  it('answers a wrong password and a right password with a wrong code alike', async () => {
+    const sys = await createTestUser(stack.db.url, { role: 'admin', username: 'same.answer' });
+    const wrongPassword = await login(sys.username, 'Not the password 2026', await sys.code());
+    const wrongCode = await login(sys.username, sys.password, '000000');
+    expect([wrongPassword.status, wrongCode.status]).toEqual([401, 401]);
+    expect((await json(wrongCode)).error.message).toBe((await json(wrongPassword)).error.message);
   });
 
   it('resets a lost second factor: directly below the administrators, by request for an administrator', async () => {

@@ -44,21 +44,17 @@ export class AuthService {
     const attempt = await this.limiter.reserve(b.username, client);
     const { user, ok } = await this.verify(attempt, b.username, b.password);
     const enrolled = !!user && ok && !user.disabledAt && (await this.enrolled(attempt, user.id));
-    if (enrolled && !(await this.totp.verifySignIn(user.id, b.code))) {
-      await this.audit.append({
-        actor: user.username,
-        role: user.role,
-        source: client,
-        action: 'auth.login',
-        target: `user:${user.id}`,
-        result: 'denied',
-        detail: { reason: b.code ? 'wrong one-time code' : 'no one-time code' },
-      });
-      throw new UnauthorizedError(
-        'this account signs in with a one-time code: send "code", the six digits of the authenticator app; the code was missing, wrong or already used / 请填写动态口令（动态口令缺失、错误或已使用）',
-      );
-    }
-    if (!user || !ok || user.disabledAt) {
+    const codeOk = enrolled && (await this.totp.verifySignIn(user.id, b.code));
+    if (!user || !ok || user.disabledAt || (enrolled && !codeOk)) {
+      const reason = !user
+        ? 'unknown user'
+        : !ok
+          ? 'wrong password'
+          : user.disabledAt
+            ? 'disabled'
+            : b.code
+              ? 'wrong one-time code'
+              : 'no one-time code';
       await this.audit.append({
         actor: b.username.slice(0, 64),
         role: user?.role ?? null,
@@ -66,9 +62,13 @@ export class AuthService {
         action: 'auth.login',
         target: user ? `user:${user.id}` : null,
         result: 'denied',
-        detail: { reason: !user ? 'unknown user' : user.disabledAt ? 'disabled' : 'wrong password' },
+        detail: { reason },
       });
-      throw new UnauthorizedError('wrong user name or password / 用户名或密码错误');
+      // One answer whatever was wrong: it tells neither whether the user exists nor whether the
+      // password was right when only the code was not.
+      throw new UnauthorizedError(
+        'wrong user name, password or one-time code (an account with a second factor sends "code") / 用户名、密码或动态口令错误',
+      );
     }
     await this.limiter.succeeded(attempt);
     const accessToken = newAccessToken();
