@@ -141,7 +141,9 @@ describe('三员分立: system, security and audit administrators', () => {
   it('is the table the README shows: every role with its label, none other', () => {
     const readme = fs.readFileSync(path.join(process.cwd(), 'README.md'), 'utf8');
     const rows = [...readme.matchAll(/^\| `([a-z_]+)` (\S+) \|/gm)].map((m) => [m[1], m[2]]);
-    const table = rows.filter(([role]) => (ROLES as readonly string[]).includes(role) || role.endsWith('admin'));
+    const table = rows.filter(
+      ([role]) => (ROLES as readonly string[]).includes(role) || role.endsWith('admin'),
+    );
     expect(table).toEqual(ROLES.map((r) => [r, ROLE_LABELS[r].zh]));
   });
 

@@ -23,7 +23,9 @@ export const requestListQuery = z.strictObject({
 export type RequestListQuery = z.infer<typeof requestListQuery>;
 
 // A TOTP code (RFC 6238): six digits from the authenticator app.
-const totpCode = z.string().regex(/^\d{6}$/, 'code: the six digits of the authenticator app / 动态口令为 6 位数字');
+const totpCode = z
+  .string()
+  .regex(/^\d{6}$/, 'code: the six digits of the authenticator app / 动态口令为 6 位数字');
 
 export const totpConfirmBody = z.strictObject({ code: totpCode });
 export type TotpConfirmBody = z.infer<typeof totpConfirmBody>;
