@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { generate } from 'otplib';
 import {
   eventually,
   json,
@@ -39,6 +40,8 @@ describe('e2e: bootstrap, sign-in and a joint case from alert to close', () => {
 
   afterAll(() => stack?.close());
 
+  // An administrator's first sign-in gets a token that may only enrol a second factor (TOTP): enrol
+  // and confirm with a code, as an authenticator app would.
   const signIn = async (username: string, password: string) => {
     const res = await fetch(`${base}/api/v1/auth/login`, {
       method: 'POST',
@@ -46,8 +49,13 @@ describe('e2e: bootstrap, sign-in and a joint case from alert to close', () => {
       body: JSON.stringify({ username, password }),
     });
     expect(res.status).toBe(200);
-    const { accessToken } = await json(res);
-    return { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
+    const { accessToken, mustEnrol } = await json(res);
+    const headers = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
+    if (mustEnrol) {
+      const { secret } = await call(headers, 'POST', '/auth/totp/enrol');
+      await call(headers, 'POST', '/auth/totp/confirm', { code: await generate({ secret }) });
+    }
+    return headers;
   };
   const call = async (headers: Record<string, string>, method: string, path: string, body?: unknown) => {
     const res = await fetch(`${base}/api/v1${path}`, {
@@ -61,29 +69,47 @@ describe('e2e: bootstrap, sign-in and a joint case from alert to close', () => {
   };
 
   it('bootstraps, and takes a joint alert to a closed case with every department’s result', async () => {
-    // The first administrator, its password on stdin; a weak password is refused with the reason.
+    // The first administrators (三员: here the security and the audit administrator), the password
+    // on stdin; a weak password is refused with the reason, and so is a missing region.
     const weak = await cli('user-create', [
       '--username',
       'root',
       '--password',
       'short',
       '--role',
-      'admin',
+      'security_admin',
+      '--region',
+      'national',
     ]).catch((e: { code: number; stderr: string }) => e);
     expect(weak).toMatchObject({ code: 1 });
     expect((weak as { stderr: string }).stderr).toMatch(/at least 12 characters/);
+    const noRegion = await cli('user-create', [
+      '--username',
+      'root',
+      '--password',
+      'The first admin passphrase 13',
+      '--role',
+      'security_admin',
+    ]).catch((e: { code: number; stderr: string }) => e);
+    expect((noRegion as { stderr: string }).stderr).toMatch(/--region/);
     const created = await cli(
       'user-create',
-      ['--username', 'root', '--password', '-', '--role', 'admin'],
+      ['--username', 'root', '--password', '-', '--role', 'security_admin', '--region', 'national'],
       'The first admin passphrase 13\n',
     );
-    expect(created.stdout).toMatch(/created user root: administrator/);
+    expect(created.stdout).toMatch(/created user root: security administrator/);
     expect(created.stdout).not.toMatch(/passphrase/);
+    await cli(
+      'user-create',
+      ['--username', 'root.audit', '--password', '-', '--role', 'auditor', '--region', 'national'],
+      'The first auditor passphrase 13\n',
+    );
     const key = await cli('apikey-create', ['--source', 'samr-xihu', '--department', '330106-SAMR']);
     const apiKey = /^\s+(ljk_\S+)$/m.exec(key.stdout)?.[1];
     expect(apiKey).toBeDefined();
 
     const admin = await signIn('root', 'The first admin passphrase 13');
+    const auditor = await signIn('root.audit', 'The first auditor passphrase 13');
     const person = async (username: string, role: string, departmentCode?: string) => {
       await call(admin, 'POST', '/users', {
         username,
@@ -180,10 +206,10 @@ describe('e2e: bootstrap, sign-in and a joint case from alert to close', () => {
     expect(new Set(closed.transitions.map((t: { actor: string }) => t.actor))).toContain('coordinator.xu');
 
     // The audit trail holds it all, and its chain verifies.
-    const verify = await call(admin, 'GET', '/audit/verify');
+    const verify = await call(auditor, 'GET', '/audit/verify');
     expect(verify.ok).toBe(true);
     const closing = await call(
-      admin,
+      auditor,
       'GET',
       `/audit?actor=coordinator.xu&action=${encodeURIComponent('POST /api/v1/cases/')}`,
     );

@@ -9,6 +9,7 @@ import {
   createSourceKeys,
   harnessEnvSchema,
   signIn,
+  totpSecretOf,
   until,
   untilQueuesIdle,
   withScratch,
@@ -149,7 +150,13 @@ async function demo(args: Args<typeof OPTIONS>): Promise<void> {
     console.log(`   WEBHOOK_SECRETS_KEY=${scratch.webhookKey} DATABASE_URL=${demoUrl} npm run start:api`);
     console.log(
       `   curl -s -X POST localhost:3000/api/v1/auth/login -H 'content-type: application/json' \\\n` +
-        `        -d '{"username":"${admin.username}","password":"${admin.password}"}'`,
+        `        -d '{"username":"${admin.username}","password":"${admin.password}","code":"<TOTP code>"}'`,
+    );
+    // Administrators sign in with a second factor; the demo enrolled this one at its first sign-in.
+    const secret = totpSecretOf(admin.username);
+    console.log(
+      `   the code: add the TOTP secret ${secret} to an authenticator app, or\n` +
+        `   node -e "require('otplib').generate({ secret: '${secret}' }).then(console.log)"`,
     );
     console.log(
       '   then send "Authorization: Bearer <accessToken>" (OpenAPI at /docs); the password is new each run',

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { generate } from 'otplib';
 import type { DataSource } from 'typeorm';
 import {
   AccessRepository,
@@ -10,8 +11,9 @@ import {
 import type { generateDepartments } from '@lianjian/seed';
 
 // Credentials for the demo and the benchmarks, created as an operator would with npm run user:create
-// and apikey:create: an administrator who signs in through the API, and one API key per sending
-// source (departmental systems send with keys, not as people).
+// and apikey:create: a national system administrator who signs in through the API (enrolling a
+// second factor, TOTP, at the first sign-in as every administrator must), and one API key per
+// sending source (departmental systems send with keys, not as people).
 const BY = { actor: 'system:demo', role: 'system', source: 'cli' };
 
 export async function createAdmin(
@@ -23,10 +25,18 @@ export async function createAdmin(
   await createUserAccount(
     new AccessRepository(ds),
     new AuditRepository(ds),
-    { username, password, role: 'admin' },
+    { username, password, role: 'admin', regionCode: 'national' },
     BY,
   );
   return { username, password };
+}
+
+// The TOTP secrets the harness enrolled, by user name (an authenticator app, in memory).
+const authenticator = new Map<string, string>();
+
+// The TOTP secret the harness enrolled for a user (to print for signing in by hand).
+export function totpSecretOf(username: string): string | undefined {
+  return authenticator.get(username);
 }
 
 export async function signIn(
@@ -34,15 +44,34 @@ export async function signIn(
   username: string,
   password: string,
 ): Promise<Record<string, string>> {
+  const secret = authenticator.get(username);
+  const code = secret === undefined ? undefined : await generate({ secret });
   const res = await fetch(`${base}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
+    body: JSON.stringify({ username, password, code }),
   });
   if (res.status !== 200)
     throw new Error(`sign-in as ${username} answered ${res.status}: ${await res.text()}`);
-  const { accessToken } = (await res.json()) as { accessToken: string };
-  return { authorization: `Bearer ${accessToken}` };
+  const { accessToken, mustEnrol } = (await res.json()) as { accessToken: string; mustEnrol?: boolean };
+  const auth = { authorization: `Bearer ${accessToken}` };
+  if (mustEnrol) {
+    // First sign-in of an administrator: enrol, and confirm with a code, which makes this token a
+    // two-factor one.
+    const post = async (path: string, body?: unknown) => {
+      const r = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (r.status !== 200) throw new Error(`${path} as ${username} answered ${r.status}: ${await r.text()}`);
+      return (await r.json()) as { secret: string };
+    };
+    const { secret: enrolled } = await post('/api/v1/auth/totp/enrol');
+    await post('/api/v1/auth/totp/confirm', { code: await generate({ secret: enrolled }) });
+    authenticator.set(username, enrolled);
+  }
+  return auth;
 }
 
 // One key per source, for the department its records name (the first one).

@@ -7,7 +7,8 @@ const apiEnvObject = baseEnvSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   // Largest JSON body accepted (a full batch of 10,000 records is ~5-15 MB).
   BODY_LIMIT_MB: z.coerce.number().positive().max(512).default(32),
-  // Encrypts the webhook signing secrets that POST …/webhook/secret/rotate creates.
+  // Encrypts the webhook signing secrets that POST …/webhook/secret/rotate creates, and the users'
+  // TOTP secrets (POST /api/v1/auth/totp/enrol).
   ...webhookSecretsEnv,
   // Where a webhook URL may point (refused when set otherwise).
   ...webhookTargetEnv,

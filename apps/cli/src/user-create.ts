@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { AccessRepository, AuditRepository, createDataSource, createUserAccount } from '@lianjian/database';
 import { baseEnvSchema, parseEnv } from '@lianjian/common';
-import { ROLES, ROLE_LABELS } from '@lianjian/access';
+import { isAdminRole, NATIONAL, ROLES, ROLE_LABELS } from '@lianjian/access';
 import { type Args, printJsonLine, runCommand, UsageError } from './command';
 
 const OPTIONS = {
@@ -13,8 +13,13 @@ const OPTIONS = {
   name: 'string',
 } as const;
 
-// npm run user:create -- --username U --password P --role R [--department D] [--region CODE]
-// [--name "显示名"]: creates a user on DATABASE_URL, e.g. the first administrator of a fresh install.
+// npm run user:create -- --username U --password P --role R --region CODE|national [--department D]
+// [--name "显示名"]: creates a user on DATABASE_URL: the operator's way to create the first
+// administrators of a fresh install (三员: a security administrator, a system administrator and an
+// audit administrator, e.g. --region national), who manage everyone else through the API, where
+// another administrator needs a second one's confirmation. Run by the operator on the database, it
+// is not confined to a jurisdiction and needs no confirmation. Each administrator enrols a second
+// factor (TOTP) at their first sign-in.
 // The password (≥ 12 characters, three of upper/lower/digit/symbol, not the user name) is stored as a scrypt hash and never printed; `--password -` reads
 // it from standard input, which keeps it out of the shell history and the process list. The last
 // line is JSON.
@@ -22,14 +27,16 @@ const OPTIONS = {
 // details and exit code 1.
 runCommand({
   name: 'user:create',
-  usage: `--username U --password P|- --role ${ROLES.join('|')} [--department D] [--region CODE] [--name N]`,
+  usage: `--username U --password P|- --role ${ROLES.join('|')} --region CODE|${NATIONAL} [--department D] [--name N]`,
   options: OPTIONS,
   run: createUser,
 });
 
 async function createUser(args: Args<typeof OPTIONS>): Promise<void> {
-  if (!args.username || !args.password || !args.role)
-    throw new UsageError('--username, --password and --role are required');
+  if (!args.username || !args.password || !args.role || !args.region)
+    throw new UsageError(
+      `--username, --password, --role and --region are required (--region ${NATIONAL} for a national jurisdiction)`,
+    );
   const password = args.password === '-' ? (await readStdin()).replace(/\r?\n$/, '') : String(args.password);
   const env = parseEnv(baseEnvSchema, process.env);
   const ds = createDataSource(env.DATABASE_URL, 2);
@@ -53,6 +60,10 @@ async function createUser(args: Args<typeof OPTIONS>): Promise<void> {
       `created user ${user.username}: ${ROLE_LABELS[user.role].en} (${ROLE_LABELS[user.role].zh}), ${scope}`,
     );
     console.log(`sign in: POST /api/v1/auth/login {"username":"${user.username}","password":"…"}`);
+    if (isAdminRole(user.role))
+      console.log(
+        'an administrator enrols a second factor at the first sign-in: POST /api/v1/auth/totp/enrol, then /api/v1/auth/totp/confirm {"code":"…"}; later sign-ins send "code"',
+      );
     printJsonLine({ user: 'create', id: user.id, username: user.username, role: user.role });
   } finally {
     await ds.destroy();

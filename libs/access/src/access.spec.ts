@@ -1,7 +1,16 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import {
+  ADMIN_DUTIES,
+  ADMIN_ROLES,
   API_KEY_PERMISSIONS,
   DUMMY_PASSWORD_HASH,
+  isAdminRole,
+  manageProblem,
+  NATIONAL,
+  newUserSchema,
   ROLES,
+  ROLE_LABELS,
   ROLE_PERMISSIONS,
   hashPassword,
   inJurisdiction,
@@ -90,14 +99,60 @@ describe('jurisdiction (辖区)', () => {
 });
 
 describe('roles', () => {
-  it('only administrators manage users; only auditors and administrators read the audit log', () => {
+  it('only security administrators manage users; only audit administrators read the audit log', () => {
     const holders = (perm: string) => ROLES.filter((r) => (ROLE_PERMISSIONS[r] as string[]).includes(perm));
-    expect(holders('users:manage')).toEqual(['admin']);
-    expect(holders('audit:read')).toEqual(['admin', 'auditor']);
+    expect(holders('users:manage')).toEqual(['security_admin']);
+    expect(holders('audit:read')).toEqual(['auditor']);
+    expect(holders('departments:manage')).toEqual(['admin']);
+    expect(holders('scoring:manage')).toEqual(['admin']);
     expect(holders('cases:manage')).toEqual(['coordinator']);
     expect(holders('personal-data:read')).toEqual(['coordinator', 'department_officer']);
     expect(API_KEY_PERMISSIONS).not.toContain('risk-list:read');
     expect(API_KEY_PERMISSIONS).not.toContain('entities:read');
+  });
+});
+
+describe('三员分立: system, security and audit administrators', () => {
+  it('gives no role the duties of two administrators', () => {
+    for (const role of ROLES) {
+      const duties = ADMIN_ROLES.filter((admin) =>
+        ADMIN_DUTIES[admin].some((p) => ROLE_PERMISSIONS[role].includes(p)),
+      );
+      expect({ role, duties: duties.length <= 1 }).toEqual({ role, duties: true });
+      if (isAdminRole(role)) expect(duties).toEqual([role]);
+    }
+  });
+
+  it('lets a manager act only within their jurisdiction, at or below their role, never on themselves', () => {
+    const county = { id: '1', role: 'security_admin', regionCode: '330106' } as const;
+    const nation = { id: '2', role: 'security_admin', regionCode: null } as const;
+    expect(manageProblem(county, { role: 'admin', regionCode: null })).toMatch(/national.*全国/);
+    expect(manageProblem(county, { role: 'auditor', regionCode: '330102' })).toMatch(/outside.*辖区/);
+    expect(manageProblem(county, { role: 'department_officer', regionCode: '330106' })).toBeNull();
+    expect(manageProblem(county, { id: '1', role: 'security_admin', regionCode: '330106' })).toMatch(
+      /your own account/,
+    );
+    expect(manageProblem(nation, { role: 'admin', regionCode: null })).toBeNull();
+    expect(manageProblem(nation, { role: 'coordinator', regionCode: '330102' })).toBeNull();
+    const staff = { id: '3', role: 'supervision_staff', regionCode: null } as const;
+    expect(manageProblem(staff, { role: 'auditor', regionCode: '330106' })).toMatch(/may not manage/);
+  });
+
+  it('is the table the README shows: every role with its label, none other', () => {
+    const readme = fs.readFileSync(path.join(process.cwd(), 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| `([a-z_]+)` (\S+) \|/gm)].map((m) => [m[1], m[2]]);
+    const table = rows.filter(
+      ([role]) => (ROLES as readonly string[]).includes(role) || role.endsWith('admin'),
+    );
+    expect(table).toEqual(ROLES.map((r) => [r, ROLE_LABELS[r].zh]));
+  });
+
+  it('requires a region for a new user: a code, or the explicit national marker', () => {
+    const base = { username: 'li.ming', password: 'A long passphrase 2026', role: 'auditor' };
+    expect(newUserSchema.safeParse(base).success).toBe(false);
+    expect(newUserSchema.safeParse({ ...base, regionCode: NATIONAL }).success).toBe(true);
+    expect(newUserSchema.safeParse({ ...base, regionCode: '330106' }).success).toBe(true);
+    expect(newUserSchema.safeParse({ ...base, regionCode: '' }).success).toBe(false);
   });
 });
 

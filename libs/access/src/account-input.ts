@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { checkRegionCode } from '@lianjian/reference';
 import { ROLES } from './roles';
 import { passwordProblems } from './password';
+import { NATIONAL } from './jurisdiction';
 
 // What creating a user or an API key takes, checked the same way by the API and by the bootstrap
 // commands (npm run user:create / apikey:create).
@@ -17,13 +18,17 @@ export const newUserSchema = z
     role: z.enum(ROLES, { error: `role must be one of ${ROLES.join(', ')}` }),
     displayName: z.string().trim().min(1).max(100).optional(),
     departmentCode: z.string().min(1).max(64).optional(),
+    // Required: a GB/T 2260 code, or "national" (全国), which only a national security
+    // administrator grants. No region no longer means national.
     regionCode: z
-      .string()
+      .string({
+        error: `regionCode is required: a region code (e.g. 330106) or "${NATIONAL}" (全国) / 必须指定辖区`,
+      })
       .superRefine((code, ctx) => {
+        if (code === NATIONAL) return;
         const check = checkRegionCode(code);
         if (!check.valid) ctx.addIssue({ code: 'custom', message: `region ${code}: ${check.reason.en}` });
-      })
-      .optional(),
+      }),
   })
   .superRefine((u, ctx) => {
     // Checked here, not on the field, because the password must not contain the user name.

@@ -5,3 +5,4 @@ export * from './password';
 export * from './secrets';
 export * from './masking';
 export * from './account-input';
+export * from './account-scope';

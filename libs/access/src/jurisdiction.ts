@@ -4,6 +4,10 @@ import { regionPrefix } from '@lianjian/reference';
 // 33, a city (330100) every code starting 3301, a county (330106) only itself (regionPrefix). No
 // region: national. A malformed code throws rather than widening the view (the database allows only
 // 6 digits).
+// What a new user's regionCode says for a national jurisdiction (全国): it must be given explicitly
+// (no region is refused), and only a national security administrator may grant it. Stored as NULL.
+export const NATIONAL = 'national';
+
 export function jurisdictionPrefix(regionCode: string | null | undefined): string {
   return regionCode ? regionPrefix(regionCode) : '';
 }

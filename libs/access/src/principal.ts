@@ -10,6 +10,8 @@ export type Principal =
       role: Role;
       departmentCode: string | null;
       regionCode: string | null; // null: national (全国)
+      // An administrator signed in without a second factor: may only enrol TOTP (and sign out).
+      enrolOnly?: true;
     }
   | {
       kind: 'apiKey';

@@ -1,14 +1,54 @@
 // Roles (角色) and what each may do. Routes name the permission they need; this table is the one place
 // that says which role holds it, so the access-matrix test and the README read from the same source.
-export const ROLES = ['admin', 'supervision_staff', 'coordinator', 'department_officer', 'auditor'] as const;
+//
+// 三员分立 (等保2.0 level 3): three administrators, none holding another's duty. `admin` is the
+// system administrator (系统管理员: webhooks, models, runs, rules), `security_admin` the security
+// administrator (安全管理员: users, roles, API keys), `auditor` the audit administrator (安全审计员:
+// reads and verifies the audit log, which records the other two's actions).
+export const ROLES = [
+  'admin',
+  'security_admin',
+  'supervision_staff',
+  'coordinator',
+  'department_officer',
+  'auditor',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
-  admin: { zh: '系统管理员', en: 'administrator' },
+  admin: { zh: '系统管理员', en: 'system administrator' },
+  security_admin: { zh: '安全管理员', en: 'security administrator' },
   supervision_staff: { zh: '监管人员', en: 'supervision staff' },
   coordinator: { zh: '联合执法协调人', en: 'joint-enforcement coordinator' },
   department_officer: { zh: '部门执法人员', en: 'department officer' },
-  auditor: { zh: '审计员', en: 'auditor' },
+  auditor: { zh: '安全审计员', en: 'audit administrator' },
+};
+
+// The three administrators (三员). Creating, disabling or enabling one takes a second security
+// administrator (a request and its confirmation); each signs in with a second factor (TOTP).
+export const ADMIN_ROLES = ['admin', 'security_admin', 'auditor'] as const satisfies readonly Role[];
+export type AdminRole = (typeof ADMIN_ROLES)[number];
+
+export function isAdminRole(role: Role): role is AdminRole {
+  return (ADMIN_ROLES as readonly Role[]).includes(role);
+}
+
+// What makes each administrator one: no role holds permissions of two duties (a test checks it).
+export const ADMIN_DUTIES: Record<AdminRole, readonly Permission[]> = {
+  admin: ['departments:manage', 'scoring:manage'],
+  security_admin: ['users:manage'],
+  auditor: ['audit:read'],
+};
+
+// A user may create and disable only roles at or below their own: the three administrators are
+// peers (2), everyone else is below them (1). Only security administrators hold users:manage.
+export const ROLE_RANK: Record<Role, number> = {
+  admin: 2,
+  security_admin: 2,
+  auditor: 2,
+  supervision_staff: 1,
+  coordinator: 1,
+  department_officer: 1,
 };
 
 export const PERMISSIONS = [
@@ -33,7 +73,7 @@ export const PERMISSIONS = [
   'repair:file', // 信用修复: file an objection or repair request
   'repair:decide', // decide one (the record's department, not the filer)
   'audit:read', // verify the chain, read the log
-  'users:manage', // users and API keys
+  'users:manage', // users and API keys (the security administrator, within their jurisdiction)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -50,7 +90,8 @@ const STAFF_READ: Permission[] = [
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  // Runs the system: users, keys, webhooks, models, runs. Sees personal data masked.
+  // 系统管理员 runs the system: webhooks, models, runs, rules. Sees personal data masked. Neither
+  // manages users nor reads the audit log (三员分立).
   admin: [
     ...STAFF_READ,
     'records:ingest',
@@ -58,9 +99,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'departments:manage',
     'scoring:manage',
     'rules:write',
-    'audit:read',
-    'users:manage',
   ],
+  // 安全管理员: users, roles and API keys within their jurisdiction; sees departments and sources
+  // (what keys are scoped to), no entity data.
+  security_admin: ['departments:read', 'sources:read', 'users:manage'],
   // Reviews risk lists and profiles, writes rules (another staff member publishes), files and decides
   // credit repair for their department's records.
   supervision_staff: [...STAFF_READ, 'alerts:manage', 'rules:write', 'repair:file', 'repair:decide'],
@@ -76,7 +118,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'repair:file',
     'repair:decide',
   ],
-  // Reads everything in their jurisdiction, masked, and the audit log; changes nothing.
+  // 安全审计员: reads everything in their jurisdiction, masked, and reads and verifies the audit log;
+  // changes nothing.
   auditor: [...STAFF_READ, 'audit:read'],
 };
 

@@ -1,5 +1,15 @@
 import { Client } from 'pg';
-import { hashPassword, newAccessToken, newApiKey, secretHash, secretHint, type Role } from '@lianjian/access';
+import { generate, generateSecret } from 'otplib';
+import {
+  hashPassword,
+  isAdminRole,
+  newAccessToken,
+  newApiKey,
+  secretHash,
+  secretHint,
+  type Role,
+} from '@lianjian/access';
+import { encryptSecret, parseSecretsKey, TEST_SECRETS_KEY } from '@lianjian/delivery';
 
 // Signed-in callers for tests: a user with a role (and its bearer token) or a departmental API key,
 // written straight into the test database. Login itself is tested through POST /api/v1/auth/login.
@@ -11,6 +21,10 @@ export interface TestUser {
   role: Role;
   token: string;
   headers: Record<string, string>; // Authorization and content-type, ready for fetch
+  // Administrators (and anyone created with totp: true) have an enrolled second factor: its secret,
+  // and the code of now (or `at`), to sign in through POST /api/v1/auth/login with.
+  totpSecret?: string;
+  code(at?: number): Promise<string>;
 }
 
 export interface TestApiKey {
@@ -34,13 +48,25 @@ async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promis
   }
 }
 
+// A user and a bearer token, as if signed in. The three administrators (三员) sign in with a second
+// factor: by default they are enrolled (a TOTP secret encrypted with secretsKey, the stack's
+// WEBHOOK_SECRETS_KEY, or the test key) and their token counts as two factors; totp: false makes an
+// administrator who has not enrolled, whose token may only enrol.
 export async function createTestUser(
   url: string,
-  opts: { role: Role; departmentCode?: string | null; regionCode?: string | null; username?: string },
+  opts: {
+    role: Role;
+    departmentCode?: string | null;
+    regionCode?: string | null;
+    username?: string;
+    totp?: boolean;
+    secretsKey?: string;
+  },
 ): Promise<TestUser> {
   testHash ??= hashPassword(TEST_PASSWORD);
   const username = opts.username ?? `${opts.role.replace(/_/g, '-')}-${process.pid}-${++counter}`;
   const token = newAccessToken();
+  const totpSecret = (opts.totp ?? isAdminRole(opts.role)) ? generateSecret() : undefined;
   return withClient(url, async (c) => {
     const {
       rows: [{ id }],
@@ -49,9 +75,17 @@ export async function createTestUser(
        VALUES ($1, $2, $3, $4, $5, 'test') RETURNING id::text`,
       [username, await testHash, opts.role, opts.departmentCode ?? null, opts.regionCode ?? null],
     );
+    if (totpSecret) {
+      const key = opts.secretsKey ? parseSecretsKey(opts.secretsKey) : TEST_SECRETS_KEY;
+      await c.query(`INSERT INTO user_totp (user_id, secret_enc, confirmed_at) VALUES ($1, $2, now())`, [
+        id,
+        encryptSecret(key, totpSecret, `totp:${id}`),
+      ]);
+    }
     await c.query(
-      `INSERT INTO access_token (token_hash, user_id, expires_at) VALUES ($1, $2, now() + interval '1 day')`,
-      [secretHash(token), id],
+      `INSERT INTO access_token (token_hash, user_id, expires_at, second_factor)
+       VALUES ($1, $2, now() + interval '1 day', $3)`,
+      [secretHash(token), id, !!totpSecret],
     );
     return {
       id,
@@ -60,11 +94,19 @@ export async function createTestUser(
       role: opts.role,
       token,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      totpSecret,
+      code: (at?: number) => {
+        if (!totpSecret) throw new Error(`${username} has no second factor (createTestUser totp)`);
+        return generate({
+          secret: totpSecret,
+          ...(at === undefined ? {} : { epoch: Math.floor(at / 1000) }),
+        });
+      },
     };
   });
 }
 
-// A national administrator: what most feature tests sign in as.
+// A national system administrator: what most feature tests sign in as.
 export function createTestAdmin(url: string): Promise<TestUser> {
   return createTestUser(url, { role: 'admin' });
 }

@@ -86,7 +86,10 @@ export async function startStack<U extends string = never, CA = never, CW = neve
     if (opts.departments !== false) await insertDepartments(db.url, opts.departments ?? XIHU_DEPARTMENTS);
     const users = {} as Record<U, TestUser>;
     for (const [name, o] of Object.entries(opts.users ?? {}) as [U, Role | TestUserOptions][])
-      users[name] = await createTestUser(db.url, typeof o === 'string' ? { role: o } : o);
+      users[name] = await createTestUser(db.url, {
+        secretsKey: env.WEBHOOK_SECRETS_KEY,
+        ...(typeof o === 'string' ? { role: o } : o),
+      });
     await opts.prepare?.(db);
     if (opts.api) {
       const a = await start(opts.api);

@@ -30,6 +30,7 @@ const ID_NUMBER = '33010619900101123X';
 type Who =
   | 'anonymous'
   | 'admin'
+  | 'securityAdmin'
   | 'staffXihu'
   | 'staffCity'
   | 'coordinatorXihu'
@@ -86,6 +87,7 @@ describe('access matrix: role × route × jurisdiction', () => {
       (await createTestUser(db.url, { role, departmentCode: dept, regionCode: region })).headers;
     headers.anonymous = { 'content-type': 'application/json' };
     headers.admin = await user('admin');
+    headers.securityAdmin = await user('security_admin');
     headers.staffXihu = await user('supervision_staff', '330106-SAMR', '330106');
     headers.staffCity = await user('supervision_staff', '330100-SAMR', '330100');
     headers.coordinatorXihu = await user('coordinator', '330106-SAMR', '330106');
@@ -110,6 +112,7 @@ describe('access matrix: role × route × jurisdiction', () => {
   const everyone: Who[] = [
     'anonymous',
     'admin',
+    'securityAdmin',
     'staffXihu',
     'staffCity',
     'coordinatorXihu',
@@ -130,7 +133,7 @@ describe('access matrix: role × route × jurisdiction', () => {
     { route: '/health', expect: {}, otherwise: 200 },
     {
       route: `/api/v1/entities/${USCC_A}`,
-      expect: { anonymous: 401, officerShangcheng: 403, apiKeyXihuSamr: 403 },
+      expect: { securityAdmin: 403, anonymous: 401, officerShangcheng: 403, apiKeyXihuSamr: 403 },
       otherwise: 200,
     },
     {
@@ -140,24 +143,34 @@ describe('access matrix: role × route × jurisdiction', () => {
     },
     {
       route: `/api/v1/entities/${USCC_A}/scores`,
-      expect: { anonymous: 401, officerShangcheng: 403, apiKeyXihuSamr: 403 },
+      expect: { securityAdmin: 403, anonymous: 401, officerShangcheng: 403, apiKeyXihuSamr: 403 },
       otherwise: 200,
     },
-    { route: '/api/v1/risk-list', expect: { anonymous: 401, apiKeyXihuSamr: 403 }, otherwise: 200 },
+    {
+      route: '/api/v1/risk-list',
+      expect: { securityAdmin: 403, anonymous: 401, apiKeyXihuSamr: 403 },
+      otherwise: 200,
+    },
     {
       route: '/api/v1/risk-list?region=330102',
       expect: { admin: 200, staffCity: 200, auditorCity: 200, officerShangcheng: 200, anonymous: 401 },
       otherwise: 403,
     },
-    { route: '/api/v1/alerts', expect: { anonymous: 401 }, otherwise: 200 },
+    { route: '/api/v1/alerts', expect: { securityAdmin: 403, anonymous: 401 }, otherwise: 200 },
     {
       route: '/api/v1/alerts?department=330106-TAX',
-      expect: { anonymous: 401, officerXihuSamr: 403, officerShangcheng: 403, apiKeyXihuSamr: 403 },
+      expect: {
+        securityAdmin: 403,
+        anonymous: 401,
+        officerXihuSamr: 403,
+        officerShangcheng: 403,
+        apiKeyXihuSamr: 403,
+      },
       otherwise: 200,
     },
     {
       route: '/api/v1/alerts/ALERT/events',
-      expect: { anonymous: 401, officerShangcheng: 403 },
+      expect: { securityAdmin: 403, anonymous: 401, officerShangcheng: 403 },
       otherwise: 200,
     },
     {
@@ -209,7 +222,11 @@ describe('access matrix: role × route × jurisdiction', () => {
     },
     { route: '/api/v1/sources', expect: { anonymous: 401 }, otherwise: 200 },
     { route: '/api/v1/departments', expect: { anonymous: 401, apiKeyXihuSamr: 403 }, otherwise: 200 },
-    { route: '/api/v1/rules', expect: { anonymous: 401, apiKeyXihuSamr: 403 }, otherwise: 200 },
+    {
+      route: '/api/v1/rules',
+      expect: { securityAdmin: 403, anonymous: 401, apiKeyXihuSamr: 403 },
+      otherwise: 200,
+    },
     // Retiring takes two users (四眼原则): nobody has asked to retire matrix-rule, so whoever may is told 409.
     {
       route: '/api/v1/rules/matrix-rule/retire/confirm',
@@ -224,26 +241,82 @@ describe('access matrix: role × route × jurisdiction', () => {
       expect: { admin: 409, staffXihu: 409, staffCity: 409, anonymous: 401 },
       otherwise: 403,
     },
-    { route: '/api/v1/score-runs', expect: { anonymous: 401, apiKeyXihuSamr: 403 }, otherwise: 200 },
+    {
+      route: '/api/v1/score-runs',
+      expect: { securityAdmin: 403, anonymous: 401, apiKeyXihuSamr: 403 },
+      otherwise: 200,
+    },
     {
       route: '/api/v1/audit/verify',
-      expect: { admin: 200, auditorCity: 200, anonymous: 401 },
+      // 三员分立: only the audit administrator (安全审计员) reads the log, not the system administrator.
+      expect: { auditorCity: 200, anonymous: 401 },
       otherwise: 403,
     },
     {
       route: '/api/v1/audit?result=denied&limit=5',
-      expect: { admin: 200, auditorCity: 200, anonymous: 401 },
+      expect: { auditorCity: 200, anonymous: 401 },
       otherwise: 403,
     },
-    { route: '/api/v1/users', expect: { admin: 200, anonymous: 401 }, otherwise: 403 },
-    { route: '/api/v1/api-keys', expect: { admin: 200, anonymous: 401 }, otherwise: 403 },
+    // Users and keys: the security administrator (安全管理员) only.
+    { route: '/api/v1/users', expect: { securityAdmin: 200, anonymous: 401 }, otherwise: 403 },
+    { route: '/api/v1/api-keys', expect: { securityAdmin: 200, anonymous: 401 }, otherwise: 403 },
+    {
+      route: '/api/v1/admin-requests?status=pending',
+      expect: { securityAdmin: 200, anonymous: 401 },
+      otherwise: 403,
+    },
+    {
+      route: '/api/v1/admin-requests/999999/confirm',
+      method: 'POST',
+      expect: { securityAdmin: 404, anonymous: 401 },
+      otherwise: 403,
+    },
+    {
+      route: '/api/v1/admin-requests/999999',
+      method: 'DELETE',
+      expect: { securityAdmin: 404, anonymous: 401 },
+      otherwise: 403,
+    },
+    {
+      route: '/api/v1/users/999999/totp/reset',
+      method: 'POST',
+      expect: { securityAdmin: 404, anonymous: 401 },
+      otherwise: 403,
+    },
+    {
+      route: '/api/v1/users',
+      method: 'POST',
+      body: () => ({ username: 'minted', password: 'A long passphrase 2026', role: 'admin' }),
+      // No region is refused (no longer national), before anything else is looked at.
+      expect: { securityAdmin: 400, anonymous: 401 },
+      otherwise: 403,
+    },
+    // A second factor (TOTP) for people: confirming with nothing enrolled, or enrolled already, is 409;
+    // enrolling again once enrolled (the fixture enrols the three administrators) is 409 too.
+    {
+      route: '/api/v1/auth/totp/confirm',
+      method: 'POST',
+      body: () => ({ code: '000000' }),
+      expect: { anonymous: 401, apiKeyXihuSamr: 403 },
+      otherwise: 409,
+    },
+    {
+      route: '/api/v1/auth/totp/enrol',
+      method: 'POST',
+      expect: { anonymous: 401, apiKeyXihuSamr: 403, admin: 409, securityAdmin: 409, auditorCity: 409 },
+      otherwise: 200,
+    },
     {
       route: '/api/v1/departments/330106-SAMR/webhook',
       expect: { admin: 200, anonymous: 401 },
       otherwise: 403,
     },
     { route: '/api/v1/auth/me', expect: { anonymous: 401 }, otherwise: 200 },
-    { route: '/api/v1/cases', expect: { anonymous: 401, apiKeyXihuSamr: 403 }, otherwise: 200 },
+    {
+      route: '/api/v1/cases',
+      expect: { securityAdmin: 403, anonymous: 401, apiKeyXihuSamr: 403 },
+      otherwise: 200,
+    },
     {
       route: '/api/v1/cases',
       method: 'POST',
@@ -252,7 +325,11 @@ describe('access matrix: role × route × jurisdiction', () => {
       expect: { coordinatorXihu: 201, anonymous: 401 },
       otherwise: 403,
     },
-    { route: '/api/v1/credit-repairs', expect: { anonymous: 401, apiKeyXihuSamr: 403 }, otherwise: 200 },
+    {
+      route: '/api/v1/credit-repairs',
+      expect: { securityAdmin: 403, anonymous: 401, apiKeyXihuSamr: 403 },
+      otherwise: 200,
+    },
   ];
 
   it.each(matrix.map((m) => [`${m.method ?? 'GET'} ${m.route}`, m] as const))('%s', async (_, m) => {
@@ -268,6 +345,29 @@ describe('access matrix: role × route × jurisdiction', () => {
       } else await res.arrayBuffer();
     }
     expect(got).toEqual(want);
+  });
+
+  it('lets an administrator without a second factor only enrol one, see who they are and sign out', async () => {
+    const unenrolled = await createTestUser(db.url, { role: 'security_admin', totp: false });
+    const got: Record<string, number> = {};
+    const want: Record<string, number> = {};
+    for (const m of matrix) {
+      const key = `${m.method ?? 'GET'} ${m.route}`;
+      const res = await fetch(`${base}${m.route.replace('ALERT', alertId)}`, {
+        method: m.method ?? 'GET',
+        headers: unenrolled.headers,
+        body: m.body === undefined ? undefined : JSON.stringify(m.body(alertId)),
+      });
+      got[key] = res.status;
+      const open = ['GET /health', 'GET /api/v1/auth/me', 'POST /api/v1/auth/totp/enrol'];
+      // Confirming comes before enrolling in the matrix: nothing to confirm yet (409).
+      want[key] = open.includes(key) ? 200 : key === 'POST /api/v1/auth/totp/confirm' ? 409 : 403;
+      const body = (await res.text()) || '{}';
+      if (res.status === 403) expect(JSON.parse(body).error.message).toMatch(/second factor.*动态口令/);
+    }
+    expect(got).toEqual(want);
+    const me = await json(await fetch(`${base}/api/v1/auth/me`, { headers: unenrolled.headers }));
+    expect(me).toMatchObject({ role: 'security_admin', mustEnrol: true });
   });
 
   it('scopes department webhooks to the administrator’s jurisdiction (an admin of 330102 cannot change Xihu’s)', async () => {
@@ -347,7 +447,7 @@ describe('access matrix: role × route × jurisdiction', () => {
   });
 
   it('signs people in, limits failed sign-ins, expires and revokes tokens, and never stores a secret', async () => {
-    const created = await call('admin', 'POST', '/api/v1/users', {
+    const created = await call('securityAdmin', 'POST', '/api/v1/users', {
       username: 'wang.fang',
       password: 'a long passphrase 2026',
       role: 'department_officer',
@@ -356,10 +456,11 @@ describe('access matrix: role × route × jurisdiction', () => {
     });
     expect(created.status).toBe(201);
     const { id } = await json(created);
-    const weak = await call('admin', 'POST', '/api/v1/users', {
+    const weak = await call('securityAdmin', 'POST', '/api/v1/users', {
       username: 'x1',
       password: 'short',
-      role: 'auditor',
+      role: 'coordinator',
+      regionCode: '330106',
     });
     expect(weak.status).toBe(400);
     expect((await json(weak)).error.details.join(' ')).toMatch(/at least 12 characters/);
@@ -391,7 +492,7 @@ describe('access matrix: role × route × jurisdiction', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
 
     // Changing one's password needs the current one and ends every session.
-    const mine = await createTestUser(db.url, { role: 'auditor' });
+    const mine = await createTestUser(db.url, { role: 'supervision_staff' });
     const change = (currentPassword: string) =>
       fetch(`${base}/api/v1/auth/password`, {
         method: 'POST',
@@ -410,7 +511,7 @@ describe('access matrix: role × route × jurisdiction', () => {
     ]);
     expect((await fetch(`${base}/api/v1/auth/me`, { headers: auth })).status).toBe(401);
     const other = await createTestUser(db.url, { role: 'auditor' });
-    expect((await call('admin', 'POST', `/api/v1/users/${id}/disable`)).status).toBe(200);
+    expect((await call('securityAdmin', 'POST', `/api/v1/users/${id}/disable`)).status).toBe(200);
     const logout = await fetch(`${base}/api/v1/auth/logout`, { method: 'POST', headers: other.headers });
     expect(logout.status).toBe(204);
     expect((await fetch(`${base}/api/v1/auth/me`, { headers: other.headers })).status).toBe(401);

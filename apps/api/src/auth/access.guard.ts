@@ -5,7 +5,7 @@ import type { Request } from 'express';
 import { ForbiddenError, UnauthorizedError } from '@lianjian/common';
 import { AccessRepository } from '@lianjian/database';
 import { ROLE_LABELS, can, type Permission, type Principal } from '@lianjian/access';
-import { ALLOW_KEY, PUBLIC_KEY, type AuthenticatedRequest } from './access.decorator';
+import { ALLOW_KEY, PUBLIC_KEY, WHILE_ENROLLING_KEY, type AuthenticatedRequest } from './access.decorator';
 
 // Authenticates every request (bearer token for people, X-Api-Key for departmental systems) and
 // checks the permission its route names. Department and jurisdiction scoping happen in the services,
@@ -31,6 +31,14 @@ export class AccessGuard implements CanActivate {
     req.principal = principal;
     const needed = this.reflector.getAllAndOverride<Permission[] | undefined>(ALLOW_KEY, targets);
     if (!needed?.length) throw new ForbiddenError('this route has no access rule and is open to no one');
+    if (
+      principal.kind === 'user' &&
+      principal.enrolOnly &&
+      !this.reflector.getAllAndOverride<boolean>(WHILE_ENROLLING_KEY, targets)
+    )
+      throw new ForbiddenError(
+        'administrators sign in with a second factor (TOTP): enrol one first (POST /api/v1/auth/totp/enrol, then POST /api/v1/auth/totp/confirm with a code), or sign in with your code / 管理员须使用动态口令登录：请先绑定动态口令（POST /api/v1/auth/totp/enrol，再 POST /api/v1/auth/totp/confirm）',
+      );
     if (!needed.some((p) => can(principal, p)))
       throw new ForbiddenError(
         `${describe(principal)} may not do this (needs ${needed.join(' or ')}) / 当前角色无此权限`,

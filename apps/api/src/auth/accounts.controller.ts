@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import {
   newApiKeySchema,
   newUserSchema,
@@ -11,8 +11,11 @@ import {
 import { ZodPipe } from '../common/zod.pipe';
 import { Allow, Caller } from './access.decorator';
 import { AccountsService } from './accounts.service';
+import { requestListQuery, type RequestListQuery } from './dto/auth.dto';
 
-// Users (用户) and departmental API keys (接口密钥), for administrators.
+// Users (用户) and departmental API keys (接口密钥), for security administrators (安全管理员), within
+// their jurisdiction. The three administrators (三员) are created, disabled and enabled by a request
+// another security administrator confirms.
 @ApiTags('access')
 @Controller('api/v1')
 export class AccountsController {
@@ -20,16 +23,16 @@ export class AccountsController {
 
   @Get('users')
   @Allow('users:manage')
-  @ApiOperation({ summary: 'Users with their role, department and jurisdiction' })
-  users() {
-    return this.accounts.users();
+  @ApiOperation({ summary: 'Users of my jurisdiction with their role, department and jurisdiction' })
+  users(@Caller() caller: Principal) {
+    return this.accounts.users(caller);
   }
 
   @Post('users')
   @Allow('users:manage')
   @ApiOperation({
     summary:
-      'Create a user (password ≥ 12 characters, three of upper/lower/digit/symbol, not the user name; stored as a scrypt hash)',
+      'Create a user within my jurisdiction, at or below my role (regionCode required: a code, or "national" by a national security administrator). Password ≥ 12 characters, three of upper/lower/digit/symbol, not the user name; stored as a scrypt hash. An administrator (admin, security_admin, auditor) is answered 202: a request another security administrator confirms',
   })
   @ApiBody({
     schema: {
@@ -42,39 +45,106 @@ export class AccountsController {
       },
     },
   })
-  createUser(
+  async createUser(
     @Body(new ZodPipe(newUserSchema)) body: NewUser,
     @Caller() caller: Principal,
     @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
   ) {
-    return this.accounts.createUser(caller, body, req.ip ?? 'unknown');
+    const { status, body: out } = await this.accounts.createUser(caller, body, req.ip ?? 'unknown');
+    res.status(status);
+    return out;
   }
 
   @Post('users/:id/disable')
   @Allow('users:manage')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Disable a user: their tokens stop working at once' })
-  disable(@Param('id') id: string) {
-    return this.accounts.setDisabled(id, true);
+  @ApiOperation({
+    summary:
+      'Disable a user of my jurisdiction (not myself): their tokens stop working at once. An administrator: 202, a request another security administrator confirms',
+  })
+  async disable(
+    @Param('id') id: string,
+    @Caller() caller: Principal,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const { status, body } = await this.accounts.setDisabled(caller, id, true, req.ip ?? 'unknown');
+    res.status(status);
+    return body;
   }
 
   @Post('users/:id/enable')
   @Allow('users:manage')
+  @ApiOperation({ summary: 'Enable a user of my jurisdiction; an administrator: 202, a request to confirm' })
+  async enable(
+    @Param('id') id: string,
+    @Caller() caller: Principal,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const { status, body } = await this.accounts.setDisabled(caller, id, false, req.ip ?? 'unknown');
+    res.status(status);
+    return body;
+  }
+
+  @Post('users/:id/totp/reset')
+  @Allow('users:manage')
+  @ApiOperation({
+    summary:
+      'Reset the second factor (TOTP) of a user of my jurisdiction (lost authenticator): they enrol again at next sign-in. An administrator: 202, a request to confirm',
+  })
+  async resetTotp(
+    @Param('id') id: string,
+    @Caller() caller: Principal,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const { status, body } = await this.accounts.resetTotp(caller, id, req.ip ?? 'unknown');
+    res.status(status);
+    return body;
+  }
+
+  @Get('admin-requests')
+  @Allow('users:manage')
+  @ApiOperation({
+    summary: 'Requests to create, disable or enable an administrator in my jurisdiction (?status=pending)',
+  })
+  requests(@Query(new ZodPipe(requestListQuery)) q: RequestListQuery, @Caller() caller: Principal) {
+    return this.accounts.requests(caller, q.status);
+  }
+
+  @Post('admin-requests/:id/confirm')
+  @Allow('users:manage')
   @HttpCode(200)
-  enable(@Param('id') id: string) {
-    return this.accounts.setDisabled(id, false);
+  @ApiOperation({
+    summary:
+      'Confirm a request made by another security administrator (四眼原则): the administrator is created, disabled or enabled',
+  })
+  confirm(@Param('id') id: string, @Caller() caller: Principal, @Req() req: Request) {
+    return this.accounts.confirm(caller, id, req.ip ?? 'unknown');
+  }
+
+  @Delete('admin-requests/:id')
+  @Allow('users:manage')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Withdraw (or decline) a pending request' })
+  withdraw(@Param('id') id: string, @Caller() caller: Principal, @Req() req: Request) {
+    return this.accounts.withdraw(caller, id, req.ip ?? 'unknown');
   }
 
   @Get('api-keys')
   @Allow('users:manage')
-  @ApiOperation({ summary: 'API keys of departmental systems (hint only, never the key)' })
-  apiKeys() {
-    return this.accounts.apiKeys();
+  @ApiOperation({ summary: 'API keys of my jurisdiction’s departments (hint only, never the key)' })
+  apiKeys(@Caller() caller: Principal) {
+    return this.accounts.apiKeys(caller);
   }
 
   @Post('api-keys')
   @Allow('users:manage')
-  @ApiOperation({ summary: 'Create an API key scoped to sources; the key is shown once' })
+  @ApiOperation({
+    summary:
+      'Create an API key scoped to sources, for a department of my jurisdiction; the key is shown once',
+  })
   @ApiBody({ schema: { example: { departmentCode: '330106-SAMR', sources: ['samr-xihu'] } } })
   createApiKey(
     @Body(new ZodPipe(newApiKeySchema)) body: NewApiKey,
@@ -87,7 +157,8 @@ export class AccountsController {
   @Post('api-keys/:id/revoke')
   @Allow('users:manage')
   @HttpCode(200)
-  revoke(@Param('id') id: string) {
-    return this.accounts.revokeApiKey(id);
+  @ApiOperation({ summary: 'Revoke an API key of a department of my jurisdiction' })
+  revoke(@Param('id') id: string, @Caller() caller: Principal, @Req() req: Request) {
+    return this.accounts.revokeApiKey(caller, id, req.ip ?? 'unknown');
   }
 }

@@ -3,9 +3,17 @@ import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Principal } from '@lianjian/access';
 import { ZodPipe } from '../common/zod.pipe';
-import { Allow, Caller, Public } from './access.decorator';
+import { Allow, Caller, Public, WhileEnrolling } from './access.decorator';
 import { AuthService } from './auth.service';
-import { loginBody, passwordBody, type LoginBody, type PasswordBody } from './dto/auth.dto';
+import { TotpService } from './totp.service';
+import {
+  loginBody,
+  passwordBody,
+  totpConfirmBody,
+  type LoginBody,
+  type PasswordBody,
+  type TotpConfirmBody,
+} from './dto/auth.dto';
 
 // Permissions every caller holds (one of them), so these routes are open to anyone signed in.
 const ANYONE = ['batches:read', 'sources:read', 'alerts:read', 'departments:read'] as const;
@@ -13,19 +21,26 @@ const ANYONE = ['batches:read', 'sources:read', 'alerts:read', 'departments:read
 @ApiTags('auth')
 @Controller('api/v1/auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly totp: TotpService,
+  ) {}
 
   @Post('login')
   @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in (登录): answers { accessToken, expiresAt }' })
-  @ApiBody({ schema: { example: { username: 'zhao.min', password: '••••••••••••' } } })
+  @ApiOperation({
+    summary:
+      'Sign in (登录): answers { accessToken, expiresAt }. A user with a second factor sends "code" (TOTP); an administrator without one gets mustEnrol and a token that may only enrol',
+  })
+  @ApiBody({ schema: { example: { username: 'zhao.min', password: '••••••••••••', code: '123456' } } })
   login(@Body(new ZodPipe(loginBody)) body: LoginBody, @Req() req: Request) {
     return this.auth.login(body, req.ip ?? 'unknown');
   }
 
   @Post('logout')
   @Allow(...ANYONE)
+  @WhileEnrolling()
   @HttpCode(204)
   @ApiOperation({ summary: 'Sign out (退出): the token stops working at once' })
   logout(@Req() req: Request): Promise<void> {
@@ -46,8 +61,39 @@ export class AuthController {
 
   @Get('me')
   @Allow(...ANYONE)
+  @WhileEnrolling()
   @ApiOperation({ summary: 'Who I am: role, department, jurisdiction and permissions' })
   me(@Caller() caller: Principal) {
     return this.auth.me(caller);
+  }
+
+  @Post('totp/enrol')
+  @Allow(...ANYONE)
+  @WhileEnrolling()
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Enrol a second factor (绑定动态口令, TOTP RFC 6238): answers the secret and its otpauth:// URI once; confirm with a code',
+  })
+  enrolTotp(@Caller() caller: Principal, @Req() req: Request) {
+    return this.totp.enrol(caller, req.ip ?? 'unknown');
+  }
+
+  @Post('totp/confirm')
+  @Allow(...ANYONE)
+  @WhileEnrolling()
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Confirm the enrolment with a code of the authenticator app: from now on sign-in needs a code, and this token counts as signed in with both factors',
+  })
+  @ApiBody({ schema: { example: { code: '123456' } } })
+  confirmTotp(
+    @Body(new ZodPipe(totpConfirmBody)) body: TotpConfirmBody,
+    @Caller() caller: Principal,
+    @Req() req: Request,
+  ) {
+    const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    return this.totp.confirm(caller, body.code, m?.[1], req.ip ?? 'unknown');
   }
 }

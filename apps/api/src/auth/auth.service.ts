@@ -5,6 +5,7 @@ import { AccessRepository, AuditRepository } from '@lianjian/database';
 import {
   DUMMY_PASSWORD_HASH,
   hashPassword,
+  isAdminRole,
   passwordProblems,
   ROLE_LABELS,
   newAccessToken,
@@ -15,6 +16,7 @@ import {
 } from '@lianjian/access';
 import { HashGate } from './hash-gate';
 import { LoginLimiter, type LoginAttempt } from './login-limiter';
+import { TotpService } from './totp.service';
 import type { LoginBody, PasswordBody } from './dto/auth.dto';
 
 // Sign-in, sign-out, password change and "who am I" for people; API keys only ask who they are.
@@ -27,6 +29,7 @@ export class AuthService {
     private readonly audit: AuditRepository,
     private readonly limiter: LoginLimiter,
     private readonly hashing: HashGate,
+    private readonly totp: TotpService,
     config: ConfigService,
   ) {
     this.ttlMinutes = config.getOrThrow<number>('ACCESS_TOKEN_TTL_MINUTES');
@@ -34,11 +37,24 @@ export class AuthService {
 
   // 登录: a bearer token valid for ACCESS_TOKEN_TTL_MINUTES. A wrong user name and a wrong password
   // get the same answer in the same time; the attempt is counted before the password is verified,
-  // and repeated failures make the next attempts wait (429).
+  // and repeated failures make the next attempts wait (429). A user with a second factor (TOTP)
+  // also needs its code, counted like a password: a wrong or replayed code is a failed attempt. An
+  // administrator without one gets a token that may only enrol one (mustEnrol).
   async login(b: LoginBody, client: string) {
     const attempt = await this.limiter.reserve(b.username, client);
     const { user, ok } = await this.verify(attempt, b.username, b.password);
-    if (!user || !ok || user.disabledAt) {
+    const enrolled = !!user && ok && !user.disabledAt && (await this.enrolled(attempt, user.id));
+    const codeOk = enrolled && (await this.totp.verifySignIn(user.id, b.code));
+    if (!user || !ok || user.disabledAt || (enrolled && !codeOk)) {
+      const reason = !user
+        ? 'unknown user'
+        : !ok
+          ? 'wrong password'
+          : user.disabledAt
+            ? 'disabled'
+            : b.code
+              ? 'wrong one-time code'
+              : 'no one-time code';
       await this.audit.append({
         actor: b.username.slice(0, 64),
         role: user?.role ?? null,
@@ -46,13 +62,18 @@ export class AuthService {
         action: 'auth.login',
         target: user ? `user:${user.id}` : null,
         result: 'denied',
-        detail: { reason: !user ? 'unknown user' : user.disabledAt ? 'disabled' : 'wrong password' },
+        detail: { reason },
       });
-      throw new UnauthorizedError('wrong user name or password / 用户名或密码错误');
+      // One answer whatever was wrong: it tells neither whether the user exists nor whether the
+      // password was right when only the code was not.
+      throw new UnauthorizedError(
+        'wrong user name, password or one-time code (an account with a second factor sends "code") / 用户名、密码或动态口令错误',
+      );
     }
     await this.limiter.succeeded(attempt);
     const accessToken = newAccessToken();
-    const expiresAt = await this.access.issueToken(user.id, accessToken, this.ttlMinutes, client);
+    const expiresAt = await this.access.issueToken(user.id, accessToken, this.ttlMinutes, client, enrolled);
+    const mustEnrol = isAdminRole(user.role) && !enrolled;
     await this.audit.append({
       actor: user.username,
       role: user.role,
@@ -60,9 +81,30 @@ export class AuthService {
       action: 'auth.login',
       target: `user:${user.id}`,
       result: 'ok',
-      detail: { expiresAt: expiresAt.toISOString() },
+      detail: { expiresAt: expiresAt.toISOString(), secondFactor: enrolled },
     });
-    return { accessToken, tokenType: 'Bearer', expiresAt };
+    return {
+      accessToken,
+      tokenType: 'Bearer',
+      expiresAt,
+      ...(mustEnrol
+        ? {
+            mustEnrol: true,
+            message:
+              'administrators sign in with a second factor: enrol one (POST /api/v1/auth/totp/enrol, then /api/v1/auth/totp/confirm); until then this token may do nothing else / 管理员须先绑定动态口令，绑定前该令牌不能执行其他操作',
+          }
+        : {}),
+    };
+  }
+
+  // Whether sign-in needs a code; a lookup that fails gives the attempt back, like verify.
+  private async enrolled(attempt: LoginAttempt, userId: string): Promise<boolean> {
+    try {
+      return await this.totp.enrolled(userId);
+    } catch (e) {
+      await this.limiter.release(attempt).catch(() => undefined);
+      throw e;
+    }
   }
 
   // 退出: the bearer token of the request stops working at once.
@@ -123,6 +165,7 @@ export class AuthService {
             roleLabel: ROLE_LABELS[caller.role],
             departmentCode: caller.departmentCode,
             regionCode: caller.regionCode,
+            ...(caller.enrolOnly ? { mustEnrol: true } : {}),
           }
         : {
             kind: 'apiKey',

@@ -7,11 +7,11 @@ import { HashGate } from './hash-gate';
 // against the real PostgreSQL and Redis. Client addresses are set with X-Forwarded-For where the
 // stack trusts the loopback proxy, so each test signs in from addresses of its own.
 
-const login = (base: string, username: string, password: string, from?: string) =>
+const login = (base: string, username: string, password: string, from?: string, code?: string) =>
   fetch(`${base}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(from ? { 'x-forwarded-for': from } : {}) },
-    body: JSON.stringify({ username, password }),
+    body: JSON.stringify({ username, password, code }),
   });
 
 // Every verified wrong password leaves one denied auth.login entry; refused attempts (429, 503) none.
@@ -57,7 +57,7 @@ describe('sign-in limits behind a trusted proxy', () => {
   afterAll(() => stack?.close());
 
   it('verifies at most LOGIN_MAX_FAILURES of 50 parallel guesses at one user name', async () => {
-    const user = await createTestUser(stack.db.url, { role: 'auditor', username: 'burst.user' });
+    const user = await createTestUser(stack.db.url, { role: 'supervision_staff', username: 'burst.user' });
     const { statuses, seconds } = await burst(50, () =>
       login(base, user.username, 'Wrong guess 2026!', '10.1.0.1'),
     );
@@ -82,7 +82,8 @@ describe('sign-in limits behind a trusted proxy', () => {
 
   it('delays a stranger’s guesses briefly and never locks the user out of the address they use', async () => {
     const user = await createTestUser(stack.db.url, { role: 'admin', username: 'national.admin' });
-    expect((await login(base, user.username, user.password, '10.2.0.1')).status).toBe(200);
+    // An administrator signs in with a second factor (the fixture enrolled one).
+    expect((await login(base, user.username, user.password, '10.2.0.1', await user.code())).status).toBe(200);
     // The stranger guesses until told to wait: five at once, then a wait (a slow machine may let
     // one more through after the first second).
     let failures = 0;
@@ -95,12 +96,14 @@ describe('sign-in limits behind a trusted proxy', () => {
     expect(retry).toBeGreaterThanOrEqual(1);
     expect(retry).toBeLessThanOrEqual(30); // LOGIN_MAX_DELAY_SECONDS, not a 15-minute lock
     expect((await json(delayed)).error.message).toMatch(/try again in \d+ s.*秒后再试/);
-    // The administrator, from the address they signed in from before, gets in at once.
-    expect((await login(base, user.username, user.password, '10.2.0.1')).status).toBe(200);
+    // The administrator, from the address they signed in from before, gets in at once (with the
+    // next code: the first one is used up).
+    const next = await user.code(Date.now() + 30_000);
+    expect((await login(base, user.username, user.password, '10.2.0.1', next)).status).toBe(200);
   });
 
   it('caps the delay of a user name at LOGIN_MAX_DELAY_SECONDS, however many failures it has', async () => {
-    const user = await createTestUser(stack.db.url, { role: 'auditor', username: 'many.failures' });
+    const user = await createTestUser(stack.db.url, { role: 'supervision_staff', username: 'many.failures' });
     const redis = new Redis(stack.env.REDIS_URL);
     try {
       // As if strangers had failed 60 times in the window, the last one now.
@@ -123,7 +126,7 @@ describe('sign-in limits behind a trusted proxy', () => {
   });
 
   it('ends a session unused for ACCESS_TOKEN_IDLE_MINUTES (30), recording use at most once a minute', async () => {
-    const user = await createTestUser(stack.db.url, { role: 'auditor' });
+    const user = await createTestUser(stack.db.url, { role: 'supervision_staff' });
     const me = () => fetch(`${base}/api/v1/auth/me`, { headers: user.headers });
     const lastUse = async () =>
       (
@@ -153,12 +156,12 @@ describe('sign-in limits behind a trusted proxy', () => {
   });
 
   it('asks for a complex password that does not contain the user name (等保2.0)', async () => {
-    const admin = await createTestUser(stack.db.url, { role: 'admin' });
+    const admin = await createTestUser(stack.db.url, { role: 'security_admin' });
     const create = (username: string, password: string) =>
       fetch(`${base}/api/v1/users`, {
         method: 'POST',
         headers: admin.headers,
-        body: JSON.stringify({ username, password, role: 'auditor', regionCode: '330106' }),
+        body: JSON.stringify({ username, password, role: 'coordinator', regionCode: '330106' }),
       });
     const simple = await create('zhou.li', 'a long passphrase');
     expect(simple.status).toBe(400);
@@ -168,7 +171,10 @@ describe('sign-in limits behind a trusted proxy', () => {
     expect((await json(named)).error.details.join(' ')).toMatch(/user name.*用户名/);
     expect((await create('zhou.li', 'Quiet harbour 2026')).status).toBe(201);
 
-    const mine: TestUser = await createTestUser(stack.db.url, { role: 'auditor', username: 'chen.jie' });
+    const mine: TestUser = await createTestUser(stack.db.url, {
+      role: 'supervision_staff',
+      username: 'chen.jie',
+    });
     const change = (newPassword: string) =>
       fetch(`${base}/api/v1/auth/password`, {
         method: 'POST',

@@ -17,10 +17,11 @@ describe('rules API (/api/v1/rules)', () => {
   let stack: Stack;
   let db: TestDatabase;
   let base: string;
-  // Four eyes: one member of staff writes a rule, another publishes it; the admin reads the audit log.
+  // Four eyes: one member of staff writes a rule, another publishes it; the audit administrator reads
+  // the audit log.
   let author: TestUser;
   let reviewer: TestUser;
-  let admin: TestUser;
+  let auditor: TestUser;
 
   beforeAll(async () => {
     stack = await startStack({
@@ -28,11 +29,11 @@ describe('rules API (/api/v1/rules)', () => {
       users: {
         author: { role: 'supervision_staff', username: 'li.na' },
         reviewer: { role: 'supervision_staff', username: 'wang.qiang' },
-        admin: 'admin',
+        auditor: 'auditor',
       },
     });
     ({ db } = stack);
-    ({ author, reviewer, admin } = stack.users);
+    ({ author, reviewer, auditor } = stack.users);
     base = `${stack.url}/api/v1/rules`;
   });
 
@@ -277,7 +278,7 @@ describe('rules API (/api/v1/rules)', () => {
       await ds.destroy();
     }
     // The same verification through the API.
-    const res = await fetch(`${base.replace(/\/rules$/, '')}/audit/verify`, { headers: admin.headers });
+    const res = await fetch(`${base.replace(/\/rules$/, '')}/audit/verify`, { headers: auditor.headers });
     expect(await json(res)).toMatchObject({ ok: true, problems: [], head: { seq: expect.any(Number) } });
   });
 

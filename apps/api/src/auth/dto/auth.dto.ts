@@ -3,6 +3,11 @@ import { z } from 'zod';
 export const loginBody = z.strictObject({
   username: z.string().min(1).max(64),
   password: z.string().min(1).max(256),
+  // The one-time code (TOTP) of a user who enrolled one: every administrator, once enrolled.
+  code: z
+    .string()
+    .regex(/^\d{6}$/, 'code: the six digits of the authenticator app / 动态口令为 6 位数字')
+    .optional(),
 });
 export type LoginBody = z.infer<typeof loginBody>;
 
@@ -11,3 +16,16 @@ export const passwordBody = z.strictObject({
   newPassword: z.string().min(1).max(256),
 });
 export type PasswordBody = z.infer<typeof passwordBody>;
+
+export const requestListQuery = z.strictObject({
+  status: z.enum(['pending', 'confirmed', 'withdrawn']).optional(),
+});
+export type RequestListQuery = z.infer<typeof requestListQuery>;
+
+// A TOTP code (RFC 6238): six digits from the authenticator app.
+const totpCode = z
+  .string()
+  .regex(/^\d{6}$/, 'code: the six digits of the authenticator app / 动态口令为 6 位数字');
+
+export const totpConfirmBody = z.strictObject({ code: totpCode });
+export type TotpConfirmBody = z.infer<typeof totpConfirmBody>;
