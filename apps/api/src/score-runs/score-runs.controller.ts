@@ -15,6 +15,8 @@ export class ScoreRunsController {
   @HttpCode(202)
   @ApiOperation({
     summary: 'Start a full scoring run now (手动全量评分); poll GET /score-runs/{runId} for progress',
+    description:
+      'One full run at a time: 409 with the queued or running run in error.details ([{ runId, status }]).',
   })
   start() {
     return this.runs.start();
