@@ -46,6 +46,13 @@ const apiEnvObject = baseEnvSchema.extend({
     .transform((v): false | number | string[] =>
       v === '' || v === '0' ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((e) => e.trim()),
     ),
+  // How long a rule backtest's result (or failure) is kept for GET …/backtests/{id} (default a day).
+  BACKTEST_RESULT_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86400)
+    .default(86400),
 });
 export const apiEnvSchema = apiEnvObject.superRefine(requireSecretsKey);
 export type ApiEnv = z.infer<typeof apiEnvSchema>;

@@ -18,12 +18,14 @@ export class JobQueue {
     @InjectQueue(QueueName.Scoring) scoring: Queue,
     @InjectQueue(QueueName.Rules) rules: Queue,
     @InjectQueue(QueueName.Delivery) delivery: Queue,
+    @InjectQueue(QueueName.Backtest) backtest: Queue,
   ) {
     this.queues = {
       [QueueName.Ingest]: ingest,
       [QueueName.Scoring]: scoring,
       [QueueName.Rules]: rules,
       [QueueName.Delivery]: delivery,
+      [QueueName.Backtest]: backtest,
     };
     // While Redis is unreachable every queue's connection emits an error per retry; without a
     // listener BullMQ prints each one. /health reports Redis down; here it is logged at most once a

@@ -253,6 +253,20 @@ describe('access matrix: role × route × jurisdiction', () => {
       otherwise: 403,
     },
     { route: '/api/v1/credit-repairs', expect: { anonymous: 401, apiKeyXihuSamr: 403 }, otherwise: 200 },
+    // Rule backtests (rules:write): matrix-rule's empty definition is refused (400) before anything is
+    // queued; a backtest is shown only to whoever asked (an unknown one: 404).
+    {
+      route: '/api/v1/rules/matrix-rule/versions/1/backtest',
+      method: 'POST',
+      body: () => ({ from: '2025-03-01', to: '2025-03-31' }),
+      expect: { admin: 400, staffXihu: 400, staffCity: 400, anonymous: 401 },
+      otherwise: 403,
+    },
+    {
+      route: '/api/v1/rules/matrix-rule/versions/1/backtests/00000000-0000-4000-8000-000000000000',
+      expect: { admin: 404, staffXihu: 404, staffCity: 404, anonymous: 401 },
+      otherwise: 403,
+    },
   ];
 
   it.each(matrix.map((m) => [`${m.method ?? 'GET'} ${m.route}`, m] as const))('%s', async (_, m) => {
