@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import type { Principal } from '@lianjian/access';
 import { ZodPipe } from '../common/zod.pipe';
 import { Allow, Caller, Public } from './access.decorator';
+import { SkipRateLimit } from '../rate-limit/rate-limit';
 import { AuthService } from './auth.service';
 import { loginBody, passwordBody, type LoginBody, type PasswordBody } from './dto/auth.dto';
 
@@ -17,6 +18,8 @@ export class AuthController {
 
   @Post('login')
   @Public()
+  // Sign-in has its own limiter (LOGIN_*, login-limiter.ts): not counted twice.
+  @SkipRateLimit()
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in (登录): answers { accessToken, expiresAt }' })
   @ApiBody({ schema: { example: { username: 'zhao.min', password: '••••••••••••' } } })

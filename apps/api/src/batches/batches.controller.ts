@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import type { Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
 import { ZodPipe } from '../common/zod.pipe';
+import { Expensive } from '../rate-limit/rate-limit';
 import { rejectionsQuery, type RejectionsQuery } from './dto/batch.dto';
 import { BatchesService } from './batches.service';
 import { sendRejections } from './rejections-response';
@@ -14,6 +15,7 @@ export class BatchesController {
   constructor(private readonly batches: BatchesService) {}
 
   @Post(':batchId/rerun')
+  @Expensive()
   @HttpCode(202)
   @Allow('records:ingest')
   @ApiOperation({ summary: 'Run the stored file of a batch again as a new batch (重新处理)' })
@@ -29,6 +31,7 @@ export class BatchesController {
   }
 
   @Get(':batchId/rejections')
+  @Expensive()
   @Allow('batches:read')
   @ApiOperation({
     summary:

@@ -3,6 +3,7 @@ import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
 import { ZodPipe } from '../common/zod.pipe';
+import { Expensive } from '../rate-limit/rate-limit';
 import {
   backtestBody,
   draftBody,
@@ -166,6 +167,7 @@ export class RulesController {
   }
 
   @Post(':id/versions/:version/backtest')
+  @Expensive()
   @Allow('rules:write')
   @HttpCode(202)
   @ApiOperation({

@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorator';
 import { ZodPipe } from '../common/zod.pipe';
+import { Expensive } from '../rate-limit/rate-limit';
 import { runsQuery, type RunsQuery } from './dto/score-run.dto';
 import { ScoreRunsService } from './score-runs.service';
 
@@ -11,6 +12,7 @@ export class ScoreRunsController {
   constructor(private readonly runs: ScoreRunsService) {}
 
   @Post()
+  @Expensive()
   @Allow('scoring:manage')
   @HttpCode(202)
   @ApiOperation({
