@@ -466,6 +466,41 @@ describe('access matrix: role × route × jurisdiction', () => {
     expect(page.nextCursor).toBe(page.items[0].seq);
   });
 
+  it('shows a batch and its refused rows only within its source’s scope, else 404 like a missing one', async () => {
+    // A batch of samr-xihu, the source of Xihu's market regulator.
+    await sql(
+      db.url,
+      `INSERT INTO ingest_source (id, department_code, bound_by) VALUES ('samr-xihu', '330106-SAMR', 'test')
+       ON CONFLICT (id) DO NOTHING`,
+    );
+    const [{ id }] = await sql<{ id: string }>(
+      db.url,
+      `INSERT INTO ingest_batch (id, source, origin, status, received, accepted, rejected)
+       VALUES (gen_random_uuid(), 'samr-xihu', 'api', 'done', 0, 0, 0) RETURNING id::text`,
+    );
+    const want: Record<Who, number> = {
+      anonymous: 401,
+      admin: 200,
+      staffXihu: 200,
+      staffCity: 200,
+      coordinatorXihu: 200,
+      officerXihuSamr: 200,
+      officerXihuTax: 404,
+      officerShangcheng: 404,
+      auditorCity: 200,
+      apiKeyXihuSamr: 200,
+    };
+    for (const path of [`/api/v1/batches/${id}`, `/api/v1/batches/${id}/rejections`]) {
+      const got = {} as Record<Who, number>;
+      for (const who of everyone) {
+        const res = await call(who, 'GET', path);
+        await res.arrayBuffer();
+        got[who] = res.status;
+      }
+      expect(got).toEqual(want);
+    }
+  });
+
   it('gives every route an access rule (deny by default)', () => {
     const controllers = controllersOf(AppModule);
     const open: string[] = [];
