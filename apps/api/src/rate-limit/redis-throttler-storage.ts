@@ -86,7 +86,8 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy 
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (this.redis.status !== 'wait' && this.redis.status !== 'end')
-      await this.redis.quit().catch(() => undefined);
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => undefined);
+    // Still connecting or reconnecting (Redis down): stop trying.
+    else if (this.redis.status !== 'end') this.redis.disconnect();
   }
 }
