@@ -47,6 +47,21 @@ const apiEnvObject = baseEnvSchema.extend({
     .transform((v): false | number | string[] =>
       v === '' || v === '0' ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((e) => e.trim()),
     ),
+  // How long a rule backtest's result (or failure) is kept for GET …/backtests/{id} (default a day).
+  BACKTEST_RESULT_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86400)
+    .default(86400),
+  // Rate limits, counted in Redis over windows of RATE_LIMIT_WINDOW_SECONDS and shared by every api
+  // process: per caller (bearer token or API key), per client address for requests without
+  // credentials, and for the expensive routes together (backtests, exports, score runs, uploads).
+  // 0: no limit. Generous by default; POST /auth/login has its own limiter (LOGIN_*).
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  RATE_LIMIT_PER_CALLER: z.coerce.number().int().min(0).max(10_000_000).default(300_000),
+  RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(0).max(10_000_000).default(6_000),
+  RATE_LIMIT_EXPENSIVE: z.coerce.number().int().min(0).max(1_000_000).default(300),
 });
 export const apiEnvSchema = apiEnvObject.superRefine(requireSecretsKey);
 export type ApiEnv = z.infer<typeof apiEnvSchema>;

@@ -6,6 +6,8 @@ import { QueueModule } from '@lianjian/queue';
 import type { ApiEnv } from './api-env';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { AccessGuard } from './auth/access.guard';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -43,9 +45,12 @@ import { SourcesModule } from './sources/sources.module';
     CasesModule,
     CreditRepairModule,
     AuditModule,
+    RateLimitModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: HttpErrorFilter },
+    // Rate limits first (RATE_LIMIT_*): a flood is turned away before any token lookup.
+    { provide: APP_GUARD, useClass: RateLimitGuard },
     // Every route is authenticated and authorised (deny by default): see auth/access.guard.ts.
     { provide: APP_GUARD, useClass: AccessGuard },
   ],

@@ -26,7 +26,7 @@ const ianaZone = z.string().refine((tz) => {
 const timeZone = ianaZone.default('Asia/Shanghai');
 
 const workerEnvObject = baseEnvSchema.extend({
-  // Which queues this process serves: comma-separated names (ingest, scoring, rules, delivery) or *
+  // Which queues this process serves: comma-separated names (ingest, scoring, rules, delivery, backtest) or *
   // for all.
   WORKER_QUEUES: z
     .string()

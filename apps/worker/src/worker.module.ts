@@ -4,13 +4,14 @@ import { DatabaseModule } from '@lianjian/database';
 import { QueueModule, QueueName } from '@lianjian/queue';
 import { IngestionModule } from '@lianjian/ingestion';
 import { ScoringModels, ScoringService } from '@lianjian/scoring';
-import { ALERTING_PROVIDERS } from '@lianjian/rules';
+import { ALERTING_PROVIDERS, RuleBacktestService } from '@lianjian/rules';
 import { DeliveryModule, OutboxRelay, WebhookDeliverer } from '@lianjian/delivery';
 import type { WorkerEnv } from './worker-env';
 import { IngestProcessor } from './processors/ingest.processor';
 import { ScoringProcessor } from './processors/scoring.processor';
 import { RulesProcessor } from './processors/rules.processor';
 import { DeliveryProcessor } from './processors/delivery.processor';
+import { BacktestProcessor } from './processors/backtest.processor';
 import { BatchSweeper } from './batch-sweeper';
 import { FeedCheck } from './feed-check';
 import { RuleSchedules } from './rule-schedules';
@@ -21,6 +22,7 @@ const PROCESSORS: Record<QueueName, Provider[]> = {
   [QueueName.Scoring]: [ScoringProcessor, NightlyScoring],
   [QueueName.Rules]: [RulesProcessor, FeedCheck, RuleSchedules],
   [QueueName.Delivery]: [DeliveryProcessor, WebhookDeliverer, OutboxRelay],
+  [QueueName.Backtest]: [BacktestProcessor, RuleBacktestService],
 };
 
 // A worker serves the queues it is told to (WORKER_QUEUES); any number of them, on any machine,

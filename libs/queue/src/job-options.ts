@@ -30,6 +30,14 @@ export const QUEUE_JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
     removeOnComplete: true,
     removeOnFail: true,
   },
+  // A backtest is read-only: one retry if its worker died. Results are kept by the producer's
+  // removeOnComplete/removeOnFail (BACKTEST_RESULT_TTL_SECONDS); these are the fallback.
+  [QueueName.Backtest]: {
+    attempts: 2,
+    backoff: { type: 'fixed', delay: 1000 },
+    removeOnComplete: { age: 86400 },
+    removeOnFail: { age: 86400 },
+  },
 };
 
 // How many jobs one worker process runs at once per queue.
@@ -39,4 +47,6 @@ export const QUEUE_CONCURRENCY: Record<QueueName, number> = {
   [QueueName.Rules]: 4,
   // Mostly waiting on receivers' HTTP answers.
   [QueueName.Delivery]: 16,
+  // Each backtest reads up to 500,000 events: one at a time per worker.
+  [QueueName.Backtest]: 1,
 };

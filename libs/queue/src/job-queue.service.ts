@@ -5,6 +5,7 @@ import { JobName, QUEUE_OF_JOB, QueueName, type JobPayloads } from './queue-cont
 
 const PER_ENTITY_JOBS_UP_TO = 200;
 export const RESCORE_DELAY_MS = 1000;
+const FULL_RUN_DEDUPLICATION = 'full-score-run';
 
 // The one producer of jobs: names and payloads are checked against the queue contracts.
 @Injectable()
@@ -17,12 +18,14 @@ export class JobQueue {
     @InjectQueue(QueueName.Scoring) scoring: Queue,
     @InjectQueue(QueueName.Rules) rules: Queue,
     @InjectQueue(QueueName.Delivery) delivery: Queue,
+    @InjectQueue(QueueName.Backtest) backtest: Queue,
   ) {
     this.queues = {
       [QueueName.Ingest]: ingest,
       [QueueName.Scoring]: scoring,
       [QueueName.Rules]: rules,
       [QueueName.Delivery]: delivery,
+      [QueueName.Backtest]: backtest,
     };
     // While Redis is unreachable every queue's connection emits an error per retry; without a
     // listener BullMQ prints each one. /health reports Redis down; here it is logged at most once a
@@ -51,6 +54,25 @@ export class JobQueue {
   ): Promise<void> {
     if (!jobs.length) return;
     await this.queues[QUEUE_OF_JOB[name]].addBulk(jobs.map((j) => ({ name, data: j.data, opts: j.opts })));
+  }
+
+  // A full scoring run requested and not yet started by a worker (its start job waiting or active):
+  // its run id. Start jobs added by startFullRun share one deduplication id, kept by BullMQ until the
+  // job completes or fails; by then the worker has stored the run itself (status running).
+  async pendingFullRun(): Promise<string | undefined> {
+    const jobId = await this.queues[QueueName.Scoring].getDeduplicationJobId(FULL_RUN_DEDUPLICATION);
+    if (!jobId) return undefined;
+    const job = await this.queues[QueueName.Scoring].getJob(jobId);
+    const runId = (job?.data as JobPayloads[JobName.StartScoreRun] | undefined)?.runId;
+    return runId ?? jobId;
+  }
+
+  async startFullRun(runId: string): Promise<void> {
+    await this.add(
+      JobName.StartScoreRun,
+      { trigger: 'manual', runId },
+      { jobId: `start-run-${runId}`, deduplication: { id: FULL_RUN_DEDUPLICATION } },
+    );
   }
 
   // Re-score what a batch touched. Few entities (the usual trickle of single records): one job per

@@ -6,6 +6,8 @@ export enum QueueName {
   Scoring = 'scoring',
   Rules = 'rules',
   Delivery = 'delivery',
+  // Rule backtests (规则回测): long reads over history, kept apart so they never hold up alerts.
+  Backtest = 'backtest',
 }
 
 export enum JobName {
@@ -35,6 +37,9 @@ export enum JobName {
   DeliverWebhook = 'deliver-webhook',
   // The scheduled look at joint-enforcement case tasks past their due date (case_overdue rules).
   CheckOverdueCases = 'check-overdue-cases',
+  // Replay a rule version over a past period within a jurisdiction (job id = the backtest id); the
+  // result is the job's return value, kept BACKTEST_RESULT_TTL_SECONDS.
+  BacktestRule = 'backtest-rule',
 }
 
 export type ScoreTrigger = 'record' | 'full-run' | 'manual';
@@ -55,6 +60,15 @@ export interface JobPayloads {
   [JobName.CheckEscalations]: Record<string, never>;
   [JobName.DeliverWebhook]: { deliveryId: string; attempt: number };
   [JobName.CheckOverdueCases]: Record<string, never>;
+  [JobName.BacktestRule]: {
+    // The version as validated by the api (the worker validates it again).
+    rule: { id: string; version: number; status: string; definition: unknown };
+    period: { from: string; to: string };
+    // The caller's jurisdiction: a region-code prefix ('' = national).
+    regionPrefix: string;
+    // Who asked (only they read the result).
+    requestedBy: string;
+  };
 }
 
 export const QUEUE_OF_JOB: { [J in JobName]: QueueName } = {
@@ -70,6 +84,7 @@ export const QUEUE_OF_JOB: { [J in JobName]: QueueName } = {
   [JobName.CheckEscalations]: QueueName.Rules,
   [JobName.DeliverWebhook]: QueueName.Delivery,
   [JobName.CheckOverdueCases]: QueueName.Rules,
+  [JobName.BacktestRule]: QueueName.Backtest,
 };
 
 export type JobOf<J extends JobName> = { name: J; data: JobPayloads[J] };

@@ -330,6 +330,20 @@ describe('access matrix: role × route × jurisdiction', () => {
       expect: { securityAdmin: 403, anonymous: 401, apiKeyXihuSamr: 403 },
       otherwise: 200,
     },
+    // Rule backtests (rules:write): matrix-rule's empty definition is refused (400) before anything is
+    // queued; a backtest is shown only to whoever asked (an unknown one: 404).
+    {
+      route: '/api/v1/rules/matrix-rule/versions/1/backtest',
+      method: 'POST',
+      body: () => ({ from: '2025-03-01', to: '2025-03-31' }),
+      expect: { admin: 400, staffXihu: 400, staffCity: 400, anonymous: 401 },
+      otherwise: 403,
+    },
+    {
+      route: '/api/v1/rules/matrix-rule/versions/1/backtests/00000000-0000-4000-8000-000000000000',
+      expect: { admin: 404, staffXihu: 404, staffCity: 404, anonymous: 401 },
+      otherwise: 403,
+    },
   ];
 
   it.each(matrix.map((m) => [`${m.method ?? 'GET'} ${m.route}`, m] as const))('%s', async (_, m) => {
@@ -551,6 +565,42 @@ describe('access matrix: role × route × jurisdiction', () => {
     expect(page.items).toHaveLength(1);
     expect(page.items[0]).toMatchObject({ actor: rows[0].actor, role: 'coordinator', result: 'ok' });
     expect(page.nextCursor).toBe(page.items[0].seq);
+  });
+
+  it('shows a batch and its refused rows only within its source’s scope, else 404 like a missing one', async () => {
+    // A batch of samr-xihu, the source of Xihu's market regulator.
+    await sql(
+      db.url,
+      `INSERT INTO ingest_source (id, department_code, bound_by) VALUES ('samr-xihu', '330106-SAMR', 'test')
+       ON CONFLICT (id) DO NOTHING`,
+    );
+    const [{ id }] = await sql<{ id: string }>(
+      db.url,
+      `INSERT INTO ingest_batch (id, source, origin, status, received, accepted, rejected)
+       VALUES (gen_random_uuid(), 'samr-xihu', 'api', 'done', 0, 0, 0) RETURNING id::text`,
+    );
+    const want: Record<Who, number> = {
+      anonymous: 401,
+      admin: 200,
+      staffXihu: 200,
+      staffCity: 200,
+      coordinatorXihu: 200,
+      officerXihuSamr: 200,
+      officerXihuTax: 404,
+      officerShangcheng: 404,
+      auditorCity: 200,
+      securityAdmin: 403,
+      apiKeyXihuSamr: 200,
+    };
+    for (const path of [`/api/v1/batches/${id}`, `/api/v1/batches/${id}/rejections`]) {
+      const got = {} as Record<Who, number>;
+      for (const who of everyone) {
+        const res = await call(who, 'GET', path);
+        await res.arrayBuffer();
+        got[who] = res.status;
+      }
+      expect(got).toEqual(want);
+    }
   });
 
   it('gives every route an access rule (deny by default)', () => {

@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import type { Principal } from '@lianjian/access';
 import { ZodPipe } from '../common/zod.pipe';
 import { Allow, Caller, Public, WhileEnrolling } from './access.decorator';
+import { SkipRateLimit } from '../rate-limit/rate-limit';
 import { AuthService } from './auth.service';
 import { TotpService } from './totp.service';
 import {
@@ -28,6 +29,8 @@ export class AuthController {
 
   @Post('login')
   @Public()
+  // Sign-in has its own limiter (LOGIN_*, login-limiter.ts): not counted twice.
+  @SkipRateLimit()
   @HttpCode(200)
   @ApiOperation({
     summary:

@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import type { Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
 import { ZodPipe } from '../common/zod.pipe';
+import { Expensive } from '../rate-limit/rate-limit';
 import { rejectionsQuery, type RejectionsQuery } from './dto/batch.dto';
 import { BatchesService } from './batches.service';
 import { sendRejections } from './rejections-response';
@@ -14,6 +15,7 @@ export class BatchesController {
   constructor(private readonly batches: BatchesService) {}
 
   @Post(':batchId/rerun')
+  @Expensive()
   @HttpCode(202)
   @Allow('records:ingest')
   @ApiOperation({ summary: 'Run the stored file of a batch again as a new batch (重新处理)' })
@@ -29,15 +31,33 @@ export class BatchesController {
   }
 
   @Get(':batchId/rejections')
+  @Expensive()
   @Allow('batches:read')
-  @ApiOperation({ summary: 'All refused records of a batch, as JSON or as a CSV download (退回记录下载)' })
+  @ApiOperation({
+    summary:
+      'Refused records of a batch: a page of JSON (limit, cursor), or every one streamed as a CSV or JSON download (退回记录下载)',
+    description:
+      'Within the scope of the batch source (else 404); ID numbers, phones, names and addresses masked without personal-data:read.',
+  })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+  @ApiQuery({ name: 'limit', required: false, description: 'JSON page size, 1-5000 (default 1000)' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the page before' })
+  @ApiQuery({
+    name: 'download',
+    required: false,
+    enum: ['true', 'false'],
+    description: 'JSON: every row, streamed',
+  })
   async rejections(
     @Param('batchId') batchId: string,
     @Query(new ZodPipe(rejectionsQuery)) query: RejectionsQuery,
     @Res() res: Response,
     @Caller() caller: Principal,
   ) {
+    if (query.format === 'json' && !query.download) {
+      res.json(await this.batches.rejectionsPage(caller, batchId, query));
+      return;
+    }
     await sendRejections(res, query.format, await this.batches.rejections(caller, batchId));
   }
 }

@@ -3,6 +3,7 @@ import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
 import { ZodPipe } from '../common/zod.pipe';
+import { Expensive } from '../rate-limit/rate-limit';
 import {
   backtestBody,
   draftBody,
@@ -166,18 +167,36 @@ export class RulesController {
   }
 
   @Post(':id/versions/:version/backtest')
+  @Expensive()
   @Allow('rules:write')
-  @HttpCode(200)
+  @HttpCode(202)
   @ApiOperation({
     summary:
-      'Backtest a version over a past period: the alerts it would have raised, per department and per ISO week; nothing is stored or sent',
+      'Backtest a version over a past period, on a worker: the alerts it would have raised in your jurisdiction, per department and per ISO week; nothing is stored or sent',
+    description:
+      'Answers 202 { backtestId, state, location }; GET the location for the state and, once done, the result (kept BACKTEST_RESULT_TTL_SECONDS).',
   })
   @ApiBody({ schema: { example: { from: '2025-01-01', to: '2025-06-30' } } })
   backtest(
     @Param('id') id: string,
     @Param('version') v: string,
     @Body(new ZodPipe(backtestBody)) body: BacktestBody,
+    @Caller() caller: Principal,
   ) {
-    return this.rules.backtest(id, v, body);
+    return this.rules.backtest(caller, id, v, body);
+  }
+
+  @Get(':id/versions/:version/backtests/:backtestId')
+  @Allow('rules:write')
+  @ApiOperation({
+    summary: 'A backtest you asked for: its state (queued, running, done, failed) and, once done, its result',
+  })
+  backtestResult(
+    @Param('id') id: string,
+    @Param('version') v: string,
+    @Param('backtestId') backtestId: string,
+    @Caller() caller: Principal,
+  ) {
+    return this.rules.backtestResult(caller, id, v, backtestId);
   }
 }

@@ -190,31 +190,7 @@ describe('rules API (/api/v1/rules)', () => {
     ]);
   });
 
-  it('backtests a version over past records: alerts per department per week, nothing stored', async () => {
-    // Two entities of Xihu (330106); A is penalised by the market bureau, then by the tax bureau, then
-    // by the tax bureau again; B only once.
-    const [a] = await sql<{ id: string }>(
-      db.url,
-      `INSERT INTO entity (ext_scheme, ext_id, name, region_code, industry_code, provisional)
-       VALUES ('test', 'A', '甲餐饮', '330106', 'H6210', false) RETURNING id::text AS id`,
-    );
-    const [b] = await sql<{ id: string }>(
-      db.url,
-      `INSERT INTO entity (ext_scheme, ext_id, name, region_code, industry_code, provisional)
-       VALUES ('test', 'B', '乙餐饮', '330106', 'H6210', false) RETURNING id::text AS id`,
-    );
-    const penalty = (id: string, entity: string, dept: string, at: string) =>
-      sql(
-        db.url,
-        `INSERT INTO record (source, source_record_id, kind, entity_id, department_code, occurred_at, data, content_hash, batch_id)
-         VALUES ('test', $1, 'penalty', $2, $3, $4, '{"penaltyTypes": ["fine"]}', $1, gen_random_uuid())`,
-        [id, entity, dept, at],
-      );
-    await penalty('P-1', a.id, '330106-SAMR', '2025-03-03'); // one department so far
-    await penalty('P-2', a.id, '330106-TAX', '2025-03-12'); // two: alert (week 11)
-    await penalty('P-3', a.id, '330106-TAX', '2025-03-20'); // same key: an occurrence, not an alert
-    await penalty('P-4', b.id, '330106-SAMR', '2025-03-21');
-
+  it('queues a backtest of a version for a worker: 202, then its state (the result: test/integration/rule-backtest)', async () => {
     const draft = await call('POST', '', {
       author: 'li.na',
       definition: definition({ id: 'two-departments-bt' }),
@@ -224,26 +200,16 @@ describe('rules API (/api/v1/rules)', () => {
       from: '2025-03-01',
       to: '2025-03-31',
     });
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ backtestId: expect.any(String), state: 'queued' });
+    // No worker serves the backtest queue here: it stays queued.
+    const state = await fetch(`${stack.url}${res.body.location}`, { headers: author.headers });
+    expect(state.status).toBe(200);
+    expect(await json(state)).toMatchObject({
+      state: 'queued',
       rule: { id: 'two-departments-bt', version: 1, status: 'draft' },
-      events: 4,
-      matched: 2,
-      alerts: 1,
-      occurrences: 1,
-      byWeek: { '2025-W11': 1 },
+      period: { from: '2025-03-01', to: '2025-03-31' },
     });
-    // repeat_penalties goes to the county's market regulator (and the industry's food safety domain,
-    // also the market bureau in Xihu).
-    expect(res.body.byDepartmentWeek).toEqual({ '330106-SAMR': { '2025-W11': 1 } });
-    expect(res.body.sample[0]).toMatchObject({
-      subject: a.id,
-      at: '2025-03-12',
-      departments: ['330106-SAMR'],
-    });
-
-    const [{ alerts }] = await sql<{ alerts: number }>(db.url, `SELECT count(*)::int AS alerts FROM alert`);
-    expect(alerts).toBe(0);
 
     const badPeriod = await call('POST', '/two-departments-bt/versions/1/backtest', {
       from: '2025-04-01',

@@ -1,15 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { ConflictError, InvalidInputError, NotFoundError } from '@lianjian/common';
+import { ConfigService } from '@nestjs/config';
+import { ConflictError, InvalidInputError, NotFoundError, withTimeout } from '@lianjian/common';
 import { RuleRepository, type RuleVersionRow } from '@lianjian/database';
 import {
+  assertBacktestable,
   RULE_FIELDS,
   RULE_ID_PATTERN,
-  RuleBacktestService,
   validateRule,
   type RuleDefinition,
 } from '@lianjian/rules';
+import { JobName, JobQueue, QueueName, type JobPayloads } from '@lianjian/queue';
 import { FEATURE_NAMES } from '@lianjian/scoring';
-import { actorName, type Principal } from '@lianjian/access';
+import { actorName, principalJurisdiction, type Principal } from '@lianjian/access';
 import type { BacktestBody, DraftBody, RetireBody } from './dto/rule.dto';
 
 // 规则管理: rules are versioned data. A change is a draft (a new version) that only its author edits
@@ -21,7 +24,8 @@ import type { BacktestBody, DraftBody, RetireBody } from './dto/rule.dto';
 export class RulesService {
   constructor(
     private readonly rules: RuleRepository,
-    private readonly backtests: RuleBacktestService,
+    private readonly jobs: JobQueue,
+    private readonly config: ConfigService,
   ) {}
 
   async list() {
@@ -126,14 +130,65 @@ export class RulesService {
     return publishedView(id, await this.rules.withdrawRetirement(id));
   }
 
-  // The alerts a version would have raised over a past period; nothing is stored or sent.
-  async backtest(id: string, v: string, period: BacktestBody) {
+  // The alerts a version would have raised over a past period; nothing is stored or sent. Queued for a
+  // worker (the backtest queue) over the events of the caller's jurisdiction only; what cannot be
+  // backtested is refused now. The answer names where to read the state and the result.
+  async backtest(caller: Principal, id: string, v: string, period: BacktestBody) {
     const row = await this.existing(id, v);
     const rule = checked(row.definition as Record<string, unknown>, id, row.version);
-    return {
-      rule: { id, version: row.version, status: row.status },
-      ...(await this.backtests.run(rule, period)),
+    assertBacktestable(rule, period);
+    const backtestId = randomUUID();
+    const keep = { age: this.config.getOrThrow<number>('BACKTEST_RESULT_TTL_SECONDS') };
+    const data: JobPayloads[JobName.BacktestRule] = {
+      rule: { id, version: row.version, status: row.status, definition: rule },
+      period,
+      regionPrefix: principalJurisdiction(caller) ?? '',
+      requestedBy: caller.id,
     };
+    await withTimeout(
+      this.jobs.add(JobName.BacktestRule, data, {
+        jobId: backtestId,
+        removeOnComplete: keep,
+        removeOnFail: keep,
+      }),
+      2000,
+    );
+    return {
+      backtestId,
+      state: 'queued',
+      location: `/api/v1/rules/${id}/versions/${row.version}/backtests/${backtestId}`,
+    };
+  }
+
+  // A backtest's state, and its result once done: to whoever asked for it only (to anyone else, and
+  // once it is no longer kept, a 404).
+  async backtestResult(caller: Principal, id: string, v: string, backtestId: string) {
+    const missing = new NotFoundError(`no backtest ${backtestId} of rule ${id} version ${v}`);
+    if (!UUID.test(backtestId)) throw missing;
+    const job = await withTimeout(this.jobs.queue(QueueName.Backtest).getJob(backtestId), 2000);
+    const data = job?.data as JobPayloads[JobName.BacktestRule] | undefined;
+    if (
+      !job ||
+      !data ||
+      data.requestedBy !== caller.id ||
+      data.rule.id !== id ||
+      String(data.rule.version) !== v
+    )
+      throw missing;
+    const state = await job.getState();
+    const { definition: _definition, ...rule } = data.rule;
+    const view = {
+      backtestId,
+      state: BACKTEST_STATE[state] ?? 'queued',
+      rule,
+      period: data.period,
+      jurisdiction: data.regionPrefix,
+      requestedAt: new Date(job.timestamp),
+      finishedAt: job.finishedOn ? new Date(job.finishedOn) : null,
+    };
+    if (state === 'completed') return { ...view, result: job.returnvalue };
+    if (state === 'failed') return { ...view, error: { message: job.failedReason } };
+    return view;
   }
 
   private async draft(caller: Principal, id: string, b: DraftBody, isNew: boolean) {
@@ -147,6 +202,19 @@ export class RulesService {
     return row;
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// BullMQ's job states as a backtest's.
+const BACKTEST_STATE: Record<string, 'queued' | 'running' | 'done' | 'failed'> = {
+  waiting: 'queued',
+  'waiting-children': 'queued',
+  prioritized: 'queued',
+  delayed: 'queued',
+  active: 'running',
+  completed: 'done',
+  failed: 'failed',
+};
 
 function publishedView(id: string, row: RuleVersionRow | undefined) {
   if (!row) throw new NotFoundError(`rule ${id} has no published version`);

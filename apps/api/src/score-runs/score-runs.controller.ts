@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorator';
 import { ZodPipe } from '../common/zod.pipe';
+import { Expensive } from '../rate-limit/rate-limit';
 import { runsQuery, type RunsQuery } from './dto/score-run.dto';
 import { ScoreRunsService } from './score-runs.service';
 
@@ -11,10 +12,13 @@ export class ScoreRunsController {
   constructor(private readonly runs: ScoreRunsService) {}
 
   @Post()
+  @Expensive()
   @Allow('scoring:manage')
   @HttpCode(202)
   @ApiOperation({
     summary: 'Start a full scoring run now (手动全量评分); poll GET /score-runs/{runId} for progress',
+    description:
+      'One full run at a time: 409 with the queued or running run in error.details ([{ runId, status }]).',
   })
   start() {
     return this.runs.start();

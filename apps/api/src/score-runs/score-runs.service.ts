@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { NotFoundError, withTimeout } from '@lianjian/common';
+import { ConflictError, NotFoundError, withTimeout } from '@lianjian/common';
 import { ScoreRunRepository } from '@lianjian/database';
-import { JobName, JobQueue } from '@lianjian/queue';
+import { JobQueue } from '@lianjian/queue';
 import type { RunsQuery } from './dto/score-run.dto';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -15,13 +15,18 @@ export class ScoreRunsService {
     private readonly jobs: JobQueue,
   ) {}
 
+  // One full run at a time: while one is queued (its start job not yet taken by a worker) or running,
+  // another request is refused with its id. The check and the queueing happen under one database lock
+  // (ScoreRunRepository.withStartLock), so two api processes cannot both start one.
   async start() {
-    const runId = randomUUID();
-    await withTimeout(
-      this.jobs.add(JobName.StartScoreRun, { trigger: 'manual', runId }, { jobId: `start-run-${runId}` }),
-      2000,
-    );
-    return { runId, status: 'queued' };
+    return this.runs.withStartLock(async (running) => {
+      if (running) throw busy(running.id, 'running');
+      const queued = await withTimeout(this.jobs.pendingFullRun(), 2000);
+      if (queued) throw busy(queued, 'queued');
+      const runId = randomUUID();
+      await withTimeout(this.jobs.startFullRun(runId), 2000);
+      return { runId, status: 'queued' };
+    });
   }
 
   async list(q: RunsQuery) {
@@ -40,6 +45,13 @@ export class ScoreRunsService {
       throw new NotFoundError(`no score run ${id} (yet: a run just started appears when a worker takes it)`);
     return view(run);
   }
+}
+
+function busy(runId: string, status: 'queued' | 'running'): ConflictError {
+  return new ConflictError(
+    `a full scoring run is ${status} (${runId}); wait for it to finish / 已有全量评分正在${status === 'queued' ? '排队' : '进行'}，请等待其完成`,
+    [{ runId, status }],
+  );
 }
 
 function view(r: Awaited<ReturnType<ScoreRunRepository['get']>> & object) {

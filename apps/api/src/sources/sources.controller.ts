@@ -3,6 +3,7 @@ import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
+import { Expensive } from '../rate-limit/rate-limit';
 import { SourcesService } from './sources.service';
 import { uploadStream } from './upload-stream';
 
@@ -19,6 +20,7 @@ export class SourcesController {
   }
 
   @Post(':source/files')
+  @Expensive()
   @Allow('records:ingest')
   @HttpCode(202)
   @ApiConsumes('multipart/form-data', 'text/csv', 'application/x-ndjson', 'application/octet-stream')

@@ -60,13 +60,16 @@ export class RecordRepository {
     to: string,
     after: { occurredAt: string; id: string } | undefined,
     limit: number,
+    // Only records about entities registered within this region-code prefix ('' = everywhere).
+    regionPrefix = '',
   ): Promise<StoredRecord[]> {
     return this.ds.query(
       `SELECT ${RECORD_COLUMNS} FROM record r
         WHERE r.kind = ANY($1::text[]) AND r.occurred_at BETWEEN $2::date AND $3::date
           AND ($4::date IS NULL OR (r.occurred_at, r.id) > ($4::date, $5::bigint))
+          AND ($7 = '' OR EXISTS (SELECT 1 FROM entity e WHERE e.id = r.entity_id AND starts_with(e.region_code, $7)))
         ORDER BY r.occurred_at, r.id LIMIT $6`,
-      [kinds, from, to, after?.occurredAt ?? null, after?.id ?? null, limit],
+      [kinds, from, to, after?.occurredAt ?? null, after?.id ?? null, limit, regionPrefix],
     );
   }
 

@@ -97,6 +97,19 @@ export class ScoreRunRepository {
     return rows.length > 0;
   }
 
+  // Runs `fn` holding the lock every request to start a full run takes (a transaction-scoped advisory
+  // lock, so it is shared by every api process and released even if the process dies), with the run
+  // that is running now, if any: checking for a run and queueing one happen as one step.
+  async withStartLock<T>(fn: (running: { id: string } | undefined) => Promise<T>): Promise<T> {
+    return this.ds.transaction(async (em) => {
+      await em.query(`SELECT pg_advisory_xact_lock(hashtext('score-run:start'))`);
+      const [running] = (await em.query(
+        `SELECT id FROM score_run WHERE status = 'running' ORDER BY started_at DESC LIMIT 1`,
+      )) as { id: string }[];
+      return fn(running);
+    });
+  }
+
   async get(id: string): Promise<ScoreRunView | undefined> {
     const rows = await this.ds.query(`SELECT ${RUN_COLUMNS} FROM score_run WHERE id = $1`, [id]);
     return rows[0];

@@ -313,6 +313,8 @@ export class ScoreRepository {
     from: string,
     to: string,
     limit: number,
+    // Only scores of entities registered within this region-code prefix ('' = everywhere).
+    regionPrefix = '',
   ): Promise<
     {
       scoreId: string;
@@ -329,8 +331,9 @@ export class ScoreRepository {
          FROM score s
         WHERE s.as_of BETWEEN $1::date AND $2::date
           AND s.previous_class IS NOT NULL AND s.previous_class <> s.risk_class
+          AND ($4 = '' OR EXISTS (SELECT 1 FROM entity e WHERE e.id = s.entity_id AND starts_with(e.region_code, $4)))
         ORDER BY s.as_of, s.id LIMIT $3`,
-      [from, to, limit],
+      [from, to, limit, regionPrefix],
     );
   }
 
@@ -341,6 +344,7 @@ export class ScoreRepository {
     to: string,
     line: { above?: number; below?: number },
     limit: number,
+    regionPrefix = '',
   ): Promise<
     {
       scoreId: string;
@@ -362,8 +366,9 @@ export class ScoreRepository {
         WHERE s.as_of BETWEEN $1::date AND $2::date
           AND (($3::numeric IS NOT NULL AND p.score < $3 AND s.score >= $3)
             OR ($4::numeric IS NOT NULL AND p.score > $4 AND s.score <= $4))
+          AND ($6 = '' OR EXISTS (SELECT 1 FROM entity e WHERE e.id = s.entity_id AND starts_with(e.region_code, $6)))
         ORDER BY s.as_of, s.id LIMIT $5`,
-      [from, to, line.above ?? null, line.below ?? null, limit],
+      [from, to, line.above ?? null, line.below ?? null, limit, regionPrefix],
     );
   }
 

@@ -37,13 +37,16 @@ export class RuleBacktestService {
     private readonly config: ConfigService,
   ) {}
 
+  // `regionPrefix`: the caller's jurisdiction (a region-code prefix, '' = national); only events about
+  // entities registered there are replayed, so only they appear in the counts and the sample.
   async run(
     rule: RuleDefinition,
     period: { from: string; to: string },
+    regionPrefix = '',
   ): Promise<BacktestResult & { period: { from: string; to: string }; seconds: number }> {
     const t0 = Date.now();
-    checkPeriod(period);
-    const events = await this.events(rule, period);
+    assertBacktestable(rule, period);
+    const events = await this.events(rule, period, regionPrefix);
     const departments = await this.departments.list();
     const matrix = this.matrix();
     const result = backtestRule(rule, events, {
@@ -61,7 +64,11 @@ export class RuleBacktestService {
     return { period, ...result, seconds: Math.round((Date.now() - t0) / 100) / 10 };
   }
 
-  private async events(rule: RuleDefinition, period: { from: string; to: string }): Promise<BacktestEvent[]> {
+  private async events(
+    rule: RuleDefinition,
+    period: { from: string; to: string },
+    regionPrefix: string,
+  ): Promise<BacktestEvent[]> {
     const fields = ruleFieldNames(rule);
     const needsProfile = fields.some((f) => f.startsWith(PROFILE_FIELD_PREFIX));
     const needsRecords = needsProfile || usesHistory(rule);
@@ -78,6 +85,7 @@ export class RuleBacktestService {
             period.to,
             after,
             20_000,
+            regionPrefix,
           );
           recs.push(...page);
           if (recs.length > RuleBacktestService.MAX_EVENTS) throw tooMany(recs.length);
@@ -99,6 +107,7 @@ export class RuleBacktestService {
           period.from,
           period.to,
           RuleBacktestService.MAX_EVENTS + 1,
+          regionPrefix,
         );
         if (changes.length > RuleBacktestService.MAX_EVENTS) throw tooMany(changes.length);
         const { entities, histories } = await this.load(
@@ -122,6 +131,7 @@ export class RuleBacktestService {
           period.to,
           trigger,
           RuleBacktestService.MAX_EVENTS + 1,
+          regionPrefix,
         );
         if (crossings.length > RuleBacktestService.MAX_EVENTS) throw tooMany(crossings.length);
         const { entities, histories } = await this.load(
@@ -145,17 +155,9 @@ export class RuleBacktestService {
         });
       }
       case 'feed_health':
-        throw new InvalidInputError(
-          `rule ${rule.id} is triggered by feed health, which is observed live and not kept as history: it cannot be backtested (数据报送状况无历史记录，无法回测)`,
-        );
       case 'delivery_overdue':
-        throw new InvalidInputError(
-          `rule ${rule.id} is triggered by overdue acknowledgements, which are observed live: it cannot be backtested (签收超时为实时状态，无法回测)`,
-        );
       case 'case_overdue':
-        throw new InvalidInputError(
-          `rule ${rule.id} is triggered by overdue case tasks, which are observed live: it cannot be backtested (案件任务逾期为实时状态，无法回测)`,
-        );
+        throw liveTrigger(rule);
     }
   }
 
@@ -202,6 +204,32 @@ export class RuleBacktestService {
   private matrix(): RoutingMatrix {
     const file = join(this.config.getOrThrow<string>('CONFIG_DIR'), 'routing', 'joint-action-matrix.json');
     return (this.matrixCache ??= validateRoutingMatrix(JSON.parse(readFileSync(file, 'utf8'))));
+  }
+}
+
+// What can be refused before a backtest is queued: a trigger observed live (no history to replay),
+// and a period that is not one (dates, order, length). InvalidInputError (400) with the reasons.
+export function assertBacktestable(rule: RuleDefinition, period: { from: string; to: string }): void {
+  const type = rule.trigger.type;
+  if (type === 'feed_health' || type === 'delivery_overdue' || type === 'case_overdue')
+    throw liveTrigger(rule);
+  checkPeriod(period);
+}
+
+function liveTrigger(rule: RuleDefinition): InvalidInputError {
+  switch (rule.trigger.type) {
+    case 'feed_health':
+      return new InvalidInputError(
+        `rule ${rule.id} is triggered by feed health, which is observed live and not kept as history: it cannot be backtested (数据报送状况无历史记录，无法回测)`,
+      );
+    case 'delivery_overdue':
+      return new InvalidInputError(
+        `rule ${rule.id} is triggered by overdue acknowledgements, which are observed live: it cannot be backtested (签收超时为实时状态，无法回测)`,
+      );
+    default:
+      return new InvalidInputError(
+        `rule ${rule.id} is triggered by overdue case tasks, which are observed live: it cannot be backtested (案件任务逾期为实时状态，无法回测)`,
+      );
   }
 }
 
