@@ -34,6 +34,7 @@ export const PERMISSIONS = [
   'repair:decide', // decide one (the record's department, not the filer)
   'audit:read', // verify the chain, read the log
   'users:manage', // users and API keys
+  'queues:manage', // the queue dashboard (Bull Board at /admin/queues): jobs, retry, clean
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -60,6 +61,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'rules:write',
     'audit:read',
     'users:manage',
+    'queues:manage',
   ],
   // Reviews risk lists and profiles, writes rules (another staff member publishes), files and decides
   // credit repair for their department's records.

@@ -37,6 +37,11 @@ export enum JobName {
   CheckOverdueCases = 'check-overdue-cases',
 }
 
+// Besides its payload, any job may carry the id of the request that caused it (JobQueue adds it).
+export interface JobMeta {
+  requestId?: string;
+}
+
 export type ScoreTrigger = 'record' | 'full-run' | 'manual';
 export type ScoreRunTrigger = 'nightly' | 'manual';
 

@@ -3,6 +3,7 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { WebhookDeliverer } from '@lianjian/delivery';
 import { JobName, QUEUE_CONCURRENCY, QueueName, type AnyJob } from '@lianjian/queue';
+import { JobRunner } from './job-runner';
 
 // One job per webhook attempt; the deliverer records each attempt and schedules the next.
 @Processor(QueueName.Delivery, { concurrency: QUEUE_CONCURRENCY[QueueName.Delivery] })
@@ -10,11 +11,18 @@ export class DeliveryProcessor extends WorkerHost {
   private readonly log = new Logger(DeliveryProcessor.name);
   private lastErrorLog = 0;
 
-  constructor(private readonly deliverer: WebhookDeliverer) {
+  constructor(
+    private readonly deliverer: WebhookDeliverer,
+    private readonly runner: JobRunner,
+  ) {
     super();
   }
 
-  async process(job: Job): Promise<{ outcome: string; reason?: string }> {
+  process(job: Job): Promise<{ outcome: string; reason?: string }> {
+    return this.runner.run(QueueName.Delivery, job, () => this.handle(job));
+  }
+
+  private async handle(job: Job): Promise<{ outcome: string; reason?: string }> {
     const j = job as unknown as AnyJob;
     switch (j.name) {
       case JobName.DeliverWebhook:

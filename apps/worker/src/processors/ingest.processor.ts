@@ -4,6 +4,7 @@ import type { Job } from 'bullmq';
 import { BatchRepository } from '@lianjian/database';
 import { FileIngestionService, IngestApplyService } from '@lianjian/ingestion';
 import { JobName, QUEUE_CONCURRENCY, QueueName, type AnyJob } from '@lianjian/queue';
+import { JobRunner } from './job-runner';
 
 @Processor(QueueName.Ingest, { concurrency: QUEUE_CONCURRENCY[QueueName.Ingest] })
 export class IngestProcessor extends WorkerHost {
@@ -13,11 +14,16 @@ export class IngestProcessor extends WorkerHost {
     private readonly apply: IngestApplyService,
     private readonly files: FileIngestionService,
     private readonly batches: BatchRepository,
+    private readonly runner: JobRunner,
   ) {
     super();
   }
 
-  async process(job: Job): Promise<void> {
+  process(job: Job): Promise<void> {
+    return this.runner.run(QueueName.Ingest, job, () => this.handle(job));
+  }
+
+  private async handle(job: Job): Promise<void> {
     const j = job as unknown as AnyJob;
     switch (j.name) {
       case JobName.IngestBatch:
