@@ -4,6 +4,7 @@ import {
   eventually,
   json,
   penaltyRecord,
+  sql,
   startStack,
   USCC_A,
   USCC_B,
@@ -11,6 +12,7 @@ import {
   type TestApiKey,
   type TestUser,
 } from '@lianjian/testing';
+import { RECORD_KIND_SPECS } from '@lianjian/domain';
 import { MetricsEndpoint } from '@lianjian/observability';
 import { apiApp } from '../../apps/api/src/bootstrap';
 import { workerApp } from '../../apps/worker/src/bootstrap';
@@ -115,10 +117,12 @@ describe('operators can see it: metrics, logs, queue dashboard', () => {
     }
   });
 
-  it('counts requests by route template, records received and applied, jobs, scores and audit entries', async () => {
+  it('counts requests by route template, records received and applied, jobs, scores, alerts and audit entries', async () => {
     const [api0, worker0] = [await scrape('api'), await scrape('worker')];
+    // A fine of 600,000 CNY: the shipped large-fine rule raises an alert on it.
+    const penalty = { ...RECORD_KIND_SPECS.penalty.example, fineAmount: 600_000, decisionNo: 'OBS-2026-1' };
     const res = await ingest('obs-metrics-1', [
-      penaltyRecord(USCC_A, 'OBS-P-1'),
+      penaltyRecord(USCC_A, 'OBS-P-1', { penalty }),
       penaltyRecord('not-a-uscc', 'OBS-P-2'),
     ]);
     expect(res.status).toBe(202);
@@ -159,6 +163,12 @@ describe('operators can see it: metrics, logs, queue dashboard', () => {
     expect(
       value(worker1, 'lianjian_job_duration_seconds_count{queue="scoring",job="score-entity",outcome="completed"}'),
     ).toBeGreaterThanOrEqual(1);
+    // The large fine raises an alert: the worker counts each one stored.
+    await eventually(async () => {
+      const [{ n }] = await sql<{ n: number }>(stack.db.url, `SELECT count(*)::int AS n FROM alert`);
+      const counted = value(await scrape('worker'), 'lianjian_alerts_raised_total');
+      return n > 0 && counted === n ? true : undefined;
+    });
   });
 
   it('logs JSON lines with the request id, from the API into the jobs it enqueued', async () => {
