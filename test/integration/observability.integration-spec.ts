@@ -60,6 +60,9 @@ describe('operators can see it: metrics, logs, queue dashboard', () => {
         ESCALATION_CRON: '',
         CASE_OVERDUE_CRON: '',
         SCORING_CRON: '',
+        // The sign-in limiter warns at the first attempt per user name: a line a service writes
+        // while serving the request.
+        LOGIN_MAX_FAILURES: '1',
       },
     });
     admin = stack.users.admin;
@@ -231,6 +234,10 @@ describe('operators can see it: metrics, logs, queue dashboard', () => {
         : undefined,
     );
 
+    // What a service logs while serving the request carries its id too.
+    expect(logged().find((l) => l.requestId === 'obs-login-1' && l.level === 40)).toMatchObject({
+      msg: `sign-in attempts for "${admin.username}" reached 1: further attempts wait`,
+    });
     const all = lines.join('\n');
     expect(all).toContain('obs-login-1');
     expect(all).toContain('obs-rotate-1');
