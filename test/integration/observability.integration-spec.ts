@@ -131,6 +131,8 @@ describe('operators can see it: metrics, logs, queue dashboard', () => {
     expect(res.status).toBe(202);
     // Not applied yet (404) or applied (200): the same route either way.
     const entity = await fetch(`${stack.url}/api/v1/entities/${USCC_A}`, { headers: admin.headers });
+    // A path no route serves counts as one label value, whatever the path.
+    expect((await fetch(`${stack.url}/no-such-route/${USCC_A}`, { headers: admin.headers })).status).toBe(404);
 
     const api1 = await scrape('api');
     const received = (outcome: string, t: string) =>
@@ -143,6 +145,9 @@ describe('operators can see it: metrics, logs, queue dashboard', () => {
     expect(
       value(api1, `lianjian_http_request_duration_seconds_count{method="GET",route="/api/v1/entities/:key",status="${entity.status}"}`),
     ).toBeGreaterThanOrEqual(1);
+    const unmatched = (t: string) =>
+      value(t, 'lianjian_http_requests_total{method="GET",route="(unmatched)",status="404"}');
+    expect(unmatched(api1) - unmatched(api0)).toBe(1);
     // Route templates, never raw paths: the entity's code is in no label.
     expect(api1).not.toContain(USCC_A);
     // Both were audited: the write, and the read of an entity (ok, or refused while not applied yet).

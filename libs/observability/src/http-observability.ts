@@ -17,6 +17,9 @@ export function requestContext() {
 // A route that serves many paths itself (the queue dashboard) names its label here.
 export const METRICS_ROUTE = 'metricsRoute';
 
+// Nest answers a path no controller serves through a catch-all route of its own.
+const CATCH_ALL = new Set(['{/*splat}', '/*splat', '*', '(.*)']);
+
 // Counts each answer by its route template (/api/v1/entities/:key, never the raw path, so label
 // values stay few) and status, with its latency. A path no route matched is "(unmatched)".
 export function httpMetrics(metrics: PromMetrics) {
@@ -24,9 +27,10 @@ export function httpMetrics(metrics: PromMetrics) {
     const start = process.hrtime.bigint();
     res.once('finish', () => {
       const named = res.locals[METRICS_ROUTE] as string | undefined;
-      const route = named ?? (req.route as { path?: string } | undefined)?.path ?? '(unmatched)';
+      const path = (req.route as { path?: unknown } | undefined)?.path;
+      const route = named ?? (typeof path === 'string' && !CATCH_ALL.has(path) ? path : '(unmatched)');
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      metrics.httpRequest(req.method, String(route), res.statusCode, seconds);
+      metrics.httpRequest(req.method, route, res.statusCode, seconds);
     });
     next();
   };
