@@ -87,7 +87,9 @@ export function pinoOptions(app: AppName, env: { LOG_LEVEL?: LogLevelName; NODE_
 
 // Structured JSON logs (pino) for the api and the worker, one object a line on stdout: Nest's own
 // logger and every `new Logger(…)` write through it. In the api, pino-http logs each answer
-// (method, route path, status, time) with the request id.
+// (method, route path, status, time) with the request id. nestjs-pino keeps one root logger per
+// process, made by the first app: an api and a worker started in one test process share the api's
+// (their lines all say app "api"; a worker's job lines still carry `job`).
 export function loggerModule(
   app: AppName,
   env: { LOG_LEVEL?: LogLevelName; NODE_ENV?: string },
