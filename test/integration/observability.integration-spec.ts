@@ -111,7 +111,9 @@ describe('operators can see it: metrics, logs, queue dashboard', () => {
       const url = metricsUrl(app);
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
       expect((await fetch(url)).status).toBe(401);
-      expect((await fetch(url, { headers: { authorization: 'Bearer not-the-token-at-all' } })).status).toBe(401);
+      expect((await fetch(url, { headers: { authorization: 'Bearer not-the-token-at-all' } })).status).toBe(
+        401,
+      );
       expect((await fetch(url, { headers: admin.headers })).status).toBe(401);
       const text = await scrape(app);
       expect(text).toContain('# TYPE lianjian_queue_jobs gauge');
@@ -132,7 +134,9 @@ describe('operators can see it: metrics, logs, queue dashboard', () => {
     // Not applied yet (404) or applied (200): the same route either way.
     const entity = await fetch(`${stack.url}/api/v1/entities/${USCC_A}`, { headers: admin.headers });
     // A path no route serves counts as one label value, whatever the path.
-    expect((await fetch(`${stack.url}/no-such-route/${USCC_A}`, { headers: admin.headers })).status).toBe(404);
+    expect((await fetch(`${stack.url}/no-such-route/${USCC_A}`, { headers: admin.headers })).status).toBe(
+      404,
+    );
 
     const api1 = await scrape('api');
     const received = (outcome: string, t: string) =>
@@ -143,7 +147,10 @@ describe('operators can see it: metrics, logs, queue dashboard', () => {
       value(t, `lianjian_http_requests_total{method="POST",route="/api/v1/records",status="202"}`);
     expect(posts(api1) - posts(api0)).toBe(1);
     expect(
-      value(api1, `lianjian_http_request_duration_seconds_count{method="GET",route="/api/v1/entities/:key",status="${entity.status}"}`),
+      value(
+        api1,
+        `lianjian_http_request_duration_seconds_count{method="GET",route="/api/v1/entities/:key",status="${entity.status}"}`,
+      ),
     ).toBeGreaterThanOrEqual(1);
     const unmatched = (t: string) =>
       value(t, 'lianjian_http_requests_total{method="GET",route="(unmatched)",status="404"}');
@@ -169,7 +176,10 @@ describe('operators can see it: metrics, logs, queue dashboard', () => {
       value(t, 'lianjian_job_duration_seconds_count{queue="ingest",job="ingest-batch",outcome="completed"}');
     expect(ingestJobs(worker1) - ingestJobs(worker0)).toBe(1);
     expect(
-      value(worker1, 'lianjian_job_duration_seconds_count{queue="scoring",job="score-entity",outcome="completed"}'),
+      value(
+        worker1,
+        'lianjian_job_duration_seconds_count{queue="scoring",job="score-entity",outcome="completed"}',
+      ),
     ).toBeGreaterThanOrEqual(1);
     // The large fine raises an alert: the worker counts each one stored.
     await eventually(async () => {

@@ -74,7 +74,10 @@ function mixin(_: object, __: number, logger: PinoLogger): Record<string, string
   return out;
 }
 
-export function pinoOptions(app: AppName, env: { LOG_LEVEL?: LogLevelName; NODE_ENV?: string }): LoggerOptions {
+export function pinoOptions(
+  app: AppName,
+  env: { LOG_LEVEL?: LogLevelName; NODE_ENV?: string },
+): LoggerOptions {
   return {
     level: PINO_LEVEL[effectiveLogLevel(env)],
     base: { app, pid: process.pid },

@@ -16,9 +16,9 @@ describe('metrics listener configuration', () => {
       /METRICS_TOKEN: required when METRICS_HOST \(0\.0\.0\.0\) is not a loopback address/,
     );
     const token = 'a-long-enough-token-123';
-    expect(parseEnv(schema, { METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0', METRICS_TOKEN: token })).toMatchObject(
-      { METRICS_HOST: '0.0.0.0' },
-    );
+    expect(
+      parseEnv(schema, { METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0', METRICS_TOKEN: token }),
+    ).toMatchObject({ METRICS_HOST: '0.0.0.0' });
     // A short token is refused, and never echoed.
     expect(() => parseEnv(schema, { METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: .*\(got "\*\*\*"\)/);
     expect(() => parseEnv(schema, { METRICS_HOST: 'metrics.example' })).toThrow(/METRICS_HOST/);

@@ -94,7 +94,8 @@ export class PromMetrics implements Metrics {
         await Promise.all(
           [...queues].map(async ([name, queue]) => {
             const counts = await withTimeout(queue.getJobCounts(...QUEUE_STATES), 1000).catch(() => null);
-            if (counts) for (const state of QUEUE_STATES) this.set({ queue: name, state }, counts[state] ?? 0);
+            if (counts)
+              for (const state of QUEUE_STATES) this.set({ queue: name, state }, counts[state] ?? 0);
           }),
         );
       },

@@ -4,7 +4,8 @@ import { JobName, QueueName } from '@lianjian/queue';
 import { PromMetrics } from '@lianjian/observability';
 import { JobRunner } from './job-runner';
 
-const job = (data: unknown, name: string = JobName.IngestBatch) => ({ id: '7', name, data }) as unknown as Job;
+const job = (data: unknown, name: string = JobName.IngestBatch) =>
+  ({ id: '7', name, data }) as unknown as Job;
 
 describe('JobRunner', () => {
   it('runs a job in the log context of the request that enqueued it, and times it', async () => {
