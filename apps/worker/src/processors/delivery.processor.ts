@@ -36,7 +36,9 @@ export class DeliveryProcessor extends WorkerHost {
   // failures); BullMQ retries it, and past its retries the relay queues the attempt again.
   @OnWorkerEvent('failed')
   onFailed(job: Job | undefined, err: Error): void {
-    this.log.warn(`job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${err.message}`);
+    this.runner.within(QueueName.Delivery, job, () =>
+      this.log.warn(`job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${err.message}`),
+    );
   }
 
   // Queue errors (Redis gone, a job lost with it) at most every 10 s: PostgreSQL keeps every delivery,

@@ -39,7 +39,11 @@ export class IngestProcessor extends WorkerHost {
   // After the last retry the batch says it failed, with the error: visible in its report, and no
   // longer picked up by the sweep (which would otherwise retry it forever).
   @OnWorkerEvent('failed')
-  async onFailed(job: Job | undefined, err: Error): Promise<void> {
+  onFailed(job: Job | undefined, err: Error): Promise<void> {
+    return this.runner.within(QueueName.Ingest, job, () => this.markFailed(job, err));
+  }
+
+  private async markFailed(job: Job | undefined, err: Error): Promise<void> {
     if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
     const batchId = (job.data as { batchId?: string }).batchId;
     if (!batchId) return;

@@ -37,4 +37,13 @@ describe('JobRunner', () => {
     expect(text).toMatch(/lianjian_job_failures_total\{(?=[^}]*queue="scoring")[^}]*job="unknown"[^}]*\} 1/);
     expect(text).toMatch(/lianjian_job_duration_seconds_count\{[^}]*outcome="failed"\} 1/);
   });
+
+  it('gives a worker event about a job (failed after its retries) the job’s log context', () => {
+    const runner = new JobRunner(new PromMetrics('worker'));
+    expect(runner.within(QueueName.Ingest, job({ requestId: 'req-2' }), () => logContext())).toEqual({
+      requestId: 'req-2',
+      job: 'ingest/ingest-batch/7',
+    });
+    expect(runner.within(QueueName.Ingest, undefined, () => logContext())).toBeUndefined();
+  });
 });

@@ -13,9 +13,8 @@ export class JobRunner {
   constructor(private readonly metrics: PromMetrics) {}
 
   run<T>(queue: QueueName, job: Job, handle: () => Promise<T>): Promise<T> {
-    const requestId = acceptRequestId((job.data as JobMeta | undefined)?.requestId);
-    const name = KNOWN_JOBS.has(job.name) ? job.name : 'unknown';
-    return runInLogContext({ requestId, job: `${queue}/${name}/${job.id ?? '?'}` }, async () => {
+    const name = jobLabel(job);
+    return this.within(queue, job, async () => {
       const start = process.hrtime.bigint();
       const seconds = () => Number(process.hrtime.bigint() - start) / 1e9;
       try {
@@ -28,4 +27,14 @@ export class JobRunner {
       }
     });
   }
+
+  // Runs fn (a worker event handler about the job: failed after its retries…) in the job's log
+  // context, so its lines carry the job and its request id too.
+  within<T>(queue: QueueName, job: Job | undefined, fn: () => T): T {
+    if (!job) return fn();
+    const requestId = acceptRequestId((job.data as JobMeta | undefined)?.requestId);
+    return runInLogContext({ requestId, job: `${queue}/${jobLabel(job)}/${job.id ?? '?'}` }, fn);
+  }
 }
+
+const jobLabel = (job: Job): string => (KNOWN_JOBS.has(job.name) ? job.name : 'unknown');
