@@ -25,7 +25,9 @@ const INFRASTRUCTURE = [
   /^bullmq($|\/)/,
   /^ioredis($|\/)/,
   // Libs whose index exports Nest providers, repositories or queues.
-  /^@lianjian\/(database|queue|delivery|ingestion|testing|scoring|rules|seed|cases)($|\/)/,
+  /^@lianjian\/(database|queue|delivery|ingestion|testing|scoring|rules|seed|cases|observability)($|\/)/,
+  // Metrics and log clients: pure cores count through the Metrics port of @lianjian/common.
+  /^(prom-client|pino|pino-http|nestjs-pino)($|\/)/,
 ];
 
 function isTypeOnly(node) {

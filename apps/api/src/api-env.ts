@@ -2,8 +2,11 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { baseEnvSchema } from '@lianjian/common';
 import { requireSecretsKey, webhookSecretsEnv, webhookTargetEnv } from '@lianjian/delivery';
+import { metricsEnv, requireMetricsToken } from '@lianjian/observability';
 
 const apiEnvObject = baseEnvSchema.extend({
+  // The metrics listener (METRICS_PORT, METRICS_HOST, METRICS_TOKEN), apart from PORT.
+  ...metricsEnv,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   // Largest JSON body accepted (a full batch of 10,000 records is ~5-15 MB).
   BODY_LIMIT_MB: z.coerce.number().positive().max(512).default(32),
@@ -63,7 +66,7 @@ const apiEnvObject = baseEnvSchema.extend({
   RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(0).max(10_000_000).default(6_000),
   RATE_LIMIT_EXPENSIVE: z.coerce.number().int().min(0).max(1_000_000).default(300),
 });
-export const apiEnvSchema = apiEnvObject.superRefine(requireSecretsKey);
+export const apiEnvSchema = apiEnvObject.superRefine(requireSecretsKey).superRefine(requireMetricsToken);
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 
 // What Express's `trust proxy` takes (proxy-addr), except `true`: trusting every address would let

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ConfigModule } from '@nestjs/config';
 import { DatabaseModule } from '@lianjian/database';
 import { QueueModule } from '@lianjian/queue';
+import { ObservabilityModule } from '@lianjian/observability';
 import type { ApiEnv } from './api-env';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { AccessGuard } from './auth/access.guard';
@@ -23,6 +24,7 @@ import { RulesModule } from './rules/rules.module';
 import { ScoreRunsModule } from './score-runs/score-runs.module';
 import { ScoringModelsModule } from './scoring-models/scoring-models.module';
 import { SourcesModule } from './sources/sources.module';
+import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
 
 // The API is one module per feature (<feature>/{dto, controller, service, module}); this module only
 // assembles them with the database, the queue, the error filter and the guard every route passes.
@@ -46,6 +48,7 @@ import { SourcesModule } from './sources/sources.module';
     CreditRepairModule,
     AuditModule,
     RateLimitModule,
+    QueueDashboardModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: HttpErrorFilter },
@@ -69,6 +72,8 @@ export class AppModule {
           skipProcessEnv: true,
           load: [() => config],
         }),
+        // Metrics (METRICS_PORT) and JSON logs with request ids.
+        ObservabilityModule.forRoot('api', config),
       ],
     };
   }

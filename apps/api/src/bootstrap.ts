@@ -4,20 +4,27 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Request, RequestHandler } from 'express';
 import helmet from 'helmet';
-import { logLevels } from '@lianjian/common';
 import { AppModule } from './app.module';
 import { apiEnvSchema, type ApiEnv } from './api-env';
 import { jsonBody } from './common/json-body';
 import { auditTrail } from './common/audit-trail';
 import { AuditRepository } from '@lianjian/database';
+import { Logger } from 'nestjs-pino';
+import { httpMetrics, PromMetrics, requestContext } from '@lianjian/observability';
 
 // Builds the HTTP application from its validated configuration (main.ts parses the environment;
 // tests give theirs), which is all the application's ConfigService serves.
 export async function createApiApp(cfg: ApiEnv): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(cfg), {
     bodyParser: false,
-    logger: logLevels(cfg.NODE_ENV === 'test' ? 'warn' : cfg.LOG_LEVEL),
+    // Nest's own lines wait for the JSON logger (LOG_LEVEL; warn under NODE_ENV=test unless set).
+    bufferLogs: true,
   });
+  app.useLogger(app.get(Logger));
+  // First: the request id (X-Request-Id) every log line and enqueued job of the request carries,
+  // then the request's metrics (route template, status, latency).
+  app.use(requestContext());
+  app.use(httpMetrics(app.get(PromMetrics)));
   // The client address (req.ip) behind the proxies TRUST_PROXY names; none by default.
   app.set('trust proxy', cfg.TRUST_PROXY);
   app.use(securityHeaders());
@@ -33,7 +40,12 @@ export function apiDocsEnabled(cfg: Pick<ApiEnv, 'API_DOCS' | 'NODE_ENV'>): bool
   return (cfg.API_DOCS ?? (cfg.NODE_ENV === 'production' ? 'off' : 'on')) === 'on';
 }
 
-const isDocsPage = (req: Request): boolean => req.path === '/docs' || req.path.startsWith('/docs/');
+const isDocsPage = (req: Request): boolean =>
+  req.path === '/docs' ||
+  req.path.startsWith('/docs/') ||
+  // The queue dashboard's page (Bull Board) loads its own scripts and styles too.
+  req.path === '/admin/queues' ||
+  req.path.startsWith('/admin/queues/');
 
 // Security headers on every answer (helmet): nosniff, HSTS, no X-Powered-By, and a CSP that lets a
 // JSON answer load nothing at all. The Swagger UI page alone may load its own scripts and styles

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { logLevels } from '@lianjian/common';
+import { Logger } from 'nestjs-pino';
 import { WorkerModule } from './worker.module';
 import { workerEnvSchema, type WorkerEnv } from './worker-env';
 
@@ -9,8 +9,10 @@ import { workerEnvSchema, type WorkerEnv } from './worker-env';
 // theirs), which is all the worker's ConfigService serves; it serves the queues cfg.WORKER_QUEUES names.
 export async function createWorker(cfg: WorkerEnv): Promise<INestApplicationContext> {
   const app = await NestFactory.createApplicationContext(WorkerModule.register(cfg), {
-    logger: logLevels(cfg.NODE_ENV === 'test' ? 'warn' : cfg.LOG_LEVEL),
+    // Nest's own lines wait for the JSON logger (LOG_LEVEL; warn under NODE_ENV=test unless set).
+    bufferLogs: true,
   });
+  app.useLogger(app.get(Logger));
   return app;
 }
 

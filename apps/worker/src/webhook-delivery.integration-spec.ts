@@ -20,6 +20,7 @@ import {
   type Stack,
   type TestDatabase,
 } from '@lianjian/testing';
+import { PromMetrics } from '@lianjian/observability';
 import { workerApp } from './bootstrap';
 
 // Webhook delivery end to end on the real PostgreSQL, Redis and BullMQ, against real HTTP receivers
@@ -375,6 +376,14 @@ describe('webhook delivery: outbox, signed POST, retries, dead letter', () => {
     expect(r.requests.map((q) => q.key)).toEqual(Array(3).fill(`lianjian-delivery-${d.id}`));
     expect(r.requests.map((q) => JSON.parse(q.body).delivery.attempt)).toEqual([1, 2, 3]);
     expect(r.requests.every((q) => q.validSignature)).toBe(true);
+    // The worker's metrics count each attempt by its outcome.
+    await eventually(async () => {
+      const text = await w.get(PromMetrics).registry.metrics();
+      return /lianjian_webhook_deliveries_total\{outcome="failed",app="worker"\} 2\n/.test(text) &&
+        /lianjian_webhook_deliveries_total\{outcome="delivered",app="worker"\} 1\n/.test(text)
+        ? true
+        : undefined;
+    }, 5000);
   });
 
   it('marks a delivery dead at once on 410 Gone, and never retries it', async () => {

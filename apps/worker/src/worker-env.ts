@@ -7,6 +7,7 @@ import {
   webhookSecretsEnv,
   webhookTargetEnv,
 } from '@lianjian/delivery';
+import { metricsEnv, requireMetricsToken } from '@lianjian/observability';
 
 const cron = z
   .string()
@@ -62,9 +63,12 @@ const workerEnvObject = baseEnvSchema.extend({
   ...webhookSecretsEnv,
   ...webhookTargetEnv,
   ...webhookDeliveryEnv,
+  // The worker's metrics listener (METRICS_PORT, METRICS_HOST, METRICS_TOKEN).
+  ...metricsEnv,
 });
 export const workerEnvSchema = workerEnvObject
   .superRefine(requireSecretsKey)
+  .superRefine(requireMetricsToken)
   // One name for the schedules' time zone from here on.
   .transform(({ FEED_CHECK_TZ, SCHEDULES_TZ, ...env }) => ({
     ...env,

@@ -2,6 +2,7 @@ import { DynamicModule, Module, type Provider } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { DatabaseModule } from '@lianjian/database';
 import { QueueModule, QueueName } from '@lianjian/queue';
+import { ObservabilityModule } from '@lianjian/observability';
 import { IngestionModule } from '@lianjian/ingestion';
 import { ScoringModels, ScoringService } from '@lianjian/scoring';
 import { ALERTING_PROVIDERS, RuleBacktestService } from '@lianjian/rules';
@@ -16,6 +17,7 @@ import { BatchSweeper } from './batch-sweeper';
 import { FeedCheck } from './feed-check';
 import { RuleSchedules } from './rule-schedules';
 import { NightlyScoring } from './nightly-scoring';
+import { JobRunner } from './processors/job-runner';
 
 const PROCESSORS: Record<QueueName, Provider[]> = {
   [QueueName.Ingest]: [IngestProcessor, BatchSweeper],
@@ -47,11 +49,14 @@ export class WorkerModule {
         QueueModule,
         IngestionModule,
         DeliveryModule,
+        // Metrics (METRICS_PORT) and JSON logs; each job's lines carry its request id.
+        ObservabilityModule.forRoot('worker', config),
       ],
       providers: [
         ScoringService,
         ScoringModels,
         ...ALERTING_PROVIDERS,
+        JobRunner,
         ...queues.flatMap((q) => PROCESSORS[q]),
       ],
     };

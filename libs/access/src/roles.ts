@@ -35,7 +35,7 @@ export function isAdminRole(role: Role): role is AdminRole {
 
 // What makes each administrator one: no role holds permissions of two duties (a test checks it).
 export const ADMIN_DUTIES: Record<AdminRole, readonly Permission[]> = {
-  admin: ['departments:manage', 'scoring:manage'],
+  admin: ['departments:manage', 'scoring:manage', 'queues:manage'],
   security_admin: ['users:manage'],
   auditor: ['audit:read'],
 };
@@ -74,6 +74,7 @@ export const PERMISSIONS = [
   'repair:decide', // decide one (the record's department, not the filer)
   'audit:read', // verify the chain, read the log
   'users:manage', // users and API keys (the security administrator, within their jurisdiction)
+  'queues:manage', // the queue dashboard (Bull Board at /admin/queues): jobs, retry, clean
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -99,6 +100,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'departments:manage',
     'scoring:manage',
     'rules:write',
+    'queues:manage',
   ],
   // 安全管理员: users, roles and API keys within their jurisdiction; sees departments and sources
   // (what keys are scoped to), no entity data.

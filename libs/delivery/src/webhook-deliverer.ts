@@ -1,6 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { withTimeout } from '@lianjian/common';
+import { METRICS, NO_METRICS, withTimeout, type Metrics } from '@lianjian/common';
 import { AlertRepository, alertItem, DeliveryRepository, type BeginAttempt } from '@lianjian/database';
 import { JobName, JobQueue } from '@lianjian/queue';
 import { classifyAttempt, type AttemptOutcome } from './attempt-outcome';
@@ -37,6 +37,7 @@ export class WebhookDeliverer {
     private readonly webhooks: DepartmentWebhooks,
     private readonly jobs: JobQueue,
     config: ConfigService,
+    @Optional() @Inject(METRICS) private readonly metrics: Metrics = NO_METRICS,
   ) {
     this.timeoutMs = config.getOrThrow<number>('WEBHOOK_TIMEOUT_MS');
     this.maxAttempts = config.getOrThrow<number>('WEBHOOK_MAX_ATTEMPTS');
@@ -70,6 +71,7 @@ export class WebhookDeliverer {
         retryDelayMs,
       });
       if (!done.recorded) return { outcome: 'skipped', reason: `attempt ${attempt} recorded meanwhile` };
+      this.metrics.deliveryAttempt(c.outcome);
       // The exact reason stays here, in the server log; the attempt log holds the generic text.
       const why = result.detail ?? c.error;
       if (c.outcome === 'dead')

@@ -1,9 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DepartmentRepository, FileBatchRepository, type FileApplyResult } from '@lianjian/database';
-import { DomainError, NotFoundError, todayInShanghai, withTimeout } from '@lianjian/common';
+import {
+  DomainError,
+  METRICS,
+  NO_METRICS,
+  NotFoundError,
+  todayInShanghai,
+  withTimeout,
+  type Metrics,
+} from '@lianjian/common';
 import { JobName, JobQueue } from '@lianjian/queue';
 import { FileStore } from './file-store';
 import { createFileReadInfo, fileLimitsFromEnv, FileRefusedError, readRowBatches } from './files';
@@ -38,6 +46,7 @@ export class FileIngestionService {
     private readonly jobs: JobQueue,
     private readonly bindings: SourceBindings,
     config: ConfigService,
+    @Optional() @Inject(METRICS) private readonly metrics: Metrics = NO_METRICS,
   ) {
     this.store = new FileStore(
       config.getOrThrow<string>('FILE_STORE_DIR'),
@@ -138,6 +147,8 @@ export class FileIngestionService {
       );
       const res = await this.files.apply(batchId, file.source, { columns: FILE_ROW_COLUMNS, chunks }, info);
       if (!res.alreadyApplied) {
+        this.metrics.recordsReceived('file', res.accepted, res.rejected);
+        this.metrics.recordsApplied(res);
         this.log.log(
           `file batch ${batchId} (${file.source}): ${res.rowsRead} rows, ${res.inserted} inserted, ${res.updated} updated, ` +
             `${res.unchanged} unchanged, ${res.duplicates} duplicates, ${res.rejected} rejected`,

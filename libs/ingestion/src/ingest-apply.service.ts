@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { METRICS, NO_METRICS, type Metrics } from '@lianjian/common';
 import { BatchRepository } from '@lianjian/database';
 import { JobName, JobQueue } from '@lianjian/queue';
 
@@ -10,6 +11,7 @@ export class IngestApplyService {
   constructor(
     private readonly batches: BatchRepository,
     private readonly jobs: JobQueue,
+    @Optional() @Inject(METRICS) private readonly metrics: Metrics = NO_METRICS,
   ) {}
 
   async applyBatch(batchId: string): Promise<void> {
@@ -19,6 +21,7 @@ export class IngestApplyService {
     // may have been lost when the earlier run died after committing.
     await this.jobs.add(JobName.EvaluateBatch, { batchId }, { jobId: `evaluate-${batchId}` });
     await this.jobs.rescoreBatch(batchId, touched);
+    if (!res.alreadyApplied) this.metrics.recordsApplied(res);
     if (!res.alreadyApplied)
       this.log.log(
         `batch ${batchId}: inserted ${res.inserted}, updated ${res.updated}, unchanged ${res.unchanged}, entities ${res.touchedEntityIds.length}`,

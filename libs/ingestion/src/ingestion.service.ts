@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import {
   BatchRepository,
@@ -8,7 +8,15 @@ import {
   type Rejection,
   type RejectionView,
 } from '@lianjian/database';
-import { InvalidInputError, NotFoundError, todayInShanghai, withTimeout } from '@lianjian/common';
+import {
+  InvalidInputError,
+  METRICS,
+  NO_METRICS,
+  NotFoundError,
+  todayInShanghai,
+  withTimeout,
+  type Metrics,
+} from '@lianjian/common';
 import { JobName, JobQueue } from '@lianjian/queue';
 import { MAX_RECORDS_PER_REQUEST, SOURCE_RE, splitBatch } from './ingest-batch';
 import { authorityProblems, type Sender } from './send-policy';
@@ -31,6 +39,7 @@ export class IngestionService {
     private readonly jobs: JobQueue,
     private readonly bindings: SourceBindings,
     config: ConfigService,
+    @Optional() @Inject(METRICS) private readonly metrics: Metrics = NO_METRICS,
   ) {
     this.urgentMax = config.getOrThrow<number>('INGEST_URGENT_MAX_RECORDS');
   }
@@ -63,6 +72,7 @@ export class IngestionService {
     ].sort((a, b) => a.idx - b.idx);
     const batchId = randomUUID();
     await this.batches.create({ id: batchId, source, origin, received: records.length }, items, rejections);
+    this.metrics.recordsReceived('api', items.length, rejections.length);
     if (items.length) await this.enqueueApply(batchId, items.length);
     return { batchId, accepted: items.length, rejected: rejections.map(toRejectedView) };
   }

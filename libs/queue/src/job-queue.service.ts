@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { JobsOptions, Queue } from 'bullmq';
-import { JobName, QUEUE_OF_JOB, QueueName, type JobPayloads } from './queue-contracts';
+import { currentRequestId } from '@lianjian/common';
+import { JobName, QUEUE_OF_JOB, QueueName, type JobMeta, type JobPayloads } from './queue-contracts';
 
 const PER_ENTITY_JOBS_UP_TO = 200;
 export const RESCORE_DELAY_MS = 1000;
@@ -45,7 +46,7 @@ export class JobQueue {
   }
 
   async add<J extends JobName>(name: J, data: JobPayloads[J], opts?: JobsOptions): Promise<void> {
-    await this.queues[QUEUE_OF_JOB[name]].add(name, data, opts);
+    await this.queues[QUEUE_OF_JOB[name]].add(name, withMeta(data), opts);
   }
 
   async addBulk<J extends JobName>(
@@ -53,7 +54,9 @@ export class JobQueue {
     jobs: { data: JobPayloads[J]; opts?: JobsOptions }[],
   ): Promise<void> {
     if (!jobs.length) return;
-    await this.queues[QUEUE_OF_JOB[name]].addBulk(jobs.map((j) => ({ name, data: j.data, opts: j.opts })));
+    await this.queues[QUEUE_OF_JOB[name]].addBulk(
+      jobs.map((j) => ({ name, data: withMeta(j.data), opts: j.opts })),
+    );
   }
 
   // A full scoring run requested and not yet started by a worker (its start job waiting or active):
@@ -103,4 +106,11 @@ export class JobQueue {
       })),
     );
   }
+}
+
+// A job enqueued while serving a request (or another job) carries its request id, so the worker's
+// log lines of the job show it (see runInLogContext of @lianjian/common).
+function withMeta<D extends object>(data: D): D & JobMeta {
+  const requestId = currentRequestId();
+  return requestId ? { ...data, requestId } : data;
 }

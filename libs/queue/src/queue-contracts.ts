@@ -42,6 +42,11 @@ export enum JobName {
   BacktestRule = 'backtest-rule',
 }
 
+// Besides its payload, any job may carry the id of the request that caused it (JobQueue adds it).
+export interface JobMeta {
+  requestId?: string;
+}
+
 export type ScoreTrigger = 'record' | 'full-run' | 'manual';
 export type ScoreRunTrigger = 'nightly' | 'manual';
 

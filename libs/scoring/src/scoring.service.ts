@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import {
   BatchRepository,
   EntityRepository,
@@ -9,7 +9,7 @@ import {
   type ScoreToSave,
 } from '@lianjian/database';
 import type { EntitySnapshot, StoredRecord } from '@lianjian/domain';
-import { todayInShanghai } from '@lianjian/common';
+import { METRICS, NO_METRICS, todayInShanghai, type Metrics } from '@lianjian/common';
 import { JobName, JobQueue, type ScoreRunTrigger, type ScoreTrigger } from '@lianjian/queue';
 import type { Scorecard } from './scorecard/scorecard.schema';
 import { ScoringModels } from './scoring-models.service';
@@ -31,6 +31,7 @@ export class ScoringService {
     private readonly batches: BatchRepository,
     private readonly runs: ScoreRunRepository,
     readonly models: ScoringModels,
+    @Optional() @Inject(METRICS) private readonly metrics: Metrics = NO_METRICS,
   ) {}
 
   async scoreEntities(ids: string[], trigger: ScoreTrigger, asOf = todayInShanghai()): Promise<SavedScore[]> {
@@ -146,6 +147,7 @@ export class ScoringService {
   // Scores that changed go to the rules (class_change and score_crosses triggers): one job per save,
   // so a chunk of a nightly run is one job, not 500. First scores have nothing to change from.
   private async afterSave(saved: SavedScore[]): Promise<void> {
+    this.metrics.scoresWritten(saved.length);
     const changed = saved.filter(
       (s) =>
         s.previousClass !== null &&

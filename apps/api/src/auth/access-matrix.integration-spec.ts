@@ -344,6 +344,21 @@ describe('access matrix: role × route × jurisdiction', () => {
       expect: { admin: 404, staffXihu: 404, staffCity: 404, anonymous: 401 },
       otherwise: 403,
     },
+    // The queue dashboard (Bull Board): its page, its JSON API and its actions, administrators only.
+    { route: '/admin/queues', expect: { admin: 200, anonymous: 401 }, otherwise: 403 },
+    { route: '/admin/queues/api/queues', expect: { admin: 200, anonymous: 401 }, otherwise: 403 },
+    {
+      route: '/admin/queues/api/queues/ingest/pause',
+      method: 'PUT',
+      expect: { admin: 200, anonymous: 401 },
+      otherwise: 403,
+    },
+    {
+      route: '/admin/queues/api/queues/ingest/resume',
+      method: 'PUT',
+      expect: { admin: 200, anonymous: 401 },
+      otherwise: 403,
+    },
   ];
 
   it.each(matrix.map((m) => [`${m.method ?? 'GET'} ${m.route}`, m] as const))('%s', async (_, m) => {

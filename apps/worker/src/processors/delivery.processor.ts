@@ -3,6 +3,7 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { WebhookDeliverer } from '@lianjian/delivery';
 import { JobName, QUEUE_CONCURRENCY, QueueName, type AnyJob } from '@lianjian/queue';
+import { JobRunner } from './job-runner';
 
 // One job per webhook attempt; the deliverer records each attempt and schedules the next.
 @Processor(QueueName.Delivery, { concurrency: QUEUE_CONCURRENCY[QueueName.Delivery] })
@@ -10,11 +11,18 @@ export class DeliveryProcessor extends WorkerHost {
   private readonly log = new Logger(DeliveryProcessor.name);
   private lastErrorLog = 0;
 
-  constructor(private readonly deliverer: WebhookDeliverer) {
+  constructor(
+    private readonly deliverer: WebhookDeliverer,
+    private readonly runner: JobRunner,
+  ) {
     super();
   }
 
-  async process(job: Job): Promise<{ outcome: string; reason?: string }> {
+  process(job: Job): Promise<{ outcome: string; reason?: string }> {
+    return this.runner.run(QueueName.Delivery, job, () => this.handle(job));
+  }
+
+  private async handle(job: Job): Promise<{ outcome: string; reason?: string }> {
     const j = job as unknown as AnyJob;
     switch (j.name) {
       case JobName.DeliverWebhook:
@@ -28,7 +36,9 @@ export class DeliveryProcessor extends WorkerHost {
   // failures); BullMQ retries it, and past its retries the relay queues the attempt again.
   @OnWorkerEvent('failed')
   onFailed(job: Job | undefined, err: Error): void {
-    this.log.warn(`job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${err.message}`);
+    this.runner.within(QueueName.Delivery, job, () =>
+      this.log.warn(`job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${err.message}`),
+    );
   }
 
   // Queue errors (Redis gone, a job lost with it) at most every 10 s: PostgreSQL keeps every delivery,

@@ -4,6 +4,7 @@ import type { Job } from 'bullmq';
 import { BatchRepository } from '@lianjian/database';
 import { FileIngestionService, IngestApplyService } from '@lianjian/ingestion';
 import { JobName, QUEUE_CONCURRENCY, QueueName, type AnyJob } from '@lianjian/queue';
+import { JobRunner } from './job-runner';
 
 @Processor(QueueName.Ingest, { concurrency: QUEUE_CONCURRENCY[QueueName.Ingest] })
 export class IngestProcessor extends WorkerHost {
@@ -13,11 +14,16 @@ export class IngestProcessor extends WorkerHost {
     private readonly apply: IngestApplyService,
     private readonly files: FileIngestionService,
     private readonly batches: BatchRepository,
+    private readonly runner: JobRunner,
   ) {
     super();
   }
 
-  async process(job: Job): Promise<void> {
+  process(job: Job): Promise<void> {
+    return this.runner.run(QueueName.Ingest, job, () => this.handle(job));
+  }
+
+  private async handle(job: Job): Promise<void> {
     const j = job as unknown as AnyJob;
     switch (j.name) {
       case JobName.IngestBatch:
@@ -33,7 +39,11 @@ export class IngestProcessor extends WorkerHost {
   // After the last retry the batch says it failed, with the error: visible in its report, and no
   // longer picked up by the sweep (which would otherwise retry it forever).
   @OnWorkerEvent('failed')
-  async onFailed(job: Job | undefined, err: Error): Promise<void> {
+  onFailed(job: Job | undefined, err: Error): Promise<void> {
+    return this.runner.within(QueueName.Ingest, job, () => this.markFailed(job, err));
+  }
+
+  private async markFailed(job: Job | undefined, err: Error): Promise<void> {
     if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
     const batchId = (job.data as { batchId?: string }).batchId;
     if (!batchId) return;

@@ -3,6 +3,7 @@ import type { Job } from 'bullmq';
 import { CaseOverdueTrigger, DeliveryOverdueTrigger, RecordTrigger, ScoreTrigger } from '@lianjian/rules';
 import { JobName, QUEUE_CONCURRENCY, QueueName, type AnyJob } from '@lianjian/queue';
 import { FeedCheck } from '../feed-check';
+import { JobRunner } from './job-runner';
 
 @Processor(QueueName.Rules, { concurrency: QUEUE_CONCURRENCY[QueueName.Rules] })
 export class RulesProcessor extends WorkerHost {
@@ -12,11 +13,16 @@ export class RulesProcessor extends WorkerHost {
     private readonly feeds: FeedCheck,
     private readonly deliveries: DeliveryOverdueTrigger,
     private readonly cases: CaseOverdueTrigger,
+    private readonly runner: JobRunner,
   ) {
     super();
   }
 
-  async process(job: Job): Promise<{ alerts: number }> {
+  process(job: Job): Promise<{ alerts: number }> {
+    return this.runner.run(QueueName.Rules, job, () => this.handle(job));
+  }
+
+  private async handle(job: Job): Promise<{ alerts: number }> {
     const j = job as unknown as AnyJob;
     switch (j.name) {
       case JobName.EvaluateBatch:

@@ -3,14 +3,22 @@ import { createHash } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { ScoringService } from '@lianjian/scoring';
 import { JobName, QUEUE_CONCURRENCY, QueueName, type AnyJob } from '@lianjian/queue';
+import { JobRunner } from './job-runner';
 
 @Processor(QueueName.Scoring, { concurrency: QUEUE_CONCURRENCY[QueueName.Scoring] })
 export class ScoringProcessor extends WorkerHost {
-  constructor(private readonly scoring: ScoringService) {
+  constructor(
+    private readonly scoring: ScoringService,
+    private readonly runner: JobRunner,
+  ) {
     super();
   }
 
-  async process(job: Job): Promise<{ scored: number }> {
+  process(job: Job): Promise<{ scored: number }> {
+    return this.runner.run(QueueName.Scoring, job, () => this.handle(job));
+  }
+
+  private async handle(job: Job): Promise<{ scored: number }> {
     const j = job as unknown as AnyJob;
     switch (j.name) {
       case JobName.ScoreEntity:

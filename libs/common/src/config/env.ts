@@ -23,7 +23,8 @@ export const baseEnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only')
     .default('lianjian'),
-  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  // Unset: log, but warn under NODE_ENV=test (effectiveLogLevel).
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).optional(),
   // Where uploaded files are kept, by content hash (a shared volume or mount when api and workers run
   // on different machines).
   FILE_STORE_DIR: z.string().min(1).default('var/files'),

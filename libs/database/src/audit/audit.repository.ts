@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { METRICS, NO_METRICS, type Metrics } from '@lianjian/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { checkChain, entryHash, GENESIS_HASH, type ChainProblem } from './audit-chain';
@@ -26,7 +27,10 @@ const AUDIT_LOCK = 7_042_016;
 
 @Injectable()
 export class AuditRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Optional() @Inject(METRICS) private readonly metrics: Metrics = NO_METRICS,
+  ) {}
 
   // Appends one entry, in the caller's transaction when given one (so the entry commits with the
   // write it records), else in its own.
@@ -76,7 +80,9 @@ export class AuditRepository {
       );
       return { seq: fields.seq, hash };
     };
-    return em ? run(em) : this.ds.transaction(run);
+    const appended = await (em ? run(em) : this.ds.transaction(run));
+    this.metrics.auditAppended(entry.result);
+    return appended;
   }
 
   // Recomputes the whole chain, a page at a time: an edited entry, a deleted one (a gap in seq) or a

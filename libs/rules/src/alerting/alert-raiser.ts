@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { METRICS, NO_METRICS, type Metrics } from '@lianjian/common';
 import { AlertLifecycleRepository, AlertRepository, DepartmentRepository } from '@lianjian/database';
 import { alertKey } from '../rule-evaluation';
 import { routeFinding } from '../routing/route-finding';
@@ -28,6 +29,7 @@ export class AlertRaiser {
     private readonly departments: DepartmentRepository,
     private readonly config: AlertingConfig,
     private readonly autoOpen: CaseAutoOpen,
+    @Optional() @Inject(METRICS) private readonly metrics: Metrics = NO_METRICS,
   ) {}
 
   async raise(f: Finding): Promise<string | undefined> {
@@ -56,6 +58,7 @@ export class AlertRaiser {
       deliveries: inboxDeliveries(to),
     });
     if (res.created) {
+      this.metrics.alertsRaised(1);
       await this.lifecycle.record(
         res.alertId,
         ruleActor(rule),
