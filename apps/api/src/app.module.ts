@@ -1,11 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ConfigModule } from '@nestjs/config';
 import { DatabaseModule } from '@lianjian/database';
 import { QueueModule } from '@lianjian/queue';
 import type { ApiEnv } from './api-env';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { AccessGuard } from './auth/access.guard';
+import { AuditGuard, AuditInterceptor } from './common/audit-trail';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -46,8 +47,12 @@ import { SourcesModule } from './sources/sources.module';
   ],
   providers: [
     { provide: APP_FILTER, useClass: HttpErrorFilter },
+    // What is audited is read from the route, before anything can refuse it: see common/audit-trail.ts.
+    { provide: APP_GUARD, useClass: AuditGuard },
     // Every route is authenticated and authorised (deny by default): see auth/access.guard.ts.
     { provide: APP_GUARD, useClass: AccessGuard },
+    // An audited write and its entry in one transaction; an audited read answered once its entry is stored.
+    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
   ],
 })
 export class AppModule {

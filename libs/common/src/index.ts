@@ -7,3 +7,4 @@ export * from './log-levels';
 export * from './with-timeout';
 export * from './copy-text';
 export * from './validation/zod-issues';
+export * from './transactions/transaction-scope';

@@ -17,6 +17,7 @@ import { ConvergeEditedMigrations1765100000000 } from './migrations/176510000000
 import { SourceBinding1765200000000 } from './migrations/1765200000000-source-binding';
 import { TokenLastUse1765300000000 } from './migrations/1765300000000-token-last-use';
 import { RuleRetireFourEyes1765400000000 } from './migrations/1765400000000-rule-retire-four-eyes';
+import { AuditOutbox1765600000000 } from './migrations/1765600000000-audit-outbox';
 
 // Migrations are listed explicitly (no globs) so the same list works from TypeScript in tests and
 // from the compiled build.
@@ -38,6 +39,7 @@ export const MIGRATIONS = [
   SourceBinding1765200000000,
   TokenLastUse1765300000000,
   RuleRetireFourEyes1765400000000,
+  AuditOutbox1765600000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DepartmentRepository, FileBatchRepository, type FileApplyResult } from '@lianjian/database';
-import { DomainError, NotFoundError, todayInShanghai, withTimeout } from '@lianjian/common';
+import { afterCommit, DomainError, NotFoundError, todayInShanghai, withTimeout } from '@lianjian/common';
 import { JobName, JobQueue } from '@lianjian/queue';
 import { FileStore } from './file-store';
 import { createFileReadInfo, fileLimitsFromEnv, FileRefusedError, readRowBatches } from './files';
@@ -95,7 +95,15 @@ export class FileIngestionService {
   }
 
   // A batch whose job cannot be enqueued now (Redis down) stays queued; the worker's sweep retries.
+  // Inside a request transaction the job is queued once the batch has committed; a failure then is
+  // left to the sweep as well.
   async enqueue(batchId: string): Promise<boolean> {
+    let queued = true;
+    await afterCommit(async () => (queued = await this.tryEnqueue(batchId)));
+    return queued;
+  }
+
+  private async tryEnqueue(batchId: string): Promise<boolean> {
     try {
       await withTimeout(
         // A file is bulk: it yields to small batches (see IngestionService.enqueueApply).

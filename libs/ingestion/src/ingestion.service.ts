@@ -8,7 +8,13 @@ import {
   type Rejection,
   type RejectionView,
 } from '@lianjian/database';
-import { InvalidInputError, NotFoundError, todayInShanghai, withTimeout } from '@lianjian/common';
+import {
+  afterCommit,
+  InvalidInputError,
+  NotFoundError,
+  todayInShanghai,
+  withTimeout,
+} from '@lianjian/common';
 import { JobName, JobQueue } from '@lianjian/queue';
 import { MAX_RECORDS_PER_REQUEST, SOURCE_RE, splitBatch } from './ingest-batch';
 import { authorityProblems, type Sender } from './send-policy';
@@ -71,7 +77,15 @@ export class IngestionService {
   // go ahead of bulk ones, so a finding that triggers a joint rule does not wait behind a backlog
   // of uploads; bulk batches keep their order among themselves. A batch the sweep re-enqueues has
   // waited already and goes ahead too.
+  // Inside a request transaction the job is queued once the batch has committed; a failure then is
+  // left to the sweep as well.
   async enqueueApply(batchId: string, records?: number): Promise<boolean> {
+    let queued = true;
+    await afterCommit(async () => (queued = await this.tryEnqueueApply(batchId, records)));
+    return queued;
+  }
+
+  private async tryEnqueueApply(batchId: string, records?: number): Promise<boolean> {
     try {
       // jobId = batch id: enqueuing the same batch twice yields one job.
       await withTimeout(

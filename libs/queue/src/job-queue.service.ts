@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { JobsOptions, Queue } from 'bullmq';
+import { afterCommit } from '@lianjian/common';
 import { JobName, QUEUE_OF_JOB, QueueName, type JobPayloads } from './queue-contracts';
 
 const PER_ENTITY_JOBS_UP_TO = 200;
@@ -41,8 +42,10 @@ export class JobQueue {
     return this.queues[name];
   }
 
+  // Inside a request transaction (an API write) a job is added once the transaction has committed,
+  // so a write that rolls back queues nothing and a worker never looks for rows not yet committed.
   async add<J extends JobName>(name: J, data: JobPayloads[J], opts?: JobsOptions): Promise<void> {
-    await this.queues[QUEUE_OF_JOB[name]].add(name, data, opts);
+    await afterCommit(() => this.queues[QUEUE_OF_JOB[name]].add(name, data, opts));
   }
 
   async addBulk<J extends JobName>(
@@ -50,7 +53,9 @@ export class JobQueue {
     jobs: { data: JobPayloads[J]; opts?: JobsOptions }[],
   ): Promise<void> {
     if (!jobs.length) return;
-    await this.queues[QUEUE_OF_JOB[name]].addBulk(jobs.map((j) => ({ name, data: j.data, opts: j.opts })));
+    await afterCommit(() =>
+      this.queues[QUEUE_OF_JOB[name]].addBulk(jobs.map((j) => ({ name, data: j.data, opts: j.opts }))),
+    );
   }
 
   // Re-score what a batch touched. Few entities (the usual trickle of single records): one job per

@@ -6,6 +6,7 @@ import { ZodPipe } from '../common/zod.pipe';
 import { Allow, Caller, Public } from './access.decorator';
 import { AuthService } from './auth.service';
 import { loginBody, passwordBody, type LoginBody, type PasswordBody } from './dto/auth.dto';
+import { SelfAudited } from '../common/audit-trail';
 
 // Permissions every caller holds (one of them), so these routes are open to anyone signed in.
 const ANYONE = ['batches:read', 'sources:read', 'alerts:read', 'departments:read'] as const;
@@ -16,6 +17,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('login')
+  @SelfAudited()
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in (登录): answers { accessToken, expiresAt }' })

@@ -7,6 +7,7 @@ import { ZodPipe } from '../common/zod.pipe';
 import { rejectionsQuery, type RejectionsQuery } from './dto/batch.dto';
 import { BatchesService } from './batches.service';
 import { sendRejections } from './rejections-response';
+import { AuditedRead } from '../common/audit-trail';
 
 @ApiTags('records')
 @Controller('api/v1/batches')
@@ -22,6 +23,7 @@ export class BatchesController {
   }
 
   @Get(':batchId')
+  @AuditedRead()
   @Allow('batches:read')
   @ApiOperation({ summary: 'Batch report (批次处理报告): status, counts, refused records with reasons' })
   get(@Param('batchId') batchId: string, @Caller() caller: Principal) {
@@ -29,6 +31,7 @@ export class BatchesController {
   }
 
   @Get(':batchId/rejections')
+  @AuditedRead()
   @Allow('batches:read')
   @ApiOperation({ summary: 'All refused records of a batch, as JSON or as a CSV download (退回记录下载)' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
