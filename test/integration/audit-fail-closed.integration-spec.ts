@@ -1,4 +1,14 @@
-import { json, sql, startStack, type Stack, type TestDatabase, type TestUser } from '@lianjian/testing';
+import {
+  json,
+  registrationRecord,
+  sql,
+  startStack,
+  USCC_A,
+  type Stack,
+  type TestDatabase,
+  type TestUser,
+} from '@lianjian/testing';
+import { JobQueue, QueueName } from '@lianjian/queue';
 import { apiApp } from '../../apps/api/src/bootstrap';
 
 // Issue 13, finding 6 and the fault "an audit append failing: the write it records does not commit
@@ -78,6 +88,29 @@ describe('fault: the audit append fails', () => {
     } finally {
       await repairAppends();
     }
+  });
+
+  it('queues no job for a write whose entry could not be appended (jobs wait for the commit)', async () => {
+    const batches = async () =>
+      (await sql<{ n: number }>(db.url, `SELECT count(*)::int AS n FROM ingest_batch`))[0].n;
+    const jobs = async () => {
+      const counts = await stack.api.get(JobQueue).queue(QueueName.Ingest).getJobCounts();
+      return Object.values(counts).reduce((a, b) => a + b, 0);
+    };
+    const before = { batches: await batches(), jobs: await jobs() };
+    await breakAppends();
+    try {
+      const res = await fetch(`${stack.url}/api/v1/records`, {
+        method: 'POST',
+        headers: admin.headers,
+        body: JSON.stringify({ source: 'samr-xihu', records: [registrationRecord(USCC_A)] }),
+      });
+      expect(res.status).toBe(503);
+      expect((await json(res)).error.code).toBe('service_unavailable');
+    } finally {
+      await repairAppends();
+    }
+    expect({ batches: await batches(), jobs: await jobs() }).toEqual(before);
   });
 
   it('commits the write with its entry once appends work again, in an intact chain', async () => {

@@ -121,7 +121,14 @@ describe('audit log (hash-chained, append-only)', () => {
         expect(v.problems).toEqual([expect.objectContaining({ seq: before + 1, problem: 'edited' })]);
       }
       await sql(db.url, `UPDATE audit_log SET result = 'ok' WHERE seq = $1`, [before + 1]);
-      expect((await audit.verify()).ok).toBe(true);
+      const intact = await audit.verify();
+      expect(intact.ok).toBe(true);
+
+      // The chain cut back to before the checkpoint: found without hashing the chain again.
+      await sql(db.url, `DELETE FROM audit_log WHERE seq = $1`, [intact.headSeq]);
+      const cut = await audit.verify();
+      expect(cut.ok).toBe(false);
+      expect(cut.problems).toEqual([expect.objectContaining({ seq: intact.headSeq, problem: 'missing' })]);
     } finally {
       await sql(db.url, `ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only`);
     }

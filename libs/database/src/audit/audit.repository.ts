@@ -43,6 +43,7 @@ const bounded = (s: string | null | undefined): string | null =>
 export class AuditRepository {
   private chaining?: Promise<void>;
   private queued?: Promise<void>;
+  private lastFailureLogged = 0;
 
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
@@ -80,7 +81,12 @@ export class AuditRepository {
     if (!this.chaining) {
       const pass: Promise<void> = this.chainAll().then(
         () => undefined,
-        (e: Error) => log.error(`audit entries not chained yet: ${e.message}`),
+        (e: Error) => {
+          // While the database is unreachable every pass fails: logged at most once a minute.
+          if (Date.now() - this.lastFailureLogged < 60_000) return;
+          this.lastFailureLogged = Date.now();
+          log.error(`audit entries not chained yet (they stay pending): ${e.message}`);
+        },
       );
       this.chaining = pass.finally(() => (this.chaining = undefined));
       return this.chaining;
@@ -151,7 +157,22 @@ export class AuditRepository {
         seq: number;
         hash: string;
       }[];
-      if (cp) state = cp;
+      if (cp) {
+        state = cp;
+        // The checkpoint entry itself must still be there, with the hash that was verified: a chain
+        // cut back or rewritten from before the checkpoint is found without hashing it all again.
+        const [at] = (await this.ds.query(`SELECT hash FROM audit_log WHERE seq = $1`, [cp.seq])) as {
+          hash: string;
+        }[];
+        if (!at)
+          problems.push({ seq: cp.seq, problem: 'missing', detail: 'the last verified entry is missing' });
+        else if (at.hash !== cp.hash)
+          problems.push({
+            seq: cp.seq,
+            problem: 'edited',
+            detail: 'the last verified entry no longer has the hash it was verified with',
+          });
+      }
     }
     const from = state.seq;
     let entries = 0;
