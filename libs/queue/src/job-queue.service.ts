@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { JobsOptions, Queue } from 'bullmq';
-import { afterCommit } from '@lianjian/common';
+import { afterCommit, currentTransactionScope, withTimeout } from '@lianjian/common';
 import { JobName, QUEUE_OF_JOB, QueueName, type JobPayloads } from './queue-contracts';
 
 const PER_ENTITY_JOBS_UP_TO = 200;
 export const RESCORE_DELAY_MS = 1000;
+const DEFERRED_ADD_TIMEOUT_MS = 2000;
 
 // The one producer of jobs: names and payloads are checked against the queue contracts.
 @Injectable()
@@ -44,8 +45,14 @@ export class JobQueue {
 
   // Inside a request transaction (an API write) a job is added once the transaction has committed,
   // so a write that rolls back queues nothing and a worker never looks for rows not yet committed.
+  // A deferred add is bounded in time as the callers bound theirs (Redis down would wait forever).
   async add<J extends JobName>(name: J, data: JobPayloads[J], opts?: JobsOptions): Promise<void> {
-    await afterCommit(() => this.queues[QUEUE_OF_JOB[name]].add(name, data, opts));
+    await this.onCommit(() => this.queues[QUEUE_OF_JOB[name]].add(name, data, opts));
+  }
+
+  private async onCommit(add: () => Promise<unknown>): Promise<void> {
+    if (!currentTransactionScope()) await add();
+    else await afterCommit(() => withTimeout(add(), DEFERRED_ADD_TIMEOUT_MS));
   }
 
   async addBulk<J extends JobName>(
@@ -53,7 +60,7 @@ export class JobQueue {
     jobs: { data: JobPayloads[J]; opts?: JobsOptions }[],
   ): Promise<void> {
     if (!jobs.length) return;
-    await afterCommit(() =>
+    await this.onCommit(() =>
       this.queues[QUEUE_OF_JOB[name]].addBulk(jobs.map((j) => ({ name, data: j.data, opts: j.opts }))),
     );
   }

@@ -139,7 +139,12 @@ export class AuditInterceptor implements NestInterceptor {
         return out;
       });
     } catch (e) {
-      if (plan.committed) throw e; // a side effect after the commit failed: the write stands
+      if (plan.committed) {
+        // A side effect after the commit (a queue job) failed: the write stands, with its entry; a
+        // second entry records the failure the caller is answered with.
+        await plan.record(errorStatus(e)).catch(() => undefined);
+        throw e;
+      }
       if (plan.handled) {
         // The entry could not be appended, or the transaction not committed: nothing remains.
         plan.done = true;
