@@ -98,8 +98,9 @@ function entryOf(req: AuditedRequest, route: string, status: number) {
     role: principal ? actorRole(principal) : null,
     source: req.ip ?? null,
     action: `${req.method} ${route}`,
-    // The route's parameters (decoded, as the handler saw them); the repository bounds their length.
-    target: Object.keys(params).length ? JSON.stringify(params) : null,
+    // The route's parameters (decoded, as the handler saw them), else its path (which, routing being
+    // strict, is the route's own); the repository bounds their length.
+    target: Object.keys(params).length ? JSON.stringify(params) : req.path,
     result: resultOf(status),
     detail: {
       status,
