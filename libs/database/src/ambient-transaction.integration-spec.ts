@@ -1,7 +1,7 @@
 import { afterCommit } from '@lianjian/common';
 import { createTestDatabase, sql, type TestDatabase } from '@lianjian/testing';
 import type { DataSource } from 'typeorm';
-import { withAmbientTransactions, runInRequestTransaction } from './ambient-transaction';
+import { isPlainRead, runInRequestTransaction, withAmbientTransactions } from './ambient-transaction';
 import { createDataSource } from './data-source';
 import { returningRows } from './returning-rows';
 
@@ -97,6 +97,41 @@ describe('request transactions (ambient)', () => {
       );
     });
     expect(await values()).toHaveLength(10);
+  });
+
+  it('holds no connection for plain reads until the scope writes', async () => {
+    const openTransactions = async () =>
+      (
+        await sql<{ n: number }>(
+          db.url,
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND state = 'idle in transaction'`,
+        )
+      )[0].n;
+    await runInRequestTransaction(async () => {
+      expect(await ds.query(`SELECT count(*)::int AS n FROM t`)).toEqual([{ n: 0 }]);
+      expect(await openTransactions()).toBe(0);
+      await ds.query(`SELECT v FROM t FOR UPDATE`); // a lock is held to the end: in the transaction
+      expect(await openTransactions()).toBe(1);
+      await ds.query(`INSERT INTO t VALUES ('w')`);
+      expect(await ds.query(`SELECT v FROM t`)).toEqual([{ v: 'w' }]); // sees its own write
+    });
+    expect(await values()).toEqual(['w']);
+  });
+
+  it('tells plain reads from statements that lock or write', () => {
+    expect(isPlainRead(`SELECT id, updated_at FROM entity WHERE uscc = $1`)).toBe(true);
+    expect(isPlainRead(`  select 1`)).toBe(true);
+    for (const q of [
+      `SELECT 1 FROM t FOR UPDATE`,
+      `SELECT 1 FROM t FOR NO KEY UPDATE SKIP LOCKED`,
+      `SELECT pg_advisory_xact_lock(1)`,
+      `SELECT nextval('s')`,
+      `WITH x AS (DELETE FROM t RETURNING v) SELECT * FROM x`,
+      `INSERT INTO t VALUES (1)`,
+      `SET LOCAL work_mem = '1MB'`,
+    ])
+      expect(isPlainRead(q)).toBe(false);
   });
 
   it('leaves statements outside a scope in their own transactions', async () => {

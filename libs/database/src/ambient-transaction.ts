@@ -65,7 +65,20 @@ export function withAmbientTransactions<D extends DataSource>(dataSource: D): D 
   };
   ds[RAW] = raw;
   ds.query = (async (query: string, parameters?: unknown[], queryRunner?: QueryRunner) => {
-    const h = queryRunner ? undefined : held(ds, currentTransactionScope());
+    const scope = queryRunner ? undefined : currentTransactionScope();
+    // Until the scope has written, a plain read runs on the pool: under READ COMMITTED each statement
+    // sees a fresh snapshot anyway, and no connection is held while a handler reads and waits (an
+    // upload checks its sender, then streams for minutes, then writes).
+    if (scope && !scope.resources.has(ds) && isPlainRead(query)) {
+      // (DataSource.query would ask ds.createQueryRunner, which the scope routes: a runner of its own.)
+      const own = raw.createQueryRunner();
+      try {
+        return await own.query(query, parameters);
+      } finally {
+        await own.release();
+      }
+    }
+    const h = held(ds, scope);
     if (!h) return raw.query(query, parameters, queryRunner);
     await h.ready;
     return h.qr.query(query, parameters);
@@ -86,6 +99,14 @@ export function withAmbientTransactions<D extends DataSource>(dataSource: D): D 
     return h ? borrowed(h) : raw.createQueryRunner(mode);
   }) as DataSource['createQueryRunner'];
   return dataSource;
+}
+
+// A SELECT that neither locks, nor writes, nor calls a function known to have effects. Anything else
+// (and anything in doubt) opens the scope's transaction.
+const EFFECTS =
+  /\b(FOR\s+(UPDATE|SHARE|NO\s+KEY|KEY)|INSERT|UPDATE|DELETE|MERGE|INTO|pg_advisory\w*|pg_try_advisory\w*|nextval|setval|set_config|txid_current\w*|pg_current_xact_id\w*|pg_notify|lo_\w+)\b/i;
+export function isPlainRead(sql: string): boolean {
+  return /^\s*SELECT\b/i.test(sql) && !EFFECTS.test(sql);
 }
 
 async function settle(scope: TransactionScope, commit: boolean): Promise<void> {
