@@ -214,5 +214,18 @@ describe('e2e: bootstrap, sign-in and a joint case from alert to close', () => {
       `/audit?actor=coordinator.xu&action=${encodeURIComponent('POST /api/v1/cases/')}`,
     );
     expect(closing.items.length).toBeGreaterThanOrEqual(2); // dispatch and close
+
+    // The operator's command: from the checkpoint the API's verification left, or the whole chain.
+    const lastJson = (out: string) => JSON.parse(out.trim().split('\n').pop()!);
+    const incremental = lastJson((await cli('audit-verify', [])).stdout);
+    expect(incremental).toMatchObject({
+      audit: 'verify',
+      ok: true,
+      mode: 'incremental',
+      from: verify.head.seq,
+    });
+    const full = lastJson((await cli('audit-verify', ['--full'])).stdout);
+    expect(full).toMatchObject({ ok: true, mode: 'full', from: 0 });
+    expect(full.entries).toBeGreaterThan(incremental.entries);
   });
 });

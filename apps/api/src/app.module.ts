@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ConfigModule } from '@nestjs/config';
 import { DatabaseModule } from '@lianjian/database';
 import { QueueModule } from '@lianjian/queue';
@@ -9,6 +9,7 @@ import { HttpErrorFilter } from './common/http-error.filter';
 import { AccessGuard } from './auth/access.guard';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { AuditGuard, AuditInterceptor } from './common/audit-trail';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -52,10 +53,16 @@ import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
   ],
   providers: [
     { provide: APP_FILTER, useClass: HttpErrorFilter },
-    // Rate limits first (RATE_LIMIT_*): a flood is turned away before any token lookup.
+    // Rate limits first (RATE_LIMIT_*): a flood is turned away before any token lookup, and its 429s
+    // are counted in the metrics, not appended to the audit log (which a flood would otherwise fill).
     { provide: APP_GUARD, useClass: RateLimitGuard },
+    // What is audited is read from the route, before the access guard can refuse it: see
+    // common/audit-trail.ts.
+    { provide: APP_GUARD, useClass: AuditGuard },
     // Every route is authenticated and authorised (deny by default): see auth/access.guard.ts.
     { provide: APP_GUARD, useClass: AccessGuard },
+    // An audited write and its entry in one transaction; an audited read answered once its entry is stored.
+    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
   ],
 })
 export class AppModule {

@@ -1,21 +1,19 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { Request, RequestHandler } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { apiEnvSchema, type ApiEnv } from './api-env';
 import { jsonBody } from './common/json-body';
-import { auditTrail } from './common/audit-trail';
-import { AuditRepository } from '@lianjian/database';
 import { Logger } from 'nestjs-pino';
 import { httpMetrics, PromMetrics, requestContext } from '@lianjian/observability';
 
 // Builds the HTTP application from its validated configuration (main.ts parses the environment;
 // tests give theirs), which is all the application's ConfigService serves.
 export async function createApiApp(cfg: ApiEnv): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(cfg), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(cfg), strictRouting(), {
     bodyParser: false,
     // Nest's own lines wait for the JSON logger (LOG_LEVEL; warn under NODE_ENV=test unless set).
     bufferLogs: true,
@@ -29,9 +27,18 @@ export async function createApiApp(cfg: ApiEnv): Promise<NestExpressApplication>
   app.set('trust proxy', cfg.TRUST_PROXY);
   app.use(securityHeaders());
   app.use(jsonBody(cfg.BODY_LIMIT_MB));
-  app.use(auditTrail(app.get(AuditRepository)));
   if (apiDocsEnabled(cfg)) serveDocs(app);
   return app;
+}
+
+// Strict, case-sensitive routing: /api/v1/Entities/X and /api/v1/entities/X/ are no routes (404), so
+// a path answers only under the one spelling its route (and its audit entry) knows. Express's router
+// takes these settings when it is created, which the adapter does at once: hence an app of our own.
+function strictRouting(): ExpressAdapter {
+  const server = express();
+  server.set('case sensitive routing', true);
+  server.set('strict routing', true);
+  return new ExpressAdapter(server);
 }
 
 // OpenAPI (Swagger UI at /docs, JSON at /docs-json) maps every route for whoever asks: on by default

@@ -9,3 +9,4 @@ export * from './copy-text';
 export * from './validation/zod-issues';
 export * from './log-context';
 export * from './metrics';
+export * from './transactions/transaction-scope';

@@ -18,6 +18,7 @@ import { SourceBinding1765200000000 } from './migrations/1765200000000-source-bi
 import { TokenLastUse1765300000000 } from './migrations/1765300000000-token-last-use';
 import { RuleRetireFourEyes1765400000000 } from './migrations/1765400000000-rule-retire-four-eyes';
 import { AdminSeparation1765500000000 } from './migrations/1765500000000-admin-separation';
+import { AuditOutbox1765600000000 } from './migrations/1765600000000-audit-outbox';
 
 // Migrations are listed explicitly (no globs) so the same list works from TypeScript in tests and
 // from the compiled build.
@@ -40,6 +41,7 @@ export const MIGRATIONS = [
   TokenLastUse1765300000000,
   RuleRetireFourEyes1765400000000,
   AdminSeparation1765500000000,
+  AuditOutbox1765600000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

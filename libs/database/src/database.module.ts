@@ -1,7 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConfigService } from '@nestjs/config';
+import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source';
+import { withAmbientTransactions } from './ambient-transaction';
+import { AuditChainer } from './audit/audit-chainer';
 import { DepartmentRepository } from './repositories/department.repository';
 import { EntityRepository } from './repositories/entity.repository';
 import { RecordRepository } from './repositories/record.repository';
@@ -48,9 +51,12 @@ const repositories = [
           config.getOrThrow<string>('DATABASE_URL'),
           config.getOrThrow<number>('DATABASE_POOL_SIZE'),
         ),
+      // Repositories' statements join a request transaction when one is open (ambient-transaction.ts).
+      dataSourceFactory: async (options) =>
+        withAmbientTransactions(await new DataSource(options!).initialize()),
     }),
   ],
-  providers: repositories,
+  providers: [...repositories, AuditChainer],
   exports: repositories,
 })
 export class DatabaseModule {}

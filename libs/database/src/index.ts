@@ -12,6 +12,8 @@ export * from './repositories/alert.repository';
 export * from './repositories/alert-lifecycle.repository';
 export * from './audit/audit-chain';
 export * from './audit/audit.repository';
+export * from './audit/audit-chainer';
+export * from './ambient-transaction';
 export * from './repositories/delivery.repository';
 export * from './repositories/webhook-secret.repository';
 export * from './repositories/rule.repository';

@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DepartmentRepository, FileBatchRepository, type FileApplyResult } from '@lianjian/database';
 import {
+  afterCommit,
   DomainError,
   METRICS,
   NO_METRICS,
@@ -104,7 +105,15 @@ export class FileIngestionService {
   }
 
   // A batch whose job cannot be enqueued now (Redis down) stays queued; the worker's sweep retries.
+  // Inside a request transaction the job is queued once the batch has committed; a failure then is
+  // left to the sweep as well.
   async enqueue(batchId: string): Promise<boolean> {
+    let queued = true;
+    await afterCommit(async () => (queued = await this.tryEnqueue(batchId)));
+    return queued;
+  }
+
+  private async tryEnqueue(batchId: string): Promise<boolean> {
     try {
       await withTimeout(
         // A file is bulk: it yields to small batches (see IngestionService.enqueueApply).

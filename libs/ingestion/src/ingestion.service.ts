@@ -9,6 +9,7 @@ import {
   type RejectionView,
 } from '@lianjian/database';
 import {
+  afterCommit,
   InvalidInputError,
   METRICS,
   NO_METRICS,
@@ -81,7 +82,15 @@ export class IngestionService {
   // go ahead of bulk ones, so a finding that triggers a joint rule does not wait behind a backlog
   // of uploads; bulk batches keep their order among themselves. A batch the sweep re-enqueues has
   // waited already and goes ahead too.
+  // Inside a request transaction the job is queued once the batch has committed; a failure then is
+  // left to the sweep as well.
   async enqueueApply(batchId: string, records?: number): Promise<boolean> {
+    let queued = true;
+    await afterCommit(async () => (queued = await this.tryEnqueueApply(batchId, records)));
+    return queued;
+  }
+
+  private async tryEnqueueApply(batchId: string, records?: number): Promise<boolean> {
     try {
       // jobId = batch id: enqueuing the same batch twice yields one job.
       await withTimeout(

@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { JobsOptions, Queue } from 'bullmq';
-import { currentRequestId } from '@lianjian/common';
+import { afterCommit, currentRequestId, currentTransactionScope, withTimeout } from '@lianjian/common';
 import { JobName, QUEUE_OF_JOB, QueueName, type JobMeta, type JobPayloads } from './queue-contracts';
 
 const PER_ENTITY_JOBS_UP_TO = 200;
 export const RESCORE_DELAY_MS = 1000;
 const FULL_RUN_DEDUPLICATION = 'full-score-run';
+const DEFERRED_ADD_TIMEOUT_MS = 2000;
 
 // The one producer of jobs: names and payloads are checked against the queue contracts.
 @Injectable()
@@ -45,8 +46,18 @@ export class JobQueue {
     return this.queues[name];
   }
 
+  // Inside a request transaction (an API write) a job is added once the transaction has committed,
+  // so a write that rolls back queues nothing and a worker never looks for rows not yet committed.
+  // A deferred add is bounded in time as the callers bound theirs (Redis down would wait forever).
   async add<J extends JobName>(name: J, data: JobPayloads[J], opts?: JobsOptions): Promise<void> {
-    await this.queues[QUEUE_OF_JOB[name]].add(name, withMeta(data), opts);
+    // The request id is taken now, in the request's context, not when a deferred add runs.
+    const payload = withMeta(data);
+    await this.onCommit(() => this.queues[QUEUE_OF_JOB[name]].add(name, payload, opts));
+  }
+
+  private async onCommit(add: () => Promise<unknown>): Promise<void> {
+    if (!currentTransactionScope()) await add();
+    else await afterCommit(() => withTimeout(add(), DEFERRED_ADD_TIMEOUT_MS));
   }
 
   async addBulk<J extends JobName>(
@@ -54,9 +65,8 @@ export class JobQueue {
     jobs: { data: JobPayloads[J]; opts?: JobsOptions }[],
   ): Promise<void> {
     if (!jobs.length) return;
-    await this.queues[QUEUE_OF_JOB[name]].addBulk(
-      jobs.map((j) => ({ name, data: withMeta(j.data), opts: j.opts })),
-    );
+    const bulk = jobs.map((j) => ({ name, data: withMeta(j.data), opts: j.opts }));
+    await this.onCommit(() => this.queues[QUEUE_OF_JOB[name]].addBulk(bulk));
   }
 
   // A full scoring run requested and not yet started by a worker (its start job waiting or active):

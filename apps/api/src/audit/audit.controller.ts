@@ -4,6 +4,7 @@ import { Allow } from '../auth/access.decorator';
 import { ZodPipe } from '../common/zod.pipe';
 import { auditQuery, type AuditQuery } from './dto/audit.dto';
 import { AuditService } from './audit.service';
+import { AuditedRead } from '../common/audit-trail';
 
 @ApiTags('audit')
 @Controller('api/v1/audit')
@@ -11,6 +12,7 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
+  @AuditedRead()
   @Allow('audit:read')
   @ApiOperation({ summary: 'The audit log, newest first: who did what, when, from where, with what result' })
   @ApiQuery({ name: 'actor', required: false })
@@ -24,6 +26,7 @@ export class AuditController {
   }
 
   @Get('verify')
+  @AuditedRead()
   @Allow('audit:read')
   @ApiOperation({
     summary:

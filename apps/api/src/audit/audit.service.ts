@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { AuditRepository } from '@lianjian/database';
 import type { AuditQuery } from './dto/audit.dto';
 
-// 审计日志: read by auditors and administrators, and its hash chain recomputed on request, as
-// npm run audit:verify does.
+// 审计日志: read by auditors and administrators, and its hash chain recomputed on request from the
+// last checkpoint (the head a verification last found intact); `npm run audit:verify -- --full`
+// re-verifies the whole chain.
 @Injectable()
 export class AuditService {
   constructor(private readonly audit: AuditRepository) {}
@@ -18,6 +19,8 @@ export class AuditService {
     const v = await this.audit.verify();
     return {
       ok: v.ok,
+      mode: v.mode,
+      from: v.from,
       entries: v.entries,
       head: { seq: v.headSeq, hash: v.headHash },
       problems: v.problems.slice(0, 1000),

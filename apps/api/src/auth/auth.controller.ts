@@ -15,6 +15,7 @@ import {
   type PasswordBody,
   type TotpConfirmBody,
 } from './dto/auth.dto';
+import { SelfAudited } from '../common/audit-trail';
 
 // Permissions every caller holds (one of them), so these routes are open to anyone signed in.
 const ANYONE = ['batches:read', 'sources:read', 'alerts:read', 'departments:read'] as const;
@@ -28,6 +29,7 @@ export class AuthController {
   ) {}
 
   @Post('login')
+  @SelfAudited()
   @Public()
   // Sign-in has its own limiter (LOGIN_*, login-limiter.ts): not counted twice.
   @SkipRateLimit()

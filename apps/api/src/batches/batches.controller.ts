@@ -8,6 +8,7 @@ import { Expensive } from '../rate-limit/rate-limit';
 import { rejectionsQuery, type RejectionsQuery } from './dto/batch.dto';
 import { BatchesService } from './batches.service';
 import { sendRejections } from './rejections-response';
+import { AuditedRead } from '../common/audit-trail';
 
 @ApiTags('records')
 @Controller('api/v1/batches')
@@ -24,6 +25,7 @@ export class BatchesController {
   }
 
   @Get(':batchId')
+  @AuditedRead()
   @Allow('batches:read')
   @ApiOperation({ summary: 'Batch report (批次处理报告): status, counts, refused records with reasons' })
   get(@Param('batchId') batchId: string, @Caller() caller: Principal) {
@@ -32,6 +34,7 @@ export class BatchesController {
 
   @Get(':batchId/rejections')
   @Expensive()
+  @AuditedRead()
   @Allow('batches:read')
   @ApiOperation({
     summary:

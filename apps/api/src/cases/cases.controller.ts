@@ -22,6 +22,7 @@ import {
   type ReopenBody,
 } from './dto/case.dto';
 import { CasesService } from './cases.service';
+import { AuditedRead } from '../common/audit-trail';
 
 // 联合执法案件 (线索推送 → 核查处置 → 结果反馈): coordinators open a case from joint alerts about one
 // entity, dispatch it to the departments, chase them and close it; every state change is kept with who
@@ -102,6 +103,7 @@ export class CasesController {
   }
 
   @Get(':id')
+  @AuditedRead()
   @Allow('cases:read')
   @ApiOperation({ summary: 'One case with its tasks, alerts and every state change (who, when, why)' })
   get(@Caller() caller: Principal, @Param('id') id: string) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { auditRefusalOf } from './audit-refusal';
 import {
   DomainError,
   ERROR_STATUS,
@@ -17,6 +18,20 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(err: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    // A request to an audited route refused before its handler ran: its entry is stored first
+    // (a 503 instead when it cannot be).
+    const refusal = auditRefusalOf(host.switchToHttp().getRequest<Request>())?.(errorStatus(err));
+    if (refusal) {
+      refusal.then(
+        () => this.answer(err, res),
+        (e: unknown) => this.answer(e, res),
+      );
+      return;
+    }
+    this.answer(err, res);
+  }
+
+  private answer(err: unknown, res: Response): void {
     if (err instanceof DomainError) {
       if (err instanceof TooManyRequestsError || err instanceof ServiceUnavailableError)
         res.setHeader('Retry-After', String(err.retryAfterSeconds));
@@ -40,6 +55,13 @@ export class HttpErrorFilter implements ExceptionFilter {
     this.log.error(`error ${errorId}: ${(err as Error)?.stack ?? String(err)}`);
     send(res, 500, 'internal_error', 'internal error; quote the error id when reporting it', [], errorId);
   }
+}
+
+// The status an error is answered with (as the filter answers it).
+export function errorStatus(err: unknown): number {
+  if (err instanceof DomainError) return ERROR_STATUS[err.code];
+  if (err instanceof HttpException) return err.getStatus();
+  return bodyParserError(err)?.status ?? 500;
 }
 
 export function send(

@@ -16,6 +16,7 @@ import {
   type RejectRepairBody,
   type WithdrawRepairBody,
 } from './dto/credit-repair.dto';
+import { AuditedRead } from '../common/audit-trail';
 
 // 信用修复与异议: staff file, for an entity, a request that one of its records stop counting — an
 // objection (异议: the record is wrong) or a repair (信用修复: it has rectified). An officer of the
@@ -50,6 +51,7 @@ export class CreditRepairController {
   }
 
   @Get()
+  @AuditedRead()
   @Allow('entities:read')
   @ApiOperation({ summary: 'Credit repair requests in your jurisdiction, newest first' })
   @ApiQuery({ name: 'status', required: false, enum: ['pending', 'approved', 'rejected', 'withdrawn'] })
@@ -62,6 +64,7 @@ export class CreditRepairController {
   }
 
   @Get(':id')
+  @AuditedRead()
   @Allow('entities:read')
   @ApiOperation({ summary: 'One credit repair request, with its record and decision' })
   get(@Param('id') id: string, @Caller() caller: Principal) {

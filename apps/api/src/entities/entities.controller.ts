@@ -5,6 +5,7 @@ import { Allow, Caller } from '../auth/access.decorator';
 import { ZodPipe } from '../common/zod.pipe';
 import { compareQuery, historyQuery, type CompareQuery, type HistoryQuery } from './dto/entity.dto';
 import { EntitiesService } from './entities.service';
+import { AuditedRead } from '../common/audit-trail';
 
 @ApiTags('entities')
 @Controller('api/v1/entities')
@@ -12,6 +13,7 @@ export class EntitiesController {
   constructor(private readonly entities: EntitiesService) {}
 
   @Get(':key')
+  @AuditedRead()
   @Allow('entities:read')
   @ApiOperation({
     summary: 'Entity with its credit profile (信用画像), latest score and factors, and records',
@@ -22,6 +24,7 @@ export class EntitiesController {
   }
 
   @Get(':key/scores')
+  @AuditedRead()
   @Allow('entities:read')
   @ApiOperation({ summary: 'Score history, newest first' })
   scores(
@@ -33,6 +36,7 @@ export class EntitiesController {
   }
 
   @Get(':key/scores/compare')
+  @AuditedRead()
   @Allow('entities:read')
   @ApiOperation({
     summary: 'Why did the score move? (评分变动原因) Two scores of the entity compared factor by factor',

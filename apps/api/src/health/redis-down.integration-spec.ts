@@ -66,4 +66,14 @@ describe('API with Redis unreachable', () => {
     );
     expect(b).toEqual({ status: 'queued', items: 1 });
   });
+
+  it('answers a write whose job cannot be queued after its commit with an error, and audits both', async () => {
+    const res = await fetch(`${base}/api/v1/score-runs`, { method: 'POST', headers: admin.headers });
+    expect(res.status).toBe(500);
+    const entries = await sql<{ result: string }>(
+      db.url,
+      `SELECT result FROM audit_log WHERE action = 'POST /api/v1/score-runs' ORDER BY seq`,
+    );
+    expect(entries.map((e) => e.result)).toEqual(['ok', 'failed']);
+  });
 });

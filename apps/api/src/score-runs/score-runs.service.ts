@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { ConflictError, NotFoundError, withTimeout } from '@lianjian/common';
+import { ConflictError, NotFoundError, outsideTransactionScope, withTimeout } from '@lianjian/common';
 import { ScoreRunRepository } from '@lianjian/database';
 import { JobQueue } from '@lianjian/queue';
 import type { RunsQuery } from './dto/score-run.dto';
@@ -17,8 +17,15 @@ export class ScoreRunsService {
 
   // One full run at a time: while one is queued (its start job not yet taken by a worker) or running,
   // another request is refused with its id. The check and the queueing happen under one database lock
-  // (ScoreRunRepository.withStartLock), so two api processes cannot both start one.
+  // (ScoreRunRepository.withStartLock), so two api processes cannot both start one. Both happen
+  // outside the request's transaction: there the start job would wait for the commit, after the lock
+  // is released, and a second request could pass the check before the first job is queued. The
+  // request's audit entry stays in the request's transaction.
   async start() {
+    return outsideTransactionScope(() => this.startLocked());
+  }
+
+  private startLocked() {
     return this.runs.withStartLock(async (running) => {
       if (running) throw busy(running.id, 'running');
       const queued = await withTimeout(this.jobs.pendingFullRun(), 2000);
