@@ -20,14 +20,19 @@ describe('fault: the audit append fails', () => {
   let db: TestDatabase;
   let author: TestUser;
   let admin: TestUser;
+  let auditor: TestUser;
 
   beforeAll(async () => {
     stack = await startStack({
       api: apiApp,
-      users: { author: { role: 'supervision_staff', username: 'fault.author' }, admin: 'admin' },
+      users: {
+        author: { role: 'supervision_staff', username: 'fault.author' },
+        admin: 'admin',
+        auditor: 'auditor',
+      },
     });
     ({ db } = stack);
-    ({ author, admin } = stack.users);
+    ({ author, admin, auditor } = stack.users);
   });
 
   afterAll(() => stack?.close());
@@ -122,7 +127,7 @@ describe('fault: the audit append fails', () => {
       `SELECT actor, result FROM audit_log WHERE action = 'POST /api/v1/rules' ORDER BY seq DESC LIMIT 1`,
     );
     expect(entry).toMatchObject({ actor: author.username, result: 'ok' });
-    const verify = await json(await fetch(`${stack.url}/api/v1/audit/verify`, { headers: admin.headers }));
+    const verify = await json(await fetch(`${stack.url}/api/v1/audit/verify`, { headers: auditor.headers }));
     expect(verify.ok).toBe(true);
   });
 });

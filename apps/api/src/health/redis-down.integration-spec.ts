@@ -67,13 +67,16 @@ describe('API with Redis unreachable', () => {
     expect(b).toEqual({ status: 'queued', items: 1 });
   });
 
-  it('answers a write whose job cannot be queued after its commit with an error, and audits both', async () => {
+  it('refuses a full score run it cannot queue: an error, nothing started, audited once as failed', async () => {
+    // The start check and its job are outside the request transaction (one run at a time needs the
+    // job queued under the lock), so with Redis down the request fails before anything commits.
     const res = await fetch(`${base}/api/v1/score-runs`, { method: 'POST', headers: admin.headers });
     expect(res.status).toBe(500);
     const entries = await sql<{ result: string }>(
       db.url,
       `SELECT result FROM audit_log WHERE action = 'POST /api/v1/score-runs' ORDER BY seq`,
     );
-    expect(entries.map((e) => e.result)).toEqual(['ok', 'failed']);
+    expect(entries.map((e) => e.result)).toEqual(['failed']);
+    expect(await sql(db.url, `SELECT id FROM score_run`)).toEqual([]);
   });
 });
