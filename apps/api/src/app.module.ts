@@ -1,10 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ConfigModule } from '@nestjs/config';
 import { DatabaseModule } from '@lianjian/database';
 import { QueueModule } from '@lianjian/queue';
 import type { ApiEnv } from './api-env';
 import { HttpErrorFilter } from './common/http-error.filter';
+import { SafeParamsPipe } from './common/safe-params.pipe';
 import { AccessGuard } from './auth/access.guard';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
@@ -48,6 +49,8 @@ import { SourcesModule } from './sources/sources.module';
     { provide: APP_FILTER, useClass: HttpErrorFilter },
     // Every route is authenticated and authorised (deny by default): see auth/access.guard.ts.
     { provide: APP_GUARD, useClass: AccessGuard },
+    // Path parameters are text from outside too: NUL, control characters… refused (400).
+    { provide: APP_PIPE, useClass: SafeParamsPipe },
   ],
 })
 export class AppModule {

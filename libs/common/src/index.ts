@@ -7,3 +7,5 @@ export * from './log-levels';
 export * from './with-timeout';
 export * from './copy-text';
 export * from './validation/zod-issues';
+export * from './validation/safe-text';
+export * from './validation/json-text';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { storableJson, storableText } from '@lianjian/common';
 import { checkChain, entryHash, GENESIS_HASH, type ChainProblem } from './audit-chain';
 
 export interface AuditEntry {
@@ -47,13 +48,15 @@ export class AuditRepository {
       const fields = {
         seq: (last?.seq ?? 0) + 1,
         at: now,
-        actor: entry.actor,
+        // What a request carried (a path parameter, a feed name) is kept as it came, but NUL and lone
+        // surrogates escaped: PostgreSQL refuses them, and the entry was lost.
+        actor: storableText(entry.actor),
         role: entry.role ?? null,
-        source: entry.source ?? null,
-        action: entry.action,
-        target: entry.target ?? null,
+        source: entry.source == null ? null : storableText(entry.source),
+        action: storableText(entry.action),
+        target: entry.target == null ? null : storableText(entry.target),
         result: entry.result,
-        detail: entry.detail ?? {},
+        detail: storableJson(entry.detail ?? {}),
       };
       const prevHash = last?.hash ?? GENESIS_HASH;
       const hash = entryHash(prevHash, fields);

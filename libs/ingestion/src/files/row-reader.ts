@@ -1,4 +1,5 @@
 import { ReadStream } from 'node:fs';
+import { jsonTextProblem } from '@lianjian/common';
 import { splitCsvFields } from './csv-fields';
 import {
   checkUtf8,
@@ -423,6 +424,10 @@ class NdjsonRows extends TextRows {
     }
     this.sawContent = true;
     if (error) return { rowNumber, raw, error };
+    // A line that means something else than it says (a key twice, __proto__, 2^53 + 1…) is refused as
+    // a row, like a body of the API (jsonTextProblem).
+    const hostile = jsonTextProblem(raw);
+    if (hostile) return { rowNumber, raw, error: `line is refused: ${hostile}` };
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
