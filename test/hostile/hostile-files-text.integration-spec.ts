@@ -142,6 +142,7 @@ describe('hostile input: file rows', () => {
     // XML 1.0 cannot hold NUL or most C0 controls (exceljs writes what it is given); the other
     // hostile values, an RTL override in a decision number included.
     const xmlSafe = refusedText.filter(
+      // eslint-disable-next-line no-control-regex
       (t) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF]/.test(t.value),
     );
     xmlSafe.forEach((t, i) => row(`杭西市监罚〔2025〕${100 + i}号`, t.value));

@@ -45,12 +45,14 @@ export function jsonTextProblem(text: string, maxDepth = MAX_NESTING): string | 
       }
       const keys = stack[stack.length - 1];
       if (keyNext && keys) {
-        let key: string;
-        try {
-          key = JSON.parse(text.slice(i, end + 1)) as string;
-        } catch {
-          return undefined;
-        }
+        let key = text.slice(i + 1, end);
+        // Escapes ("\u005f_proto__" is "__proto__") are read as JSON reads them.
+        if (key.includes('\\'))
+          try {
+            key = JSON.parse(text.slice(i, end + 1)) as string;
+          } catch {
+            return undefined;
+          }
         if (FORBIDDEN_KEYS.has(key)) return `the key "${key}" is not accepted / 不接受名为 "${key}" 的字段`;
         if (keys.has(key))
           return `the key "${key.slice(0, 100)}" appears twice in one object / 同一对象中字段 "${key.slice(0, 100)}" 重复`;

@@ -18,9 +18,15 @@ export const MAX_TEXT_CHARS = 10_000;
 // Deepest nesting of objects and arrays accepted in a body (and walked by the checks below).
 export const MAX_NESTING = 32;
 
+// Anything textProblem looks at twice: most text has none of it and is answered by this one test.
+const SUSPECT =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uD800-\uDFFF]/;
+
 export function textProblem(s: string, max = MAX_TEXT_CHARS): string | undefined {
   if (s.length > max)
     return `is too long (${s.length} characters, at most ${max}) / 内容过长（最多 ${max} 个字符）`;
+  if (!SUSPECT.test(s)) return undefined;
   const m = DISALLOWED.exec(s);
   if (m) {
     const code = m[0].charCodeAt(0);
