@@ -11,7 +11,7 @@
 //                  body with the corpus's hostile JSON documents; omit for routes without a body;
 //   file           for uploads: the body is a file, attacked by hostile-files-text.integration-spec.ts.
 
-import { USCC_A } from '@lianjian/testing';
+import { registrationRecord, USCC_A } from '@lianjian/testing';
 
 export type Caller = 'admin' | 'staff' | 'coordinator' | 'officer' | 'auditor' | 'fresh' | 'anonymous';
 
@@ -99,6 +99,14 @@ export const ROUTES: RouteEntry[] = [
     path: '/api/v1/records',
     as: 'officer',
     body: { source: 'samr-xihu', records: [RECORD] },
+  },
+  // The same route again with master data: names, addresses, the legal representative (an entry may
+  // repeat a route to attack another body).
+  {
+    method: 'POST',
+    path: '/api/v1/records',
+    as: 'officer',
+    body: { source: 'samr-xihu', records: [registrationRecord(USCC_A)] },
   },
   { method: 'GET', path: '/api/v1/sources', as: 'admin' },
   {

@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 // Text from outside (API bodies, queries, path parameters, records, file cells) is refused when it
 // carries what no name, reason or identifier needs and what breaks storage or display:
 // - NUL (PostgreSQL refuses \u0000 in text and jsonb: it was a 500);
@@ -38,14 +36,6 @@ export function textProblem(s: string, max = MAX_TEXT_CHARS): string | undefined
   if (LONE_SURROGATE.test(s))
     return 'contains a lone UTF-16 surrogate (not valid text) / 含有无效的 UTF-16 代理字符';
   return undefined;
-}
-
-// A zod refinement for a text field: z.string().check(safeText()) or safeTextSchema(max).
-export function safeTextSchema(max = MAX_TEXT_CHARS) {
-  return z.string().superRefine((s, ctx) => {
-    const problem = textProblem(s, max);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
 }
 
 // Every unsafe string (values and keys) of a parsed document, as "<path>: <problem>" in the wording
