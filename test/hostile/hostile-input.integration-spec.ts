@@ -186,7 +186,9 @@ describe('hostile input: every route, every field', () => {
       const params = [...path.matchAll(/:(\w+)/g)].map((m) => `${m[1]}: '…'`);
       return `  { method: '${method}', path: '${path}', as: '<a caller who may call it>'${
         params.length ? `, params: { ${params.join(', ')} }` : ''
-      }, query: { /* each query field: a valid value */ }, body: { /* a valid body, or omit */ } },`;
+      }, query: { /* each query field: a valid value, or omit */ }${
+        method === 'GET' ? '' : ', body: { /* a valid body, or omit */ }'
+      } },`;
     });
     if (missing.length || stale.length)
       throw new Error(
