@@ -27,8 +27,13 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
-      // Specs that run both apps live in test/integration (an app never imports another).
-      testMatch: ['<rootDir>/{apps,libs}/**/*.integration-spec.ts', '<rootDir>/test/integration/**/*.integration-spec.ts'],
+      // Specs that run both apps live in test/integration (an app never imports another); the
+      // hostile-input corpus and its specs in test/hostile.
+      testMatch: [
+        '<rootDir>/{apps,libs}/**/*.integration-spec.ts',
+        '<rootDir>/test/integration/**/*.integration-spec.ts',
+        '<rootDir>/test/hostile/**/*.integration-spec.ts',
+      ],
       globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/jest-global-teardown.ts',
     },

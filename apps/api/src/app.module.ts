@@ -1,11 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ConfigModule } from '@nestjs/config';
 import { DatabaseModule } from '@lianjian/database';
 import { QueueModule } from '@lianjian/queue';
 import { ObservabilityModule } from '@lianjian/observability';
 import type { ApiEnv } from './api-env';
 import { HttpErrorFilter } from './common/http-error.filter';
+import { SafeParamsPipe } from './common/safe-params.pipe';
 import { AccessGuard } from './auth/access.guard';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -63,6 +64,8 @@ import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
     { provide: APP_GUARD, useClass: AccessGuard },
     // An audited write and its entry in one transaction; an audited read answered once its entry is stored.
     { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+    // Path parameters are text from outside too: NUL, control characters… refused (400).
+    { provide: APP_PIPE, useClass: SafeParamsPipe },
   ],
 })
 export class AppModule {

@@ -10,3 +10,5 @@ export * from './validation/zod-issues';
 export * from './log-context';
 export * from './metrics';
 export * from './transactions/transaction-scope';
+export * from './validation/safe-text';
+export * from './validation/json-text';

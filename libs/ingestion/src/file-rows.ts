@@ -1,4 +1,4 @@
-import { copyLine, pgTextArray } from '@lianjian/common';
+import { copyLine, pgTextArray, textProblem } from '@lianjian/common';
 import { validateRecord, type CanonicalRecord } from '@lianjian/domain';
 import { compileProfile, mapRow, type CompiledProfile } from './files/row-mapping';
 import type { RowEvent } from './files/read-model';
@@ -116,7 +116,8 @@ function refusedLine(
     output,
     ev.raw,
     pgTextArray(reasons),
-    sourceRecordId,
+    // An id no record may carry (NUL, 100 kB…) identifies nothing: the row number does.
+    sourceRecordId !== null && textProblem(sourceRecordId, 200) ? null : sourceRecordId,
     null,
     null,
     null,

@@ -1,5 +1,6 @@
 import { contentHash, validateRecord, type CanonicalRecord } from '@lianjian/domain';
 import type { Rejection, StagedItem } from '@lianjian/database';
+import { textProblem } from '@lianjian/common';
 
 // Pure part of ingestion: validates every record of a batch and splits it into staged items and
 // rejections with reasons. A sourceRecordId repeated inside one batch is ambiguous (which version is
@@ -67,5 +68,6 @@ export function toStagedItem(idx: number, record: CanonicalRecord, occurredOn: s
 function sourceRecordIdOf(raw: unknown): string | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const v = (raw as Record<string, unknown>).sourceRecordId;
-  return typeof v === 'string' && v.trim() ? v : null;
+  // An id no record may carry (NUL, a lone surrogate, 100 kB…) identifies nothing: the index does.
+  return typeof v === 'string' && v.trim() && !textProblem(v, 200) ? v : null;
 }

@@ -142,7 +142,9 @@ function parseBody(body: unknown): { source: string; records: unknown[] } {
     throw new InvalidInputError('body must be a JSON object { "source": "...", "records": [ ... ] }');
   const b = body as Record<string, unknown>;
   if (typeof b.source !== 'string' || !SOURCE_RE.test(b.source))
-    details.push('source: required, 1-64 letters, digits, _ . - (the sending system)');
+    details.push(
+      'source: required, 1-64 letters, digits, _ . - (the sending system) / 数据源：必填，1-64 位字母、数字或 _ . -',
+    );
   if (!Array.isArray(b.records)) details.push('records: required, an array of canonical records');
   else if (b.records.length === 0) details.push('records: must not be empty');
   else if (b.records.length > MAX_RECORDS_PER_REQUEST)
@@ -152,7 +154,10 @@ function parseBody(body: unknown): { source: string; records: unknown[] } {
   const extra = Object.keys(b).filter((k) => k !== 'source' && k !== 'records');
   if (extra.length) details.push(`unknown field(s) ${extra.join(', ')}`);
   if (details.length)
-    throw new InvalidInputError('the body is not a valid record batch; nothing was stored', details);
+    throw new InvalidInputError(
+      'the body is not a valid record batch; nothing was stored / 不是有效的记录批次，未保存任何数据',
+      details,
+    );
   return { source: b.source as string, records: b.records as unknown[] };
 }
 

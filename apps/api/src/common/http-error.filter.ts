@@ -38,6 +38,19 @@ export class HttpErrorFilter implements ExceptionFilter {
       send(res, ERROR_STATUS[err.code], err.code, err.message, err.details);
       return;
     }
+    // Express could not percent-decode a path parameter (invalid UTF-8, a lone surrogate, a bare '%').
+    // Nest hands it on as a BadRequestException caused by the URIError.
+    const uriError = err instanceof HttpException && err.cause instanceof URIError ? err.cause : err;
+    if (uriError instanceof URIError && (uriError as { status?: number }).status === 400) {
+      send(
+        res,
+        400,
+        'invalid_body',
+        'invalid path parameter: not percent-encoded UTF-8 / 路径参数无效：不是有效的 UTF-8 编码',
+        [`param: ${uriError.message}`],
+      );
+      return;
+    }
     if (err instanceof HttpException) {
       const status = err.getStatus();
       const body = err.getResponse();

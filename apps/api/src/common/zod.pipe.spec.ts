@@ -26,7 +26,7 @@ describe('ZodPipe', () => {
 
   it('refuses a body with every problem, a missing body as an empty one', () => {
     const e = refusal({ reason: '', limit: 500, extra: 1 }, 'body');
-    expect(e).toMatchObject({ code: 'invalid_body', message: 'invalid body' });
+    expect(e).toMatchObject({ code: 'invalid_body', message: 'invalid body / 请求内容无效' });
     expect(e.details).toEqual([
       'reason: say why',
       'limit: Too big: expected number to be <=100',
@@ -37,7 +37,21 @@ describe('ZodPipe', () => {
 
   it('refuses bad query parameters naming the query', () => {
     const e = refusal({ reason: 'x', sort: 'name' }, 'query');
-    expect(e).toMatchObject({ code: 'invalid_body', message: 'invalid query parameters' });
+    expect(e).toMatchObject({ code: 'invalid_body', message: 'invalid query parameters / 查询参数无效' });
     expect(e.details).toEqual(['query: unknown field(s) sort']);
+  });
+
+  // A NUL reached PostgreSQL through any z.string() without a refinement (a 500): every string of a
+  // body or query, keys included, is checked before the schema.
+  it('refuses text no field accepts, anywhere in the input, before the schema', () => {
+    const e = refusal({ reason: 'ok\u0000', limit: 5, extra: { 'k\u202E': 'x' } }, 'body');
+    expect(e.details).toEqual([
+      'reason: contains a NUL character (U+0000) / 含有空字符（U+0000）',
+      'extra: a field name contains a bidirectional override (U+202E) / 含有双向文本控制字符（U+202E）',
+    ]);
+    expect(refusal({ reason: 'x'.repeat(10_001) }, 'body').details[0]).toMatch(/^reason: is too long/);
+    expect(refusal({ reason: '\uD800' }, 'query').details[0]).toMatch(
+      /^reason: contains a lone UTF-16 surrogate/,
+    );
   });
 });

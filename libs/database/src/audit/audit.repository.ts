@@ -7,6 +7,8 @@ import {
   METRICS,
   NO_METRICS,
   outsideTransactionScope,
+  storableJson,
+  storableText,
   type Metrics,
 } from '@lianjian/common';
 import { returningRows } from '../returning-rows';
@@ -43,6 +45,7 @@ const CHAIN_BATCH = 1000;
 const MAX_FIELD = 512;
 const log = new Logger('AuditRepository');
 
+const storable = (s: string | null | undefined): string | null => (s == null ? null : storableText(s));
 const bounded = (s: string | null | undefined): string | null =>
   s == null ? null : s.length <= MAX_FIELD ? s : `${s.slice(0, MAX_FIELD - 1)}…`;
 
@@ -68,13 +71,15 @@ export class AuditRepository {
       `INSERT INTO audit_pending (actor, role, source, action, target, result, detail)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [
-        bounded(entry.actor),
+        // What a request carried (a path parameter, a feed name) is kept as it came, but NUL and lone
+        // surrogates escaped (PostgreSQL refuses them, and the entry was lost) and its length bounded.
+        bounded(storable(entry.actor)),
         bounded(entry.role ?? null),
-        bounded(entry.source ?? null),
-        bounded(entry.action),
-        bounded(entry.target ?? null),
+        bounded(storable(entry.source)),
+        bounded(storable(entry.action)),
+        bounded(storable(entry.target)),
         bounded(entry.result),
-        JSON.stringify(entry.detail ?? {}),
+        JSON.stringify(storableJson(entry.detail ?? {})),
       ],
     );
     // Chained once committed: now when the entry had its own transaction, after the request

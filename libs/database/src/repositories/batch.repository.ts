@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PoolClient } from 'pg';
+import { storableJson, storableText } from '@lianjian/common';
 import { copyRows } from '../copy-rows';
 
 export type BatchStatus = 'queued' | 'processing' | 'done' | 'failed';
@@ -247,9 +248,10 @@ export class BatchRepository {
     for (let i = 0; i < rejections.length; i += 2000) {
       const chunk = rejections.slice(i, i + 2000).map((r) => ({
         idx: r.idx,
-        sid: r.sourceRecordId,
-        raw: r.raw === undefined ? null : r.raw,
-        reasons: r.reasons,
+        // What was refused is kept as evidence, NUL and lone surrogates escaped (PostgreSQL refuses them).
+        sid: r.sourceRecordId === null ? null : storableText(r.sourceRecordId),
+        raw: r.raw === undefined ? null : storableJson(r.raw),
+        reasons: r.reasons.map(storableText),
       }));
       await em.query(
         `INSERT INTO ingest_rejection (batch_id, idx, source_record_id, raw, reasons, source)

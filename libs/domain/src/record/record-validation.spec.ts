@@ -120,6 +120,30 @@ describe('validateRecord', () => {
   });
 });
 
+describe('validateRecord: hostile text', () => {
+  // A NUL in sourceRecordId (or any field) was a 500 for the whole batch: PostgreSQL refuses \u0000.
+  it('refuses a record carrying NUL, a lone surrogate, control characters or bidi overrides, by field', () => {
+    const inspection = { result: 'pass', matter: '食品经营' };
+    expect(reasons({ ...base, sourceRecordId: 'X\u0000', kind: 'inspection', inspection })).toEqual([
+      'sourceRecordId: contains a NUL character (U+0000) / 含有空字符（U+0000）',
+    ]);
+    expect(reasons({ ...base, kind: 'inspection', inspection: { ...inspection, matter: '\uD800' } })).toEqual(
+      ['inspection.matter: contains a lone UTF-16 surrogate (not valid text) / 含有无效的 UTF-16 代理字符'],
+    );
+    expect(
+      reasons({ ...base, kind: 'inspection', inspection: { ...inspection, matter: '恒信\u202Eexe' } })[0],
+    ).toMatch(/^inspection\.matter: contains a bidirectional override/);
+    expect(reasons({ ...base, occurredAt: '2025\u001B', kind: 'inspection', inspection })[0]).toMatch(
+      /^occurredAt: contains a control character \(U\+001B\)/,
+    );
+    expect(
+      reasons({ ...base, entity: { uscc: 'x'.repeat(100_000) }, kind: 'inspection', inspection }),
+    ).toEqual([
+      'entity.uscc: is too long (100000 characters, at most 10000) / 内容过长（最多 10000 个字符）',
+    ]);
+  });
+});
+
 describe('parseEntityKey', () => {
   it('reads a USCC or scheme:id and refuses anything else', () => {
     expect(parseEntityKey(USCC)).toEqual({ uscc: USCC });

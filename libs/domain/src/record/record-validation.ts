@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatZodIssues, isCalendarDate } from '@lianjian/common';
+import { formatZodIssues, isCalendarDate, unsafeTextIssues } from '@lianjian/common';
 import { checkIndustryCode, checkRegionCode, checkUscc, type LocalizedText } from '@lianjian/reference';
 import { kindSpec, RECORD_KINDS, type KindFieldSpec, type RecordKind } from './record-kinds';
 import type { CanonicalRecord, EntityRef } from './canonical-record';
@@ -163,6 +163,10 @@ export function checkRecordDate(value: string, today: string): { date: string } 
 export function validateRecord(input: unknown, ctx: RecordValidationContext): RecordValidationResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     return { ok: false, reasons: ['record: must be a JSON object'] };
+  // Text no field accepts (NUL, lone surrogates, control characters, bidi overrides, over 10,000
+  // characters) refuses the record at once, with only those reasons: the other checks would quote it.
+  const unsafe = unsafeTextIssues(input, { root: 'record' });
+  if (unsafe.length) return { ok: false, reasons: unsafe };
   const reasons: string[] = [];
   const base = baseSchema.safeParse(input);
   if (!base.success) reasons.push(...formatZodIssues(base.error, { root: 'record' }));

@@ -296,6 +296,16 @@ describe('readRows: encodings', () => {
     const zip = Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]);
     expect(await refusalOf(zip, testProfile())).toMatchObject({ code: 'wrong_format' });
   });
+
+  // A NUL in one cell refused the whole file as "UTF-16 or binary": one hostile cell, one failed batch.
+  it('reads a NUL in a cell as that row\'s text (refused with the row), UTF-16 without a BOM still refused', async () => {
+    const { rows } = await readAll(csv(HEADER, '1,a\u0000b,d,r', '2,a,d,r'), testProfile());
+    expect(rows.map((r) => r.values?.ID)).toEqual(['1', '2']);
+    expect(Object.values(rows[0].values ?? {})).toContain('a\u0000b');
+    expect(await refusalOf(Buffer.from(HEADER, 'utf16le'), testProfile())).toMatchObject({
+      code: 'unsupported_encoding',
+    });
+  });
 });
 
 describe('readRows: refused files', () => {

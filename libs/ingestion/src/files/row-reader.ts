@@ -1,4 +1,5 @@
 import { ReadStream } from 'node:fs';
+import { jsonTextProblem } from '@lianjian/common';
 import { splitCsvFields } from './csv-fields';
 import {
   checkUtf8,
@@ -174,12 +175,21 @@ function checkMagic(head: Buffer, ended: boolean, profile: SourceProfile): void 
       `this is a spreadsheet (${zip ? 'XLSX/ZIP' : 'legacy .xls'}), but the profile reads ${profile.format}`,
       `这是电子表格文件，但数据源配置要求 ${profile.format} 格式`,
     );
-  if (startsWith(head, UTF16LE_BOM) || startsWith(head, UTF16BE_BOM) || head.includes(0))
+  if (startsWith(head, UTF16LE_BOM) || startsWith(head, UTF16BE_BOM) || mostlyNul(head))
     throw refuse(
       'unsupported_encoding',
       'the file is UTF-16 or binary (it contains NUL bytes): save it as UTF-8 or GBK text',
       '文件为 UTF-16 或二进制格式（含空字节），请另存为 UTF-8 或 GBK 文本',
     );
+}
+
+// UTF-16 without a BOM has a NUL in every other byte of its ASCII text, a binary file many: more than
+// one byte in ten. A NUL or two in a text file is a hostile or broken cell, refused with its row
+// (validateRecord), not a reason to refuse the file.
+function mostlyNul(head: Buffer): boolean {
+  let nul = 0;
+  for (let i = head.indexOf(0); i >= 0; i = head.indexOf(0, i + 1)) nul++;
+  return nul > 0 && nul * 10 > head.length;
 }
 
 // Declared UTF-8 but not UTF-8: a notice (rows that do not decode are refused one by one). Declared GBK
@@ -423,6 +433,10 @@ class NdjsonRows extends TextRows {
     }
     this.sawContent = true;
     if (error) return { rowNumber, raw, error };
+    // A line that means something else than it says (a key twice, __proto__, 2^53 + 1…) is refused as
+    // a row, like a body of the API (jsonTextProblem).
+    const hostile = jsonTextProblem(raw);
+    if (hostile) return { rowNumber, raw, error: `line is refused: ${hostile}` };
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
