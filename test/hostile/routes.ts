@@ -13,7 +13,8 @@
 
 import { registrationRecord, USCC_A } from '@lianjian/testing';
 
-export type Caller = 'admin' | 'staff' | 'coordinator' | 'officer' | 'auditor' | 'fresh' | 'anonymous';
+export type Caller =
+  'admin' | 'security' | 'staff' | 'coordinator' | 'officer' | 'auditor' | 'fresh' | 'anonymous';
 
 export interface RouteEntry {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -66,13 +67,16 @@ export const ROUTES: RouteEntry[] = [
     body: { currentPassword: 'Not the password 1!', newPassword: 'A new long passphrase 2026!' },
   },
   { method: 'GET', path: '/api/v1/auth/me', as: 'admin' },
+  // A second factor (TOTP): enrol, then confirm with the authenticator's code.
+  { method: 'POST', path: '/api/v1/auth/totp/enrol', as: 'fresh' },
+  { method: 'POST', path: '/api/v1/auth/totp/confirm', as: 'fresh', body: { code: '123456' } },
 
-  // users and API keys
-  { method: 'GET', path: '/api/v1/users', as: 'admin' },
+  // users, API keys and administrator requests: the security administrator (三员分立)
+  { method: 'GET', path: '/api/v1/users', as: 'security' },
   {
     method: 'POST',
     path: '/api/v1/users',
-    as: 'admin',
+    as: 'security',
     body: {
       username: 'hostile.user',
       password: 'A long passphrase 2026!',
@@ -82,16 +86,21 @@ export const ROUTES: RouteEntry[] = [
       regionCode: '330106',
     },
   },
-  { method: 'POST', path: '/api/v1/users/:id/disable', as: 'admin', params: { id: '999999' } },
-  { method: 'POST', path: '/api/v1/users/:id/enable', as: 'admin', params: { id: '999999' } },
-  { method: 'GET', path: '/api/v1/api-keys', as: 'admin' },
+  { method: 'POST', path: '/api/v1/users/:id/disable', as: 'security', params: { id: '999999' } },
+  { method: 'POST', path: '/api/v1/users/:id/enable', as: 'security', params: { id: '999999' } },
+  { method: 'GET', path: '/api/v1/api-keys', as: 'security' },
   {
     method: 'POST',
     path: '/api/v1/api-keys',
-    as: 'admin',
+    as: 'security',
     body: { name: '西湖区市场监管局系统', departmentCode: DEPT, sources: ['samr-xihu'] },
   },
-  { method: 'POST', path: '/api/v1/api-keys/:id/revoke', as: 'admin', params: { id: '999999' } },
+  { method: 'POST', path: '/api/v1/api-keys/:id/revoke', as: 'security', params: { id: '999999' } },
+
+  { method: 'POST', path: '/api/v1/users/:id/totp/reset', as: 'security', params: { id: '999999' } },
+  { method: 'GET', path: '/api/v1/admin-requests', as: 'security', query: { status: 'pending' } },
+  { method: 'POST', path: '/api/v1/admin-requests/:id/confirm', as: 'security', params: { id: '999999' } },
+  { method: 'DELETE', path: '/api/v1/admin-requests/:id', as: 'security', params: { id: '999999' } },
 
   // records and files
   {
@@ -412,6 +421,12 @@ export const ROUTES: RouteEntry[] = [
     as: 'staff',
     params: { id: 'hostile-rule', version: '1' },
     body: { from: '2025-01-01', to: '2025-06-30' },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/rules/:id/versions/:version/backtests/:backtestId',
+    as: 'staff',
+    params: { id: 'hostile-rule', version: '1', backtestId: '00000000-0000-4000-8000-000000000000' },
   },
 
   // departments and webhooks
