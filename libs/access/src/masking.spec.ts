@@ -32,6 +32,15 @@ describe('masking of personal data (个人信息脱敏)', () => {
     expect(maskFreeText('罚款50000元，杭西市监罚〔2025〕123号')).toBe('罚款50000元，杭西市监罚〔2025〕123号');
   });
 
+  it('masks addresses in long free text, and leaves long runs without an address as they are', () => {
+    // A refused row may carry 100 kB cells: a run of letters or digits holds no address.
+    const run = 'x'.repeat(100_000);
+    expect(maskFreeText(run)).toBe(run);
+    expect(maskFreeText('7'.repeat(100_000))).toBe('7'.repeat(100_000));
+    expect(maskFreeText(`${run} 联系邮箱 lisi@example.com。`)).toBe(`${run} 联系邮箱 l***@example.com。`);
+    expect(maskFreeText('a.b+c@mail.example.gov.cn')).toBe('a***@mail.example.gov.cn');
+  });
+
   it("masks a record's names, addresses and free text, but not a company's name", () => {
     expect(
       maskPersonalData({
