@@ -21,7 +21,9 @@ export class FileStore {
   ) {}
 
   async put(input: Readable): Promise<StoredFile> {
-    await mkdir(join(this.dir, 'tmp'), { recursive: true });
+    await mkdir(join(this.dir, 'tmp'), { recursive: true }).catch((e: unknown) => {
+      throw diskFull(e) ?? e;
+    });
     const tmp = join(this.dir, 'tmp', randomUUID());
     const hash = createHash('sha256');
     let size = 0;
@@ -46,12 +48,17 @@ export class FileStore {
       await pipeline(input, meter, createWriteStream(tmp));
     } catch (e) {
       await rm(tmp, { force: true });
-      throw e;
+      throw diskFull(e) ?? e;
     }
     const contentHash = hash.digest('hex');
     const path = this.pathOf(contentHash);
-    await mkdir(join(this.dir, contentHash.slice(0, 2)), { recursive: true });
-    await rename(tmp, path);
+    try {
+      await mkdir(join(this.dir, contentHash.slice(0, 2)), { recursive: true });
+      await rename(tmp, path);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw diskFull(e) ?? e;
+    }
     return { contentHash, sizeBytes: size, path };
   }
 
@@ -63,4 +70,15 @@ export class FileStore {
     await stat(path); // a clear ENOENT before streaming starts
     return createReadStream(path, { highWaterMark: 1 << 20 });
   }
+}
+
+// The file store's disk (or the quota of its user) is full: the upload is refused with 507, its
+// temporary file removed, and may be sent again once there is room (not a 500).
+export function diskFull(e: unknown): DomainError | undefined {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return undefined;
+  return new DomainError(
+    'insufficient_storage',
+    '文件存储空间不足，文件未保存，请稍后重新上传 (not enough storage for the file; nothing was stored, send it again later)',
+  );
 }
