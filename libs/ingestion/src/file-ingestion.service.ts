@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DepartmentRepository, FileBatchRepository, type FileApplyResult } from '@lianjian/database';
 import { DomainError, NotFoundError, todayInShanghai, withTimeout } from '@lianjian/common';
@@ -23,7 +23,7 @@ export interface UploadResult {
 // Departmental files: stored by content hash, then read, mapped by the source profile, validated and
 // applied as one batch — streaming end to end, so memory does not grow with the file.
 @Injectable()
-export class FileIngestionService {
+export class FileIngestionService implements OnApplicationBootstrap {
   private readonly log = new Logger(FileIngestionService.name);
   readonly store: FileStore;
   private readonly threads: number;
@@ -47,6 +47,16 @@ export class FileIngestionService {
     this.threadsFromBytes = config.getOrThrow<number>('INGEST_THREADS_MIN_MB') * 1024 * 1024;
     this.urgentMax = config.getOrThrow<number>('INGEST_URGENT_MAX_RECORDS');
     this.fileLimits = fileLimitsFromEnv((name) => config.get<number>(name));
+  }
+
+  // Uploads cut short by a killed process leave a temporary file: removed when a process starts.
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      const n = await this.store.sweepAbandoned();
+      if (n) this.log.warn(`removed ${n} temporary file(s) of uploads whose process died`);
+    } catch (e) {
+      this.log.warn(`could not sweep the file store's temporary files: ${(e as Error).message}`);
+    }
   }
 
   // Stores the file and creates its batch. The same file for the same source again is recognised and

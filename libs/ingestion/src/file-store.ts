@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -24,7 +25,7 @@ export class FileStore {
     await mkdir(join(this.dir, 'tmp'), { recursive: true }).catch((e: unknown) => {
       throw diskFull(e) ?? e;
     });
-    const tmp = join(this.dir, 'tmp', randomUUID());
+    const tmp = join(this.dir, 'tmp', `${TMP_OWNER}+${randomUUID()}`);
     const hash = createHash('sha256');
     let size = 0;
     const max = this.maxBytes;
@@ -62,6 +63,27 @@ export class FileStore {
     return { contentHash, sizeBytes: size, path };
   }
 
+  // Removes the temporary files of uploads that died with their process (killed api, power cut): on
+  // this host, those of a process that no longer runs or that an earlier process of the same pid wrote
+  // (pid 1 again after a container restart); any host's older than a day. Uploads still streaming,
+  // here or on other hosts sharing the directory, are left alone. Returns how many were removed.
+  async sweepAbandoned(now = Date.now()): Promise<number> {
+    const dir = join(this.dir, 'tmp');
+    const names = await readdir(dir).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return [] as string[];
+      throw e;
+    });
+    let removed = 0;
+    for (const name of names) {
+      const path = join(dir, name);
+      const old = async () => now - ((await stat(path).catch(() => undefined))?.mtimeMs ?? now) > DAY_MS;
+      if (!abandoned(name) && !(await old())) continue;
+      await rm(path, { force: true });
+      removed++;
+    }
+    return removed;
+  }
+
   pathOf(contentHash: string): string {
     return join(this.dir, contentHash.slice(0, 2), contentHash);
   }
@@ -69,6 +91,23 @@ export class FileStore {
   async open(path: string): Promise<Readable> {
     await stat(path); // a clear ENOENT before streaming starts
     return createReadStream(path, { highWaterMark: 1 << 20 });
+  }
+}
+
+// A temporary file's name says who writes it: host, pid and the process's start time.
+const TMP_OWNER = `${hostname()}+${process.pid}+${Math.round(Date.now() - process.uptime() * 1000)}`;
+const DAY_MS = 86_400_000;
+
+function abandoned(name: string): boolean {
+  const [host, pid, started] = name.split('+');
+  if (host !== hostname() || !/^\d+$/.test(pid ?? '')) return false;
+  if (`${host}+${pid}+${started}` === TMP_OWNER) return false;
+  if (Number(pid) === process.pid) return true; // the same pid, an earlier process
+  try {
+    process.kill(Number(pid), 0);
+    return false; // still running
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 
