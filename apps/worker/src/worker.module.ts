@@ -12,13 +12,14 @@ import { ScoringProcessor } from './processors/scoring.processor';
 import { RulesProcessor } from './processors/rules.processor';
 import { DeliveryProcessor } from './processors/delivery.processor';
 import { BatchSweeper } from './batch-sweeper';
+import { RunSweeper } from './run-sweeper';
 import { FeedCheck } from './feed-check';
 import { RuleSchedules } from './rule-schedules';
 import { NightlyScoring } from './nightly-scoring';
 
 const PROCESSORS: Record<QueueName, Provider[]> = {
   [QueueName.Ingest]: [IngestProcessor, BatchSweeper],
-  [QueueName.Scoring]: [ScoringProcessor, NightlyScoring],
+  [QueueName.Scoring]: [ScoringProcessor, NightlyScoring, RunSweeper],
   [QueueName.Rules]: [RulesProcessor, FeedCheck, RuleSchedules],
   [QueueName.Delivery]: [DeliveryProcessor, WebhookDeliverer, OutboxRelay],
 };
