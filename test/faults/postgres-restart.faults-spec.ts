@@ -36,6 +36,8 @@ import {
 // file is applied, while webhooks are delivered and while a full scoring run is under way, and comes
 // back. The api and the worker are never restarted: they reconnect on their own, /health answers 503
 // naming PostgreSQL while it is down and 200 once it is back, and nothing is lost or done twice.
+const USCC_PG = makeUscc({ authority: '9', category: '1', regionCode: '330106', orgBody: 'PGD00001' });
+
 describe('faults: PostgreSQL restarted under load', () => {
   let pg: PrivatePostgres;
   let dbUrl: string;
@@ -96,15 +98,40 @@ describe('faults: PostgreSQL restarted under load', () => {
     expect(up.status).toBe(202);
     const { batchId } = await json(up);
     await untilApplying(dbUrl);
-    const health = await restart();
+    // While PostgreSQL is down a client sending records is told to come back (503, Retry-After), not
+    // given a 500; sent again once it is back, they are taken.
+    const send = () =>
+      fetch(`${base}/api/v1/records`, {
+        method: 'POST',
+        headers: admin.headers,
+        body: JSON.stringify({ source: 'samr-xihu', records: [registrationRecord(USCC_PG)] }),
+      });
+    let whileDown: { status: number; retryAfter: string | null; body: unknown } | undefined;
+    const health = await restart(async () => {
+      const r = await send();
+      whileDown = {
+        status: r.status,
+        retryAfter: r.headers.get('retry-after'),
+        body: await json(r).catch(() => null),
+      };
+    });
+    const resent = await send();
     const batch = await untilBatch(dbUrl, batchId, 'done', 120_000, () => procs.output());
+    const { batchId: resentBatch } = await json(resent);
+    await untilBatch(dbUrl, resentBatch, 'done', 60_000, () => procs.output());
     const after = await counts(dbUrl);
-    report('PostgreSQL restarted during ingestion', before, after, { health, batch });
+    report('PostgreSQL restarted during ingestion', before, after, { health, batch, whileDown });
+    expect(whileDown).toMatchObject({
+      status: 503,
+      retryAfter: expect.stringMatching(/^\d+$/),
+      body: { error: { code: 'service_unavailable', message: expect.stringMatching(/数据库.*database/) } },
+    });
+    expect(resent.status).toBe(202);
     expect(after).toMatchObject({
-      records: before.records + ROWS,
+      records: before.records + ROWS + 1,
       duplicateRecords: 0,
-      batches: before.batches + 1,
-      batchesDone: before.batchesDone + 1,
+      batches: before.batches + 2,
+      batchesDone: before.batchesDone + 2,
     });
   }, 240_000);
 
