@@ -125,6 +125,20 @@ export class FileIngestionService implements OnApplicationBootstrap {
     }
   }
 
+  // The sweep's enqueue (see IngestionService.ensureQueued): true when the job was added or retried.
+  async ensureQueued(batchId: string): Promise<boolean> {
+    const n = await withTimeout(
+      this.jobs.ensureJobs(JobName.IngestFile, [
+        {
+          data: { batchId },
+          opts: { jobId: `ingest-file-${batchId}`, ...(this.urgentMax > 0 ? { priority: 1 } : {}) },
+        },
+      ]),
+      2000,
+    );
+    return n > 0;
+  }
+
   // Reads, maps, validates and applies the batch's file (worker or CLI). Idempotent: a finished batch
   // is not applied again.
   async process(batchId: string): Promise<FileApplyResult | { refused: string }> {
