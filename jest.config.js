@@ -44,5 +44,14 @@ module.exports = {
       globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/jest-global-teardown.ts',
     },
+    {
+      ...common,
+      // Faults on purpose (npm run test:faults): killed processes, PostgreSQL and Redis restarted, a
+      // full disk, on built processes, private PostgreSQL clusters and Redis servers (README, Tests).
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.faults-spec.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/jest-global-teardown.ts',
+    },
   ],
 };

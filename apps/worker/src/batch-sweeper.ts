@@ -4,8 +4,9 @@ import { BatchRepository } from '@lianjian/database';
 import { FileIngestionService, IngestionService } from '@lianjian/ingestion';
 
 // Redis holds queues, not truth: a batch that PostgreSQL says is pending but whose job was lost
-// (Redis down when it was accepted, or flushed since) is enqueued again. Enqueueing is idempotent
-// (job id = batch id), so several workers sweeping at once do no harm.
+// (Redis down when it was accepted, or flushed since) is enqueued again, and one whose job failed for
+// good without the batch being marked failed (PostgreSQL down at its last attempt) has it retried.
+// Enqueueing is idempotent (job id = batch id), so several workers sweeping at once do no harm.
 @Injectable()
 export class BatchSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(BatchSweeper.name);
@@ -35,8 +36,9 @@ export class BatchSweeper implements OnApplicationBootstrap, OnApplicationShutdo
       const pending = await this.batches.stalePending(this.after);
       let n = 0;
       for (const b of pending)
-        if (await (b.origin === 'file' ? this.files.enqueue(b.id) : this.ingestion.enqueueApply(b.id))) n++;
-      if (n) this.log.warn(`re-enqueued ${n} pending batch(es) whose job was missing`);
+        if (await (b.origin === 'file' ? this.files.ensureQueued(b.id) : this.ingestion.ensureQueued(b.id)))
+          n++;
+      if (n) this.log.warn(`re-enqueued ${n} pending batch(es) whose job was missing or had failed`);
       return n;
     } catch (e) {
       this.log.warn(`sweep failed: ${(e as Error).message}`);

@@ -40,7 +40,8 @@ const workerEnvObject = baseEnvSchema.extend({
         return z.NEVER;
       }
     }),
-  // Batches accepted but not applied after this long are enqueued again (their job was lost).
+  // Batches accepted but not applied, and chunks of score runs not done, after this long are enqueued
+  // again when their job was lost (Redis restarted empty) or failed for good.
   SWEEP_AFTER_SECONDS: z.coerce.number().int().min(1).max(86400).default(30),
   // The time zone of the rules queue's schedules (FEED_CHECK_CRON, ESCALATION_CRON,
   // CASE_OVERDUE_CRON); default Asia/Shanghai. FEED_CHECK_TZ, its old name, is still accepted:

@@ -14,6 +14,7 @@ import { RulesProcessor } from './processors/rules.processor';
 import { DeliveryProcessor } from './processors/delivery.processor';
 import { BacktestProcessor } from './processors/backtest.processor';
 import { BatchSweeper } from './batch-sweeper';
+import { RunSweeper } from './run-sweeper';
 import { FeedCheck } from './feed-check';
 import { RuleSchedules } from './rule-schedules';
 import { NightlyScoring } from './nightly-scoring';
@@ -21,7 +22,7 @@ import { JobRunner } from './processors/job-runner';
 
 const PROCESSORS: Record<QueueName, Provider[]> = {
   [QueueName.Ingest]: [IngestProcessor, BatchSweeper],
-  [QueueName.Scoring]: [ScoringProcessor, NightlyScoring],
+  [QueueName.Scoring]: [ScoringProcessor, NightlyScoring, RunSweeper],
   [QueueName.Rules]: [RulesProcessor, FeedCheck, RuleSchedules],
   [QueueName.Delivery]: [DeliveryProcessor, WebhookDeliverer, OutboxRelay],
   [QueueName.Backtest]: [BacktestProcessor, RuleBacktestService],

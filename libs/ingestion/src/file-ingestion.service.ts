@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DepartmentRepository, FileBatchRepository, type FileApplyResult } from '@lianjian/database';
 import {
@@ -32,7 +32,7 @@ export interface UploadResult {
 // Departmental files: stored by content hash, then read, mapped by the source profile, validated and
 // applied as one batch — streaming end to end, so memory does not grow with the file.
 @Injectable()
-export class FileIngestionService {
+export class FileIngestionService implements OnApplicationBootstrap {
   private readonly log = new Logger(FileIngestionService.name);
   readonly store: FileStore;
   private readonly threads: number;
@@ -57,6 +57,16 @@ export class FileIngestionService {
     this.threadsFromBytes = config.getOrThrow<number>('INGEST_THREADS_MIN_MB') * 1024 * 1024;
     this.urgentMax = config.getOrThrow<number>('INGEST_URGENT_MAX_RECORDS');
     this.fileLimits = fileLimitsFromEnv((name) => config.get<number>(name));
+  }
+
+  // Uploads cut short by a killed process leave a temporary file: removed when a process starts.
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      const n = await this.store.sweepAbandoned();
+      if (n) this.log.warn(`removed ${n} temporary file(s) of uploads whose process died`);
+    } catch (e) {
+      this.log.warn(`could not sweep the file store's temporary files: ${(e as Error).message}`);
+    }
   }
 
   // Stores the file and creates its batch. The same file for the same source again is recognised and
@@ -131,6 +141,20 @@ export class FileIngestionService {
       );
       return false;
     }
+  }
+
+  // The sweep's enqueue (see IngestionService.ensureQueued): true when the job was added or retried.
+  async ensureQueued(batchId: string): Promise<boolean> {
+    const n = await withTimeout(
+      this.jobs.ensureJobs(JobName.IngestFile, [
+        {
+          data: { batchId },
+          opts: { jobId: `ingest-file-${batchId}`, ...(this.urgentMax > 0 ? { priority: 1 } : {}) },
+        },
+      ]),
+      2000,
+    );
+    return n > 0;
   }
 
   // Reads, maps, validates and applies the batch's file (worker or CLI). Idempotent: a finished batch

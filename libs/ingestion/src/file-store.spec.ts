@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { FileStore } from './file-store';
+import { diskFull, FileStore } from './file-store';
 
 describe('FileStore', () => {
   let dir: string;
@@ -43,5 +43,31 @@ describe('FileStore', () => {
     });
     await expect(store.put(broken)).rejects.toThrow('client went away');
     expect(await readdir(join(dir, 'tmp'))).toEqual([]);
+  });
+
+  it("removes the temporary files of dead processes on this host, not live uploads nor other hosts'", async () => {
+    const store = new FileStore(dir, 1024);
+    const tmp = join(dir, 'tmp');
+    await mkdir(tmp, { recursive: true });
+    const me = hostname();
+    // A pid that cannot be running (above pid_max), the parent's (alive), another host's, one too old.
+    const names = {
+      dead: `${me}+4194305+1+a`,
+      alive: `${me}+${process.ppid}+1+b`,
+      elsewhere: `another-host+4194305+1+c`,
+      old: `another-host+4194306+1+d`,
+    };
+    for (const n of Object.values(names)) await writeFile(join(tmp, n), 'x');
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    await utimes(join(tmp, names.old), twoDaysAgo, twoDaysAgo);
+    expect(await store.sweepAbandoned()).toBe(2);
+    expect((await readdir(tmp)).sort()).toEqual([names.alive, names.elsewhere].sort());
+  });
+
+  it('turns a full disk into insufficient_storage (507), other errors into nothing', () => {
+    const e = Object.assign(new Error('no space'), { code: 'ENOSPC' });
+    expect(diskFull(e)).toMatchObject({ code: 'insufficient_storage' });
+    expect(diskFull(e)?.message).toMatch(/存储空间不足.*not enough storage/);
+    expect(diskFull(Object.assign(new Error('x'), { code: 'EACCES' }))).toBeUndefined();
   });
 });

@@ -110,6 +110,21 @@ export class IngestionService {
     }
   }
 
+  // The sweep's enqueue: adds the batch's job when Redis lost it, retries it when it failed for good
+  // without the batch being marked failed (PostgreSQL down at its last attempt); true when it did.
+  async ensureQueued(batchId: string): Promise<boolean> {
+    const n = await withTimeout(
+      this.jobs.ensureJobs(JobName.IngestBatch, [
+        {
+          data: { batchId },
+          opts: { jobId: `ingest-${batchId}`, ...bulkPriority(undefined, this.urgentMax) },
+        },
+      ]),
+      2000,
+    );
+    return n > 0;
+  }
+
   async batch(batchId: string): Promise<BatchRow> {
     if (!/^[0-9a-f-]{36}$/i.test(batchId)) throw new NotFoundError(`no batch ${batchId}`);
     const batch = await this.batches.get(batchId);

@@ -88,6 +88,28 @@ export class JobQueue {
     );
   }
 
+  // Makes sure each job (by its job id) is in its queue: added when Redis no longer has it (restarted
+  // empty, flushed), retried when it failed for good (its attempts spent while PostgreSQL was down).
+  // A job waiting, running or done is left alone. Returns how many were added or retried.
+  async ensureJobs<J extends JobName>(
+    name: J,
+    jobs: { data: JobPayloads[J]; opts: JobsOptions & { jobId: string } }[],
+  ): Promise<number> {
+    const queue = this.queues[QUEUE_OF_JOB[name]];
+    let n = 0;
+    for (const j of jobs) {
+      const job = await queue.getJob(j.opts.jobId);
+      if (!job) {
+        await queue.add(name, j.data, j.opts);
+        n++;
+      } else if (await job.isFailed()) {
+        await job.retry('failed');
+        n++;
+      }
+    }
+    return n;
+  }
+
   // Re-score what a batch touched. Few entities (the usual trickle of single records): one job per
   // entity, debounced — at most one running and one waiting per entity however many batches name it
   // (BullMQ deduplication). Many entities (a file): one job that scores them in chunks.

@@ -88,6 +88,17 @@ export class ScoringService {
 
   private static readonly RUN_CHUNK = 500;
 
+  // Runs do not depend on Redis keeping their jobs: every chunk not done of a run started more than
+  // `seconds` ago gets its job again if Redis lost it (restarted empty) or it failed for good. Chunks
+  // are claimed exactly once (saveRunChunk), so a chunk queued twice is still scored once.
+  async resumeRuns(seconds: number): Promise<number> {
+    const chunks = await this.runs.openChunks(seconds);
+    return this.jobs.ensureJobs(
+      JobName.ScoreChunk,
+      chunks.map((c) => ({ data: c, opts: { jobId: `run-${c.runId}-${c.chunkNo}` } })),
+    );
+  }
+
   // One chunk of a run: scored, then saved together with its claim. A chunk done already is skipped
   // (checked first to save the work, and again under the claim, which is what makes it exactly once).
   async scoreRunChunk(c: { runId: string; chunkNo: number; fromId: string; toId: string }): Promise<number> {

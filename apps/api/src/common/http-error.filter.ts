@@ -64,6 +64,19 @@ export class HttpErrorFilter implements ExceptionFilter {
       send(res, bodyError.status, bodyError.code, bodyError.message);
       return;
     }
+    if (databaseUnavailable(err)) {
+      // PostgreSQL down or restarting (the pool reconnects by itself, /health says so): the client is
+      // told to come back rather than given a 500 (writes are idempotent: sending again is safe).
+      this.log.warn(`database unavailable: ${(err as Error)?.message ?? String(err)}`);
+      res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      send(
+        res,
+        503,
+        'service_unavailable',
+        '数据库暂时不可用，请稍后重试 (the database is unavailable for the moment; try again shortly)',
+      );
+      return;
+    }
     const errorId = randomUUID();
     this.log.error(`error ${errorId}: ${(err as Error)?.stack ?? String(err)}`);
     send(res, 500, 'internal_error', 'internal error; quote the error id when reporting it', [], errorId);
@@ -74,7 +87,36 @@ export class HttpErrorFilter implements ExceptionFilter {
 export function errorStatus(err: unknown): number {
   if (err instanceof DomainError) return ERROR_STATUS[err.code];
   if (err instanceof HttpException) return err.getStatus();
-  return bodyParserError(err)?.status ?? 500;
+  return bodyParserError(err)?.status ?? (databaseUnavailable(err) ? 503 : 500);
+}
+
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+// Errors that mean PostgreSQL cannot be reached now (refused, cut, shutting down, starting up), as
+// pg raises them or TypeORM wraps them (QueryFailedError.driverError), not errors of the query itself.
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, shutting down)
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006', // connection exceptions
+]);
+
+export function databaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; driverError?: { code?: unknown; message?: unknown }; message?: unknown };
+  const code = e?.driverError?.code ?? e?.code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  const message = String(e?.driverError?.message ?? e?.message ?? '');
+  return /^Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(
+    message,
+  );
 }
 
 export function send(

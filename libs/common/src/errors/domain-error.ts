@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'too_many_requests'
   | 'unsupported_media_type'
   | 'service_unavailable'
+  | 'insufficient_storage'
   | 'internal_error';
 
 export class DomainError extends Error {
@@ -90,5 +91,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   unauthorized: 401,
   too_many_requests: 429,
   service_unavailable: 503,
+  // The server's disk is full (WebDAV's 507): the request was fine and may be sent again later.
+  insufficient_storage: 507,
   internal_error: 500,
 };

@@ -89,6 +89,20 @@ export class ScoreRunRepository {
     );
   }
 
+  // The chunks not done yet of every run still running that started more than `seconds` ago (what
+  // the worker's sweep makes sure has a job: Redis may have lost them).
+  async openChunks(
+    seconds: number,
+  ): Promise<{ runId: string; chunkNo: number; fromId: string; toId: string }[]> {
+    return this.ds.query(
+      `SELECT c.run_id AS "runId", c.chunk_no AS "chunkNo", c.from_id::text AS "fromId", c.to_id::text AS "toId"
+         FROM score_run r JOIN score_run_chunk c ON c.run_id = r.id AND c.done_at IS NULL
+        WHERE r.status = 'running' AND r.started_at < now() - make_interval(secs => $1)
+        ORDER BY r.started_at, c.chunk_no`,
+      [seconds],
+    );
+  }
+
   async isChunkDone(runId: string, chunkNo: number): Promise<boolean> {
     const rows = await this.ds.query(
       `SELECT 1 FROM score_run_chunk WHERE run_id = $1 AND chunk_no = $2 AND done_at IS NOT NULL`,
