@@ -15,7 +15,7 @@ import { afterCommit, ServiceUnavailableError } from '@lianjian/common';
 import { AuditRepository, runInRequestTransaction } from '@lianjian/database';
 import { actorName, actorRole } from '@lianjian/access';
 import type { AuthenticatedRequest } from '../auth/access.decorator';
-import { errorStatus } from './http-error.filter';
+import { databaseUnavailable, errorStatus } from './http-error.filter';
 import { AUDIT_REFUSAL } from './audit-refusal';
 
 // The audit trail of the API (审计): who (the signed-in user or API key, with its role), from where,
@@ -51,11 +51,15 @@ type AuditedRequest = Request & AuthenticatedRequest & { [PLAN]?: AuditPlan; [AU
 const resultOf = (status: number): string =>
   status < 400 ? 'ok' : status === 401 || status === 403 ? 'denied' : status < 500 ? 'refused' : 'failed';
 
-const auditUnavailable = () =>
-  new ServiceUnavailableError(
-    'the audit log could not record this action, so it was not carried out; nothing was changed / 审计日志无法记录此操作，操作未执行，未做任何更改',
-    5,
-  );
+// The answer when an entry cannot be stored: the database's own 503 when it is unreachable (the
+// caller learns what is down), else the audit log's.
+const auditUnavailable = (cause?: unknown) =>
+  cause !== undefined && databaseUnavailable(cause)
+    ? cause
+    : new ServiceUnavailableError(
+        'the audit log could not record this action, so it was not carried out; nothing was changed / 审计日志无法记录此操作，操作未执行，未做任何更改',
+        5,
+      );
 
 // Runs first of the guards, once Nest has resolved the route: decides from the route's metadata
 // whether the request is audited and prepares its entry. It refuses nothing.
@@ -150,7 +154,7 @@ export class AuditInterceptor implements NestInterceptor {
         // The entry could not be appended, or the transaction not committed: nothing remains.
         plan.done = true;
         log.error(`write refused, its audit entry could not be stored: ${(e as Error).message}`);
-        throw auditUnavailable();
+        throw auditUnavailable(e);
       }
       // The handler refused or failed (its transaction rolled back): the attempt is audited alone.
       await recordOrRefuse(plan, errorStatus(e));
@@ -177,7 +181,7 @@ async function recordOrRefuse(plan: AuditPlan, status: number): Promise<void> {
     await plan.record(status);
   } catch (e) {
     log.error(`audit entry not stored, answer withheld: ${(e as Error).message}`);
-    throw auditUnavailable();
+    throw auditUnavailable(e);
   }
 }
 
