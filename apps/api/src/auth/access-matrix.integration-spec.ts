@@ -179,6 +179,21 @@ describe('access matrix: role × route × jurisdiction', () => {
       expect: { officerXihuSamr: 200, apiKeyXihuSamr: 200, anonymous: 401 },
       otherwise: 403,
     },
+    // A delivery's attempt log: its own department's officer and system, and staff of the jurisdiction;
+    // another department's officer is answered as for a missing delivery (404).
+    {
+      route: '/api/v1/alerts/ALERT/deliveries/330106-SAMR/attempts',
+      expect: { securityAdmin: 403, anonymous: 401, officerXihuTax: 404, officerShangcheng: 404 },
+      otherwise: 200,
+    },
+    // Redelivery (补发) by whoever manages alerts there: the matrix alert's deliveries are inbox ones (409).
+    {
+      route: '/api/v1/alerts/ALERT/deliveries/330106-SAMR/redeliver',
+      method: 'POST',
+      body: () => ({}),
+      expect: { admin: 409, staffXihu: 409, staffCity: 409, coordinatorXihu: 409, anonymous: 401 },
+      otherwise: 403,
+    },
     {
       route: '/api/v1/alerts/ALERT/snooze',
       method: 'POST',
