@@ -20,6 +20,7 @@ import { RuleRetireFourEyes1765400000000 } from './migrations/1765400000000-rule
 import { AdminSeparation1765500000000 } from './migrations/1765500000000-admin-separation';
 import { AuditOutbox1765600000000 } from './migrations/1765600000000-audit-outbox';
 import { ScoreRunSkipped1766100000000 } from './migrations/1766100000000-score-run-skipped';
+import { TotpEnrolmentCode1766110000000 } from './migrations/1766110000000-totp-enrolment-code';
 
 // Migrations are listed explicitly (no globs) so the same list works from TypeScript in tests and
 // from the compiled build.
@@ -44,6 +45,7 @@ export const MIGRATIONS = [
   AdminSeparation1765500000000,
   AuditOutbox1765600000000,
   ScoreRunSkipped1766100000000,
+  TotpEnrolmentCode1766110000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
