@@ -42,7 +42,7 @@ describe('e2e: bootstrap, sign-in and a joint case from alert to close', () => {
 
   // An administrator's first sign-in gets a token that may only enrol a second factor (TOTP): enrol
   // and confirm with a code, as an authenticator app would.
-  const signIn = async (username: string, password: string) => {
+  const signIn = async (username: string, password: string, enrolmentCode?: string) => {
     const res = await fetch(`${base}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -52,7 +52,7 @@ describe('e2e: bootstrap, sign-in and a joint case from alert to close', () => {
     const { accessToken, mustEnrol } = await json(res);
     const headers = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
     if (mustEnrol) {
-      const { secret } = await call(headers, 'POST', '/auth/totp/enrol');
+      const { secret } = await call(headers, 'POST', '/auth/totp/enrol', { enrolmentCode });
       await call(headers, 'POST', '/auth/totp/confirm', { code: await generate({ secret }) });
     }
     return headers;
@@ -99,7 +99,10 @@ describe('e2e: bootstrap, sign-in and a joint case from alert to close', () => {
     );
     expect(created.stdout).toMatch(/created user root: security administrator/);
     expect(created.stdout).not.toMatch(/passphrase/);
-    await cli(
+    // An administrator enrols a second factor only with the one-time code printed here.
+    const codeOf = (stdout: string) => /enrolment code ([A-Z2-9]{4}(?:-[A-Z2-9]{4}){3})/.exec(stdout)?.[1];
+    expect(codeOf(created.stdout)).toBeDefined();
+    const auditCreated = await cli(
       'user-create',
       ['--username', 'root.audit', '--password', '-', '--role', 'auditor', '--region', 'national'],
       'The first auditor passphrase 13\n',
@@ -108,8 +111,12 @@ describe('e2e: bootstrap, sign-in and a joint case from alert to close', () => {
     const apiKey = /^\s+(ljk_\S+)$/m.exec(key.stdout)?.[1];
     expect(apiKey).toBeDefined();
 
-    const admin = await signIn('root', 'The first admin passphrase 13');
-    const auditor = await signIn('root.audit', 'The first auditor passphrase 13');
+    const admin = await signIn('root', 'The first admin passphrase 13', codeOf(created.stdout));
+    const auditor = await signIn(
+      'root.audit',
+      'The first auditor passphrase 13',
+      codeOf(auditCreated.stdout),
+    );
     const person = async (username: string, role: string, departmentCode?: string) => {
       await call(admin, 'POST', '/users', {
         username,

@@ -68,7 +68,12 @@ export const ROUTES: RouteEntry[] = [
   },
   { method: 'GET', path: '/api/v1/auth/me', as: 'admin' },
   // A second factor (TOTP): enrol, then confirm with the authenticator's code.
-  { method: 'POST', path: '/api/v1/auth/totp/enrol', as: 'fresh' },
+  {
+    method: 'POST',
+    path: '/api/v1/auth/totp/enrol',
+    as: 'fresh',
+    body: { enrolmentCode: 'ABCD-EFGH-JKMN-PQRS' },
+  },
   { method: 'POST', path: '/api/v1/auth/totp/confirm', as: 'fresh', body: { code: '123456' } },
 
   // users, API keys and administrator requests: the security administrator (三员分立)
@@ -98,6 +103,12 @@ export const ROUTES: RouteEntry[] = [
   { method: 'POST', path: '/api/v1/api-keys/:id/revoke', as: 'security', params: { id: '999999' } },
 
   { method: 'POST', path: '/api/v1/users/:id/totp/reset', as: 'security', params: { id: '999999' } },
+  {
+    method: 'POST',
+    path: '/api/v1/users/:id/totp/enrolment-code',
+    as: 'security',
+    params: { id: '999999' },
+  },
   { method: 'GET', path: '/api/v1/admin-requests', as: 'security', query: { status: 'pending' } },
   { method: 'POST', path: '/api/v1/admin-requests/:id/confirm', as: 'security', params: { id: '999999' } },
   { method: 'DELETE', path: '/api/v1/admin-requests/:id', as: 'security', params: { id: '999999' } },

@@ -121,6 +121,16 @@ describe('joint enforcement cases', () => {
       'general',
     ]);
 
+    // A participant or lead department that does not exist is refused, naming it; nothing is opened.
+    for (const body of [
+      { alertIds: [alertId], departments: ['330106-SAMR', '999999-NOPE'] },
+      { alertIds: [alertId], leadDepartment: '999999-NOPE' },
+    ]) {
+      const refused = await call(coordinator, 'POST', '/cases', body);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.message).toMatch(/unknown department 999999-NOPE.*部门不存在/);
+    }
+
     // 立案: the departments default to those the alert went to; the type follows the finding.
     const opened = await ok(coordinator, 'POST', '/cases', { alertIds: [alertId] }, 201);
     caseId = opened.id;

@@ -7,6 +7,7 @@ import {
   createApiKeyAccount,
   createUserAccount,
   DepartmentRepository,
+  issueEnrolmentCode,
 } from '@lianjian/database';
 import type { generateDepartments } from '@lianjian/seed';
 
@@ -22,14 +23,21 @@ export async function createAdmin(
 ): Promise<{ username: string; password: string }> {
   // Random, with the four character classes the password rules ask for (three of them) always present.
   const password = `${randomBytes(12).toString('base64url')}-Lj1`;
-  await createUserAccount(
-    new AccessRepository(ds),
-    new AuditRepository(ds),
+  const access = new AccessRepository(ds);
+  const audit = new AuditRepository(ds);
+  const user = await createUserAccount(
+    access,
+    audit,
     { username, password, role: 'admin', regionCode: 'national' },
     BY,
   );
+  // The one-time code the administrator enrols a second factor with at the first sign-in.
+  enrolmentCodes.set(username, (await issueEnrolmentCode(access, audit, user, BY)).code);
   return { username, password };
 }
+
+// The enrolment codes of the administrators the harness created, by user name.
+const enrolmentCodes = new Map<string, string>();
 
 // The TOTP secrets the harness enrolled, by user name (an authenticator app, in memory).
 const authenticator = new Map<string, string>();
@@ -67,7 +75,9 @@ export async function signIn(
       if (r.status !== 200) throw new Error(`${path} as ${username} answered ${r.status}: ${await r.text()}`);
       return (await r.json()) as { secret: string };
     };
-    const { secret: enrolled } = await post('/api/v1/auth/totp/enrol');
+    const { secret: enrolled } = await post('/api/v1/auth/totp/enrol', {
+      enrolmentCode: enrolmentCodes.get(username),
+    });
     await post('/api/v1/auth/totp/confirm', { code: await generate({ secret: enrolled }) });
     authenticator.set(username, enrolled);
   }

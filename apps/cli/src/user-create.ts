@@ -1,5 +1,11 @@
 import 'reflect-metadata';
-import { AccessRepository, AuditRepository, createDataSource, createUserAccount } from '@lianjian/database';
+import {
+  AccessRepository,
+  AuditRepository,
+  createDataSource,
+  createUserAccount,
+  issueEnrolmentCode,
+} from '@lianjian/database';
 import { baseEnvSchema, parseEnv } from '@lianjian/common';
 import { isAdminRole, NATIONAL, ROLES, ROLE_LABELS } from '@lianjian/access';
 import { type Args, printJsonLine, runCommand, UsageError } from './command';
@@ -19,7 +25,7 @@ const OPTIONS = {
 // audit administrator, e.g. --region national), who manage everyone else through the API, where
 // another administrator needs a second one's confirmation. Run by the operator on the database, it
 // is not confined to a jurisdiction and needs no confirmation. Each administrator enrols a second
-// factor (TOTP) at their first sign-in.
+// factor (TOTP) at their first sign-in, with the one-time enrolment code printed here.
 // The password (≥ 12 characters, three of upper/lower/digit/symbol, not the user name) is stored as a scrypt hash and never printed; `--password -` reads
 // it from standard input, which keeps it out of the shell history and the process list. The last
 // line is JSON.
@@ -42,9 +48,11 @@ async function createUser(args: Args<typeof OPTIONS>): Promise<void> {
   const ds = createDataSource(env.DATABASE_URL, 2);
   await ds.initialize();
   try {
+    const access = new AccessRepository(ds);
+    const audit = new AuditRepository(ds);
     const user = await createUserAccount(
-      new AccessRepository(ds),
-      new AuditRepository(ds),
+      access,
+      audit,
       {
         username: args.username,
         password,
@@ -60,9 +68,17 @@ async function createUser(args: Args<typeof OPTIONS>): Promise<void> {
       `created user ${user.username}: ${ROLE_LABELS[user.role].en} (${ROLE_LABELS[user.role].zh}), ${scope}`,
     );
     console.log(`sign in: POST /api/v1/auth/login {"username":"${user.username}","password":"…"}`);
-    if (isAdminRole(user.role))
+    // An administrator enrols only with a one-time enrolment code: hand it over apart from the password.
+    const enrolment = isAdminRole(user.role)
+      ? await issueEnrolmentCode(access, audit, user, {
+          actor: 'system:user-create',
+          role: 'system',
+          source: 'cli',
+        })
+      : undefined;
+    if (enrolment)
       console.log(
-        'an administrator enrols a second factor at the first sign-in: POST /api/v1/auth/totp/enrol, then /api/v1/auth/totp/confirm {"code":"…"}; later sign-ins send "code"',
+        `an administrator enrols a second factor at the first sign-in with the one-time enrolment code ${enrolment.code} (valid until ${enrolment.expiresAt.toISOString()}, shown once; hand it over apart from the password): POST /api/v1/auth/totp/enrol {"enrolmentCode":"…"}, then /api/v1/auth/totp/confirm {"code":"…"}; later sign-ins send "code"`,
       );
     printJsonLine({ user: 'create', id: user.id, username: user.username, role: user.role });
   } finally {

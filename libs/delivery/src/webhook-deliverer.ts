@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { METRICS, NO_METRICS, withTimeout, type Metrics } from '@lianjian/common';
 import { AlertRepository, alertItem, DeliveryRepository, type BeginAttempt } from '@lianjian/database';
 import { JobName, JobQueue } from '@lianjian/queue';
+import { regionPrefix } from '@lianjian/reference';
 import { classifyAttempt, type AttemptOutcome } from './attempt-outcome';
 import { backoffDelayMs, type BackoffPolicy } from './backoff';
 import { DepartmentWebhooks, SecretUnreadableError } from './department-webhooks.service';
@@ -10,6 +11,21 @@ import { postWebhook, type SendResult } from './webhook-sender';
 import { signWebhook } from './webhook-signature';
 
 export const ENQUEUE_TIMEOUT_MS = 2000;
+
+export const OUTSIDE_JURISDICTION =
+  "not sent: the alert's entity is outside this department's jurisdiction now (it moved since the alert was raised) / 未推送：该主体已不在本部门辖区内";
+
+function inDepartmentJurisdiction(
+  departmentRegion: string,
+  entityRegion: string | null | undefined,
+): boolean {
+  if (!entityRegion) return false;
+  try {
+    return entityRegion.startsWith(regionPrefix(departmentRegion));
+  } catch {
+    return false;
+  }
+}
 
 export function deliveryJobId(deliveryId: string, attempt: number): string {
   return `deliver-${deliveryId}-${attempt}`;
@@ -120,6 +136,13 @@ export class WebhookDeliverer {
         },
       };
     const [alert] = await this.alerts.list({ id: begin.alertId, limit: 1 });
+    // Only alerts about entities of the department's jurisdiction (辖区): routing sends it those, but
+    // the entity may have moved (a new registration) since; the body would carry it as it is now.
+    if (
+      alert.entityId !== null &&
+      !inDepartmentJurisdiction(begin.departmentRegion, alert.entity?.regionCode)
+    )
+      return { keyId: null, result: { error: OUTSIDE_JURISDICTION, permanent: true, durationMs: 0 } };
     // The receiver sees its own delivery only: not which other departments got the alert, nor
     // their errors.
     const item = alertItem(alert);

@@ -64,9 +64,9 @@ export class ScoringService {
     runId: string,
     trigger: ScoreRunTrigger,
     asOf = todayInShanghai(),
-  ): Promise<{ created: boolean; chunks: number }> {
+  ): Promise<{ created: boolean; chunks: number; skipped?: true }> {
     const model = await this.models.active();
-    const { created, chunks } = await this.runs.create({
+    const { created, chunks, skippedFor } = await this.runs.create({
       id: runId,
       trigger,
       asOf,
@@ -77,6 +77,10 @@ export class ScoringService {
         longWindowMonths: profileConfigFor(model).longWindowMonths,
       },
     });
+    if (skippedFor) {
+      this.log.warn(`score run ${runId} (${trigger}) skipped: run ${skippedFor} is running`);
+      return { created: false, chunks: 0, skipped: true };
+    }
     if (created && !chunks.length) await this.runs.finishEmpty(runId);
     await this.jobs.addBulk(
       JobName.ScoreChunk,

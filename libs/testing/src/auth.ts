@@ -1,10 +1,12 @@
 import { Client } from 'pg';
 import { generate, generateSecret } from 'otplib';
 import {
+  enrolmentCodeHash,
   hashPassword,
   isAdminRole,
   newAccessToken,
   newApiKey,
+  newEnrolmentCode,
   secretHash,
   secretHint,
   type Role,
@@ -25,6 +27,9 @@ export interface TestUser {
   // and the code of now (or `at`), to sign in through POST /api/v1/auth/login with.
   totpSecret?: string;
   code(at?: number): Promise<string>;
+  // An administrator created without a second factor (totp: false) gets a one-time enrolment code, as
+  // a security administrator would issue (POST /api/v1/users/{id}/totp/enrolment-code), to enrol with.
+  enrolmentCode?: string;
 }
 
 export interface TestApiKey {
@@ -51,7 +56,7 @@ async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promis
 // A user and a bearer token, as if signed in. The three administrators (三员) sign in with a second
 // factor: by default they are enrolled (a TOTP secret encrypted with secretsKey, the stack's
 // WEBHOOK_SECRETS_KEY, or the test key) and their token counts as two factors; totp: false makes an
-// administrator who has not enrolled, whose token may only enrol.
+// administrator who has not enrolled, whose token may only enrol (with the user's enrolmentCode).
 export async function createTestUser(
   url: string,
   opts: {
@@ -82,6 +87,13 @@ export async function createTestUser(
         encryptSecret(key, totpSecret, `totp:${id}`),
       ]);
     }
+    const enrolmentCode = !totpSecret && isAdminRole(opts.role) ? newEnrolmentCode() : undefined;
+    if (enrolmentCode)
+      await c.query(
+        `INSERT INTO totp_enrolment_code (user_id, code_hash, issued_by, expires_at)
+         VALUES ($1, $2, 'test', now() + interval '1 day')`,
+        [id, enrolmentCodeHash(enrolmentCode)],
+      );
     await c.query(
       `INSERT INTO access_token (token_hash, user_id, expires_at, second_factor)
        VALUES ($1, $2, now() + interval '1 day', $3)`,
@@ -95,6 +107,7 @@ export async function createTestUser(
       token,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       totpSecret,
+      enrolmentCode,
       code: (at?: number) => {
         if (!totpSecret) throw new Error(`${username} has no second factor (createTestUser totp)`);
         return generate({

@@ -27,4 +27,24 @@ export class AlertAccess {
       `alert ${id} is outside your department or jurisdiction / 该预警不在您的权限范围内`,
     );
   }
+
+  // A delivery's attempt log and its redelivery (补发): officers and departmental systems reach their
+  // own department's delivery only; everyone else a delivery to a department in their jurisdiction
+  // (辖区), or any delivery of an alert about an entity there. Anything else is answered exactly as a
+  // missing delivery (404): neither another receiver's status or error, nor that the alert exists.
+  async deliveryVisible(caller: Principal, id: string, department: string): Promise<void> {
+    const own = ownDepartmentOnly(caller);
+    const prefix = own === null ? (principalJurisdiction(caller) ?? '') : '';
+    const reachable =
+      /^\d{1,18}$/.test(id) &&
+      (own === null || own === department) &&
+      (await this.alerts.deliveryInJurisdiction(id, department, prefix));
+    if (!reachable) throw noDelivery(id, department);
+  }
+}
+
+export function noDelivery(id: string, department: string): NotFoundError {
+  return new NotFoundError(
+    `alert ${id} has no delivery to department ${department} / 该预警没有发往该部门的推送`,
+  );
 }

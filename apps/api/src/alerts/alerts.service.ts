@@ -50,13 +50,12 @@ export class AlertsService {
   }
 
   async redeliver(caller: Principal, id: string, department: string) {
-    await this.access.visible(caller, id);
+    await this.access.deliveryVisible(caller, id, department);
     return this.deliveries.redeliver(id, department, actorName(caller));
   }
 
   async attempts(caller: Principal, id: string, department: string) {
-    assertOwnDepartment(caller, department, `the delivery to ${department}`);
-    await this.access.visible(caller, id);
+    await this.access.deliveryVisible(caller, id, department);
     const { delivery, items } = await this.deliveries.attempts(id, department);
     return { alertId: id, department, channel: delivery.channel, status: delivery.status, items };
   }

@@ -179,6 +179,21 @@ describe('access matrix: role × route × jurisdiction', () => {
       expect: { officerXihuSamr: 200, apiKeyXihuSamr: 200, anonymous: 401 },
       otherwise: 403,
     },
+    // A delivery's attempt log: its own department's officer and system, and staff of the jurisdiction;
+    // another department's officer is answered as for a missing delivery (404).
+    {
+      route: '/api/v1/alerts/ALERT/deliveries/330106-SAMR/attempts',
+      expect: { securityAdmin: 403, anonymous: 401, officerXihuTax: 404, officerShangcheng: 404 },
+      otherwise: 200,
+    },
+    // Redelivery (补发) by whoever manages alerts there: the matrix alert's deliveries are inbox ones (409).
+    {
+      route: '/api/v1/alerts/ALERT/deliveries/330106-SAMR/redeliver',
+      method: 'POST',
+      body: () => ({}),
+      expect: { admin: 409, staffXihu: 409, staffCity: 409, coordinatorXihu: 409, anonymous: 401 },
+      otherwise: 403,
+    },
     {
       route: '/api/v1/alerts/ALERT/snooze',
       method: 'POST',
@@ -306,6 +321,14 @@ describe('access matrix: role × route × jurisdiction', () => {
       expect: { anonymous: 401, apiKeyXihuSamr: 403, admin: 409, securityAdmin: 409, auditorCity: 409 },
       otherwise: 200,
     },
+    // A one-time TOTP enrolment code: the security administrator only; every fixture user but the
+    // matrix's non-administrators is enrolled (409), and nobody issues one for themselves (403).
+    {
+      route: '/api/v1/users/999999/totp/enrolment-code',
+      method: 'POST',
+      expect: { securityAdmin: 404, anonymous: 401 },
+      otherwise: 403,
+    },
     {
       route: '/api/v1/departments/330106-SAMR/webhook',
       expect: { admin: 200, anonymous: 401 },
@@ -388,15 +411,28 @@ describe('access matrix: role × route × jurisdiction', () => {
         body: m.body === undefined ? undefined : JSON.stringify(m.body(alertId)),
       });
       got[key] = res.status;
-      const open = ['GET /health', 'GET /api/v1/auth/me', 'POST /api/v1/auth/totp/enrol'];
-      // Confirming comes before enrolling in the matrix: nothing to confirm yet (409).
-      want[key] = open.includes(key) ? 200 : key === 'POST /api/v1/auth/totp/confirm' ? 409 : 403;
+      const open = ['GET /health', 'GET /api/v1/auth/me'];
+      // Confirming comes before enrolling in the matrix: nothing to confirm yet (409). Enrolling needs
+      // the one-time enrolment code a security administrator issued (400 without).
+      want[key] = open.includes(key)
+        ? 200
+        : key === 'POST /api/v1/auth/totp/confirm'
+          ? 409
+          : key === 'POST /api/v1/auth/totp/enrol'
+            ? 400
+            : 403;
       const body = (await res.text()) || '{}';
       if (res.status === 403) expect(JSON.parse(body).error.message).toMatch(/second factor.*动态口令/);
     }
     expect(got).toEqual(want);
     const me = await json(await fetch(`${base}/api/v1/auth/me`, { headers: unenrolled.headers }));
     expect(me).toMatchObject({ role: 'security_admin', mustEnrol: true });
+    const enrol = await fetch(`${base}/api/v1/auth/totp/enrol`, {
+      method: 'POST',
+      headers: unenrolled.headers,
+      body: JSON.stringify({ enrolmentCode: unenrolled.enrolmentCode }),
+    });
+    expect(enrol.status).toBe(200);
   });
 
   it('scopes department webhooks to the administrator’s jurisdiction (an admin of 330102 cannot change Xihu’s)', async () => {

@@ -37,7 +37,7 @@ export class AccessGuard implements CanActivate {
       !this.reflector.getAllAndOverride<boolean>(WHILE_ENROLLING_KEY, targets)
     )
       throw new ForbiddenError(
-        'administrators sign in with a second factor (TOTP): enrol one first (POST /api/v1/auth/totp/enrol, then POST /api/v1/auth/totp/confirm with a code), or sign in with your code / 管理员须使用动态口令登录：请先绑定动态口令（POST /api/v1/auth/totp/enrol，再 POST /api/v1/auth/totp/confirm）',
+        'administrators sign in with a second factor (TOTP): enrol one first (POST /api/v1/auth/totp/enrol with the one-time enrolment code a security administrator issued, then POST /api/v1/auth/totp/confirm with a code), or sign in with your code / 管理员须使用动态口令登录：请先凭一次性绑定码绑定动态口令（POST /api/v1/auth/totp/enrol，再 POST /api/v1/auth/totp/confirm）',
       );
     if (!needed.some((p) => can(principal, p)))
       throw new ForbiddenError(

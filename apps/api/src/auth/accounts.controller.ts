@@ -104,6 +104,17 @@ export class AccountsController {
     return body;
   }
 
+  @Post('users/:id/totp/enrolment-code')
+  @Allow('users:manage')
+  @HttpCode(201)
+  @ApiOperation({
+    summary:
+      'Issue a one-time enrolment code (一次性绑定码) to a user of my jurisdiction without a second factor: an administrator enrols TOTP only with it. Shown in this answer only, stored hashed, used once, expires; a new code replaces the earlier one. 409 once the user is enrolled',
+  })
+  issueEnrolmentCode(@Param('id') id: string, @Caller() caller: Principal, @Req() req: Request) {
+    return this.accounts.issueEnrolmentCode(caller, id, req.ip ?? 'unknown');
+  }
+
   @Get('admin-requests')
   @Allow('users:manage')
   @ApiOperation({

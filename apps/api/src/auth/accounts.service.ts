@@ -5,6 +5,7 @@ import {
   AuditRepository,
   checkNewUser,
   createApiKeyAccount,
+  issueEnrolmentCode,
   storeUser,
   type AdminRequestRow,
   type UserRow,
@@ -125,6 +126,31 @@ export class AccountsService {
       detail: { username: target.username, role: target.role },
     });
     return { status: 200, body: { ...target, totp: 'reset' } };
+  }
+
+  // A one-time enrolment code (一次性绑定码) for a user of my jurisdiction who has no second factor
+  // yet: an administrator enrols only with one. Shown in this answer only, stored as its hash, used
+  // once, valid for ENROLMENT_CODE_TTL_HOURS (72 h); a new code replaces an earlier one. Handed to the user
+  // apart from their password (in person, by phone), so that the password alone enrols nothing.
+  async issueEnrolmentCode(caller: Principal, id: string, client: string) {
+    const m = manager(caller);
+    const target = await this.access.user(idParam(id));
+    if (!target) throw new NotFoundError(`no user ${id}`);
+    const problem = manageProblem(m, target);
+    if (problem) throw new ForbiddenError(problem);
+    if ((await this.access.totp(target.id))?.confirmedAt)
+      throw new ConflictError(
+        `${target.username} has a second factor already; reset it first (POST /api/v1/users/${target.id}/totp/reset) / 该用户已绑定动态口令，如需更换请先重置`,
+      );
+    const { code, expiresAt } = await issueEnrolmentCode(this.access, this.audit, target, by(caller, client));
+    return {
+      userId: target.id,
+      username: target.username,
+      code,
+      expiresAt,
+      enrol:
+        'POST /api/v1/auth/totp/enrol {"enrolmentCode":"…"}, signed in as the user; shown once / 仅显示一次',
+    };
   }
 
   async requests(caller: Principal, status?: AdminRequestRow['status']) {

@@ -257,7 +257,16 @@ describe('administrators: jurisdiction, 三员分立, four eyes and a second fac
     expect(refused.status).toBe(403);
     expect((await json(refused)).error.message).toMatch(/second factor.*totp\/enrol.*动态口令/);
 
-    const enrol = await call(auth, 'POST', '/api/v1/auth/totp/enrol');
+    // The password alone enrols nothing: a security administrator issues the one-time enrolment code.
+    expect((await call(auth, 'POST', '/api/v1/auth/totp/enrol')).status).toBe(400);
+    const [{ id: qianId }] = await sql<{ id: string }>(
+      stack.db.url,
+      `SELECT id::text FROM app_user WHERE username = 'qian.audit'`,
+    );
+    const issued = await call(secA, 'POST', `/api/v1/users/${qianId}/totp/enrolment-code`);
+    expect(issued.status).toBe(201);
+    const { code: enrolmentCode } = await json(issued);
+    const enrol = await call(auth, 'POST', '/api/v1/auth/totp/enrol', { enrolmentCode });
     expect(enrol.status).toBe(200);
     const { secret, otpauthUri } = await json(enrol);
     expect(otpauthUri).toMatch(/^otpauth:\/\/totp\/.*qian\.audit\?secret=[A-Z2-7]+/);

@@ -11,9 +11,11 @@ import {
   loginBody,
   passwordBody,
   totpConfirmBody,
+  totpEnrolBody,
   type LoginBody,
   type PasswordBody,
   type TotpConfirmBody,
+  type TotpEnrolBody,
 } from './dto/auth.dto';
 import { SelfAudited } from '../common/audit-trail';
 
@@ -78,10 +80,15 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Enrol a second factor (绑定动态口令, TOTP RFC 6238): answers the secret and its otpauth:// URI once; confirm with a code',
+      'Enrol a second factor (绑定动态口令, TOTP RFC 6238): answers the secret and its otpauth:// URI once; confirm with a code. An administrator sends the one-time enrolment code a security administrator issued (POST /api/v1/users/{id}/totp/enrolment-code); it is used up',
   })
-  enrolTotp(@Caller() caller: Principal, @Req() req: Request) {
-    return this.totp.enrol(caller, req.ip ?? 'unknown');
+  @ApiBody({ required: false, schema: { example: { enrolmentCode: 'ABCD-EFGH-JKMN-PQRS' } } })
+  enrolTotp(
+    @Body(new ZodPipe(totpEnrolBody)) body: TotpEnrolBody,
+    @Caller() caller: Principal,
+    @Req() req: Request,
+  ) {
+    return this.totp.enrol(caller, req.ip ?? 'unknown', body?.enrolmentCode);
   }
 
   @Post('totp/confirm')

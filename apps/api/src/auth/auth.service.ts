@@ -91,7 +91,7 @@ export class AuthService {
         ? {
             mustEnrol: true,
             message:
-              'administrators sign in with a second factor: enrol one (POST /api/v1/auth/totp/enrol, then /api/v1/auth/totp/confirm); until then this token may do nothing else / 管理员须先绑定动态口令，绑定前该令牌不能执行其他操作',
+              'administrators sign in with a second factor: enrol one with the one-time enrolment code a security administrator gave you (POST /api/v1/auth/totp/enrol {"enrolmentCode"}, then /api/v1/auth/totp/confirm); until then this token may do nothing else / 管理员须先凭安全管理员签发的一次性绑定码绑定动态口令，绑定前该令牌不能执行其他操作',
           }
         : {}),
     };

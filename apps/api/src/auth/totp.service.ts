@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { generateSecret, generateURI, verify } from 'otplib';
 import { ConflictError, ForbiddenError, InvalidInputError } from '@lianjian/common';
 import { AccessRepository, AuditRepository } from '@lianjian/database';
-import { actorName, actorRole, type Principal } from '@lianjian/access';
+import { actorName, actorRole, enrolmentCodeHash, isAdminRole, type Principal } from '@lianjian/access';
 import { decryptSecret, encryptSecret, parseSecretsKey, TEST_SECRETS_KEY } from '@lianjian/delivery';
 
 const ISSUER = 'Lianjian 联监';
@@ -35,14 +35,27 @@ export class TotpService {
 
   // A new secret, answered once (the otpauth:// URI for a QR code, and the secret to type in);
   // it counts once confirmed with a code. An enrolled user cannot replace theirs (a security
-  // administrator resets it).
-  async enrol(caller: Principal, client: string) {
+  // administrator resets it). An administrator enrols only with the one-time enrolment code a
+  // security administrator issued, which this uses up: a password alone, stolen before the first
+  // sign-in, does not let anyone enrol their own authenticator.
+  async enrol(caller: Principal, client: string, enrolmentCode?: string) {
     const user = person(caller);
+    if ((await this.access.totp(user.id))?.confirmedAt) throw alreadyEnrolled();
+    if (isAdminRole(user.role)) {
+      if (!enrolmentCode)
+        throw new InvalidInputError('invalid body', [
+          'enrolmentCode: required: an administrator enrols with the one-time enrolment code a security administrator issued (POST /api/v1/users/{id}/totp/enrolment-code) / 管理员须凭安全管理员签发的一次性绑定码绑定动态口令',
+        ]);
+      if (!(await this.access.takeEnrolmentCode(user.id, enrolmentCodeHash(enrolmentCode)))) {
+        await this.denied(caller, client, 'auth.totp.enrol', 'wrong, used or expired enrolment code');
+        throw new InvalidInputError('invalid body', [
+          'enrolmentCode: wrong, used or expired; ask a security administrator for a new one / 绑定码错误、已使用或已过期，请向安全管理员重新申请',
+        ]);
+      }
+    }
     const secret = generateSecret();
     if (!(await this.access.saveTotpSecret(user.id, encryptSecret(this.key, secret, aad(user.id)))))
-      throw new ConflictError(
-        'a second factor is already enrolled; a security administrator resets it (POST /api/v1/users/{id}/totp/reset) / 已绑定动态口令，如需更换请联系安全管理员重置',
-      );
+      throw alreadyEnrolled();
     await this.audit.append({
       actor: actorName(caller),
       role: actorRole(caller),
@@ -106,7 +119,12 @@ export class TotpService {
     return res.valid ? (res as { timeStep: number }).timeStep : undefined;
   }
 
-  private async denied(caller: Principal, client: string, action: string): Promise<void> {
+  private async denied(
+    caller: Principal,
+    client: string,
+    action: string,
+    reason = 'wrong one-time code',
+  ): Promise<void> {
     await this.audit.append({
       actor: actorName(caller),
       role: actorRole(caller),
@@ -114,9 +132,15 @@ export class TotpService {
       action,
       target: caller.kind === 'user' ? `user:${caller.id}` : null,
       result: 'denied',
-      detail: { reason: 'wrong one-time code' },
+      detail: { reason },
     });
   }
+}
+
+function alreadyEnrolled(): ConflictError {
+  return new ConflictError(
+    'a second factor is already enrolled; a security administrator resets it (POST /api/v1/users/{id}/totp/reset) / 已绑定动态口令，如需更换请联系安全管理员重置',
+  );
 }
 
 function person(caller: Principal): Extract<Principal, { kind: 'user' }> {

@@ -551,7 +551,10 @@ export class CasesService {
   private async assertDepartments(codes: readonly string[]): Promise<void> {
     const known = await this.departments.codes();
     const unknown = codes.filter((c) => !known.has(c));
-    if (unknown.length) throw new InvalidInputError(`unknown department ${unknown.join(', ')}`);
+    if (unknown.length)
+      throw new InvalidInputError(
+        `unknown department ${unknown.join(', ')} (GET /api/v1/departments lists them) / 部门不存在：${unknown.join('、')}`,
+      );
   }
 
   private caseView(c: CaseRow) {

@@ -18,7 +18,7 @@ export class ScoreRunsController {
   @ApiOperation({
     summary: 'Start a full scoring run now (手动全量评分); poll GET /score-runs/{runId} for progress',
     description:
-      'One full run at a time: 409 with the queued or running run in error.details ([{ runId, status }]).',
+      'One full run at a time: 409 with the queued or running run in error.details ([{ runId, status }]). A start that reaches a worker while another run is running is recorded with status skipped and its skippedReason.',
   })
   start() {
     return this.runs.start();

@@ -68,6 +68,7 @@ function view(r: Awaited<ReturnType<ScoreRunRepository['get']>> & object) {
     asOf: r.asOf,
     modelVersion: r.modelVersion,
     status: r.status,
+    skippedReason: r.skippedReason,
     progress: {
       chunks: { done: r.chunksDone, total: r.chunksTotal },
       entities: { scored: r.entitiesScored, total: r.entitiesTotal },

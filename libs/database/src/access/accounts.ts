@@ -1,9 +1,12 @@
 import {
+  ENROLMENT_CODE_TTL_HOURS,
+  enrolmentCodeHash,
   hashPassword,
   manageProblem,
   NATIONAL,
   newApiKey,
   newApiKeySchema,
+  newEnrolmentCode,
   newUserSchema,
   regionOutside,
   secretHint,
@@ -109,6 +112,31 @@ export async function createUserAccount(
 ): Promise<UserRow> {
   const { password, ...user } = await checkNewUser(repo, input, manager);
   return storeUser(repo, audit, { ...user, passwordHash: await hashPassword(password) }, createdBy);
+}
+
+// A one-time TOTP enrolment code (一次性绑定码) for a user, the only way an administrator enrols a
+// second factor: returned once, here; only its hash is kept. Audited (without the code).
+export async function issueEnrolmentCode(
+  repo: AccessRepository,
+  audit: AuditRepository,
+  user: Pick<UserRow, 'id' | 'username' | 'role'>,
+  issuedBy: CreatedBy,
+): Promise<{ code: string; expiresAt: Date }> {
+  const code = newEnrolmentCode();
+  const { expiresAt } = await repo.issueEnrolmentCode(
+    user.id,
+    enrolmentCodeHash(code),
+    issuedBy.actor,
+    ENROLMENT_CODE_TTL_HOURS,
+  );
+  await audit.append({
+    ...issuedBy,
+    action: 'user.totp-enrolment-code',
+    target: `user:${user.id}`,
+    result: 'ok',
+    detail: { username: user.username, role: user.role, expiresAt },
+  });
+  return { code, expiresAt };
 }
 
 // Creates a departmental system's API key. The key is returned once, here; only its hash is kept.

@@ -271,6 +271,39 @@ export class AccessRepository {
     return rows.length > 0;
   }
 
+  // A one-time enrolment code for the user (its hash): replaces any earlier one, used or not.
+  async issueEnrolmentCode(
+    userId: string,
+    codeHash: string,
+    issuedBy: string,
+    ttlHours: number,
+    em?: EntityManager,
+  ): Promise<{ expiresAt: Date }> {
+    const [row] = (await (em ?? this.ds).query(
+      `INSERT INTO totp_enrolment_code (user_id, code_hash, issued_by, expires_at)
+       VALUES ($1, $2, $3, now() + make_interval(hours => $4))
+       ON CONFLICT (user_id) DO UPDATE
+         SET code_hash = EXCLUDED.code_hash, issued_by = EXCLUDED.issued_by, issued_at = now(),
+             expires_at = EXCLUDED.expires_at, used_at = NULL
+       RETURNING expires_at AS "expiresAt"`,
+      [userId, codeHash, issuedBy, ttlHours],
+    )) as { expiresAt: Date }[];
+    return row;
+  }
+
+  // Uses the user's enrolment code: only the right one, not used yet, not expired (atomic: two
+  // enrolments with one code, one wins).
+  async takeEnrolmentCode(userId: string, codeHash: string): Promise<boolean> {
+    const rows = await returningRows(
+      this.ds,
+      `UPDATE totp_enrolment_code SET used_at = now()
+        WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL AND expires_at > now()
+       RETURNING user_id`,
+      [userId, codeHash],
+    );
+    return rows.length > 0;
+  }
+
   // A security administrator's reset (lost authenticator): the user enrols again at next sign-in.
   async resetTotp(userId: string, em?: EntityManager): Promise<void> {
     await (em ?? this.ds).query(`DELETE FROM user_totp WHERE user_id = $1`, [userId]);

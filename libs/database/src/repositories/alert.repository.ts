@@ -190,6 +190,22 @@ export class AlertRepository {
     );
   }
 
+  // Whether the alert has a delivery to the department that a caller of this jurisdiction (region-code
+  // prefix, '' = everywhere) may reach: one to a department there, or any delivery of an alert about
+  // an entity there. (Officers and departmental systems reach their own department's only: AlertAccess.)
+  async deliveryInJurisdiction(alertId: string, department: string, regionPrefix: string): Promise<boolean> {
+    const rows = (await this.ds.query(
+      `SELECT 1 FROM delivery d
+         JOIN alert a ON a.id = d.alert_id
+         LEFT JOIN entity e ON e.id = a.entity_id
+         LEFT JOIN department dep ON dep.code = d.department_code
+        WHERE d.alert_id = $1::bigint AND d.department_code = $2
+          AND ($3 = '' OR e.region_code LIKE $3 || '%' OR dep.region_code LIKE $3 || '%')`,
+      [alertId, department, regionPrefix],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
   // A department acknowledges its delivery; acknowledging twice keeps the first time.
   async acknowledge(
     alertId: string,

@@ -15,7 +15,15 @@ export interface DueDelivery {
 }
 
 export type BeginAttempt =
-  | { go: true; departmentCode: string; alertId: string; webhookUrl: string | null; startedAt: Date }
+  | {
+      go: true;
+      departmentCode: string;
+      // The receiving department's region: its jurisdiction (辖区) bounds what its webhook is sent.
+      departmentRegion: string;
+      alertId: string;
+      webhookUrl: string | null;
+      startedAt: Date;
+    }
   | { go: false; reason: string };
 
 export interface FinishAttempt {
@@ -92,7 +100,7 @@ export class DeliveryRepository {
     return this.ds.transaction(async (em) => {
       const [d] = (await em.query(
         `SELECT d.channel, d.status, d.attempts, d.department_code AS "departmentCode", d.alert_id::text AS "alertId",
-                dep.webhook_url AS "webhookUrl",
+                dep.webhook_url AS "webhookUrl", dep.region_code AS "departmentRegion",
                 d.attempt_started_at > now() - make_interval(secs => $2::float8 / 1000) AS leased
            FROM delivery d JOIN department dep ON dep.code = d.department_code
           WHERE d.id = $1::bigint
@@ -103,6 +111,7 @@ export class DeliveryRepository {
         status: string;
         attempts: number;
         departmentCode: string;
+        departmentRegion: string;
         alertId: string;
         webhookUrl: string | null;
         leased: boolean | null;
@@ -122,6 +131,7 @@ export class DeliveryRepository {
       return {
         go: true,
         departmentCode: d.departmentCode,
+        departmentRegion: d.departmentRegion,
         alertId: d.alertId,
         webhookUrl: d.webhookUrl,
         startedAt,

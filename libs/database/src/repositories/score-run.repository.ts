@@ -8,7 +8,9 @@ export interface ScoreRunView {
   trigger: string;
   asOf: string;
   modelVersion: string;
-  status: 'running' | 'done';
+  status: 'running' | 'done' | 'skipped';
+  // Why a start was skipped: the full run that was running (one at a time).
+  skippedReason: string | null;
   chunksTotal: number;
   chunksDone: number;
   entitiesTotal: number;
@@ -22,7 +24,14 @@ export interface ScoreRunView {
 const RUN_COLUMNS = `id, trigger, to_char(as_of, 'YYYY-MM-DD') AS "asOf", model_version AS "modelVersion", status,
   chunks_total AS "chunksTotal", chunks_done AS "chunksDone", entities_total AS "entitiesTotal",
   entities_scored AS "entitiesScored", scores_changed AS "scoresChanged", summary,
-  started_at AS "startedAt", finished_at AS "finishedAt"`;
+  started_at AS "startedAt", finished_at AS "finishedAt", skipped_reason AS "skippedReason"`;
+
+// The lock every start of a full run takes, in the api (a request) and in the worker (a start job).
+const START_LOCK = `SELECT pg_advisory_xact_lock(hashtext('score-run:start'))`;
+
+export function skippedReason(runningId: string): string {
+  return `another full scoring run (${runningId}) was running; one runs at a time / 另一全量评分（${runningId}）正在进行，同一时间只运行一次`;
+}
 
 // Full scoring runs: created with their chunks in one statement, so a run exists with every chunk it
 // will ever have; chunks are claimed as they are saved (ScoreRepository.saveRunChunk).
@@ -31,7 +40,10 @@ export class ScoreRunRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   // Creates the run over all entities in chunks of about `chunkSize` ids, unless a run with this id
-  // exists already (its start job retried): then that run is returned as it is.
+  // exists already (its start job retried): then that run is returned as it is. One full run at a
+  // time: while another run is running, the run is recorded as skipped (with the running run's id as
+  // the reason) and has no chunks. The check holds the lock the api's start requests take
+  // (withStartLock), so two start jobs on two workers cannot both pass it.
   async create(run: {
     id: string;
     trigger: string;
@@ -40,8 +52,30 @@ export class ScoreRunRepository {
     chunkSize: number;
     // What flags an entity for its related parties (the profile's definition, from the model).
     flag: { severePenaltyTypes: readonly string[]; longWindowMonths: number };
-  }): Promise<{ created: boolean; chunks: { chunkNo: number; fromId: string; toId: string }[] }> {
+  }): Promise<{
+    created: boolean;
+    chunks: { chunkNo: number; fromId: string; toId: string }[];
+    skippedFor?: string;
+  }> {
     return this.ds.transaction(async (em) => {
+      await em.query(START_LOCK);
+      const [existing] = (await em.query(`SELECT status FROM score_run WHERE id = $1`, [run.id])) as {
+        status: string;
+      }[];
+      if (!existing) {
+        const [other] = (await em.query(
+          `SELECT id FROM score_run WHERE status = 'running' ORDER BY started_at DESC LIMIT 1`,
+        )) as { id: string }[];
+        if (other) {
+          await em.query(
+            `INSERT INTO score_run (id, trigger, as_of, model_version, status, chunks_total, entities_total,
+                                    skipped_reason, finished_at)
+             VALUES ($1, $2, $3, $4, 'skipped', 0, 0, $5, now())`,
+            [run.id, run.trigger, run.asOf, run.modelVersion, skippedReason(other.id)],
+          );
+          return { created: false, chunks: [], skippedFor: other.id };
+        }
+      } else if (existing.status === 'skipped') return { created: false, chunks: [] };
       const inserted: unknown[] = await em.query(
         `WITH chunks AS (
            SELECT (chunk)::int AS chunk_no, min(id) AS from_id, max(id) AS to_id, count(*)::int AS n
@@ -116,7 +150,7 @@ export class ScoreRunRepository {
   // that is running now, if any: checking for a run and queueing one happen as one step.
   async withStartLock<T>(fn: (running: { id: string } | undefined) => Promise<T>): Promise<T> {
     return this.ds.transaction(async (em) => {
-      await em.query(`SELECT pg_advisory_xact_lock(hashtext('score-run:start'))`);
+      await em.query(START_LOCK);
       const [running] = (await em.query(
         `SELECT id FROM score_run WHERE status = 'running' ORDER BY started_at DESC LIMIT 1`,
       )) as { id: string }[];

@@ -29,3 +29,18 @@ const totpCode = z
 
 export const totpConfirmBody = z.strictObject({ code: totpCode });
 export type TotpConfirmBody = z.infer<typeof totpConfirmBody>;
+
+// Enrolling a second factor: an administrator sends the one-time enrolment code (一次性绑定码) a
+// security administrator issued (POST /api/v1/users/{id}/totp/enrolment-code); other users need none.
+export const totpEnrolBody = z
+  .strictObject({
+    enrolmentCode: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9 -]{16,24}$/,
+        'the one-time enrolment code of 16 letters and digits a security administrator issued / 安全管理员签发的一次性绑定码（16 位字母和数字）',
+      )
+      .optional(),
+  })
+  .optional();
+export type TotpEnrolBody = z.infer<typeof totpEnrolBody>;
