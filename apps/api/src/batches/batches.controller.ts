@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
@@ -20,6 +20,12 @@ export class BatchesController {
   @HttpCode(202)
   @Allow('records:ingest')
   @ApiOperation({ summary: 'Run the stored file of a batch again as a new batch (重新处理)' })
+  @ApiResponse({ status: 202, description: '{ batchId, rerunOf }' })
+  @ApiResponse({
+    status: 410,
+    description:
+      'gone: the stored file was removed by retention (INGEST_RETENTION_DAYS); the batch report and refused rows remain; upload the file again',
+  })
   rerun(@Param('batchId') batchId: string, @Caller() caller: Principal) {
     return this.batches.rerun(caller, batchId);
   }
@@ -27,7 +33,11 @@ export class BatchesController {
   @Get(':batchId')
   @AuditedRead()
   @Allow('batches:read')
-  @ApiOperation({ summary: 'Batch report (批次处理报告): status, counts, refused records with reasons' })
+  @ApiOperation({
+    summary: 'Batch report (批次处理报告): status, counts, refused records with reasons',
+    description:
+      'file: { retained, purgedAt } for a batch from a file: retained false once retention (INGEST_RETENTION_DAYS) removed the stored file; its records and refused rows stay.',
+  })
   get(@Param('batchId') batchId: string, @Caller() caller: Principal) {
     return this.batches.report(caller, batchId);
   }

@@ -55,6 +55,7 @@ export class BatchesService {
   async report(caller: Principal, batchId: string) {
     await this.visible(caller, batchId);
     const b = await this.ingestion.report(batchId);
+    const stored = b.fileId ? await this.files.storedFile(batchId) : undefined;
     const view = viewFor(caller);
     return {
       batchId: b.id,
@@ -73,6 +74,9 @@ export class BatchesService {
       fileError: b.fileError,
       fileNotices: b.fileNotices,
       fileId: b.fileId,
+      // Whether the stored file is still kept (retention, INGEST_RETENTION_DAYS, removes it; the
+      // batch's records and refused rows stay); null for a batch that came without a file.
+      file: stored ? { retained: !stored.purgedAt, purgedAt: stored.purgedAt } : null,
       createdAt: b.createdAt,
       finishedAt: b.finishedAt,
       // The first 1,000; all of them at /rejections.

@@ -285,7 +285,8 @@ describe('hostile XLSX files', () => {
   // exceljs built a whole row (and a whole cell's string) before the row limit was checked: one cell
   // of 8 MB, or 100,000 cells, were in memory at once. The sheet reader (xlsx-sheet.ts) counts a row's
   // bytes while parsing it and reports how much of the sheet it held at once (info.xlsxHeld).
-  const inline = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${esc(text)}</t></is></c>`;
+  const inline = (ref: string, text: string) =>
+    `<c r="${ref}" t="inlineStr"><is><t>${esc(text)}</t></is></c>`;
   const rawSheet = (rows: string) =>
     `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${NS}"><sheetData>` +
     `<row r="1">${inline('A1', 'ID')}${inline('B1', 'Name')}</row>${rows}</sheetData></worksheet>`;
@@ -308,7 +309,9 @@ describe('hostile XLSX files', () => {
     const book = workbook(rawSheet(`<row r="2">${inline('A2', '1')}${inline('B2', huge)}</row>`), []);
     const { err, info } = await refusalWithInfo(book, limits({ maxRowBytes: MIB }));
     expect(err.code).toBe('row_too_large');
-    expect(err.text.en).toMatch(/^row 2 of sheet 'Sheet1' is [\d,]+ bytes or more, over the limit of 1,048,576/);
+    expect(err.text.en).toMatch(
+      /^row 2 of sheet 'Sheet1' is [\d,]+ bytes or more, over the limit of 1,048,576/,
+    );
     // refused before the row was complete: never more than the limit and one slice of XML held
     expect(info.xlsxHeld).toBeGreaterThan(0);
     expect(info.xlsxHeld).toBeLessThan(MIB + 256 * 1024);
@@ -336,7 +339,12 @@ describe('hostile XLSX files', () => {
       extra: [{ name: 'xl/styles.xml', data: styles }],
     });
     const rows = await readFile(book, profile());
-    expect(rows.map((r) => r.raw)).toEqual(['2025-06-01,合格 & ok', '2025-06-02,#N/A', '0.3,a<b', 'TRUE,共享']);
+    expect(rows.map((r) => r.raw)).toEqual([
+      '2025-06-01,合格 & ok',
+      '2025-06-02,#N/A',
+      '0.3,a<b',
+      'TRUE,共享',
+    ]);
     expect(rows.map((r) => r.formulaColumns)).toEqual([undefined, ['Name'], ['Name'], undefined]);
   });
 

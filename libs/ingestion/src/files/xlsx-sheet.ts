@@ -90,7 +90,10 @@ interface CellState {
 export class SheetReader {
   // The most characters held at once (the row being built and the unparsed XML).
   held = 0;
-  private readonly parser = new SaxesParser<{ xmlns: false; position: true }>({ xmlns: false, position: true });
+  private readonly parser = new SaxesParser<{ xmlns: false; position: true }>({
+    xmlns: false,
+    position: true,
+  });
   private readonly decoder = new StringDecoder('utf8');
   private error: Error | undefined;
   private done: SheetRow[] = [];
@@ -164,7 +167,8 @@ export class SheetReader {
     const rowBytes = this.row ? this.row.bytes + this.cellBytes : 0;
     this.held = Math.max(this.held, rowBytes + pending);
     if (rowBytes + pending <= this.ctx.maxRowBytes) return;
-    if (this.row) throw rowTooLarge(this.row.number, rowBytes + pending, this.ctx.maxRowBytes, this.ctx.sheet);
+    if (this.row)
+      throw rowTooLarge(this.row.number, rowBytes + pending, this.ctx.maxRowBytes, this.ctx.sheet);
     throw new FileRefusedError('unreadable_file', {
       en: `the sheet '${this.ctx.sheet}' has ${formatBytes(pending)} characters or more of XML outside any row in one piece, over the row limit of ${formatBytes(this.ctx.maxRowBytes)} bytes (INGEST_MAX_ROW_MB)`,
       zh: `工作表“${this.ctx.sheet}”在行外有一段达到 ${formatBytes(pending)} 个字符的 XML，超过行长度上限 ${formatBytes(this.ctx.maxRowBytes)} 字节（INGEST_MAX_ROW_MB）`,
@@ -180,7 +184,8 @@ export class SheetReader {
     this.cellBytes += by;
     const size = this.rowSize();
     this.held = Math.max(this.held, size);
-    if (size > this.ctx.maxRowBytes) throw rowTooLarge(this.row.number, size, this.ctx.maxRowBytes, this.ctx.sheet);
+    if (size > this.ctx.maxRowBytes)
+      throw rowTooLarge(this.row.number, size, this.ctx.maxRowBytes, this.ctx.sheet);
   }
 
   private open(tag: SaxesTagPlain): void {
@@ -269,7 +274,10 @@ export class SheetReader {
 
   private cellText(c: CellState, v: string): CellText {
     if (c.formula)
-      return { text: c.type === 'str' ? v : v === '' ? '' : excelNumber(Number.parseFloat(v)), formula: true };
+      return {
+        text: c.type === 'str' ? v : v === '' ? '' : excelNumber(Number.parseFloat(v)),
+        formula: true,
+      };
     switch (c.type) {
       case 's':
         return { text: this.ctx.sharedStrings[Number.parseInt(v, 10)] ?? '', formula: false };
