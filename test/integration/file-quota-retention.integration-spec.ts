@@ -27,6 +27,7 @@ describe('file store: per-source quota and retention', () => {
   let stack: Stack;
   let base: string;
   let admin: TestUser;
+  let coordinator: TestUser; // personal-data:read: may download a stored file
   const dir = `/tmp/lianjian-test-files-${randomUUID()}`;
   const auth = () => ({ authorization: admin.headers.authorization });
 
@@ -34,7 +35,7 @@ describe('file store: per-source quota and retention', () => {
     stack = await startStack({
       api: apiApp,
       worker: workerApp,
-      users: { admin: 'admin' },
+      users: { admin: 'admin', coordinator: 'coordinator' },
       env: {
         FILE_STORE_DIR: dir,
         INGEST_SOURCE_QUOTA_GB: '0.0001',
@@ -44,6 +45,7 @@ describe('file store: per-source quota and retention', () => {
     });
     base = stack.url;
     admin = stack.users.admin;
+    coordinator = stack.users.coordinator;
   });
 
   afterAll(() => stack?.close());
@@ -124,6 +126,19 @@ describe('file store: per-source quota and retention', () => {
     const recent = `${HEADER}\n${row('RET-2')}\n`;
     const oldBatch = await settled((await json(await upload(old, SOURCE))).batchId);
     expect(oldBatch).toMatchObject({ status: 'done', accepted: 1, rejected: 1, file: { retained: true } });
+    const download = (batchId: string, as = coordinator) =>
+      fetch(`${base}/api/v1/batches/${batchId}/file`, { headers: as.headers });
+    const kept = await download(oldBatch.batchId);
+    expect(kept.status).toBe(200);
+    expect(kept.headers.get('content-type')).toBe('application/octet-stream');
+    expect(kept.headers.get('content-disposition')).toBe(
+      `attachment; filename="feed.csv"; filename*=UTF-8''feed.csv`,
+    );
+    expect(await kept.text()).toBe(old);
+    // as it was sent, personal data unmasked: not for roles that see it masked
+    const masked = await download(oldBatch.batchId, admin);
+    expect(masked.status).toBe(403);
+    await masked.arrayBuffer();
     const recentBatch = await settled((await json(await upload(recent, SOURCE))).batchId);
     // the same content as the old file, held by another source: its bytes stay while that one holds it
     const other = 'chicago-food-inspections';
@@ -159,6 +174,13 @@ describe('file store: per-source quota and retention', () => {
       [SOURCE],
     );
     expect(records).toHaveLength(1);
+    const purgedDownload = await download(oldBatch.batchId);
+    expect(purgedDownload.status).toBe(410);
+    expect((await json(purgedDownload)).error).toMatchObject({
+      code: 'gone',
+      message: expect.stringMatching(/removed by retention/),
+    });
+    expect((await download(recentBatch.batchId)).status).toBe(200);
     const rerun = await fetch(`${base}/api/v1/batches/${oldBatch.batchId}/rerun`, {
       method: 'POST',
       headers: admin.headers,

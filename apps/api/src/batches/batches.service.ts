@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '@lianjian/common';
+import type { Readable } from 'node:stream';
+import { ForbiddenError, NotFoundError } from '@lianjian/common';
 import { BatchRepository, DepartmentRepository, type BatchRow, type RejectionView } from '@lianjian/database';
-import { FileIngestionService, IngestionService, SourceProfiles } from '@lianjian/ingestion';
+import { FileIngestionService, filePurged, IngestionService, SourceProfiles } from '@lianjian/ingestion';
 import {
   can,
   inJurisdiction,
@@ -111,6 +112,27 @@ export class BatchesService {
       }
     }
     return { batchId, rows: rows() };
+  }
+
+  // The batch's stored file as it was uploaded: personal data unmasked, so for roles with
+  // personal-data:read and the source's own API keys (others 403); 410 once retention removed it.
+  async file(
+    caller: Principal,
+    batchId: string,
+  ): Promise<{ stream: Readable; name: string; sizeBytes: number }> {
+    await this.visible(caller, batchId);
+    if (caller.kind !== 'apiKey' && !can(caller, 'personal-data:read'))
+      throw new ForbiddenError(
+        'the stored file is as it was sent, personal data unmasked: it needs personal-data:read / 原始文件含未脱敏个人信息，需要 personal-data:read 权限',
+      );
+    const f = await this.files.storedFile(batchId);
+    if (!f) throw new NotFoundError(`batch ${batchId} did not come from a file`);
+    if (f.purgedAt) throw filePurged(batchId, f.purgedAt);
+    const stream = await this.files.store.open(f.storedPath).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') throw new NotFoundError(`the stored file of batch ${batchId} is missing`);
+      throw e;
+    });
+    return { stream, name: f.originalName ?? `batch-${batchId}`, sizeBytes: f.sizeBytes };
   }
 
   // The batch, if the caller may see it; else the 404 of a batch that does not exist.
