@@ -325,6 +325,15 @@ describe('hostile XLSX files', () => {
     expect(info.xlsxHeld).toBeLessThan(64 * 1024 + 256 * 1024);
   });
 
+  it('holds XML outside rows to the same limit (one long comment between two rows)', async () => {
+    const comment = `<!--${randomBytes(1536 * 1024).toString('base64')}-->`;
+    const book = workbook(rawSheet(`${comment}<row r="2">${inline('A2', '1')}</row>`), []);
+    const { err, info } = await refusalWithInfo(book, limits({ maxRowBytes: MIB }));
+    expect(err.code).toBe('unreadable_file');
+    expect(err.text.en).toMatch(/characters or more of XML outside any row in one piece, over the row limit/);
+    expect(info.xlsxHeld).toBeLessThan(MIB + 256 * 1024);
+  });
+
   it('reads cells as text: inline and rich strings, dates by style, errors, booleans, formulas', async () => {
     const styles =
       `<styleSheet xmlns="${NS}"><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy/mm/dd"/></numFmts>` +
