@@ -150,6 +150,12 @@ export const ROUTES: RouteEntry[] = [
   },
   {
     method: 'GET',
+    path: '/api/v1/batches/:batchId/file',
+    as: 'coordinator',
+    params: { batchId: '00000000-0000-4000-8000-000000000000' },
+  },
+  {
+    method: 'GET',
     path: '/api/v1/batches/:batchId/rejections',
     as: 'admin',
     params: { batchId: '00000000-0000-4000-8000-000000000000' },

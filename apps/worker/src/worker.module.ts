@@ -16,12 +16,13 @@ import { BacktestProcessor } from './processors/backtest.processor';
 import { BatchSweeper } from './batch-sweeper';
 import { RunSweeper } from './run-sweeper';
 import { FeedCheck } from './feed-check';
+import { FileRetention } from './file-retention';
 import { RuleSchedules } from './rule-schedules';
 import { NightlyScoring } from './nightly-scoring';
 import { JobRunner } from './processors/job-runner';
 
 const PROCESSORS: Record<QueueName, Provider[]> = {
-  [QueueName.Ingest]: [IngestProcessor, BatchSweeper],
+  [QueueName.Ingest]: [IngestProcessor, BatchSweeper, FileRetention],
   [QueueName.Scoring]: [ScoringProcessor, NightlyScoring, RunSweeper],
   [QueueName.Rules]: [RulesProcessor, FeedCheck, RuleSchedules],
   [QueueName.Delivery]: [DeliveryProcessor, WebhookDeliverer, OutboxRelay],

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { DepartmentRepository, FileBatchRepository, type FileApplyResult } from '@lianjian/database';
+import {
+  DepartmentRepository,
+  FileBatchRepository,
+  type FileApplyResult,
+  type StoredFileRow,
+} from '@lianjian/database';
 import {
   afterCommit,
   DomainError,
@@ -16,7 +21,7 @@ import {
 import { JobName, JobQueue } from '@lianjian/queue';
 import { FileStore } from './file-store';
 import { createFileReadInfo, fileLimitsFromEnv, FileRefusedError, readRowBatches } from './files';
-import type { FileLimits } from './files';
+import type { FileLimits, SourceProfile } from './files';
 import { SourceProfiles } from './source-profiles.service';
 import { FILE_ROW_COLUMNS } from './file-rows';
 import { serializeRows } from './row-worker-pool';
@@ -39,6 +44,8 @@ export class FileIngestionService implements OnApplicationBootstrap {
   private readonly threadsFromBytes: number;
   private readonly urgentMax: number;
   private readonly fileLimits: FileLimits;
+  private readonly quotaGb: number;
+  private readonly retentionDays: number;
 
   constructor(
     private readonly files: FileBatchRepository,
@@ -57,6 +64,8 @@ export class FileIngestionService implements OnApplicationBootstrap {
     this.threadsFromBytes = config.getOrThrow<number>('INGEST_THREADS_MIN_MB') * 1024 * 1024;
     this.urgentMax = config.getOrThrow<number>('INGEST_URGENT_MAX_RECORDS');
     this.fileLimits = fileLimitsFromEnv((name) => config.get<number>(name));
+    this.quotaGb = config.get<number>('INGEST_SOURCE_QUOTA_GB') ?? 100;
+    this.retentionDays = config.get<number>('INGEST_RETENTION_DAYS') ?? 180;
   }
 
   // Uploads cut short by a killed process leave a temporary file: removed when a process starts.
@@ -81,33 +90,94 @@ export class FileIngestionService implements OnApplicationBootstrap {
   ): Promise<UploadResult> {
     const { profile } = this.profiles.get(source);
     await this.bindings.forSender(source, sender);
-    const stored = await this.store.put(input);
-    if (stored.sizeBytes === 0)
-      throw new DomainError('invalid_body', 'the file is empty; nothing was stored (文件为空)');
-    const existing = await this.files.batchForFile(source, stored.contentHash);
-    if (existing?.batchId && existing.status !== 'failed')
-      return { batchId: existing.batchId, fileId: existing.fileId, duplicate: true };
-    const batchId = randomUUID();
-    await this.files.createFileBatch(
-      {
+    // The source's quota: a source already at it is refused before the body is read (even a file it
+    // holds already, which would change nothing), an upload larger than the whole quota is cut where
+    // it passes it, and the exact check (this file's bytes unless the source holds it already) is made
+    // under the source's lock as the file is recorded.
+    const quota = this.quotaBytes(profile);
+    const used = quota > 0 ? await this.files.storedBytes(source) : 0;
+    if (quota > 0 && used >= quota) throw quotaExceeded(source, used, quota);
+    const received = await this.store.receive(input, {
+      maxBytes: quota > 0 ? quota : undefined,
+      tooLarge: () => quotaExceeded(source, used, quota),
+    });
+    try {
+      if (received.sizeBytes === 0)
+        throw new DomainError('invalid_body', 'the file is empty; nothing was stored (文件为空)');
+      const existing = await this.files.batchForFile(source, received.contentHash);
+      const file = {
         id: randomUUID(),
         source,
-        contentHash: stored.contentHash,
-        sizeBytes: stored.sizeBytes,
+        contentHash: received.contentHash,
+        sizeBytes: received.sizeBytes,
         originalName: meta.originalName ?? null,
         mediaType: meta.mediaType ?? null,
-        storedPath: stored.path,
-      },
-      { id: batchId, profileVersion: profile.version },
-    );
-    const file = await this.files.file(batchId);
-    return { batchId, fileId: file!.id, duplicate: false };
+        storedPath: received.path,
+      };
+      const guard = { quotaBytes: quota, keep: () => this.store.keep(received) };
+      if (existing?.batchId && existing.status !== 'failed') {
+        // The same file again changes nothing; one retention purged is stored again (and counted).
+        if (existing.purged) {
+          const r = await this.files.createFileBatch(file, null, guard);
+          if (r.overQuota) throw quotaExceeded(source, r.overQuota.usedBytes, quota);
+        }
+        return { batchId: existing.batchId, fileId: existing.fileId, duplicate: true };
+      }
+      const batchId = randomUUID();
+      const r = await this.files.createFileBatch(
+        file,
+        { id: batchId, profileVersion: profile.version },
+        guard,
+      );
+      if (r.overQuota) throw quotaExceeded(source, r.overQuota.usedBytes, quota);
+      const stored = await this.files.file(batchId);
+      return { batchId, fileId: stored!.id, duplicate: false };
+    } finally {
+      await this.store.discard(received); // nothing left when kept: keep() moved it
+    }
+  }
+
+  // The stored bytes a source may hold (0: no quota): its profile's storage.quotaGb, else
+  // INGEST_SOURCE_QUOTA_GB.
+  quotaBytes(profile: SourceProfile): number {
+    return Math.floor((profile.storage.quotaGb ?? this.quotaGb) * GIB);
+  }
+
+  // Retention (INGEST_RETENTION_DAYS, the worker's purge-files job): stored files older than that are
+  // removed; their batches keep their records and refused rows and say the file is no longer
+  // retained. Each purge is audited (system:retention). The bytes of a file another source still
+  // holds (the same content) stay. Returns how many files were purged and how many bytes removed.
+  async purgeExpired(now = new Date()): Promise<{ purged: number; bytesRemoved: number }> {
+    if (this.retentionDays <= 0) return { purged: 0, bytesRemoved: 0 };
+    const before = new Date(now.getTime() - this.retentionDays * 86_400_000);
+    let purged = 0;
+    let bytesRemoved = 0;
+    for (;;) {
+      const files = await this.files.purgeStoredBefore(before, PURGE_BATCH);
+      for (const f of files) {
+        purged++;
+        if (await this.files.removeStored(f, () => this.store.remove(f.storedPath)))
+          bytesRemoved += f.sizeBytes;
+      }
+      if (files.length < PURGE_BATCH) break;
+    }
+    if (purged)
+      this.log.log(
+        `retention: purged ${purged} stored file(s) older than ${this.retentionDays} days, ${bytesRemoved} bytes removed`,
+      );
+    return { purged, bytesRemoved };
+  }
+
+  // The batch's stored file: where it is, and whether retention purged it.
+  storedFile(batchId: string): Promise<StoredFileRow | undefined> {
+    return this.files.file(batchId);
   }
 
   // Runs a stored file again as a new batch (the earlier batch and its report stay as they were).
   async rerun(batchId: string): Promise<string> {
     const file = await this.files.file(batchId);
     if (!file) throw new NotFoundError(`no file batch ${batchId}`);
+    if (file.purgedAt) throw filePurged(batchId, file.purgedAt);
     const { profile } = this.profiles.get(file.source);
     const id = randomUUID();
     await this.files.rerun(batchId, id, profile.version);
@@ -198,4 +268,31 @@ export class FileIngestionService implements OnApplicationBootstrap {
       throw e;
     }
   }
+}
+
+const GIB = 1024 ** 3;
+const PURGE_BATCH = 100;
+const amount = (bytes: number) => `${bytes.toLocaleString('en-US')} bytes (${(bytes / GIB).toFixed(2)} GB)`;
+
+// 413 quota_exceeded: the source's stored files and this one would pass its quota.
+export function quotaExceeded(source: string, usedBytes: number, quotaBytes: number): DomainError {
+  return new DomainError(
+    'quota_exceeded',
+    `数据源 ${source} 已存文件 ${amount(usedBytes)}，存储配额 ${amount(quotaBytes)}（INGEST_SOURCE_QUOTA_GB 或档案的 storage.quotaGb），文件未保存 ` +
+      `(source ${source} holds ${amount(usedBytes)} of stored files, its quota is ${amount(quotaBytes)} ` +
+      `(INGEST_SOURCE_QUOTA_GB or the profile's storage.quotaGb); this file would pass it, nothing was stored)`,
+    [{ source, usedBytes, quotaBytes }],
+  );
+}
+
+// 410 gone: the batch's stored file was removed by retention (its report and refused rows remain).
+export function filePurged(batchId: string, purgedAt: string | Date): DomainError {
+  const at = new Date(purgedAt).toISOString();
+  return new DomainError(
+    'gone',
+    `批次 ${batchId} 的原始文件已按保存期限（INGEST_RETENTION_DAYS）于 ${at} 删除，批次报告和退回记录仍保留；如需重新处理请重新上传文件 ` +
+      `(the stored file of batch ${batchId} was removed by retention (INGEST_RETENTION_DAYS) at ${at}; ` +
+      `the batch report and refused rows remain; upload the file again to process it again)`,
+    [{ batchId, purgedAt: at }],
+  );
 }

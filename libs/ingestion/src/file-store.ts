@@ -13,6 +13,11 @@ export interface StoredFile {
   path: string;
 }
 
+// An upload written to a temporary file, not yet in the store (see FileStore.keep).
+export interface ReceivedFile extends StoredFile {
+  tmpPath: string;
+}
+
 // Files kept by content hash: a file is written once however often it is uploaded, and a batch can be
 // re-run from it. Streams: memory does not grow with the file.
 export class FileStore {
@@ -22,23 +27,36 @@ export class FileStore {
   ) {}
 
   async put(input: Readable): Promise<StoredFile> {
+    return this.keep(await this.receive(input));
+  }
+
+  // Streams the upload to a temporary file, hashing it: nothing is in the store until keep(). Over
+  // `maxBytes` (at most the store's limit) the upload stops there with `tooLarge`'s error (else 413
+  // payload_too_large) and its temporary file is removed.
+  async receive(
+    input: Readable,
+    opts: { maxBytes?: number; tooLarge?: () => DomainError } = {},
+  ): Promise<ReceivedFile> {
     await mkdir(join(this.dir, 'tmp'), { recursive: true }).catch((e: unknown) => {
       throw diskFull(e) ?? e;
     });
     const tmp = join(this.dir, 'tmp', `${TMP_OWNER}+${randomUUID()}`);
     const hash = createHash('sha256');
     let size = 0;
-    const max = this.maxBytes;
+    const max = Math.min(this.maxBytes, opts.maxBytes ?? Infinity);
+    const tooLarge =
+      max < this.maxBytes && opts.tooLarge
+        ? opts.tooLarge
+        : () =>
+            new DomainError(
+              'payload_too_large',
+              `the file exceeds the limit of ${this.maxBytes} bytes; nothing was stored`,
+            );
     const meter = new Transform({
       transform(chunk: Buffer, _enc, done) {
         size += chunk.length;
         if (size > max) {
-          done(
-            new DomainError(
-              'payload_too_large',
-              `the file exceeds the limit of ${max} bytes; nothing was stored`,
-            ),
-          );
+          done(tooLarge());
           return;
         }
         hash.update(chunk);
@@ -52,15 +70,35 @@ export class FileStore {
       throw diskFull(e) ?? e;
     }
     const contentHash = hash.digest('hex');
-    const path = this.pathOf(contentHash);
+    return { contentHash, sizeBytes: size, path: this.pathOf(contentHash), tmpPath: tmp };
+  }
+
+  // Moves a received file into the store, under its content hash.
+  async keep(f: ReceivedFile): Promise<StoredFile> {
     try {
-      await mkdir(join(this.dir, contentHash.slice(0, 2)), { recursive: true });
-      await rename(tmp, path);
+      await mkdir(join(this.dir, f.contentHash.slice(0, 2)), { recursive: true });
+      await rename(f.tmpPath, f.path);
     } catch (e) {
-      await rm(tmp, { force: true });
+      await rm(f.tmpPath, { force: true });
       throw diskFull(e) ?? e;
     }
-    return { contentHash, sizeBytes: size, path };
+    return { contentHash: f.contentHash, sizeBytes: f.sizeBytes, path: f.path };
+  }
+
+  // A received file not kept (refused, or already in the store).
+  async discard(f: ReceivedFile): Promise<void> {
+    await rm(f.tmpPath, { force: true });
+  }
+
+  // A stored file removed (retention); true when it was there.
+  async remove(path: string): Promise<boolean> {
+    try {
+      await rm(path);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw e;
+    }
   }
 
   // Removes the temporary files of uploads that died with their process (killed api, power cut): on

@@ -40,6 +40,9 @@ export enum JobName {
   // Replay a rule version over a past period within a jurisdiction (job id = the backtest id); the
   // result is the job's return value, kept BACKTEST_RESULT_TTL_SECONDS.
   BacktestRule = 'backtest-rule',
+  // The scheduled retention of stored upload files (FILE_RETENTION_CRON): files older than
+  // INGEST_RETENTION_DAYS are removed, their batches kept.
+  PurgeFiles = 'purge-files',
 }
 
 // Besides its payload, any job may carry the id of the request that caused it (JobQueue adds it).
@@ -65,6 +68,7 @@ export interface JobPayloads {
   [JobName.CheckEscalations]: Record<string, never>;
   [JobName.DeliverWebhook]: { deliveryId: string; attempt: number };
   [JobName.CheckOverdueCases]: Record<string, never>;
+  [JobName.PurgeFiles]: Record<string, never>;
   [JobName.BacktestRule]: {
     // The version as validated by the api (the worker validates it again).
     rule: { id: string; version: number; status: string; definition: unknown };
@@ -90,6 +94,7 @@ export const QUEUE_OF_JOB: { [J in JobName]: QueueName } = {
   [JobName.DeliverWebhook]: QueueName.Delivery,
   [JobName.CheckOverdueCases]: QueueName.Rules,
   [JobName.BacktestRule]: QueueName.Backtest,
+  [JobName.PurgeFiles]: QueueName.Ingest,
 };
 
 export type JobOf<J extends JobName> = { name: J; data: JobPayloads[J] };

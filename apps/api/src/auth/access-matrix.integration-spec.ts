@@ -1,3 +1,6 @@
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
 import {
   createTestApiKey,
@@ -652,6 +655,46 @@ describe('access matrix: role × route × jurisdiction', () => {
       }
       expect(got).toEqual(want);
     }
+  });
+
+  it("gives a batch's stored file, as sent, only within scope and with personal-data:read (or the source's key)", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'lianjian-matrix-')), 'upload.csv');
+    writeFileSync(path, `id,legal_rep_id\n1,${ID_NUMBER}\n`);
+    await sql(
+      db.url,
+      `INSERT INTO ingest_source (id, department_code, bound_by) VALUES ('samr-xihu', '330106-SAMR', 'test')
+       ON CONFLICT (id) DO NOTHING`,
+    );
+    const [{ id }] = await sql<{ id: string }>(
+      db.url,
+      `WITH f AS (
+         INSERT INTO ingest_file (id, source, content_hash, size_bytes, original_name, stored_path)
+         VALUES (gen_random_uuid(), 'samr-xihu', md5(random()::text), $1, 'upload.csv', $2) RETURNING id)
+       INSERT INTO ingest_batch (id, source, origin, status, received, accepted, rejected, file_id)
+       SELECT gen_random_uuid(), 'samr-xihu', 'file', 'done', 1, 1, 0, f.id FROM f RETURNING id::text`,
+      [statSync(path).size, path],
+    );
+    const want: Record<Who, number> = {
+      anonymous: 401,
+      admin: 403,
+      staffXihu: 403,
+      staffCity: 403,
+      coordinatorXihu: 200,
+      officerXihuSamr: 200,
+      officerXihuTax: 404,
+      officerShangcheng: 404,
+      auditorCity: 403,
+      securityAdmin: 403,
+      apiKeyXihuSamr: 200,
+    };
+    const got = {} as Record<Who, number>;
+    for (const who of everyone) {
+      const res = await call(who, 'GET', `/api/v1/batches/${id}/file`);
+      const body = await res.text();
+      if (res.status === 200) expect(body).toContain(ID_NUMBER);
+      got[who] = res.status;
+    }
+    expect(got).toEqual(want);
   });
 
   it('gives every route an access rule (deny by default)', () => {

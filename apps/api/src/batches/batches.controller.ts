@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { pipeline } from 'node:stream/promises';
 import type { Response } from 'express';
 import type { Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
@@ -20,6 +21,12 @@ export class BatchesController {
   @HttpCode(202)
   @Allow('records:ingest')
   @ApiOperation({ summary: 'Run the stored file of a batch again as a new batch (重新处理)' })
+  @ApiResponse({ status: 202, description: '{ batchId, rerunOf }' })
+  @ApiResponse({
+    status: 410,
+    description:
+      'gone: the stored file was removed by retention (INGEST_RETENTION_DAYS); the batch report and refused rows remain; upload the file again',
+  })
   rerun(@Param('batchId') batchId: string, @Caller() caller: Principal) {
     return this.batches.rerun(caller, batchId);
   }
@@ -27,7 +34,11 @@ export class BatchesController {
   @Get(':batchId')
   @AuditedRead()
   @Allow('batches:read')
-  @ApiOperation({ summary: 'Batch report (批次处理报告): status, counts, refused records with reasons' })
+  @ApiOperation({
+    summary: 'Batch report (批次处理报告): status, counts, refused records with reasons',
+    description:
+      'file: { retained, purgedAt } for a batch from a file: retained false once retention (INGEST_RETENTION_DAYS) removed the stored file; its records and refused rows stay.',
+  })
   get(@Param('batchId') batchId: string, @Caller() caller: Principal) {
     return this.batches.report(caller, batchId);
   }
@@ -63,4 +74,39 @@ export class BatchesController {
     }
     await sendRejections(res, query.format, await this.batches.rejections(caller, batchId));
   }
+
+  @Get(':batchId/file')
+  @Expensive()
+  @AuditedRead()
+  @Allow('batches:read')
+  @ApiOperation({
+    summary: 'The stored file of a batch, as it was uploaded (原始文件下载)',
+    description:
+      "Within the scope of the batch source (else 404). Personal data is not masked: roles with personal-data:read and the source's own API keys only (else 403). Always sent as application/octet-stream, as an attachment.",
+  })
+  @ApiResponse({ status: 200, description: 'the file, as it was uploaded' })
+  @ApiResponse({ status: 403, description: 'no personal-data:read' })
+  @ApiResponse({
+    status: 410,
+    description:
+      'gone: the stored file was removed by retention (INGEST_RETENTION_DAYS); the batch report and refused rows remain',
+  })
+  async file(@Param('batchId') batchId: string, @Res() res: Response, @Caller() caller: Principal) {
+    const f = await this.batches.file(caller, batchId);
+    // Never the type the uploader claimed: a file of HTML is not served as a page.
+    res.setHeader('content-type', 'application/octet-stream');
+    res.setHeader('content-length', String(f.sizeBytes));
+    res.setHeader('content-disposition', attachment(f.name));
+    await pipeline(f.stream, res);
+  }
 }
+
+// Content-Disposition for a name the uploader chose: an ASCII fallback and the UTF-8 name (RFC 6266).
+function attachment(name: string): string {
+  const ascii = name.replace(/[^\w.-]/g, '_').slice(0, 200) || 'file';
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(wellFormed(name.slice(0, 200)))}`;
+}
+
+// Lone surrogates (which encodeURIComponent refuses) as U+FFFD.
+const wellFormed = (s: string) =>
+  s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');

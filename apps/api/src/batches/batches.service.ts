@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '@lianjian/common';
+import type { Readable } from 'node:stream';
+import { ForbiddenError, NotFoundError } from '@lianjian/common';
 import { BatchRepository, DepartmentRepository, type BatchRow, type RejectionView } from '@lianjian/database';
-import { FileIngestionService, IngestionService, SourceProfiles } from '@lianjian/ingestion';
+import { FileIngestionService, filePurged, IngestionService, SourceProfiles } from '@lianjian/ingestion';
 import {
   can,
   inJurisdiction,
@@ -55,6 +56,7 @@ export class BatchesService {
   async report(caller: Principal, batchId: string) {
     await this.visible(caller, batchId);
     const b = await this.ingestion.report(batchId);
+    const stored = b.fileId ? await this.files.storedFile(batchId) : undefined;
     const view = viewFor(caller);
     return {
       batchId: b.id,
@@ -73,6 +75,9 @@ export class BatchesService {
       fileError: b.fileError,
       fileNotices: b.fileNotices,
       fileId: b.fileId,
+      // Whether the stored file is still kept (retention, INGEST_RETENTION_DAYS, removes it; the
+      // batch's records and refused rows stay); null for a batch that came without a file.
+      file: stored ? { retained: !stored.purgedAt, purgedAt: stored.purgedAt } : null,
       createdAt: b.createdAt,
       finishedAt: b.finishedAt,
       // The first 1,000; all of them at /rejections.
@@ -107,6 +112,27 @@ export class BatchesService {
       }
     }
     return { batchId, rows: rows() };
+  }
+
+  // The batch's stored file as it was uploaded: personal data unmasked, so for roles with
+  // personal-data:read and the source's own API keys (others 403); 410 once retention removed it.
+  async file(
+    caller: Principal,
+    batchId: string,
+  ): Promise<{ stream: Readable; name: string; sizeBytes: number }> {
+    await this.visible(caller, batchId);
+    if (caller.kind !== 'apiKey' && !can(caller, 'personal-data:read'))
+      throw new ForbiddenError(
+        'the stored file is as it was sent, personal data unmasked: it needs personal-data:read / 原始文件含未脱敏个人信息，需要 personal-data:read 权限',
+      );
+    const f = await this.files.storedFile(batchId);
+    if (!f) throw new NotFoundError(`batch ${batchId} did not come from a file`);
+    if (f.purgedAt) throw filePurged(batchId, f.purgedAt);
+    const stream = await this.files.store.open(f.storedPath).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') throw new NotFoundError(`the stored file of batch ${batchId} is missing`);
+      throw e;
+    });
+    return { stream, name: f.originalName ?? `batch-${batchId}`, sizeBytes: f.sizeBytes };
   }
 
   // The batch, if the caller may see it; else the 404 of a batch that does not exist.

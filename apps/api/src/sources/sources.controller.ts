@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
@@ -29,6 +29,16 @@ export class SourcesController {
     description:
       'multipart/form-data with the file in the field `file`, or the file as the raw body. 202 { batchId }.',
   })
+  @ApiResponse({
+    status: 202,
+    description: '{ batchId, fileId, duplicate }: stored and queued (or the same file again)',
+  })
+  @ApiResponse({
+    status: 413,
+    description:
+      "payload_too_large: over MAX_UPLOAD_MB; quota_exceeded: the source's stored files would pass its quota (INGEST_SOURCE_QUOTA_GB or the profile's storage.quotaGb), used and quota in the message. Nothing stored.",
+  })
+  @ApiResponse({ status: 507, description: 'insufficient_storage: the file store is full; nothing stored' })
   async upload(
     @Param('source') source: string,
     @Req() req: Request,

@@ -31,6 +31,9 @@ export class IngestProcessor extends WorkerHost {
       case JobName.IngestFile:
         await this.files.process(j.data.batchId);
         return;
+      case JobName.PurgeFiles:
+        await this.files.purgeExpired();
+        return;
       default:
         throw new Error(`queue ${QueueName.Ingest} has no handler for job ${job.name}`);
     }

@@ -29,6 +29,13 @@ export const baseEnvSchema = z.object({
   // on different machines).
   FILE_STORE_DIR: z.string().min(1).default('var/files'),
   MAX_UPLOAD_MB: z.coerce.number().positive().max(1_000_000).default(2048),
+  // What one source's stored upload files may take together (GB; files purged by retention do not
+  // count); an upload over it is refused with 413 quota_exceeded and nothing stored. A profile's
+  // storage.quotaGb overrides it for its source. 0: no quota.
+  INGEST_SOURCE_QUOTA_GB: z.coerce.number().min(0).max(1_000_000).default(100),
+  // Stored upload files older than this many days are removed by the retention job (the worker's
+  // FILE_RETENTION_CRON); their batches keep their records and refused rows. 0: files are kept.
+  INGEST_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(180),
   // Worker threads that map and validate the rows of one large file (0: in the calling thread), and
   // the file size from which they are used.
   INGEST_THREADS: z.coerce.number().int().min(0).max(16).default(2),

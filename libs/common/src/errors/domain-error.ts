@@ -4,6 +4,8 @@ export type ErrorCode =
   | 'invalid_json'
   | 'invalid_body'
   | 'payload_too_large'
+  | 'quota_exceeded'
+  | 'gone'
   | 'validation_failed'
   | 'not_found'
   | 'conflict'
@@ -84,6 +86,10 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   invalid_body: 400,
   validation_failed: 400,
   payload_too_large: 413,
+  // A source's stored files would go over its quota (INGEST_SOURCE_QUOTA_GB): nothing was stored.
+  quota_exceeded: 413,
+  // What was asked for existed and was removed for good (a stored file purged by retention).
+  gone: 410,
   unsupported_media_type: 415,
   not_found: 404,
   conflict: 409,

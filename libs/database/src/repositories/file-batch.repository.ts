@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { PoolClient } from 'pg';
+import { AuditRepository } from '../audit/audit.repository';
 import { copyText } from '../copy-rows';
+import { returningRows } from '../returning-rows';
 import { BatchRepository, refusedStagedSql, type ApplyResult } from './batch.repository';
 
 // Rows of a departmental file, already mapped, validated and in COPY text format (see
@@ -28,22 +30,51 @@ export interface StoredFileRow {
   sizeBytes: number;
   originalName: string | null;
   storedPath: string;
+  // When retention removed the stored file (the batch's records and refused rows stay); null: kept.
+  purgedAt: string | null;
 }
+
+// A file purged by retention: its entry, and its batches.
+export interface PurgedFile {
+  id: string;
+  source: string;
+  contentHash: string;
+  sizeBytes: number;
+  storedPath: string;
+  storedAt: string;
+  batchIds: string[];
+}
+
+// Arbitrary constants: one upload of a source at a time checks its quota and stores its file; one
+// upload or purge at a time moves a content hash's file into or out of the store (files are shared by
+// content, so a purge never removes a file another source's upload has just kept).
+const QUOTA_LOCK = 7_042_101;
+const CONTENT_LOCK = 7_042_102;
 
 @Injectable()
 export class FileBatchRepository {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly batches: BatchRepository,
+    private readonly audit: AuditRepository,
   ) {}
+
+  // The bytes of the source's stored files (not purged).
+  async storedBytes(source: string): Promise<number> {
+    const [r] = await this.ds.query(
+      `SELECT coalesce(sum(size_bytes), 0)::float8 AS n FROM ingest_file WHERE source = $1 AND file_purged_at IS NULL`,
+      [source],
+    );
+    return r.n as number;
+  }
 
   // The batch that already took this exact file for this source (a re-upload changes nothing).
   async batchForFile(
     source: string,
     contentHash: string,
-  ): Promise<{ fileId: string; batchId: string | null; status: string | null } | undefined> {
+  ): Promise<{ fileId: string; batchId: string | null; status: string | null; purged: boolean } | undefined> {
     const rows = await this.ds.query(
-      `SELECT f.id AS "fileId", b.id AS "batchId", b.status
+      `SELECT f.id AS "fileId", b.id AS "batchId", b.status, f.file_purged_at IS NOT NULL AS purged
          FROM ingest_file f LEFT JOIN LATERAL (
            SELECT id, status FROM ingest_batch WHERE file_id = f.id ORDER BY created_at DESC LIMIT 1) b ON true
         WHERE f.source = $1 AND f.content_hash = $2`,
@@ -52,6 +83,11 @@ export class FileBatchRepository {
     return rows[0];
   }
 
+  // Records the stored file (again, when retention had purged it) and, when given, a batch for it, in
+  // one transaction that first checks the source's quota: its files not purged, plus this one unless
+  // it is among them, must stay within `quotaBytes` (0: no quota). Under the source's lock, so
+  // concurrent uploads cannot all pass the check; `keep` moves the file into the store before the
+  // commit. Over the quota nothing is recorded nor kept, and the bytes already used are returned.
   async createFileBatch(
     file: {
       id: string;
@@ -62,12 +98,31 @@ export class FileBatchRepository {
       mediaType: string | null;
       storedPath: string;
     },
-    batch: { id: string; profileVersion: number },
-  ): Promise<void> {
-    await this.ds.transaction(async (em) => {
+    batch: { id: string; profileVersion: number } | null,
+    guard: { quotaBytes: number; keep: () => Promise<unknown> } = {
+      quotaBytes: 0,
+      keep: async () => undefined,
+    },
+  ): Promise<{ overQuota?: { usedBytes: number } }> {
+    return this.ds.transaction(async (em) => {
+      await em.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [QUOTA_LOCK, file.source]);
+      await em.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [CONTENT_LOCK, file.contentHash]);
+      if (guard.quotaBytes > 0) {
+        const [u] = await em.query(
+          `SELECT coalesce(sum(size_bytes), 0)::float8 AS used,
+                  bool_or(content_hash = $2) AS held
+             FROM ingest_file WHERE source = $1 AND file_purged_at IS NULL`,
+          [file.source, file.contentHash],
+        );
+        const adds = u.held ? 0 : file.sizeBytes;
+        if (u.used + adds > guard.quotaBytes) return { overQuota: { usedBytes: u.used as number } };
+      }
       await em.query(
         `INSERT INTO ingest_file (id, source, content_hash, size_bytes, original_name, media_type, stored_path)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (source, content_hash) DO NOTHING`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (source, content_hash) DO UPDATE
+           SET file_purged_at = NULL, stored_at = now(), stored_path = EXCLUDED.stored_path
+           WHERE ingest_file.file_purged_at IS NOT NULL`,
         [
           file.id,
           file.source,
@@ -78,6 +133,8 @@ export class FileBatchRepository {
           file.storedPath,
         ],
       );
+      await guard.keep();
+      if (!batch) return {};
       const [{ id: fileId }] = await em.query(
         `SELECT id FROM ingest_file WHERE source = $1 AND content_hash = $2`,
         [file.source, file.contentHash],
@@ -87,6 +144,65 @@ export class FileBatchRepository {
          VALUES ($1, $2, 'file', 'queued', 0, 0, 0, $3, $4)`,
         [batch.id, file.source, fileId, batch.profileVersion],
       );
+      return {};
+    });
+  }
+
+  // Marks up to `limit` files stored before `before` as purged, each audited as system:retention in
+  // the same transaction. Files of a batch still queued or processing are left for a later run. The
+  // caller removes the stored bytes afterwards (removeStored).
+  async purgeStoredBefore(before: Date, limit: number): Promise<PurgedFile[]> {
+    return this.ds.transaction(async (em) => {
+      const rows = await returningRows<PurgedFile>(
+        em,
+        `WITH due AS (
+           SELECT f.id FROM ingest_file f
+            WHERE f.file_purged_at IS NULL AND f.stored_at < $1
+              AND NOT EXISTS (SELECT 1 FROM ingest_batch b
+                               WHERE b.file_id = f.id AND b.status IN ('queued', 'processing'))
+            ORDER BY f.stored_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+         UPDATE ingest_file f SET file_purged_at = now() FROM due WHERE f.id = due.id
+         RETURNING f.id, f.source, f.content_hash AS "contentHash", f.size_bytes::float8 AS "sizeBytes",
+                   f.stored_path AS "storedPath", f.stored_at AS "storedAt",
+                   ARRAY(SELECT b.id::text FROM ingest_batch b WHERE b.file_id = f.id ORDER BY b.created_at) AS "batchIds"`,
+        [before, limit],
+      );
+      for (const r of rows)
+        await this.audit.append(
+          {
+            actor: 'system:retention',
+            role: 'system',
+            source: 'job:purge-files',
+            action: 'file.purge',
+            target: `file:${r.id}`,
+            result: 'ok',
+            detail: {
+              source: r.source,
+              contentHash: r.contentHash,
+              sizeBytes: r.sizeBytes,
+              storedAt: r.storedAt,
+              batches: r.batchIds,
+              before: before.toISOString(),
+            },
+          },
+          em,
+        );
+      return rows;
+    });
+  }
+
+  // Removes a purged file's bytes unless another source's entry still holds the same content, under
+  // the content's lock (an upload of the same content keeps its file under it too).
+  async removeStored(file: PurgedFile, remove: () => Promise<unknown>): Promise<boolean> {
+    return this.ds.transaction(async (em) => {
+      await em.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [CONTENT_LOCK, file.contentHash]);
+      const held = await em.query(
+        `SELECT 1 FROM ingest_file WHERE stored_path = $1 AND file_purged_at IS NULL LIMIT 1`,
+        [file.storedPath],
+      );
+      if (held.length) return false;
+      await remove();
+      return true;
     });
   }
 
@@ -104,7 +220,8 @@ export class FileBatchRepository {
   async file(batchId: string): Promise<StoredFileRow | undefined> {
     const rows = await this.ds.query(
       `SELECT f.id, f.source, f.content_hash AS "contentHash", f.size_bytes::float8 AS "sizeBytes",
-              f.original_name AS "originalName", f.stored_path AS "storedPath"
+              f.original_name AS "originalName", f.stored_path AS "storedPath",
+              f.file_purged_at AS "purgedAt"
          FROM ingest_batch b JOIN ingest_file f ON f.id = b.file_id WHERE b.id = $1`,
       [batchId],
     );

@@ -8,6 +8,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
@@ -279,6 +280,81 @@ describe('hostile XLSX files', () => {
       /^row 3 of sheet 'Sheet1' is [\d,]+ bytes or more, over the limit of 1,048,576 bytes \(INGEST_MAX_ROW_MB\)/,
     );
     expect(err.text.zh).toMatch(/工作表“Sheet1”第 3 行/);
+  });
+
+  // exceljs built a whole row (and a whole cell's string) before the row limit was checked: one cell
+  // of 8 MB, or 100,000 cells, were in memory at once. The sheet reader (xlsx-sheet.ts) counts a row's
+  // bytes while parsing it and reports how much of the sheet it held at once (info.xlsxHeld).
+  const inline = (ref: string, text: string) =>
+    `<c r="${ref}" t="inlineStr"><is><t>${esc(text)}</t></is></c>`;
+  const rawSheet = (rows: string) =>
+    `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${NS}"><sheetData>` +
+    `<row r="1">${inline('A1', 'ID')}${inline('B1', 'Name')}</row>${rows}</sheetData></worksheet>`;
+  async function refusalWithInfo(buf: Buffer, l = limits()) {
+    const p = profile();
+    const info = createFileReadInfo(p);
+    const path = join(dir, 'upload');
+    writeFileSync(path, buf);
+    try {
+      for await (const _ of readRows(createReadStream(path), p, info, l));
+    } catch (e) {
+      if (e instanceof FileRefusedError) return { err: e, info };
+      throw e;
+    }
+    throw new Error('expected the file to be refused');
+  }
+
+  it('refuses a row of one huge inline string while it is parsed, holding little of it', async () => {
+    const huge = randomBytes(6 * MIB).toString('base64'); // 8 MB that does not compress
+    const book = workbook(rawSheet(`<row r="2">${inline('A2', '1')}${inline('B2', huge)}</row>`), []);
+    const { err, info } = await refusalWithInfo(book, limits({ maxRowBytes: MIB }));
+    expect(err.code).toBe('row_too_large');
+    expect(err.text.en).toMatch(
+      /^row 2 of sheet 'Sheet1' is [\d,]+ bytes or more, over the limit of 1,048,576/,
+    );
+    // refused before the row was complete: never more than the limit and one slice of XML held
+    expect(info.xlsxHeld).toBeGreaterThan(0);
+    expect(info.xlsxHeld).toBeLessThan(MIB + 256 * 1024);
+  });
+
+  it('refuses a row of 100,000 cells while it is parsed, holding little of it', async () => {
+    const cells = Array.from({ length: 100_000 }, (_, c) => `<c r="${column(c)}2"><v>${c * 7919}</v></c>`);
+    const book = workbook(rawSheet(`<row r="2">${cells.join('')}</row>`), []);
+    const { err, info } = await refusalWithInfo(book, limits({ maxRowBytes: 64 * 1024 }));
+    expect(err.code).toBe('row_too_large');
+    expect(info.xlsxHeld).toBeLessThan(64 * 1024 + 256 * 1024);
+  });
+
+  it('holds XML outside rows to the same limit (one long comment between two rows)', async () => {
+    const comment = `<!--${randomBytes(1536 * 1024).toString('base64')}-->`;
+    const book = workbook(rawSheet(`${comment}<row r="2">${inline('A2', '1')}</row>`), []);
+    const { err, info } = await refusalWithInfo(book, limits({ maxRowBytes: MIB }));
+    expect(err.code).toBe('unreadable_file');
+    expect(err.text.en).toMatch(/characters or more of XML outside any row in one piece, over the row limit/);
+    expect(info.xlsxHeld).toBeLessThan(MIB + 256 * 1024);
+  });
+
+  it('reads cells as text: inline and rich strings, dates by style, errors, booleans, formulas', async () => {
+    const styles =
+      `<styleSheet xmlns="${NS}"><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy/mm/dd"/></numFmts>` +
+      `<cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>`;
+    const row2 =
+      `<row r="2"><c r="A2" s="1"><v>45809</v></c>` +
+      `<c r="B2" t="inlineStr"><is><r><t>合</t></r><r><t xml:space="preserve">格 &amp; ok</t></r><rPh><t>ごう</t></rPh></is></c></row>` +
+      `<row r="3"><c s="2"><v>45810.5</v></c><c t="e"><v>#N/A</v></c></row>` +
+      `<row r="4"><c r="A4"><v>0.30000000000000004</v></c><c r="B4" t="str"><f>A1&amp;"x"</f><v>a&lt;b</v></c></row>` +
+      `<row r="5"><c r="A5" t="b"><v>1</v></c><c r="B5" t="s"><v>0</v></c><c r="D5" s="1"/></row>`;
+    const book = workbook(rawSheet(row2), ['共享'], {
+      extra: [{ name: 'xl/styles.xml', data: styles }],
+    });
+    const rows = await readFile(book, profile());
+    expect(rows.map((r) => r.raw)).toEqual([
+      '2025-06-01,合格 & ok',
+      '2025-06-02,#N/A',
+      '0.3,a<b',
+      'TRUE,共享',
+    ]);
+    expect(rows.map((r) => r.formulaColumns)).toEqual([undefined, ['Name'], ['Name'], undefined]);
   });
 
   it('refuses nested archives and parts that are not a spreadsheet', async () => {

@@ -31,6 +31,9 @@ export interface FileReadInfo {
   headerOnly: boolean; // a header and not a single data row: not a refusal, but worth saying
   notices: FileNotice[];
   bytesRead: number;
+  // XLSX: the most characters of the sheet held at once while reading it (the row being built and the
+  // XML not yet parsed into it), bounded by the row limit and one slice of input (xlsx-sheet.ts).
+  xlsxHeld?: number;
   complete: boolean;
 }
 

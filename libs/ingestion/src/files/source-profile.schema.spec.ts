@@ -86,6 +86,17 @@ describe('loadSourceProfile', () => {
     expect(p.columns).toEqual({ required: [], allowUnknown: true });
   });
 
+  it('takes a storage quota of its own, else the setting (INGEST_SOURCE_QUOTA_GB)', () => {
+    expect(loadSourceProfile(readmeExample()).storage).toEqual({});
+    expect(loadSourceProfile({ ...readmeExample(), storage: { quotaGb: 0.5 } }).storage).toEqual({
+      quotaGb: 0.5,
+    });
+    expect(problemsOf({ ...readmeExample(), storage: { quotaGb: -1 } }).join('\n')).toMatch(
+      /storage\.quotaGb/,
+    );
+    expect(problemsOf({ ...readmeExample(), storage: { quota: 1 } }).join('\n')).toMatch(/storage/);
+  });
+
   it('reads an occurredAt column without a type as a date column', () => {
     const p = loadSourceProfile(withOutput({ occurredAt: { column: 'D', formats: ['YYYYMMDD'] } }));
     expect(p.outputs[0].occurredAt).toMatchObject({ type: 'date', formats: ['YYYYMMDD'] });

@@ -117,6 +117,9 @@ export interface SourceProfile {
   csv: { delimiter: string; quote: string; headerRow: number };
   xlsx: { sheet: number | string; headerRow: number };
   limits: { maxRowBytes: number };
+  // The stored upload files this source may hold (GB, files not yet purged by retention); 0: no quota.
+  // Absent: INGEST_SOURCE_QUOTA_GB.
+  storage: { quotaGb?: number };
   columns: { required: string[]; allowUnknown: boolean };
   // NDJSON whose lines are canonical records already (npm run import of canonical files): no outputs.
   canonical: boolean;
@@ -495,6 +498,11 @@ const profileSchema = z
           .default(DEFAULT_MAX_ROW_BYTES),
       })
       .default({ maxRowBytes: DEFAULT_MAX_ROW_BYTES }),
+    storage: z
+      .strictObject({
+        quotaGb: z.number().min(0, 'must be 0 (no quota) or more').max(1_000_000).optional(),
+      })
+      .default({}),
     columns: z
       .strictObject({
         required: uniqueStrings(columnNameSchema, 'column').default([]),
@@ -678,6 +686,7 @@ export function loadSourceProfile(json: unknown): SourceProfile {
     csv: p.csv ?? { delimiter: ',', quote: '"', headerRow: 1 },
     xlsx: p.xlsx ?? { sheet: 1, headerRow: 1 },
     limits: p.limits,
+    storage: p.storage,
     columns: p.columns,
     canonical: p.canonical,
     outputs: p.outputs as OutputSpec[],

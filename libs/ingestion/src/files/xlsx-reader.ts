@@ -7,47 +7,39 @@ import type { FileLimits } from './file-limits';
 import { checkHeader } from './header-check';
 import type { FileReadInfo, RowEvent } from './read-model';
 import type { SourceProfile } from './source-profile.schema';
-import { abortable, scanZip, StoredZipStream } from './zip-scan';
+import { readSheet } from './xlsx-sheet';
+import type { CellText } from './xlsx-sheet';
+import { dateText, excelNumber } from './xlsx-sheet';
+import { inflatedPart, scanZip, StoredZipStream } from './zip-scan';
 import type { RandomAccess, ZipEntry } from './zip-scan';
 
-// XLSX through exceljs' streaming reader (never the whole workbook in memory). Cells become text as a
-// CSV export would give them: dates as YYYY-MM-DD, numbers as Excel shows them (15 significant digits),
-// booleans TRUE/FALSE. A formula cell gives its cached result and is listed in `formulaColumns`, so the
-// mapping can refuse it in a mapped column; error cells (#N/A…) are listed there too.
+// XLSX without the whole workbook in memory. Cells become text as a CSV export would give them: dates
+// as YYYY-MM-DD, numbers as Excel shows them (15 significant digits), booleans TRUE/FALSE. A formula
+// cell gives its cached result and is listed in `formulaColumns`, so the mapping can refuse it in a
+// mapped column; error cells (#N/A…) are listed there too.
 //
-// The ZIP is checked from its central directory first (zip-scan.ts) and exceljs is fed only the parts
-// it reads, in the order that lets it stream: relationships, workbook, styles, shared strings, then
-// the sheets. So a sheet stored before the shared strings is never inflated to a temp file, and the
-// shared strings are counted as they are read.
+// The ZIP is checked from its central directory first (zip-scan.ts). exceljs' streaming reader is fed
+// only the parts before the sheets (relationships, workbook, styles, shared strings), so the shared
+// strings are counted as they are read and no sheet is ever put aside in a temp file. The one sheet
+// the profile names is then inflated on its own and parsed here (xlsx-sheet.ts), counting each row's
+// bytes while it is built: exceljs built whole rows before the row limit could be checked.
 
 interface SheetModel {
   id: number;
   name: string;
+  rId?: string;
 }
 interface WorkbookReaderInternals {
   model?: { sheets?: SheetModel[] };
+  properties?: { model?: { date1904?: boolean } };
   sharedStrings?: string[];
-  workbookRels?: unknown[];
-  // worksheets as { eventType: 'worksheet', value }; with sharedStrings 'emit', each string as it is
+  workbookRels?: { Id?: string; Target?: string }[];
+  styles?: { getStyleModel(id: number): { numFmt?: string } | null };
+  // with sharedStrings 'emit', each string as it is read
   parse(): AsyncIterable<{ eventType?: string; value?: unknown; index?: number; text?: unknown }>;
 }
-interface WorksheetReaderLike extends AsyncIterable<ExcelJS.Row> {
-  id: number | string;
-  name?: string;
-}
-
-type CellText = { text: string; formula: boolean };
 
 const BATCH_ROWS = 512;
-
-function excelNumber(n: number): string {
-  if (!Number.isFinite(n)) return '';
-  return String(Number(n.toPrecision(15)));
-}
-
-function dateText(d: Date): string {
-  return Number.isNaN(d.getTime()) ? '' : d.toISOString().slice(0, 10);
-}
 
 function scalarText(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -65,39 +57,28 @@ function scalarText(v: unknown): string {
   return '';
 }
 
-function cellText(v: unknown): CellText {
-  if (typeof v === 'object' && v !== null && !(v instanceof Date)) {
-    const o = v as Record<string, unknown>;
-    if ('formula' in o || 'sharedFormula' in o) return { text: scalarText(o.result), formula: true };
-    if ('error' in o) return { text: scalarText(v), formula: true };
-  }
-  return { text: scalarText(v), formula: false };
-}
-
+// What exceljs reads: relationships, workbook, styles (number formats tell dates from numbers) and
+// shared strings. The sheets are read here (xlsx-sheet.ts).
 const FIRST_PARTS = [
   'xl/_rels/workbook.xml.rels',
   'xl/workbook.xml',
   'xl/styles.xml',
   'xl/sharedStrings.xml',
 ];
-const SHEET_PART = /^xl\/worksheets\/sheet\d+\.xml$/;
+const SHEET_PART = /^xl\/worksheets\/sheet(\d+)\.xml$/;
 
 function sharedText(v: unknown): string {
   return typeof v === 'object' && v !== null ? scalarText(v) : typeof v === 'string' ? v : '';
 }
 
-// exceljs' events: the worksheets, with the shared strings kept here (as plain text, capped) rather
-// than in exceljs' cache.
-async function* worksheets(
+// exceljs' events: the shared strings, kept here (as plain text, capped) rather than in exceljs' cache.
+async function readWorkbookParts(
   reader: WorkbookReaderInternals,
   limits: FileLimits['xlsx'],
-): AsyncGenerator<WorksheetReaderLike> {
+): Promise<string[]> {
   const strings: string[] = [];
-  reader.sharedStrings = strings;
-  reader.workbookRels = []; // both set: exceljs never puts a sheet aside in a temp file
   for await (const ev of reader.parse()) {
-    if (ev.eventType === 'worksheet') yield ev.value as WorksheetReaderLike;
-    else if (ev.index !== undefined) {
+    if (ev.eventType === undefined && ev.index !== undefined) {
       if (strings.length >= limits.maxSharedStrings)
         throw new FileRefusedError('shared_strings_too_large', {
           en: `the XLSX file has more than ${formatBytes(limits.maxSharedStrings)} shared strings (INGEST_XLSX_MAX_SHARED_STRINGS)`,
@@ -106,6 +87,7 @@ async function* worksheets(
       strings.push(sharedText(ev.text));
     }
   }
+  return strings;
 }
 
 function checkSharedStrings(parts: readonly ZipEntry[], limits: FileLimits['xlsx']): void {
@@ -117,6 +99,35 @@ function checkSharedStrings(parts: readonly ZipEntry[], limits: FileLimits['xlsx
     });
 }
 
+interface SheetPart {
+  entry: ZipEntry;
+  id: number;
+  name: string;
+  index: number; // 1-based position in the workbook's list of sheets; 0 when it is not listed
+}
+
+// The sheet parts in the order they are stored, named as the workbook lists them (as exceljs names
+// them: a part without a relationship is "Sheet<n>").
+function sheetParts(entries: readonly ZipEntry[], reader: WorkbookReaderInternals): SheetPart[] {
+  const sheets = reader.model?.sheets ?? [];
+  const rels = reader.workbookRels ?? [];
+  return entries.flatMap((entry) => {
+    const m = SHEET_PART.exec(entry.name);
+    if (!m) return [];
+    const rel = rels.find((r) => r.Target === `worksheets/sheet${m[1]}.xml`);
+    const sheet = rel ? sheets.find((s) => s.rId === rel.Id) : undefined;
+    const id = sheet ? sheet.id : Number(m[1]);
+    return [
+      {
+        entry,
+        id,
+        name: sheet?.name ?? `Sheet${m[1]}`,
+        index: sheets.findIndex((s) => String(s.id) === String(id)) + 1,
+      },
+    ];
+  });
+}
+
 export async function* readXlsxRows(
   file: RandomAccess,
   profile: SourceProfile,
@@ -124,10 +135,7 @@ export async function* readXlsxRows(
   limits: FileLimits,
 ): AsyncGenerator<RowEvent[]> {
   const entries = await scanZip(file, limits.xlsx);
-  const parts = [
-    ...FIRST_PARTS.flatMap((n) => entries.filter((e) => e.name === n)),
-    ...entries.filter((e) => SHEET_PART.test(e.name)),
-  ];
+  const parts = FIRST_PARTS.flatMap((n) => entries.filter((e) => e.name === n));
   checkSharedStrings(parts, limits.xlsx);
   const zip = new StoredZipStream(file, parts, limits.xlsx);
   const stream = Readable.from(zip.chunks(), { objectMode: false });
@@ -137,52 +145,76 @@ export async function* readXlsxRows(
     styles: 'cache', // needed to tell date cells from numbers
     hyperlinks: 'ignore',
     entries: 'ignore',
-  });
+  }) as unknown as WorkbookReaderInternals;
   const wanted = profile.xlsx.sheet;
   const headerRow = profile.xlsx.headerRow;
   const maxBytes = profile.limits.maxRowBytes;
   const hardMax = limits.maxRowBytes;
-  const seenSheets: string[] = [];
-  let found = false;
   let header: string[] | undefined;
   let sawContent = false;
   let lastRow = 0;
   let formulaNotice = false;
   let batch: RowEvent[] = [];
 
+  let sharedStrings: string[];
   try {
-    for await (const ws of abortable(
-      worksheets(reader as unknown as WorkbookReaderInternals, limits.xlsx),
-      zip.refused,
-    )) {
-      const sheets = (reader as unknown as WorkbookReaderInternals).model?.sheets ?? [];
-      const index = sheets.findIndex((s) => String(s.id) === String(ws.id)) + 1;
-      const name = ws.name ?? sheets[index - 1]?.name ?? `sheet ${ws.id}`;
-      seenSheets.push(name);
-      const match =
-        typeof wanted === 'number'
-          ? index === wanted || (index === 0 && Number(ws.id) === wanted)
-          : name === wanted;
-      if (found || !match) continue; // exceljs drains a sheet that is not iterated
-      found = true;
-      const where = (row: number) => `row ${row} of sheet '${name}'`;
-      for await (const row of abortable(ws, zip.refused)) {
+    // a part that does not inflate as declared ends exceljs' input early: that is the reason
+    const read = readWorkbookParts(reader, limits.xlsx);
+    read.catch(() => undefined); // when the refusal wins the race
+    sharedStrings = await Promise.race([read, zip.refused]);
+    if (zip.refusal) throw zip.refusal;
+  } catch (e) {
+    if (zip.refusal) throw zip.refusal;
+    if (e instanceof FileRefusedError) throw e;
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new FileRefusedError(
+      'unreadable_file',
+      { en: `the XLSX file cannot be read: ${msg}`, zh: `XLSX 文件无法读取：${msg}` },
+      [msg],
+    );
+  } finally {
+    stream.destroy();
+  }
+
+  const sheets = sheetParts(entries, reader);
+  const part = sheets.find((s) =>
+    typeof wanted === 'number' ? s.index === wanted || (s.index === 0 && s.id === wanted) : s.name === wanted,
+  );
+  if (!part)
+    throw new FileRefusedError(
+      'sheet_not_found',
+      {
+        en: `the workbook has no sheet ${JSON.stringify(wanted)} (sheets: ${sheets.map((s) => s.name).join(', ') || 'none'})`,
+        zh: `工作簿中没有工作表 ${JSON.stringify(wanted)}`,
+      },
+      sheets.map((s) => s.name),
+    );
+  const name = part.name;
+  const styles = reader.styles;
+  const where = (row: number) => `row ${row} of sheet '${name}'`;
+  const rows = readSheet(
+    inflatedPart(file, part.entry, limits.xlsx),
+    {
+      sheet: name,
+      sharedStrings,
+      numFmt: (id) => (id ? (styles?.getStyleModel(id)?.numFmt ?? undefined) : undefined),
+      date1904: reader.properties?.model?.date1904 === true,
+      maxRowBytes: hardMax,
+    },
+    (held) => {
+      info.xlsxHeld = Math.max(info.xlsxHeld ?? 0, held);
+    },
+  );
+  try {
+    for await (const sheetRows of rows)
+      for (const row of sheetRows) {
         const rowNumber = row.number;
         lastRow = rowNumber;
         if (rowNumber < headerRow) {
           sawContent = true;
           continue;
         }
-        const cellValues = row.values as unknown[];
-        const cells: CellText[] = [];
-        // The row's size as CSV text at least (fields and separators), before any of it is joined.
-        let size = -1;
-        for (let c = 1; c < cellValues.length; c++) {
-          const cell = cellText(cellValues[c]);
-          size += Buffer.byteLength(cell.text, 'utf8') + 1;
-          if (size > hardMax) throw rowTooLarge(rowNumber, size, hardMax, name);
-          cells.push(cell);
-        }
+        const cells: CellText[] = Array.from(row.cells, (c) => c ?? EMPTY);
         const blank = cells.every((c) => c.text.trim() === '');
         if (!header) {
           if (blank) continue;
@@ -218,16 +250,10 @@ export async function* readXlsxRows(
           batch = [];
         }
       }
-    }
-    if (zip.refusal) throw zip.refusal;
     if (batch.length) yield batch;
   } catch (e) {
-    // a part that does not inflate as declared ends exceljs' input early: that is the reason
-    if (zip.refusal) throw zip.refusal;
     if (e instanceof FileRefusedError) throw e;
-    const raw = e instanceof Error ? e.message : String(e);
-    // unzipper's word for a ZIP cut short
-    const msg = raw === 'FILE_ENDED' ? 'the file ends early (truncated upload?)' : raw;
+    const msg = e instanceof Error ? e.message : String(e);
     if (!header)
       throw new FileRefusedError(
         'unreadable_file',
@@ -244,18 +270,7 @@ export async function* readXlsxRows(
     });
     yield batch;
     return;
-  } finally {
-    stream.destroy();
   }
-  if (!found)
-    throw new FileRefusedError(
-      'sheet_not_found',
-      {
-        en: `the workbook has no sheet ${JSON.stringify(wanted)} (sheets: ${seenSheets.join(', ') || 'none'})`,
-        zh: `工作簿中没有工作表 ${JSON.stringify(wanted)}`,
-      },
-      seenSheets,
-    );
   if (!header) {
     if (!sawContent) throw new FileRefusedError('empty_file', { en: 'the sheet is empty', zh: '工作表为空' });
     throw new FileRefusedError('no_header', {
@@ -264,6 +279,8 @@ export async function* readXlsxRows(
     });
   }
 }
+
+const EMPTY: CellText = { text: '', formula: false };
 
 function dataRow(
   rowNumber: number,

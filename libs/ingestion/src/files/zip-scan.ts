@@ -234,6 +234,8 @@ async function* compressedBytes(file: RandomAccess, e: ZipEntry): AsyncGenerator
 
 // The inflated bytes of one part, cut at UTF-8 character ends (exceljs decodes every chunk on its own),
 // never more than the part declares: a part that inflates further is a zip bomb lying about its size.
+export { inflated as inflatedPart };
+
 async function* inflated(
   file: RandomAccess,
   e: ZipEntry,
