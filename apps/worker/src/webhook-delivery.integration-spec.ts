@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { connect } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
-import { freePort } from '@lianjian/common';
+import { freePort, runInLogContext } from '@lianjian/common';
 import { AlertRepository } from '@lianjian/database';
 import {
   DeliveryService,
@@ -342,6 +342,27 @@ describe('webhook delivery: outbox, signed POST, retries, dead letter', () => {
       lastError: null,
       nextAttemptAt: null,
     });
+  });
+
+  it('sends the id of the request that raised the alert (X-Request-Id), on every attempt, for tracing', async () => {
+    const w = await startWorker();
+    const secrets = new Map<string, string>();
+    const r = await receiver(secrets, (_req, n) => (n === 1 ? 500 : 200));
+    await department('T1-TRACE', r.url);
+    await rotate(w, 'T1-TRACE', secrets);
+
+    // The rules job raises the alert inside the log context of the request that caused it.
+    const traced = await runInLogContext({ requestId: 'trace-req-7' }, () => raise(w, ['T1-TRACE']));
+    await untilStatus(traced, 'T1-TRACE', 'delivered');
+    const mine = r.requests.filter((q) => JSON.parse(q.body).id === traced);
+    expect(mine).toHaveLength(2);
+    expect(mine.map((q) => q.headers['x-request-id'])).toEqual(['trace-req-7', 'trace-req-7']);
+
+    // An alert raised outside any request (a schedule) has no request id to send.
+    const untraced = await raise(w, ['T1-TRACE']);
+    await untilStatus(untraced, 'T1-TRACE', 'delivered');
+    const its = r.requests.find((q) => JSON.parse(q.body).id === untraced)!;
+    expect(its.headers['x-request-id']).toBeUndefined();
   });
 
   it('retries a receiver answering 500 twice with growing backoff, and delivers on attempt 3', async () => {

@@ -22,6 +22,7 @@ import { AuditOutbox1765600000000 } from './migrations/1765600000000-audit-outbo
 import { FileQuotaRetention1766000000000 } from './migrations/1766000000000-file-quota-retention';
 import { ScoreRunSkipped1766100000000 } from './migrations/1766100000000-score-run-skipped';
 import { TotpEnrolmentCode1766110000000 } from './migrations/1766110000000-totp-enrolment-code';
+import { DeliveryRequestId1766120000000 } from './migrations/1766120000000-delivery-request-id';
 
 // Migrations are listed explicitly (no globs) so the same list works from TypeScript in tests and
 // from the compiled build.
@@ -48,6 +49,7 @@ export const MIGRATIONS = [
   FileQuotaRetention1766000000000,
   ScoreRunSkipped1766100000000,
   TotpEnrolmentCode1766110000000,
+  DeliveryRequestId1766120000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

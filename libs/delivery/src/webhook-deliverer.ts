@@ -163,6 +163,7 @@ export class WebhookDeliverer {
         'X-Lianjian-Timestamp': String(timestamp),
         'X-Lianjian-Key-Id': secret.keyId,
         'X-Lianjian-Signature': signWebhook(secret.secret, timestamp, body),
+        ...(begin.requestId ? { 'X-Request-Id': begin.requestId } : {}),
       },
       this.timeoutMs,
       this.webhooks.targets,

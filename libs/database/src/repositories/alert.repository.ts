@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { currentRequestId } from '@lianjian/common';
 import { returningRows } from '../returning-rows';
 
 export interface NewDelivery {
@@ -125,17 +126,18 @@ export class AlertRepository {
         // committed with the alert, and its trigger wakes the worker's relay. Without one, the inbox.
         const inserted: unknown[] = await em.query(
           `INSERT INTO delivery (alert_id, department_code, channel, status, level, reason, delivered_at,
-                                 next_attempt_at)
+                                 next_attempt_at, request_id)
            SELECT $1, d."departmentCode", c.channel,
                   CASE WHEN c.channel = 'inbox' THEN 'delivered' ELSE 'pending' END, d.level, d.reason,
                   CASE WHEN c.channel = 'inbox' THEN now() END,
-                  CASE WHEN c.channel = 'webhook' THEN now() END
+                  CASE WHEN c.channel = 'webhook' THEN now() END, $3
              FROM jsonb_to_recordset($2::jsonb) AS d("departmentCode" text, level text, reason jsonb)
              LEFT JOIN department dep ON dep.code = d."departmentCode"
              CROSS JOIN LATERAL (SELECT CASE WHEN dep.webhook_url IS NOT NULL THEN 'webhook' ELSE 'inbox' END AS channel) c
            ON CONFLICT (alert_id, department_code) DO NOTHING
            RETURNING id`,
-          [row.id, JSON.stringify(a.deliveries)],
+          // The request that raised it (carried into the job's log context), for tracing.
+          [row.id, JSON.stringify(a.deliveries), currentRequestId() ?? null],
         );
         newDeliveries = inserted.length;
       }

@@ -22,6 +22,8 @@ export type BeginAttempt =
       departmentRegion: string;
       alertId: string;
       webhookUrl: string | null;
+      // X-Request-Id of the request that raised the alert, if any.
+      requestId: string | null;
       startedAt: Date;
     }
   | { go: false; reason: string };
@@ -101,6 +103,7 @@ export class DeliveryRepository {
       const [d] = (await em.query(
         `SELECT d.channel, d.status, d.attempts, d.department_code AS "departmentCode", d.alert_id::text AS "alertId",
                 dep.webhook_url AS "webhookUrl", dep.region_code AS "departmentRegion",
+                d.request_id AS "requestId",
                 d.attempt_started_at > now() - make_interval(secs => $2::float8 / 1000) AS leased
            FROM delivery d JOIN department dep ON dep.code = d.department_code
           WHERE d.id = $1::bigint
@@ -114,6 +117,7 @@ export class DeliveryRepository {
         departmentRegion: string;
         alertId: string;
         webhookUrl: string | null;
+        requestId: string | null;
         leased: boolean | null;
       }[];
       if (!d) return { go: false, reason: 'no such delivery' };
@@ -134,6 +138,7 @@ export class DeliveryRepository {
         departmentRegion: d.departmentRegion,
         alertId: d.alertId,
         webhookUrl: d.webhookUrl,
+        requestId: d.requestId,
         startedAt,
       };
     });
