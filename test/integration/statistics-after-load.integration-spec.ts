@@ -5,7 +5,10 @@ import {
   BatchRepository,
   createDataSource,
   DepartmentRepository,
+  EntityRepository,
   FileBatchRepository,
+  RELATED_PARTY_FLAG,
+  ScoreRunRepository,
   staleTables,
 } from '@lianjian/database';
 import { toStagedItem } from '@lianjian/ingestion';
@@ -71,6 +74,58 @@ describe('planner statistics after bulk loads', () => {
     }
     expect(await staleTables(ds, LOADED)).toEqual([]);
   }, 120_000);
+
+  // The per-candidate lookups (written so that no plan can make them quadratic) count what the plain
+  // join counts, from the profiles and from a run's snapshot.
+  it('counts related parties per candidate as a plain join does', async () => {
+    await ds.query(
+      `INSERT INTO profile (entity_id, as_of, features, computed_at)
+       SELECT id, current_date, json_build_object('on_serious_violation_list', (id % 3 = 0)::int), now() FROM entity`,
+    );
+    const run = '00000000-0000-4000-8000-0000000000f1';
+    await new ScoreRunRepository(ds).create({
+      id: run,
+      trigger: 'manual',
+      asOf: todayInShanghai(),
+      modelVersion: 'scorecard-v1',
+      chunkSize: 500,
+      flag: { severePenaltyTypes: ['license_revocation', 'closure'], longWindowMonths: 36 },
+    });
+    // More flagged entities than 300 seeded ones give on their own, so that addresses are shared too.
+    await ds.query(
+      `INSERT INTO score_run_flagged (run_id, entity_id) SELECT $1, id FROM entity WHERE id % 2 = 0
+       ON CONFLICT DO NOTHING`,
+      [run],
+    );
+    const reference = async (flagged: string, params: unknown[]) => {
+      const rows: { id: string; rep: number; addr: number }[] = await ds.query(
+        `SELECT me.id::text AS id,
+                (SELECT count(*)::int FROM entity o WHERE o.legal_rep_id_number = me.legal_rep_id_number
+                    AND o.id <> me.id AND ${flagged}) AS rep,
+                (SELECT count(*)::int FROM entity o WHERE o.address = me.address AND o.id <> me.id AND ${flagged}) AS addr
+           FROM entity me ORDER BY me.id`,
+        params,
+      );
+      return new Map(rows.map((r) => [r.id, { sameLegalRepFlagged: r.rep, sameAddressFlagged: r.addr }]));
+    };
+    const ids = [...(await reference('false', [])).keys()];
+    const entities = new EntityRepository(ds);
+    const fromProfiles = await reference(
+      `EXISTS (SELECT 1 FROM profile p WHERE p.entity_id = o.id AND (${RELATED_PARTY_FLAG}))`,
+      [],
+    );
+    const fromRun = await reference(
+      `EXISTS (SELECT 1 FROM score_run_flagged f WHERE f.run_id = $1 AND f.entity_id = o.id)`,
+      [run],
+    );
+    expect(await entities.relatedPartySignals(ids)).toEqual(fromProfiles);
+    expect(await entities.relatedPartySignals(ids, run)).toEqual(fromRun);
+    // Not vacuous: entities do share representatives and addresses with flagged ones.
+    for (const m of [fromProfiles, fromRun]) {
+      expect([...m.values()].filter((v) => v.sameLegalRepFlagged > 0).length).toBeGreaterThan(0);
+      expect([...m.values()].filter((v) => v.sameAddressFlagged > 0).length).toBeGreaterThan(0);
+    }
+  });
 
   const items = (n: number, uscc: string, prefix: string) =>
     Array.from({ length: n }, (_, i) =>
