@@ -11,7 +11,7 @@ import {
   ScoreRunRepository,
   staleTables,
 } from '@lianjian/database';
-import { toStagedItem } from '@lianjian/ingestion';
+import { FILE_ROW_COLUMNS, toStagedItem } from '@lianjian/ingestion';
 import { seedProvince } from '@lianjian/seed';
 import { createTestDatabase, kindRecord, USCC_A, USCC_B, type TestDatabase } from '@lianjian/testing';
 import type { DataSource } from 'typeorm';
@@ -24,23 +24,6 @@ describe('planner statistics after bulk loads', () => {
   let db: TestDatabase;
   let ds: DataSource;
   const LOADED = ['entity', 'record', 'record_version'];
-  // The file_row columns of FileBatchRepository.apply, in the order of @lianjian/ingestion's file-rows.
-  const FILE_ROW_COLUMNS = [
-    'seq',
-    'row_number',
-    'output',
-    'raw',
-    'reasons',
-    'source_record_id',
-    'kind',
-    'entity_uscc',
-    'entity_scheme',
-    'entity_ext_id',
-    'department_code',
-    'occurred_at',
-    'data',
-    'content_hash',
-  ];
 
   beforeAll(async () => {
     db = await createTestDatabase();
