@@ -8,7 +8,9 @@ import {
   EntityRepository,
   FileBatchRepository,
   RELATED_PARTY_FLAG,
+  ScoreRepository,
   ScoreRunRepository,
+  type ScoreToSave,
   staleTables,
 } from '@lianjian/database';
 import { FILE_ROW_COLUMNS, toStagedItem } from '@lianjian/ingestion';
@@ -108,6 +110,114 @@ describe('planner statistics after bulk loads', () => {
       expect([...m.values()].filter((v) => v.sameLegalRepFlagged > 0).length).toBeGreaterThan(0);
       expect([...m.values()].filter((v) => v.sameAddressFlagged > 0).length).toBeGreaterThan(0);
     }
+  });
+
+  // The same lookups planned on no statistics at all (as right after a load, before anything is
+  // analyzed): each candidate's flag is probed once, never the run's whole snapshot per entity of the
+  // chunk (the plan a join got: every flagged entity read for every entity, twice). Counted with
+  // this session's own table counters (pg_stat_get_xact_*), which no other session moves.
+  it('reads the run snapshot once per candidate even when planned on no statistics', async () => {
+    const run = '00000000-0000-4000-8000-0000000000f1';
+    // A province's worth of entities sharing representatives and addresses in pairs and threes,
+    // half of them flagged in the run's snapshot: a plan that reads the snapshot per entity of the
+    // chunk reads thousands of rows for each.
+    await ds.query(
+      `WITH e AS (
+         INSERT INTO entity (ext_scheme, ext_id, legal_rep_id_number, address)
+         SELECT 'stats', g::text, 'rep-' || (g / 2), 'addr-' || (g / 3) FROM generate_series(1, 20000) g
+         RETURNING id)
+       INSERT INTO score_run_flagged (run_id, entity_id) SELECT $1, id FROM e WHERE id % 2 = 0
+       ON CONFLICT DO NOTHING`,
+      [run],
+    );
+    const tables = `('entity'::regclass, 'score_run_flagged'::regclass)`;
+    await ds.query(`DELETE FROM pg_statistic WHERE starelid IN ${tables}`);
+    await ds.query(`UPDATE pg_class SET reltuples = -1, relpages = 0 WHERE oid IN ${tables}`);
+    const ids: string[] = (
+      await ds.query(`SELECT id::text AS id FROM entity WHERE ext_scheme = 'stats' ORDER BY id LIMIT 100`)
+    ).map((r: { id: string }) => r.id);
+    // Candidates: the other entities sharing the representative, and those sharing the address.
+    const [{ candidates, flagged }] = await ds.query(
+      `SELECT count(*)::int AS candidates, count(*) FILTER (WHERE EXISTS (
+                SELECT 1 FROM score_run_flagged f WHERE f.run_id = $2 AND f.entity_id = o.id))::int AS flagged
+         FROM entity me CROSS JOIN LATERAL (VALUES ('rep'), ('addr')) AS c(k)
+         JOIN entity o ON o.id <> me.id AND CASE c.k WHEN 'rep' THEN o.legal_rep_id_number = me.legal_rep_id_number
+                                                               ELSE o.address = me.address END
+        WHERE me.id = ANY($1::bigint[])`,
+      [ids, run],
+    );
+    expect(flagged).toBeGreaterThan(0);
+    const read = await ds.transaction(async (em) => {
+      // This session's counters of the snapshot (PostgreSQL 15 keeps unpublished counts of earlier
+      // transactions in them too, hence before and after).
+      const counted = async () =>
+        (
+          await em.query(
+            `SELECT (pg_stat_get_xact_tuples_returned('score_run_flagged'::regclass)
+                     + pg_stat_get_xact_tuples_returned('score_run_flagged_pkey'::regclass))::int AS n`,
+          )
+        )[0].n as number;
+      // The repository on this transaction's connection, so that its reads are counted here.
+      const onEm = { query: em.query.bind(em), transaction: (fn: (m: typeof em) => unknown) => fn(em) };
+      const before = await counted();
+      await new EntityRepository(onEm as unknown as DataSource).relatedPartySignals(ids, run);
+      return (await counted()) - before;
+    });
+    expect(read).toBeLessThanOrEqual(candidates);
+  });
+
+  // Saving a chunk's scores looks up the current ones per entity, also planned on no statistics (a
+  // plan that hashes the chunk scans all of entity_risk for every chunk saved).
+  it('saves scores looking up current ones per entity even when planned on no statistics', async () => {
+    await ds.query(
+      `WITH s AS (
+         INSERT INTO score (entity_id, model_version, as_of, score, base_points, raw_score, class_before_floors,
+                            risk_class, factors, inputs_hash, trigger)
+         SELECT id, 'scorecard-v1', current_date, 500, 500, 500, 'B', 'B', '[]', 'before', 'record'
+           FROM entity WHERE ext_scheme = 'stats' RETURNING id, entity_id)
+       INSERT INTO entity_risk (entity_id, score_id, score, risk_class, model_version, top_factors, scored_at)
+       SELECT entity_id, id, 500, 'B', 'scorecard-v1', '[]', now() FROM s`,
+    );
+    const tables = `('entity_risk'::regclass, 'score'::regclass, 'profile'::regclass)`;
+    await ds.query(`DELETE FROM pg_statistic WHERE starelid IN ${tables}`);
+    await ds.query(`UPDATE pg_class SET reltuples = -1, relpages = 0 WHERE oid IN ${tables}`);
+    const chunk: ScoreToSave[] = (
+      await ds.query(`SELECT id::text AS id FROM entity WHERE ext_scheme = 'stats' ORDER BY id LIMIT 100`)
+    ).map((r: { id: string }) => ({
+      entityId: r.id,
+      modelVersion: 'scorecard-v1',
+      asOf: todayInShanghai(),
+      score: 610,
+      basePoints: 500,
+      rawScore: 610,
+      floorLift: 0,
+      classBeforeFloors: 'C',
+      riskClass: 'C',
+      factors: [],
+      floors: [],
+      topFactors: [],
+      features: {},
+      inputsHash: 'after',
+      trigger: 'record',
+      regionCode: null,
+      industryCode: null,
+    }));
+    const { read, saved } = await ds.transaction(async (em) => {
+      const counted = async () =>
+        (
+          await em.query(
+            `SELECT (pg_stat_get_xact_tuples_returned('entity_risk'::regclass)
+                     + pg_stat_get_xact_tuples_returned('entity_risk_pkey'::regclass))::int AS n`,
+          )
+        )[0].n as number;
+      const onEm = { query: em.query.bind(em), transaction: (fn: (m: typeof em) => unknown) => fn(em) };
+      const before = await counted();
+      const saved = await new ScoreRepository(onEm as unknown as DataSource).saveMany(chunk);
+      return { read: (await counted()) - before, saved };
+    });
+    expect(saved.map((s) => s.previousClass)).toEqual(chunk.map(() => 'B'));
+    // The current score of each (and the upsert's own check of each): a few rows per entity.
+    expect(read).toBeLessThanOrEqual(chunk.length * 3);
   });
 
   const items = (n: number, uscc: string, prefix: string) =>

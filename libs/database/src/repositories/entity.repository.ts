@@ -98,8 +98,8 @@ export class EntityRepository {
   // Written so that no plan can make it quadratic, whatever the statistics say (none, right after a
   // bulk load): per id of the chunk, a scalar subquery finds the entity by primary key and its
   // candidates through the legal-representative or address index, and the flag is probed per
-  // candidate by primary key inside the aggregate's FILTER, where the planner cannot turn it into a
-  // join. Written as a join (EXISTS in the WHERE clause), the planner without statistics on the
+  // candidate by primary key inside the aggregate, where the planner can neither turn it into a
+  // join nor hash the whole snapshot. Written as a join (EXISTS in the WHERE clause), the planner without statistics on the
   // snapshot drove it from every flagged entity of the run, for every entity of the chunk: 1–4 s per
   // chunk of 500 at 20,000 entities, growing with the province, against milliseconds.
   async relatedPartySignals(
@@ -108,11 +108,13 @@ export class EntityRepository {
   ): Promise<Map<string, { sameLegalRepFlagged: number; sameAddressFlagged: number }>> {
     const out = new Map<string, { sameLegalRepFlagged: number; sameAddressFlagged: number }>();
     if (!ids.length) return out;
+    // 1 when the candidate o is flagged, else null: at most one row (by primary key), and a scalar
+    // subquery, which PostgreSQL never turns into a join nor hashes whole (as it may an EXISTS).
     const flagged = runId
-      ? `EXISTS (SELECT 1 FROM score_run_flagged f WHERE f.run_id = $2 AND f.entity_id = o.id)`
-      : `EXISTS (SELECT 1 FROM profile p WHERE p.entity_id = o.id AND (${RELATED_PARTY_FLAG}))`;
+      ? `(SELECT 1 FROM score_run_flagged f WHERE f.run_id = $2 AND f.entity_id = o.id)`
+      : `(SELECT 1 FROM profile p WHERE p.entity_id = o.id AND (${RELATED_PARTY_FLAG}))`;
     const sharing = (column: string) =>
-      `(SELECT count(*) FILTER (WHERE ${flagged})::int
+      `(SELECT count(${flagged})::int
           FROM entity me JOIN entity o ON o.${column} = me.${column} AND o.id <> me.id
          WHERE me.id = k.id AND me.${column} IS NOT NULL AND o.${column} IS NOT NULL)`;
     // Without statistics the planner guesses ~70 candidates per entity and prices the statement high
