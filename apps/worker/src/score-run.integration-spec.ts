@@ -30,6 +30,9 @@ describe('full scoring runs', () => {
         await ds.initialize();
         try {
           await seedProvince(ds, { entities: 1200, seed: 5, end: todayInShanghai(), years: 2 });
+          // Only the product may analyze what the runs write (planner statistics, checked below).
+          for (const t of ['score', 'entity_risk', 'profile', 'score_run_flagged'])
+            await ds.query(`ALTER TABLE ${t} SET (autovacuum_enabled = false)`);
         } finally {
           await ds.destroy();
         }
@@ -44,6 +47,17 @@ describe('full scoring runs', () => {
   }, 60_000);
 
   afterAll(() => stack?.close());
+
+  // Rows the planner statistics say (pg_class.reltuples, -1 = never analyzed) against rows there are.
+  const statistics = async (table: string) => {
+    const [r] = await sql<{ est: number; n: number }>(
+      db.url,
+      `SELECT (SELECT reltuples::float8 FROM pg_class WHERE oid = $1::regclass) AS est,
+              (SELECT count(*)::int FROM ${table}) AS n`,
+      [table],
+    );
+    return r;
+  };
 
   const chunksOf = (runId: string) =>
     sql<{ chunkNo: number; fromId: string; toId: string }>(
@@ -66,6 +80,11 @@ describe('full scoring runs', () => {
       chunks: Math.ceil(entities / 500),
     });
 
+    // The run's related-party snapshot is analyzed once written: its chunks look it up per candidate.
+    const flagged = await statistics('score_run_flagged');
+    expect(flagged.n).toBeGreaterThan(0);
+    expect(flagged.est).toBe(flagged.n);
+
     const [first, ...rest] = await chunksOf(runId);
     const twice = await Promise.all([
       scoring.scoreRunChunk({ runId, ...first }),
@@ -87,6 +106,9 @@ describe('full scoring runs', () => {
     });
     const dist = (run!.summary as { classDistribution: Record<string, number> }).classDistribution;
     expect(Object.values(dist).reduce((a, b) => a + b, 0)).toBe(entities);
+    // The tables the run filled have planner statistics that say so (the next run is planned on them).
+    for (const t of ['score', 'entity_risk', 'profile'])
+      expect(await statistics(t)).toEqual({ est: entities, n: entities });
     // A chunk of a finished run, delivered late, changes nothing.
     expect(await scoring.scoreRunChunk({ runId, ...rest[0] })).toBe(0);
     expect((await runs.get(runId))!.entitiesScored).toBe(entities);

@@ -23,3 +23,4 @@ export * from './repositories/access.repository';
 export * from './access/accounts';
 export * from './repositories/credit-repair.repository';
 export * from './repositories/case.repository';
+export * from './statistics';

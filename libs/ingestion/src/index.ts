@@ -9,3 +9,4 @@ export * from './source-bindings.service';
 export * from './file-ingestion.service';
 export * from './feed-health';
 export * from './files';
+export { FILE_ROW_COLUMNS } from './file-rows';

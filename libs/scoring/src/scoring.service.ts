@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import {
   BatchRepository,
   EntityRepository,
+  RUN_OUTPUT_TABLES,
   RecordRepository,
   ScoreRepository,
   ScoreRunRepository,
@@ -122,7 +123,12 @@ export class ScoringService {
     const res = await this.scores.saveRunChunk(toSave, { runId: c.runId, chunkNo: c.chunkNo });
     if (!res.claimed) return 0;
     await this.afterSave(res.saved);
-    if (res.runDone) this.log.log(`score run ${c.runId} done: ${run.entitiesTotal} entities`);
+    if (res.runDone) {
+      this.log.log(`score run ${c.runId} done: ${run.entitiesTotal} entities`);
+      // A full run rewrote every entity's score, risk and profile: the next queries on them (the risk
+      // list, the next run) are planned on statistics that say so.
+      await this.runs.analyzeStale(RUN_OUTPUT_TABLES);
+    }
     return toSave.length;
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { BatchRepository, DepartmentRepository, type StagedItem } from '@lianjian/database';
+import { analyzeStale, BatchRepository, DepartmentRepository, type StagedItem } from '@lianjian/database';
 import { toStagedItem } from '@lianjian/ingestion';
 import { generateSyntheticProvince, type SyntheticRecord } from './synthetic-generator';
 import type { CanonicalRecord } from '@lianjian/domain';
@@ -21,6 +21,8 @@ export interface SeedResult {
   records: number;
   heldBack: SyntheticRecord[];
   seconds: number;
+  // The tables analyzed at the end of the load (their planner statistics were stale).
+  analyzed: string[];
 }
 
 const FLUSH_AT = 100_000;
@@ -64,12 +66,12 @@ export async function seedProvince(ds: DataSource, opts: SeedOptions): Promise<S
     const first = queue.findIndex(([source]) => source.endsWith('-registration'));
     if (first >= 0) {
       const [[source, items]] = queue.splice(first, 1);
-      await batches.applyBulk({ id: randomUUID(), source, origin: 'seed' }, items);
+      await batches.applyBulk({ id: randomUUID(), source, origin: 'seed' }, items, { analyze: false });
     }
     const lane = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const [source, items] = next;
-        await batches.applyBulk({ id: randomUUID(), source, origin: 'seed' }, items);
+        await batches.applyBulk({ id: randomUUID(), source, origin: 'seed' }, items, { analyze: false });
       }
     };
     await Promise.all(Array.from({ length: PARALLEL_APPLY }, lane));
@@ -99,7 +101,11 @@ export async function seedProvince(ds: DataSource, opts: SeedOptions): Promise<S
   }
   await pending;
   await flush();
+  // The province is loaded: every table it wrote gets planner statistics now, once, rather than after
+  // each of its batches (the first scoring run is planned on them; statistics.ts).
+  const analyzed = await analyzeStale(ds);
   return {
+    analyzed,
     departments: gen.departments.length,
     entities: opts.entities,
     records,

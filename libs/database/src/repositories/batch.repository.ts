@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PoolClient } from 'pg';
 import { storableJson, storableText } from '@lianjian/common';
 import { copyRows } from '../copy-rows';
+import { analyzeStale, publishTableCounters } from '../statistics';
 
 export type BatchStatus = 'queued' | 'processing' | 'done' | 'failed';
 
@@ -57,6 +58,12 @@ export interface BatchRow {
   startedAt: Date | null;
   finishedAt: Date | null;
 }
+
+// The tables a batch writes in bulk, and the batch size from which analyzing them is worth a look
+// (one catalog query; smaller batches cannot make a table's statistics stale on their own, and the
+// next large one or the next scoring run looks again).
+export const BATCH_TABLES = ['entity', 'record', 'record_version', 'ingest_rejection'] as const;
+const LARGE_BATCH = 1000;
 
 export interface ApplyResult {
   alreadyApplied: boolean;
@@ -131,6 +138,8 @@ const ITEM_COLUMNS = [
 
 @Injectable()
 export class BatchRepository {
+  private readonly log = new Logger(BatchRepository.name);
+
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   // Stores the batch, its valid records and its rejections in one transaction: once this returns,
@@ -313,7 +322,7 @@ export class BatchRepository {
   // leaves identical re-sends untouched, refreshes entity master data from registration records,
   // and marks the batch done. Safe to run twice: a done batch is not applied again.
   async apply(batchId: string): Promise<ApplyResult> {
-    return this.ds.transaction(async (em) => {
+    const res = await this.ds.transaction(async (em): Promise<ApplyResult> => {
       const [batch] = (await em.query(`SELECT source, status FROM ingest_batch WHERE id = $1 FOR UPDATE`, [
         batchId,
       ])) as {
@@ -333,7 +342,22 @@ export class BatchRepository {
       const res = await this.upsertStaged(em, 'ingest_item', batchId, batch.source);
       // Staged copies are no longer needed: the records (and their versions) hold the data now.
       await em.query(`DELETE FROM ingest_item WHERE batch_id = $1`, [batchId]);
+      if (res.inserted + res.updated >= LARGE_BATCH) await publishTableCounters(em);
       return res;
+    });
+    if (res.inserted + res.updated >= LARGE_BATCH) await this.analyzeLoaded();
+    return res;
+  }
+
+  // After a batch wrote a large part of a table (a bulk load, a big file): the planner statistics of
+  // the tables a batch writes, refreshed where they no longer fit (statistics.ts), so that the next
+  // queries (the scoring run after a load above all) are not planned on guesses. Never fails the
+  // batch, which is committed by now. `on`: the connection that wrote (a query runner's manager, so
+  // that a pool of one is not waited on).
+  async analyzeLoaded(on: DataSource | EntityManager = this.ds): Promise<string[]> {
+    return analyzeStale(on, BATCH_TABLES).catch((e: unknown) => {
+      this.log.warn(`ANALYZE after a batch failed: ${e instanceof Error ? e.message : String(e)}`);
+      return [];
     });
   }
 
@@ -364,9 +388,11 @@ export class BatchRepository {
   // Bulk path (seed, stored files): the rows are copied into a transaction-local table and applied
   // in the same transaction. Durable staging is what makes an API batch safe before its 202; a bulk
   // load is repeatable from its source instead, and skipping the staging write halves its cost.
+  // `analyze: false`: the caller loads many batches in a row and analyzes once at the end (the seed).
   async applyBulk(
     batch: { id: string; source: string; origin: string },
     items: Iterable<StagedItem>,
+    opts: { analyze?: boolean } = {},
   ): Promise<ApplyResult & { rows: number }> {
     const qr = this.ds.createQueryRunner();
     await qr.connect();
@@ -387,7 +413,10 @@ export class BatchRepository {
       );
       await qr.query(`UPDATE ingest_batch SET received = $2, accepted = $2 WHERE id = $1`, [batch.id, rows]);
       const res = await this.upsertStaged(qr.manager, 'bulk_item', batch.id, batch.source);
+      const analyze = opts.analyze !== false;
+      if (analyze) await publishTableCounters(qr.manager);
       await qr.commitTransaction();
+      if (analyze) await this.analyzeLoaded(qr.manager);
       return { ...res, rows };
     } catch (e) {
       if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);

@@ -5,6 +5,7 @@ import type { PoolClient } from 'pg';
 import { AuditRepository } from '../audit/audit.repository';
 import { copyText } from '../copy-rows';
 import { returningRows } from '../returning-rows';
+import { publishTableCounters } from '../statistics';
 import { BatchRepository, refusedStagedSql, type ApplyResult } from './batch.repository';
 
 // Rows of a departmental file, already mapped, validated and in COPY text format (see
@@ -360,8 +361,12 @@ export class FileBatchRepository {
           JSON.stringify(counter.notices ?? []),
         ],
       );
+      await publishTableCounters(qr.manager);
       await qr.commitTransaction();
       lap('commit');
+      // A file is a bulk load: what it wrote gets fresh planner statistics where they no longer fit.
+      await this.batches.analyzeLoaded(qr.manager);
+      lap('analyze');
       return { ...res, rowsRead: counter.rowsRead, accepted, rejected, duplicates, phases };
     } catch (e) {
       if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);

@@ -1,7 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { FLAGGED_AS_OF_SQL } from './entity.repository';
+import { analyzeStale } from '../statistics';
+
+// What a full run reads (analyzed, where stale, before it starts: the run may follow a bulk load or a
+// run that rewrote every score) and what it writes (analyzed when it ends). statistics.ts.
+export const RUN_INPUT_TABLES = ['entity', 'record', 'score', 'entity_risk', 'profile'] as const;
+export const RUN_OUTPUT_TABLES = ['score', 'entity_risk', 'profile', 'score_run_chunk'] as const;
 
 export interface ScoreRunView {
   id: string;
@@ -37,7 +43,18 @@ export function skippedReason(runningId: string): string {
 // will ever have; chunks are claimed as they are saved (ScoreRepository.saveRunChunk).
 @Injectable()
 export class ScoreRunRepository {
+  private readonly log = new Logger(ScoreRunRepository.name);
+
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  // Fresh planner statistics for these tables where theirs no longer fit (statistics.ts). A failure
+  // is logged, never the run's: statistics only make it faster.
+  async analyzeStale(tables: readonly string[]): Promise<string[]> {
+    return analyzeStale(this.ds, tables).catch((e: unknown) => {
+      this.log.warn(`ANALYZE ${tables.join(', ')} failed: ${e instanceof Error ? e.message : String(e)}`);
+      return [];
+    });
+  }
 
   // Creates the run over all entities in chunks of about `chunkSize` ids, unless a run with this id
   // exists already (its start job retried): then that run is returned as it is. One full run at a
@@ -57,7 +74,8 @@ export class ScoreRunRepository {
     chunks: { chunkNo: number; fromId: string; toId: string }[];
     skippedFor?: string;
   }> {
-    return this.ds.transaction(async (em) => {
+    await this.analyzeStale(RUN_INPUT_TABLES);
+    const res = await this.ds.transaction(async (em) => {
       await em.query(START_LOCK);
       const [existing] = (await em.query(`SELECT status FROM score_run WHERE id = $1`, [run.id])) as {
         status: string;
@@ -111,6 +129,9 @@ export class ScoreRunRepository {
       );
       return { created: inserted.length > 0, chunks };
     });
+    // Every chunk looks its candidates up in the run's snapshot and claims its row of score_run_chunk.
+    if (res.created) await this.analyzeStale(['score_run_flagged', 'score_run_chunk']);
+    return res;
   }
 
   // A run with no entities has no chunks: it is done as soon as it exists.

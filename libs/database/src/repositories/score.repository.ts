@@ -123,7 +123,10 @@ export class ScoreRepository {
   // The chunk travels as one json parameter and its documents (factors, floors, top factors,
   // features) go into json columns as they are: json_to_recordset only validates the text, where
   // jsonb_to_recordset parsed everything twice (17 against 38 ms for a chunk of 500 scores), and
-  // jsonb columns parsed each document again (migration 1764400000000).
+  // jsonb columns parsed each document again (migration 1764400000000). The current scores are
+  // looked up per incoming row by primary key (LATERAL … LIMIT 1, which the planner cannot flatten
+  // into a join): as `entity_id IN (…)`, a first run planned on no statistics hashed the chunk and
+  // scanned all of entity_risk for every chunk, a cost growing with every chunk saved.
   private async insertScores(
     em: EntityManager,
     scores: ScoreToSave[],
@@ -139,8 +142,9 @@ export class ScoreRepository {
              "regionCode" text, "industryCode" text)
          ),
          cur AS (
-           SELECT er.entity_id, er.risk_class, er.score, s.inputs_hash FROM entity_risk er JOIN score s ON s.id = er.score_id
-            WHERE er.entity_id IN (SELECT "entityId" FROM inc)
+           SELECT c.* FROM inc CROSS JOIN LATERAL (
+             SELECT er.entity_id, er.risk_class, er.score, s.inputs_hash FROM entity_risk er JOIN score s ON s.id = er.score_id
+              WHERE er.entity_id = inc."entityId" LIMIT 1) c
          ),
          ins AS (
            INSERT INTO score (entity_id, model_version, as_of, score, base_points, raw_score, floor_lift,
