@@ -9,6 +9,7 @@ import {
   DepartmentRepository,
 } from '@lianjian/database';
 import type { generateDepartments } from '@lianjian/seed';
+import type { Role } from '@lianjian/access';
 
 // Credentials for the demo and the benchmarks, created as an operator would with npm run user:create
 // and apikey:create: a national system administrator who signs in through the API (enrolling a
@@ -26,6 +27,23 @@ export async function createAdmin(
     new AccessRepository(ds),
     new AuditRepository(ds),
     { username, password, role: 'admin', regionCode: 'national' },
+    BY,
+  );
+  return { username, password };
+}
+
+// A user of another role (supervision staff, a department officer…), created the same way; roles
+// below the administrators sign in without a second factor.
+export async function createUser(
+  ds: DataSource,
+  username: string,
+  account: { role: Exclude<Role, 'admin' | 'security_admin' | 'auditor'>; regionCode: string; departmentCode?: string },
+): Promise<{ username: string; password: string }> {
+  const password = `${randomBytes(12).toString('base64url')}-Lj1`;
+  await createUserAccount(
+    new AccessRepository(ds),
+    new AuditRepository(ds),
+    { username, password, ...account },
     BY,
   );
   return { username, password };

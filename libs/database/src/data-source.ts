@@ -19,6 +19,7 @@ import { TokenLastUse1765300000000 } from './migrations/1765300000000-token-last
 import { RuleRetireFourEyes1765400000000 } from './migrations/1765400000000-rule-retire-four-eyes';
 import { AdminSeparation1765500000000 } from './migrations/1765500000000-admin-separation';
 import { AuditOutbox1765600000000 } from './migrations/1765600000000-audit-outbox';
+import { RiskListIndexes1765900000000 } from './migrations/1765900000000-risk-list-indexes';
 
 // Migrations are listed explicitly (no globs) so the same list works from TypeScript in tests and
 // from the compiled build.
@@ -42,6 +43,7 @@ export const MIGRATIONS = [
   RuleRetireFourEyes1765400000000,
   AdminSeparation1765500000000,
   AuditOutbox1765600000000,
+  RiskListIndexes1765900000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
