@@ -2,6 +2,7 @@ import { createTestDatabase, type TestDatabase } from '@lianjian/testing';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../data-source';
 import { ScoreRepository } from './score.repository';
+import { ScoreRunRepository } from './score-run.repository';
 
 // The risk list's filters, written as left(code, n) equalities for the indexes of migration
 // 1765900000000, select exactly what the prefix filters of the list always meant: every page of every
@@ -98,5 +99,31 @@ describe('risk list filters (ScoreRepository.riskList)', () => {
     const want = await expected(f);
     expect(want.length).toBeGreaterThan(0);
     expect(await paged(f)).toEqual(want);
+  });
+
+  // The list is planned on statistics of what a full run wrote (autovacuum may be off or late): the
+  // chunk that finishes a run analyzes entity_risk before the run says done.
+  it('a full run that finishes leaves entity_risk analyzed', async () => {
+    const analyzed = async () =>
+      (
+        await ds.query(
+          `SELECT last_analyze IS NOT NULL AS a FROM pg_stat_user_tables WHERE relname = 'entity_risk'`,
+        )
+      )[0].a as boolean;
+    expect(await analyzed()).toBe(false);
+    const runs = new ScoreRunRepository(ds);
+    const id = '00000000-0000-4000-8000-000000000013';
+    const { chunks } = await runs.create({
+      id,
+      trigger: 'manual',
+      asOf: '2026-01-01',
+      modelVersion: 'v1',
+      chunkSize: 1000,
+      flag: { severePenaltyTypes: [], longWindowMonths: 24 },
+    });
+    expect(chunks).toHaveLength(1);
+    const res = await scores.saveRunChunk([], { runId: id, chunkNo: chunks[0].chunkNo });
+    expect(res.runDone).toBe(true);
+    expect(await analyzed()).toBe(true);
   });
 });
