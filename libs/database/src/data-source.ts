@@ -20,6 +20,7 @@ import { RuleRetireFourEyes1765400000000 } from './migrations/1765400000000-rule
 import { AdminSeparation1765500000000 } from './migrations/1765500000000-admin-separation';
 import { AuditOutbox1765600000000 } from './migrations/1765600000000-audit-outbox';
 import { RiskListIndexes1765900000000 } from './migrations/1765900000000-risk-list-indexes';
+import { AccessChangeNotify1765910000000 } from './migrations/1765910000000-access-change-notify';
 
 // Migrations are listed explicitly (no globs) so the same list works from TypeScript in tests and
 // from the compiled build.
@@ -44,6 +45,7 @@ export const MIGRATIONS = [
   AdminSeparation1765500000000,
   AuditOutbox1765600000000,
   RiskListIndexes1765900000000,
+  AccessChangeNotify1765910000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
