@@ -15,6 +15,7 @@ import {
   sleep,
   withScratch,
 } from '../tools/harness';
+import type { AppProcess } from '@lianjian/common';
 import { cpuSeconds, machineLoad } from './proc';
 
 // npm run bench:api [-- --entities N] [--connections C] [--seconds S] [--depth P] [--seed S]
@@ -24,7 +25,7 @@ import { cpuSeconds, machineLoad } from './proc';
 // history) is seeded into a scratch database and scored by a real full run (POST /api/v1/score-runs,
 // one worker), alerts are raised for 1% of the entities with deliveries to three departments each,
 // then each route is driven for S seconds (default 20) by C concurrent clients (default 50, autocannon
-// in this process) over loopback against ONE api process configured as for production
+// in this process) over loopback against one api process (see --api-processes) configured as for production
 // (NODE_ENV=production, audit, access control, second factors), except its rate limits, which are off
 // (RATE_LIMIT_* = 0: 50 clients as fast as they can would be a flood to them). The routes: the risk
 // list (风险名单) unfiltered, in a county, class D in a city (the slowest filter before), in an
@@ -39,7 +40,9 @@ import { cpuSeconds, machineLoad } from './proc';
 // measured api more settings (ACCESS_CACHE_SECONDS=0 to measure without the principal cache). The
 // baseline, driven first the same way: GET /api/v1/auth/me, the least an authenticated route does
 // (access guard, rate-limit and audit guards, a tiny JSON answer); each route's p95 is given as a
-// ratio to it.
+// ratio to it. --api-processes K (default 1) starts K api processes on the database, as behind a load
+// balancer, and spreads the clients over them (connection i to process i mod K): one Node process
+// serves requests on one core, so this is how the api scales on a machine with more cores.
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -57,12 +60,13 @@ const OPTIONS = {
   keep: 'boolean',
   reuse: 'string',
   'api-env': 'string',
+  'api-processes': { type: 'integer', min: 1, max: 64 },
 } as const;
 
 runCommand({
   name: 'bench:api',
   usage:
-    '[--entities N] [--connections C] [--seconds S] [--depth P] [--seed S] [--cpu-prof DIR] [--keep] [--reuse DB] [--api-env K=V,…]',
+    '[--entities N] [--connections C] [--seconds S] [--depth P] [--seed S] [--cpu-prof DIR] [--keep] [--reuse DB] [--api-env K=V,…] [--api-processes K]',
   options: OPTIONS,
   run: bench,
 });
@@ -85,7 +89,7 @@ interface RouteFigures {
   errors: number;
   meetsP95: boolean;
   pgExecMs?: number; // EXPLAIN ANALYZE of the route's query, right after the load
-  apiCpuMsPerRequest: number; // the api process's CPU per request during the route
+  apiCpuMsPerRequest: number; // the api processes' CPU per request during the route
   p95ToBaseline: number; // p95 over the baseline's (GET /api/v1/auth/me)
 }
 
@@ -124,7 +128,9 @@ async function bench(args: Args<typeof OPTIONS>): Promise<void> {
       seedSec = seeded.seconds;
       console.log(`seeded ${entities} entities in ${seeded.seconds.toFixed(1)} s`);
       scoreRunSec = await scoreAll(scratch, ds);
-      console.log(`scored every entity (one full run through POST /api/v1/score-runs) in ${scoreRunSec.toFixed(1)} s`);
+      console.log(
+        `scored every entity (one full run through POST /api/v1/score-runs) in ${scoreRunSec.toFixed(1)} s`,
+      );
     }
     await raiseAlerts(ds); // once per database
     const [{ n: entityCount }] = await ds.query(`SELECT count(*)::int AS n FROM entity_risk`);
@@ -138,12 +144,18 @@ async function bench(args: Args<typeof OPTIONS>): Promise<void> {
       `${entityCount} scored entities, ${alertCount} alerts; planner statistics as a user has them after the load ` +
         `(no ANALYZE by the bench): ` +
         (stats as { relname: string; modSinceAnalyze: number; analyzed: boolean }[])
-          .map((s) => `${s.relname} ${s.analyzed ? 'analyzed' : 'never analyzed'}, ${s.modSinceAnalyze} changes since`)
+          .map(
+            (s) =>
+              `${s.relname} ${s.analyzed ? 'analyzed' : 'never analyzed'}, ${s.modSinceAnalyze} changes since`,
+          )
           .join('; '),
     );
 
     // --- the callers: supervision staff of the province, an officer of the busiest department ---
-    const province = await one<{ p: string }>(ds, `SELECT left(region_code, 2) AS p FROM entity_risk LIMIT 1`);
+    const province = await one<{ p: string }>(
+      ds,
+      `SELECT left(region_code, 2) AS p FROM entity_risk LIMIT 1`,
+    );
     const [{ code: officerDept }] = await ds.query(
       `SELECT department_code AS code FROM delivery GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
     );
@@ -170,7 +182,14 @@ async function bench(args: Args<typeof OPTIONS>): Promise<void> {
     if (Object.keys(extraEnv).length) console.log(`the api's added settings: ${JSON.stringify(extraEnv)}`);
     const apiEnv: Record<string, string> = { ...NO_SCHEDULES, ...NO_RATE_LIMITS, ...extraEnv };
     const nodeArgs = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
-    const { api, base } = await scratch.startApi(apiEnv, [], nodeArgs);
+    const apiCount = args['api-processes'] ?? 1;
+    const apis: { api: AppProcess; base: string }[] = [];
+    for (let i = 0; i < apiCount; i++) apis.push(await scratch.startApi(apiEnv, [], nodeArgs));
+    const { base } = apis[0];
+    const bases = apis.map((a) => a.base);
+    const apiPids = apis.map((a) => a.api.proc.pid as number);
+    const apiCpu = () => apiPids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0);
+    if (apiCount > 1) console.log(`${apiCount} api processes, the clients spread over them`);
     const auth = {
       staff: await signIn(base, staff.username, staff.password),
       officer: await signIn(base, officer.username, officer.password),
@@ -209,20 +228,24 @@ async function bench(args: Args<typeof OPTIONS>): Promise<void> {
         name: 'riskList',
         path: '/api/v1/risk-list',
         as: 'staff',
-        explain: (d) => explained(d, (x) => scores(x).riskList({ regionPrefix: province.p, limit: PAGE + 1 })),
+        explain: (d) =>
+          explained(d, (x) => scores(x).riskList({ regionPrefix: province.p, limit: PAGE + 1 })),
       },
       {
         name: 'riskListCounty',
         path: `/api/v1/risk-list?region=${county.r}`,
         as: 'staff',
-        explain: (d) => explained(d, (x) => scores(x).riskList({ regionPrefix: countyPrefix, limit: PAGE + 1 })),
+        explain: (d) =>
+          explained(d, (x) => scores(x).riskList({ regionPrefix: countyPrefix, limit: PAGE + 1 })),
       },
       {
         name: 'riskListClassInCity',
         path: `/api/v1/risk-list?region=${city.r}&class=D`,
         as: 'staff',
         explain: (d) =>
-          explained(d, (x) => scores(x).riskList({ regionPrefix: cityPrefix, classes: ['D'], limit: PAGE + 1 })),
+          explained(d, (x) =>
+            scores(x).riskList({ regionPrefix: cityPrefix, classes: ['D'], limit: PAGE + 1 }),
+          ),
       },
       {
         name: 'riskListIndustry',
@@ -238,7 +261,9 @@ async function bench(args: Args<typeof OPTIONS>): Promise<void> {
         path: `/api/v1/risk-list?cursor=${cursor.cursor}`,
         as: 'staff',
         explain: (d) =>
-          explained(d, (x) => scores(x).riskList({ regionPrefix: province.p, after: cursor.after, limit: PAGE + 1 })),
+          explained(d, (x) =>
+            scores(x).riskList({ regionPrefix: province.p, after: cursor.after, limit: PAGE + 1 }),
+          ),
       },
       { name: 'entityProfile', path: profilePath, as: 'staff' },
       {
@@ -247,7 +272,11 @@ async function bench(args: Args<typeof OPTIONS>): Promise<void> {
         as: 'officer',
         explain: (d) =>
           explained(d, (x) =>
-            new AlertRepository(x).list({ department: officerDept, onlyDepartment: officerDept, limit: PAGE + 1 }),
+            new AlertRepository(x).list({
+              department: officerDept,
+              onlyDepartment: officerDept,
+              limit: PAGE + 1,
+            }),
           ),
       },
     ];
@@ -271,9 +300,9 @@ async function bench(args: Args<typeof OPTIONS>): Promise<void> {
     // --- the load ---
     const figures: Record<string, RouteFigures> = {};
     for (const r of routes) {
-      const cpu0 = cpuSeconds(api.proc.pid as number) ?? 0;
-      const f = await drive(base, r, auth[r.as], connections, seconds);
-      const cpu1 = cpuSeconds(api.proc.pid as number) ?? 0;
+      const cpu0 = apiCpu();
+      const f = await drive(bases, r, auth[r.as], connections, seconds);
+      const cpu1 = apiCpu();
       const apiCpuMsPerRequest = round2(((cpu1 - cpu0) * 1000) / Math.max(1, f.requests));
       const baseline = figures.baselineAuthMe?.p95;
       const p95ToBaseline = baseline ? round2(f.p95 / baseline) : 1;
@@ -286,7 +315,9 @@ async function bench(args: Args<typeof OPTIONS>): Promise<void> {
           (f.non2xx || f.errors ? `  (${f.non2xx} non-2xx, ${f.errors} errors)` : ''),
       );
       if (f.non2xx || f.errors)
-        throw new Error(`${r.name}: ${f.non2xx} answers were not 2xx and ${f.errors} failed; figures are not valid`);
+        throw new Error(
+          `${r.name}: ${f.non2xx} answers were not 2xx and ${f.errors} failed; figures are not valid`,
+        );
     }
     const { baselineAuthMe, ...measured } = figures;
     const allMeetP95 = Object.values(measured).every((f) => f.meetsP95);
@@ -298,7 +329,8 @@ async function bench(args: Args<typeof OPTIONS>): Promise<void> {
       `audited entity-profile reads in the log (this database, every run): ${audited}; ` +
         `all routes p95 < ${TARGET_P95_MS} ms: ${allMeetP95 ? 'yes' : 'no'}`,
     );
-    if (args.keep || args.reuse) console.log(`database kept: ${scratch.databaseName} (--reuse ${scratch.databaseName})`);
+    if (args.keep || args.reuse)
+      console.log(`database kept: ${scratch.databaseName} (--reuse ${scratch.databaseName})`);
     const loadAtEnd = machineLoad();
     console.log(`machine: at start ${loadAtStart}; at end ${loadAtEnd}`);
     printJsonLine({
@@ -306,6 +338,7 @@ async function bench(args: Args<typeof OPTIONS>): Promise<void> {
       entities: entityCount,
       alerts: alertCount,
       connections,
+      apiProcesses: apiCount,
       secondsPerRoute: seconds,
       targetP95Ms: TARGET_P95_MS,
       rateLimits: 'off (RATE_LIMIT_* = 0)',
@@ -339,7 +372,8 @@ async function scoreAll(scratch: Scratch, ds: DataSource): Promise<number> {
     const auth = await signIn(base, admin.username, admin.password);
     const t0 = Date.now();
     const res = await fetch(`${base}/api/v1/score-runs`, { method: 'POST', headers: auth });
-    if (res.status !== 202) throw new Error(`POST /api/v1/score-runs answered ${res.status}: ${await res.text()}`);
+    if (res.status !== 202)
+      throw new Error(`POST /api/v1/score-runs answered ${res.status}: ${await res.text()}`);
     const { runId } = (await res.json()) as { runId: string };
     for (;;) {
       const r = await fetch(`${base}/api/v1/score-runs/${runId}`, { headers: auth });
@@ -393,8 +427,11 @@ async function followCursor(
 ): Promise<{ cursor: string; after: { score: number; entityId: string } }> {
   let cursor: string | null = null;
   for (let i = 0; i < depth; i++) {
-    const res = await fetch(`${base}/api/v1/risk-list${cursor ? `?cursor=${cursor}` : ''}`, { headers: auth });
-    if (res.status !== 200) throw new Error(`risk list page ${i + 1} answered ${res.status}: ${await res.text()}`);
+    const res = await fetch(`${base}/api/v1/risk-list${cursor ? `?cursor=${cursor}` : ''}`, {
+      headers: auth,
+    });
+    if (res.status !== 200)
+      throw new Error(`risk list page ${i + 1} answered ${res.status}: ${await res.text()}`);
     const page = (await res.json()) as { nextCursor: string | null };
     if (!page.nextCursor) break;
     cursor = page.nextCursor;
@@ -434,7 +471,11 @@ interface PlanNode {
 function describePlan(node: PlanNode, depth = 0): string {
   const self =
     node['Node Type'] +
-    (node['Index Name'] ? ` using ${node['Index Name']}` : node['Relation Name'] ? ` on ${node['Relation Name']}` : '') +
+    (node['Index Name']
+      ? ` using ${node['Index Name']}`
+      : node['Relation Name']
+        ? ` on ${node['Relation Name']}`
+        : '') +
     ` (${node['Actual Rows']} rows)`;
   if (depth >= 3 || !node.Plans?.length) return self;
   return `${self} ← [${node.Plans.map((p) => describePlan(p, depth + 1)).join(', ')}]`;
@@ -447,7 +488,13 @@ async function requestParts(
   token: string,
   base: string,
   auth: Record<string, string>,
-): Promise<{ tokenLookupMs: number; auditAppendMs: number; serialiseMs: number; pageKb: number; idleRequestMs: number }> {
+): Promise<{
+  tokenLookupMs: number;
+  auditAppendMs: number;
+  serialiseMs: number;
+  pageKb: number;
+  idleRequestMs: number;
+}> {
   const median = async (n: number, f: () => Promise<unknown> | unknown) => {
     const t: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -492,9 +539,10 @@ type Autocannon = (opts: Record<string, unknown>) => AutocannonInstance;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as Autocannon;
 
-// `connections` clients on one route for `seconds`; every answer's latency is kept, so p95 is exact.
+// `connections` clients on one route for `seconds`, spread over the api processes at `bases`; every
+// answer's latency is kept, so p95 is exact.
 async function drive(
-  base: string,
+  bases: string[],
   r: Route,
   auth: Record<string, string>,
   connections: number,
@@ -504,30 +552,42 @@ async function drive(
   const latencies: number[] = [];
   let non2xx = 0;
   const t0 = performance.now();
-  const result = await new Promise<{ errors: number; timeouts: number }>((resolve) => {
-    const instance = autocannon({
-      url: base,
-      connections,
-      duration: seconds,
-      headers: { ...auth, accept: 'application/json' },
-      requests: [
-        typeof r.path === 'string'
-          ? { method: 'GET', path }
-          : {
-              method: 'GET',
-              setupRequest: (req: { path: string }) => ({ ...req, path: (r.path as () => string)() }),
-            },
-      ],
-    });
-    instance.on('response', (_c, status, _b, ms) => {
-      latencies.push(ms);
-      if (status < 200 || status >= 300) non2xx++;
-    });
-    instance.on('done', resolve);
-  });
+  const shares = bases.map(
+    (_, i) => Math.floor(connections / bases.length) + (i < connections % bases.length ? 1 : 0),
+  );
+  const results = await Promise.all(
+    bases
+      .map((base, i) => ({ base, share: shares[i] }))
+      .filter((b) => b.share > 0)
+      .map(
+        ({ base, share }) =>
+          new Promise<{ errors: number; timeouts: number }>((resolve) => {
+            const instance = autocannon({
+              url: base,
+              connections: share,
+              duration: seconds,
+              headers: { ...auth, accept: 'application/json' },
+              requests: [
+                typeof r.path === 'string'
+                  ? { method: 'GET', path }
+                  : {
+                      method: 'GET',
+                      setupRequest: (req: { path: string }) => ({ ...req, path: (r.path as () => string)() }),
+                    },
+              ],
+            });
+            instance.on('response', (_c, status, _b, ms) => {
+              latencies.push(ms);
+              if (status < 200 || status >= 300) non2xx++;
+            });
+            instance.on('done', resolve);
+          }),
+      ),
+  );
   const wall = (performance.now() - t0) / 1000;
   latencies.sort((a, b) => a - b);
-  const q = (p: number) => round1(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0);
+  const q = (p: number) =>
+    round1(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0);
   const p95 = q(0.95);
   return {
     path: typeof r.path === 'string' ? path : `${path.replace(/[^/]+$/, '')}{key} (rotating)`,
@@ -537,7 +597,7 @@ async function drive(
     rps: Math.round(latencies.length / wall),
     requests: latencies.length,
     non2xx,
-    errors: result.errors + result.timeouts,
+    errors: results.reduce((n, x) => n + x.errors + x.timeouts, 0),
     meetsP95: latencies.length > 0 && p95 < TARGET_P95_MS,
   };
 }

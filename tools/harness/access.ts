@@ -37,7 +37,11 @@ export async function createAdmin(
 export async function createUser(
   ds: DataSource,
   username: string,
-  account: { role: Exclude<Role, 'admin' | 'security_admin' | 'auditor'>; regionCode: string; departmentCode?: string },
+  account: {
+    role: Exclude<Role, 'admin' | 'security_admin' | 'auditor'>;
+    regionCode: string;
+    departmentCode?: string;
+  },
 ): Promise<{ username: string; password: string }> {
   const password = `${randomBytes(12).toString('base64url')}-Lj1`;
   await createUserAccount(

@@ -1,5 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
-import { createTestApiKey, createTestUser, sql, startStack, type Stack, type TestUser } from '@lianjian/testing';
+import {
+  createTestApiKey,
+  createTestUser,
+  sql,
+  startStack,
+  type Stack,
+  type TestUser,
+} from '@lianjian/testing';
 import { apiApp } from '../bootstrap';
 
 // The principal cache (ACCESS_CACHE_SECONDS) against the real PostgreSQL, with two api processes on
@@ -50,7 +57,10 @@ describe('principal cache: access changes reach every api process at once', () =
   });
 
   it('refuses a revoked API key on the next request, in both processes', async () => {
-    const key = await createTestApiKey(stack.db.url, { departmentCode: '330106-SAMR', sources: ['cache-test'] });
+    const key = await createTestApiKey(stack.db.url, {
+      departmentCode: '330106-SAMR',
+      sources: ['cache-test'],
+    });
     expect(await both('/api/v1/alerts', key.headers)).toEqual([200, 200]);
     const revoked = await post(`/api/v1/api-keys/${key.id}/revoke`, stack.users.security);
     expect(revoked.status).toBe(200);

@@ -1,12 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Client } from 'pg';
-import {
-  ACCESS_CHANGES_CHANNEL,
-  parseAccessChange,
-  PrincipalCache,
-  type Principal,
-} from '@lianjian/access';
+import { ACCESS_CHANGES_CHANNEL, parseAccessChange, PrincipalCache, type Principal } from '@lianjian/access';
 
 // Whom bearer tokens and API keys stand for, cached for ACCESS_CACHE_SECONDS (0: off) in this api
 // process, and the connection that hears PostgreSQL's notifications of access changes (migration
@@ -51,7 +46,9 @@ export class AccessCache implements OnModuleInit, OnModuleDestroy {
       this.principals.setLive(false);
       client.end().catch(() => undefined);
       if (this.stopped) return;
-      this.log.warn(`access changes not heard (${why}): principals are looked up on every request until they are`);
+      this.log.warn(
+        `access changes not heard (${why}): principals are looked up on every request until they are`,
+      );
       this.retry = setTimeout(() => void this.listen(), 1000);
       this.retry.unref();
     };

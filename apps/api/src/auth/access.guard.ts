@@ -63,13 +63,7 @@ export class AccessGuard implements CanActivate {
       const found: { expiresAt?: Date } = {};
       const p = await this.access.principalForToken(m[1], this.idleMinutes, found);
       if (p && p !== 'idle')
-        this.cache.principals.set(
-          key,
-          p,
-          [`user:${p.id}`, key],
-          generation,
-          found.expiresAt?.getTime(),
-        );
+        this.cache.principals.set(key, p, [`user:${p.id}`, key], generation, found.expiresAt?.getTime());
       if (p === 'idle')
         throw new UnauthorizedError(
           `signed out after ${this.idleMinutes} minutes without use: sign in again (POST /api/v1/auth/login) / 超过 ${this.idleMinutes} 分钟未操作，已自动退出，请重新登录`,
