@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { copyLine, todayInShanghai } from '@lianjian/common';
 import type { CanonicalRecord } from '@lianjian/domain';
 import {
+  AuditRepository,
   BatchRepository,
   createDataSource,
   DepartmentRepository,
@@ -254,7 +255,7 @@ describe('planner statistics after bulk loads', () => {
     const before = await stats('record');
     const fileId = randomUUID();
     const batchId = randomUUID();
-    const files = new FileBatchRepository(ds, new BatchRepository(ds));
+    const files = new FileBatchRepository(ds, new BatchRepository(ds), new AuditRepository(ds));
     await files.createFileBatch(
       {
         id: fileId,

@@ -10,6 +10,7 @@ import {
   issueEnrolmentCode,
 } from '@lianjian/database';
 import type { generateDepartments } from '@lianjian/seed';
+import type { Role } from '@lianjian/access';
 
 // Credentials for the demo and the benchmarks, created as an operator would with npm run user:create
 // and apikey:create: a national system administrator who signs in through the API (enrolling a
@@ -33,6 +34,27 @@ export async function createAdmin(
   );
   // The one-time code the administrator enrols a second factor with at the first sign-in.
   enrolmentCodes.set(username, (await issueEnrolmentCode(access, audit, user, BY)).code);
+  return { username, password };
+}
+
+// A user of another role (supervision staff, a department officer…), created the same way; roles
+// below the administrators sign in without a second factor.
+export async function createUser(
+  ds: DataSource,
+  username: string,
+  account: {
+    role: Exclude<Role, 'admin' | 'security_admin' | 'auditor'>;
+    regionCode: string;
+    departmentCode?: string;
+  },
+): Promise<{ username: string; password: string }> {
+  const password = `${randomBytes(12).toString('base64url')}-Lj1`;
+  await createUserAccount(
+    new AccessRepository(ds),
+    new AuditRepository(ds),
+    { username, password, ...account },
+    BY,
+  );
   return { username, password };
 }
 

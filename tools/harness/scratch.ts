@@ -57,6 +57,8 @@ export async function dropDatabase(url: string): Promise<void> {
 export interface ScratchOptions {
   keep?: boolean; // leave the database in place at the end (the queues are always emptied)
   migrate?: boolean; // apply the migrations (default true)
+  // A database a previous run kept (its name): used as it is (new migrations applied), never dropped.
+  reuse?: string;
 }
 
 export class Scratch {
@@ -70,8 +72,9 @@ export class Scratch {
   constructor(
     readonly env: HarnessEnv,
     readonly name: string,
+    database?: string, // another database than `<DATABASE_URL's name>_<name>` (one a run kept)
   ) {
-    this.url = withDatabase(env.DATABASE_URL, `${databaseName(env.DATABASE_URL)}_${name}`);
+    this.url = withDatabase(env.DATABASE_URL, database ?? `${databaseName(env.DATABASE_URL)}_${name}`);
     this.prefix = `${env.QUEUE_PREFIX}-${name.replace(/_/g, '-')}`;
     this.webhookKey = env.WEBHOOK_SECRETS_KEY ?? randomBytes(32).toString('base64');
   }
@@ -97,8 +100,8 @@ export class Scratch {
   }
 
   // A process of the built product (scripts/run.js <entry>), stopped at the end of the run.
-  start(entry: string, extra: Record<string, string> = {}): AppProcess {
-    const p = startApp(entry, this.appEnv(extra));
+  start(entry: string, extra: Record<string, string> = {}, nodeArgs: string[] = []): AppProcess {
+    const p = startApp(entry, this.appEnv(extra), nodeArgs);
     this.processes.push(p);
     return p;
   }
@@ -107,9 +110,10 @@ export class Scratch {
   async startApi(
     extra: Record<string, string> = {},
     others: AppProcess[] = [],
+    nodeArgs: string[] = [], // e.g. --cpu-prof --cpu-prof-dir=DIR
   ): Promise<{ api: AppProcess; base: string }> {
     const port = await freePort();
-    const api = this.start('apps/api/src/main', { ...extra, PORT: String(port) });
+    const api = this.start('apps/api/src/main', { ...extra, PORT: String(port) }, nodeArgs);
     const base = `http://127.0.0.1:${port}`;
     await until(
       async () => (await fetch(`${base}/health`).catch(() => undefined))?.status === 200,
@@ -156,17 +160,19 @@ export async function withScratch<T>(
   opts: ScratchOptions,
   fn: (scratch: Scratch) => Promise<T>,
 ): Promise<T> {
-  const scratch = new Scratch(env, name);
+  if (opts.reuse !== undefined && !/^[A-Za-z0-9_]+$/.test(opts.reuse))
+    throw new Error(`database name '${opts.reuse}' must be letters, digits and _`);
+  const scratch = new Scratch(env, name, opts.reuse);
   try {
     await obliterateQueues(env.REDIS_URL, scratch.prefix);
-    await recreateDatabase(scratch.url);
+    if (opts.reuse === undefined) await recreateDatabase(scratch.url);
     if (opts.migrate !== false) await runMigrations(scratch.url);
     return await fn(scratch);
   } finally {
     await scratch.close();
     await obliterateQueues(env.REDIS_URL, scratch.prefix).catch(() => undefined);
     // Nothing is printed here: a run's last line is its JSON.
-    if (!opts.keep) await dropDatabase(scratch.url).catch(() => undefined);
+    if (!opts.keep && opts.reuse === undefined) await dropDatabase(scratch.url).catch(() => undefined);
   }
 }
 

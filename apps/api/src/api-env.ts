@@ -24,6 +24,10 @@ const apiEnvObject = baseEnvSchema.extend({
     .default(480),
   // A token left unused this long stops working (等保2.0 idle logout).
   ACCESS_TOKEN_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  // How long an api process keeps whom a bearer token or an API key stands for (0: looked up on
+  // every request). A user disabled or changed, a token or a key revoked is dropped from every api
+  // process's cache when it commits (PostgreSQL LISTEN/NOTIFY); while that is not heard, no cache.
+  ACCESS_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   // Sign-ins allowed at once per user name (4× that per client address) before each further attempt
   // waits, the wait doubling from 1 s: up to LOGIN_MAX_DELAY_SECONDS per user name (a stranger
   // cannot keep its owner out long), up to LOGIN_WINDOW_MINUTES per address. Counts are forgotten

@@ -8,6 +8,7 @@ import type { ApiEnv } from './api-env';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { SafeParamsPipe } from './common/safe-params.pipe';
 import { AccessGuard } from './auth/access.guard';
+import { AccessCache } from './auth/access-cache';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { AuditGuard, AuditInterceptor } from './common/audit-trail';
@@ -54,6 +55,8 @@ import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
   ],
   providers: [
     { provide: APP_FILTER, useClass: HttpErrorFilter },
+    // Whom tokens and API keys stand for, for ACCESS_CACHE_SECONDS (the access guard's cache).
+    AccessCache,
     // Rate limits first (RATE_LIMIT_*): a flood is turned away before any token lookup, and its 429s
     // are counted in the metrics, not appended to the audit log (which a flood would otherwise fill).
     { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -25,6 +25,10 @@ export async function createApiApp(cfg: ApiEnv): Promise<NestExpressApplication>
   app.use(httpMetrics(app.get(PromMetrics)));
   // The client address (req.ip) behind the proxies TRUST_PROXY names; none by default.
   app.set('trust proxy', cfg.TRUST_PROXY);
+  // No ETag: Express hashes every JSON body to make one (sha1, ~0.026 ms for a 47 kB risk-list page of
+  // 50, ~0.25 ms for a page of 500, about 1% of a request's CPU under bench:api), and a 304 would
+  // still have built the whole answer first; no client of the API sends If-None-Match.
+  app.set('etag', false);
   app.use(securityHeaders());
   app.use(jsonBody(cfg.BODY_LIMIT_MB));
   if (apiDocsEnabled(cfg)) serveDocs(app);

@@ -6,3 +6,4 @@ export * from './secrets';
 export * from './masking';
 export * from './account-input';
 export * from './account-scope';
+export * from './principal-cache';

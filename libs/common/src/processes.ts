@@ -10,8 +10,9 @@ export interface AppProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function startApp(entry: string, env: Record<string, string>): AppProcess {
-  const proc = spawn(process.execPath, [join(process.cwd(), 'scripts/run.js'), entry], {
+// nodeArgs: options of node itself (--cpu-prof, which NODE_OPTIONS may not carry).
+export function startApp(entry: string, env: Record<string, string>, nodeArgs: string[] = []): AppProcess {
+  const proc = spawn(process.execPath, [...nodeArgs, join(process.cwd(), 'scripts/run.js'), entry], {
     env: { ...process.env, NODE_OPTIONS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

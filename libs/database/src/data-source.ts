@@ -19,6 +19,8 @@ import { TokenLastUse1765300000000 } from './migrations/1765300000000-token-last
 import { RuleRetireFourEyes1765400000000 } from './migrations/1765400000000-rule-retire-four-eyes';
 import { AdminSeparation1765500000000 } from './migrations/1765500000000-admin-separation';
 import { AuditOutbox1765600000000 } from './migrations/1765600000000-audit-outbox';
+import { RiskListIndexes1765900000000 } from './migrations/1765900000000-risk-list-indexes';
+import { AccessChangeNotify1765910000000 } from './migrations/1765910000000-access-change-notify';
 import { FileQuotaRetention1766000000000 } from './migrations/1766000000000-file-quota-retention';
 import { ScoreRunSkipped1766100000000 } from './migrations/1766100000000-score-run-skipped';
 import { TotpEnrolmentCode1766110000000 } from './migrations/1766110000000-totp-enrolment-code';
@@ -46,6 +48,8 @@ export const MIGRATIONS = [
   RuleRetireFourEyes1765400000000,
   AdminSeparation1765500000000,
   AuditOutbox1765600000000,
+  RiskListIndexes1765900000000,
+  AccessChangeNotify1765910000000,
   FileQuotaRetention1766000000000,
   ScoreRunSkipped1766100000000,
   TotpEnrolmentCode1766110000000,

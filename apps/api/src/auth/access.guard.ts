@@ -4,13 +4,16 @@ import { ConfigService } from '@nestjs/config';
 import type { Request } from 'express';
 import { ForbiddenError, UnauthorizedError } from '@lianjian/common';
 import { AccessRepository } from '@lianjian/database';
-import { ROLE_LABELS, can, type Permission, type Principal } from '@lianjian/access';
+import { ROLE_LABELS, can, secretHash, type Permission, type Principal } from '@lianjian/access';
+import { AccessCache } from './access-cache';
 import { ALLOW_KEY, PUBLIC_KEY, WHILE_ENROLLING_KEY, type AuthenticatedRequest } from './access.decorator';
 
 // Authenticates every request (bearer token for people, X-Api-Key for departmental systems) and
 // checks the permission its route names. Department and jurisdiction scoping happen in the services,
 // which know the rows. Credentials are never logged or echoed. A bearer token left unused for
-// ACCESS_TOKEN_IDLE_MINUTES stops working (等保2.0 idle logout).
+// ACCESS_TOKEN_IDLE_MINUTES stops working (等保2.0 idle logout). Whom a credential stands for is
+// cached for ACCESS_CACHE_SECONDS (access-cache.ts): a change to the user, the token or the key drops
+// the entry in every api process when it commits.
 @Injectable()
 export class AccessGuard implements CanActivate {
   private readonly idleMinutes: number;
@@ -18,6 +21,7 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly access: AccessRepository,
+    private readonly cache: AccessCache,
     config: ConfigService,
   ) {
     this.idleMinutes = config.getOrThrow<number>('ACCESS_TOKEN_IDLE_MINUTES');
@@ -52,7 +56,14 @@ export class AccessGuard implements CanActivate {
     if (typeof header === 'string' && header !== '') {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
       if (!m) throw new UnauthorizedError('Authorization must be "Bearer <token>" / 认证头格式错误');
-      const p = await this.access.principalForToken(m[1], this.idleMinutes);
+      const key = `token:${secretHash(m[1])}`;
+      const cached = this.cache.principals.get(key);
+      if (cached) return cached;
+      const generation = this.cache.principals.generation;
+      const found: { expiresAt?: Date } = {};
+      const p = await this.access.principalForToken(m[1], this.idleMinutes, found);
+      if (p && p !== 'idle')
+        this.cache.principals.set(key, p, [`user:${p.id}`, key], generation, found.expiresAt?.getTime());
       if (p === 'idle')
         throw new UnauthorizedError(
           `signed out after ${this.idleMinutes} minutes without use: sign in again (POST /api/v1/auth/login) / 超过 ${this.idleMinutes} 分钟未操作，已自动退出，请重新登录`,
@@ -64,7 +75,12 @@ export class AccessGuard implements CanActivate {
       return p;
     }
     if (typeof apiKey === 'string' && apiKey !== '') {
+      const key = `apiKeySecret:${secretHash(apiKey)}`;
+      const cached = this.cache.principals.get(key);
+      if (cached) return cached;
+      const generation = this.cache.principals.generation;
       const p = await this.access.principalForApiKey(apiKey);
+      if (p) this.cache.principals.set(key, p, [`apiKey:${p.id}`], generation);
       if (!p) throw new UnauthorizedError('the API key is unknown or revoked / API 密钥无效或已吊销');
       return p;
     }

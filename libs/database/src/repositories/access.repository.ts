@@ -199,10 +199,15 @@ export class AccessRepository {
   // The principal of a bearer token that is unexpired, unrevoked, used within the last idleMinutes
   // (等保2.0 idle logout) and whose user is enabled; 'idle' for a token left unused longer. Its last
   // use is written at most once a minute, not on every request.
-  async principalForToken(token: string, idleMinutes: number): Promise<Principal | 'idle' | undefined> {
+  // found.expiresAt: when the token expires (what a cache of the answer may not outlive).
+  async principalForToken(
+    token: string,
+    idleMinutes: number,
+    found?: { expiresAt?: Date },
+  ): Promise<Principal | 'idle' | undefined> {
     const [row] = (await this.ds.query(
       `SELECT u.id::text, u.username, u.role, u.department_code AS "departmentCode", u.region_code AS "regionCode",
-              t.second_factor AS "secondFactor",
+              t.second_factor AS "secondFactor", t.expires_at AS "expiresAt",
               t.last_used_at < now() - make_interval(mins => $2) AS idle,
               t.last_used_at < now() - interval '1 minute' AS stale
          FROM access_token t JOIN app_user u ON u.id = t.user_id
@@ -212,14 +217,16 @@ export class AccessRepository {
       idle: boolean;
       stale: boolean;
       secondFactor: boolean;
+      expiresAt: Date;
     })[];
     if (!row) return undefined;
+    if (found) found.expiresAt = row.expiresAt;
     if (row.idle) return 'idle';
     if (row.stale)
       await this.ds.query(`UPDATE access_token SET last_used_at = now() WHERE token_hash = $1`, [
         secretHash(token),
       ]);
-    const { idle: _idle, stale: _stale, secondFactor, ...user } = row;
+    const { idle: _idle, stale: _stale, secondFactor, expiresAt: _expiresAt, ...user } = row;
     // An administrator signed in without a second factor may only enrol one (and see who they are).
     return isAdminRole(user.role) && !secondFactor
       ? { kind: 'user', ...user, enrolOnly: true }

@@ -163,7 +163,10 @@ export class AlertRepository {
         SELECT 1 FROM delivery d JOIN department dep ON dep.code = d.department_code
          WHERE d.alert_id = a.id AND dep.region_code LIKE ${p(f.regionPrefix + '%')}))`);
     const own = f.onlyDepartment ? `AND d.department_code = ${p(f.onlyDepartment)}` : '';
-    if (f.onlyDepartment) where.push(`EXISTS (SELECT 1 FROM delivery d WHERE d.alert_id = a.id ${own})`);
+    // An officer's own inbox (department = their own) is checked once, by the department's EXISTS
+    // below, not twice.
+    if (f.onlyDepartment && f.department !== f.onlyDepartment)
+      where.push(`EXISTS (SELECT 1 FROM delivery d WHERE d.alert_id = a.id ${own})`);
     if (f.department || f.deliveryStatus) {
       const conds: string[] = [];
       if (f.department) conds.push(`d.department_code = ${p(f.department)}`);

@@ -292,9 +292,18 @@ export class ScoreRepository {
       params.push(v);
       return `$${params.length}`;
     };
-    if (f.regionPrefix) where.push(`er.region_code LIKE ${p(f.regionPrefix + '%')}`);
-    if (f.industryPrefix) where.push(`er.industry_code LIKE ${p(f.industryPrefix + '%')}`);
-    if (f.classes?.length) where.push(`er.risk_class = ANY(${p(f.classes)}::text[])`);
+    // Prefixes of the lengths the indexes of migration 1765900000000 know (a province, city or county;
+    // an industry division) are equalities on left(code, n), which walk an index in the list's order;
+    // the others stay LIKE prefixes (digits and letters only: the query schema allows no wildcard).
+    const prefix = (column: string, value: string, indexed: number[]) =>
+      indexed.includes(value.length)
+        ? `left(${column}, ${value.length}) = ${p(value)}`
+        : `${column} LIKE ${p(value + '%')}`;
+    if (f.regionPrefix) where.push(prefix('er.region_code', f.regionPrefix, [2, 4, 6]));
+    if (f.industryPrefix) where.push(prefix('er.industry_code', f.industryPrefix, [3]));
+    // One class is an equality an index can lead with; several, a set.
+    if (f.classes?.length === 1) where.push(`er.risk_class = ${p(f.classes[0])}`);
+    else if (f.classes?.length) where.push(`er.risk_class = ANY(${p(f.classes)}::text[])`);
     if (f.minScore !== undefined) where.push(`er.score >= ${p(f.minScore)}`);
     if (f.after)
       where.push(`(er.score, er.entity_id) < (${p(f.after.score)}::numeric, ${p(f.after.entityId)}::bigint)`);
@@ -417,4 +426,9 @@ async function finishRun(em: EntityManager, runId: string): Promise<void> {
   );
   // The run's related-party snapshot has served its purpose.
   await em.query(`DELETE FROM score_run_flagged WHERE run_id = $1`, [runId]);
+  // A full run rewrote every row of entity_risk, the table the risk list reads: its planner statistics
+  // are refreshed before the run says done (a sample, well under a second at a million rows), so the
+  // list is planned on what the run wrote, not on the empty table of a fresh load (autovacuum may be
+  // off or slow to come: without statistics a filtered page was a scan of every match and a sort).
+  await em.query(`ANALYZE entity_risk`);
 }
