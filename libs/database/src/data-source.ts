@@ -25,6 +25,7 @@ import { FileQuotaRetention1766000000000 } from './migrations/1766000000000-file
 import { ScoreRunSkipped1766100000000 } from './migrations/1766100000000-score-run-skipped';
 import { TotpEnrolmentCode1766110000000 } from './migrations/1766110000000-totp-enrolment-code';
 import { DeliveryRequestId1766120000000 } from './migrations/1766120000000-delivery-request-id';
+import { InboxIndex1766200000000 } from './migrations/1766200000000-inbox-index';
 
 // Migrations are listed explicitly (no globs) so the same list works from TypeScript in tests and
 // from the compiled build.
@@ -54,6 +55,7 @@ export const MIGRATIONS = [
   ScoreRunSkipped1766100000000,
   TotpEnrolmentCode1766110000000,
   DeliveryRequestId1766120000000,
+  InboxIndex1766200000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

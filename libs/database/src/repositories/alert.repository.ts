@@ -156,22 +156,34 @@ export class AlertRepository {
     if (f.entityId) where.push(`a.entity_id = ${p(f.entityId)}::bigint`);
     if (f.source) where.push(`a.source = ${p(f.source)}`);
     if (f.since) where.push(`a.created_at >= ${p(f.since)}`);
-    if (f.before) where.push(`a.id < ${p(f.before)}::bigint`);
+    // A department's inbox (the department asked for, or the officer's own when none is) is read from
+    // that department's deliveries in alert order (index delivery_inbox), joined to their alerts, so a
+    // page reads one page of index entries. (alert_id, department_code) is unique: no duplicates.
+    const inbox = f.department ?? f.onlyDepartment;
+    if (f.before) where.push(`${inbox ? 'dd.alert_id' : 'a.id'} < ${p(f.before)}::bigint`);
     if (f.id) where.push(`a.id = ${p(f.id)}::bigint`);
     if (f.regionPrefix)
       where.push(`(e.region_code LIKE ${p(f.regionPrefix + '%')} OR EXISTS (
         SELECT 1 FROM delivery d JOIN department dep ON dep.code = d.department_code
          WHERE d.alert_id = a.id AND dep.region_code LIKE ${p(f.regionPrefix + '%')}))`);
     const own = f.onlyDepartment ? `AND d.department_code = ${p(f.onlyDepartment)}` : '';
-    // An officer's own inbox (department = their own) is checked once, by the department's EXISTS
-    // below, not twice.
-    if (f.onlyDepartment && f.department !== f.onlyDepartment)
-      where.push(`EXISTS (SELECT 1 FROM delivery d WHERE d.alert_id = a.id ${own})`);
-    if (f.department || f.deliveryStatus) {
-      const conds: string[] = [];
-      if (f.department) conds.push(`d.department_code = ${p(f.department)}`);
-      if (f.deliveryStatus) conds.push(`d.status = ${p(f.deliveryStatus)}`);
-      where.push(`EXISTS (SELECT 1 FROM delivery d WHERE d.alert_id = a.id AND ${conds.join(' AND ')})`);
+    let from = 'alert a';
+    if (inbox) {
+      // Each alert is fetched by its key for each delivery (OFFSET 0 keeps the planner from merging the
+      // two tables by walking every alert from the newest down, which reads ten alerts per row shown to
+      // a department that gets one alert in ten).
+      from = `delivery dd CROSS JOIN LATERAL (SELECT * FROM alert a WHERE a.id = dd.alert_id OFFSET 0) a`;
+      where.push(`dd.department_code = ${p(inbox)}`);
+      // An officer asking for another department's inbox sees only what was also delivered to theirs.
+      if (f.onlyDepartment && f.department && f.department !== f.onlyDepartment)
+        where.push(`EXISTS (SELECT 1 FROM delivery d WHERE d.alert_id = a.id ${own})`);
+    }
+    if (f.deliveryStatus) {
+      if (f.department) where.push(`dd.status = ${p(f.deliveryStatus)}`);
+      else
+        where.push(
+          `EXISTS (SELECT 1 FROM delivery d WHERE d.alert_id = a.id AND d.status = ${p(f.deliveryStatus)})`,
+        );
     }
     return this.ds.query(
       `SELECT a.id::text AS id, a.alert_key AS "alertKey", a.rule_id AS "ruleId", a.rule_version AS "ruleVersion",
@@ -188,9 +200,9 @@ export class AlertRepository {
                   'nextAttemptAt', CASE WHEN d.status IN ('pending', 'failed') THEN d.next_attempt_at END)
                   ORDER BY d.department_code)
                  FROM delivery d WHERE d.alert_id = a.id ${own}), '[]'::json) AS deliveries
-         FROM alert a LEFT JOIN entity e ON e.id = a.entity_id
+         FROM ${from} LEFT JOIN entity e ON e.id = a.entity_id
         ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-        ORDER BY a.id DESC LIMIT ${p(f.limit)}`,
+        ORDER BY ${inbox ? 'dd.alert_id' : 'a.id'} DESC LIMIT ${p(f.limit)}`,
       params,
     );
   }
