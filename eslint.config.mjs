@@ -5,7 +5,7 @@ import globals from 'globals';
 import { architecture, PURE_CORES } from './eslint/architecture.mjs';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-tools/**', 'node_modules/**', 'coverage/**', '*.js', '*.mjs', 'scripts/**', 'tmp/**'] },
+  { ignores: ['dist/**', 'dist-tools/**', 'node_modules/**', 'coverage/**', '*.js', '*.mjs', 'scripts/**', 'tmp/**', 'apps/console/src/api/schema.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -28,6 +28,11 @@ export default tseslint.config(
     files: PURE_CORES,
     ignores: ['**/*.spec.ts', '**/*.integration-spec.ts', 'libs/seed/src/seed-province.ts'],
     rules: { 'lianjian/pure-core': 'error' },
+  },
+  // The staff console (apps/console) runs in the browser.
+  {
+    files: ['apps/console/**/*.{ts,tsx,mts}'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],

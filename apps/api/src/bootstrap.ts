@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { INestApplication } from '@nestjs/common';
 import express, { type Request, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
@@ -99,7 +100,13 @@ function securityHeaders(): RequestHandler {
 }
 
 function serveDocs(app: NestExpressApplication): void {
-  const doc = SwaggerModule.createDocument(
+  SwaggerModule.setup('docs', app, apiDocument(app), { jsonDocumentUrl: 'docs-json' });
+}
+
+// The OpenAPI document of every route: served at /docs-json, and written by the build (openapi.ts)
+// for the console's typed client, so a changed route breaks the console's build, not its screens.
+export function apiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Lianjian (联监) API')
@@ -114,7 +121,6 @@ function serveDocs(app: NestExpressApplication): void {
       .addSecurityRequirements('apiKey')
       .build(),
   );
-  SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json' });
 }
 
 // The api as a test stack starts it (startStack of @lianjian/testing): the schema its variables are

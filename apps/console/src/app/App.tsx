@@ -1,0 +1,78 @@
+import { ConfigProvider, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import timezone from 'dayjs/plugin/timezone';
+import utc from 'dayjs/plugin/utc';
+import { Suspense, type ReactNode } from 'react';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { I18nProvider, useI18n } from '../i18n';
+import { mayOpen, screenOf } from '../lib/menu';
+import { SessionProvider, useSession } from '../lib/session';
+import { Forbidden, NotFound } from './Forbidden';
+import { HomePage } from './routes';
+import { Shell } from './Shell';
+import { SignIn } from './SignIn';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+// Dates are shown in China Standard Time, wherever the browser is.
+dayjs.tz.setDefault('Asia/Shanghai');
+
+function Localised({ children }: { children: ReactNode }) {
+  const { locale } = useI18n();
+  dayjs.locale(locale === 'zh-CN' ? 'zh-cn' : 'en');
+  return <ConfigProvider locale={locale === 'zh-CN' ? zhCN : enUS}>{children}</ConfigProvider>;
+}
+
+// A signed-in screen: sign-in first (coming back here after), the 403 page when the role may not.
+function Guarded({ children }: { children: ReactNode }) {
+  const { me } = useSession();
+  const { m } = useI18n();
+  const location = useLocation();
+  if (me === undefined) return <Spin fullscreen tip={m.app.loading} />;
+  if (me === null) {
+    const next = encodeURIComponent(location.pathname + location.search);
+    return <Navigate to={`/sign-in?next=${next}`} replace />;
+  }
+  const screen = screenOf(location.pathname);
+  const allowed = !screen || mayOpen(screen, me.permissions);
+  return (
+    <Shell me={me}>
+      <Suspense fallback={<Spin tip={m.app.loading} />}>{allowed ? children : <Forbidden />}</Suspense>
+    </Shell>
+  );
+}
+
+export function App() {
+  return (
+    <I18nProvider>
+      <Localised>
+        <SessionProvider>
+          <BrowserRouter basename="/console">
+            <Routes>
+              <Route path="/sign-in" element={<SignIn />} />
+              <Route
+                path="/"
+                element={
+                  <Guarded>
+                    <HomePage />
+                  </Guarded>
+                }
+              />
+              <Route
+                path="*"
+                element={
+                  <Guarded>
+                    <NotFound />
+                  </Guarded>
+                }
+              />
+            </Routes>
+          </BrowserRouter>
+        </SessionProvider>
+      </Localised>
+    </I18nProvider>
+  );
+}

@@ -1,0 +1,42 @@
+import { Button, Result } from 'antd';
+import { Link } from 'react-router';
+import { useI18n } from '../i18n';
+
+// The 403 page: a screen the role may not open, or the API's refusal of what the screen asked for
+// (its reason shown as it gave it). Never any of the data.
+export function Forbidden({ reason }: { reason?: string }) {
+  const { m } = useI18n();
+  return (
+    <Result
+      status="403"
+      title={m.errors.forbiddenTitle}
+      subTitle={
+        <>
+          <div>{m.errors.forbidden}</div>
+          {reason ? <div data-testid="forbidden-reason">{reason}</div> : null}
+        </>
+      }
+      extra={
+        <Link to="/">
+          <Button type="primary">{m.errors.back}</Button>
+        </Link>
+      }
+    />
+  );
+}
+
+export function NotFound() {
+  const { m } = useI18n();
+  return (
+    <Result
+      status="404"
+      title={m.errors.notFoundTitle}
+      subTitle={m.errors.notFound}
+      extra={
+        <Link to="/">
+          <Button type="primary">{m.errors.back}</Button>
+        </Link>
+      }
+    />
+  );
+}

@@ -1,0 +1,50 @@
+import { Button, Layout, Menu, Space, Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { Link, useLocation } from 'react-router';
+import { pick, useI18n } from '../i18n';
+import { BUILT_SCREENS } from './routes';
+import { screenOf, visibleMenu } from '../lib/menu';
+import { useSession, type Me } from '../lib/session';
+
+// The frame of every screen once signed in: the menu of what the role may do, who is signed in,
+// the language switch and sign-out.
+export function Shell({ me, children }: { me: Me; children: ReactNode }) {
+  const { m, locale, setLocale } = useI18n();
+  const { signOut } = useSession();
+  const location = useLocation();
+  const items = visibleMenu(me.permissions, BUILT_SCREENS).map((s) => ({
+    key: s.path,
+    label: <Link to={s.path}>{m.menu[s.key]}</Link>,
+  }));
+  const current = screenOf(location.pathname)?.path ?? '/';
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Sider breakpoint="lg" collapsedWidth={0} theme="light" width={200}>
+        <div className="lj-brand">{m.app.short}</div>
+        <nav aria-label={m.app.title}>
+          <Menu mode="inline" selectedKeys={[current]} items={items} />
+        </nav>
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header className="lj-header">
+          <Typography.Text strong>{m.app.title}</Typography.Text>
+          <Space>
+            <Typography.Text data-testid="signed-in-as">
+              {me.username} · {pick(me.roleLabel, locale)}
+              {me.departmentCode ? ` · ${me.departmentCode}` : ''}
+            </Typography.Text>
+            <Button size="small" onClick={() => setLocale(locale === 'zh-CN' ? 'en-US' : 'zh-CN')}>
+              {m.app.language}
+            </Button>
+            <Button size="small" onClick={() => void signOut()}>
+              {m.app.signOut}
+            </Button>
+          </Space>
+        </Layout.Header>
+        <Layout.Content className="lj-content">
+          <main>{children}</main>
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

@@ -1,0 +1,9 @@
+import { lazy } from 'react';
+import type { Screen } from '../lib/menu';
+
+// Each screen is its own chunk (loaded when first opened): the sign-in page and the shell stay small,
+// and ECharts loads only with the screens that draw a chart.
+export const HomePage = lazy(() => import('../pages/Home'));
+
+// The screens built so far (the menu shows no other).
+export const BUILT_SCREENS: ReadonlySet<Screen['key']> = new Set<Screen['key']>(['home']);

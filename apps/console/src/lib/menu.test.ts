@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { mayOpen, screenOf, visibleMenu, type Screen } from './menu';
+
+const ALL = new Set<Screen['key']>(['home', 'riskList', 'alerts', 'cases', 'audit', 'admin']);
+
+describe('menu by permissions', () => {
+  it('shows a department officer their screens and not audit or administration', () => {
+    const keys = visibleMenu(['risk-list:read', 'alerts:read', 'alerts:ack', 'cases:read'], ALL).map(
+      (s) => s.key,
+    );
+    expect(keys).toEqual(['home', 'riskList', 'alerts', 'cases']);
+  });
+
+  it('shows an auditor the audit log and home only', () => {
+    expect(visibleMenu(['audit:read', 'departments:read'], ALL).map((s) => s.key)).toEqual(['home', 'audit']);
+  });
+
+  it('shows administration to a security administrator (users) and a system administrator (webhooks)', () => {
+    expect(visibleMenu(['users:manage'], ALL).map((s) => s.key)).toContain('admin');
+    expect(visibleMenu(['departments:manage'], ALL).map((s) => s.key)).toContain('admin');
+    expect(visibleMenu(['departments:read'], ALL).map((s) => s.key)).not.toContain('admin');
+  });
+
+  it('leaves out screens not built yet even when permitted', () => {
+    expect(visibleMenu(['rules:read'], ALL).map((s) => s.key)).toEqual(['home']);
+  });
+
+  it('maps a path to its screen, entity profiles to entities:read', () => {
+    expect(screenOf('/risk-list')?.key).toBe('riskList');
+    expect(screenOf('/alerts/123')?.key).toBe('alerts');
+    expect(mayOpen(screenOf('/entities/91330106MA2XXXX')!, ['risk-list:read'])).toBe(false);
+    expect(mayOpen(screenOf('/entities/91330106MA2XXXX')!, ['entities:read'])).toBe(true);
+    expect(screenOf('/nowhere')).toBeUndefined();
+  });
+});
