@@ -160,7 +160,6 @@ export class AlertRepository {
     // that department's deliveries in alert order (index delivery_inbox), joined to their alerts, so a
     // page reads one page of index entries. (alert_id, department_code) is unique: no duplicates.
     const inbox = f.department ?? f.onlyDepartment;
-    if (f.before) where.push(`${inbox ? 'dd.alert_id' : 'a.id'} < ${p(f.before)}::bigint`);
     if (f.id) where.push(`a.id = ${p(f.id)}::bigint`);
     if (f.regionPrefix)
       where.push(`(e.region_code LIKE ${p(f.regionPrefix + '%')} OR EXISTS (
@@ -168,22 +167,39 @@ export class AlertRepository {
          WHERE d.alert_id = a.id AND dep.region_code LIKE ${p(f.regionPrefix + '%')}))`);
     const own = f.onlyDepartment ? `AND d.department_code = ${p(f.onlyDepartment)}` : '';
     let from = 'alert a';
-    if (inbox) {
-      // Each alert is fetched by its key for each delivery (OFFSET 0 keeps the planner from merging the
-      // two tables by walking every alert from the newest down, which reads ten alerts per row shown to
-      // a department that gets one alert in ten).
-      from = `delivery dd CROSS JOIN LATERAL (SELECT * FROM alert a WHERE a.id = dd.alert_id OFFSET 0) a`;
-      where.push(`dd.department_code = ${p(inbox)}`);
-      // An officer asking for another department's inbox sees only what was also delivered to theirs.
-      if (f.onlyDepartment && f.department && f.department !== f.onlyDepartment)
-        where.push(`EXISTS (SELECT 1 FROM delivery d WHERE d.alert_id = a.id ${own})`);
-    }
-    if (f.deliveryStatus) {
-      if (f.department) where.push(`dd.status = ${p(f.deliveryStatus)}`);
-      else
-        where.push(
-          `EXISTS (SELECT 1 FROM delivery d WHERE d.alert_id = a.id AND d.status = ${p(f.deliveryStatus)})`,
-        );
+    // Each alert is fetched by its key for each delivery (OFFSET 0 keeps the planner from merging the
+    // two tables by walking every alert from the newest down, which reads ten alerts per row shown to
+    // a department that gets one alert in ten).
+    const byKey = `CROSS JOIN LATERAL (SELECT * FROM alert a WHERE a.id = dd.alert_id OFFSET 0) a`;
+    const alertFilters =
+      where.length > 0 ||
+      (f.deliveryStatus && !f.department) ||
+      (f.onlyDepartment && f.department && f.department !== f.onlyDepartment);
+    if (inbox && !alertFilters) {
+      // The everyday inbox (no filter on the alerts themselves): the page is exactly the department's
+      // newest deliveries, taken first, so only they are joined and built, whatever the planner
+      // believes of the tables (right after a load it may think a department has 69 deliveries and
+      // plan to build all 10,000 and sort them).
+      const inner = [`department_code = ${p(inbox)}`];
+      if (f.deliveryStatus && f.department) inner.push(`status = ${p(f.deliveryStatus)}`);
+      if (f.before) inner.push(`alert_id < ${p(f.before)}::bigint`);
+      from = `(SELECT alert_id FROM delivery WHERE ${inner.join(' AND ')} ORDER BY alert_id DESC LIMIT ${p(f.limit)}) dd ${byKey}`;
+    } else {
+      if (f.before) where.push(`${inbox ? 'dd.alert_id' : 'a.id'} < ${p(f.before)}::bigint`);
+      if (inbox) {
+        from = `delivery dd ${byKey}`;
+        where.push(`dd.department_code = ${p(inbox)}`);
+        // An officer asking for another department's inbox sees only what was also delivered to theirs.
+        if (f.onlyDepartment && f.department && f.department !== f.onlyDepartment)
+          where.push(`EXISTS (SELECT 1 FROM delivery d WHERE d.alert_id = a.id ${own})`);
+      }
+      if (f.deliveryStatus) {
+        if (f.department) where.push(`dd.status = ${p(f.deliveryStatus)}`);
+        else
+          where.push(
+            `EXISTS (SELECT 1 FROM delivery d WHERE d.alert_id = a.id AND d.status = ${p(f.deliveryStatus)})`,
+          );
+      }
     }
     return this.ds.query(
       `SELECT a.id::text AS id, a.alert_key AS "alertKey", a.rule_id AS "ruleId", a.rule_version AS "ruleVersion",
