@@ -17,7 +17,7 @@ export type CompareQuery = z.infer<typeof compareQuery>;
 const isoDateTime = z.string().describe('ISO 8601 date-time');
 const isoDate = z.string().describe('YYYY-MM-DD');
 const riskClass = z.enum(['A', 'B', 'C', 'D']);
-const localizedText = z.strictObject({ zh: z.string(), en: z.string() });
+export const localizedText = z.strictObject({ zh: z.string(), en: z.string() });
 
 export const FACTOR_GROUPS = ['basic', 'dynamic', 'supervision', 'obligations', 'social', 'related', 'other'] as const;
 export const factorContribution = z.strictObject({

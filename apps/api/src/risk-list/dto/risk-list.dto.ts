@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { factorContribution } from '../../entities/dto/entity.dto';
+import { factorContribution, localizedText } from '../../entities/dto/entity.dto';
 
 export const RISK_CLASSES = ['A', 'B', 'C', 'D'] as const;
 export const riskClass = z.enum(RISK_CLASSES);
@@ -50,7 +50,9 @@ export const riskListResponse = z.strictObject({
         externalId: z.string().nullable(),
         name: z.string().nullable(),
         regionCode: z.string().nullable(),
+        regionName: z.string().nullable(),
         industryCode: z.string().nullable(),
+        industryName: localizedText.nullable(),
       }),
       score: z.number(),
       riskClass: riskClass,
