@@ -79,7 +79,8 @@ export const enUS: Messages = {
     computedAt: 'Computed',
     noScore: 'This entity has not been scored yet.',
     factorsTitle: 'What makes up the score',
-    factorsChart: 'Waterfall chart: base points plus each factor’s points, plus the floor lift, make the score',
+    factorsChart:
+      'Waterfall chart: base points plus each factor’s points, plus the floor lift, make the score',
     base: 'Base points',
     rangeAdjust: 'Score range and rounding',
     floorLift: 'Floor lift',

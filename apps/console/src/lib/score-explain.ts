@@ -34,12 +34,12 @@ export interface Waterfall {
 const r2 = (n: number) => Math.round(n * 100) / 100;
 
 export function scoreWaterfall(s: ScoreParts, range = { min: 0, max: 100 }): Waterfall {
-  const steps: Step[] = [
-    { kind: 'base', name: 'base', from: 0, to: s.basePoints, points: s.basePoints },
-  ];
+  const steps: Step[] = [{ kind: 'base', name: 'base', from: 0, to: s.basePoints, points: s.basePoints }];
   let run = s.basePoints;
   // Largest contributions first (either sign), as staff read them.
-  const moving = s.factors.filter((f) => f.points !== 0).sort((a, b) => Math.abs(b.points) - Math.abs(a.points));
+  const moving = s.factors
+    .filter((f) => f.points !== 0)
+    .sort((a, b) => Math.abs(b.points) - Math.abs(a.points));
   for (const f of moving) {
     const to = r2(run + f.points);
     steps.push({ kind: 'factor', name: f.name, label: f.label, from: run, to, points: f.points });
@@ -52,15 +52,11 @@ export function scoreWaterfall(s: ScoreParts, range = { min: 0, max: 100 }): Wat
     steps.push({ kind: 'range', name: 'range', from: run, to: clamped, points: rangeAdjust });
     run = clamped;
   }
-  if (s.floorLift !== 0) {
-    const to = r2(run + s.floorLift);
-    steps.push({ kind: 'floor', name: 'floor', from: run, to, points: s.floorLift });
-    run = to;
-  }
+  if (s.floorLift !== 0)
+    steps.push({ kind: 'floor', name: 'floor', from: run, to: r2(run + s.floorLift), points: s.floorLift });
   steps.push({ kind: 'total', name: 'score', from: 0, to: s.score, points: s.score });
   const sum = r2(s.basePoints + factorSum + rangeAdjust + s.floorLift);
-  const adds =
-    Math.abs(s.basePoints + factorSum - s.rawScore) < 0.01 && Math.abs(sum - s.score) < 0.01;
+  const adds = Math.abs(s.basePoints + factorSum - s.rawScore) < 0.01 && Math.abs(sum - s.score) < 0.01;
   return { steps, factorSum, rangeAdjust, sum, adds, zeroFactors: s.factors.length - moving.length };
 }
 
@@ -91,7 +87,9 @@ export function modelScale(
   if (!t || ![t.B, t.C, t.D].every((v) => typeof v === 'number')) return undefined;
   const r = d?.scoreRange;
   const range =
-    r && typeof r.min === 'number' && typeof r.max === 'number' ? { min: r.min, max: r.max } : { min: 0, max: 100 };
+    r && typeof r.min === 'number' && typeof r.max === 'number'
+      ? { min: r.min, max: r.max }
+      : { min: 0, max: 100 };
   return { thresholds: { B: t.B as number, C: t.C as number, D: t.D as number }, range };
 }
 

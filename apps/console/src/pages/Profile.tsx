@@ -37,7 +37,15 @@ const asError = (e: unknown, m: Messages): ApiError =>
   e instanceof ApiFailure ? e.error : { status: 0, code: 'network', message: m.errors.network };
 
 // A chart drawn by the profile's own chunk of ECharts, loaded when the first chart mounts.
-function Chart({ draw, height, label }: { draw: (c: Charts, el: HTMLElement) => Dispose; height: number; label: string }) {
+function Chart({
+  draw,
+  height,
+  label,
+}: {
+  draw: (c: Charts, el: HTMLElement) => Dispose;
+  height: number;
+  label: string;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     let dispose: Dispose | undefined;
@@ -120,7 +128,7 @@ export default function Profile() {
   }
   const { detail, history } = load;
   return (
-    <Space direction="vertical" size={16} style={{ width: '100%' }}>
+    <Space orientation="vertical" size={16} style={{ width: '100%' }}>
       <Header detail={detail} m={m} locale={locale} />
       {detail.score ? (
         <FactorCard score={detail.score} m={m} locale={locale} range={scale?.range} />
@@ -171,7 +179,9 @@ function Header({ detail, m, locale }: { detail: EntityDetail } & Texts) {
             <Descriptions.Item label={m.profile.status}>
               {e.status ? (statuses[e.status] ?? e.status) : none}
             </Descriptions.Item>
-            <Descriptions.Item label={m.profile.legalRep}>{e.legalRepresentative?.name ?? none}</Descriptions.Item>
+            <Descriptions.Item label={m.profile.legalRep}>
+              {e.legalRepresentative?.name ?? none}
+            </Descriptions.Item>
             <Descriptions.Item label={m.profile.legalRepId}>
               {e.legalRepresentative?.idNumber ?? none}
               {e.legalRepresentative?.idNumber?.includes('*') ? (
@@ -182,7 +192,9 @@ function Header({ detail, m, locale }: { detail: EntityDetail } & Texts) {
               {e.regionCode ? `${e.regionName ?? ''} ${e.regionCode}` : none}
             </Descriptions.Item>
             <Descriptions.Item label={m.profile.industry}>
-              {e.industryCode ? `${e.industryName ? pick(e.industryName, locale) : ''} ${e.industryCode}` : none}
+              {e.industryCode
+                ? `${e.industryName ? pick(e.industryName, locale) : ''} ${e.industryCode}`
+                : none}
             </Descriptions.Item>
             <Descriptions.Item label={m.profile.establishedOn}>{e.establishedOn ?? none}</Descriptions.Item>
             <Descriptions.Item label={m.profile.registeredCapital}>
@@ -209,7 +221,9 @@ function Header({ detail, m, locale }: { detail: EntityDetail } & Texts) {
             </Space>
             <Descriptions size="small" column={1} style={{ marginTop: 8 }}>
               {s.classBeforeFloors !== s.riskClass ? (
-                <Descriptions.Item label={m.profile.classBeforeFloors}>{s.classBeforeFloors}</Descriptions.Item>
+                <Descriptions.Item label={m.profile.classBeforeFloors}>
+                  {s.classBeforeFloors}
+                </Descriptions.Item>
               ) : null}
               {s.floorsApplied.length ? (
                 <Descriptions.Item label={m.profile.floorsApplied}>
@@ -281,13 +295,20 @@ function FactorCard({
   );
   return (
     <Card title={m.profile.factorsTitle}>
-      <Chart draw={draw} height={Math.max(160, bars.length * 30 + 24)} label={`${m.profile.factorsChart}. ${check}`} />
+      <Chart
+        draw={draw}
+        height={Math.max(160, bars.length * 30 + 24)}
+        label={`${m.profile.factorsChart}. ${check}`}
+      />
       <Typography.Paragraph data-testid="factor-sum-check" style={{ marginTop: 8, marginBottom: 0 }}>
         <Typography.Text type={w.adds ? 'success' : 'danger'}>
           {check} {fmt(w.adds ? m.profile.sumOk : m.profile.sumBad, { score: score.score })}
         </Typography.Text>
         {w.zeroFactors ? (
-          <Typography.Text type="secondary"> · {fmt(m.profile.zeroFactors, { count: w.zeroFactors })}</Typography.Text>
+          <Typography.Text type="secondary">
+            {' '}
+            · {fmt(m.profile.zeroFactors, { count: w.zeroFactors })}
+          </Typography.Text>
         ) : null}
       </Typography.Paragraph>
     </Card>
@@ -380,14 +401,26 @@ function HistoryCard({
           <Select id="cmp-from" style={{ width: 240 }} options={options} value={from} onChange={setFrom} />
           <label htmlFor="cmp-to">{m.profile.compareTo}</label>
           <Select id="cmp-to" style={{ width: 240 }} options={options} value={to} onChange={setTo} />
-          <Button type="primary" onClick={() => void compare()} loading={busy} disabled={!from || !to || from === to}>
+          <Button
+            type="primary"
+            onClick={() => void compare()}
+            loading={busy}
+            disabled={!from || !to || from === to}
+          >
             {m.profile.compare}
           </Button>
           {from === to ? <Typography.Text type="warning">{m.profile.compareSame}</Typography.Text> : null}
         </Space>
       )}
       {shown ? (
-        <Alert type="error" showIcon role="alert" title={shown.title} description={shown.detail} style={{ marginTop: 12 }} />
+        <Alert
+          type="error"
+          showIcon
+          role="alert"
+          title={shown.title}
+          description={shown.detail}
+          style={{ marginTop: 12 }}
+        />
       ) : null}
       {result ? <Comparison result={result} m={m} locale={locale} /> : null}
     </Card>
@@ -569,7 +602,9 @@ function PeersCard({ detail, m, locale }: { detail: EntityDetail } & Texts) {
       {p ? (
         <>
           <Statistic title={m.profile.peersPercentile} value={Math.round(p.percentile * 100)} suffix="%" />
-          <Typography.Paragraph style={{ marginTop: 8, marginBottom: 0 }}>{pick(p.explanation, locale)}</Typography.Paragraph>
+          <Typography.Paragraph style={{ marginTop: 8, marginBottom: 0 }}>
+            {pick(p.explanation, locale)}
+          </Typography.Paragraph>
         </>
       ) : (
         <Typography.Text type="secondary">{m.profile.peersNone}</Typography.Text>

@@ -1,4 +1,16 @@
-import { Alert, Button, Card, Cascader, Checkbox, Form, InputNumber, Space, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Cascader,
+  Checkbox,
+  Form,
+  InputNumber,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
@@ -100,7 +112,11 @@ function useIndustryOptions(locale: 'zh-CN' | 'en-US'): Option[] {
       (data?.items ?? []).map((s) => ({
         value: s.code,
         label: `${s.code} ${pick(s.name, locale)}`,
-        children: s.divisions.map((d) => ({ value: d.code, label: `${d.code} ${pick(d.name, locale)}`, isLeaf: true })),
+        children: s.divisions.map((d) => ({
+          value: d.code,
+          label: `${d.code} ${pick(d.name, locale)}`,
+          isLeaf: true,
+        })),
       })),
     [data, locale],
   );
@@ -138,7 +154,8 @@ export default function RiskList() {
         if (!live) return;
         setLoad({
           state: 'error',
-          error: e instanceof ApiFailure ? e.error : { status: 0, code: 'network', message: m.errors.network },
+          error:
+            e instanceof ApiFailure ? e.error : { status: 0, code: 'network', message: m.errors.network },
         });
       });
     return () => {
@@ -182,7 +199,11 @@ export default function RiskList() {
       title: m.riskList.name,
       key: 'name',
       render: (_, r) => (
-        <Link to={`/entities/${encodeURIComponent(r.entity.key)}`} tabIndex={-1}>
+        <Link
+          to={`/entities/${encodeURIComponent(r.entity.key)}`}
+          tabIndex={-1}
+          onClick={(e) => e.stopPropagation()}
+        >
           {r.entity.name ?? m.riskList.unnamed}
         </Link>
       ),
@@ -195,13 +216,16 @@ export default function RiskList() {
     {
       title: m.riskList.region,
       key: 'region',
-      render: (_, r) => (r.entity.regionName ? `${r.entity.regionName} ${r.entity.regionCode}` : r.entity.regionCode),
+      render: (_, r) =>
+        r.entity.regionName ? `${r.entity.regionName} ${r.entity.regionCode}` : r.entity.regionCode,
     },
     {
       title: m.riskList.industry,
       key: 'industry',
       render: (_, r) =>
-        r.entity.industryName ? `${pick(r.entity.industryName, locale)} ${r.entity.industryCode}` : r.entity.industryCode,
+        r.entity.industryName
+          ? `${pick(r.entity.industryName, locale)} ${r.entity.industryCode}`
+          : r.entity.industryCode,
     },
     {
       title: m.riskList.score,
@@ -285,15 +309,20 @@ export default function RiskList() {
         </Form.Item>
       </Form>
       {shown ? (
-        <Alert type="error" showIcon role="alert" title={shown.title} description={shown.detail} style={{ marginBottom: 16 }} />
+        <Alert
+          type="error"
+          showIcon
+          role="alert"
+          title={shown.title}
+          description={shown.detail}
+          style={{ marginBottom: 16 }}
+        />
       ) : null}
       <Typography.Paragraph type="secondary" id="rl-hint">
         {m.riskList.keyboardHint}
       </Typography.Paragraph>
-      <div ref={tableRef}>
+      <div ref={tableRef} role="region" aria-label={m.riskList.tableLabel} aria-describedby="rl-hint">
         <Table<RiskListItem>
-          aria-label={m.riskList.tableLabel}
-          aria-describedby="rl-hint"
           size="small"
           rowKey={(r) => r.entity.id}
           columns={columns}
@@ -321,7 +350,9 @@ export default function RiskList() {
         >
           {m.riskList.previous}
         </Button>
-        <Typography.Text data-testid="risk-list-page">{fmt(m.riskList.page, { page: pageNumber(current) })}</Typography.Text>
+        <Typography.Text data-testid="risk-list-page">
+          {fmt(m.riskList.page, { page: pageNumber(current) })}
+        </Typography.Text>
         <Button
           disabled={!page?.nextCursor || load.state === 'loading'}
           onClick={() => {

@@ -14,7 +14,15 @@ import {
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([BarChart, LineChart, GridComponent, TooltipComponent, MarkAreaComponent, AriaComponent, CanvasRenderer]);
+echarts.use([
+  BarChart,
+  LineChart,
+  GridComponent,
+  TooltipComponent,
+  MarkAreaComponent,
+  AriaComponent,
+  CanvasRenderer,
+]);
 
 type Option = echarts.ComposeOption<
   | BarSeriesOption

@@ -19,7 +19,15 @@ const isoDate = z.string().describe('YYYY-MM-DD');
 const riskClass = z.enum(['A', 'B', 'C', 'D']);
 export const localizedText = z.strictObject({ zh: z.string(), en: z.string() });
 
-export const FACTOR_GROUPS = ['basic', 'dynamic', 'supervision', 'obligations', 'social', 'related', 'other'] as const;
+export const FACTOR_GROUPS = [
+  'basic',
+  'dynamic',
+  'supervision',
+  'obligations',
+  'social',
+  'related',
+  'other',
+] as const;
 export const factorContribution = z.strictObject({
   name: z.string(),
   group: z.enum(FACTOR_GROUPS),
