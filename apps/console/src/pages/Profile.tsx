@@ -109,7 +109,7 @@ export default function Profile() {
     };
   }, [version, mayReadModels]);
 
-  if (load.state === 'loading') return <Spin tip={m.app.loading} />;
+  if (load.state === 'loading') return <Spin description={m.app.loading} />;
   if (load.state === 'error') {
     if (load.error.status === 403) return <Forbidden reason={load.error.message} />;
     const shown = describeError(load.error, m);
@@ -334,7 +334,11 @@ function HistoryCard({
     () => (c: Charts, el: HTMLElement) =>
       c.drawHistory(
         el,
-        oldestFirst.map((s) => ({ label: s.asOf, score: s.score, color: CLASS_COLOR[s.riskClass] })),
+        oldestFirst.map((s) => ({
+          label: dateTime(s.computedAt),
+          score: s.score,
+          color: CLASS_COLOR[s.riskClass],
+        })),
         scale
           ? classBands(scale.thresholds, scale.range).map((b) => ({
               label: b.cls,
@@ -358,7 +362,7 @@ function HistoryCard({
 
   const options = items.map((s) => ({
     value: s.id,
-    label: fmt(m.profile.option, { date: s.asOf, score: s.score, cls: s.riskClass }),
+    label: fmt(m.profile.option, { date: dateTime(s.computedAt), score: s.score, cls: s.riskClass }),
   }));
 
   async function compare() {
@@ -398,9 +402,9 @@ function HistoryCard({
       ) : (
         <Space wrap>
           <label htmlFor="cmp-from">{m.profile.compareFrom}</label>
-          <Select id="cmp-from" style={{ width: 240 }} options={options} value={from} onChange={setFrom} />
+          <Select id="cmp-from" style={{ width: 300 }} options={options} value={from} onChange={setFrom} />
           <label htmlFor="cmp-to">{m.profile.compareTo}</label>
-          <Select id="cmp-to" style={{ width: 240 }} options={options} value={to} onChange={setTo} />
+          <Select id="cmp-to" style={{ width: 300 }} options={options} value={to} onChange={setTo} />
           <Button
             type="primary"
             onClick={() => void compare()}
@@ -546,7 +550,7 @@ function RecordsCard({ records, m }: { records: ProfileRecord[]; m: Messages }) 
           items={shown.map((r) => ({
             key: r.id,
             color: r.repaired ? 'gray' : r.kind === 'penalty' || r.kind === 'listing' ? 'red' : 'blue',
-            children: (
+            content: (
               <div>
                 <Space wrap>
                   <Typography.Text strong>{r.occurredAt}</Typography.Text>
