@@ -16,6 +16,17 @@ import {
 import { makeUscc } from '@lianjian/reference';
 import { apiApp } from '../../apps/api/src/bootstrap';
 import { workerApp } from '../../apps/worker/src/bootstrap';
+import {
+  compareResponse,
+  entityDetailResponse,
+  scoreHistoryResponse,
+} from '../../apps/api/src/entities/dto/entity.dto';
+import { riskListResponse } from '../../apps/api/src/risk-list/dto/risk-list.dto';
+
+// The answer is what the OpenAPI document (and the console's typed client) says it is: the route's
+// response schema (@ApiZodOk) parses the real answer, extra fields included (strict objects).
+const conforms = (schema: { safeParse(v: unknown): { error?: { issues: unknown[] } } }, body: unknown) =>
+  expect(schema.safeParse(body).error?.issues).toBeUndefined();
 
 // One record in, a score and a joint alert out: API → PostgreSQL → BullMQ (real Redis) → worker.
 describe('ingest → score → rules → alert', () => {
@@ -80,6 +91,7 @@ describe('ingest → score → rules → alert', () => {
       const e = await json(await fetch(`${base}/entities/${USCC_A}`, { headers: admin.headers }));
       return e.score ? e : undefined;
     });
+    conforms(entityDetailResponse, entity);
     expect(entity.entity).toMatchObject({
       uscc: USCC_A,
       regionCode: '330106',
@@ -241,11 +253,13 @@ describe('ingest → score → rules → alert', () => {
       return h.items.length ? h : undefined;
     });
     expect(scores.items[0].riskClass).toBe('D');
+    conforms(scoreHistoryResponse, scores);
 
     const list = await json(
       await fetch(`${base}/risk-list?region=330106&class=D`, { headers: admin.headers }),
     );
     expect(list.items.map((i: { entity: { uscc: string } }) => i.entity.uscc)).toContain(USCC_B);
+    conforms(riskListResponse, list);
   });
 
   it('explains why a score moved, factor by factor', async () => {
@@ -267,6 +281,7 @@ describe('ingest → score → rules → alert', () => {
     const res = await fetch(`${base}/entities/${uscc}/scores/compare`, { headers: admin.headers });
     expect(res.status).toBe(200);
     const why = await json(res);
+    conforms(compareResponse, why);
     expect(why.from).toMatchObject({ id: first.id, riskClass: first.riskClass });
     expect(why.to).toMatchObject({ id: second.id, riskClass: 'D' });
     expect(why.comparison).toMatchObject({ classChanged: true, classAfter: 'D', modelChanged: false });

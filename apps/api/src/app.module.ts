@@ -22,6 +22,7 @@ import { DepartmentsModule } from './departments/departments.module';
 import { EntitiesModule } from './entities/entities.module';
 import { HealthModule } from './health/health.module';
 import { RecordsModule } from './records/records.module';
+import { ReferenceModule } from './reference/reference.module';
 import { RiskListModule } from './risk-list/risk-list.module';
 import { RulesModule } from './rules/rules.module';
 import { ScoreRunsModule } from './score-runs/score-runs.module';
@@ -42,6 +43,7 @@ import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
     SourcesModule,
     EntitiesModule,
     RiskListModule,
+    ReferenceModule,
     ScoringModelsModule,
     ScoreRunsModule,
     RulesModule,

@@ -240,6 +240,32 @@ describe('access matrix: role × route × jurisdiction', () => {
     },
     { route: '/api/v1/sources', expect: { anonymous: 401 }, otherwise: 200 },
     { route: '/api/v1/departments', expect: { anonymous: 401, apiKeyXihuSamr: 403 }, otherwise: 200 },
+    // The risk list's cascaders (GB/T 2260 within the jurisdiction, GB/T 4754): whoever reads the list.
+    {
+      route: '/api/v1/reference/regions',
+      expect: { securityAdmin: 403, anonymous: 401, apiKeyXihuSamr: 403 },
+      otherwise: 200,
+    },
+    {
+      route: '/api/v1/reference/regions?parent=330100',
+      expect: { securityAdmin: 403, anonymous: 401, apiKeyXihuSamr: 403 },
+      otherwise: 200,
+    },
+    {
+      route: '/api/v1/reference/regions?parent=330000',
+      expect: { securityAdmin: 403, anonymous: 401, apiKeyXihuSamr: 403 },
+      otherwise: 200,
+    },
+    {
+      route: '/api/v1/reference/regions?parent=320000',
+      expect: { admin: 200, anonymous: 401 },
+      otherwise: 403,
+    },
+    {
+      route: '/api/v1/reference/industries',
+      expect: { securityAdmin: 403, anonymous: 401, apiKeyXihuSamr: 403 },
+      otherwise: 200,
+    },
     {
       route: '/api/v1/rules',
       expect: { securityAdmin: 403, anonymous: 401, apiKeyXihuSamr: 403 },
@@ -695,6 +721,29 @@ describe('access matrix: role × route × jurisdiction', () => {
       got[who] = res.status;
     }
     expect(got).toEqual(want);
+  });
+
+  it('narrows the region cascader to the jurisdiction (GB/T 2260, one level at a time)', async () => {
+    const codes = async (who: Who, q = '') =>
+      (await json(await call(who, 'GET', `/api/v1/reference/regions${q}`))).items.map(
+        (r: { code: string; leaf: boolean }) => `${r.code}${r.leaf ? '' : '+'}`,
+      );
+    expect((await codes('admin')).slice(0, 3)).toEqual(['110000+', '120000+', '130000+']);
+    expect(await codes('staffCity')).toEqual(['330100+']);
+    expect(await codes('staffXihu')).toEqual(['330106']);
+    // Xihu's staff opening their city see their own county only; the city's staff see every county.
+    expect(await codes('staffXihu', '?parent=330100')).toEqual(['330106']);
+    expect(await codes('staffCity', '?parent=330100')).toContain('330102');
+    expect(await codes('staffCity', '?parent=330000')).toEqual(['330100+']);
+    const unknown = await call('admin', 'GET', '/api/v1/reference/regions?parent=339999');
+    expect(unknown.status).toBe(400);
+    expect((await json(unknown)).error.details[0]).toMatch(/339999/);
+    const industries = await json(await call('staffXihu', 'GET', '/api/v1/reference/industries'));
+    expect(industries.items).toHaveLength(20);
+    expect(industries.items.find((s: { code: string }) => s.code === 'H').divisions).toEqual([
+      { code: 'H61', name: { zh: '住宿业', en: 'Accommodation' } },
+      { code: 'H62', name: { zh: '餐饮业', en: 'Catering' } },
+    ]);
   });
 
   it('gives every route an access rule (deny by default)', () => {

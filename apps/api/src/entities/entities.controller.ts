@@ -1,9 +1,18 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
 import { ZodPipe } from '../common/zod.pipe';
-import { compareQuery, historyQuery, type CompareQuery, type HistoryQuery } from './dto/entity.dto';
+import {
+  compareQuery,
+  compareResponse,
+  entityDetailResponse,
+  historyQuery,
+  scoreHistoryResponse,
+  type CompareQuery,
+  type HistoryQuery,
+} from './dto/entity.dto';
+import { ApiZodOk, ApiZodQuery } from '../common/openapi';
 import { EntitiesService } from './entities.service';
 import { AuditedRead } from '../common/audit-trail';
 
@@ -19,6 +28,7 @@ export class EntitiesController {
     summary: 'Entity with its credit profile (信用画像), latest score and factors, and records',
   })
   @ApiParam({ name: 'key', description: 'USCC or scheme:id' })
+  @ApiZodOk(entityDetailResponse)
   detail(@Param('key') key: string, @Caller() caller: Principal) {
     return this.entities.detail(key, caller);
   }
@@ -27,6 +37,9 @@ export class EntitiesController {
   @AuditedRead()
   @Allow('entities:read')
   @ApiOperation({ summary: 'Score history, newest first' })
+  @ApiParam({ name: 'key', description: 'USCC or scheme:id' })
+  @ApiZodQuery(historyQuery)
+  @ApiZodOk(scoreHistoryResponse)
   scores(
     @Param('key') key: string,
     @Query(new ZodPipe(historyQuery)) query: HistoryQuery,
@@ -43,8 +56,9 @@ export class EntitiesController {
     description:
       'Defaults: `to` the latest score, `from` the one before it. Factors whose points changed, largest first; floors added or removed; whether the model changed.',
   })
-  @ApiQuery({ name: 'from', required: false, description: 'score id (the earlier score)' })
-  @ApiQuery({ name: 'to', required: false, description: 'score id (the later score)' })
+  @ApiParam({ name: 'key', description: 'USCC or scheme:id' })
+  @ApiZodQuery(compareQuery)
+  @ApiZodOk(compareResponse)
   compare(
     @Param('key') key: string,
     @Query(new ZodPipe(compareQuery)) query: CompareQuery,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InvalidInputError } from '@lianjian/common';
 import { ScoreRepository } from '@lianjian/database';
 import { ScoringModels } from '@lianjian/scoring';
-import { regionPrefix } from '@lianjian/reference';
+import { industryName, regionName, regionPrefix } from '@lianjian/reference';
 import type { Principal } from '@lianjian/access';
 import { regionScope } from '../auth/scope';
 import type { RiskListQuery } from './dto/risk-list.dto';
@@ -43,7 +43,9 @@ export class RiskListService {
             externalId: r.externalId,
             name: r.name,
             regionCode: r.regionCode,
+            regionName: r.regionCode ? (regionName(r.regionCode) ?? null) : null,
             industryCode: r.industryCode,
+            industryName: r.industryCode ? (industryName(r.industryCode) ?? null) : null,
           },
           score: r.score,
           riskClass: r.riskClass,

@@ -553,6 +553,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reference/regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Regions (行政区划, GB/T 2260) one level down, within the caller’s jurisdiction
+         * @description Without `parent`: the provinces for national callers, else the jurisdiction itself. With a province or city: its cities or counties that lie within the jurisdiction.
+         */
+        get: operations["ReferenceController_regions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reference/industries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Industries (国民经济行业分类, GB/T 4754-2017): sections and their divisions */
+        get: operations["ReferenceController_industries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/score-runs": {
         parameters: {
             query?: never;
@@ -2021,54 +2058,298 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        entity: {
+                            id: string;
+                            /** @description USCC, or scheme:id */
+                            key: string;
+                            uscc: string | null;
+                            scheme: string | null;
+                            externalId: string | null;
+                            name: string | null;
+                            entityType: string | null;
+                            regionCode: string | null;
+                            regionName: string | null;
+                            industryCode: string | null;
+                            industryName: {
+                                zh: string;
+                                en: string;
+                            } | null;
+                            establishedOn: string | null;
+                            registeredCapital: number | null;
+                            status: string | null;
+                            /** @description masked (张*, 330106********123X) unless the role holds personal-data:read */
+                            legalRepresentative: {
+                                name: string | null;
+                                idNumber: string | null;
+                            } | null;
+                            address: string | null;
+                            provisional: boolean;
+                            masterSource: string | null;
+                        };
+                        profile: {
+                            /** @description YYYY-MM-DD */
+                            asOf: string;
+                            features: {
+                                [key: string]: number;
+                            };
+                            /** @description ISO 8601 date-time */
+                            computedAt: string;
+                        } | null;
+                        peers: {
+                            /** @enum {string} */
+                            level: "county" | "city" | "province" | "all";
+                            region: string | null;
+                            industry: string;
+                            size: number;
+                            /** @description share of peers with a lower score, ties half */
+                            percentile: number;
+                            higher: number;
+                            explanation: {
+                                zh: string;
+                                en: string;
+                            };
+                        } | null;
+                        score: {
+                            id: string;
+                            /** @description min(max(rawScore, range)) + floorLift, 1 decimal */
+                            score: number;
+                            basePoints: number;
+                            /** @description basePoints + Σ factors[].points */
+                            rawScore: number;
+                            /** @description points a floor added to reach its class */
+                            floorLift: number;
+                            /** @enum {string} */
+                            classBeforeFloors: "A" | "B" | "C" | "D";
+                            /** @enum {string} */
+                            riskClass: "A" | "B" | "C" | "D";
+                            /** @enum {string|null} */
+                            previousClass: "A" | "B" | "C" | "D" | null;
+                            modelVersion: string;
+                            /** @description YYYY-MM-DD */
+                            asOf: string;
+                            /** @description ISO 8601 date-time */
+                            computedAt: string;
+                            factors: {
+                                name: string;
+                                /** @enum {string} */
+                                group: "basic" | "dynamic" | "supervision" | "obligations" | "social" | "related" | "other";
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                value: number;
+                                /** @description after the cap, 2 decimals */
+                                points: number;
+                                capped: boolean;
+                            }[];
+                            floorsApplied: {
+                                id: string;
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                minClass: "A" | "B" | "C" | "D";
+                            }[];
+                        } | null;
+                        records: ({
+                            id: string;
+                            source: string;
+                            sourceRecordId: string;
+                            kind: string;
+                            departmentCode: string | null;
+                            occurredAt: string | null;
+                            version: number;
+                            /** @description 信用修复: no longer counts from countsUntil on */
+                            repaired: boolean;
+                            countsUntil: string | null;
+                            repairId: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    };
+                };
             };
         };
     };
     EntitiesController_scores: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description ≤ 500, default 100 */
+                limit?: number;
+            };
             header?: never;
             path: {
+                /** @description USCC or scheme:id */
                 key: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        entity: string;
+                        items: {
+                            id: string;
+                            /** @description min(max(rawScore, range)) + floorLift, 1 decimal */
+                            score: number;
+                            basePoints: number;
+                            /** @description basePoints + Σ factors[].points */
+                            rawScore: number;
+                            /** @description points a floor added to reach its class */
+                            floorLift: number;
+                            /** @enum {string} */
+                            classBeforeFloors: "A" | "B" | "C" | "D";
+                            /** @enum {string} */
+                            riskClass: "A" | "B" | "C" | "D";
+                            /** @enum {string|null} */
+                            previousClass: "A" | "B" | "C" | "D" | null;
+                            modelVersion: string;
+                            /** @description YYYY-MM-DD */
+                            asOf: string;
+                            /** @description ISO 8601 date-time */
+                            computedAt: string;
+                            factors: {
+                                name: string;
+                                /** @enum {string} */
+                                group: "basic" | "dynamic" | "supervision" | "obligations" | "social" | "related" | "other";
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                value: number;
+                                /** @description after the cap, 2 decimals */
+                                points: number;
+                                capped: boolean;
+                            }[];
+                            floorsApplied: {
+                                id: string;
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                minClass: "A" | "B" | "C" | "D";
+                            }[];
+                            trigger: string;
+                        }[];
+                    };
+                };
             };
         };
     };
     EntitiesController_compare: {
         parameters: {
             query?: {
-                /** @description score id (the later score) */
-                to?: unknown;
-                /** @description score id (the earlier score) */
-                from?: unknown;
+                /** @description score id (the earlier score); default the one before `to` */
+                from?: string;
+                /** @description score id (the later score); default the latest */
+                to?: string;
             };
             header?: never;
             path: {
+                /** @description USCC or scheme:id */
                 key: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        entity: string;
+                        from: {
+                            id: string;
+                            score: number;
+                            /** @enum {string} */
+                            riskClass: "A" | "B" | "C" | "D";
+                            modelVersion: string;
+                            /** @description YYYY-MM-DD */
+                            asOf: string;
+                            trigger: string;
+                            /** @description ISO 8601 date-time */
+                            computedAt: string;
+                        };
+                        to: {
+                            id: string;
+                            score: number;
+                            /** @enum {string} */
+                            riskClass: "A" | "B" | "C" | "D";
+                            modelVersion: string;
+                            /** @description YYYY-MM-DD */
+                            asOf: string;
+                            trigger: string;
+                            /** @description ISO 8601 date-time */
+                            computedAt: string;
+                        };
+                        comparison: {
+                            scoreDelta: number;
+                            /** @enum {string} */
+                            classBefore: "A" | "B" | "C" | "D";
+                            /** @enum {string} */
+                            classAfter: "A" | "B" | "C" | "D";
+                            classChanged: boolean;
+                            modelChanged: boolean;
+                            floorsAdded: {
+                                id: string;
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                minClass: "A" | "B" | "C" | "D";
+                            }[];
+                            floorsRemoved: {
+                                id: string;
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                minClass: "A" | "B" | "C" | "D";
+                            }[];
+                            /** @description changed factors, largest |pointsDelta| first */
+                            factors: {
+                                name: string;
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                before: {
+                                    value: number;
+                                    points: number;
+                                };
+                                after: {
+                                    value: number;
+                                    points: number;
+                                };
+                                pointsDelta: number;
+                            }[];
+                        };
+                        explanation: {
+                            zh: string;
+                            en: string;
+                        };
+                    };
+                };
             };
         };
     };
@@ -2134,16 +2415,18 @@ export interface operations {
     RiskListController_list: {
         parameters: {
             query?: {
-                cursor?: unknown;
-                /** @description ≤ 500, default 50 */
-                limit?: unknown;
-                minScore?: unknown;
+                /** @description GB/T 2260 code or prefix, within the jurisdiction (330000 = the province, 3301 = a prefix) */
+                region?: string;
+                /** @description GB/T 4754 code prefix, e.g. H or H62 */
+                industry?: string;
                 /** @description A, B, C, D (repeatable) */
-                class?: unknown[];
-                /** @description GB/T 4754 code prefix */
-                industry?: unknown;
-                /** @description GB/T 2260 code or prefix (jurisdiction) */
-                region?: unknown;
+                class?: ("A" | "B" | "C" | "D")[];
+                /** @description lowest score shown */
+                minScore?: number;
+                /** @description ≤ 500, default 50 */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -2151,11 +2434,125 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            entity: {
+                                id: string;
+                                /** @description USCC, or scheme:id for an entity without one */
+                                key: string;
+                                uscc: string | null;
+                                scheme: string | null;
+                                externalId: string | null;
+                                name: string | null;
+                                regionCode: string | null;
+                                regionName: string | null;
+                                industryCode: string | null;
+                                industryName: {
+                                    zh: string;
+                                    en: string;
+                                } | null;
+                            };
+                            score: number;
+                            /** @enum {string} */
+                            riskClass: "A" | "B" | "C" | "D";
+                            modelVersion: string;
+                            topFactors: {
+                                name: string;
+                                /** @enum {string} */
+                                group: "basic" | "dynamic" | "supervision" | "obligations" | "social" | "related" | "other";
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                value: number;
+                                /** @description after the cap, 2 decimals */
+                                points: number;
+                                capped: boolean;
+                            }[];
+                            /** @description ISO 8601 date-time */
+                            scoredAt: string;
+                        }[];
+                        /** @description null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+        };
+    };
+    ReferenceController_regions: {
+        parameters: {
+            query?: {
+                /** @description a province or city code (GB/T 2260); without it, the top of the caller’s jurisdiction */
+                parent?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description 6-digit GB/T 2260 code */
+                            code: string;
+                            /** @description the standard’s name (Chinese only) */
+                            name: string;
+                            /** @enum {string} */
+                            level: "province" | "city" | "county";
+                            /** @description no regions below it */
+                            leaf: boolean;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ReferenceController_industries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description section letter, e.g. H */
+                            code: string;
+                            name: {
+                                zh: string;
+                                en: string;
+                            };
+                            divisions: {
+                                /** @description section + division, e.g. H62 */
+                                code: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            }[];
+                        }[];
+                    };
+                };
             };
         };
     };

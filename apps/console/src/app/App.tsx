@@ -11,7 +11,7 @@ import { I18nProvider, useI18n } from '../i18n';
 import { mayOpen, screenOf } from '../lib/menu';
 import { SessionProvider, useSession } from '../lib/session';
 import { Forbidden, NotFound } from './Forbidden';
-import { HomePage } from './routes';
+import { HomePage, ProfilePage, RiskListPage } from './routes';
 import { Shell } from './Shell';
 import { SignIn } from './SignIn';
 
@@ -58,6 +58,22 @@ export function App() {
                 element={
                   <Guarded>
                     <HomePage />
+                  </Guarded>
+                }
+              />
+              <Route
+                path="/risk-list"
+                element={
+                  <Guarded>
+                    <RiskListPage />
+                  </Guarded>
+                }
+              />
+              <Route
+                path="/entities/:id"
+                element={
+                  <Guarded>
+                    <ProfilePage />
                   </Guarded>
                 }
               />

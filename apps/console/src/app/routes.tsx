@@ -2,8 +2,10 @@ import { lazy } from 'react';
 import type { Screen } from '../lib/menu';
 
 // Each screen is its own chunk (loaded when first opened): the sign-in page and the shell stay small,
-// and ECharts loads only with the screens that draw a chart.
+// and ECharts loads only with the screens that draw a chart (the profile imports it on demand).
 export const HomePage = lazy(() => import('../pages/Home'));
+export const RiskListPage = lazy(() => import('../pages/RiskList'));
+export const ProfilePage = lazy(() => import('../pages/Profile'));
 
 // The screens built so far (the menu shows no other).
-export const BUILT_SCREENS: ReadonlySet<Screen['key']> = new Set<Screen['key']>(['home']);
+export const BUILT_SCREENS: ReadonlySet<Screen['key']> = new Set<Screen['key']>(['home', 'riskList']);

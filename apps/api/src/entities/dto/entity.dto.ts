@@ -1,8 +1,160 @@
 import { z } from 'zod';
 
-export const historyQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+export const historyQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100).describe('≤ 500, default 100'),
+});
 export type HistoryQuery = z.infer<typeof historyQuery>;
 
 const scoreId = z.string().regex(/^\d{1,18}$/, 'must be a score id from the score history');
-export const compareQuery = z.strictObject({ from: scoreId.optional(), to: scoreId.optional() });
+export const compareQuery = z.strictObject({
+  from: scoreId.describe('score id (the earlier score); default the one before `to`').optional(),
+  to: scoreId.describe('score id (the later score); default the latest').optional(),
+});
 export type CompareQuery = z.infer<typeof compareQuery>;
+
+// What the profile routes answer (documented in the OpenAPI document through ApiZodOk, and checked
+// against real answers in test/integration/pipeline.integration-spec.ts).
+const isoDateTime = z.string().describe('ISO 8601 date-time');
+const isoDate = z.string().describe('YYYY-MM-DD');
+const riskClass = z.enum(['A', 'B', 'C', 'D']);
+export const localizedText = z.strictObject({ zh: z.string(), en: z.string() });
+
+export const FACTOR_GROUPS = [
+  'basic',
+  'dynamic',
+  'supervision',
+  'obligations',
+  'social',
+  'related',
+  'other',
+] as const;
+export const factorContribution = z.strictObject({
+  name: z.string(),
+  group: z.enum(FACTOR_GROUPS),
+  label: localizedText,
+  value: z.number(),
+  points: z.number().describe('after the cap, 2 decimals'),
+  capped: z.boolean(),
+});
+
+export const appliedFloor = z.strictObject({ id: z.string(), label: localizedText, minClass: riskClass });
+
+const scoreCore = {
+  id: z.string(),
+  score: z.number().describe('min(max(rawScore, range)) + floorLift, 1 decimal'),
+  basePoints: z.number(),
+  rawScore: z.number().describe('basePoints + Σ factors[].points'),
+  floorLift: z.number().describe('points a floor added to reach its class'),
+  classBeforeFloors: riskClass,
+  riskClass,
+  previousClass: riskClass.nullable(),
+  modelVersion: z.string(),
+  asOf: isoDate,
+  computedAt: isoDateTime,
+  factors: z.array(factorContribution),
+  floorsApplied: z.array(appliedFloor),
+};
+
+export const entityView = z.strictObject({
+  id: z.string(),
+  key: z.string().describe('USCC, or scheme:id'),
+  uscc: z.string().nullable(),
+  scheme: z.string().nullable(),
+  externalId: z.string().nullable(),
+  name: z.string().nullable(),
+  entityType: z.string().nullable(),
+  regionCode: z.string().nullable(),
+  regionName: z.string().nullable(),
+  industryCode: z.string().nullable(),
+  industryName: localizedText.nullable(),
+  establishedOn: z.string().nullable(),
+  registeredCapital: z.number().nullable(),
+  status: z.string().nullable(),
+  legalRepresentative: z
+    .strictObject({ name: z.string().nullable(), idNumber: z.string().nullable() })
+    .nullable()
+    .describe('masked (张*, 330106********123X) unless the role holds personal-data:read'),
+  address: z.string().nullable(),
+  provisional: z.boolean(),
+  masterSource: z.string().nullable(),
+});
+
+// A record as the profile lists it; its data sits under its kind (e.g. `penalty: {…}`), masked per role.
+export const profileRecord = z
+  .object({
+    id: z.string(),
+    source: z.string(),
+    sourceRecordId: z.string(),
+    kind: z.string(),
+    departmentCode: z.string().nullable(),
+    occurredAt: z.string().nullable(),
+    version: z.number(),
+    repaired: z.boolean().describe('信用修复: no longer counts from countsUntil on'),
+    countsUntil: z.string().nullable(),
+    repairId: z.string().nullable(),
+  })
+  .catchall(z.unknown());
+
+export const entityDetailResponse = z.strictObject({
+  entity: entityView,
+  profile: z
+    .strictObject({ asOf: isoDate, features: z.record(z.string(), z.number()), computedAt: isoDateTime })
+    .nullable(),
+  peers: z
+    .strictObject({
+      level: z.enum(['county', 'city', 'province', 'all']),
+      region: z.string().nullable(),
+      industry: z.string(),
+      size: z.number().int(),
+      percentile: z.number().describe('share of peers with a lower score, ties half'),
+      higher: z.number().int(),
+      explanation: localizedText,
+    })
+    .nullable(),
+  score: z.strictObject(scoreCore).nullable(),
+  records: z.array(profileRecord),
+});
+export type EntityDetailResponse = z.infer<typeof entityDetailResponse>;
+
+export const scoreHistoryResponse = z.strictObject({
+  entity: z.string(),
+  items: z.array(z.strictObject({ ...scoreCore, trigger: z.string() })),
+});
+
+const scoreBrief = z.strictObject({
+  id: z.string(),
+  score: z.number(),
+  riskClass,
+  modelVersion: z.string(),
+  asOf: isoDate,
+  trigger: z.string(),
+  computedAt: isoDateTime,
+});
+const side = z.strictObject({ value: z.number(), points: z.number() });
+
+export const compareResponse = z.strictObject({
+  entity: z.string(),
+  from: scoreBrief,
+  to: scoreBrief,
+  comparison: z.strictObject({
+    scoreDelta: z.number(),
+    classBefore: riskClass,
+    classAfter: riskClass,
+    classChanged: z.boolean(),
+    modelChanged: z.boolean(),
+    floorsAdded: z.array(appliedFloor),
+    floorsRemoved: z.array(appliedFloor),
+    factors: z
+      .array(
+        z.strictObject({
+          name: z.string(),
+          label: localizedText,
+          before: side,
+          after: side,
+          pointsDelta: z.number(),
+        }),
+      )
+      .describe('changed factors, largest |pointsDelta| first'),
+  }),
+  explanation: localizedText,
+});

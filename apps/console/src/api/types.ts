@@ -1,0 +1,19 @@
+import type { paths } from './schema';
+
+// The answers of the routes the screens read, as the OpenAPI document types them (schema.d.ts is
+// generated from the API's zod response schemas by `npm run build`).
+type OkOf<P extends keyof paths> = paths[P] extends {
+  get: { responses: { 200: { content: { 'application/json': infer T } } } };
+}
+  ? T
+  : never;
+
+export type RiskListPage = OkOf<'/api/v1/risk-list'>;
+export type RiskListItem = RiskListPage['items'][number];
+export type EntityDetail = OkOf<'/api/v1/entities/{key}'>;
+export type ScoreHistory = OkOf<'/api/v1/entities/{key}/scores'>;
+export type ScoreItem = ScoreHistory['items'][number];
+export type ScoreComparison = OkOf<'/api/v1/entities/{key}/scores/compare'>;
+export type ProfileRecord = EntityDetail['records'][number];
+export type Regions = OkOf<'/api/v1/reference/regions'>;
+export type Industries = OkOf<'/api/v1/reference/industries'>;

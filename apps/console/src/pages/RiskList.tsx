@@ -1,0 +1,391 @@
+import {
+  Alert,
+  Button,
+  Card,
+  Cascader,
+  Checkbox,
+  Form,
+  InputNumber,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { api, ApiFailure, ok, type ApiError } from '../api/client';
+import type { Industries, Regions, RiskListItem, RiskListPage } from '../api/types';
+import { fmt, pick, useI18n } from '../i18n';
+import {
+  currentCursor,
+  FIRST_PAGE,
+  hasPrevious,
+  nextPage,
+  pageNumber,
+  previousPage,
+  type CursorPages,
+} from '../lib/cursor-pages';
+import { dateTime } from '../lib/dates';
+import { describeError } from '../lib/errors';
+import {
+  filterFromSearch,
+  filterToQuery,
+  filterToSearch,
+  industryPath,
+  regionPath,
+  RISK_CLASSES,
+  type RiskClass,
+  type RiskFilter,
+} from '../lib/risk-filter';
+import { CLASS_TAG } from '../lib/score-explain';
+import { useSession } from '../lib/session';
+import { Forbidden } from '../app/Forbidden';
+
+const PAGE_SIZE = 50;
+
+interface Option {
+  value: string;
+  label: string;
+  isLeaf?: boolean;
+  children?: Option[];
+}
+
+const toOption = (r: Regions['items'][number]): Option => ({
+  value: r.code,
+  label: r.name,
+  isLeaf: r.leaf,
+});
+
+async function regionsUnder(parent?: string): Promise<Option[]> {
+  const res = await ok<Regions>(
+    api.GET('/api/v1/reference/regions', { params: { query: parent ? { parent } : {} } }),
+  );
+  return res.items.map(toOption);
+}
+
+// The region cascader's options (GB/T 2260 within the jurisdiction), loaded a level at a time; the
+// levels down to the URL's region are loaded first, so the cascader shows the names of a linked filter.
+function useRegionOptions(value: string[]) {
+  const tree = useRef<Option[] | null>(null);
+  const [options, setOptions] = useState<Option[]>([]);
+  const wanted = value.join(',');
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      tree.current ??= await regionsUnder();
+      let level = tree.current;
+      for (const code of wanted ? wanted.split(',').slice(0, -1) : []) {
+        const o = level.find((x) => x.value === code);
+        if (!o || o.isLeaf) break;
+        o.children ??= await regionsUnder(code);
+        level = o.children;
+      }
+      if (live) setOptions([...tree.current]);
+    })().catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [wanted]);
+  const loadData = useCallback((selected: Option[]) => {
+    const target = selected[selected.length - 1];
+    if (!target || target.children) return;
+    void regionsUnder(target.value)
+      .then((children) => {
+        target.children = children;
+        setOptions((o) => [...o]);
+      })
+      .catch(() => undefined);
+  }, []);
+  return { options, loadData };
+}
+
+function useIndustryOptions(locale: 'zh-CN' | 'en-US'): Option[] {
+  const [data, setData] = useState<Industries | null>(null);
+  useEffect(() => {
+    void ok<Industries>(api.GET('/api/v1/reference/industries'))
+      .then(setData)
+      .catch(() => undefined);
+  }, []);
+  return useMemo(
+    () =>
+      (data?.items ?? []).map((s) => ({
+        value: s.code,
+        label: `${s.code} ${pick(s.name, locale)}`,
+        children: s.divisions.map((d) => ({
+          value: d.code,
+          label: `${d.code} ${pick(d.name, locale)}`,
+          isLeaf: true,
+        })),
+      })),
+    [data, locale],
+  );
+}
+
+type Load =
+  | { state: 'loading'; page?: RiskListPage }
+  | { state: 'ok'; page: RiskListPage }
+  | { state: 'error'; error: ApiError };
+
+// 风险名单: entities by score, highest first, filtered by region (within the jurisdiction),
+// industry, class and minimum score. The filter is the URL's query; pages follow the API's cursor.
+export default function RiskList() {
+  const { m, locale } = useI18n();
+  const { me } = useSession();
+  const navigate = useNavigate();
+  const [search, setSearch] = useSearchParams();
+  const filter = useMemo(() => filterFromSearch(search), [search]);
+  const filterKey = filterToSearch(filter);
+
+  // Back to page 1 whenever the filter changes (a new list).
+  const [pages, setPages] = useState<{ for: string; p: CursorPages }>({ for: filterKey, p: FIRST_PAGE });
+  const current = pages.for === filterKey ? pages.p : FIRST_PAGE;
+  const cursor = currentCursor(current);
+
+  const [load, setLoad] = useState<Load>({ state: 'loading' });
+  useEffect(() => {
+    let live = true;
+    setLoad((l) => ({ state: 'loading', page: l.state === 'ok' ? l.page : undefined }));
+    ok<RiskListPage>(
+      api.GET('/api/v1/risk-list', { params: { query: filterToQuery(filter, cursor, PAGE_SIZE) } }),
+    )
+      .then((page) => live && setLoad({ state: 'ok', page }))
+      .catch((e: unknown) => {
+        if (!live) return;
+        setLoad({
+          state: 'error',
+          error:
+            e instanceof ApiFailure ? e.error : { status: 0, code: 'network', message: m.errors.network },
+        });
+      });
+    return () => {
+      live = false;
+    };
+  }, [filterKey, cursor]); // filterKey stands for the filter
+
+  const apply = (next: RiskFilter) => setSearch(filterToSearch(next));
+  const jurisdiction = me?.regionCode ?? null;
+  const regionValue = filter.region ? regionPath(filter.region, jurisdiction) : [];
+  const regions = useRegionOptions(regionValue);
+  const industries = useIndustryOptions(locale);
+
+  const page = load.state === 'error' ? undefined : load.page;
+  const rows = page?.items ?? [];
+
+  // Keyboard: ↑/↓ move between rows (roving focus), Enter opens the profile.
+  const tableRef = useRef<HTMLDivElement>(null);
+  const [focus, setFocus] = useState(0);
+  const open = (r: RiskListItem) => navigate(`/entities/${encodeURIComponent(r.entity.key)}`);
+  const focusRow = (i: number) => {
+    const trs = tableRef.current?.querySelectorAll<HTMLTableRowElement>('tbody tr[data-row-key]');
+    const tr = trs?.[Math.max(0, Math.min(i, (trs?.length ?? 1) - 1))];
+    tr?.focus();
+  };
+  const onRowKey = (e: KeyboardEvent<HTMLElement>, r: RiskListItem, i: number) => {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      focusRow(i + (e.key === 'ArrowDown' ? 1 : -1));
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      open(r);
+    }
+  };
+
+  if (load.state === 'error' && load.error.status === 403) return <Forbidden reason={load.error.message} />;
+  const shown = load.state === 'error' ? describeError(load.error, m) : null;
+
+  const columns: ColumnsType<RiskListItem> = [
+    {
+      title: m.riskList.name,
+      key: 'name',
+      render: (_, r) => (
+        <Link
+          to={`/entities/${encodeURIComponent(r.entity.key)}`}
+          tabIndex={-1}
+          onClick={(e) => e.stopPropagation()}
+        >
+          {r.entity.name ?? m.riskList.unnamed}
+        </Link>
+      ),
+    },
+    {
+      title: m.riskList.uscc,
+      key: 'uscc',
+      render: (_, r) => <Typography.Text code>{r.entity.uscc ?? r.entity.key}</Typography.Text>,
+    },
+    {
+      title: m.riskList.region,
+      key: 'region',
+      render: (_, r) =>
+        r.entity.regionName ? `${r.entity.regionName} ${r.entity.regionCode}` : r.entity.regionCode,
+    },
+    {
+      title: m.riskList.industry,
+      key: 'industry',
+      render: (_, r) =>
+        r.entity.industryName
+          ? `${pick(r.entity.industryName, locale)} ${r.entity.industryCode}`
+          : r.entity.industryCode,
+    },
+    {
+      title: m.riskList.score,
+      key: 'score',
+      align: 'right',
+      render: (_, r) => r.score.toFixed(1),
+    },
+    {
+      title: m.riskList.riskClass,
+      key: 'class',
+      render: (_, r) => <Tag color={CLASS_TAG[r.riskClass]}>{m.riskClass[r.riskClass]}</Tag>,
+    },
+    {
+      title: m.riskList.topFactors,
+      key: 'factors',
+      render: (_, r) => (
+        <Space size={[4, 4]} wrap>
+          {r.topFactors.map((f) => (
+            <Tag key={f.name}>
+              {pick(f.label, locale)} {f.points > 0 ? '+' : ''}
+              {f.points}
+            </Tag>
+          ))}
+        </Space>
+      ),
+    },
+    {
+      title: m.riskList.scoredAt,
+      key: 'scoredAt',
+      render: (_, r) => dateTime(r.scoredAt),
+    },
+  ];
+
+  return (
+    <Card>
+      <Typography.Title level={4}>{m.riskList.title}</Typography.Title>
+      <Form layout="inline" style={{ marginBottom: 16, rowGap: 8 }}>
+        <Form.Item label={m.riskList.region} htmlFor="rl-region">
+          <Cascader<Option>
+            id="rl-region"
+            style={{ width: 260 }}
+            options={regions.options}
+            loadData={regions.loadData}
+            changeOnSelect
+            placeholder={m.riskList.regionPlaceholder}
+            value={regionValue}
+            onChange={(v) => apply({ ...filter, region: (v as string[] | undefined)?.at(-1) })}
+          />
+        </Form.Item>
+        <Form.Item label={m.riskList.industry} htmlFor="rl-industry">
+          <Cascader<Option>
+            id="rl-industry"
+            style={{ width: 260 }}
+            options={industries}
+            changeOnSelect
+            showSearch
+            placeholder={m.riskList.industryPlaceholder}
+            value={filter.industry ? industryPath(filter.industry) : []}
+            onChange={(v) => apply({ ...filter, industry: (v as string[] | undefined)?.at(-1) })}
+          />
+        </Form.Item>
+        <Form.Item label={m.riskList.classes}>
+          <Checkbox.Group<RiskClass>
+            options={RISK_CLASSES.map((c) => ({ value: c, label: <Tag color={CLASS_TAG[c]}>{c}</Tag> }))}
+            value={filter.classes}
+            onChange={(v) => apply({ ...filter, classes: [...v] })}
+          />
+        </Form.Item>
+        <Form.Item label={m.riskList.minScore} htmlFor="rl-min">
+          <MinScore
+            key={filter.minScore ?? 'none'}
+            value={filter.minScore}
+            placeholder={m.riskList.minScorePlaceholder}
+            onApply={(minScore) => apply({ ...filter, minScore })}
+          />
+        </Form.Item>
+        <Form.Item>
+          <Button onClick={() => setSearch('')} disabled={!filterKey}>
+            {m.riskList.reset}
+          </Button>
+        </Form.Item>
+      </Form>
+      {shown ? (
+        <Alert
+          type="error"
+          showIcon
+          role="alert"
+          title={shown.title}
+          description={shown.detail}
+          style={{ marginBottom: 16 }}
+        />
+      ) : null}
+      <Typography.Paragraph type="secondary" id="rl-hint">
+        {m.riskList.keyboardHint}
+      </Typography.Paragraph>
+      <div ref={tableRef} role="region" aria-label={m.riskList.tableLabel} aria-describedby="rl-hint">
+        <Table<RiskListItem>
+          size="small"
+          rowKey={(r) => r.entity.id}
+          columns={columns}
+          dataSource={rows}
+          loading={load.state === 'loading'}
+          pagination={false}
+          locale={{ emptyText: m.riskList.empty }}
+          rowClassName={(_, i) => (i === focus ? 'lj-row-focus' : '')}
+          onRow={(r, i = 0) => ({
+            tabIndex: i === focus ? 0 : -1,
+            style: { cursor: 'pointer' },
+            onClick: () => open(r),
+            onFocus: () => setFocus(i),
+            onKeyDown: (e) => onRowKey(e, r, i),
+          })}
+        />
+      </div>
+      <Space style={{ marginTop: 16 }}>
+        <Button
+          disabled={!hasPrevious(current) || load.state === 'loading'}
+          onClick={() => {
+            setFocus(0);
+            setPages({ for: filterKey, p: previousPage(current) });
+          }}
+        >
+          {m.riskList.previous}
+        </Button>
+        <Typography.Text data-testid="risk-list-page">
+          {fmt(m.riskList.page, { page: pageNumber(current) })}
+        </Typography.Text>
+        <Button
+          disabled={!page?.nextCursor || load.state === 'loading'}
+          onClick={() => {
+            setFocus(0);
+            setPages({ for: filterKey, p: nextPage(current, page?.nextCursor) });
+          }}
+        >
+          {m.riskList.next}
+        </Button>
+        <Typography.Text type="secondary">{fmt(m.riskList.pageSize, { size: PAGE_SIZE })}</Typography.Text>
+      </Space>
+    </Card>
+  );
+}
+
+// The minimum score applies on Enter or when the field loses focus (one history entry, not one per key).
+function MinScore(props: { value?: number; placeholder: string; onApply(v: number | undefined): void }) {
+  const [v, setV] = useState<number | null>(props.value ?? null);
+  const commit = () => {
+    const next = v === null ? undefined : v;
+    if (next !== props.value) props.onApply(next);
+  };
+  return (
+    <InputNumber<number>
+      id="rl-min"
+      min={0}
+      max={100}
+      step={5}
+      value={v}
+      placeholder={props.placeholder}
+      onChange={setV}
+      onPressEnter={commit}
+      onBlur={commit}
+    />
+  );
+}
