@@ -5,7 +5,7 @@ import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import timezone from 'dayjs/plugin/timezone';
 import utc from 'dayjs/plugin/utc';
-import { Suspense, type ReactNode } from 'react';
+import { Suspense, useEffect, useRef, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { I18nProvider, useI18n } from '../i18n';
 import { mayOpen, screenOf } from '../lib/menu';
@@ -45,12 +45,28 @@ function Guarded({ children }: { children: ReactNode }) {
   );
 }
 
+// Every move to another screen asks the API who is signed in again (outside the routes, so it lives
+// across them): a session that ended meanwhile (expired, signed out elsewhere, revoked) sends the user
+// to sign in, told so, and back to the screen they were opening after.
+function RecheckOnNavigation() {
+  const { me, refresh } = useSession();
+  const location = useLocation();
+  const shown = useRef(location.key);
+  useEffect(() => {
+    if (shown.current === location.key) return;
+    shown.current = location.key;
+    if (me && location.pathname !== '/sign-in') void refresh();
+  }, [location.key]);
+  return null;
+}
+
 export function App() {
   return (
     <I18nProvider>
       <Localised>
         <SessionProvider>
           <BrowserRouter basename="/console">
+            <RecheckOnNavigation />
             <Routes>
               <Route path="/sign-in" element={<SignIn />} />
               <Route
