@@ -59,7 +59,9 @@ export class Journey {
     await context.addInitScript(() => {
       window.__ljCsp = [];
       document.addEventListener('securitypolicyviolation', (e) =>
-        window.__ljCsp?.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`),
+        window.__ljCsp?.push(
+          `${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`,
+        ),
       );
     });
     const page = await context.newPage();
@@ -69,7 +71,10 @@ export class Journey {
     const j = new Journey(context, page, dir);
     page.on('console', (msg) => {
       if (msg.type() === 'error' && !j.expected.some((r) => r.test(msg.text())))
-        j.problems.push({ kind: msg.text().includes('Content Security Policy') ? 'csp' : 'console', text: msg.text() });
+        j.problems.push({
+          kind: msg.text().includes('Content Security Policy') ? 'csp' : 'console',
+          text: msg.text(),
+        });
     });
     page.on('pageerror', (e) => j.problems.push({ kind: 'pageerror', text: String(e) }));
     return j;
