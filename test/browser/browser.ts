@@ -33,12 +33,6 @@ export interface Problem {
   text: string;
 }
 
-declare global {
-  interface Window {
-    __ljCsp?: string[];
-  }
-}
-
 export class Journey {
   readonly problems: Problem[] = [];
   private n = 0;
@@ -56,13 +50,11 @@ export class Journey {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
     // Every CSP violation of the page, read back by problemsOf (a listener added before any script
     // of the page runs; Playwright adds it through the DevTools protocol, which the CSP does not bind).
-    await context.addInitScript(() => {
-      window.__ljCsp = [];
-      document.addEventListener('securitypolicyviolation', (e) =>
-        window.__ljCsp?.push(
-          `${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`,
-        ),
-      );
+    // (Strings, not functions: this project type-checks without the DOM library.)
+    await context.addInitScript({
+      content: `window.__ljCsp = [];
+        document.addEventListener('securitypolicyviolation', (e) =>
+          window.__ljCsp.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' (' + e.sourceFile + ':' + e.lineNumber + ')'));`,
     });
     const page = await context.newPage();
     const dir = join(SCREENSHOTS, spec, test.replace(/[^\w-]+/g, '-').slice(0, 60));
@@ -88,7 +80,7 @@ export class Journey {
   // One screen reached: its screenshot, then axe on it (serious or critical violations fail).
   async screen(name: string): Promise<string> {
     await this.page.waitForLoadState('networkidle').catch(() => undefined);
-    const locale = await this.page.evaluate(() => document.documentElement.lang || 'unknown');
+    const locale = await this.page.evaluate<string>("document.documentElement.lang || 'unknown'");
     const file = join(this.dir, `${String(++this.n).padStart(2, '0')}-${name}-${locale}.png`);
     await this.page.screenshot({ path: file, fullPage: true });
     await this.axe(name);
@@ -108,7 +100,7 @@ export class Journey {
   }
 
   private async collectCsp(): Promise<void> {
-    const seen = await this.page.evaluate(() => window.__ljCsp?.splice(0) ?? []);
+    const seen = await this.page.evaluate<string[]>('(window.__ljCsp || []).splice(0)');
     for (const text of seen) this.problems.push({ kind: 'csp', text });
   }
 

@@ -79,7 +79,7 @@ describe('the console at /console', () => {
     await res.arrayBuffer();
     const post = await fetch(`${stack.url}/console/risk-list`, { method: 'POST' });
     expect(post.status).toBe(404);
-    expect((await post.json()).error.code).toBe('not_found');
+    expect(((await post.json()) as { error: { code: string } }).error.code).toBe('not_found');
     // Another spelling is no console path (strict, case-sensitive routing).
     expect((await fetch(`${stack.url}/Console`)).status).toBe(404);
     expect((await fetch(`${stack.url}/consoles`)).status).toBe(404);
@@ -94,7 +94,7 @@ describe('the console at /console', () => {
       for (const path of ['/console', '/console/risk-list', '/console/assets/index-abc123.js']) {
         const res = await fetch(`${url}${path}`);
         expect([path, res.status]).toEqual([path, 503]);
-        const body = await res.json();
+        const body = (await res.json()) as { error: { code: string; message: string } };
         expect(body.error.code).toBe('service_unavailable');
         expect(body.error.message).toMatch(/the console is not built: run npm run build.*工作台尚未构建/);
       }

@@ -125,7 +125,11 @@ describe('console cookie session', () => {
         headers: { 'content-type': 'application/json', cookie, ...headers },
         body: JSON.stringify({ currentPassword: user.password, newPassword: 'Changed by cookie 2026' }),
       });
-    for (const headers of [{}, { 'x-csrf-token': other.csrf }, { 'x-csrf-token': 'x' + csrf.slice(1) }]) {
+    for (const headers of [
+      {},
+      { 'x-csrf-token': other.csrf },
+      { 'x-csrf-token': 'x' + csrf.slice(1) },
+    ] as Record<string, string>[]) {
       const refused = await change(headers);
       expect(refused.status).toBe(403);
       const body = await json(refused);
