@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 // Global setup runs outside Jest's module system: no path aliases, so relative imports.
-// eslint-disable-next-line lianjian/boundaries
+// eslint-disable-next-line lianjian/boundaries, no-restricted-imports
 import testingSetup from '../../libs/testing/src/jest-global-setup';
 import { CHROMIUM } from './browser';
 
