@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { baseEnvSchema } from '@lianjian/common';
 import { requireSecretsKey, webhookSecretsEnv, webhookTargetEnv } from '@lianjian/delivery';
@@ -34,6 +35,15 @@ const apiEnvObject = baseEnvSchema.extend({
   // LOGIN_WINDOW_MINUTES after the last wait ends.
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  // The built console (npm run build: vite writes dist/console) that the api serves at /console.
+  // Default: dist/console of the repository this api runs from (see defaultConsoleDir); a relative
+  // path is taken from the working directory. Not there: /console answers 503 saying to build it.
+  CONSOLE_DIR: z
+    .string()
+    .trim()
+    .min(1)
+    .transform((v) => resolve(v))
+    .default(defaultConsoleDir),
   // OpenAPI at /docs and /docs-json: unset means on, but off when NODE_ENV is production.
   API_DOCS: z.enum(['on', 'off']).optional(),
   LOGIN_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
@@ -72,6 +82,16 @@ const apiEnvObject = baseEnvSchema.extend({
 });
 export const apiEnvSchema = apiEnvObject.superRefine(requireSecretsKey).superRefine(requireMetricsToken);
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
+
+// dist/console of the repository, found from this file's place: compiled, it is
+// dist/apps/api/src/api-env.js (the root four levels up); run from its TypeScript source with
+// CommonJS, apps/api/src (three up). Tests load the sources as ES modules, without __dirname: they run
+// from the repository root (jest's rootDir), the working directory.
+export function defaultConsoleDir(): string {
+  if (typeof __dirname === 'undefined') return resolve('dist', 'console');
+  const compiled = __dirname.split(sep).includes('dist');
+  return resolve(__dirname, ...(compiled ? ['..', '..', '..', '..'] : ['..', '..', '..']), 'dist', 'console');
+}
 
 // What Express's `trust proxy` takes (proxy-addr), except `true`: trusting every address would let
 // any client choose its own address with X-Forwarded-For.

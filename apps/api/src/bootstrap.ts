@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -33,6 +35,7 @@ export async function createApiApp(cfg: ApiEnv): Promise<NestExpressApplication>
   app.use(securityHeaders());
   app.use(jsonBody(cfg.BODY_LIMIT_MB));
   if (apiDocsEnabled(cfg)) serveDocs(app);
+  app.use(serveConsole(cfg.CONSOLE_DIR));
   return app;
 }
 
@@ -59,9 +62,53 @@ const isDocsPage = (req: Request): boolean =>
   req.path === '/admin/queues' ||
   req.path.startsWith('/admin/queues/');
 
+const isConsolePage = (req: Request): boolean => req.path === '/console' || req.path.startsWith('/console/');
+
+// The staff console (监管工作台) from its built files (CONSOLE_DIR, npm run build). Vite names every
+// file under assets/ by its content hash, so those are cached for a year as immutable; any other
+// path under /console is a client-side route and answers index.html, never cached, so a new build is
+// picked up at the next load. /console itself (strict routing makes /console and /console/ two
+// paths) answers it too: the page refers to its files by absolute /console/assets/… URLs. Without a
+// build: 503 with what to do. Only GET and HEAD; other methods fall through to the API's 404.
+function serveConsole(dir: string): RequestHandler {
+  const assets = express.static(join(dir, 'assets'), {
+    immutable: true,
+    maxAge: 31_536_000_000,
+    index: false,
+    redirect: false,
+    fallthrough: true,
+  });
+  const index = join(dir, 'index.html');
+  return (req, res, next) => {
+    if (!isConsolePage(req) || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
+    if (!existsSync(index)) {
+      res.status(503).json({
+        error: {
+          code: 'service_unavailable',
+          message: `the console is not built: run npm run build (CONSOLE_DIR ${dir} has no index.html) / 工作台尚未构建：请运行 npm run build`,
+          details: [],
+        },
+      });
+      return;
+    }
+    if (req.path.startsWith('/console/assets/')) {
+      const url = req.url;
+      req.url = url.slice('/console/assets'.length);
+      return assets(req, res, () => {
+        req.url = url;
+        next(); // no such file: the API's 404
+      });
+    }
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index, { cacheControl: false, lastModified: false, etag: false }, (err) => {
+      if (err && !res.headersSent) next(err);
+    });
+  };
+}
+
 // Security headers on every answer (helmet): nosniff, HSTS, no X-Powered-By, and a CSP that lets a
-// JSON answer load nothing at all. The Swagger UI page alone may load its own scripts and styles
-// (its inline <style> included).
+// JSON answer load nothing at all. The Swagger UI page may load its own scripts and styles (its
+// inline <style> included), the console's pages their own files (below).
 function securityHeaders(): RequestHandler {
   const common = {
     strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
@@ -96,7 +143,29 @@ function securityHeaders(): RequestHandler {
       },
     },
   });
-  return (req, res, next) => (isDocsPage(req) ? docs : api)(req, res, next);
+  // The console: its own files only, no inline script and no eval. Inline styles are allowed because
+  // antd 6 styles its components with CSS-in-JS (@ant-design/cssinjs), which inserts <style>
+  // elements at run time; scripts stay 'self'. connect-src 'self': it talks to this API alone.
+  const consolePages = helmet({
+    ...common,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  return (req, res, next) =>
+    (isConsolePage(req) ? consolePages : isDocsPage(req) ? docs : api)(req, res, next);
 }
 
 function serveDocs(app: NestExpressApplication): void {

@@ -364,6 +364,9 @@ describe('access matrix: role × route × jurisdiction', () => {
       otherwise: 403,
     },
     { route: '/api/v1/auth/me', expect: { anonymous: 401 }, otherwise: 200 },
+    // The console's sign-in is open to anyone (its body checked first: no attempt counted here);
+    // session.integration-spec.ts tests the cookies, CSRF and limits.
+    { route: '/api/v1/auth/session', method: 'POST', body: () => ({}), expect: {}, otherwise: 400 },
     {
       route: '/api/v1/cases',
       expect: { securityAdmin: 403, anonymous: 401, apiKeyXihuSamr: 403 },
@@ -445,11 +448,13 @@ describe('access matrix: role × route × jurisdiction', () => {
       // the one-time enrolment code a security administrator issued (400 without).
       want[key] = open.includes(key)
         ? 200
-        : key === 'POST /api/v1/auth/totp/confirm'
-          ? 409
-          : key === 'POST /api/v1/auth/totp/enrol'
-            ? 400
-            : 403;
+        : key === 'POST /api/v1/auth/session'
+          ? 400
+          : key === 'POST /api/v1/auth/totp/confirm'
+            ? 409
+            : key === 'POST /api/v1/auth/totp/enrol'
+              ? 400
+              : 403;
       const body = (await res.text()) || '{}';
       if (res.status === 403) expect(JSON.parse(body).error.message).toMatch(/second factor.*动态口令/);
     }

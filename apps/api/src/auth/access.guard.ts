@@ -2,14 +2,18 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { ConfigService } from '@nestjs/config';
 import type { Request } from 'express';
-import { ForbiddenError, UnauthorizedError } from '@lianjian/common';
+import { CsrfError, ForbiddenError, UnauthorizedError } from '@lianjian/common';
 import { AccessRepository } from '@lianjian/database';
 import { ROLE_LABELS, can, secretHash, type Permission, type Principal } from '@lianjian/access';
 import { AccessCache } from './access-cache';
 import { ALLOW_KEY, PUBLIC_KEY, WHILE_ENROLLING_KEY, type AuthenticatedRequest } from './access.decorator';
+import { CSRF_HEADER, csrfMatches, isSafeMethod, sessionTokenOf } from './session-cookies';
 
-// Authenticates every request (bearer token for people, X-Api-Key for departmental systems) and
-// checks the permission its route names. Department and jurisdiction scoping happen in the services,
+// Authenticates every request (bearer token for people, X-Api-Key for departmental systems, the
+// console's lj_session cookie when neither header is sent: a header always wins) and checks the
+// permission its route names. A write authenticated by the cookie must carry X-CSRF-Token equal to
+// the session's CSRF value (session-cookies.ts), or it is refused 403 csrf_failed before anything
+// is done. Department and jurisdiction scoping happen in the services,
 // which know the rows. Credentials are never logged or echoed. A bearer token left unused for
 // ACCESS_TOKEN_IDLE_MINUTES stops working (等保2.0 idle logout). Whom a credential stands for is
 // cached for ACCESS_CACHE_SECONDS (access-cache.ts): a change to the user, the token or the key drops
@@ -56,23 +60,7 @@ export class AccessGuard implements CanActivate {
     if (typeof header === 'string' && header !== '') {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
       if (!m) throw new UnauthorizedError('Authorization must be "Bearer <token>" / 认证头格式错误');
-      const key = `token:${secretHash(m[1])}`;
-      const cached = this.cache.principals.get(key);
-      if (cached) return cached;
-      const generation = this.cache.principals.generation;
-      const found: { expiresAt?: Date } = {};
-      const p = await this.access.principalForToken(m[1], this.idleMinutes, found);
-      if (p && p !== 'idle')
-        this.cache.principals.set(key, p, [`user:${p.id}`, key], generation, found.expiresAt?.getTime());
-      if (p === 'idle')
-        throw new UnauthorizedError(
-          `signed out after ${this.idleMinutes} minutes without use: sign in again (POST /api/v1/auth/login) / 超过 ${this.idleMinutes} 分钟未操作，已自动退出，请重新登录`,
-        );
-      if (!p)
-        throw new UnauthorizedError(
-          'the token is unknown, expired or revoked: sign in again (POST /api/v1/auth/login) / 令牌无效或已过期，请重新登录',
-        );
-      return p;
+      return this.forToken(m[1], 'the token');
     }
     if (typeof apiKey === 'string' && apiKey !== '') {
       const key = `apiKeySecret:${secretHash(apiKey)}`;
@@ -84,9 +72,43 @@ export class AccessGuard implements CanActivate {
       if (!p) throw new UnauthorizedError('the API key is unknown or revoked / API 密钥无效或已吊销');
       return p;
     }
+    const session = apiKey === undefined || apiKey === '' ? sessionTokenOf(req) : undefined;
+    if (session) {
+      const p = await this.forToken(session, 'the session');
+      // Checked once the session is known to be valid, so an ended session is told as such (401)
+      // and the console can send the user to sign in again.
+      if (!isSafeMethod(req.method) && !csrfMatches(session, req.headers[CSRF_HEADER]))
+        throw new CsrfError(
+          'this write needs the X-CSRF-Token header of the console session (the value of the lj_csrf cookie): reload the console / 该操作缺少有效的防跨站请求令牌（X-CSRF-Token），请刷新工作台后重试',
+        );
+      return p;
+    }
     throw new UnauthorizedError(
-      'sign in: send "Authorization: Bearer <token>" (POST /api/v1/auth/login) or "X-Api-Key: <key>" / 请先登录',
+      'sign in: send "Authorization: Bearer <token>" (POST /api/v1/auth/login), "X-Api-Key: <key>", or the console session cookie (POST /api/v1/auth/session) / 请先登录',
     );
+  }
+
+  // Whom a bearer token or a session cookie's token stands for (cached like every credential).
+  private async forToken(token: string, what: 'the token' | 'the session'): Promise<Principal> {
+    const key = `token:${secretHash(token)}`;
+    const cached = this.cache.principals.get(key);
+    if (cached) return cached;
+    const generation = this.cache.principals.generation;
+    const found: { expiresAt?: Date } = {};
+    const p = await this.access.principalForToken(token, this.idleMinutes, found);
+    if (p && p !== 'idle')
+      this.cache.principals.set(key, p, [`user:${p.id}`, key], generation, found.expiresAt?.getTime());
+    if (p === 'idle')
+      throw new UnauthorizedError(
+        `signed out after ${this.idleMinutes} minutes without use: sign in again (POST /api/v1/auth/login) / 超过 ${this.idleMinutes} 分钟未操作，已自动退出，请重新登录`,
+      );
+    if (!p)
+      throw new UnauthorizedError(
+        what === 'the token'
+          ? 'the token is unknown, expired or revoked: sign in again (POST /api/v1/auth/login) / 令牌无效或已过期，请重新登录'
+          : 'the session has ended (expired, signed out or revoked): sign in again / 会话已结束（过期、已退出或被撤销），请重新登录',
+      );
+    return p;
   }
 }
 

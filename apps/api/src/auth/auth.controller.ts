@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { Principal } from '@lianjian/access';
 import { ZodPipe } from '../common/zod.pipe';
 import { Allow, Caller, Public, WhileEnrolling } from './access.decorator';
@@ -18,6 +18,7 @@ import {
   type TotpEnrolBody,
 } from './dto/auth.dto';
 import { SelfAudited } from '../common/audit-trail';
+import { clearSessionCookies, requestToken, setSessionCookies } from './session-cookies';
 
 // Permissions every caller holds (one of them), so these routes are open to anyone signed in.
 const ANYONE = ['batches:read', 'sources:read', 'alerts:read', 'departments:read'] as const;
@@ -45,13 +46,41 @@ export class AuthController {
     return this.auth.login(body, req.ip ?? 'unknown');
   }
 
+  @Post('session')
+  @SelfAudited()
+  @Public()
+  @SkipRateLimit()
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Sign in to the console (控制台登录): as POST /api/v1/auth/login (same limits, second factor and audit), but the token is set as the httpOnly cookie lj_session (SameSite=Strict, Secure over TLS) and never answered; the readable cookie lj_csrf holds the value to send as X-CSRF-Token on every write. Answers { expiresAt, mustEnrol? }',
+  })
+  @ApiBody({ schema: { example: { username: 'zhao.min', password: '••••••••••••', code: '123456' } } })
+  async session(
+    @Body(new ZodPipe(loginBody)) body: LoginBody,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const signedIn = await this.auth.login(body, req.ip ?? 'unknown');
+    setSessionCookies(req, res, signedIn.accessToken, signedIn.expiresAt);
+    // The token only in the cookie: never in a body a script could read.
+    return {
+      expiresAt: signedIn.expiresAt,
+      ...('mustEnrol' in signedIn ? { mustEnrol: true, message: signedIn.message } : {}),
+    };
+  }
+
   @Post('logout')
   @Allow(...ANYONE)
   @WhileEnrolling()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Sign out (退出): the token stops working at once' })
-  logout(@Req() req: Request): Promise<void> {
-    return this.auth.logout(req.headers.authorization);
+  @ApiOperation({
+    summary:
+      'Sign out (退出): the token (bearer, or the console session cookie) stops working at once; the console cookies are cleared',
+  })
+  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await this.auth.logout(requestToken(req));
+    if (!req.headers.authorization && !req.headers['x-api-key']) clearSessionCookies(req, res);
   }
 
   @Post('password')
@@ -105,7 +134,6 @@ export class AuthController {
     @Caller() caller: Principal,
     @Req() req: Request,
   ) {
-    const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    return this.totp.confirm(caller, body.code, m?.[1], req.ip ?? 'unknown');
+    return this.totp.confirm(caller, body.code, requestToken(req), req.ip ?? 'unknown');
   }
 }

@@ -107,10 +107,9 @@ export class AuthService {
     }
   }
 
-  // 退出: the bearer token of the request stops working at once.
-  async logout(authorization: string | undefined): Promise<void> {
-    const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-    if (m) await this.access.revokeToken(m[1]);
+  // 退出: the token of the request (bearer, or the console's session cookie) stops working at once.
+  async logout(token: string | undefined): Promise<void> {
+    if (token) await this.access.revokeToken(token);
   }
 
   // A reserved attempt's password check (against a dummy hash for an unknown user). An attempt that

@@ -37,6 +37,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in to the console (控制台登录): as POST /api/v1/auth/login (same limits, second factor and audit), but the token is set as the httpOnly cookie lj_session (SameSite=Strict, Secure over TLS) and never answered; the readable cookie lj_csrf holds the value to send as X-CSRF-Token on every write. Answers { expiresAt, mustEnrol? } */
+        post: operations["AuthController_session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/logout": {
         parameters: {
             query?: never;
@@ -46,7 +63,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign out (退出): the token stops working at once */
+        /** Sign out (退出): the token (bearer, or the console session cookie) stops working at once; the console cookies are cleared */
         post: operations["AuthController_logout"];
         delete?: never;
         options?: never;
@@ -1503,6 +1520,27 @@ export interface operations {
         };
     };
     AuthController_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_session: {
         parameters: {
             query?: never;
             header?: never;

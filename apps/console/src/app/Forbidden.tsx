@@ -1,5 +1,5 @@
 import { Button, Result } from 'antd';
-import { Link } from 'react-router';
+import { useNavigate } from 'react-router';
 import { useI18n } from '../i18n';
 
 // The 403 page: a screen the role may not open, or the API's refusal of what the screen asked for
@@ -16,27 +16,25 @@ export function Forbidden({ reason }: { reason?: string }) {
           {reason ? <div data-testid="forbidden-reason">{reason}</div> : null}
         </>
       }
-      extra={
-        <Link to="/">
-          <Button type="primary">{m.errors.back}</Button>
-        </Link>
-      }
+      extra={<BackHome />}
     />
+  );
+}
+
+// A button, not a button inside a link: one control, as screen readers and axe expect.
+function BackHome() {
+  const { m } = useI18n();
+  const navigate = useNavigate();
+  return (
+    <Button type="primary" onClick={() => navigate('/')}>
+      {m.errors.back}
+    </Button>
   );
 }
 
 export function NotFound() {
   const { m } = useI18n();
   return (
-    <Result
-      status="404"
-      title={m.errors.notFoundTitle}
-      subTitle={m.errors.notFound}
-      extra={
-        <Link to="/">
-          <Button type="primary">{m.errors.back}</Button>
-        </Link>
-      }
-    />
+    <Result status="404" title={m.errors.notFoundTitle} subTitle={m.errors.notFound} extra={<BackHome />} />
   );
 }

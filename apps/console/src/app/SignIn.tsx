@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Form, Input, Typography } from 'antd';
+import { Alert, Button, Card, Flex, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { api, toApiError, type ApiError } from '../api/client';
@@ -16,7 +16,7 @@ interface Fields {
 // script can read. Lockout (429 + Retry-After) and expiry are explained; after expiry the user is
 // taken back to the page they were on (?next=).
 export function SignIn() {
-  const { m } = useI18n();
+  const { m, locale, setLocale } = useI18n();
   const { expired, refresh } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
@@ -47,11 +47,27 @@ export function SignIn() {
     }
   }
 
-  const shown = error && describeError(error, m);
+  // On this page a 401 means what was typed is wrong, not that a session ended.
+  const shown =
+    error?.status === 401
+      ? { title: m.signIn.wrong, detail: m.signIn.wrongHint }
+      : error && describeError(error, m);
   return (
     <main className="lj-sign-in">
       <Card style={{ width: 380 }}>
-        <Typography.Title level={3}>{m.app.title}</Typography.Title>
+        <Flex justify="space-between" align="baseline">
+          <Typography.Title level={1} style={{ fontSize: 24 }}>
+            {m.app.title}
+          </Typography.Title>
+          <Button
+            size="small"
+            type="link"
+            lang={locale === 'zh-CN' ? 'en' : 'zh-CN'}
+            onClick={() => setLocale(locale === 'zh-CN' ? 'en-US' : 'zh-CN')}
+          >
+            {m.app.language}
+          </Button>
+        </Flex>
         <Typography.Paragraph type="secondary">{m.signIn.subtitle}</Typography.Paragraph>
         {expired ? (
           <Alert type="warning" showIcon title={m.signIn.expired} style={{ marginBottom: 16 }} />

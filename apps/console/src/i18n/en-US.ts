@@ -152,6 +152,8 @@ export const enUS: Messages = {
     lockedOut: 'Too many attempts. Try again in {seconds} seconds.',
     mustEnrol:
       'Administrators must enrol a second factor first (ask a security administrator for an enrolment code).',
+    wrong: 'Wrong user name, password or one-time code',
+    wrongHint: 'Users with a second factor also enter their 6-digit code.',
   },
   codes: {
     invalid_json: 'Malformed request',

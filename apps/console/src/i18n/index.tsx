@@ -1,4 +1,4 @@
-import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { enUS } from './en-US';
 import { zhCN, type Messages } from './zh-CN';
 
@@ -30,13 +30,16 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const [locale, setLocaleState] = useState<Locale>(() =>
     globalThis.localStorage?.getItem(KEY) === 'en-US' ? 'en-US' : 'zh-CN',
   );
+  // The page's language for screen readers and axe, also when the stored choice is English.
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
   const value = useMemo<I18n>(
     () => ({
       locale,
       m: MESSAGES[locale],
       setLocale(l) {
         globalThis.localStorage?.setItem(KEY, l);
-        document.documentElement.lang = l;
         setLocaleState(l);
       },
     }),

@@ -149,6 +149,8 @@ export const zhCN = {
     expired: '登录已过期，请重新登录；登录后将回到原页面。',
     lockedOut: '尝试次数过多，请在 {seconds} 秒后重试。',
     mustEnrol: '管理员须先绑定动态口令后方可使用（请联系安全管理员获取绑定码）。',
+    wrong: '用户名、密码或动态口令错误',
+    wrongHint: '已绑定动态口令的用户须同时输入 6 位口令。',
   },
   codes: {
     invalid_json: '请求格式有误',

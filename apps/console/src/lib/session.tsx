@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import { api, ApiFailure, ok, onSessionExpired } from '../api/client';
+import { api, ApiFailure, CSRF_COOKIE, ok, onSessionExpired, readCookie } from '../api/client';
 
 // Who is signed in (GET /api/v1/auth/me): role, department, jurisdiction and permissions.
 export interface Me {
@@ -27,6 +27,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [expired, setExpired] = useState(false);
   const refresh = useCallback(async () => {
+    // No lj_csrf cookie, no session (both cookies live as long as the token): not asked, so a
+    // signed-out visit answers the sign-in page at once, with no 401 in the browser's console.
+    if (!readCookie(CSRF_COOKIE)) {
+      setMe(null);
+      return;
+    }
     try {
       setMe(await ok<Me>(api.GET('/api/v1/auth/me') as never));
       setExpired(false);

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'forbidden'
+  | 'csrf_failed'
   | 'unauthorized'
   | 'too_many_requests'
   | 'unsupported_media_type'
@@ -55,6 +56,14 @@ export class UnauthorizedError extends DomainError {
   }
 }
 
+// A write with the console's session cookie whose X-CSRF-Token is missing or is not the session's
+// (a cross-site request, or a page that lost its lj_csrf cookie): 403, nothing was done.
+export class CsrfError extends DomainError {
+  constructor(message: string) {
+    super('csrf_failed', message);
+  }
+}
+
 // Signed in, but the role, department or jurisdiction does not allow this: 403.
 export class ForbiddenError extends DomainError {
   constructor(message: string, details: unknown[] = []) {
@@ -94,6 +103,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   forbidden: 403,
+  csrf_failed: 403,
   unauthorized: 401,
   too_many_requests: 429,
   service_unavailable: 503,
