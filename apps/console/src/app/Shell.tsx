@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router';
 import { pick, useI18n } from '../i18n';
 import { BUILT_SCREENS } from './routes';
-import { screenOf, visibleMenu } from '../lib/menu';
+import { menuPathOf, visibleMenu } from '../lib/menu';
 import { useSession, type Me } from '../lib/session';
 
 // The frame of every screen once signed in: the menu of what the role may do, who is signed in,
@@ -16,7 +16,7 @@ export function Shell({ me, children }: { me: Me; children: ReactNode }) {
     key: s.path,
     label: <Link to={s.path}>{m.menu[s.key]}</Link>,
   }));
-  const current = screenOf(location.pathname)?.path ?? '/';
+  const current = menuPathOf(location.pathname);
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Sider breakpoint="lg" collapsedWidth={0} theme="light" width={200}>

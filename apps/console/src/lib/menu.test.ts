@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mayOpen, screenOf, visibleMenu, type Screen } from './menu';
+import { mayOpen, menuPathOf, screenOf, visibleMenu, type Screen } from './menu';
 
 const ALL = new Set<Screen['key']>(['home', 'riskList', 'alerts', 'cases', 'audit', 'admin']);
 
@@ -31,5 +31,12 @@ describe('menu by permissions', () => {
     expect(mayOpen(screenOf('/entities/91330106MA2XXXX')!, ['risk-list:read'])).toBe(false);
     expect(mayOpen(screenOf('/entities/91330106MA2XXXX')!, ['entities:read'])).toBe(true);
     expect(screenOf('/nowhere')).toBeUndefined();
+  });
+
+  it('highlights the risk list on an entity profile and home elsewhere', () => {
+    expect(menuPathOf('/entities/91330106MA2XXXX')).toBe('/risk-list');
+    expect(menuPathOf('/risk-list')).toBe('/risk-list');
+    expect(menuPathOf('/')).toBe('/');
+    expect(menuPathOf('/nowhere')).toBe('/');
   });
 });

@@ -40,3 +40,10 @@ export function screenOf(path: string): Screen | undefined {
 
 // An entity profile (主体画像) opens from the risk list and anywhere an entity is named.
 export const ENTITY_SCREEN: Screen = { key: 'riskList', path: '/entities', anyOf: ['entities:read'] };
+
+// The menu item to highlight for a console path: its screen's, and the risk list's for an entity
+// profile (opened from it).
+export function menuPathOf(path: string): string {
+  const screen = screenOf(path);
+  return SCREENS.find((s) => s.key === screen?.key)?.path ?? '/';
+}
