@@ -59,6 +59,12 @@ export const ROUTES: RouteEntry[] = [
     as: 'anonymous',
     body: { username: 'nobody-here', password: 'Wrong password 2026!' },
   },
+  {
+    method: 'POST',
+    path: '/api/v1/auth/session',
+    as: 'anonymous',
+    body: { username: 'nobody-here', password: 'Wrong password 2026!' },
+  },
   { method: 'POST', path: '/api/v1/auth/logout', as: 'fresh' },
   {
     method: 'POST',
@@ -448,6 +454,8 @@ export const ROUTES: RouteEntry[] = [
 
   // departments and webhooks
   { method: 'GET', path: '/api/v1/departments', as: 'admin' },
+  { method: 'GET', path: '/api/v1/reference/regions', as: 'staff', query: { parent: '330100' } },
+  { method: 'GET', path: '/api/v1/reference/industries', as: 'staff' },
   { method: 'GET', path: '/api/v1/departments/:code/webhook', as: 'admin', params: { code: DEPT } },
   {
     method: 'PUT',
