@@ -47,7 +47,12 @@ export class Journey {
 
   // A fresh context and page for one test; screenshots go under tmp/screenshots/<spec>/<test>/.
   static async start(browser: Browser, spec: string, test: string): Promise<Journey> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      locale: 'zh-CN',
+      // No transitions half-way through when axe reads colours (the console turns motion off).
+      reducedMotion: 'reduce',
+    });
     // Every CSP violation of the page, read back by problemsOf (a listener added before any script
     // of the page runs; Playwright adds it through the DevTools protocol, which the CSP does not bind).
     // (Strings, not functions: this project type-checks without the DOM library.)
@@ -78,8 +83,11 @@ export class Journey {
   }
 
   // One screen reached: its screenshot, then axe on it (serious or critical violations fail).
+  // The pointer is moved off the controls first: a screen is judged at rest (the hover states are
+  // checked by their own colour tokens, App.tsx).
   async screen(name: string): Promise<string> {
     await this.page.waitForLoadState('networkidle').catch(() => undefined);
+    await this.page.mouse.move(0, 0);
     const locale = await this.page.evaluate<string>("document.documentElement.lang || 'unknown'");
     const file = join(this.dir, `${String(++this.n).padStart(2, '0')}-${name}-${locale}.png`);
     await this.page.screenshot({ path: file, fullPage: true });
