@@ -182,5 +182,7 @@ export const zhCN = {
   },
 } as const;
 
-type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
+// A screen's texts may live in their own module (i18n/<screen>.ts: `<screen>ZhCN` as const and
+// `<screen>EnUS: Widen<typeof <screen>ZhCN>`), included above and in en-US.ts by one line each.
+export type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 export type Messages = Widen<typeof zhCN>;
