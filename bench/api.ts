@@ -6,13 +6,11 @@ import { AccessRepository, AlertRepository, AuditRepository, ScoreRepository } f
 import { seedProvince } from '@lianjian/seed';
 import { type Args, printJsonLine, runCommand } from '../apps/cli/src/command';
 import {
-  createAdmin,
   createUser,
   harnessEnvSchema,
   NO_SCHEDULES,
-  type Scratch,
+  scoreAll,
   signIn,
-  sleep,
   withScratch,
 } from '../tools/harness';
 import type { AppProcess } from '@lianjian/common';
@@ -127,7 +125,7 @@ async function bench(args: Args<typeof OPTIONS>): Promise<void> {
       });
       seedSec = seeded.seconds;
       console.log(`seeded ${entities} entities in ${seeded.seconds.toFixed(1)} s`);
-      scoreRunSec = await scoreAll(scratch, ds);
+      scoreRunSec = await scoreAll(scratch, ds, NO_RATE_LIMITS);
       console.log(
         `scored every entity (one full run through POST /api/v1/score-runs) in ${scoreRunSec.toFixed(1)} s`,
       );
@@ -360,34 +358,6 @@ async function one<T>(ds: DataSource, sql: string): Promise<T> {
   const [row] = (await ds.query(sql)) as T[];
   if (!row) throw new Error(`no row for: ${sql}`);
   return row;
-}
-
-// A full scoring run as a user starts it: POST /api/v1/score-runs as the system administrator, one
-// worker, polled until done. The api and worker stop afterwards.
-async function scoreAll(scratch: Scratch, ds: DataSource): Promise<number> {
-  const admin = await createAdmin(ds, `bench-admin-${Date.now().toString(36)}`);
-  const workers = await scratch.startWorkers(1, { ...NO_SCHEDULES, WORKER_QUEUES: 'scoring' });
-  const { api, base } = await scratch.startApi({ ...NO_SCHEDULES, ...NO_RATE_LIMITS }, workers);
-  try {
-    const auth = await signIn(base, admin.username, admin.password);
-    const t0 = Date.now();
-    const res = await fetch(`${base}/api/v1/score-runs`, { method: 'POST', headers: auth });
-    if (res.status !== 202)
-      throw new Error(`POST /api/v1/score-runs answered ${res.status}: ${await res.text()}`);
-    const { runId } = (await res.json()) as { runId: string };
-    for (;;) {
-      const r = await fetch(`${base}/api/v1/score-runs/${runId}`, { headers: auth });
-      const run = r.status === 200 ? ((await r.json()) as { status: string }) : undefined;
-      if (run?.status === 'done') break;
-      if (run?.status === 'failed') throw new Error(`score run ${runId} failed`);
-      const dead = workers.find((w) => w.proc.exitCode !== null || w.proc.signalCode !== null);
-      if (dead) throw new Error(`the worker exited during the run:\n${dead.output().slice(-3000)}`);
-      await sleep(500);
-    }
-    return (Date.now() - t0) / 1000;
-  } finally {
-    await Promise.all([...workers, api].map((p) => p.stop()));
-  }
 }
 
 // Alerts as the joint-action rules would leave them: 1% of the entities (every hundredth id), each

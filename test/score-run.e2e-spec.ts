@@ -44,7 +44,9 @@ describe('e2e: a full scoring run survives a killed worker', () => {
       workers.push(stack.spawn('apps/worker/src/main', { WORKER_QUEUES: 'scoring' }));
     await stack.spawnApi('apps/api/src/main');
     base = stack.url;
-  }, 120_000);
+    // Seeding 16,000 entities and starting three processes: ~60 s on a quiet machine, over 120 s on
+    // a busy one.
+  }, 300_000);
 
   afterAll(() => stack?.close());
 

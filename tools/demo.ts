@@ -1,4 +1,6 @@
 import { addDays, parseEnv, todayInShanghai } from '@lianjian/common';
+import type { DataSource } from 'typeorm';
+import type { AppProcess } from '@lianjian/common';
 import { ScoreRepository } from '@lianjian/database';
 import { ALL_QUEUES } from '@lianjian/queue';
 import { regionName } from '@lianjian/reference';
@@ -7,6 +9,7 @@ import { type Args, printJsonLine, runCommand } from '../apps/cli/src/command';
 import {
   createAdmin,
   createSourceKeys,
+  createUser,
   harnessEnvSchema,
   signIn,
   totpSecretOf,
@@ -31,9 +34,20 @@ interface Json {
   [k: string]: unknown;
 }
 
-const OPTIONS = { entities: { type: 'integer', min: 100, max: 1_000_000 }, seed: 'number' } as const;
+const OPTIONS = {
+  entities: { type: 'integer', min: 100, max: 1_000_000 },
+  seed: 'number',
+  // Keep the api and a worker running on the demo data for the console, until Ctrl-C.
+  serve: 'boolean',
+  port: { type: 'integer', min: 1, max: 65535 },
+} as const;
 
-runCommand({ name: 'demo', usage: '[--entities N] [--seed S]', options: OPTIONS, run: demo });
+runCommand({
+  name: 'demo',
+  usage: '[--entities N] [--seed S] [--serve [--port P]]',
+  options: OPTIONS,
+  run: demo,
+});
 
 async function demo(args: Args<typeof OPTIONS>): Promise<void> {
   const env = parseEnv(harnessEnvSchema, process.env);
@@ -78,7 +92,13 @@ async function demo(args: Args<typeof OPTIONS>): Promise<void> {
 
     section('3. 启动服务 / Starting the api and a worker as processes');
     const worker = scratch.start('apps/worker/src/main');
-    const { api, base } = await scratch.startApi({}, [worker]);
+    // --serve: on a known port (default 3000), for the console's URL to be the same every run.
+    const { api, base } = await scratch.startApi(
+      {},
+      [worker],
+      [],
+      args.serve ? (args.port ?? 3000) : args.port,
+    );
     console.log(`   api on ${base} (OpenAPI at ${base}/docs), worker serving ${ALL_QUEUES.join(', ')}`);
     auth = await signIn(base, admin.username, admin.password);
     console.log(`   signed in as ${admin.username} (POST /api/v1/auth/login)`);
@@ -146,21 +166,31 @@ async function demo(args: Args<typeof OPTIONS>): Promise<void> {
     const finalClasses = await new ScoreRepository(ds).classDistribution();
     const deliveries = alerts.reduce((n, a) => n + (a.deliveries as unknown[]).length, 0);
 
-    section('8. 登录 / Sign in to the demo yourself');
-    console.log(`   WEBHOOK_SECRETS_KEY=${scratch.webhookKey} DATABASE_URL=${demoUrl} npm run start:api`);
-    console.log(
-      `   curl -s -X POST localhost:3000/api/v1/auth/login -H 'content-type: application/json' \\\n` +
-        `        -d '{"username":"${admin.username}","password":"${admin.password}","code":"<TOTP code>"}'`,
-    );
-    // Administrators sign in with a second factor; the demo enrolled this one at its first sign-in.
-    const secret = totpSecretOf(admin.username);
-    console.log(
-      `   the code: add the TOTP secret ${secret} to an authenticator app, or\n` +
-        `   node -e "require('otplib').generate({ secret: '${secret}' }).then(console.log)"`,
-    );
-    console.log(
-      '   then send "Authorization: Bearer <accessToken>" (OpenAPI at /docs); the password is new each run',
-    );
+    // The demo users of each role (演示用户), for the console: the administrator and the auditor
+    // sign in with a second factor (TOTP), the others with their password.
+    const users = await createDemoUsers(ds, base, admin);
+
+    if (args.serve) {
+      section('8. 监管工作台 / The staff console, on the demo data', `${base}/console`);
+      printDemoUsers(users);
+      console.log(
+        '   api and worker keep running on the demo data; Ctrl-C stops both (the demo database stays until the next demo)',
+      );
+    } else {
+      section('8. 监管工作台 / Open the staff console on the demo data');
+      console.log(
+        '   npm run demo -- --serve   (this demo again, then the api and a worker stay up: open http://127.0.0.1:3000/console)',
+      );
+      console.log('   or, on the database this run kept (its users are listed below):');
+      console.log(
+        `   WEBHOOK_SECRETS_KEY=${scratch.webhookKey} DATABASE_URL=${demoUrl} npm run start:api   # then http://127.0.0.1:3000/console`,
+      );
+      console.log(
+        `   the API directly: curl -s -X POST localhost:3000/api/v1/auth/login -H 'content-type: application/json' \\\n` +
+          `        -d '{"username":"${admin.username}","password":"${admin.password}","code":"<TOTP code>"}'`,
+      );
+      printDemoUsers(users);
+    }
     printJsonLine({
       demo: 'lianjian',
       entities,
@@ -172,7 +202,123 @@ async function demo(args: Args<typeof OPTIONS>): Promise<void> {
       deliveries,
       seconds: Math.round((Date.now() - t0) / 100) / 10,
     });
+    if (args.serve) {
+      await untilStopped([api, worker]);
+      console.error('   stopping the api and the worker / 正在停止服务');
+    }
   });
+}
+
+interface DemoUser {
+  role: string;
+  label: string;
+  username: string;
+  password: string;
+  where: string;
+  totpSecret?: string;
+}
+
+// Staff of a city, a coordinator there, officers of two departments in two of its counties (where
+// the most alerts were delivered), and the auditor, created as an operator would (npm run user:create).
+async function createDemoUsers(
+  ds: DataSource,
+  base: string,
+  admin: { username: string; password: string },
+): Promise<DemoUser[]> {
+  const busiest: { code: string; region: string; name: string }[] = await ds.query(
+    `SELECT d.code, d.region_code AS region, d.name
+       FROM delivery dl JOIN department d ON d.code = dl.department_code
+      WHERE d.level = 'county'
+      GROUP BY d.code, d.region_code, d.name
+      ORDER BY count(*) DESC, d.code`,
+  );
+  const first = busiest[0];
+  if (!first) throw new Error('the demo delivered no alert to a county department: no officer to create');
+  const city = `${first.region.slice(0, 4)}00`;
+  const second =
+    busiest.find((d) => d.region !== first.region && d.region.startsWith(city.slice(0, 4))) ??
+    busiest.find((d) => d.region !== first.region) ??
+    first;
+  const place = (code: string) => `${regionName(code) ?? ''} ${code}`.trim();
+  const auditor = await createAdmin(ds, 'demo-auditor', 'auditor');
+  await signIn(base, auditor.username, auditor.password); // enrols its second factor
+  const make = async (
+    username: string,
+    role: 'supervision_staff' | 'coordinator' | 'department_officer',
+    regionCode: string,
+    departmentCode?: string,
+  ) => ({ ...(await createUser(ds, username, { role, regionCode, departmentCode })) });
+  const staff = await make('demo-staff', 'supervision_staff', city);
+  const coordinator = await make('demo-coordinator', 'coordinator', city);
+  const officer1 = await make('demo-officer-1', 'department_officer', first.region, first.code);
+  const officer2 = await make('demo-officer-2', 'department_officer', second.region, second.code);
+  return [
+    {
+      role: 'admin',
+      label: '系统管理员 / system administrator',
+      ...admin,
+      where: '全国 national',
+      totpSecret: totpSecretOf(admin.username),
+    },
+    { role: 'supervision_staff', label: '监管人员 / supervision staff', ...staff, where: place(city) },
+    { role: 'coordinator', label: '联合执法协调人 / coordinator', ...coordinator, where: place(city) },
+    {
+      role: 'department_officer',
+      label: '部门执法人员 / officer',
+      ...officer1,
+      where: `${first.name} ${first.code}`,
+    },
+    {
+      role: 'department_officer',
+      label: '部门执法人员 / officer',
+      ...officer2,
+      where: `${second.name} ${second.code}`,
+    },
+    {
+      role: 'auditor',
+      label: '安全审计员 / auditor',
+      ...auditor,
+      where: '全国 national',
+      totpSecret: totpSecretOf(auditor.username),
+    },
+  ];
+}
+
+function printDemoUsers(users: DemoUser[]): void {
+  console.log('   演示用户 / demo users (passwords are new each run):');
+  for (const u of users)
+    console.log(
+      `   ${u.label.padEnd(30)} ${u.username.padEnd(18)} ${u.password}  ${u.where}${u.totpSecret ? `  TOTP ${u.totpSecret}` : ''}`,
+    );
+  const secret = users.find((u) => u.totpSecret)?.totpSecret;
+  if (secret)
+    console.log(
+      `   one-time code for a TOTP secret: an authenticator app, or\n` +
+        `   node -e "require('otplib').generate({ secret: '<TOTP secret>' }).then(console.log)"`,
+    );
+}
+
+// Until Ctrl-C (SIGINT) or SIGTERM; the api or the worker ending by itself fails the demo, saying so.
+// (Ctrl-C in a terminal signals the api and the worker too: their exit right after it is the stop.)
+async function untilStopped(processes: AppProcess[]): Promise<void> {
+  let stopping = false;
+  const signalled = new Promise<void>((resolve) => {
+    const stop = () => {
+      stopping = true;
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  const ended = Promise.race(
+    processes.map((p) =>
+      p.exited.then(async () => {
+        await new Promise((r) => setTimeout(r, 500));
+        if (!stopping) throw new Error(`a demo process ended by itself:\n${p.output().slice(-2000)}`);
+      }),
+    ),
+  );
+  await Promise.race([signalled, ended]);
 }
 
 async function sendLive(

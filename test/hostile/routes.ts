@@ -190,6 +190,12 @@ export const ROUTES: RouteEntry[] = [
     as: 'staff',
     query: { region: '330106', industry: 'H62', class: 'D', minScore: '10', limit: '10', cursor: 'abc' },
   },
+  {
+    method: 'GET',
+    path: '/api/v1/risk-list/export',
+    as: 'staff',
+    query: { region: '330106', industry: 'H62', class: 'D', minScore: '10', lang: 'en-US' },
+  },
 
   // alerts
   {

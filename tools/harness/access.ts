@@ -21,17 +21,15 @@ const BY = { actor: 'system:demo', role: 'system', source: 'cli' };
 export async function createAdmin(
   ds: DataSource,
   username: string,
+  // One of the three administrators (三员): the system administrator by default, or the audit one.
+  role: 'admin' | 'auditor' = 'admin',
+  regionCode = 'national',
 ): Promise<{ username: string; password: string }> {
   // Random, with the four character classes the password rules ask for (three of them) always present.
   const password = `${randomBytes(12).toString('base64url')}-Lj1`;
   const access = new AccessRepository(ds);
   const audit = new AuditRepository(ds);
-  const user = await createUserAccount(
-    access,
-    audit,
-    { username, password, role: 'admin', regionCode: 'national' },
-    BY,
-  );
+  const user = await createUserAccount(access, audit, { username, password, role, regionCode }, BY);
   // The one-time code the administrator enrols a second factor with at the first sign-in.
   enrolmentCodes.set(username, (await issueEnrolmentCode(access, audit, user, BY)).code);
   return { username, password };

@@ -1,3 +1,4 @@
 export * from './access';
 export * from './processes';
 export * from './scratch';
+export * from './scoring';

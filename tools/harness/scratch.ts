@@ -111,8 +111,9 @@ export class Scratch {
     extra: Record<string, string> = {},
     others: AppProcess[] = [],
     nodeArgs: string[] = [], // e.g. --cpu-prof --cpu-prof-dir=DIR
+    fixedPort?: number, // this port rather than a free one (npm run demo -- --serve: a known URL)
   ): Promise<{ api: AppProcess; base: string }> {
-    const port = await freePort();
+    const port = fixedPort ?? (await freePort());
     const api = this.start('apps/api/src/main', { ...extra, PORT: String(port) }, nodeArgs);
     const base = `http://127.0.0.1:${port}`;
     await until(

@@ -79,6 +79,9 @@ const apiEnvObject = baseEnvSchema.extend({
   RATE_LIMIT_PER_CALLER: z.coerce.number().int().min(0).max(10_000_000).default(300_000),
   RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(0).max(10_000_000).default(6_000),
   RATE_LIMIT_EXPENSIVE: z.coerce.number().int().min(0).max(1_000_000).default(300),
+  // Most rows one Excel export of the risk list holds (GET /api/v1/risk-list/export): the highest
+  // scores of the filter first; a bigger filter is cut there, and the workbook says so.
+  RISK_LIST_EXPORT_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(50_000),
 });
 export const apiEnvSchema = apiEnvObject.superRefine(requireSecretsKey).superRefine(requireMetricsToken);
 export type ApiEnv = z.infer<typeof apiEnvSchema>;

@@ -125,10 +125,11 @@ export async function startStack<U extends string = never, CA = never, CW = neve
         const port = await freePort();
         const p = spawn(entry, { ...extra, PORT: String(port) });
         const base = `http://127.0.0.1:${port}`;
+        // A built api starts in 2-5 s; a CI machine busy with other suites has taken over 30 s.
         await eventually(
           async () =>
             (await fetch(`${base}/health`).catch(() => undefined))?.status === 200 ? true : undefined,
-          30000,
+          90_000,
         );
         url = base;
         return p;

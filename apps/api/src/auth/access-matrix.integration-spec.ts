@@ -155,6 +155,11 @@ describe('access matrix: role × route × jurisdiction', () => {
       otherwise: 200,
     },
     {
+      route: '/api/v1/risk-list/export',
+      expect: { securityAdmin: 403, anonymous: 401, apiKeyXihuSamr: 403 },
+      otherwise: 200,
+    },
+    {
       route: '/api/v1/risk-list?region=330102',
       expect: { admin: 200, staffCity: 200, auditorCity: 200, officerShangcheng: 200, anonymous: 401 },
       otherwise: 403,

@@ -1,7 +1,7 @@
-import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { pipeline } from 'node:stream/promises';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
 import { ZodPipe } from '../common/zod.pipe';
@@ -9,7 +9,7 @@ import { Expensive } from '../rate-limit/rate-limit';
 import { rejectionsQuery, type RejectionsQuery } from './dto/batch.dto';
 import { BatchesService } from './batches.service';
 import { sendRejections } from './rejections-response';
-import { AuditedRead } from '../common/audit-trail';
+import { AuditedRead, auditStreamedRead } from '../common/audit-trail';
 
 @ApiTags('records')
 @Controller('api/v1/batches')
@@ -65,6 +65,7 @@ export class BatchesController {
   async rejections(
     @Param('batchId') batchId: string,
     @Query(new ZodPipe(rejectionsQuery)) query: RejectionsQuery,
+    @Req() req: Request,
     @Res() res: Response,
     @Caller() caller: Principal,
   ) {
@@ -72,7 +73,9 @@ export class BatchesController {
       res.json(await this.batches.rejectionsPage(caller, batchId, query));
       return;
     }
-    await sendRejections(res, query.format, await this.batches.rejections(caller, batchId));
+    const rejections = await this.batches.rejections(caller, batchId);
+    await auditStreamedRead(req);
+    await sendRejections(res, query.format, rejections);
   }
 
   @Get(':batchId/file')
@@ -91,8 +94,14 @@ export class BatchesController {
     description:
       'gone: the stored file was removed by retention (INGEST_RETENTION_DAYS); the batch report and refused rows remain',
   })
-  async file(@Param('batchId') batchId: string, @Res() res: Response, @Caller() caller: Principal) {
+  async file(
+    @Param('batchId') batchId: string,
+    @Req() req: Request,
+    @Res() res: Response,
+    @Caller() caller: Principal,
+  ) {
     const f = await this.batches.file(caller, batchId);
+    await auditStreamedRead(req);
     // Never the type the uploader claimed: a file of HTML is not served as a page.
     res.setHeader('content-type', 'application/octet-stream');
     res.setHeader('content-length', String(f.sizeBytes));

@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Injectable,
   Logger,
   SetMetadata,
@@ -29,8 +30,14 @@ import { AUDIT_REFUSAL } from './audit-refusal';
 export const AUDIT_KEY = 'lianjian:audit';
 type AuditMode = 'read' | 'none';
 
-// A read whose every call is audited (an entity profile, a case, refused rows, the audit log…).
-export const AuditedRead = () => SetMetadata(AUDIT_KEY, 'read' satisfies AuditMode);
+export const AUDIT_QUERY_KEY = 'lianjian:audit:query';
+
+// A read whose every call is audited (an entity profile, a case, refused rows, the audit log…);
+// withQuery: its entry also keeps the query it was asked with (an export: which list left the system).
+export const AuditedRead = (opts: { withQuery?: boolean } = {}) =>
+  opts.withQuery
+    ? applyDecorators(SetMetadata(AUDIT_KEY, 'read' satisfies AuditMode), SetMetadata(AUDIT_QUERY_KEY, true))
+    : SetMetadata(AUDIT_KEY, 'read' satisfies AuditMode);
 // A write that writes its own audit entry (sign-in: who tried, and the outcome, without a password).
 export const SelfAudited = () => SetMetadata(AUDIT_KEY, 'none' satisfies AuditMode);
 
@@ -80,12 +87,13 @@ export class AuditGuard implements CanActivate {
     const write = !READ_METHODS.has(req.method);
     if (mode === 'none' || (!write && mode !== 'read')) return true;
     const route = (req.route as { path?: string } | undefined)?.path ?? '(route)';
+    const withQuery = this.reflector.get<boolean | undefined>(AUDIT_QUERY_KEY, ctx.getHandler()) === true;
     const plan: AuditPlan = {
       write,
       done: false,
       handled: false,
       committed: false,
-      record: (status) => this.audit.append(entryOf(req, route, status)),
+      record: (status) => this.audit.append(entryOf(req, route, status, withQuery)),
     };
     req[PLAN] = plan;
     req[AUDIT_REFUSAL] = (status: number) => auditRefusal(plan, status);
@@ -93,7 +101,16 @@ export class AuditGuard implements CanActivate {
   }
 }
 
-function entryOf(req: AuditedRequest, route: string, status: number) {
+// The query as it was sent, bounded (an entry stays small whatever a client sends).
+const QUERY_MAX_CHARS = 1000;
+const queryOf = (q: unknown) => {
+  const text = JSON.stringify(q ?? {});
+  return text.length <= QUERY_MAX_CHARS
+    ? (JSON.parse(text) as unknown)
+    : { truncated: text.slice(0, QUERY_MAX_CHARS) };
+};
+
+function entryOf(req: AuditedRequest, route: string, status: number, withQuery = false) {
   const body = (req.body ?? {}) as { source?: unknown };
   const principal = req.principal;
   const params = req.params ?? {};
@@ -109,6 +126,7 @@ function entryOf(req: AuditedRequest, route: string, status: number) {
     detail: {
       status,
       ...(typeof body.source === 'string' ? { feed: body.source.slice(0, 200) } : {}),
+      ...(withQuery ? { query: queryOf(req.query) } : {}),
     },
   };
 }
@@ -170,9 +188,17 @@ export class AuditInterceptor implements NestInterceptor {
       await recordOrRefuse(plan, errorStatus(e));
       throw e;
     }
-    await recordOrRefuse(plan, okStatus());
+    if (!plan.done) await recordOrRefuse(plan, okStatus());
     return out;
   }
+}
+
+// A read that streams its answer (a download, an export) stores its entry before the first byte:
+// once bytes are sent the answer cannot be withheld, so the entry must be there first. A stream that
+// then fails gets a second entry with the failure.
+export async function auditStreamedRead(req: Request): Promise<void> {
+  const plan = (req as AuditedRequest)[PLAN];
+  if (plan && !plan.done) await recordOrRefuse(plan, 200);
 }
 
 async function recordOrRefuse(plan: AuditPlan, status: number): Promise<void> {

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidInputError } from '@lianjian/common';
-import { ScoreRepository } from '@lianjian/database';
+import { ScoreRepository, type RiskListRow } from '@lianjian/database';
 import { ScoringModels } from '@lianjian/scoring';
 import { industryName, regionName, regionPrefix } from '@lianjian/reference';
 import type { Principal } from '@lianjian/access';
 import { regionScope } from '../auth/scope';
-import type { RiskListQuery } from './dto/risk-list.dto';
+import type { RiskListExportQuery, RiskListQuery } from './dto/risk-list.dto';
 
 // Risk list (风险名单): entities by score, highest first, paged by a (score, entity id) cursor.
 @Injectable()
@@ -16,48 +16,84 @@ export class RiskListService {
   ) {}
 
   async list(caller: Principal, q: RiskListQuery) {
-    // 330000 names the province (prefix 33), 330100 the city; fewer digits are a prefix already. The
-    // list never reaches outside the caller's jurisdiction (辖区): no region means all of it.
-    const region = regionScope(
-      caller,
-      q.region ? (q.region.length === 6 ? regionPrefix(q.region) : q.region) : undefined,
-    );
     const rows = await this.scores.riskList({
-      regionPrefix: region || undefined,
-      industryPrefix: q.industry,
-      classes: q.class,
-      minScore: q.minScore,
+      ...this.filterOf(caller, q),
       after: q.cursor ? decodeCursor(q.cursor) : undefined,
       limit: q.limit + 1,
     });
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     return {
-      items: await Promise.all(
-        page.map(async (r) => ({
-          entity: {
-            id: r.entityId,
-            key: r.uscc ?? `${r.scheme}:${r.externalId}`,
-            uscc: r.uscc,
-            scheme: r.scheme,
-            externalId: r.externalId,
-            name: r.name,
-            regionCode: r.regionCode,
-            regionName: r.regionCode ? (regionName(r.regionCode) ?? null) : null,
-            industryCode: r.industryCode,
-            industryName: r.industryCode ? (industryName(r.industryCode) ?? null) : null,
-          },
-          score: r.score,
-          riskClass: r.riskClass,
-          modelVersion: r.modelVersion,
-          topFactors: await this.models.describe(r.modelVersion, r.topFactors, false),
-          scoredAt: r.scoredAt,
-        })),
-      ),
+      items: await Promise.all(page.map((r) => this.itemOf(r))),
       nextCursor: rows.length > q.limit && last ? encodeCursor(last.score, last.entityId) : null,
     };
   }
+
+  // The rows of the Excel export: the list's filter, highest score first, in pages of EXPORT_PAGE,
+  // up to maxRows. `more()` tells, once the pages are read, whether the limit left rows out.
+  exportPages(caller: Principal, q: RiskListExportQuery, maxRows: number) {
+    const filter = this.filterOf(caller, q);
+    let more = false;
+    const scores = this.scores;
+    const itemOf = (r: RiskListRow) => this.itemOf(r);
+    async function* pages() {
+      let after: { score: number; entityId: string } | undefined;
+      let left = maxRows;
+      while (left > 0) {
+        const want = Math.min(EXPORT_PAGE, left);
+        const rows = await scores.riskList({ ...filter, after, limit: want + 1 });
+        const page = rows.slice(0, want);
+        yield await Promise.all(page.map(itemOf));
+        left -= page.length;
+        const last = page[page.length - 1];
+        if (rows.length <= want || !last) return;
+        if (left === 0) more = true;
+        after = { score: last.score, entityId: last.entityId };
+      }
+    }
+    return { pages: pages(), more: () => more };
+  }
+
+  // 330000 names the province (prefix 33), 330100 the city; fewer digits are a prefix already. The
+  // list never reaches outside the caller's jurisdiction (辖区): no region means all of it.
+  private filterOf(caller: Principal, q: Pick<RiskListQuery, 'region' | 'industry' | 'class' | 'minScore'>) {
+    const region = regionScope(
+      caller,
+      q.region ? (q.region.length === 6 ? regionPrefix(q.region) : q.region) : undefined,
+    );
+    return {
+      regionPrefix: region || undefined,
+      industryPrefix: q.industry,
+      classes: q.class,
+      minScore: q.minScore,
+    };
+  }
+
+  private async itemOf(r: RiskListRow) {
+    return {
+      entity: {
+        id: r.entityId,
+        key: r.uscc ?? `${r.scheme}:${r.externalId}`,
+        uscc: r.uscc,
+        scheme: r.scheme,
+        externalId: r.externalId,
+        name: r.name,
+        regionCode: r.regionCode,
+        regionName: r.regionCode ? (regionName(r.regionCode) ?? null) : null,
+        industryCode: r.industryCode,
+        industryName: r.industryCode ? (industryName(r.industryCode) ?? null) : null,
+      },
+      score: r.score,
+      riskClass: r.riskClass,
+      modelVersion: r.modelVersion,
+      topFactors: await this.models.describe(r.modelVersion, r.topFactors, false),
+      scoredAt: r.scoredAt,
+    };
+  }
 }
+
+// Rows read from the database at a time by an export.
+const EXPORT_PAGE = 1000;
 
 // The cursor is the last row's score and entity id, opaque to clients.
 function encodeCursor(score: number, entityId: string): string {

@@ -570,6 +570,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/risk-list/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The risk list of a filter as an Excel workbook (风险名单导出)
+         * @description The filter of GET /risk-list, within the jurisdiction; highest score first, at most RISK_LIST_EXPORT_MAX_ROWS rows (default 50,000; X-Row-Limit). Sheet 2 states the filter, the time, the user and whether the limit cut the list. Streamed as it is read.
+         */
+        get: operations["RiskListController_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reference/regions": {
         parameters: {
             query?: never;
@@ -2520,6 +2540,35 @@ export interface operations {
                         nextCursor: string | null;
                     };
                 };
+            };
+        };
+    };
+    RiskListController_export: {
+        parameters: {
+            query?: {
+                /** @description GB/T 2260 code or prefix, within the jurisdiction (330000 = the province, 3301 = a prefix) */
+                region?: string;
+                /** @description GB/T 4754 code prefix, e.g. H or H62 */
+                industry?: string;
+                /** @description A, B, C, D (repeatable) */
+                class?: ("A" | "B" | "C" | "D")[];
+                /** @description lowest score shown */
+                minScore?: number;
+                /** @description language of the headings (default zh-CN) */
+                lang?: "zh-CN" | "en-US";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the workbook (.xlsx), as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

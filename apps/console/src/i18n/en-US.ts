@@ -52,6 +52,11 @@ export const enUS: Messages = {
     keyboardHint: '↑↓ to choose an entity, Enter to open its profile',
     tableLabel: 'Risk list (highest score first)',
     unnamed: '(no registered name)',
+    export: 'Export to Excel',
+    exporting: 'Exporting…',
+    exportHint:
+      'Exports the current filter, highest score first; one export holds at most a row limit and the rest is left out (its About sheet says so). Exports are audited.',
+    exported: 'Exported {name} (at most {limit} rows per export; its About sheet says whether it was cut)',
   },
   profile: {
     title: 'Entity profile',

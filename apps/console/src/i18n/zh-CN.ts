@@ -52,6 +52,11 @@ export const zhCN = {
     keyboardHint: '↑↓ 选择主体，回车打开画像',
     tableLabel: '风险名单（按评分从高到低）',
     unnamed: '（未登记名称）',
+    export: '导出 Excel',
+    exporting: '正在导出…',
+    exportHint:
+      '按当前筛选条件导出，评分从高到低；单次导出有行数上限，超出部分不导出（工作簿“说明”页注明）。导出记入审计日志。',
+    exported: '已导出 {name}（单次最多 {limit} 行，是否截断见“说明”页）',
   },
   profile: {
     title: '主体画像',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   EMPTY_FILTER,
   filterFromSearch,
+  filterToExportQuery,
   filterToQuery,
   filterToSearch,
   industryPath,
@@ -60,5 +61,17 @@ describe('cascader paths', () => {
     expect(industryPath('H62')).toEqual(['H', 'H62']);
     expect(industryPath('H')).toEqual(['H']);
     expect(industryPath('62')).toEqual([]);
+  });
+});
+
+describe('filterToExportQuery', () => {
+  it('is the list filter without paging, with the language of the headings', () => {
+    expect(filterToExportQuery({ region: '330106', classes: ['C', 'D'], minScore: 60 }, 'en-US')).toEqual({
+      region: '330106',
+      class: ['C', 'D'],
+      minScore: 60,
+      lang: 'en-US',
+    });
+    expect(filterToExportQuery({ classes: [] }, 'zh-CN')).toEqual({ lang: 'zh-CN' });
   });
 });

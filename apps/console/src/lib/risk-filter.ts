@@ -57,6 +57,13 @@ export function filterToQuery(f: RiskFilter, cursor: string | undefined, limit: 
   };
 }
 
+// The Excel export's query (GET /api/v1/risk-list/export): the list's filter, no paging, and the
+// language the workbook's headings are in.
+export function filterToExportQuery(f: RiskFilter, lang: 'zh-CN' | 'en-US') {
+  const { limit: _limit, ...filter } = filterToQuery(f, undefined, 1);
+  return { ...filter, lang };
+}
+
 export function sameFilter(a: RiskFilter, b: RiskFilter): boolean {
   return filterToSearch(a) === filterToSearch(b);
 }

@@ -1,20 +1,9 @@
-import {
-  Alert,
-  Button,
-  Card,
-  Cascader,
-  Checkbox,
-  Form,
-  InputNumber,
-  Space,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { Button, Card, Cascader, Checkbox, Form, InputNumber, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { api, ApiFailure, ok, type ApiError } from '../api/client';
+import { api, ApiFailure, ok, toApiError, type ApiError } from '../api/client';
+import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import type { Industries, Regions, RiskListItem, RiskListPage } from '../api/types';
 import { fmt, pick, useI18n } from '../i18n';
 import {
@@ -27,9 +16,11 @@ import {
   type CursorPages,
 } from '../lib/cursor-pages';
 import { dateTime } from '../lib/dates';
-import { describeError } from '../lib/errors';
+import { attachmentName, saveBlob } from '../lib/download';
+import { caught } from '../lib/errors';
 import {
   filterFromSearch,
+  filterToExportQuery,
   filterToQuery,
   filterToSearch,
   industryPath,
@@ -150,14 +141,7 @@ export default function RiskList() {
       api.GET('/api/v1/risk-list', { params: { query: filterToQuery(filter, cursor, PAGE_SIZE) } }),
     )
       .then((page) => live && setLoad({ state: 'ok', page }))
-      .catch((e: unknown) => {
-        if (!live) return;
-        setLoad({
-          state: 'error',
-          error:
-            e instanceof ApiFailure ? e.error : { status: 0, code: 'network', message: m.errors.network },
-        });
-      });
+      .catch((e: unknown) => live && setLoad({ state: 'error', error: caught(e, m) }));
     return () => {
       live = false;
     };
@@ -192,7 +176,6 @@ export default function RiskList() {
   };
 
   if (load.state === 'error' && load.error.status === 403) return <Forbidden reason={load.error.message} />;
-  const shown = load.state === 'error' ? describeError(load.error, m) : null;
 
   const columns: ColumnsType<RiskListItem> = [
     {
@@ -211,6 +194,7 @@ export default function RiskList() {
     {
       title: m.riskList.uscc,
       key: 'uscc',
+      className: 'lj-nowrap',
       render: (_, r) => <Typography.Text code>{r.entity.uscc ?? r.entity.key}</Typography.Text>,
     },
     {
@@ -230,12 +214,14 @@ export default function RiskList() {
     {
       title: m.riskList.score,
       key: 'score',
+      className: 'lj-nowrap',
       align: 'right',
       render: (_, r) => r.score.toFixed(1),
     },
     {
       title: m.riskList.riskClass,
       key: 'class',
+      className: 'lj-nowrap',
       render: (_, r) => <Tag color={CLASS_TAG[r.riskClass]}>{m.riskClass[r.riskClass]}</Tag>,
     },
     {
@@ -308,16 +294,8 @@ export default function RiskList() {
           </Button>
         </Form.Item>
       </Form>
-      {shown ? (
-        <Alert
-          type="error"
-          showIcon
-          role="alert"
-          title={shown.title}
-          description={shown.detail}
-          style={{ marginBottom: 16 }}
-        />
-      ) : null}
+      <ApiErrorAlert error={load.state === 'error' ? load.error : null} />
+      <ExportButton filter={filter} />
       <Typography.Paragraph type="secondary" id="rl-hint">
         {m.riskList.keyboardHint}
       </Typography.Paragraph>
@@ -365,6 +343,55 @@ export default function RiskList() {
         <Typography.Text type="secondary">{fmt(m.riskList.pageSize, { size: PAGE_SIZE })}</Typography.Text>
       </Space>
     </Card>
+  );
+}
+
+// 导出: the current filter as an Excel workbook, made by the API (GET /api/v1/risk-list/export,
+// audited, at most its row limit). Fetched as a Blob so a refusal shows here with the API's reason.
+function ExportButton({ filter }: { filter: RiskFilter }) {
+  const { m, locale } = useI18n();
+  const [state, setState] = useState<
+    | { s: 'idle' }
+    | { s: 'busy' }
+    | { s: 'done'; name: string; limit: string }
+    | { s: 'error'; error: ApiError }
+  >({ s: 'idle' });
+  const run = async () => {
+    setState({ s: 'busy' });
+    try {
+      const r = await api.GET('/api/v1/risk-list/export', {
+        params: { query: filterToExportQuery(filter, locale) },
+        parseAs: 'blob',
+      });
+      if (!r.response.ok) throw new ApiFailure(await toApiError(r.response));
+      const name = attachmentName(r.response.headers.get('content-disposition')) ?? 'risk-list.xlsx';
+      saveBlob(r.data as Blob, name);
+      setState({
+        s: 'done',
+        name,
+        limit: Number(r.response.headers.get('x-row-limit')).toLocaleString(locale),
+      });
+    } catch (e) {
+      setState({ s: 'error', error: caught(e, m) });
+    }
+  };
+  return (
+    <div style={{ marginBottom: 16 }}>
+      <Space wrap>
+        <Button onClick={() => void run()} loading={state.s === 'busy'} aria-describedby="rl-export-hint">
+          {state.s === 'busy' ? m.riskList.exporting : m.riskList.export}
+        </Button>
+        <Typography.Text type="secondary" id="rl-export-hint">
+          {m.riskList.exportHint}
+        </Typography.Text>
+      </Space>
+      {state.s === 'done' ? (
+        <Typography.Paragraph role="status" style={{ marginTop: 8, marginBottom: 0 }}>
+          {fmt(m.riskList.exported, { name: state.name, limit: state.limit })}
+        </Typography.Paragraph>
+      ) : null}
+      <ApiErrorAlert error={state.s === 'error' ? state.error : null} style={{ marginTop: 8 }} />
+    </div>
   );
 }
 

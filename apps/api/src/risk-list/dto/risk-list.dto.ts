@@ -30,6 +30,12 @@ export const riskListQuery = z.strictObject({
 });
 export type RiskListQuery = z.infer<typeof riskListQuery>;
 
+// The Excel export (导出) takes the list's filter, not its paging, and the language of its headings.
+export const riskListExportQuery = riskListQuery.omit({ limit: true, cursor: true }).extend({
+  lang: z.enum(['zh-CN', 'en-US']).default('zh-CN').describe('language of the headings (default zh-CN)'),
+});
+export type RiskListExportQuery = z.infer<typeof riskListExportQuery>;
+
 // `class` is documented as clients should send it: repeated, each A-D.
 export const riskListQueryDoc = {
   class: {

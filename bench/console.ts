@@ -1,0 +1,320 @@
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { parseEnv, todayInShanghai } from '@lianjian/common';
+import { seedProvince } from '@lianjian/seed';
+import { type Args, printJsonLine, runCommand } from '../apps/cli/src/command';
+import { createUser, harnessEnvSchema, NO_SCHEDULES, scoreAll, withScratch } from '../tools/harness';
+import { machineLoad } from './proc';
+
+// npm run bench:console [-- --entities N] [--reps R] [--seed S] [--keep] [--reuse DB]
+//
+// The staff console (监管工作台) as staff meet it, timed in Debian's Chromium (playwright-core,
+// headless) against the built console served by one api process configured as for production, over
+// a synthetic province of N entities (default 1,000,000) seeded and scored by a real full run:
+//   firstLoad   a signed-in user opens the risk list (a fresh browser context each time: no cached
+//               script of the list's chunk) until its rows are rendered;
+//   filter      on the list, class D ticked or unticked, until the rows of the new filter are rendered;
+//   profile     a row opened until the profile's factor chart is drawn (ECharts' canvas in place).
+// p50/p95 over R repetitions each (default 20). The baseline, in the same run: the API calls those
+// screens make, from Node (GET /api/v1/risk-list for a filter; the profile's two calls), so the
+// console's own share shows as a ratio. And the JavaScript the browser loads for the first screen
+// (sign-in), for the home screen after sign-in and for the risk list, gzipped. Targets: first screen
+// ≤ 500 KB gzipped, filter p95 ≤ 300 ms, profile p95 ≤ 500 ms at 1M entities. Last line: JSON.
+//
+// --keep keeps the scratch database; --reuse DB measures a kept one again (no seeding, no scoring).
+
+const TARGETS = { firstScreenJsGzipKb: 500, filterP95Ms: 300, profileP95Ms: 500 };
+const CHROMIUM = '/usr/bin/chromium';
+const NO_RATE_LIMITS = { RATE_LIMIT_PER_CALLER: '0', RATE_LIMIT_PER_ADDRESS: '0', RATE_LIMIT_EXPENSIVE: '0' };
+const ROWS = 'tbody tr[data-row-key]';
+
+const OPTIONS = {
+  entities: { type: 'integer', min: 1000 },
+  reps: { type: 'integer', min: 1, max: 1000 },
+  seed: 'number',
+  keep: 'boolean',
+  reuse: 'string',
+} as const;
+
+runCommand({
+  name: 'bench:console',
+  usage: '[--entities N] [--reps R] [--seed S] [--keep] [--reuse DB]',
+  options: OPTIONS,
+  run: bench,
+});
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return round1(s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN);
+}
+
+const summary = (xs: number[]) => ({ p50: percentile(xs, 50), p95: percentile(xs, 95), n: xs.length });
+
+async function bench(args: Args<typeof OPTIONS>): Promise<void> {
+  const env = parseEnv(harnessEnvSchema, process.env);
+  const reps = args.reps ?? 20;
+  const dist = resolve('dist', 'console');
+  try {
+    readFileSync(join(dist, 'index.html'));
+  } catch {
+    throw new Error('the console is not built (dist/console/index.html is missing): npm run build');
+  }
+  try {
+    readFileSync(CHROMIUM);
+  } catch {
+    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium`);
+  }
+  console.log(
+    `bench:console — ${args.reuse ? `reusing database ${args.reuse}` : `${args.entities ?? 1_000_000} entities`}, ` +
+      `${reps} repetitions; ${machineLoad()}`,
+  );
+
+  await withScratch(env, 'bench_console', { keep: args.keep, reuse: args.reuse }, async (scratch) => {
+    const ds = await scratch.dataSource(2);
+    if (!args.reuse) {
+      const entities = args.entities ?? 1_000_000;
+      const seeded = await seedProvince(ds, {
+        entities,
+        seed: args.seed ?? 42,
+        end: todayInShanghai(),
+        years: 5,
+        onProgress: (n, r) => process.stderr.write(`  seeding: ${n} entities, ${r} records\r`),
+      });
+      console.log(`seeded ${entities} entities in ${seeded.seconds.toFixed(1)} s`);
+      const sec = await scoreAll(scratch, ds, NO_RATE_LIMITS);
+      console.log(`scored every entity (a full run through POST /api/v1/score-runs) in ${sec.toFixed(1)} s`);
+    }
+    const [{ n: scored }] = (await ds.query(`SELECT count(*)::int AS n FROM entity_risk`)) as { n: number }[];
+    const [{ p: province }] = (await ds.query(
+      `SELECT left(region_code, 2) AS p FROM entity_risk LIMIT 1`,
+    )) as {
+      p: string;
+    }[];
+    const staff = await createUser(ds, `bench-console-${Date.now().toString(36)}`, {
+      role: 'supervision_staff',
+      regionCode: `${province}0000`,
+    });
+    const { base } = await scratch.startApi({ ...NO_SCHEDULES, ...NO_RATE_LIMITS });
+    console.log(`${scored} scored entities; the api (production settings, rate limits off) on ${base}`);
+
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    });
+    try {
+      const signedIn = async (): Promise<{ context: BrowserContext; page: Page }> => {
+        const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+        const res = await context.request.post(`${base}/api/v1/auth/session`, {
+          data: { username: staff.username, password: staff.password },
+        });
+        if (res.status() !== 200) throw new Error(`sign-in answered ${res.status()}: ${await res.text()}`);
+        return { context, page: await context.newPage() };
+      };
+
+      // --- JavaScript per screen, gzipped (what the browser fetched, compressed as a server would) ---
+      const js = await scriptsOf(browser, base, staff, dist);
+      console.log(
+        `JavaScript (gzipped): first screen (sign-in) ${js.firstScreenKb} KB, home after sign-in ${js.homeKb} KB, ` +
+          `risk list ${js.riskListKb} KB, profile with its chart ${js.profileKb} KB`,
+      );
+
+      // --- baseline: the API calls of the screens, from Node ---
+      const cookie = await sessionCookie(base, staff);
+      const apiTime = async (path: string) => {
+        const t = performance.now();
+        const r = await fetch(`${base}${path}`, { headers: { cookie } });
+        await r.arrayBuffer();
+        if (r.status !== 200) throw new Error(`GET ${path} answered ${r.status}`);
+        return performance.now() - t;
+      };
+      const apiList: number[] = [];
+      const apiFilter: number[] = [];
+      const apiProfile: number[] = [];
+      const top = (await (
+        await fetch(`${base}/api/v1/risk-list?limit=50`, { headers: { cookie } })
+      ).json()) as {
+        items: { entity: { key: string } }[];
+      };
+      const keys = top.items.map((i) => i.entity.key);
+      const topKey = keys[0] ?? '';
+      for (let i = 0; i < reps; i++) {
+        apiList.push(await apiTime('/api/v1/risk-list?limit=50'));
+        apiFilter.push(await apiTime('/api/v1/risk-list?limit=50&class=D'));
+        const key = encodeURIComponent(keys[i % keys.length]!);
+        const t = performance.now();
+        await Promise.all([
+          apiTime(`/api/v1/entities/${key}`),
+          apiTime(`/api/v1/entities/${key}/scores?limit=100`),
+        ]);
+        apiProfile.push(performance.now() - t);
+      }
+
+      // --- first load: a fresh signed-in context opens the risk list ---
+      const firstLoad: number[] = [];
+      for (let i = 0; i < reps; i++) {
+        const { context, page } = await signedIn();
+        const t = performance.now();
+        await page.goto(`${base}/console/risk-list`);
+        await page.locator(ROWS).first().waitFor();
+        firstLoad.push(performance.now() - t);
+        await context.close();
+      }
+
+      // --- filter and profile, in one signed-in page ---
+      const { context, page } = await signedIn();
+      await page.goto(`${base}/console/risk-list`);
+      await page.locator(ROWS).first().waitFor();
+      const filter: number[] = [];
+      const d = page.getByRole('checkbox', { name: 'D' });
+      for (let i = 0; i < reps; i++) {
+        const ticking = !(await d.isChecked());
+        const t = performance.now();
+        await d.click();
+        // The new filter's rows: every row class D when ticked; when unticked, the list's top entity first.
+        // (A string: the tools type-check without the DOM library.)
+        await page.waitForFunction(
+          `(() => {
+            const rows = [...document.querySelectorAll(${JSON.stringify(ROWS)})];
+            if (!rows.length || document.querySelector('.ant-table .ant-spin-spinning')) return false;
+            return ${ticking}
+              ? rows.every((r) => /D/.test(r.querySelector('td:nth-child(6)')?.textContent ?? ''))
+              : (rows[0].querySelector('td:nth-child(2)')?.textContent ?? '').trim() === ${JSON.stringify(topKey)};
+          })()`,
+          undefined,
+          { polling: 'raf' },
+        );
+        filter.push(performance.now() - t);
+      }
+      if (await d.isChecked()) await d.click();
+      await page.waitForURL(/\/risk-list$/);
+      await page.locator(ROWS).first().waitFor();
+
+      const profile: number[] = [];
+      for (let i = 0; i < reps; i++) {
+        const row = page.locator(ROWS).nth(i % 10);
+        await row.waitFor();
+        const t = performance.now();
+        await row.click();
+        await page.waitForFunction(
+          `(() => {
+            const c = document.querySelector('[role="img"] canvas');
+            return !!c && c.width > 0 && !!document.querySelector('[data-testid="factor-sum-check"]');
+          })()`,
+          undefined,
+          { polling: 'raf' },
+        );
+        profile.push(performance.now() - t);
+        await page.goBack();
+        await page.locator(ROWS).first().waitFor();
+      }
+      await context.close();
+
+      const f = {
+        firstLoad: summary(firstLoad),
+        filter: summary(filter),
+        profile: summary(profile),
+        apiRiskList: summary(apiList),
+        apiFilter: summary(apiFilter),
+        apiProfile: summary(apiProfile),
+      };
+      for (const [name, s] of Object.entries(f))
+        console.log(`${name.padEnd(12)} p50 ${s.p50} ms  p95 ${s.p95} ms  (n ${s.n})`);
+      const meets = {
+        firstScreenJs: js.firstScreenKb <= TARGETS.firstScreenJsGzipKb,
+        filterP95: f.filter.p95 <= TARGETS.filterP95Ms,
+        profileP95: f.profile.p95 <= TARGETS.profileP95Ms,
+      };
+      console.log(
+        `targets: first screen ≤ ${TARGETS.firstScreenJsGzipKb} KB ${meets.firstScreenJs ? 'met' : 'NOT met'}, ` +
+          `filter p95 ≤ ${TARGETS.filterP95Ms} ms ${meets.filterP95 ? 'met' : 'NOT met'}, ` +
+          `profile p95 ≤ ${TARGETS.profileP95Ms} ms ${meets.profileP95 ? 'met' : 'NOT met'}; ${machineLoad()}`,
+      );
+      printJsonLine({
+        bench: 'console',
+        entities: scored,
+        reps,
+        firstLoadP50: f.firstLoad.p50,
+        firstLoadP95: f.firstLoad.p95,
+        filterP50: f.filter.p50,
+        filterP95: f.filter.p95,
+        profileChartP50: f.profile.p50,
+        profileChartP95: f.profile.p95,
+        apiFilterP95: f.apiFilter.p95,
+        apiProfileP95: f.apiProfile.p95,
+        filterToApiRatio: round1(f.filter.p95 / f.apiFilter.p95),
+        profileToApiRatio: round1(f.profile.p95 / f.apiProfile.p95),
+        firstScreenJsGzipKb: js.firstScreenKb,
+        homeJsGzipKb: js.homeKb,
+        riskListJsGzipKb: js.riskListKb,
+        profileJsGzipKb: js.profileKb,
+        meets,
+      });
+    } finally {
+      await browser.close();
+    }
+  });
+}
+
+// The session cookie of a console sign-in, for the baseline's calls from Node.
+async function sessionCookie(base: string, user: { username: string; password: string }): Promise<string> {
+  const res = await fetch(`${base}/api/v1/auth/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: user.username, password: user.password }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in answered ${res.status}`);
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+}
+
+// The scripts the browser fetched for each screen, cumulative, gzipped from the built files.
+async function scriptsOf(
+  browser: Browser,
+  base: string,
+  user: { username: string; password: string },
+  dist: string,
+): Promise<{ firstScreenKb: number; homeKb: number; riskListKb: number; profileKb: number }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const seen = new Set<string>();
+  page.on('response', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname.startsWith('/console/') && url.pathname.endsWith('.js')) seen.add(url.pathname);
+  });
+  const kb = () =>
+    Math.round(
+      [...seen].reduce(
+        (n, p) => n + gzipSync(readFileSync(join(dist, p.slice('/console/'.length)))).length,
+        0,
+      ) / 1024,
+    );
+  await page.goto(`${base}/console/sign-in`);
+  await page.locator('#username').waitFor();
+  await page.waitForLoadState('networkidle');
+  const firstScreenKb = kb();
+  await page.locator('#username').fill(user.username);
+  await page.locator('#password').fill(user.password);
+  await page.locator('button[type="submit"]').click();
+  await page.getByTestId('signed-in-as').waitFor();
+  await page.waitForLoadState('networkidle');
+  const homeKb = kb();
+  await page.goto(`${base}/console/risk-list`);
+  await page.locator(ROWS).first().waitFor();
+  await page.waitForLoadState('networkidle');
+  const riskListKb = kb();
+  await page.locator(ROWS).first().click();
+  await page.locator('[role="img"] canvas').first().waitFor();
+  await page.waitForLoadState('networkidle');
+  const profileKb = kb();
+  await context.close();
+  return { firstScreenKb, homeKb, riskListKb, profileKb };
+}
