@@ -158,6 +158,16 @@ describe('feeds in the browser', () => {
     expect(csv).toContain('杭州钱塘小吃店');
     expect(csv.trimEnd().split(/\r?\n/)).toHaveLength(1 + INVALID.length);
 
+    // Re-run the stored file as a new batch: the same rows, nothing new to store.
+    await page.getByRole('button', { name: /^重新处理$/ }).click();
+    await page.getByRole('button', { name: /^确\s?定$/ }).click();
+    await page.waitForURL(
+      (u) => /\/feeds\/batches\/[0-9a-f-]{36}$/.test(u.pathname) && !u.pathname.endsWith(batchId),
+    );
+    await page.getByTestId('batch-status').getByText('已完成').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('batch-rejected').innerText()).toBe(String(INVALID.length));
+    await j.screen('rerun');
+
     // In English, one click away.
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Batch report' }).waitFor();
@@ -166,7 +176,8 @@ describe('feeds in the browser', () => {
 
     await page.getByRole('link', { name: `Back to source ${SOURCE}` }).click();
     const batches = page.getByRole('table', { name: "The source's batches" });
-    await batches.getByText('检查结果.csv').waitFor();
+    await batches.getByText('检查结果.csv').first().waitFor();
+    expect(await batches.locator('tbody tr[data-row-key]').count()).toBe(2);
     await page.getByText('As usual', { exact: false }).or(page.getByText('Degraded')).first().waitFor();
     await j.screen('source');
 

@@ -39,8 +39,13 @@ const PAGE_SIZE = 50;
 // 批次处理报告: a batch's state followed to its end (polled while queued or processing), its counts,
 // why a whole file was refused, its refused rows with reasons (paged) and their CSV download
 // (audited by the API), and a re-run of its stored file.
-export default function Batch() {
+export default function BatchPage() {
   const { id = '' } = useParams();
+  // A new batch (after a re-run) starts with fresh state, not the last batch's report.
+  return <Batch key={id} id={id} />;
+}
+
+function Batch({ id }: { id: string }) {
   const { m, locale } = useI18n();
   const { me } = useSession();
   const navigate = useNavigate();
@@ -132,19 +137,25 @@ export default function Batch() {
             <Descriptions
               size="small"
               bordered
-              column={{ xs: 1, md: 2, xl: 4 }}
+              column={{ xs: 1, md: 2, xl: 3, xxl: 4 }}
               style={{ marginTop: 16 }}
               styles={{ label: { whiteSpace: 'nowrap' } }}
             >
               <Descriptions.Item label={b.id}>
-                <Typography.Text code>{report.batchId}</Typography.Text>
+                <Typography.Text code className="lj-nowrap">
+                  {report.batchId}
+                </Typography.Text>
               </Descriptions.Item>
               <Descriptions.Item label={f.status}>
                 <BatchStatusTag status={report.status} />
               </Descriptions.Item>
-              <Descriptions.Item label={b.createdAt}>{dateTime(String(report.createdAt))}</Descriptions.Item>
+              <Descriptions.Item label={b.createdAt}>
+                <span className="lj-nowrap">{dateTime(String(report.createdAt))}</span>
+              </Descriptions.Item>
               <Descriptions.Item label={b.finishedAt}>
-                {report.finishedAt ? dateTime(String(report.finishedAt)) : '—'}
+                <span className="lj-nowrap">
+                  {report.finishedAt ? dateTime(String(report.finishedAt)) : '—'}
+                </span>
               </Descriptions.Item>
               <Descriptions.Item label={b.rowsRead}>{n(report.rowsRead)}</Descriptions.Item>
               <Descriptions.Item label={b.received}>{n(report.received)}</Descriptions.Item>

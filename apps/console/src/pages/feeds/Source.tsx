@@ -67,7 +67,7 @@ export default function Source() {
               </Space>
             </Descriptions.Item>
             <Descriptions.Item label={f.lastBatch}>
-              {h.lastBatchAt ? dateTime(String(h.lastBatchAt)) : f.never}
+              <span className="lj-nowrap">{h.lastBatchAt ? dateTime(String(h.lastBatchAt)) : f.never}</span>
             </Descriptions.Item>
             <Descriptions.Item label={f.volume}>
               <VolumeText health={h} />
@@ -82,7 +82,9 @@ export default function Source() {
                 ? '—'
                 : fmt(f.usualGapValue, { hours: h.usualHoursBetweenBatches })}
             </Descriptions.Item>
-            <Descriptions.Item label={f.department}>{item.department ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label={f.department}>
+              <span className="lj-nowrap">{item.department ?? '—'}</span>
+            </Descriptions.Item>
             <Descriptions.Item label={f.format}>
               {item.format.toUpperCase()} · {item.encoding.toUpperCase()}
             </Descriptions.Item>
@@ -209,7 +211,7 @@ function Batches({ source }: { source: string }) {
       key: 'createdAt',
       render: (_, r) => (
         <Link to={`/feeds/batches/${encodeURIComponent(r.batchId)}`} onClick={(e) => e.stopPropagation()}>
-          {dateTime(String(r.createdAt))}
+          <span className="lj-nowrap">{dateTime(String(r.createdAt))}</span>
         </Link>
       ),
     },
@@ -221,7 +223,9 @@ function Batches({ source }: { source: string }) {
     {
       title: b.finishedAt,
       key: 'finishedAt',
-      render: (_, r) => (r.finishedAt ? dateTime(String(r.finishedAt)) : '—'),
+      render: (_, r) => (
+        <span className="lj-nowrap">{r.finishedAt ? dateTime(String(r.finishedAt)) : '—'}</span>
+      ),
     },
   ];
   return (

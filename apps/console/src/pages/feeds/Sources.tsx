@@ -40,7 +40,11 @@ export default function Sources() {
         </Space>
       ),
     },
-    { title: f.department, key: 'department', render: (_, s) => s.department ?? '—' },
+    {
+      title: f.department,
+      key: 'department',
+      render: (_, s) => <span className="lj-nowrap">{s.department ?? '—'}</span>,
+    },
     {
       title: f.format,
       key: 'format',
@@ -61,7 +65,11 @@ export default function Sources() {
     {
       title: f.lastBatch,
       key: 'last',
-      render: (_, s) => (s.health.lastBatchAt ? dateTime(String(s.health.lastBatchAt)) : f.never),
+      render: (_, s) => (
+        <span className="lj-nowrap">
+          {s.health.lastBatchAt ? dateTime(String(s.health.lastBatchAt)) : f.never}
+        </span>
+      ),
     },
     { title: f.volume, key: 'volume', align: 'right', render: (_, s) => <VolumeText health={s.health} /> },
     {
@@ -73,7 +81,9 @@ export default function Sources() {
   ];
   return (
     <Card>
-      <Typography.Title level={4}>{f.title}</Typography.Title>
+      <Typography.Title level={4} style={{ marginTop: 0 }}>
+        {f.title}
+      </Typography.Title>
       <ApiErrorAlert error={error} />
       {attention ? (
         <Alert

@@ -44,10 +44,12 @@ export function VolumeText({
   const text = fmt(m.feeds.volumeValue, parts);
   return unusual ? (
     <Tooltip title={m.feeds.volumeUnusual}>
-      <Typography.Text type="danger">{text}</Typography.Text>
+      <Typography.Text type="danger" className="lj-nowrap">
+        {text}
+      </Typography.Text>
     </Tooltip>
   ) : (
-    <span>{text}</span>
+    <span className="lj-nowrap">{text}</span>
   );
 }
 
