@@ -130,7 +130,29 @@ describe('feeds in the browser', () => {
     await page
       .getByLabel('选择文件')
       .setInputFiles({ name: '检查结果.csv', mimeType: 'text/csv', buffer: CSV });
+    // The upload slowed down (DevTools network throttling, ~60 bytes/s) so the progress bar is seen
+    // before the API answers (Chromium holds the request: the bar stands at "sent, storing", 99%).
+    const cdp = await j.context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 60,
+    });
     await page.getByRole('button', { name: /^上\s?传$/ }).click();
+    await page.getByTestId('upload-progress').waitFor();
+    await page
+      .getByRole('status')
+      .getByText(/正在上传 \d+%|已发送/)
+      .waitFor();
+    await j.screen('uploading');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
     await page.waitForURL(/\/console\/feeds\/batches\/[0-9a-f-]{36}$/);
     const batchId = page.url().split('/').pop()!;
     await page.getByTestId('batch-status').getByText('已完成').waitFor({ timeout: 60_000 });
