@@ -144,6 +144,12 @@ export const ROUTES: RouteEntry[] = [
   },
   {
     method: 'GET',
+    path: '/api/v1/batches',
+    as: 'admin',
+    query: { source: 'samr-xihu', limit: '20' },
+  },
+  {
+    method: 'GET',
     path: '/api/v1/batches/:batchId',
     as: 'admin',
     params: { batchId: '00000000-0000-4000-8000-000000000000' },

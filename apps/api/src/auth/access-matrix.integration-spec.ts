@@ -682,7 +682,11 @@ describe('access matrix: role × route × jurisdiction', () => {
       securityAdmin: 403,
       apiKeyXihuSamr: 200,
     };
-    for (const path of [`/api/v1/batches/${id}`, `/api/v1/batches/${id}/rejections`]) {
+    for (const path of [
+      `/api/v1/batches/${id}`,
+      `/api/v1/batches/${id}/rejections`,
+      '/api/v1/batches?source=samr-xihu',
+    ]) {
       const got = {} as Record<Who, number>;
       for (const who of everyone) {
         const res = await call(who, 'GET', path);

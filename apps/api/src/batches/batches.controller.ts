@@ -6,7 +6,17 @@ import type { Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
 import { ZodPipe } from '../common/zod.pipe';
 import { Expensive } from '../rate-limit/rate-limit';
-import { rejectionsQuery, type RejectionsQuery } from './dto/batch.dto';
+import {
+  batchAcceptedResponse,
+  batchListQuery,
+  batchListResponse,
+  batchReportResponse,
+  rejectionsPageResponse,
+  rejectionsQuery,
+  type BatchListQuery,
+  type RejectionsQuery,
+} from './dto/batch.dto';
+import { ApiZodOk, ApiZodQuery, jsonSchemaOf } from '../common/openapi';
 import { BatchesService } from './batches.service';
 import { sendRejections } from './rejections-response';
 import { AuditedRead, auditStreamedRead } from '../common/audit-trail';
@@ -16,12 +26,29 @@ import { AuditedRead, auditStreamedRead } from '../common/audit-trail';
 export class BatchesController {
   constructor(private readonly batches: BatchesService) {}
 
+  @Get()
+  @AuditedRead()
+  @Allow('batches:read')
+  @ApiOperation({
+    summary: "A source's batches (数据源批次), newest first, paged by cursor",
+    description: 'Within the scope of the source (else 404, as for one of its batches).',
+  })
+  @ApiZodQuery(batchListQuery)
+  @ApiZodOk(batchListResponse)
+  list(@Query(new ZodPipe(batchListQuery)) query: BatchListQuery, @Caller() caller: Principal) {
+    return this.batches.list(caller, query);
+  }
+
   @Post(':batchId/rerun')
   @Expensive()
   @HttpCode(202)
   @Allow('records:ingest')
   @ApiOperation({ summary: 'Run the stored file of a batch again as a new batch (重新处理)' })
-  @ApiResponse({ status: 202, description: '{ batchId, rerunOf }' })
+  @ApiResponse({
+    status: 202,
+    description: '{ batchId, rerunOf }',
+    schema: jsonSchemaOf(batchAcceptedResponse),
+  })
   @ApiResponse({
     status: 410,
     description:
@@ -39,6 +66,7 @@ export class BatchesController {
     description:
       'file: { retained, purgedAt } for a batch from a file: retained false once retention (INGEST_RETENTION_DAYS) removed the stored file; its records and refused rows stay.',
   })
+  @ApiZodOk(batchReportResponse)
   get(@Param('batchId') batchId: string, @Caller() caller: Principal) {
     return this.batches.report(caller, batchId);
   }
@@ -62,6 +90,7 @@ export class BatchesController {
     enum: ['true', 'false'],
     description: 'JSON: every row, streamed',
   })
+  @ApiZodOk(rejectionsPageResponse, 'a page of JSON; format=csv or download=true: a streamed attachment')
   async rejections(
     @Param('batchId') batchId: string,
     @Query(new ZodPipe(rejectionsQuery)) query: RejectionsQuery,

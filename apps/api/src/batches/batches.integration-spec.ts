@@ -14,6 +14,8 @@ import { RECORD_KIND_SPECS } from '@lianjian/domain';
 import { apiApp } from '../bootstrap';
 import { BatchesService } from './batches.service';
 import { sendRejections } from './rejections-response';
+import { batchListResponse, batchReportResponse, rejectionsPageResponse } from './dto/batch.dto';
+import { sourceListResponse } from '../sources/dto/source.dto';
 
 // Batches and their refused rows (issue 13, finding 8): scoped to the source's department (officers,
 // API keys) or to the jurisdiction of that department's region (staff), a batch outside the scope
@@ -122,6 +124,45 @@ describe('batches: scope, masking, paging and streaming of refused rows', () => 
     expect(
       (await fetch(`${base}/batches/${xihuBatch}/rerun`, { method: 'POST', headers: key.tax })).status,
     ).toBe(404);
+  });
+
+  it("lists a source's batches newest first, paged by cursor, within the source's scope, as the OpenAPI schemas say", async () => {
+    const u = stack.users;
+    const extra: string[] = [];
+    for (const n of [1, 2]) {
+      const res = await fetch(`${base}/records`, {
+        method: 'POST',
+        headers: u.samrOfficer.headers,
+        body: JSON.stringify({ source: 'samr-xihu', records: [refused(100 + n)] }),
+      });
+      extra.push((await json(res)).batchId);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = '';
+    let pages = 0;
+    while (cursor !== null) {
+      const res = await get(
+        u.xihuStaff.headers,
+        `/batches?source=samr-xihu&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(res.status).toBe(200);
+      const page = batchListResponse.parse(await json(res));
+      seen.push(...page.items.map((b) => b.batchId));
+      cursor = page.nextCursor;
+      pages++;
+    }
+    expect(pages).toBe(2);
+    expect(seen).toEqual([extra[1], extra[0], xihuBatch]);
+    // Scope as for one batch: outside it, 404.
+    expect((await get(u.taxOfficer.headers, '/batches?source=samr-xihu')).status).toBe(404);
+    expect((await get(u.shangchengStaff.headers, '/batches?source=samr-xihu')).status).toBe(404);
+    expect((await get(key.samr, '/batches?source=samr-xihu')).status).toBe(200);
+    expect((await get(u.admin.headers, '/batches?source=samr-xihu&cursor=x')).status).toBe(400);
+    expect((await get(u.admin.headers, '/batches')).status).toBe(400);
+    // The answers the console's generated types are built from.
+    batchReportResponse.parse(await json(await get(u.admin.headers, `/batches/${xihuBatch}`)));
+    rejectionsPageResponse.parse(await json(await get(u.admin.headers, `/batches/${xihuBatch}/rejections`)));
+    sourceListResponse.parse(await json(await get(u.admin.headers, '/sources')));
   });
 
   it('masks ID numbers and phones of refused rows for callers without personal-data:read', async () => {

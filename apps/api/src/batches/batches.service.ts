@@ -12,7 +12,7 @@ import {
   type Principal,
 } from '@lianjian/access';
 import { assertMaySend } from '../auth/scope';
-import type { RejectionsQuery } from './dto/batch.dto';
+import type { BatchListQuery, RejectionsQuery } from './dto/batch.dto';
 
 export type RejectionItem = ReturnType<typeof rejectionView>;
 
@@ -44,6 +44,17 @@ export class BatchesService {
     private readonly batches: BatchRepository,
     private readonly departments: DepartmentRepository,
   ) {}
+
+  // A source's batches, newest first (the caller's scope as for one batch: outside it, 404).
+  async list(caller: Principal, q: BatchListQuery) {
+    if (!(await this.inScope(caller, q.source))) throw new NotFoundError(`no source ${q.source}`);
+    const rows = await this.batches.listForSource(q.source, q.limit + 1, q.cursor);
+    const page = rows.slice(0, q.limit);
+    return {
+      items: page.map(({ id, ...b }) => ({ batchId: id, ...b })),
+      nextCursor: rows.length > q.limit ? page[page.length - 1].id : null,
+    };
+  }
 
   async rerun(caller: Principal, batchId: string) {
     const b = await this.visible(caller, batchId); // 404 for an unknown batch or one out of scope

@@ -3,6 +3,9 @@ import { ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger
 import type { Request, Response } from 'express';
 import type { Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
+import { ApiZodOk, jsonSchemaOf } from '../common/openapi';
+import { batchAcceptedResponse } from '../batches/dto/batch.dto';
+import { sourceListResponse } from './dto/source.dto';
 import { Expensive } from '../rate-limit/rate-limit';
 import { SourcesService } from './sources.service';
 import { uploadStream } from './upload-stream';
@@ -15,6 +18,7 @@ export class SourcesController {
   @Get()
   @Allow('sources:read')
   @ApiOperation({ summary: 'Source profiles (数据源) and the health of each feed' })
+  @ApiZodOk(sourceListResponse)
   list() {
     return this.sources.list();
   }
@@ -32,6 +36,7 @@ export class SourcesController {
   @ApiResponse({
     status: 202,
     description: '{ batchId, fileId, duplicate }: stored and queued (or the same file again)',
+    schema: jsonSchemaOf(batchAcceptedResponse),
   })
   @ApiResponse({
     status: 413,

@@ -23,7 +23,8 @@ export function uploadStream(req: Request): Promise<UploadStream> {
   }
   return new Promise((resolve, reject) => {
     let found = false;
-    const bb = busboy({ headers: req.headers, limits: { files: 1, fields: 10 } });
+    // Browsers send a file name in UTF-8 (busboy reads it as latin1 by default: 检查.csv came out as mojibake).
+    const bb = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fields: 10 } });
     bb.on('file', (name, file, info) => {
       if (name !== 'file' || found) {
         file.resume();

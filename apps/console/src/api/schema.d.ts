@@ -331,6 +331,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A source's batches (数据源批次), newest first, paged by cursor
+         * @description Within the scope of the source (else 404, as for one of its batches).
+         */
+        get: operations["BatchesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/batches/{batchId}/rerun": {
         parameters: {
             query?: never;
@@ -1946,6 +1966,62 @@ export interface operations {
             };
         };
     };
+    BatchesController_list: {
+        parameters: {
+            query: {
+                /** @description source id (GET /api/v1/sources) */
+                source: string;
+                /** @description 1-200, default 20 */
+                limit?: number;
+                /** @description nextCursor of the page before */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            batchId: string;
+                            source: string;
+                            /** @description api, file, bulk… */
+                            origin: string;
+                            /** @enum {string} */
+                            status: "queued" | "processing" | "done" | "failed";
+                            /** @description rows read from the file (null until read, or not a file) */
+                            rowsRead: number | null;
+                            received: number;
+                            accepted: number;
+                            rejected: number;
+                            inserted: number | null;
+                            updated: number | null;
+                            unchanged: number | null;
+                            duplicates: number | null;
+                            error: string | null;
+                            fileId: string | null;
+                            /** @description ISO 8601 */
+                            createdAt: string | unknown;
+                            /** @description ISO 8601 */
+                            finishedAt: (string | unknown) | null;
+                            /** @description the uploaded file name */
+                            fileName: string | null;
+                            /** @description ISO 8601 */
+                            startedAt: (string | unknown) | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+        };
+    };
     BatchesController_rerun: {
         parameters: {
             query?: never;
@@ -1962,7 +2038,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        batchId: string;
+                        fileId?: string;
+                        duplicate?: boolean;
+                        rerunOf?: string;
+                    };
+                };
             };
             /** @description gone: the stored file was removed by retention (INGEST_RETENTION_DAYS); the batch report and refused rows remain; upload the file again */
             410: {
@@ -1984,11 +2067,59 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        batchId: string;
+                        source: string;
+                        /** @description api, file, bulk… */
+                        origin: string;
+                        /** @enum {string} */
+                        status: "queued" | "processing" | "done" | "failed";
+                        /** @description rows read from the file (null until read, or not a file) */
+                        rowsRead: number | null;
+                        received: number;
+                        accepted: number;
+                        rejected: number;
+                        inserted: number | null;
+                        updated: number | null;
+                        unchanged: number | null;
+                        duplicates: number | null;
+                        error: string | null;
+                        fileId: string | null;
+                        /** @description ISO 8601 */
+                        createdAt: string | unknown;
+                        /** @description ISO 8601 */
+                        finishedAt: (string | unknown) | null;
+                        /** @description why the whole file was refused, if it was */
+                        fileError: unknown;
+                        fileNotices: unknown;
+                        /** @description null for a batch that came without a file */
+                        file: {
+                            retained: boolean;
+                            /** @description ISO 8601 */
+                            purgedAt: (string | unknown) | null;
+                        } | null;
+                        /** @description the first 1,000 */
+                        rejections: {
+                            index: number;
+                            /** @description row of the file (header included), for files */
+                            rowNumber: number | null;
+                            output: string | null;
+                            sourceRecordId: string | null;
+                            /** @description the row as sent (masked without personal-data:read) */
+                            raw: unknown;
+                            reasons: string[];
+                            /** @description ISO 8601 */
+                            resolvedAt: (string | unknown) | null;
+                            resolvedByBatch: string | null;
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -2011,11 +2142,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description a page of JSON; format=csv or download=true: a streamed attachment */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        batchId: string;
+                        items: {
+                            index: number;
+                            /** @description row of the file (header included), for files */
+                            rowNumber: number | null;
+                            output: string | null;
+                            sourceRecordId: string | null;
+                            /** @description the row as sent (masked without personal-data:read) */
+                            raw: unknown;
+                            reasons: string[];
+                            /** @description ISO 8601 */
+                            resolvedAt: (string | unknown) | null;
+                            resolvedByBatch: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
             };
         };
     };
@@ -2062,11 +2212,51 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            version: number;
+                            department?: string | null;
+                            allowedDepartments: string[];
+                            registrationAuthority: boolean;
+                            /** @enum {string} */
+                            format: "csv" | "ndjson" | "xlsx";
+                            /**
+                             * @description how its files are read: declared by the profile
+                             * @enum {string}
+                             */
+                            encoding: "utf-8" | "gbk" | "gb18030" | "windows-1252";
+                            description: {
+                                zh: string;
+                                en: string;
+                            };
+                            health: {
+                                /** @enum {string} */
+                                status: "never" | "ok" | "stalled" | "empty" | "degraded";
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @description ISO 8601 */
+                                lastBatchAt: (string | unknown) | null;
+                                lastBatchRows: number | null;
+                                batches7d: number;
+                                rows7d: number;
+                                /** @description share of last week’s rows refused, 0-1 */
+                                rejectionRate7d: number | null;
+                                /** @description median rows per batch over 28 days */
+                                usualRowsPerBatch: number | null;
+                                usualHoursBetweenBatches: number | null;
+                            };
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -2086,7 +2276,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        batchId: string;
+                        fileId?: string;
+                        duplicate?: boolean;
+                        rerunOf?: string;
+                    };
+                };
             };
             /** @description payload_too_large: over MAX_UPLOAD_MB; quota_exceeded: the source's stored files would pass its quota (INGEST_SOURCE_QUOTA_GB or the profile's storage.quotaGb), used and quota in the message. Nothing stored. */
             413: {

@@ -11,7 +11,7 @@ import { I18nProvider, useI18n } from '../i18n';
 import { mayOpen, screenOf } from '../lib/menu';
 import { SessionProvider, useSession } from '../lib/session';
 import { Forbidden, NotFound } from './Forbidden';
-import { HomePage, ProfilePage, RiskListPage } from './routes';
+import { FeedBatchPage, FeedSourcePage, FeedsPage, HomePage, ProfilePage, RiskListPage } from './routes';
 import { Shell } from './Shell';
 import { SignIn } from './SignIn';
 
@@ -128,6 +128,32 @@ export function App() {
                   </Guarded>
                 }
               />
+              <Route path="/feeds">
+                <Route
+                  index
+                  element={
+                    <Guarded>
+                      <FeedsPage />
+                    </Guarded>
+                  }
+                />
+                <Route
+                  path="batches/:id"
+                  element={
+                    <Guarded>
+                      <FeedBatchPage />
+                    </Guarded>
+                  }
+                />
+                <Route
+                  path=":source"
+                  element={
+                    <Guarded>
+                      <FeedSourcePage />
+                    </Guarded>
+                  }
+                />
+              </Route>
               <Route
                 path="*"
                 element={

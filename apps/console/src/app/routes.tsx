@@ -6,6 +6,13 @@ import type { Screen } from '../lib/menu';
 export const HomePage = lazy(() => import('../pages/Home'));
 export const RiskListPage = lazy(() => import('../pages/RiskList'));
 export const ProfilePage = lazy(() => import('../pages/Profile'));
+export const FeedsPage = lazy(() => import('../pages/feeds/Sources'));
+export const FeedSourcePage = lazy(() => import('../pages/feeds/Source'));
+export const FeedBatchPage = lazy(() => import('../pages/feeds/Batch'));
 
 // The screens built so far (the menu shows no other).
-export const BUILT_SCREENS: ReadonlySet<Screen['key']> = new Set<Screen['key']>(['home', 'riskList']);
+export const BUILT_SCREENS: ReadonlySet<Screen['key']> = new Set<Screen['key']>([
+  'home',
+  'riskList',
+  'feeds',
+]);

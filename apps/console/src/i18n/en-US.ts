@@ -1,4 +1,5 @@
 import type { Messages } from './zh-CN';
+import { feedsEnUS } from './feeds';
 
 export const enUS: Messages = {
   app: {
@@ -160,6 +161,7 @@ export const enUS: Messages = {
     wrong: 'Wrong user name, password or one-time code',
     wrongHint: 'Users with a second factor also enter their 6-digit code.',
   },
+  feeds: feedsEnUS,
   codes: {
     invalid_json: 'Malformed request',
     invalid_body: 'Invalid input',

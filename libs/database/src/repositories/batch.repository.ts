@@ -59,6 +59,9 @@ export interface BatchRow {
   finishedAt: Date | null;
 }
 
+// A batch as a source's list of batches shows it (no file errors or notices: the report has them).
+export type BatchSummaryRow = Omit<BatchRow, 'fileError' | 'fileNotices'> & { fileName: string | null };
+
 // The tables a batch writes in bulk, and the batch size from which analyzing them is worth a look
 // (one catalog query; smaller batches cannot make a table's statistics stale on their own, and the
 // next large one or the next scoring run looks again).
@@ -280,6 +283,22 @@ export class BatchRepository {
       [id],
     );
     return rows[0];
+  }
+
+  // A source's batches, newest first, keyset-paged by the batch id of the last row before (its
+  // created_at and id, on the index ingest_batch_source_time): no count, no offset.
+  async listForSource(source: string, limit: number, afterId?: string): Promise<BatchSummaryRow[]> {
+    return this.ds.query(
+      `SELECT b.id, b.source, b.origin, b.status, b.received, b.accepted, b.rejected, b.inserted, b.updated,
+              b.unchanged, b.error, b.rows_read AS "rowsRead", b.duplicates, b.file_id AS "fileId",
+              f.original_name AS "fileName", b.created_at AS "createdAt", b.started_at AS "startedAt",
+              b.finished_at AS "finishedAt"
+         FROM ingest_batch b LEFT JOIN ingest_file f ON f.id = b.file_id
+        WHERE b.source = $1
+          AND ($3::uuid IS NULL OR (b.created_at, b.id) < (SELECT created_at, id FROM ingest_batch WHERE id = $3::uuid))
+        ORDER BY b.created_at DESC, b.id DESC LIMIT $2`,
+      [source, limit, afterId ?? null],
+    );
   }
 
   async rejections(id: string, limit = 10000, afterIdx = -1): Promise<RejectionView[]> {
