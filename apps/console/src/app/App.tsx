@@ -11,7 +11,7 @@ import { I18nProvider, useI18n } from '../i18n';
 import { mayOpen, screenOf } from '../lib/menu';
 import { SessionProvider, useSession } from '../lib/session';
 import { Forbidden, NotFound } from './Forbidden';
-import { HomePage, ProfilePage, RiskListPage } from './routes';
+import { CaseDetailPage, CasesPage, HomePage, ProfilePage, RiskListPage } from './routes';
 import { Shell } from './Shell';
 import { SignIn } from './SignIn';
 
@@ -112,6 +112,22 @@ export function App() {
                 element={
                   <Guarded>
                     <ProfilePage />
+                  </Guarded>
+                }
+              />
+              <Route
+                path="/cases"
+                element={
+                  <Guarded>
+                    <CasesPage />
+                  </Guarded>
+                }
+              />
+              <Route
+                path="/cases/:id"
+                element={
+                  <Guarded>
+                    <CaseDetailPage />
                   </Guarded>
                 }
               />

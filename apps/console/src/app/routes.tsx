@@ -6,6 +6,12 @@ import type { Screen } from '../lib/menu';
 export const HomePage = lazy(() => import('../pages/Home'));
 export const RiskListPage = lazy(() => import('../pages/RiskList'));
 export const ProfilePage = lazy(() => import('../pages/Profile'));
+export const CasesPage = lazy(() => import('../pages/cases/CaseList'));
+export const CaseDetailPage = lazy(() => import('../pages/cases/CaseDetail'));
 
 // The screens built so far (the menu shows no other).
-export const BUILT_SCREENS: ReadonlySet<Screen['key']> = new Set<Screen['key']>(['home', 'riskList']);
+export const BUILT_SCREENS: ReadonlySet<Screen['key']> = new Set<Screen['key']>([
+  'home',
+  'riskList',
+  'cases',
+]);

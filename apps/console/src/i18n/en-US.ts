@@ -1,3 +1,4 @@
+import { casesEnUS } from './cases';
 import type { Messages } from './zh-CN';
 
 export const enUS: Messages = {
@@ -155,6 +156,7 @@ export const enUS: Messages = {
     wrong: 'Wrong user name, password or one-time code',
     wrongHint: 'Users with a second factor also enter their 6-digit code.',
   },
+  cases: casesEnUS,
   codes: {
     invalid_json: 'Malformed request',
     invalid_body: 'Invalid input',
