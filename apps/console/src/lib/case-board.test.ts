@@ -11,7 +11,6 @@ import {
   reportBody,
   reportFieldErrors,
   taskAction,
-  unplacedReasons,
 } from './case-board';
 
 const coordinator = { permissions: ['cases:read', 'cases:manage'], departmentCode: '330106-SAMR' };
@@ -151,12 +150,5 @@ describe('report form', () => {
       fineAmount: 'is required when penaltyTypes includes fine',
       penaltyTypes: 'unknown penalty type',
     });
-    expect(
-      unplacedReasons([
-        'actionTaken: must not be empty',
-        'penalty: report either a penalty or an inspection',
-        7,
-      ]),
-    ).toEqual(['penalty: report either a penalty or an inspection']);
   });
 });

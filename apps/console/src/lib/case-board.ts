@@ -207,14 +207,3 @@ export function reportFieldErrors(byPath: Record<string, string>): Partial<Recor
   }
   return out;
 }
-
-// The reasons of a refusal that no input shows (so the alert above the form is not empty when the
-// form shows them all).
-export function unplacedReasons(details: unknown): string[] {
-  if (!Array.isArray(details)) return [];
-  return details.filter(
-    (d): d is string =>
-      typeof d === 'string' &&
-      !Object.keys(REPORT_FIELDS).some((p) => d.startsWith(`${p}: `) || d.startsWith(`${p}[`)),
-  );
-}

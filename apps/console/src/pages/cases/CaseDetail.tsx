@@ -31,7 +31,15 @@ import {
 import { dateTime } from '../../lib/dates';
 import { caught, fieldErrors } from '../../lib/errors';
 import { useSession } from '../../lib/session';
-import { CaseStateTag, entityKey, entityLabel, OverdueTag, TaskStateTag } from './parts';
+import {
+  CaseStateTag,
+  CaseTheme,
+  entityKey,
+  entityLabel,
+  OVERDUE_COLOR,
+  OverdueTag,
+  TaskStateTag,
+} from './parts';
 import { ReportForm } from './ReportForm';
 
 type Load = { state: 'loading' } | { state: 'error'; error: ApiError } | { state: 'ok'; detail: Detail };
@@ -78,29 +86,31 @@ export default function CaseDetail() {
   };
 
   return (
-    <Space orientation="vertical" size={16} style={{ width: '100%' }}>
-      <Card>
-        <Link to="/cases">{m.cases.detail.back}</Link>
-        <Typography.Title level={4} style={{ marginTop: 8 }}>
-          {fmt(m.cases.detail.titleOf, { id: c.id })} · {c.title}
-        </Typography.Title>
-        {done ? (
-          <Alert type="success" showIcon role="status" title={done} style={{ marginBottom: 16 }} />
-        ) : null}
-        <Basics c={c} />
-      </Card>
-      <Actions c={c} caller={caller} onMoved={moved} />
-      <Tasks
-        c={c}
-        caller={caller}
-        onChanged={async (message) => {
-          await fetchDetail();
-          setDone(message);
-        }}
-      />
-      <Transitions c={c} />
-      <Alerts alerts={c.alerts} />
-    </Space>
+    <CaseTheme>
+      <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+        <Card>
+          <Link to="/cases">{m.cases.detail.back}</Link>
+          <Typography.Title level={4} style={{ marginTop: 8 }}>
+            {fmt(m.cases.detail.titleOf, { id: c.id })} · {c.title}
+          </Typography.Title>
+          {done ? (
+            <Alert type="success" showIcon role="status" title={done} style={{ marginBottom: 16 }} />
+          ) : null}
+          <Basics c={c} />
+        </Card>
+        <Actions c={c} caller={caller} onMoved={moved} />
+        <Tasks
+          c={c}
+          caller={caller}
+          onChanged={async (message) => {
+            await fetchDetail();
+            setDone(message);
+          }}
+        />
+        <Transitions c={c} />
+        <Alerts alerts={c.alerts} />
+      </Space>
+    </CaseTheme>
   );
 }
 
@@ -319,7 +329,7 @@ function Tasks({
       render: (_, x) =>
         x.result ? (
           <Space orientation="vertical" size={2}>
-            <Tag color={x.result.verified ? 'red' : 'default'}>
+            <Tag color={x.result.verified ? OVERDUE_COLOR : 'default'}>
               {x.result.verified ? t.verifiedYes : t.verifiedNo}
             </Tag>
             <span>{x.result.actionTaken}</span>

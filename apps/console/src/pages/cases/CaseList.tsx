@@ -30,7 +30,15 @@ import {
 import { dateTime } from '../../lib/dates';
 import { caught, fieldErrors } from '../../lib/errors';
 import { useSession } from '../../lib/session';
-import { CaseStateTag, entityLabel, OverdueTag, STATE_COLOR, TaskStateTag } from './parts';
+import {
+  CaseStateTag,
+  CaseTheme,
+  entityLabel,
+  OVERDUE_COLOR,
+  OverdueTag,
+  STATE_COLOR,
+  TaskStateTag,
+} from './parts';
 
 const PAGE_SIZE = 20;
 const BOARD_SIZE = 200;
@@ -88,37 +96,39 @@ export default function CaseList() {
   const data = load.state === 'error' ? undefined : load.data;
 
   return (
-    <Card>
-      <Typography.Title level={4}>{m.cases.title}</Typography.Title>
-      <Filters key={filterKey} filter={filter} onApply={apply} />
-      <ApiErrorAlert error={load.state === 'error' ? load.error : null} />
-      <Tabs
-        activeKey={view}
-        onChange={setView}
-        items={[
-          {
-            key: 'board',
-            label: m.cases.board,
-            children: <Board items={data?.items ?? []} more={!!data?.nextCursor} />,
-          },
-          {
-            key: 'table',
-            label: m.cases.table,
-            children: (
-              <CaseTable
-                page={data}
-                loading={load.state === 'loading'}
-                manages={manages}
-                caller={caller}
-                pages={current}
-                onPage={(p) => setPages({ for: filterKey, p })}
-                onChanged={() => setReload((n) => n + 1)}
-              />
-            ),
-          },
-        ]}
-      />
-    </Card>
+    <CaseTheme>
+      <Card>
+        <Typography.Title level={4}>{m.cases.title}</Typography.Title>
+        <Filters key={filterKey} filter={filter} onApply={apply} />
+        <ApiErrorAlert error={load.state === 'error' ? load.error : null} />
+        <Tabs
+          activeKey={view}
+          onChange={setView}
+          items={[
+            {
+              key: 'board',
+              label: m.cases.board,
+              children: <Board items={data?.items ?? []} more={!!data?.nextCursor} />,
+            },
+            {
+              key: 'table',
+              label: m.cases.table,
+              children: (
+                <CaseTable
+                  page={data}
+                  loading={load.state === 'loading'}
+                  manages={manages}
+                  caller={caller}
+                  pages={current}
+                  onPage={(p) => setPages({ for: filterKey, p })}
+                  onChanged={() => setReload((n) => n + 1)}
+                />
+              ),
+            },
+          ]}
+        />
+      </Card>
+    </CaseTheme>
   );
 }
 
@@ -291,7 +301,12 @@ function CaseTable(props: {
   };
 
   const columns: ColumnsType<CaseListItem> = [
-    { title: m.cases.col.id, key: 'id', render: (_, c) => <Link to={`/cases/${c.id}`}>{c.id}</Link> },
+    {
+      title: m.cases.col.id,
+      key: 'id',
+      className: 'lj-nowrap',
+      render: (_, c) => <Link to={`/cases/${c.id}`}>{c.id}</Link>,
+    },
     {
       title: m.cases.col.title,
       key: 'title',
@@ -317,6 +332,7 @@ function CaseTable(props: {
     {
       title: m.cases.col.tasks,
       key: 'tasks',
+      className: 'lj-nowrap',
       render: (_, c) =>
         c.tasks.length ? (
           <Space orientation="vertical" size={2}>
@@ -467,12 +483,12 @@ function BulkResults({ items }: { items: BulkItem[] }) {
             render: (_, i) =>
               i.ok ? (
                 <Space size={4}>
-                  <Tag color="green">{m.cases.bulk.ok}</Tag>
+                  <Tag color={STATE_COLOR.closed}>{m.cases.bulk.ok}</Tag>
                   {i.state ? fmt(m.cases.bulk.nowState, { state: m.cases.state[i.state] }) : null}
                 </Space>
               ) : (
                 <Space size={4} wrap>
-                  <Tag color="red">{m.cases.bulk.failed}</Tag>
+                  <Tag color={OVERDUE_COLOR}>{m.cases.bulk.failed}</Tag>
                   <span>{i.error?.message}</span>
                 </Space>
               ),
