@@ -92,7 +92,10 @@ export default function CaseList() {
     setSearch(q);
   };
 
-  if (load.state === 'error' && load.error.status === 403) return <Forbidden reason={load.error.message} />;
+  // Refused without a filter: the caller may not see cases at all (the 403 page). Refused for a filter
+  // (an officer naming another department): the reason above the list, the filter kept to change.
+  if (load.state === 'error' && load.error.status === 403 && !filterKey)
+    return <Forbidden reason={load.error.message} />;
   const data = load.state === 'error' ? undefined : load.data;
 
   return (
@@ -195,7 +198,10 @@ function Filters({ filter, onApply }: { filter: CaseFilter; onApply(f: CaseFilte
 
 function TasksBrief({ c }: { c: CaseListItem }) {
   const { m } = useI18n();
-  if (!c.tasks.length) return <Typography.Text type="secondary">{m.cases.noTasks}</Typography.Text>;
+  if (!c.tasks.length)
+    return c.state === 'open' || c.state === 'reopened' ? (
+      <Typography.Text type="secondary">{m.cases.noTasks}</Typography.Text>
+    ) : null;
   const reported = c.tasks.filter((t) => t.state === 'reported').length;
   return (
     <Typography.Text type="secondary">
