@@ -98,10 +98,11 @@ export default function CaseDetail() {
           ) : null}
           <Basics c={c} />
         </Card>
-        <Actions c={c} caller={caller} onMoved={moved} />
+        <Actions c={c} caller={caller} onMoved={moved} onStart={() => setDone(null)} />
         <Tasks
           c={c}
           caller={caller}
+          onStart={() => setDone(null)}
           onChanged={async (message) => {
             await fetchDetail();
             setDone(message);
@@ -172,7 +173,8 @@ const REASON_FIELD: Readonly<Record<CaseAction, 'note' | 'outcome' | 'reason'>> 
 // The case's moves the caller may make from its state, each with its reason (an outcome to close,
 // a reason to reopen, an optional note to dispatch). The API's refusal stays above the form, its
 // field reasons next to the input, and the text typed stays.
-function Actions({ c, caller, onMoved }: { c: Detail; caller: Caller; onMoved(d: Detail): void }) {
+function Actions(props: { c: Detail; caller: Caller; onMoved(d: Detail): void; onStart(): void }) {
+  const { c, caller, onMoved, onStart } = props;
   const { m } = useI18n();
   const a = m.cases.action;
   const actions = caseActions(c.state, caller);
@@ -190,6 +192,7 @@ function Actions({ c, caller, onMoved }: { c: Detail; caller: Caller; onMoved(d:
   const submit = async (action: CaseAction) => {
     setBusy(true);
     setError(null);
+    onStart();
     const path = { params: { path: { id: c.id } } };
     const t = text.trim();
     try {
@@ -266,15 +269,13 @@ function Actions({ c, caller, onMoved }: { c: Detail; caller: Caller; onMoved(d:
   );
 }
 
-function Tasks({
-  c,
-  caller,
-  onChanged,
-}: {
+function Tasks(props: {
   c: Detail;
   caller: Caller;
+  onStart(): void;
   onChanged(message: string): Promise<void>;
 }) {
+  const { c, caller, onStart, onChanged } = props;
   const { m } = useI18n();
   const t = m.cases.task;
   const [reporting, setReporting] = useState<string | null>(null);
@@ -284,6 +285,7 @@ function Tasks({
   const accept = async (department: string) => {
     setBusy(department);
     setError(null);
+    onStart();
     try {
       await ok(
         api.POST('/api/v1/cases/{id}/tasks/{department}/accept', {
@@ -390,6 +392,7 @@ function Tasks({
           key={reporting}
           caseId={c.id}
           department={reporting}
+          onStart={onStart}
           onCancel={() => setReporting(null)}
           onDone={() => {
             setReporting(null);

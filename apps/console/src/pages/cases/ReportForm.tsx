@@ -29,6 +29,7 @@ export function ReportForm(props: {
   caseId: string;
   department: string;
   onDone(answer: TaskAnswer): void;
+  onStart(): void;
   onCancel(): void;
 }) {
   const { m } = useI18n();
@@ -46,6 +47,7 @@ export function ReportForm(props: {
   const submit = async () => {
     setBusy(true);
     setError(null);
+    props.onStart();
     try {
       const answer = await ok(
         api.POST('/api/v1/cases/{id}/tasks/{department}/report', {
