@@ -76,14 +76,24 @@ describe('sign-in in the browser', () => {
     await page.waitForURL(HOME);
     await page.getByTestId('signed-in-as').getByText(staff.username, { exact: false }).waitFor();
     const menu = page.getByRole('navigation').getByRole('menu');
-    expect(await menu.getByRole('menuitem').allInnerTexts()).toEqual(['Home', 'Risk list', 'Data feeds']);
+    expect(await menu.getByRole('menuitem').allInnerTexts()).toEqual([
+      'Home',
+      'Risk list',
+      'Joint cases',
+      'Data feeds',
+    ]);
     expect(await page.getByText('Audit', { exact: true }).count()).toBe(0);
     expect(await page.getByText('Administration', { exact: true }).count()).toBe(0);
     await j.screen('home');
 
     await page.getByRole('button', { name: /^中\s?文$/ }).click();
     await page.getByRole('heading', { name: '工作台' }).waitFor();
-    expect(await menu.getByRole('menuitem').allInnerTexts()).toEqual(['工作台', '风险名单', '数据归集']);
+    expect(await menu.getByRole('menuitem').allInnerTexts()).toEqual([
+      '工作台',
+      '风险名单',
+      '联合案件',
+      '数据归集',
+    ]);
     await j.screen('home');
     await j.assertClean();
   });

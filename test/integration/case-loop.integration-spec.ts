@@ -1,4 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { CASE_STATES, CASE_TRANSITIONS, caseStateAfterTasks, type CaseState } from '@lianjian/cases';
 import { JobName, JobQueue, QueueName } from '@lianjian/queue';
 import { CaseOverdueTrigger, RecordTrigger } from '@lianjian/rules';
 import {
@@ -18,6 +19,21 @@ import {
 } from '@lianjian/testing';
 import { apiApp } from '../../apps/api/src/bootstrap';
 import { workerApp } from '../../apps/worker/src/bootstrap';
+import {
+  bulkResponse,
+  caseDetailResponse,
+  caseListResponse,
+  taskAnswerResponse,
+} from '../../apps/api/src/cases/dto/case.dto';
+import {
+  ACTION_TARGET,
+  caseActions,
+  CASE_STATES as CONSOLE_STATES,
+} from '../../apps/console/src/lib/case-board';
+
+// The answers as the OpenAPI document (and so the console's typed client) describes them.
+const conforms = (schema: { safeParse(v: unknown): { error?: { issues: unknown[] } } }, body: unknown) =>
+  expect(schema.safeParse(body).error?.issues).toBeUndefined();
 
 // The case loop 线索推送 → 核查处置 → 结果反馈 through HTTP, with real PostgreSQL, Redis and an
 // in-process worker: a joint alert becomes a case, the departments accept and report, a penalty
@@ -134,6 +150,7 @@ describe('joint enforcement cases', () => {
     // 立案: the departments default to those the alert went to; the type follows the finding.
     const opened = await ok(coordinator, 'POST', '/cases', { alertIds: [alertId] }, 201);
     caseId = opened.id;
+    conforms(caseDetailResponse, opened);
     expect(opened).toMatchObject({
       caseType: 'joint_penalty',
       caseTypeLabel: { zh: '行政处罚联动处置' },
@@ -207,6 +224,7 @@ describe('joint enforcement cases', () => {
 
     // 签收: the first acceptance puts the case in progress.
     const accepted = await ok(taxOfficer, 'POST', `/cases/${caseId}/tasks/330106-TAX/accept`);
+    conforms(taskAnswerResponse, accepted);
     expect(accepted).toMatchObject({
       caseState: 'in_progress',
       task: { state: 'accepted', acceptedBy: taxOfficer.username },
@@ -226,6 +244,7 @@ describe('joint enforcement cases', () => {
         legalBasis: '《税收征收管理法》第六十三条',
       },
     });
+    conforms(taskAnswerResponse, penalised);
     expect(penalised).toMatchObject({
       caseState: 'in_progress',
       record: { source: 'case-feedback', sourceRecordId: `CASE-${caseId}-330106-TAX` },
@@ -279,6 +298,8 @@ describe('joint enforcement cases', () => {
       outcome: '税务已罚款，市场监管复查确认已停业',
     });
     expect(closed.alerts[0].status).toBe('closed');
+    conforms(caseDetailResponse, closed);
+    conforms(caseListResponse, await ok(coordinator, 'GET', '/cases'));
 
     // Every state change, with who made it.
     expect(
@@ -431,6 +452,7 @@ describe('joint enforcement cases', () => {
     const bulk = await ok(coordinator, 'POST', '/cases/bulk/dispatch', {
       caseIds: [autoId, '999999', 'abc', caseId],
     });
+    conforms(bulkResponse, bulk);
     expect(
       bulk.items.map((r: { caseId: string; ok: boolean; state?: string; error?: { code: string } }) => [
         r.caseId,
@@ -467,5 +489,23 @@ describe('joint enforcement cases', () => {
     expect(closing.items[1]).toMatchObject({ caseId: autoId, ok: false, error: { code: 'conflict' } });
     expect(closing.items[1].error.message).toContain('cannot go to closed');
     expect(closing.items[2]).toMatchObject({ caseId: '424242', ok: false, error: { code: 'not_found' } });
+  });
+});
+
+// The console offers a coordinator the moves of a case (apps/console/src/lib/case-board.ts): only
+// what the state machine allows, every state known, and from each state exactly the allowed moves a
+// person makes (the automatic ones follow the departments' tasks).
+describe('the console’s case moves', () => {
+  const coordinator = { permissions: ['cases:manage'] };
+  const automatic = (from: CaseState, to: CaseState) =>
+    caseStateAfterTasks(from, [{ state: from === 'dispatched' ? 'accepted' : 'reported' }]) === to;
+
+  it('knows every state and offers from each exactly the manual moves allowed', () => {
+    expect([...CONSOLE_STATES].sort()).toEqual([...CASE_STATES].sort());
+    for (const from of CASE_STATES) {
+      const offered = caseActions(from, coordinator).map((a) => ACTION_TARGET[a]);
+      const allowed = CASE_TRANSITIONS[from].filter((to) => !automatic(from, to));
+      expect({ from, moves: offered.sort() }).toEqual({ from, moves: [...allowed].sort() });
+    }
   });
 });

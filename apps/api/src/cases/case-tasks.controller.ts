@@ -3,7 +3,8 @@ import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
 import { ZodPipe } from '../common/zod.pipe';
-import { reportBody, type ReportBody } from './dto/case.dto';
+import { reportBody, taskAnswerResponse, type ReportBody } from './dto/case.dto';
+import { ApiZodOk } from '../common/openapi';
 import { CasesService } from './cases.service';
 
 // A department's task in a case (核查处置 → 结果反馈): its officers accept it and report the result.
@@ -19,6 +20,7 @@ export class CaseTasksController {
   @ApiOperation({
     summary: 'The department accepts its task (签收); the first acceptance puts the case in progress',
   })
+  @ApiZodOk(taskAnswerResponse)
   accept(@Caller() caller: Principal, @Param('id') id: string, @Param('department') department: string) {
     return this.cases.accept(caller, id, department);
   }
@@ -40,6 +42,7 @@ export class CaseTasksController {
       },
     },
   })
+  @ApiZodOk(taskAnswerResponse)
   report(
     @Caller() caller: Principal,
     @Param('id') id: string,

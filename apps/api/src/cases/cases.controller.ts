@@ -1,14 +1,18 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
 import { ZodPipe } from '../common/zod.pipe';
 import {
   bulkCloseBody,
+  bulkResponse,
+  caseDetailResponse,
+  caseListResponse,
   bulkDispatchBody,
   closeBody,
   dispatchBody,
   listCasesQuery,
+  listCasesQueryDoc,
   mergeBody,
   openCaseBody,
   reopenBody,
@@ -23,6 +27,7 @@ import {
 } from './dto/case.dto';
 import { CasesService } from './cases.service';
 import { AuditedRead } from '../common/audit-trail';
+import { ApiZodOk, ApiZodQuery } from '../common/openapi';
 
 // 联合执法案件 (线索推送 → 核查处置 → 结果反馈): coordinators open a case from joint alerts about one
 // entity, dispatch it to the departments, chase them and close it; every state change is kept with who
@@ -39,6 +44,7 @@ export class CasesController {
     summary: 'Dispatch several cases (批量派发); answers per case, so one bad id does not stop the others',
   })
   @ApiBody({ schema: { example: { caseIds: ['12', '13'] } } })
+  @ApiZodOk(bulkResponse)
   bulkDispatch(@Caller() caller: Principal, @Body(new ZodPipe(bulkDispatchBody)) body: BulkDispatchBody) {
     return this.cases.bulk(body.caseIds, (id) => this.cases.dispatch(caller, id));
   }
@@ -48,6 +54,7 @@ export class CasesController {
   @Allow('cases:manage')
   @ApiOperation({ summary: 'Close several cases with one outcome (批量办结); answers per case' })
   @ApiBody({ schema: { example: { caseIds: ['12', '13'], outcome: '各部门均已反馈，依法处置完毕' } } })
+  @ApiZodOk(bulkResponse)
   bulkClose(@Caller() caller: Principal, @Body(new ZodPipe(bulkCloseBody)) body: BulkCloseBody) {
     return this.cases.bulk(body.caseIds, (id) => this.cases.close(caller, id, body.outcome));
   }
@@ -66,16 +73,8 @@ export class CasesController {
   @ApiOperation({
     summary: 'Cases the caller may see, newest first (officers: those with a task of their department)',
   })
-  @ApiQuery({ name: 'state', required: false, description: 'repeatable' })
-  @ApiQuery({ name: 'entity', required: false, description: 'USCC or scheme:id' })
-  @ApiQuery({ name: 'department', required: false, description: 'cases where this department has a task' })
-  @ApiQuery({
-    name: 'overdue',
-    required: false,
-    description: 'true: not dispatched or a task not reported in time',
-  })
-  @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'cursor', required: false })
+  @ApiZodQuery(listCasesQuery, listCasesQueryDoc)
+  @ApiZodOk(caseListResponse)
   list(@Caller() caller: Principal, @Query(new ZodPipe(listCasesQuery)) query: ListCasesQuery) {
     return this.cases.list(caller, query);
   }
@@ -106,6 +105,7 @@ export class CasesController {
   @AuditedRead()
   @Allow('cases:read')
   @ApiOperation({ summary: 'One case with its tasks, alerts and every state change (who, when, why)' })
+  @ApiZodOk(caseDetailResponse)
   get(@Caller() caller: Principal, @Param('id') id: string) {
     return this.cases.get(caller, id);
   }
@@ -117,6 +117,7 @@ export class CasesController {
     summary:
       'Dispatch a case (派发): one task per participating department, due after the type’s feedback days',
   })
+  @ApiZodOk(caseDetailResponse)
   dispatch(
     @Caller() caller: Principal,
     @Param('id') id: string,
@@ -142,6 +143,7 @@ export class CasesController {
       'Close a case (办结) with its outcome, once every department reported; its open alerts close with it',
   })
   @ApiBody({ schema: { example: { outcome: '税务、市场监管均已立案查处，吊销决定已送达' } } })
+  @ApiZodOk(caseDetailResponse)
   close(@Caller() caller: Principal, @Param('id') id: string, @Body(new ZodPipe(closeBody)) body: CloseBody) {
     return this.cases.close(caller, id, body.outcome);
   }
@@ -153,6 +155,7 @@ export class CasesController {
     summary: 'Reopen a closed case with a reason; dispatching it again starts a new round of tasks',
   })
   @ApiBody({ schema: { example: { reason: '当事人复议，需补充核查' } } })
+  @ApiZodOk(caseDetailResponse)
   reopen(
     @Caller() caller: Principal,
     @Param('id') id: string,

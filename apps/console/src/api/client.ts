@@ -40,13 +40,19 @@ export function onSessionExpired(l: Listener): () => void {
   return () => expiredListeners.delete(l);
 }
 
-export async function toApiError(res: Response): Promise<ApiError> {
-  let body: { error?: { code?: string; message?: string; details?: unknown } } = {};
-  try {
-    body = await res.clone().json();
-  } catch {
-    // not JSON: a proxy's page or an empty answer
-  }
+type ErrorBody = { error?: { code?: string; message?: string; details?: unknown } };
+
+// The refusal of an answer; `parsed` is its body when the client already read it (openapi-fetch
+// reads a refusal's body into `error`, after which the response's body can no longer be read).
+export async function toApiError(res: Response, parsed?: unknown): Promise<ApiError> {
+  let body: ErrorBody = {};
+  if (parsed !== undefined && typeof parsed === 'object' && parsed !== null) body = parsed as ErrorBody;
+  else if (!res.bodyUsed)
+    try {
+      body = await res.clone().json();
+    } catch {
+      // not JSON: a proxy's page or an empty answer
+    }
   const msg = body.error?.message;
   const retry = Number(res.headers.get('Retry-After'));
   return {
@@ -81,6 +87,6 @@ api.use(session);
 // The data of an answer, or an ApiFailure with the API's bilingual reason.
 export async function ok<T>(p: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   const r = await p;
-  if (!r.response.ok) throw new ApiFailure(await toApiError(r.response));
+  if (!r.response.ok) throw new ApiFailure(await toApiError(r.response, r.error));
   return r.data as T;
 }

@@ -3450,11 +3450,25 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            caseId: string;
+                            ok: boolean;
+                            /** @enum {string} */
+                            state?: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                            error?: {
+                                code: string;
+                                message: string;
+                            };
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -3471,11 +3485,25 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            caseId: string;
+                            ok: boolean;
+                            /** @enum {string} */
+                            state?: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                            error?: {
+                                code: string;
+                                message: string;
+                            };
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -3499,16 +3527,18 @@ export interface operations {
     CasesController_list: {
         parameters: {
             query?: {
-                cursor?: unknown;
-                limit?: unknown;
-                /** @description true: not dispatched or a task not reported in time */
-                overdue?: unknown;
-                /** @description cases where this department has a task */
-                department?: unknown;
+                /** @description case states (repeatable) */
+                state?: ("open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened")[];
                 /** @description USCC or scheme:id */
-                entity?: unknown;
-                /** @description repeatable */
-                state?: unknown;
+                entity?: string;
+                /** @description cases where this department has a task */
+                department?: string;
+                /** @description true: not dispatched or a task not reported in time */
+                overdue?: "true" | "false";
+                /** @description ≤ 500, default 100 */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -3516,11 +3546,75 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            caseType: string;
+                            caseTypeLabel: {
+                                zh: string;
+                                en: string;
+                            } | null;
+                            title: string;
+                            /** @enum {string} */
+                            state: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                            stateLabel: {
+                                zh: string;
+                                en: string;
+                            };
+                            round: number;
+                            entity: {
+                                id: string;
+                                uscc: string | null;
+                                scheme: string | null;
+                                externalId: string | null;
+                                name: string | null;
+                                regionCode: string | null;
+                            };
+                            leadDepartment: string;
+                            departments: string[];
+                            /** @enum {string} */
+                            origin: "manual" | "auto";
+                            openedBy: string;
+                            /** @description ISO 8601 date-time */
+                            openedAt: string;
+                            /** @description dispatch due */
+                            dueAt: string;
+                            /** @description ISO 8601 date-time */
+                            dispatchedAt: string | null;
+                            dispatchedBy: string | null;
+                            /** @description ISO 8601 date-time */
+                            feedbackDueAt: string | null;
+                            /** @description ISO 8601 date-time */
+                            closedAt: string | null;
+                            closedBy: string | null;
+                            outcome: string | null;
+                            overdue: boolean;
+                            /** @description ISO 8601 date-time */
+                            updatedAt: string;
+                            alertCount: number;
+                            tasks: {
+                                department: string;
+                                /** @enum {string} */
+                                state: "pending" | "accepted" | "reported";
+                                stateLabel: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @description ISO 8601 date-time */
+                                dueAt: string;
+                                overdue: boolean;
+                            }[];
+                        }[];
+                        /** @description the cursor of the next page; null on the last */
+                        nextCursor: string | null;
+                    };
+                };
             };
         };
     };
@@ -3556,11 +3650,168 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        caseType: string;
+                        caseTypeLabel: {
+                            zh: string;
+                            en: string;
+                        } | null;
+                        title: string;
+                        /** @enum {string} */
+                        state: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                        stateLabel: {
+                            zh: string;
+                            en: string;
+                        };
+                        round: number;
+                        entity: {
+                            id: string;
+                            uscc: string | null;
+                            scheme: string | null;
+                            externalId: string | null;
+                            name: string | null;
+                            regionCode: string | null;
+                        };
+                        leadDepartment: string;
+                        departments: string[];
+                        /** @enum {string} */
+                        origin: "manual" | "auto";
+                        openedBy: string;
+                        /** @description ISO 8601 date-time */
+                        openedAt: string;
+                        /** @description dispatch due */
+                        dueAt: string;
+                        /** @description ISO 8601 date-time */
+                        dispatchedAt: string | null;
+                        dispatchedBy: string | null;
+                        /** @description ISO 8601 date-time */
+                        feedbackDueAt: string | null;
+                        /** @description ISO 8601 date-time */
+                        closedAt: string | null;
+                        closedBy: string | null;
+                        outcome: string | null;
+                        overdue: boolean;
+                        /** @description ISO 8601 date-time */
+                        updatedAt: string;
+                        /** @description the current round */
+                        tasks: {
+                            department: string;
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "accepted" | "reported";
+                            stateLabel: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @description ISO 8601 date-time */
+                            dueAt: string;
+                            overdue: boolean;
+                            /** @description ISO 8601 date-time */
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            /** @description ISO 8601 date-time */
+                            reportedAt: string | null;
+                            reportedBy: string | null;
+                            result: {
+                                verified: boolean | null;
+                                actionTaken: string | null;
+                                penalty: {
+                                    [key: string]: unknown;
+                                } | null;
+                                inspection: {
+                                    [key: string]: unknown;
+                                } | null;
+                            } | null;
+                            record: {
+                                source: string;
+                                sourceRecordId: string;
+                                batchId: string | null;
+                                recordId: string | null;
+                            } | null;
+                            /** @description ISO 8601 date-time */
+                            remindedAt: string | null;
+                            reminderAlertId: string | null;
+                            /** @description ISO 8601 date-time */
+                            escalatedAt: string | null;
+                            escalationAlertId: string | null;
+                        }[];
+                        previousTasks: {
+                            department: string;
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "accepted" | "reported";
+                            stateLabel: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @description ISO 8601 date-time */
+                            dueAt: string;
+                            overdue: boolean;
+                            /** @description ISO 8601 date-time */
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            /** @description ISO 8601 date-time */
+                            reportedAt: string | null;
+                            reportedBy: string | null;
+                            result: {
+                                verified: boolean | null;
+                                actionTaken: string | null;
+                                penalty: {
+                                    [key: string]: unknown;
+                                } | null;
+                                inspection: {
+                                    [key: string]: unknown;
+                                } | null;
+                            } | null;
+                            record: {
+                                source: string;
+                                sourceRecordId: string;
+                                batchId: string | null;
+                                recordId: string | null;
+                            } | null;
+                            /** @description ISO 8601 date-time */
+                            remindedAt: string | null;
+                            reminderAlertId: string | null;
+                            /** @description ISO 8601 date-time */
+                            escalatedAt: string | null;
+                            escalationAlertId: string | null;
+                        }[];
+                        alerts: {
+                            alertId: string;
+                            /** @enum {string} */
+                            how: "opened" | "merged" | "auto";
+                            addedBy: string;
+                            /** @description ISO 8601 date-time */
+                            addedAt: string;
+                            ruleId: string;
+                            findingType: string;
+                            severity: string;
+                            status: string;
+                            title: unknown;
+                            /** @description ISO 8601 date-time */
+                            createdAt: string;
+                        }[];
+                        transitions: {
+                            id: string;
+                            /** @enum {string|null} */
+                            fromState: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened" | null;
+                            /** @enum {string} */
+                            toState: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                            actor: string;
+                            /** @description ISO 8601 date-time */
+                            at: string;
+                            reason: string | null;
+                            detail: unknown;
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -3575,11 +3826,168 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        caseType: string;
+                        caseTypeLabel: {
+                            zh: string;
+                            en: string;
+                        } | null;
+                        title: string;
+                        /** @enum {string} */
+                        state: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                        stateLabel: {
+                            zh: string;
+                            en: string;
+                        };
+                        round: number;
+                        entity: {
+                            id: string;
+                            uscc: string | null;
+                            scheme: string | null;
+                            externalId: string | null;
+                            name: string | null;
+                            regionCode: string | null;
+                        };
+                        leadDepartment: string;
+                        departments: string[];
+                        /** @enum {string} */
+                        origin: "manual" | "auto";
+                        openedBy: string;
+                        /** @description ISO 8601 date-time */
+                        openedAt: string;
+                        /** @description dispatch due */
+                        dueAt: string;
+                        /** @description ISO 8601 date-time */
+                        dispatchedAt: string | null;
+                        dispatchedBy: string | null;
+                        /** @description ISO 8601 date-time */
+                        feedbackDueAt: string | null;
+                        /** @description ISO 8601 date-time */
+                        closedAt: string | null;
+                        closedBy: string | null;
+                        outcome: string | null;
+                        overdue: boolean;
+                        /** @description ISO 8601 date-time */
+                        updatedAt: string;
+                        /** @description the current round */
+                        tasks: {
+                            department: string;
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "accepted" | "reported";
+                            stateLabel: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @description ISO 8601 date-time */
+                            dueAt: string;
+                            overdue: boolean;
+                            /** @description ISO 8601 date-time */
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            /** @description ISO 8601 date-time */
+                            reportedAt: string | null;
+                            reportedBy: string | null;
+                            result: {
+                                verified: boolean | null;
+                                actionTaken: string | null;
+                                penalty: {
+                                    [key: string]: unknown;
+                                } | null;
+                                inspection: {
+                                    [key: string]: unknown;
+                                } | null;
+                            } | null;
+                            record: {
+                                source: string;
+                                sourceRecordId: string;
+                                batchId: string | null;
+                                recordId: string | null;
+                            } | null;
+                            /** @description ISO 8601 date-time */
+                            remindedAt: string | null;
+                            reminderAlertId: string | null;
+                            /** @description ISO 8601 date-time */
+                            escalatedAt: string | null;
+                            escalationAlertId: string | null;
+                        }[];
+                        previousTasks: {
+                            department: string;
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "accepted" | "reported";
+                            stateLabel: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @description ISO 8601 date-time */
+                            dueAt: string;
+                            overdue: boolean;
+                            /** @description ISO 8601 date-time */
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            /** @description ISO 8601 date-time */
+                            reportedAt: string | null;
+                            reportedBy: string | null;
+                            result: {
+                                verified: boolean | null;
+                                actionTaken: string | null;
+                                penalty: {
+                                    [key: string]: unknown;
+                                } | null;
+                                inspection: {
+                                    [key: string]: unknown;
+                                } | null;
+                            } | null;
+                            record: {
+                                source: string;
+                                sourceRecordId: string;
+                                batchId: string | null;
+                                recordId: string | null;
+                            } | null;
+                            /** @description ISO 8601 date-time */
+                            remindedAt: string | null;
+                            reminderAlertId: string | null;
+                            /** @description ISO 8601 date-time */
+                            escalatedAt: string | null;
+                            escalationAlertId: string | null;
+                        }[];
+                        alerts: {
+                            alertId: string;
+                            /** @enum {string} */
+                            how: "opened" | "merged" | "auto";
+                            addedBy: string;
+                            /** @description ISO 8601 date-time */
+                            addedAt: string;
+                            ruleId: string;
+                            findingType: string;
+                            severity: string;
+                            status: string;
+                            title: unknown;
+                            /** @description ISO 8601 date-time */
+                            createdAt: string;
+                        }[];
+                        transitions: {
+                            id: string;
+                            /** @enum {string|null} */
+                            fromState: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened" | null;
+                            /** @enum {string} */
+                            toState: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                            actor: string;
+                            /** @description ISO 8601 date-time */
+                            at: string;
+                            reason: string | null;
+                            detail: unknown;
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -3621,11 +4029,168 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        caseType: string;
+                        caseTypeLabel: {
+                            zh: string;
+                            en: string;
+                        } | null;
+                        title: string;
+                        /** @enum {string} */
+                        state: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                        stateLabel: {
+                            zh: string;
+                            en: string;
+                        };
+                        round: number;
+                        entity: {
+                            id: string;
+                            uscc: string | null;
+                            scheme: string | null;
+                            externalId: string | null;
+                            name: string | null;
+                            regionCode: string | null;
+                        };
+                        leadDepartment: string;
+                        departments: string[];
+                        /** @enum {string} */
+                        origin: "manual" | "auto";
+                        openedBy: string;
+                        /** @description ISO 8601 date-time */
+                        openedAt: string;
+                        /** @description dispatch due */
+                        dueAt: string;
+                        /** @description ISO 8601 date-time */
+                        dispatchedAt: string | null;
+                        dispatchedBy: string | null;
+                        /** @description ISO 8601 date-time */
+                        feedbackDueAt: string | null;
+                        /** @description ISO 8601 date-time */
+                        closedAt: string | null;
+                        closedBy: string | null;
+                        outcome: string | null;
+                        overdue: boolean;
+                        /** @description ISO 8601 date-time */
+                        updatedAt: string;
+                        /** @description the current round */
+                        tasks: {
+                            department: string;
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "accepted" | "reported";
+                            stateLabel: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @description ISO 8601 date-time */
+                            dueAt: string;
+                            overdue: boolean;
+                            /** @description ISO 8601 date-time */
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            /** @description ISO 8601 date-time */
+                            reportedAt: string | null;
+                            reportedBy: string | null;
+                            result: {
+                                verified: boolean | null;
+                                actionTaken: string | null;
+                                penalty: {
+                                    [key: string]: unknown;
+                                } | null;
+                                inspection: {
+                                    [key: string]: unknown;
+                                } | null;
+                            } | null;
+                            record: {
+                                source: string;
+                                sourceRecordId: string;
+                                batchId: string | null;
+                                recordId: string | null;
+                            } | null;
+                            /** @description ISO 8601 date-time */
+                            remindedAt: string | null;
+                            reminderAlertId: string | null;
+                            /** @description ISO 8601 date-time */
+                            escalatedAt: string | null;
+                            escalationAlertId: string | null;
+                        }[];
+                        previousTasks: {
+                            department: string;
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "accepted" | "reported";
+                            stateLabel: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @description ISO 8601 date-time */
+                            dueAt: string;
+                            overdue: boolean;
+                            /** @description ISO 8601 date-time */
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            /** @description ISO 8601 date-time */
+                            reportedAt: string | null;
+                            reportedBy: string | null;
+                            result: {
+                                verified: boolean | null;
+                                actionTaken: string | null;
+                                penalty: {
+                                    [key: string]: unknown;
+                                } | null;
+                                inspection: {
+                                    [key: string]: unknown;
+                                } | null;
+                            } | null;
+                            record: {
+                                source: string;
+                                sourceRecordId: string;
+                                batchId: string | null;
+                                recordId: string | null;
+                            } | null;
+                            /** @description ISO 8601 date-time */
+                            remindedAt: string | null;
+                            reminderAlertId: string | null;
+                            /** @description ISO 8601 date-time */
+                            escalatedAt: string | null;
+                            escalationAlertId: string | null;
+                        }[];
+                        alerts: {
+                            alertId: string;
+                            /** @enum {string} */
+                            how: "opened" | "merged" | "auto";
+                            addedBy: string;
+                            /** @description ISO 8601 date-time */
+                            addedAt: string;
+                            ruleId: string;
+                            findingType: string;
+                            severity: string;
+                            status: string;
+                            title: unknown;
+                            /** @description ISO 8601 date-time */
+                            createdAt: string;
+                        }[];
+                        transitions: {
+                            id: string;
+                            /** @enum {string|null} */
+                            fromState: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened" | null;
+                            /** @enum {string} */
+                            toState: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                            actor: string;
+                            /** @description ISO 8601 date-time */
+                            at: string;
+                            reason: string | null;
+                            detail: unknown;
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -3644,11 +4209,168 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        caseType: string;
+                        caseTypeLabel: {
+                            zh: string;
+                            en: string;
+                        } | null;
+                        title: string;
+                        /** @enum {string} */
+                        state: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                        stateLabel: {
+                            zh: string;
+                            en: string;
+                        };
+                        round: number;
+                        entity: {
+                            id: string;
+                            uscc: string | null;
+                            scheme: string | null;
+                            externalId: string | null;
+                            name: string | null;
+                            regionCode: string | null;
+                        };
+                        leadDepartment: string;
+                        departments: string[];
+                        /** @enum {string} */
+                        origin: "manual" | "auto";
+                        openedBy: string;
+                        /** @description ISO 8601 date-time */
+                        openedAt: string;
+                        /** @description dispatch due */
+                        dueAt: string;
+                        /** @description ISO 8601 date-time */
+                        dispatchedAt: string | null;
+                        dispatchedBy: string | null;
+                        /** @description ISO 8601 date-time */
+                        feedbackDueAt: string | null;
+                        /** @description ISO 8601 date-time */
+                        closedAt: string | null;
+                        closedBy: string | null;
+                        outcome: string | null;
+                        overdue: boolean;
+                        /** @description ISO 8601 date-time */
+                        updatedAt: string;
+                        /** @description the current round */
+                        tasks: {
+                            department: string;
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "accepted" | "reported";
+                            stateLabel: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @description ISO 8601 date-time */
+                            dueAt: string;
+                            overdue: boolean;
+                            /** @description ISO 8601 date-time */
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            /** @description ISO 8601 date-time */
+                            reportedAt: string | null;
+                            reportedBy: string | null;
+                            result: {
+                                verified: boolean | null;
+                                actionTaken: string | null;
+                                penalty: {
+                                    [key: string]: unknown;
+                                } | null;
+                                inspection: {
+                                    [key: string]: unknown;
+                                } | null;
+                            } | null;
+                            record: {
+                                source: string;
+                                sourceRecordId: string;
+                                batchId: string | null;
+                                recordId: string | null;
+                            } | null;
+                            /** @description ISO 8601 date-time */
+                            remindedAt: string | null;
+                            reminderAlertId: string | null;
+                            /** @description ISO 8601 date-time */
+                            escalatedAt: string | null;
+                            escalationAlertId: string | null;
+                        }[];
+                        previousTasks: {
+                            department: string;
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "accepted" | "reported";
+                            stateLabel: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @description ISO 8601 date-time */
+                            dueAt: string;
+                            overdue: boolean;
+                            /** @description ISO 8601 date-time */
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            /** @description ISO 8601 date-time */
+                            reportedAt: string | null;
+                            reportedBy: string | null;
+                            result: {
+                                verified: boolean | null;
+                                actionTaken: string | null;
+                                penalty: {
+                                    [key: string]: unknown;
+                                } | null;
+                                inspection: {
+                                    [key: string]: unknown;
+                                } | null;
+                            } | null;
+                            record: {
+                                source: string;
+                                sourceRecordId: string;
+                                batchId: string | null;
+                                recordId: string | null;
+                            } | null;
+                            /** @description ISO 8601 date-time */
+                            remindedAt: string | null;
+                            reminderAlertId: string | null;
+                            /** @description ISO 8601 date-time */
+                            escalatedAt: string | null;
+                            escalationAlertId: string | null;
+                        }[];
+                        alerts: {
+                            alertId: string;
+                            /** @enum {string} */
+                            how: "opened" | "merged" | "auto";
+                            addedBy: string;
+                            /** @description ISO 8601 date-time */
+                            addedAt: string;
+                            ruleId: string;
+                            findingType: string;
+                            severity: string;
+                            status: string;
+                            title: unknown;
+                            /** @description ISO 8601 date-time */
+                            createdAt: string;
+                        }[];
+                        transitions: {
+                            id: string;
+                            /** @enum {string|null} */
+                            fromState: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened" | null;
+                            /** @enum {string} */
+                            toState: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                            actor: string;
+                            /** @description ISO 8601 date-time */
+                            at: string;
+                            reason: string | null;
+                            detail: unknown;
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -3664,11 +4386,65 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        caseId: string;
+                        /** @enum {string} */
+                        caseState: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                        task: {
+                            department: string;
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "accepted" | "reported";
+                            stateLabel: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @description ISO 8601 date-time */
+                            dueAt: string;
+                            overdue: boolean;
+                            /** @description ISO 8601 date-time */
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            /** @description ISO 8601 date-time */
+                            reportedAt: string | null;
+                            reportedBy: string | null;
+                            result: {
+                                verified: boolean | null;
+                                actionTaken: string | null;
+                                penalty: {
+                                    [key: string]: unknown;
+                                } | null;
+                                inspection: {
+                                    [key: string]: unknown;
+                                } | null;
+                            } | null;
+                            record: {
+                                source: string;
+                                sourceRecordId: string;
+                                batchId: string | null;
+                                recordId: string | null;
+                            } | null;
+                            /** @description ISO 8601 date-time */
+                            remindedAt: string | null;
+                            reminderAlertId: string | null;
+                            /** @description ISO 8601 date-time */
+                            escalatedAt: string | null;
+                            escalationAlertId: string | null;
+                        } | null;
+                        /** @description report only: the record the result became */
+                        record?: {
+                            source: string;
+                            batchId: string;
+                            sourceRecordId: string;
+                        } | null;
+                    };
+                };
             };
         };
     };
@@ -3688,11 +4464,65 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        caseId: string;
+                        /** @enum {string} */
+                        caseState: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                        task: {
+                            department: string;
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "accepted" | "reported";
+                            stateLabel: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @description ISO 8601 date-time */
+                            dueAt: string;
+                            overdue: boolean;
+                            /** @description ISO 8601 date-time */
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            /** @description ISO 8601 date-time */
+                            reportedAt: string | null;
+                            reportedBy: string | null;
+                            result: {
+                                verified: boolean | null;
+                                actionTaken: string | null;
+                                penalty: {
+                                    [key: string]: unknown;
+                                } | null;
+                                inspection: {
+                                    [key: string]: unknown;
+                                } | null;
+                            } | null;
+                            record: {
+                                source: string;
+                                sourceRecordId: string;
+                                batchId: string | null;
+                                recordId: string | null;
+                            } | null;
+                            /** @description ISO 8601 date-time */
+                            remindedAt: string | null;
+                            reminderAlertId: string | null;
+                            /** @description ISO 8601 date-time */
+                            escalatedAt: string | null;
+                            escalationAlertId: string | null;
+                        } | null;
+                        /** @description report only: the record the result became */
+                        record?: {
+                            source: string;
+                            batchId: string;
+                            sourceRecordId: string;
+                        } | null;
+                    };
+                };
             };
         };
     };

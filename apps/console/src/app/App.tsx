@@ -11,7 +11,16 @@ import { I18nProvider, useI18n } from '../i18n';
 import { mayOpen, screenOf } from '../lib/menu';
 import { SessionProvider, useSession } from '../lib/session';
 import { Forbidden, NotFound } from './Forbidden';
-import { FeedBatchPage, FeedSourcePage, FeedsPage, HomePage, ProfilePage, RiskListPage } from './routes';
+import {
+  CaseDetailPage,
+  CasesPage,
+  FeedBatchPage,
+  FeedSourcePage,
+  FeedsPage,
+  HomePage,
+  ProfilePage,
+  RiskListPage,
+} from './routes';
 import { Shell } from './Shell';
 import { SignIn } from './SignIn';
 
@@ -154,6 +163,22 @@ export function App() {
                   }
                 />
               </Route>
+              <Route
+                path="/cases"
+                element={
+                  <Guarded>
+                    <CasesPage />
+                  </Guarded>
+                }
+              />
+              <Route
+                path="/cases/:id"
+                element={
+                  <Guarded>
+                    <CaseDetailPage />
+                  </Guarded>
+                }
+              />
               <Route
                 path="*"
                 element={

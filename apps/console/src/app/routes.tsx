@@ -9,10 +9,13 @@ export const ProfilePage = lazy(() => import('../pages/Profile'));
 export const FeedsPage = lazy(() => import('../pages/feeds/Sources'));
 export const FeedSourcePage = lazy(() => import('../pages/feeds/Source'));
 export const FeedBatchPage = lazy(() => import('../pages/feeds/Batch'));
+export const CasesPage = lazy(() => import('../pages/cases/CaseList'));
+export const CaseDetailPage = lazy(() => import('../pages/cases/CaseDetail'));
 
 // The screens built so far (the menu shows no other).
 export const BUILT_SCREENS: ReadonlySet<Screen['key']> = new Set<Screen['key']>([
   'home',
   'riskList',
   'feeds',
+  'cases',
 ]);

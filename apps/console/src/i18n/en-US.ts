@@ -1,3 +1,4 @@
+import { casesEnUS } from './cases';
 import type { Messages } from './zh-CN';
 import { feedsEnUS } from './feeds';
 
@@ -162,6 +163,7 @@ export const enUS: Messages = {
     wrongHint: 'Users with a second factor also enter their 6-digit code.',
   },
   feeds: feedsEnUS,
+  cases: casesEnUS,
   codes: {
     invalid_json: 'Malformed request',
     invalid_body: 'Invalid input',

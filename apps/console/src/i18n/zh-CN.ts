@@ -1,4 +1,5 @@
 import { feedsZhCN } from './feeds';
+import { casesZhCN } from './cases';
 // Every text the console shows, in Chinese (the default). en-US.ts has the same keys (its type is
 // this file's shape, so a missing translation fails the type-check). No text lives in components.
 export const zhCN = {
@@ -159,6 +160,7 @@ export const zhCN = {
     wrongHint: '已绑定动态口令的用户须同时输入 6 位口令。',
   },
   feeds: feedsZhCN,
+  cases: casesZhCN,
   codes: {
     invalid_json: '请求格式有误',
     invalid_body: '输入有误',
