@@ -190,6 +190,8 @@ export const ROUTES: RouteEntry[] = [
     as: 'staff',
     query: { region: '330106', industry: 'H62', class: 'D', minScore: '10', limit: '10', cursor: 'abc' },
   },
+  // home (工作台): no parameters; any query is refused
+  { method: 'GET', path: '/api/v1/dashboard', as: 'officer' },
 
   // alerts
   {
