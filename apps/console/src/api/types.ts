@@ -17,3 +17,4 @@ export type ScoreComparison = OkOf<'/api/v1/entities/{key}/scores/compare'>;
 export type ProfileRecord = EntityDetail['records'][number];
 export type Regions = OkOf<'/api/v1/reference/regions'>;
 export type Industries = OkOf<'/api/v1/reference/industries'>;
+export type Dashboard = OkOf<'/api/v1/dashboard'>;

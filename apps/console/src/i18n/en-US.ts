@@ -1,3 +1,4 @@
+import { homeEnUS } from './home';
 import type { Messages } from './zh-CN';
 
 export const enUS: Messages = {
@@ -20,14 +21,7 @@ export const enUS: Messages = {
     audit: 'Audit',
     admin: 'Administration',
   },
-  home: {
-    user: 'User',
-    role: 'Role',
-    department: 'Department',
-    region: 'Jurisdiction',
-    none: 'none',
-    national: 'national',
-  },
+  home: homeEnUS,
   riskList: {
     title: 'Risk list',
     region: 'Region',
