@@ -99,6 +99,27 @@ describe('home (工作台) in the browser', () => {
        VALUES ($1, '330106-SAMR', 'inbox', 'delivered', 'county', '{}', now() - interval '1 hour', now() - interval '1 hour')`,
       [alertId],
     );
+    // A joint case about it whose Xihu regulator's task was due yesterday, and Xihu's canonical
+    // inspections feed silent for ten days (stalled).
+    const [{ id: caseId }] = await sql<{ id: string }>(
+      stack.db.url,
+      `INSERT INTO enforcement_case (case_type, entity_id, title, state, lead_department, departments, origin,
+                                     opened_by, due_at)
+       VALUES ('default', $1, '西湖区多部门处罚联合核查', 'dispatched', '330106-SAMR', '{330106-SAMR}', 'manual',
+               'coordinator', now()) RETURNING id::text`,
+      [entity.id],
+    );
+    await sql(
+      stack.db.url,
+      `INSERT INTO case_task (case_id, round, department_code, due_at) VALUES ($1, 1, '330106-SAMR', now() - interval '1 day')`,
+      [caseId],
+    );
+    await sql(
+      stack.db.url,
+      `INSERT INTO ingest_batch (id, source, origin, status, received, accepted, rejected, created_at, finished_at)
+       VALUES (gen_random_uuid(), 'lianjian-canonical-inspections', 'api', 'done', 5, 5, 0,
+               now() - interval '10 days', now() - interval '10 days')`,
+    );
   });
 
   afterAll(async () => {
@@ -224,6 +245,9 @@ describe('home (工作台) in the browser', () => {
     expect(await page.getByTestId('deliveries-total').innerText()).toContain('1');
     // High: 24 hours from when it was routed, an hour ago.
     expect(await page.getByTestId('countdown').first().innerText()).toMatch(/^剩余 2[23] 小时/);
+    expect(await page.getByTestId('tasks-total').innerText()).toBe('共 1 项逾期');
+    await page.getByTestId('tasks').getByText('西湖区多部门处罚联合核查').waitFor();
+    await page.getByTestId('feed-lianjian-canonical-inspections').getByText('中断').waitFor();
     await page.getByTestId('regions-chart').locator('canvas').waitFor();
     await j.screen('home-officer');
     await page.getByRole('button', { name: 'English' }).click();
@@ -233,14 +257,23 @@ describe('home (工作台) in the browser', () => {
     await j.assertClean();
   });
 
-  it('a national administrator sees every entity, by province', async () => {
+  it('a national administrator sees every entity, by city of the one province seeded', async () => {
     const page = await signIn(stack.users.admin);
     const want = await checkClasses(page, '');
     expect(await page.getByTestId('home-jurisdiction').innerText()).toBe('全国');
     expect(await moverRows(page)).toBe(Math.min(10, want.moved));
-    expect(await page.getByTestId('regions').locator('tbody tr.ant-table-row').allInnerTexts()).toEqual([
-      `浙江省\t${want.current.C}\t${want.current.D}\t${want.current.C + want.current.D}`,
-    ]);
+    // One province: its cities, as the database counts them.
+    const cities = await sql<{ c: number; d: number }>(
+      stack.db.url,
+      `SELECT count(*) FILTER (WHERE risk_class = 'C')::int AS c, count(*) FILTER (WHERE risk_class = 'D')::int AS d
+         FROM entity_risk WHERE risk_class IN ('C', 'D') GROUP BY left(region_code, 4)
+        ORDER BY count(*) DESC, left(region_code, 4)`,
+    );
+    expect(await page.getByText('按地市', { exact: true }).count()).toBe(1);
+    const shown = await page.getByTestId('regions').locator('tbody tr.ant-table-row').allInnerTexts();
+    expect(shown.map((t) => t.split('\t').slice(1).map(Number))).toEqual(
+      cities.slice(0, 10).map((r) => [r.c, r.d, r.c + r.d]),
+    );
     await page.getByTestId('regions-chart').locator('canvas').waitFor();
     await j.screen('home-national');
     await j.assertClean();

@@ -228,7 +228,7 @@ describe('GET /api/v1/dashboard: counts of the caller’s jurisdiction', () => {
     expect(d.overdueTasks?.total).toBe(1);
   });
 
-  it('a national administrator sees everything, by province', async () => {
+  it('a national administrator sees everything, by city of the one province there is', async () => {
     const d = await ok('admin');
     expect(d.jurisdiction).toEqual({ regionCode: null, name: null, level: 'national' });
     expect(d.classes.current).toEqual({ A: 1, B: 2, C: 2, D: 5 });
@@ -236,7 +236,13 @@ describe('GET /api/v1/dashboard: counts of the caller’s jurisdiction', () => {
     expect(d.classes.lastRun?.moved).toBe(5);
     expect(d.classes.lastRun?.change).toEqual({ A: -2, B: 0, C: -1, D: 3 });
     expect(d.movers.map((m) => m.entity.id).slice(0, 2)).toEqual([ids[8], ids[5]]);
-    expect(d.regions).toEqual({ level: 'province', items: [{ code: '330000', name: '浙江省', C: 2, D: 5 }] });
+    expect(d.regions).toEqual({
+      level: 'city',
+      items: [
+        { code: '330100', name: '杭州市', C: 1, D: 4 },
+        { code: '330200', name: '宁波市', C: 1, D: 1 },
+      ],
+    });
     expect(d.alerts?.total).toBe(2);
     expect(d.deliveries).toBeUndefined();
     expect(d.feeds?.items.map((f) => f.source)).toContain('lianjian-canonical-inspections');

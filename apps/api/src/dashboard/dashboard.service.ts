@@ -50,20 +50,20 @@ export class DashboardService {
     const prefix = regionScope(caller, undefined);
     const own = ownDepartmentOnly(caller);
     const scope = own ? { department: own } : { regionPrefix: prefix };
-    const childLength = Math.min(6, prefix.length + 2);
     const lastRun = await this.repo.lastRun();
-    const [current, regions, moves, movers, alerts, deliveries, overdueTasks, feeds] = await Promise.all([
-      this.repo.classCounts(prefix),
-      this.repo.regionCounts(prefix, childLength, 40),
-      lastRun ? this.repo.classMoves(lastRun.id, prefix) : Promise.resolve([]),
-      lastRun ? this.repo.movers(lastRun.id, prefix, LIST) : Promise.resolve([]),
-      can(caller, 'alerts:read') ? this.repo.openAlerts(scope) : undefined,
-      own && can(caller, 'alerts:ack')
-        ? this.repo.unacknowledged(own, this.sla.hoursBySeverity, LIST)
-        : undefined,
-      can(caller, 'cases:read') ? this.repo.overdueTasks(scope, LIST) : undefined,
-      can(caller, 'sources:read') ? this.feeds(prefix, own) : undefined,
-    ]);
+    const [current, { childLength, regions }, moves, movers, alerts, deliveries, overdueTasks, feeds] =
+      await Promise.all([
+        this.repo.classCounts(prefix),
+        this.regions(prefix),
+        lastRun ? this.repo.classMoves(lastRun.id, prefix) : Promise.resolve([]),
+        lastRun ? this.repo.movers(lastRun.id, prefix, LIST) : Promise.resolve([]),
+        can(caller, 'alerts:read') ? this.repo.openAlerts(scope) : undefined,
+        own && can(caller, 'alerts:ack')
+          ? this.repo.unacknowledged(own, this.sla.hoursBySeverity, LIST)
+          : undefined,
+        can(caller, 'cases:read') ? this.repo.overdueTasks(scope, LIST) : undefined,
+        can(caller, 'sources:read') ? this.feeds(prefix, own) : undefined,
+      ]);
     const change = counts(CLASSES, {});
     for (const m of moves) {
       change[m.from as (typeof CLASSES)[number]] -= m.n;
@@ -142,6 +142,19 @@ export class DashboardService {
       }),
       ...(feeds && { feeds: { items: feeds } }),
     };
+  }
+
+  // C/D entities per child region of the jurisdiction; when they all lie in one child (a national
+  // caller on a one-province install), per child of that one, down to counties.
+  private async regions(prefix: string) {
+    let childLength = Math.min(6, prefix.length + 2);
+    let regions = await this.repo.regionCounts(prefix, childLength, 40);
+    while (regions.length === 1 && childLength < 6) {
+      const only = regions[0].code;
+      childLength += 2;
+      regions = await this.repo.regionCounts(only, childLength, 40);
+    }
+    return { childLength, regions };
   }
 
   // Feeds in trouble (stalled, empty, degraded: the feed health GET /sources shows) of the officer's

@@ -3548,7 +3548,10 @@ export interface operations {
                             previousScore: number;
                         }[];
                         regions: {
-                            /** @enum {string} */
+                            /**
+                             * @description the jurisdiction's children; when all are in one, that one's children
+                             * @enum {string}
+                             */
                             level: "province" | "city" | "county";
                             items: {
                                 code: string;

@@ -435,13 +435,17 @@ function DeliveriesCard({
 
 function TasksCard({ tasks, h }: { tasks: NonNullable<Dashboard['overdueTasks']>; h: M }) {
   const columns: ColumnsType<Task> = [
-    { title: h.tasks.case, dataIndex: 'title', key: 'title' },
-    { title: h.tasks.department, dataIndex: 'department', key: 'department', width: 130 },
     {
-      title: h.tasks.state,
-      key: 'state',
-      width: 100,
-      render: (_, r) => h.tasks.taskState[r.taskState as keyof M['tasks']['taskState']] ?? r.taskState,
+      title: h.tasks.case,
+      key: 'case',
+      render: (_, r) => (
+        <>
+          <div>{r.title}</div>
+          <Typography.Text type="secondary">
+            {r.department} · {h.tasks.taskState[r.taskState as keyof M['tasks']['taskState']] ?? r.taskState}
+          </Typography.Text>
+        </>
+      ),
     },
     {
       title: h.tasks.dueAt,

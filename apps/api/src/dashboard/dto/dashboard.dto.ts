@@ -57,7 +57,9 @@ export const dashboardResponse = z.strictObject({
     )
     .describe("the last run's ten largest score moves among entities it moved to another class"),
   regions: z.strictObject({
-    level: z.enum(['province', 'city', 'county']),
+    level: z
+      .enum(['province', 'city', 'county'])
+      .describe("the jurisdiction's children; when all are in one, that one's children"),
     items: z.array(
       z.strictObject({ code: z.string(), name: z.string().nullable(), C: z.number(), D: z.number() }),
     ),
