@@ -230,9 +230,9 @@ describe('home (工作台) in the browser', () => {
         GROUP BY 1 ORDER BY count(*) DESC, 1`,
     );
     const shown = await page.getByTestId('regions').locator('tbody tr.ant-table-row').allInnerTexts();
-    expect(shown.length).toBe(Math.min(10, rows.length));
+    expect(shown.length).toBe(Math.min(15, rows.length));
     expect(shown.map((t) => t.split('\t').slice(1).map(Number))).toEqual(
-      rows.slice(0, 10).map((r) => [r.c, r.d, r.c + r.d]),
+      rows.slice(0, 15).map((r) => [r.c, r.d, r.c + r.d]),
     );
     await page.getByTestId('regions-chart').locator('canvas').waitFor();
     await j.screen('home-city');
@@ -272,7 +272,7 @@ describe('home (工作台) in the browser', () => {
     expect(await page.getByText('按地市', { exact: true }).count()).toBe(1);
     const shown = await page.getByTestId('regions').locator('tbody tr.ant-table-row').allInnerTexts();
     expect(shown.map((t) => t.split('\t').slice(1).map(Number))).toEqual(
-      cities.slice(0, 10).map((r) => [r.c, r.d, r.c + r.d]),
+      cities.slice(0, 15).map((r) => [r.c, r.d, r.c + r.d]),
     );
     await page.getByTestId('regions-chart').locator('canvas').waitFor();
     await j.screen('home-national');

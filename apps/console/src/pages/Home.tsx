@@ -324,7 +324,7 @@ function RegionsCard({ regions, h }: { regions: Dashboard['regions']; h: M }) {
             rowKey="code"
             columns={columns}
             dataSource={regions.items}
-            pagination={regions.items.length > 10 ? { pageSize: 10, size: 'small' } : false}
+            pagination={regions.items.length > 15 ? { pageSize: 15, size: 'small' } : false}
             style={{ marginTop: 8 }}
           />
         </>
