@@ -202,6 +202,8 @@ export const ROUTES: RouteEntry[] = [
     as: 'staff',
     query: { region: '330106', industry: 'H62', class: 'D', minScore: '10', lang: 'en-US' },
   },
+  // home (工作台): no parameters; any query is refused
+  { method: 'GET', path: '/api/v1/dashboard', as: 'officer' },
 
   // alerts
   {

@@ -17,6 +17,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BatchesModule } from './batches/batches.module';
 import { CasesModule } from './cases/cases.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { CreditRepairModule } from './credit-repair/credit-repair.module';
 import { DepartmentsModule } from './departments/departments.module';
 import { EntitiesModule } from './entities/entities.module';
@@ -50,6 +51,7 @@ import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
     AlertsModule,
     DepartmentsModule,
     CasesModule,
+    DashboardModule,
     CreditRepairModule,
     AuditModule,
     RateLimitModule,

@@ -26,6 +26,7 @@ import { ScoreRunSkipped1766100000000 } from './migrations/1766100000000-score-r
 import { TotpEnrolmentCode1766110000000 } from './migrations/1766110000000-totp-enrolment-code';
 import { DeliveryRequestId1766120000000 } from './migrations/1766120000000-delivery-request-id';
 import { InboxIndex1766200000000 } from './migrations/1766200000000-inbox-index';
+import { ScoreRunMovesIndex1766320000000 } from './migrations/1766320000000-score-run-moves-index';
 
 // Migrations are listed explicitly (no globs) so the same list works from TypeScript in tests and
 // from the compiled build.
@@ -56,6 +57,7 @@ export const MIGRATIONS = [
   TotpEnrolmentCode1766110000000,
   DeliveryRequestId1766120000000,
   InboxIndex1766200000000,
+  ScoreRunMovesIndex1766320000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -21,6 +21,7 @@ import { SourceHealthRepository } from './repositories/source-health.repository'
 import { AccessRepository } from './repositories/access.repository';
 import { CreditRepairRepository } from './repositories/credit-repair.repository';
 import { CaseRepository } from './repositories/case.repository';
+import { DashboardRepository } from './repositories/dashboard.repository';
 
 const repositories = [
   DepartmentRepository,
@@ -39,6 +40,7 @@ const repositories = [
   AccessRepository,
   CreditRepairRepository,
   CaseRepository,
+  DashboardRepository,
 ];
 
 @Global()

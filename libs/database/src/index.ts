@@ -23,4 +23,5 @@ export * from './repositories/access.repository';
 export * from './access/accounts';
 export * from './repositories/credit-repair.repository';
 export * from './repositories/case.repository';
+export * from './repositories/dashboard.repository';
 export * from './statistics';

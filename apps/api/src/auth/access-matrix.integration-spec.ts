@@ -164,6 +164,12 @@ describe('access matrix: role × route × jurisdiction', () => {
       expect: { admin: 200, staffCity: 200, auditorCity: 200, officerShangcheng: 200, anonymous: 401 },
       otherwise: 403,
     },
+    // Home (工作台): whoever reads the risk list, each within their jurisdiction (dashboard spec).
+    {
+      route: '/api/v1/dashboard',
+      expect: { securityAdmin: 403, anonymous: 401, apiKeyXihuSamr: 403 },
+      otherwise: 200,
+    },
     { route: '/api/v1/alerts', expect: { securityAdmin: 403, anonymous: 401 }, otherwise: 200 },
     {
       route: '/api/v1/alerts?department=330106-TAX',

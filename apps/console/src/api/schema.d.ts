@@ -1273,6 +1273,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Home (工作台): the caller's jurisdiction in counts
+         * @description Classes now and the last run’s change, its biggest movers, C/D entities per child region; open alerts by severity (alerts:read), an officer’s unacknowledged deliveries, overdue case tasks (cases:read), feeds in trouble (sources:read). A section the role may not see is left out.
+         */
+        get: operations["DashboardController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/credit-repairs": {
         parameters: {
             query?: never;
@@ -4521,6 +4541,163 @@ export interface operations {
                             batchId: string;
                             sourceRecordId: string;
                         } | null;
+                    };
+                };
+            };
+        };
+    };
+    DashboardController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        jurisdiction: {
+                            /** @description null: national (全国) */
+                            regionCode: string | null;
+                            name: string | null;
+                            /** @enum {string} */
+                            level: "national" | "province" | "city" | "county";
+                        };
+                        /** @description an officer's own department (their deliveries and tasks) */
+                        department: string | null;
+                        /** @description ISO 8601 date-time */
+                        generatedAt: string;
+                        classes: {
+                            /** @description scored entities in the jurisdiction by current class */
+                            current: {
+                                A: number;
+                                B: number;
+                                C: number;
+                                D: number;
+                            };
+                            total: number;
+                            /** @description the last full scoring run that finished; null before the first */
+                            lastRun: {
+                                id: string;
+                                modelVersion: string;
+                                asOf: string;
+                                /** @description ISO 8601 date-time */
+                                finishedAt: string;
+                                /** @description per class: entities the run moved into it minus those it moved out (first scores are not moves) */
+                                change: {
+                                    A: number;
+                                    B: number;
+                                    C: number;
+                                    D: number;
+                                };
+                                /** @description entities of the jurisdiction the run moved to another class */
+                                moved: number;
+                                transitions: {
+                                    /** @enum {string} */
+                                    from: "A" | "B" | "C" | "D";
+                                    /** @enum {string} */
+                                    to: "A" | "B" | "C" | "D";
+                                    count: number;
+                                }[];
+                            } | null;
+                        };
+                        /** @description the last run's ten largest score moves among entities it moved to another class */
+                        movers: {
+                            entity: {
+                                id: string;
+                                /** @description USCC, or scheme:id: what /api/v1/entities/{key} takes */
+                                key: string;
+                                name: string | null;
+                                regionCode: string | null;
+                            };
+                            /** @enum {string} */
+                            from: "A" | "B" | "C" | "D";
+                            /** @enum {string} */
+                            to: "A" | "B" | "C" | "D";
+                            score: number;
+                            previousScore: number;
+                        }[];
+                        regions: {
+                            /**
+                             * @description the jurisdiction's children; when all are in one, that one's children
+                             * @enum {string}
+                             */
+                            level: "province" | "city" | "county";
+                            items: {
+                                code: string;
+                                name: string | null;
+                                C: number;
+                                D: number;
+                            }[];
+                        };
+                        /** @description open alerts in scope by severity (alerts:read) */
+                        alerts?: {
+                            open: {
+                                critical: number;
+                                high: number;
+                                medium: number;
+                                low: number;
+                            };
+                            total: number;
+                        };
+                        /** @description an officer's own department's unacknowledged deliveries, due first first */
+                        deliveries?: {
+                            total: number;
+                            items: {
+                                alertId: string;
+                                severity: string;
+                                title: {
+                                    zh: string;
+                                    en: string;
+                                } | null;
+                                entity: {
+                                    id: string;
+                                    /** @description USCC, or scheme:id: what /api/v1/entities/{key} takes */
+                                    key: string;
+                                    name: string | null;
+                                } | null;
+                                source: string | null;
+                                routedAt: string;
+                                /** @description acknowledge (签收) by: routed + the SLA of the severity */
+                                dueAt: string;
+                            }[];
+                        };
+                        /** @description case tasks past their due date (cases:read) */
+                        overdueTasks?: {
+                            total: number;
+                            items: {
+                                caseId: string;
+                                title: string;
+                                caseState: string;
+                                department: string;
+                                taskState: string;
+                                dueAt: string;
+                            }[];
+                        };
+                        /** @description feeds (sources) that are stalled, empty or degraded (sources:read) */
+                        feeds?: {
+                            items: {
+                                source: string;
+                                department: string | null;
+                                description: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                status: "stalled" | "empty" | "degraded";
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                lastBatchAt: string | null;
+                            }[];
+                        };
                     };
                 };
             };

@@ -24,3 +24,4 @@ export type BatchSummary = BatchList['items'][number];
 export type BatchReport = OkOf<'/api/v1/batches/{batchId}'>;
 export type RejectionsPage = OkOf<'/api/v1/batches/{batchId}/rejections'>;
 export type Rejection = RejectionsPage['items'][number];
+export type Dashboard = OkOf<'/api/v1/dashboard'>;

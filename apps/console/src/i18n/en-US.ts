@@ -1,4 +1,5 @@
 import { casesEnUS } from './cases';
+import { homeEnUS } from './home';
 import type { Messages } from './zh-CN';
 import { feedsEnUS } from './feeds';
 
@@ -22,14 +23,7 @@ export const enUS: Messages = {
     audit: 'Audit',
     admin: 'Administration',
   },
-  home: {
-    user: 'User',
-    role: 'Role',
-    department: 'Department',
-    region: 'Jurisdiction',
-    none: 'none',
-    national: 'national',
-  },
+  home: homeEnUS,
   riskList: {
     title: 'Risk list',
     region: 'Region',

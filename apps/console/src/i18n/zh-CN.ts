@@ -1,5 +1,7 @@
 import { feedsZhCN } from './feeds';
 import { casesZhCN } from './cases';
+import { homeZhCN } from './home';
+
 // Every text the console shows, in Chinese (the default). en-US.ts has the same keys (its type is
 // this file's shape, so a missing translation fails the type-check). No text lives in components.
 export const zhCN = {
@@ -22,14 +24,7 @@ export const zhCN = {
     audit: '审计',
     admin: '系统管理',
   },
-  home: {
-    user: '用户',
-    role: '角色',
-    department: '部门',
-    region: '辖区',
-    none: '无',
-    national: '全国',
-  },
+  home: homeZhCN,
   riskList: {
     title: '风险名单',
     region: '行政区划',
