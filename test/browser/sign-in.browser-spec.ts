@@ -80,6 +80,7 @@ describe('sign-in in the browser', () => {
       'Home',
       'Risk list',
       'Joint cases',
+      'Rules',
       'Data feeds',
     ]);
     expect(await page.getByText('Audit', { exact: true }).count()).toBe(0);
@@ -92,6 +93,7 @@ describe('sign-in in the browser', () => {
       '工作台',
       '风险名单',
       '联合案件',
+      '规则',
       '数据归集',
     ]);
     await j.screen('home');

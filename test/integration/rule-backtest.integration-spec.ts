@@ -1,6 +1,7 @@
 import { eventually, json, sql, startStack, type Stack, type TestUser } from '@lianjian/testing';
 import { apiApp } from '../../apps/api/src/bootstrap';
 import { workerApp } from '../../apps/worker/src/bootstrap';
+import { backtestResponse } from '../../apps/api/src/rules/dto/rule-responses';
 
 // Rule backtests (issue 13, finding 11) run on a worker (the backtest queue), not in the api: the POST
 // answers 202 with an id, the GET gives the state and, once done, the result, kept for a while and
@@ -92,6 +93,8 @@ describe('rule backtests on a worker, within the caller’s jurisdiction', () =>
       expect(r.status).toBe(200);
       return r.body.state === 'done' || r.body.state === 'failed' ? r.body : undefined;
     }, 30_000);
+    // What the OpenAPI document (and the console's typed client) says a backtest is.
+    expect(backtestResponse.safeParse(done).error?.issues).toBeUndefined();
     return { done, path };
   }
 

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
+import { ApiZodOk, jsonSchemaOf } from '../common/openapi';
 import { ZodPipe } from '../common/zod.pipe';
 import { Expensive } from '../rate-limit/rate-limit';
 import {
@@ -13,7 +14,18 @@ import {
   type DraftBody,
   type RetireBody,
 } from './dto/rule.dto';
+import {
+  backtestResponse,
+  backtestStartedResponse,
+  ruleFieldsResponse,
+  ruleListResponse,
+  ruleResponse,
+  ruleVersionResponse,
+} from './dto/rule-responses';
 import { RulesService } from './rules.service';
+
+const ApiCreated = () =>
+  ApiResponse({ status: 201, description: 'Created', schema: jsonSchemaOf(ruleVersionResponse) });
 
 // 规则管理: versioned rules, drafted, reviewed and published by two users (四眼原则); see RulesService.
 @ApiTags('rules')
@@ -24,6 +36,7 @@ export class RulesController {
   @Get()
   @Allow('rules:read')
   @ApiOperation({ summary: 'Every rule: its latest version, and which version is published or in draft' })
+  @ApiZodOk(ruleListResponse)
   list() {
     return this.rules.list();
   }
@@ -31,6 +44,7 @@ export class RulesController {
   @Get('fields')
   @Allow('rules:read')
   @ApiOperation({ summary: 'The fields a rule condition may name, with their types, scopes and labels' })
+  @ApiZodOk(ruleFieldsResponse)
   fields() {
     return this.rules.fields();
   }
@@ -38,6 +52,7 @@ export class RulesController {
   @Get(':id')
   @Allow('rules:read')
   @ApiOperation({ summary: 'One rule with all its versions, newest first' })
+  @ApiZodOk(ruleResponse)
   get(@Param('id') id: string) {
     return this.rules.get(id);
   }
@@ -45,6 +60,7 @@ export class RulesController {
   @Get(':id/versions/:version')
   @Allow('rules:read')
   @ApiOperation({ summary: 'One version of a rule, with its definition and lifecycle stamps' })
+  @ApiZodOk(ruleVersionResponse)
   version(@Param('id') id: string, @Param('version') v: string) {
     return this.rules.version(id, v);
   }
@@ -55,8 +71,10 @@ export class RulesController {
   @ApiOperation({
     summary: 'Propose a new rule (version 1, draft); refused with the reasons if it does not validate',
   })
+  @ApiCreated()
   @ApiBody({
     schema: {
+      ...jsonSchemaOf(draftBody, 'input'),
       example: {
         definition: {
           id: 'fines-from-two-departments',
@@ -81,6 +99,8 @@ export class RulesController {
   @Allow('rules:write')
   @HttpCode(201)
   @ApiOperation({ summary: 'Propose a change to a rule: its next version, as a draft' })
+  @ApiCreated()
+  @ApiBody({ schema: jsonSchemaOf(draftBody, 'input') })
   propose(
     @Param('id') id: string,
     @Body(new ZodPipe(draftBody)) body: DraftBody,
@@ -92,6 +112,8 @@ export class RulesController {
   @Put(':id/versions/:version')
   @Allow('rules:write')
   @ApiOperation({ summary: 'Edit a draft (its author only); published versions never change' })
+  @ApiZodOk(ruleVersionResponse)
+  @ApiBody({ schema: jsonSchemaOf(draftBody, 'input') })
   edit(
     @Param('id') id: string,
     @Param('version') v: string,
@@ -117,6 +139,8 @@ export class RulesController {
       'Publish a draft (by another user than its author): it raises alerts from now on, and the version before it is retired',
     description: 'Workers pick up published rules within RULES_REFRESH_MS (default 30 s).',
   })
+  @ApiZodOk(ruleVersionResponse)
+  @ApiBody({ required: false, schema: jsonSchemaOf(publishBody, 'input') })
   publish(
     @Param('id') id: string,
     @Param('version') v: string,
@@ -133,6 +157,8 @@ export class RulesController {
     summary:
       'Ask to stop a rule (with the reason): its published version keeps raising alerts until another user confirms (四眼原则)',
   })
+  @ApiZodOk(ruleVersionResponse)
+  @ApiBody({ schema: jsonSchemaOf(retireBody, 'input') })
   retire(
     @Param('id') id: string,
     @Body(new ZodPipe(retireBody)) body: RetireBody,
@@ -148,6 +174,8 @@ export class RulesController {
     summary:
       'Confirm a retirement asked for by another user: the published version is retired and raises nothing more',
   })
+  @ApiZodOk(ruleVersionResponse)
+  @ApiBody({ required: false, schema: jsonSchemaOf(publishBody, 'input') })
   confirmRetirement(
     @Param('id') id: string,
     @Body(new ZodPipe(publishBody)) _body: unknown,
@@ -162,6 +190,7 @@ export class RulesController {
   @ApiOperation({
     summary: 'Withdraw (or decline) a pending retirement: the published version keeps raising alerts',
   })
+  @ApiZodOk(ruleVersionResponse)
   withdrawRetirement(@Param('id') id: string) {
     return this.rules.withdrawRetirement(id);
   }
@@ -176,7 +205,10 @@ export class RulesController {
     description:
       'Answers 202 { backtestId, state, location }; GET the location for the state and, once done, the result (kept BACKTEST_RESULT_TTL_SECONDS).',
   })
-  @ApiBody({ schema: { example: { from: '2025-01-01', to: '2025-06-30' } } })
+  @ApiBody({
+    schema: { ...jsonSchemaOf(backtestBody, 'input'), example: { from: '2025-01-01', to: '2025-06-30' } },
+  })
+  @ApiResponse({ status: 202, description: 'Queued', schema: jsonSchemaOf(backtestStartedResponse) })
   backtest(
     @Param('id') id: string,
     @Param('version') v: string,
@@ -191,6 +223,7 @@ export class RulesController {
   @ApiOperation({
     summary: 'A backtest you asked for: its state (queued, running, done, failed) and, once done, its result',
   })
+  @ApiZodOk(backtestResponse)
   backtestResult(
     @Param('id') id: string,
     @Param('version') v: string,

@@ -9,6 +9,16 @@ import {
   type TestUser,
 } from '@lianjian/testing';
 import { apiApp } from '../bootstrap';
+import {
+  ruleFieldsResponse,
+  ruleListResponse,
+  ruleResponse,
+  ruleVersionResponse,
+} from './dto/rule-responses';
+
+// The answers are what the OpenAPI document (and so the console's typed client) says they are.
+const conforms = (schema: { safeParse(v: unknown): { error?: { issues: unknown[] } } }, body: unknown) =>
+  expect(schema.safeParse(body).error?.issues).toBeUndefined();
 
 // The rule lifecycle through the API against the real PostgreSQL: refused at save with reasons,
 // draft → published by another user, published versions immutable, a change is a new version, and a
@@ -60,6 +70,35 @@ describe('rules API (/api/v1/rules)', () => {
     },
     legalBasis: [{ zh: '国办发〔2019〕35号', en: 'Guobanfa [2019] No. 35' }],
     ...over,
+  });
+
+  it('lists the fields with the operators each accepts, and the finding types with their routing (the editor’s guide)', async () => {
+    const res = await call('GET', '/fields');
+    expect(res.status).toBe(200);
+    conforms(ruleFieldsResponse, res.body);
+    const byName = new Map(res.body.items.map((f: { name: string }) => [f.name, f]));
+    expect(byName.get('history.penalty.departments_12m')).toMatchObject({
+      type: 'number',
+      operators: ['eq', 'ne', 'in', 'not_in', 'gt', 'gte', 'lt', 'lte', 'exists'],
+      hint: null,
+    });
+    // A field of fixed values: exact matches only, with the values' labels.
+    expect(byName.get('entity.status')).toMatchObject({
+      operators: ['eq', 'ne', 'in', 'not_in', 'exists'],
+      values: expect.arrayContaining(['active', 'revoked']),
+      valueLabels: expect.objectContaining({
+        revoked: { zh: '吊销营业执照', en: 'business licence revoked' },
+      }),
+    });
+    expect(byName.get('entity.regionCode')).toMatchObject({ hint: expect.stringMatching(/GB\/T 2260/) });
+    expect(res.body.findings).toContainEqual(
+      expect.objectContaining({
+        type: 'repeat_penalties',
+        levels: expect.any(Array),
+        memorandum: { zh: expect.any(String), en: expect.any(String) },
+      }),
+    );
+    expect(res.body.defaultRoute).toMatchObject({ industry: true, domains: ['market_regulation'] });
   });
 
   it('refuses a rule with an unknown field or an invalid condition, with the reasons, and stores nothing', async () => {
@@ -159,6 +198,7 @@ describe('rules API (/api/v1/rules)', () => {
     ).toBe(200);
 
     const rule = await call('GET', '/two-departments');
+    conforms(ruleResponse, rule.body);
     expect(rule.body).toMatchObject({ publishedVersion: 2, draftVersion: null });
     expect(rule.body.versions.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual(
       [
@@ -177,6 +217,7 @@ describe('rules API (/api/v1/rules)', () => {
 
     // Stopping it takes two users as well: one asks, another confirms.
     const asked = await call('POST', '/two-departments/retire', { reason: 'superseded' }, reviewer);
+    conforms(ruleVersionResponse, asked.body);
     expect(asked.body).toMatchObject({ version: 2, status: 'published', retireRequestedBy: 'wang.qiang' });
     const retired = await call('POST', '/two-departments/retire/confirm', {});
     expect(retired.body).toMatchObject({
@@ -185,7 +226,9 @@ describe('rules API (/api/v1/rules)', () => {
       retireReason: 'superseded',
       retiredBy: 'li.na',
     });
-    expect((await call('GET', '')).body.items).toEqual([
+    const list = await call('GET', '');
+    conforms(ruleListResponse, list.body);
+    expect(list.body.items).toEqual([
       expect.objectContaining({ id: 'two-departments', publishedVersion: null }),
     ]);
   });

@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ConflictError, InvalidInputError, NotFoundError, withTimeout } from '@lianjian/common';
 import { RuleRepository, type RuleVersionRow } from '@lianjian/database';
 import {
   assertBacktestable,
+  operatorsFor,
+  OPERATORS_BY_TYPE,
   RULE_FIELDS,
+  validateRoutingMatrix,
+  type RoutingMatrix,
   RULE_ID_PATTERN,
   validateRule,
   type RuleDefinition,
@@ -22,6 +28,8 @@ import type { BacktestBody, DraftBody, RetireBody } from './dto/rule.dto';
 // backtested over a past period first.
 @Injectable()
 export class RulesService {
+  private matrixCache?: RoutingMatrix;
+
   constructor(
     private readonly rules: RuleRepository,
     private readonly jobs: JobQueue,
@@ -40,7 +48,10 @@ export class RulesService {
     };
   }
 
+  // The field catalogue, with the operators each field accepts and the format its values must have,
+  // and the finding types of the routing matrix (who acts on each): what a rule editor offers.
   fields() {
+    const matrix = this.matrix();
     return {
       items: [
         ...RULE_FIELDS.map((f) => ({
@@ -50,17 +61,41 @@ export class RulesService {
           label: f.label,
           kind: f.kind ?? null,
           values: f.vocabulary ?? null,
+          valueLabels: f.valueLabels ?? null,
+          operators: operatorsFor(f),
+          hint: f.patternHint ?? null,
         })),
         ...FEATURE_NAMES.map((name) => ({
           name: `profile.${name}`,
-          type: 'number',
+          type: 'number' as const,
           scope: 'profile',
           label: { zh: `画像指标 ${name}`, en: `profile feature ${name}` },
           kind: null,
           values: null,
+          valueLabels: null,
+          operators: OPERATORS_BY_TYPE.number,
+          hint: null,
         })),
       ],
+      findings: matrix.findings.map((f) => ({
+        type: f.finding,
+        industry: f.actingDomains.industry,
+        domains: f.actingDomains.fixed,
+        levels: f.levels,
+        memorandum: f.memorandum,
+        note: f.note ?? null,
+      })),
+      defaultRoute: {
+        industry: matrix.defaults.actingDomains.industry,
+        domains: matrix.defaults.actingDomains.fixed,
+        levels: matrix.defaults.levels,
+      },
     };
+  }
+
+  private matrix(): RoutingMatrix {
+    const file = join(this.config.getOrThrow<string>('CONFIG_DIR'), 'routing', 'joint-action-matrix.json');
+    return (this.matrixCache ??= validateRoutingMatrix(JSON.parse(readFileSync(file, 'utf8'))));
   }
 
   async get(id: string) {

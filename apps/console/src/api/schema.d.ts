@@ -2925,11 +2925,43 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            version: number;
+                            /** @enum {string} */
+                            status: "draft" | "published" | "retired";
+                            definition: {
+                                [key: string]: unknown;
+                            };
+                            createdBy: string;
+                            /** @description ISO 8601 instant */
+                            createdAt: string;
+                            /** @description ISO 8601 instant */
+                            updatedAt: string;
+                            publishedBy: string | null;
+                            /** @description ISO 8601 instant */
+                            publishedAt: string | null;
+                            retiredBy: string | null;
+                            /** @description ISO 8601 instant */
+                            retiredAt: string | null;
+                            retireReason: string | null;
+                            retireRequestedBy: string | null;
+                            /** @description ISO 8601 instant */
+                            retireRequestedAt: string | null;
+                            retireRequestReason: string | null;
+                            publishedVersion: number | null;
+                            draftVersion: number | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
             };
         };
     };
@@ -2942,15 +2974,47 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    author?: string;
+                    definition: {
+                        [key: string]: unknown;
+                    };
+                };
             };
         };
         responses: {
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                        /** @enum {string} */
+                        status: "draft" | "published" | "retired";
+                        definition: {
+                            [key: string]: unknown;
+                        };
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        /** @description ISO 8601 instant */
+                        updatedAt: string;
+                        publishedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        publishedAt: string | null;
+                        retiredBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retiredAt: string | null;
+                        retireReason: string | null;
+                        retireRequestedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retireRequestedAt: string | null;
+                        retireRequestReason: string | null;
+                    };
+                };
             };
         };
     };
@@ -2963,11 +3027,57 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            name: string;
+                            /** @enum {string} */
+                            type: "string" | "number" | "boolean" | "string[]" | "date";
+                            scope: string;
+                            label: {
+                                zh: string;
+                                en: string;
+                            };
+                            kind: string | null;
+                            values: string[] | null;
+                            valueLabels: {
+                                [key: string]: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            } | null;
+                            /** @description the operators a condition on this field may use */
+                            operators: string[];
+                            /** @description the format a value must have, if any */
+                            hint: string | null;
+                        }[];
+                        findings: {
+                            type: string;
+                            /** @description the domains of the entity's industry act too */
+                            industry: boolean;
+                            domains: string[];
+                            levels: string[];
+                            memorandum: {
+                                zh: string;
+                                en: string;
+                            };
+                            note: {
+                                zh: string;
+                                en: string;
+                            } | null;
+                        }[];
+                        defaultRoute: {
+                            industry: boolean;
+                            domains: string[];
+                            levels: string[];
+                        };
+                    };
+                };
             };
         };
     };
@@ -2982,11 +3092,43 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        publishedVersion: number | null;
+                        draftVersion: number | null;
+                        versions: {
+                            id: string;
+                            version: number;
+                            /** @enum {string} */
+                            status: "draft" | "published" | "retired";
+                            definition: {
+                                [key: string]: unknown;
+                            };
+                            createdBy: string;
+                            /** @description ISO 8601 instant */
+                            createdAt: string;
+                            /** @description ISO 8601 instant */
+                            updatedAt: string;
+                            publishedBy: string | null;
+                            /** @description ISO 8601 instant */
+                            publishedAt: string | null;
+                            retiredBy: string | null;
+                            /** @description ISO 8601 instant */
+                            retiredAt: string | null;
+                            retireReason: string | null;
+                            retireRequestedBy: string | null;
+                            /** @description ISO 8601 instant */
+                            retireRequestedAt: string | null;
+                            retireRequestReason: string | null;
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -3002,11 +3144,38 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                        /** @enum {string} */
+                        status: "draft" | "published" | "retired";
+                        definition: {
+                            [key: string]: unknown;
+                        };
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        /** @description ISO 8601 instant */
+                        updatedAt: string;
+                        publishedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        publishedAt: string | null;
+                        retiredBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retiredAt: string | null;
+                        retireReason: string | null;
+                        retireRequestedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retireRequestedAt: string | null;
+                        retireRequestReason: string | null;
+                    };
+                };
             };
         };
     };
@@ -3020,13 +3189,49 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    author?: string;
+                    definition: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                        /** @enum {string} */
+                        status: "draft" | "published" | "retired";
+                        definition: {
+                            [key: string]: unknown;
+                        };
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        /** @description ISO 8601 instant */
+                        updatedAt: string;
+                        publishedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        publishedAt: string | null;
+                        retiredBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retiredAt: string | null;
+                        retireReason: string | null;
+                        retireRequestedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retireRequestedAt: string | null;
+                        retireRequestReason: string | null;
+                    };
+                };
             };
         };
     };
@@ -3059,13 +3264,49 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    author?: string;
+                    definition: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
         responses: {
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                        /** @enum {string} */
+                        status: "draft" | "published" | "retired";
+                        definition: {
+                            [key: string]: unknown;
+                        };
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        /** @description ISO 8601 instant */
+                        updatedAt: string;
+                        publishedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        publishedAt: string | null;
+                        retiredBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retiredAt: string | null;
+                        retireReason: string | null;
+                        retireRequestedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retireRequestedAt: string | null;
+                        retireRequestReason: string | null;
+                    };
+                };
             };
         };
     };
@@ -3079,13 +3320,46 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": {
+                    by?: string;
+                };
+            };
+        };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                        /** @enum {string} */
+                        status: "draft" | "published" | "retired";
+                        definition: {
+                            [key: string]: unknown;
+                        };
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        /** @description ISO 8601 instant */
+                        updatedAt: string;
+                        publishedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        publishedAt: string | null;
+                        retiredBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retiredAt: string | null;
+                        retireReason: string | null;
+                        retireRequestedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retireRequestedAt: string | null;
+                        retireRequestReason: string | null;
+                    };
+                };
             };
         };
     };
@@ -3098,13 +3372,47 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    by?: string;
+                    reason: string;
+                };
+            };
+        };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                        /** @enum {string} */
+                        status: "draft" | "published" | "retired";
+                        definition: {
+                            [key: string]: unknown;
+                        };
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        /** @description ISO 8601 instant */
+                        updatedAt: string;
+                        publishedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        publishedAt: string | null;
+                        retiredBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retiredAt: string | null;
+                        retireReason: string | null;
+                        retireRequestedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retireRequestedAt: string | null;
+                        retireRequestReason: string | null;
+                    };
+                };
             };
         };
     };
@@ -3119,11 +3427,38 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                        /** @enum {string} */
+                        status: "draft" | "published" | "retired";
+                        definition: {
+                            [key: string]: unknown;
+                        };
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        /** @description ISO 8601 instant */
+                        updatedAt: string;
+                        publishedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        publishedAt: string | null;
+                        retiredBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retiredAt: string | null;
+                        retireReason: string | null;
+                        retireRequestedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retireRequestedAt: string | null;
+                        retireRequestReason: string | null;
+                    };
+                };
             };
         };
     };
@@ -3136,13 +3471,46 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": {
+                    by?: string;
+                };
+            };
+        };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                        /** @enum {string} */
+                        status: "draft" | "published" | "retired";
+                        definition: {
+                            [key: string]: unknown;
+                        };
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        /** @description ISO 8601 instant */
+                        updatedAt: string;
+                        publishedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        publishedAt: string | null;
+                        retiredBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retiredAt: string | null;
+                        retireReason: string | null;
+                        retireRequestedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retireRequestedAt: string | null;
+                        retireRequestReason: string | null;
+                    };
+                };
             };
         };
     };
@@ -3158,15 +3526,27 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    from: string;
+                    to: string;
+                };
             };
         };
         responses: {
+            /** @description Queued */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        backtestId: string;
+                        /** @enum {string} */
+                        state: "queued";
+                        /** @description GET it for the state and, once done, the result */
+                        location: string;
+                    };
+                };
             };
         };
     };
@@ -3183,11 +3563,74 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        backtestId: string;
+                        /** @enum {string} */
+                        state: "queued" | "running" | "done" | "failed";
+                        rule: {
+                            id: string;
+                            version: number;
+                            status: string;
+                        };
+                        period: {
+                            from: string;
+                            to: string;
+                        };
+                        jurisdiction: string;
+                        /** @description ISO 8601 instant */
+                        requestedAt: string;
+                        /** @description ISO 8601 instant */
+                        finishedAt: string | null;
+                        result?: {
+                            events: number;
+                            matched: number;
+                            alerts: number;
+                            occurrences: number;
+                            suppressed: number;
+                            unrouted: number;
+                            deliveries: number;
+                            entities: number;
+                            byDepartment: {
+                                [key: string]: number;
+                            };
+                            byWeek: {
+                                [key: string]: number;
+                            };
+                            byDepartmentWeek: {
+                                [key: string]: {
+                                    [key: string]: number;
+                                };
+                            };
+                            busiest: {
+                                department: string;
+                                week: string;
+                                deliveries: number;
+                            } | null;
+                            sample: {
+                                at: string;
+                                week: string;
+                                subject: string;
+                                subjectLabel: string;
+                                alertKey: string;
+                                departments: string[];
+                                why: {
+                                    zh: string;
+                                    en: string;
+                                }[];
+                            }[];
+                            seconds?: number;
+                        };
+                        error?: {
+                            message: string;
+                        };
+                    };
+                };
             };
         };
     };

@@ -20,6 +20,8 @@ import {
   HomePage,
   ProfilePage,
   RiskListPage,
+  RuleDetailPage,
+  RuleListPage,
 } from './routes';
 import { Shell } from './Shell';
 import { SignIn } from './SignIn';
@@ -176,6 +178,22 @@ export function App() {
                 element={
                   <Guarded>
                     <CaseDetailPage />
+                  </Guarded>
+                }
+              />
+              <Route
+                path="/rules"
+                element={
+                  <Guarded>
+                    <RuleListPage />
+                  </Guarded>
+                }
+              />
+              <Route
+                path="/rules/:id"
+                element={
+                  <Guarded>
+                    <RuleDetailPage />
                   </Guarded>
                 }
               />

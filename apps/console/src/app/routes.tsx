@@ -12,10 +12,14 @@ export const FeedBatchPage = lazy(() => import('../pages/feeds/Batch'));
 export const CasesPage = lazy(() => import('../pages/cases/CaseList'));
 export const CaseDetailPage = lazy(() => import('../pages/cases/CaseDetail'));
 
+export const RuleListPage = lazy(() => import('../pages/rules/RuleList'));
+export const RuleDetailPage = lazy(() => import('../pages/rules/RuleDetail'));
+
 // The screens built so far (the menu shows no other).
 export const BUILT_SCREENS: ReadonlySet<Screen['key']> = new Set<Screen['key']>([
   'home',
   'riskList',
   'feeds',
   'cases',
+  'rules',
 ]);

@@ -1,5 +1,6 @@
 import { casesEnUS } from './cases';
 import { homeEnUS } from './home';
+import { rulesEnUS } from './rules';
 import type { Messages } from './zh-CN';
 import { feedsEnUS } from './feeds';
 
@@ -177,6 +178,7 @@ export const enUS: Messages = {
     internal_error: 'Internal server error',
     csrf_failed: 'This page is out of date: reload it and try again',
   },
+  rules: rulesEnUS,
   errors: {
     forbiddenTitle: 'Not allowed',
     forbidden: 'Your role may not open this page.',

@@ -4,6 +4,7 @@ import { homeZhCN } from './home';
 
 // Every text the console shows, in Chinese (the default). en-US.ts has the same keys (its type is
 // this file's shape, so a missing translation fails the type-check). No text lives in components.
+import { rulesZhCN } from './rules';
 export const zhCN = {
   app: {
     title: '联监 · 监管工作台',
@@ -175,6 +176,7 @@ export const zhCN = {
     internal_error: '服务器内部错误',
     csrf_failed: '页面已过期，请刷新后重试',
   },
+  rules: rulesZhCN,
   errors: {
     forbiddenTitle: '无权访问',
     forbidden: '您的角色无权打开此页面。',
