@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorator';
-import { ApiZodOk, jsonSchemaOf } from '../common/openapi';
+import { ApiZodOk, ApiZodQuery, jsonSchemaOf } from '../common/openapi';
 import { ZodPipe } from '../common/zod.pipe';
 import { scoreRunListResponse, scoreRunResponse, scoreRunStartedResponse } from './dto/score-run-responses';
 import { Expensive } from '../rate-limit/rate-limit';
@@ -30,8 +30,7 @@ export class ScoreRunsController {
   @Get()
   @Allow('scoring:read')
   @ApiOperation({ summary: 'Scoring runs, newest first, with progress and summary' })
-  @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'cursor', required: false })
+  @ApiZodQuery(runsQuery)
   @ApiZodOk(scoreRunListResponse)
   list(@Query(new ZodPipe(runsQuery)) query: RunsQuery) {
     return this.runs.list(query);

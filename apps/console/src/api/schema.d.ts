@@ -2921,8 +2921,8 @@ export interface operations {
     ScoreRunsController_list: {
         parameters: {
             query?: {
-                cursor?: unknown;
-                limit?: unknown;
+                limit?: number;
+                cursor?: string;
             };
             header?: never;
             path?: never;
