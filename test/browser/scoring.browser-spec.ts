@@ -147,12 +147,12 @@ describe('scoring in the browser', () => {
     await page.getByTestId('activation-notice').getByText('已启用 scorecard-synthetic-fit-1').waitFor();
     await detail.getByTestId('model-active').waitFor();
     const history = page.getByRole('table', { name: '该模型的启用记录（从新到旧）' });
-    const first = history.locator('tbody tr').first();
+    const first = history.locator('tbody tr.ant-table-row').first();
     await first.getByText(reason).waitFor();
     await first.getByText('scorecard-v1 → scorecard-synthetic-fit-1').waitFor();
     await first.getByText('zhao.min').waitFor();
     const list = page.getByRole('table', { name: '评分模型列表' });
-    const activeRow = list.locator('tbody tr', { hasText: '当前启用' });
+    const activeRow = list.locator('tbody tr.ant-table-row', { hasText: '当前启用' });
     expect(await activeRow.count()).toBe(1);
     await activeRow.getByText('scorecard-synthetic-fit-1').waitFor();
     await j.screen('activated');
@@ -169,6 +169,26 @@ describe('scoring in the browser', () => {
       `SELECT version, activated_by, reason FROM scoring_model_activation ORDER BY id DESC LIMIT 1`,
     );
     expect(stored).toEqual({ version: 'scorecard-synthetic-fit-1', activated_by: 'zhao.min', reason });
+
+    // A second run, with the model just activated: entities move class, the biggest movers listed.
+    await page.getByRole('tab', { name: 'Scoring runs' }).click();
+    await page.getByRole('button', { name: 'Start a full run' }).click();
+    await popconfirmOk(page);
+    await page.getByText(/^\d+ entities changed risk class$/).waitFor({ timeout: 240_000 });
+    const [last] = await sql<{ moved: number; movers: number }>(
+      stack.db.url,
+      `SELECT (summary->>'movedClass')::int AS moved, jsonb_array_length(summary->'topMovers') AS movers
+         FROM score_run ORDER BY started_at DESC LIMIT 1`,
+    );
+    expect(last.moved).toBeGreaterThan(0);
+    await page.getByTestId('run-moved').getByText(`${last.moved} entities changed risk class`).waitFor();
+    const movers = page.getByRole('table', { name: 'Entities whose score moved most (up to 10)' });
+    await movers.locator('tbody tr.ant-table-row').first().waitFor();
+    expect(await movers.locator('tbody tr.ant-table-row').count()).toBe(last.movers);
+    await j.screen('run-movers');
+    await chinese(page);
+    await page.getByTestId('run-moved').getByText(`${last.moved} 个主体改变了风险分类`).waitFor();
+    await j.screen('run-movers');
     await j.assertClean();
   });
 

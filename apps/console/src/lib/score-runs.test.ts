@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   activationBody,
+  blockingRun,
   classBars,
   modelCard,
   progressPercent,
+  rationaleIn,
   scoreDelta,
   shouldPoll,
   transitionRows,
@@ -92,6 +94,19 @@ describe('scoring models', () => {
       factors: [],
       floors: [],
     });
+  });
+
+  it('shows a bilingual rationale in the reader’s language', () => {
+    expect(rationaleIn('拟合系数 β=0.5 / fitted β=0.5', 'zh-CN')).toBe('拟合系数 β=0.5');
+    expect(rationaleIn('拟合系数 β=0.5 / fitted β=0.5', 'en-US')).toBe('fitted β=0.5');
+    expect(rationaleIn('新设主体缺乏信用记录', 'en-US')).toBe('新设主体缺乏信用记录');
+    expect(rationaleIn(null, 'zh-CN')).toBeNull();
+  });
+
+  it('names the run a one-at-a-time refusal is about', () => {
+    expect(blockingRun([{ runId: 'r1', status: 'running' }])).toBe('r1');
+    expect(blockingRun(['a reason'])).toBeNull();
+    expect(blockingRun(undefined)).toBeNull();
   });
 
   it('sends an activation only with a reason', () => {

@@ -116,3 +116,19 @@ export function activationBody(reason: string | undefined): { reason: string } |
   const r = (reason ?? '').trim();
   return r ? { reason: r } : null;
 }
+
+// A fitted model's rationale is written "中文 / English": the part of the reader's language; a text
+// in one language only is shown as it is.
+export function rationaleIn(text: string | null, locale: 'zh-CN' | 'en-US'): string | null {
+  if (!text) return text;
+  const at = text.indexOf(' / ');
+  if (at < 0) return text;
+  return locale === 'zh-CN' ? text.slice(0, at) : text.slice(at + 3);
+}
+
+// The run a "one at a time" refusal names (error.details: [{ runId, status }]), if any.
+export function blockingRun(details: unknown): string | null {
+  if (!Array.isArray(details)) return null;
+  const d = details[0] as { runId?: unknown } | undefined;
+  return typeof d?.runId === 'string' ? d.runId : null;
+}

@@ -7,7 +7,7 @@ import { fmt, pick, useI18n, type Locale } from '../../i18n';
 import type { Messages } from '../../i18n/zh-CN';
 import { dateTime } from '../../lib/dates';
 import { caught, fieldErrors } from '../../lib/errors';
-import { activationBody, modelCard, type ModelCard } from '../../lib/score-runs';
+import { activationBody, modelCard, rationaleIn, type ModelCard } from '../../lib/score-runs';
 import { useSession } from '../../lib/session';
 import { classTag } from './Runs';
 import type { Activation, ModelDetail, ModelList, ModelSummary } from './types';
@@ -182,7 +182,7 @@ function ModelView({
         )}
         {card.thresholds.length > 0 && (
           <Descriptions.Item label={d.thresholds}>
-            {card.thresholds.map((t) => fmt(d.threshold, { cls: t.cls, from: t.from })).join('，')}
+            {card.thresholds.map((t) => fmt(d.threshold, { cls: t.cls, from: t.from })).join(d.separator)}
           </Descriptions.Item>
         )}
         {card.range && (
@@ -197,7 +197,7 @@ function ModelView({
         </Typography.Paragraph>
       )}
       <History activations={model.activations} s={s} />
-      <Factors card={card} s={s} />
+      <Factors card={card} s={s} locale={locale} />
       <Floors card={card} s={s} locale={locale} />
       {open && (
         <ActivateDialog
@@ -252,16 +252,24 @@ function History({ activations, s }: { activations: Activation[]; s: S }) {
   );
 }
 
-function Factors({ card, s }: { card: ModelCard; s: S }) {
+function Factors({ card, s, locale }: { card: ModelCard; s: S; locale: Locale }) {
   const d = s.model;
   if (!card.factors.length) return null;
   type F = ModelCard['factors'][number];
   const columns: ColumnsType<F> = [
     { title: d.feature, dataIndex: 'feature', render: (v: string) => <span className="lj-nowrap">{v}</span> },
     { title: d.points, dataIndex: 'points', align: 'right' },
-    { title: d.transform, dataIndex: 'transform', render: (v: string) => d.transforms[v] ?? v },
+    {
+      title: d.transform,
+      dataIndex: 'transform',
+      render: (v: string) => <span className="lj-nowrap">{d.transforms[v] ?? v}</span>,
+    },
     { title: d.cap, dataIndex: 'cap', align: 'right', render: (v: number | null) => v ?? s.none },
-    { title: d.rationale, dataIndex: 'rationale', render: (v: string | null) => v ?? s.none },
+    {
+      title: d.rationale,
+      dataIndex: 'rationale',
+      render: (v: string | null) => rationaleIn(v, locale) ?? s.none,
+    },
   ];
   return (
     <>

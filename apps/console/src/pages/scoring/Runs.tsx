@@ -19,6 +19,7 @@ import { dateTime } from '../../lib/dates';
 import { caught } from '../../lib/errors';
 import { CLASS_COLOR, CLASS_TAG } from '../../lib/score-explain';
 import {
+  blockingRun,
   classBars,
   progressPercent,
   scoreDelta,
@@ -106,6 +107,14 @@ export function RunsTab() {
       live = false;
     };
   }, [shownId, tick]);
+
+  // A one-at-a-time refusal stands until the run it names is no longer running.
+  useEffect(() => {
+    const blocking = blockingRun(startError?.details);
+    if (!blocking) return;
+    const seen = [...(list?.items ?? []), ...(run ? [run] : [])].find((x) => x.id === blocking);
+    if (seen && seen.status !== 'running') setStartError(null);
+  }, [list, run, startError]);
 
   const poll = shouldPoll([...(list?.items ?? []), ...(run ? [run] : [])], pending);
   useEffect(() => {
