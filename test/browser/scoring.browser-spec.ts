@@ -153,8 +153,8 @@ describe('scoring in the browser', () => {
     await first.getByText('zhao.min').waitFor();
     const list = page.getByRole('table', { name: '评分模型列表' });
     const activeRow = list.locator('tbody tr.ant-table-row', { hasText: '当前启用' });
+    await activeRow.getByRole('button', { name: 'scorecard-synthetic-fit-1', exact: true }).waitFor();
     expect(await activeRow.count()).toBe(1);
-    await activeRow.getByText('scorecard-synthetic-fit-1').waitFor();
     await j.screen('activated');
     await english(page);
     await page

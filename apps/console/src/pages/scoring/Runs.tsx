@@ -272,7 +272,8 @@ function RunDetail({ run, s }: { run: ScoreRun; s: S }) {
               {fmt(d.chunks, { done: run.progress.chunks.done, total: run.progress.chunks.total })}
             </Typography.Text>
             <Typography.Text type="secondary">
-              {s.runs.model}: <span className="lj-nowrap">{run.modelVersion}</span>
+              {d.model}
+              <span className="lj-nowrap">{run.modelVersion}</span>
             </Typography.Text>
           </Space>
           {run.status === 'running' && (
