@@ -157,6 +157,7 @@ describe('scoring in the browser', () => {
     expect(await activeRow.count()).toBe(1);
     await j.screen('activated');
     await english(page);
+    await page.getByTestId('activation-notice').getByText('scorecard-synthetic-fit-1 activated').waitFor();
     await page
       .getByRole('table', { name: 'Activations of this model (newest first)' })
       .getByText(reason)

@@ -27,7 +27,8 @@ export function ModelsTab() {
   const [selected, setSelected] = useState<string | null>(null);
   const [detail, setDetail] = useState<ModelDetail | null>(null);
   const [tick, setTick] = useState(0);
-  const [notice, setNotice] = useState<string | null>(null);
+  // The last activation here (worded at render: it follows the language).
+  const [notice, setNotice] = useState<{ version: string; changed: boolean } | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -98,7 +99,8 @@ export function ModelsTab() {
           type="success"
           showIcon
           closable={{ onClose: () => setNotice(null) }}
-          title={notice}
+          role="status"
+          title={fmt(notice.changed ? s.activate.done : s.activate.already, { version: notice.version })}
           data-testid="activation-notice"
         />
       )}
@@ -122,8 +124,8 @@ export function ModelsTab() {
           s={s}
           locale={locale}
           mayActivate={mayActivate}
-          onActivated={(text) => {
-            setNotice(text);
+          onActivated={(done) => {
+            setNotice(done);
             setTick((n) => n + 1);
           }}
         />
@@ -143,7 +145,7 @@ function ModelView({
   s: S;
   locale: Locale;
   mayActivate: boolean;
-  onActivated: (notice: string) => void;
+  onActivated: (done: { version: string; changed: boolean }) => void;
 }) {
   const d = s.model;
   const card = modelCard(model.definition);
@@ -204,9 +206,9 @@ function ModelView({
           version={model.version}
           s={s}
           onClose={() => setOpen(false)}
-          onDone={(notice) => {
+          onDone={(done) => {
             setOpen(false);
-            onActivated(notice);
+            onActivated(done);
           }}
         />
       )}
@@ -324,7 +326,7 @@ function ActivateDialog({
   version: string;
   s: S;
   onClose: () => void;
-  onDone: (notice: string) => void;
+  onDone: (done: { version: string; changed: boolean }) => void;
 }) {
   const { m } = useI18n();
   const a = s.activate;
@@ -340,7 +342,7 @@ function ActivateDialog({
       const res = await ok(
         api.POST('/api/v1/scoring-models/{version}/activate', { params: { path: { version } }, body }),
       );
-      onDone(fmt(res.changed ? a.done : a.already, { version }));
+      onDone({ version, changed: res.changed });
     } catch (e) {
       setError(caught(e, m));
     } finally {
