@@ -16,6 +16,10 @@ import {
   type TestUser,
 } from '@lianjian/testing';
 import { apiApp } from '../../apps/api/src/bootstrap';
+import {
+  scoringModelListResponse,
+  scoringModelResponse,
+} from '../../apps/api/src/scoring-models/dto/scoring-model-responses';
 import { workerApp } from '../../apps/worker/src/bootstrap';
 
 // Scoring models are versioned data: the scorecards of config/scoring are registered on start, one
@@ -120,6 +124,36 @@ describe('scoring models: registered, activated explicitly, named by every score
         previousVersion: 'scorecard-v1',
       },
     });
+  });
+
+  it('gives each model its activation history, newest first, in the documented shape', async () => {
+    const model = async (version: string) => {
+      const res = await fetch(`${base}/scoring-models/${version}`, { headers: admin.headers });
+      expect(res.status).toBe(200);
+      return scoringModelResponse.parse(await json(res));
+    };
+    // Back to scorecard-v1: its history has the activation from config, the one that replaced it
+    // and this one; the synthetic model's has the two it took part in.
+    const res = await activate('scorecard-v1', { reason: 'synthetic fit over-flags new entities' });
+    expect(res.status).toBe(200);
+    const v1 = await model('scorecard-v1');
+    expect(v1.active).toBe(true);
+    expect(v1.activations.map((a) => [a.version, a.previousVersion, a.activatedBy, a.reason])).toEqual([
+      ['scorecard-v1', 'scorecard-synthetic-fit-1', 'risk-team', 'synthetic fit over-flags new entities'],
+      ['scorecard-synthetic-fit-1', 'scorecard-v1', 'risk-team', 'backtest on 2024'],
+      ['scorecard-v1', null, 'config', expect.any(String)],
+    ]);
+    const fit = await model('scorecard-synthetic-fit-1');
+    expect(fit.active).toBe(false);
+    expect(fit.activations.map((a) => a.reason)).toEqual([
+      'synthetic fit over-flags new entities',
+      'backtest on 2024',
+    ]);
+    expect((await model('scorecard-chicago-fit-1')).activations).toEqual([]);
+    const list = scoringModelListResponse.parse(
+      await json(await fetch(`${base}/scoring-models`, { headers: admin.headers })),
+    );
+    expect(list.items.filter((m) => m.active).map((m) => m.version)).toEqual(['scorecard-v1']);
   });
 
   it('refuses a model file edited under a version already stored', async () => {

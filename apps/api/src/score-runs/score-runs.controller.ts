@@ -1,7 +1,9 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorator';
+import { ApiZodOk, ApiZodQuery, jsonSchemaOf } from '../common/openapi';
 import { ZodPipe } from '../common/zod.pipe';
+import { scoreRunListResponse, scoreRunResponse, scoreRunStartedResponse } from './dto/score-run-responses';
 import { Expensive } from '../rate-limit/rate-limit';
 import { runsQuery, type RunsQuery } from './dto/score-run.dto';
 import { ScoreRunsService } from './score-runs.service';
@@ -20,6 +22,7 @@ export class ScoreRunsController {
     description:
       'One full run at a time: 409 with the queued or running run in error.details ([{ runId, status }]). A start that reaches a worker while another run is running is recorded with status skipped and its skippedReason.',
   })
+  @ApiResponse({ status: 202, description: 'Queued', schema: jsonSchemaOf(scoreRunStartedResponse) })
   start() {
     return this.runs.start();
   }
@@ -27,8 +30,8 @@ export class ScoreRunsController {
   @Get()
   @Allow('scoring:read')
   @ApiOperation({ summary: 'Scoring runs, newest first, with progress and summary' })
-  @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'cursor', required: false })
+  @ApiZodQuery(runsQuery)
+  @ApiZodOk(scoreRunListResponse)
   list(@Query(new ZodPipe(runsQuery)) query: RunsQuery) {
     return this.runs.list(query);
   }
@@ -39,6 +42,7 @@ export class ScoreRunsController {
     summary:
       'One run: progress (chunks, entities), and when done its summary: class distribution, entities that moved class, top movers',
   })
+  @ApiZodOk(scoreRunResponse)
   get(@Param('id') id: string) {
     return this.runs.get(id);
   }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { JobQueue, QueueName } from '@lianjian/queue';
 import { json, sql, startStack, type Stack } from '@lianjian/testing';
 import { apiApp } from '../bootstrap';
+import { scoreRunListResponse, scoreRunResponse } from './dto/score-run-responses';
 
 // One full scoring run at a time (issue 13, finding 11): while a run is queued or running, another
 // POST /score-runs answers 409 with that run's id, from any api process (two run here on one
@@ -59,6 +60,21 @@ describe('POST /api/v1/score-runs: one full run at a time', () => {
     const refused = await start(stack.url);
     expect(refused.status).toBe(409);
     expect((await json(refused)).error.details).toEqual([{ runId: running, status: 'running' }]);
+    // What the console reads of it, in the shape the OpenAPI document gives (its progress so far).
+    const headers = stack.users.admin.headers;
+    const one = scoreRunResponse.parse(
+      await json(await fetch(`${stack.url}/api/v1/score-runs/${running}`, { headers })),
+    );
+    expect(one).toMatchObject({
+      status: 'running',
+      trigger: 'nightly',
+      summary: null,
+      progress: { chunks: { done: 0, total: 1 }, entities: { scored: 0, total: 1 }, ratio: 0 },
+    });
+    const page = scoreRunListResponse.parse(
+      await json(await fetch(`${stack.url}/api/v1/score-runs?limit=1`, { headers })),
+    );
+    expect(page.items.map((r) => r.id)).toEqual([running]);
     await sql(stack.db.url, `UPDATE score_run SET status = 'done', finished_at = now() WHERE id = $1`, [
       running,
     ]);

@@ -2,7 +2,13 @@ import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
+import { ApiZodOk } from '../common/openapi';
 import { ZodPipe } from '../common/zod.pipe';
+import {
+  activateResponse,
+  scoringModelListResponse,
+  scoringModelResponse,
+} from './dto/scoring-model-responses';
 import { activateBody, type ActivateBody } from './dto/scoring-model.dto';
 import { ScoringModelsService } from './scoring-models.service';
 
@@ -14,13 +20,18 @@ export class ScoringModelsController {
   @Get()
   @Allow('scoring:read')
   @ApiOperation({ summary: 'Scoring models by version, which one is active, and its last activation' })
+  @ApiZodOk(scoringModelListResponse)
   list() {
     return this.models.list();
   }
 
   @Get(':version')
   @Allow('scoring:read')
-  @ApiOperation({ summary: 'One model with its full definition (factors, points, caps, floors, thresholds)' })
+  @ApiOperation({
+    summary:
+      'One model with its full definition (factors, points, caps, floors, thresholds) and its activation history',
+  })
+  @ApiZodOk(scoringModelResponse)
   get(@Param('version') version: string) {
     return this.models.get(version);
   }
@@ -33,6 +44,7 @@ export class ScoringModelsController {
     description:
       'Runs already started finish with their own model. Every activation is recorded with who and why.',
   })
+  @ApiZodOk(activateResponse)
   @ApiBody({ schema: { example: { reason: 'backtest AUC 0.74 vs 0.73 on 2024' } } })
   activate(
     @Param('version') version: string,

@@ -27,12 +27,14 @@ export class ScoringModelsService {
   async get(version: string) {
     const m = await this.models.get(version);
     if (!m) throw new NotFoundError(`no scoring model ${version}`);
+    const activations = await this.models.activations(version);
     return {
       version: m.version,
       source: m.source,
       active: m.active,
       createdAt: m.createdAt,
       definition: m.definition,
+      activations,
     };
   }
 

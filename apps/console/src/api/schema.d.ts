@@ -543,7 +543,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One model with its full definition (factors, points, caps, floors, thresholds) */
+        /** One model with its full definition (factors, points, caps, floors, thresholds) and its activation history */
         get: operations["ScoringModelsController_get"];
         put?: never;
         post?: never;
@@ -2637,11 +2637,36 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            version: string;
+                            name: {
+                                zh: string;
+                                en: string;
+                            } | null;
+                            source: string;
+                            active: boolean;
+                            /** @description ISO 8601 instant */
+                            createdAt: string;
+                            lastActivation: {
+                                /** @description the model made active */
+                                version: string;
+                                /** @description the model it replaced */
+                                previousVersion: string | null;
+                                activatedBy: string;
+                                reason: string | null;
+                                /** @description ISO 8601 instant */
+                                activatedAt: string;
+                            } | null;
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -2656,11 +2681,34 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        version: string;
+                        source: string;
+                        active: boolean;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        definition: {
+                            [key: string]: unknown;
+                        };
+                        /** @description every activation that made this model active or replaced it, newest first */
+                        activations: {
+                            /** @description the model made active */
+                            version: string;
+                            /** @description the model it replaced */
+                            previousVersion: string | null;
+                            activatedBy: string;
+                            reason: string | null;
+                            /** @description ISO 8601 instant */
+                            activatedAt: string;
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -2679,11 +2727,21 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        version: string;
+                        /** @enum {boolean} */
+                        active: true;
+                        previousVersion: string | null;
+                        /** @description false: the model was active already (nothing recorded) */
+                        changed: boolean;
+                    };
+                };
             };
         };
     };
@@ -2863,8 +2921,8 @@ export interface operations {
     ScoreRunsController_list: {
         parameters: {
             query?: {
-                cursor?: unknown;
-                limit?: unknown;
+                limit?: number;
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -2872,11 +2930,67 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            /** @description schedule (the nightly run) or manual */
+                            trigger: string;
+                            /** @description YYYY-MM-DD */
+                            asOf: string;
+                            modelVersion: string;
+                            /** @enum {string} */
+                            status: "running" | "done" | "skipped";
+                            skippedReason: string | null;
+                            progress: {
+                                chunks: {
+                                    done: number;
+                                    total: number;
+                                };
+                                entities: {
+                                    scored: number;
+                                    total: number;
+                                };
+                                /** @description chunks done / chunks total, 0–1 */
+                                ratio: number;
+                            };
+                            scoresChanged: number;
+                            /** @description when done */
+                            summary: {
+                                /** @description entities per class after the run */
+                                classDistribution: {
+                                    [key: string]: number;
+                                };
+                                movedClass: number;
+                                /** @description e.g. "A→C": entities that moved so */
+                                transitions: {
+                                    [key: string]: number;
+                                };
+                                topMovers: {
+                                    entityId: string;
+                                    uscc: string | null;
+                                    name: string | null;
+                                    /** @enum {string} */
+                                    from: "A" | "B" | "C" | "D";
+                                    /** @enum {string} */
+                                    to: "A" | "B" | "C" | "D";
+                                    score: number;
+                                    previousScore: number | null;
+                                }[];
+                            } | null;
+                            /** @description ISO 8601 instant */
+                            startedAt: string;
+                            /** @description ISO 8601 instant */
+                            finishedAt: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
             };
         };
     };
@@ -2889,11 +3003,18 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Queued */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        runId: string;
+                        /** @enum {string} */
+                        status: "queued";
+                    };
+                };
             };
         };
     };
@@ -2908,11 +3029,64 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @description schedule (the nightly run) or manual */
+                        trigger: string;
+                        /** @description YYYY-MM-DD */
+                        asOf: string;
+                        modelVersion: string;
+                        /** @enum {string} */
+                        status: "running" | "done" | "skipped";
+                        skippedReason: string | null;
+                        progress: {
+                            chunks: {
+                                done: number;
+                                total: number;
+                            };
+                            entities: {
+                                scored: number;
+                                total: number;
+                            };
+                            /** @description chunks done / chunks total, 0–1 */
+                            ratio: number;
+                        };
+                        scoresChanged: number;
+                        /** @description when done */
+                        summary: {
+                            /** @description entities per class after the run */
+                            classDistribution: {
+                                [key: string]: number;
+                            };
+                            movedClass: number;
+                            /** @description e.g. "A→C": entities that moved so */
+                            transitions: {
+                                [key: string]: number;
+                            };
+                            topMovers: {
+                                entityId: string;
+                                uscc: string | null;
+                                name: string | null;
+                                /** @enum {string} */
+                                from: "A" | "B" | "C" | "D";
+                                /** @enum {string} */
+                                to: "A" | "B" | "C" | "D";
+                                score: number;
+                                previousScore: number | null;
+                            }[];
+                        } | null;
+                        /** @description ISO 8601 instant */
+                        startedAt: string;
+                        /** @description ISO 8601 instant */
+                        finishedAt: string | null;
+                    };
+                };
             };
         };
     };

@@ -22,6 +22,7 @@ import {
   RiskListPage,
   RuleDetailPage,
   RuleListPage,
+  ScoringPage,
 } from './routes';
 import { Shell } from './Shell';
 import { SignIn } from './SignIn';
@@ -194,6 +195,14 @@ export function App() {
                 element={
                   <Guarded>
                     <RuleDetailPage />
+                  </Guarded>
+                }
+              />
+              <Route
+                path="/scoring"
+                element={
+                  <Guarded>
+                    <ScoringPage />
                   </Guarded>
                 }
               />

@@ -1,6 +1,7 @@
 import { casesEnUS } from './cases';
 import { homeEnUS } from './home';
 import { rulesEnUS } from './rules';
+import { scoringEnUS } from './scoring';
 import type { Messages } from './zh-CN';
 import { feedsEnUS } from './feeds';
 
@@ -179,6 +180,7 @@ export const enUS: Messages = {
     csrf_failed: 'This page is out of date: reload it and try again',
   },
   rules: rulesEnUS,
+  scoring: scoringEnUS,
   errors: {
     forbiddenTitle: 'Not allowed',
     forbidden: 'Your role may not open this page.',

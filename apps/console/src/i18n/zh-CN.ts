@@ -5,6 +5,7 @@ import { homeZhCN } from './home';
 // Every text the console shows, in Chinese (the default). en-US.ts has the same keys (its type is
 // this file's shape, so a missing translation fails the type-check). No text lives in components.
 import { rulesZhCN } from './rules';
+import { scoringZhCN } from './scoring';
 export const zhCN = {
   app: {
     title: '联监 · 监管工作台',
@@ -177,6 +178,7 @@ export const zhCN = {
     csrf_failed: '页面已过期，请刷新后重试',
   },
   rules: rulesZhCN,
+  scoring: scoringZhCN,
   errors: {
     forbiddenTitle: '无权访问',
     forbidden: '您的角色无权打开此页面。',

@@ -70,6 +70,17 @@ export class ScoringModelRepository {
     );
   }
 
+  // Every activation that made `version` active or replaced it by another, newest first (who, why).
+  async activations(version: string): Promise<ModelActivation[]> {
+    return this.ds.query(
+      `SELECT version, previous_version AS "previousVersion", activated_by AS "activatedBy", reason,
+              activated_at AS "activatedAt"
+         FROM scoring_model_activation WHERE version = $1 OR previous_version = $1
+        ORDER BY id DESC LIMIT 200`,
+      [version],
+    );
+  }
+
   // Makes `version` the active model (the previous one stops being active), recording who and why.
   // Activating the active model again records nothing. Undefined when the version is unknown.
   async activate(

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+// What the score-run routes answer, for the OpenAPI document (and so the console's typed client).
+
+const when = z.string().describe('ISO 8601 instant');
+const riskClass = z.enum(['A', 'B', 'C', 'D']);
+
+export const scoreRunResponse = z.object({
+  id: z.string(),
+  trigger: z.string().describe('schedule (the nightly run) or manual'),
+  asOf: z.string().describe('YYYY-MM-DD'),
+  modelVersion: z.string(),
+  status: z.enum(['running', 'done', 'skipped']),
+  skippedReason: z.string().nullable(),
+  progress: z.object({
+    chunks: z.object({ done: z.number().int(), total: z.number().int() }),
+    entities: z.object({ scored: z.number().int(), total: z.number().int() }),
+    ratio: z.number().describe('chunks done / chunks total, 0–1'),
+  }),
+  scoresChanged: z.number().int(),
+  summary: z
+    .object({
+      classDistribution: z.record(z.string(), z.number().int()).describe('entities per class after the run'),
+      movedClass: z.number().int(),
+      transitions: z.record(z.string(), z.number().int()).describe('e.g. "A→C": entities that moved so'),
+      topMovers: z.array(
+        z.object({
+          entityId: z.string(),
+          uscc: z.string().nullable(),
+          name: z.string().nullable(),
+          from: riskClass,
+          to: riskClass,
+          score: z.number(),
+          previousScore: z.number().nullable(),
+        }),
+      ),
+    })
+    .nullable()
+    .describe('when done'),
+  startedAt: when,
+  finishedAt: when.nullable(),
+});
+
+export const scoreRunListResponse = z.object({
+  items: z.array(scoreRunResponse),
+  nextCursor: z.string().nullable(),
+});
+
+export const scoreRunStartedResponse = z.object({
+  runId: z.string(),
+  status: z.literal('queued'),
+});

@@ -1,0 +1,417 @@
+import { Alert, Button, Card, Col, Popconfirm, Progress, Row, Space, Table, Tag, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { useEffect, useRef, useState } from 'react';
+import { Link } from 'react-router';
+import { api, ok, type ApiError } from '../../api/client';
+import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { fmt, useI18n } from '../../i18n';
+import type { Messages } from '../../i18n/zh-CN';
+import {
+  currentCursor,
+  FIRST_PAGE,
+  hasPrevious,
+  nextPage,
+  pageNumber,
+  previousPage,
+} from '../../lib/cursor-pages';
+import { entityPath, percent, signed } from '../../lib/dashboard';
+import { dateTime } from '../../lib/dates';
+import { caught } from '../../lib/errors';
+import { CLASS_COLOR, CLASS_TAG } from '../../lib/score-explain';
+import {
+  blockingRun,
+  classBars,
+  progressPercent,
+  scoreDelta,
+  shouldPoll,
+  transitionRows,
+  type ClassBar,
+  type RiskClass,
+} from '../../lib/score-runs';
+import { useSession } from '../../lib/session';
+import type { Dispose } from './scoring-charts';
+import type { Mover, RunSummary, ScoreRun, ScoreRunList, ScoreRunStarted } from './types';
+
+type S = Messages['scoring'];
+const PAGE_SIZE = 10;
+const POLL_MS = 2000;
+// Solid tags with white text, dark enough for WCAG AA.
+const STATUS_TAG: Record<ScoreRun['status'], string> = {
+  running: '#0958d9',
+  done: '#237804',
+  skipped: '#595959',
+};
+
+export const classTag = (c: string) => (
+  <Tag color={CLASS_TAG[c as RiskClass] ?? '#595959'} style={{ marginInlineEnd: 0 }}>
+    {c}
+  </Tag>
+);
+
+// 评分运行: the runs, newest first, paged by the API's cursor; a full run started here; the run
+// chosen (the newest, or the one just started) with its progress while it runs, polled, and its
+// summary once done.
+export function RunsTab() {
+  const { m } = useI18n();
+  const s = m.scoring;
+  const { me } = useSession();
+  const mayStart = !!me?.permissions.includes('scoring:manage');
+  const [pages, setPages] = useState(FIRST_PAGE);
+  const [list, setList] = useState<ScoreRunList | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [startError, setStartError] = useState<ApiError | null>(null);
+  const [starting, setStarting] = useState(false);
+  const [pending, setPending] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [run, setRun] = useState<ScoreRun | null>(null);
+  const [tick, setTick] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    const cursor = currentCursor(pages);
+    ok<ScoreRunList>(
+      api.GET('/api/v1/score-runs', {
+        params: { query: { limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) } },
+      }),
+    )
+      .then((l) => {
+        if (!live) return;
+        setList(l);
+        setError(null);
+      })
+      .catch((e: unknown) => live && setError(caught(e, m)));
+    return () => {
+      live = false;
+    };
+  }, [pages, tick]);
+
+  // A run just started is shown once it exists (a worker took its start job).
+  useEffect(() => {
+    if (pending && list?.items.some((r) => r.id === pending)) {
+      setSelected(pending);
+      setPending(null);
+    }
+  }, [list, pending]);
+
+  const shownId = selected ?? (pending ? null : (list?.items[0]?.id ?? null));
+  useEffect(() => {
+    if (!shownId) {
+      setRun(null);
+      return;
+    }
+    let live = true;
+    ok<ScoreRun>(api.GET('/api/v1/score-runs/{id}', { params: { path: { id: shownId } } }))
+      .then((r) => live && setRun(r))
+      .catch((e: unknown) => live && setError(caught(e, m)));
+    return () => {
+      live = false;
+    };
+  }, [shownId, tick]);
+
+  // A one-at-a-time refusal stands until the run it names is no longer running.
+  useEffect(() => {
+    const blocking = blockingRun(startError?.details);
+    if (!blocking) return;
+    const seen = [...(list?.items ?? []), ...(run ? [run] : [])].find((x) => x.id === blocking);
+    if (seen && seen.status !== 'running') setStartError(null);
+  }, [list, run, startError]);
+
+  const poll = shouldPoll([...(list?.items ?? []), ...(run ? [run] : [])], pending);
+  useEffect(() => {
+    if (!poll) return;
+    const t = setTimeout(() => setTick((n) => n + 1), POLL_MS);
+    return () => clearTimeout(t);
+  }, [poll, tick]);
+
+  async function start() {
+    setStarting(true);
+    try {
+      const res = await ok<ScoreRunStarted>(api.POST('/api/v1/score-runs'));
+      setStartError(null);
+      setSelected(null);
+      setPages(FIRST_PAGE);
+      setPending(res.runId);
+      setTick((n) => n + 1);
+    } catch (e) {
+      setStartError(caught(e, m));
+    } finally {
+      setStarting(false);
+    }
+  }
+
+  const r = s.runs;
+  const columns: ColumnsType<ScoreRun> = [
+    {
+      title: r.startedAt,
+      dataIndex: 'startedAt',
+      render: (v: string, row) => (
+        <Button type="link" style={{ padding: 0 }} onClick={() => setSelected(row.id)}>
+          {dateTime(v)}
+        </Button>
+      ),
+    },
+    { title: r.trigger, dataIndex: 'trigger', render: (v: string) => r.triggers[v] ?? v },
+    {
+      title: r.status,
+      dataIndex: 'status',
+      render: (v: ScoreRun['status']) => <Tag color={STATUS_TAG[v]}>{r.statuses[v]}</Tag>,
+    },
+    {
+      title: r.progress,
+      key: 'progress',
+      align: 'right',
+      render: (_, row) => (
+        <span className="lj-nowrap">
+          {row.progress.entities.scored} / {row.progress.entities.total}
+        </span>
+      ),
+    },
+    { title: r.changed, dataIndex: 'scoresChanged', align: 'right' },
+    {
+      title: r.moved,
+      key: 'moved',
+      align: 'right',
+      render: (_, row) => row.summary?.movedClass ?? s.none,
+    },
+    {
+      title: r.model,
+      dataIndex: 'modelVersion',
+      render: (v: string) => <span className="lj-nowrap">{v}</span>,
+    },
+    { title: r.asOf, dataIndex: 'asOf', render: (v: string) => <span className="lj-nowrap">{v}</span> },
+    {
+      title: r.finishedAt,
+      dataIndex: 'finishedAt',
+      render: (v: string | null) => (v ? dateTime(v) : s.none),
+    },
+  ];
+
+  return (
+    <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+      {mayStart && (
+        <div data-testid="start-run">
+          <ApiErrorAlert error={startError} />
+          <Space wrap>
+            <Popconfirm
+              title={r.startConfirm}
+              okText={s.ok}
+              cancelText={s.cancel}
+              onConfirm={() => void start()}
+            >
+              <Button type="primary" loading={starting}>
+                {r.start}
+              </Button>
+            </Popconfirm>
+            {pending && <Typography.Text data-testid="run-pending">{r.started}</Typography.Text>}
+          </Space>
+        </div>
+      )}
+      <ApiErrorAlert error={error} />
+      <Card>
+        <Table<ScoreRun>
+          aria-label={r.label}
+          rowKey="id"
+          size="middle"
+          loading={list === null && !error}
+          dataSource={list?.items ?? []}
+          columns={columns}
+          locale={{ emptyText: <Typography.Text>{r.empty}</Typography.Text> }}
+          pagination={false}
+          rowClassName={(row) => (row.id === run?.id ? 'ant-table-row-selected' : '')}
+          scroll={{ x: 'max-content' }}
+        />
+        <Space style={{ marginTop: 12 }}>
+          <Button
+            disabled={!hasPrevious(pages)}
+            onClick={() => {
+              setSelected(null);
+              setPages(previousPage(pages));
+            }}
+          >
+            {r.previous}
+          </Button>
+          <Typography.Text>{fmt(r.page, { page: pageNumber(pages) })}</Typography.Text>
+          <Button
+            disabled={!list?.nextCursor}
+            onClick={() => {
+              setSelected(null);
+              setPages(nextPage(pages, list?.nextCursor));
+            }}
+          >
+            {r.next}
+          </Button>
+        </Space>
+      </Card>
+      {run && <RunDetail run={run} s={s} />}
+    </Space>
+  );
+}
+
+function RunDetail({ run, s }: { run: ScoreRun; s: S }) {
+  const d = s.run;
+  const { scored, total } = run.progress.entities;
+  return (
+    <Card
+      title={`${d.title} · ${dateTime(run.startedAt)}`}
+      extra={<Tag color={STATUS_TAG[run.status]}>{s.runs.statuses[run.status]}</Tag>}
+      data-testid="run-detail"
+    >
+      {run.status === 'skipped' ? (
+        <Alert type="info" showIcon title={d.skipped} description={run.skippedReason ?? undefined} />
+      ) : (
+        <div data-testid="run-progress" data-status={run.status}>
+          <Typography.Text strong>{d.progress}</Typography.Text>
+          <Progress
+            percent={progressPercent(run)}
+            status={run.status === 'running' ? 'active' : 'success'}
+            aria-label={fmt(d.scored, { scored, total })}
+          />
+          <Space wrap size={16}>
+            <Typography.Text data-testid="run-scored">{fmt(d.scored, { scored, total })}</Typography.Text>
+            <Typography.Text type="secondary">
+              {fmt(d.chunks, { done: run.progress.chunks.done, total: run.progress.chunks.total })}
+            </Typography.Text>
+            <Typography.Text type="secondary">
+              {d.model}
+              <span className="lj-nowrap">{run.modelVersion}</span>
+            </Typography.Text>
+          </Space>
+          {run.status === 'running' && (
+            <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }}>
+              {d.running}
+            </Typography.Paragraph>
+          )}
+        </div>
+      )}
+      {run.status === 'done' && run.summary && <RunSummaryView summary={run.summary} s={s} />}
+    </Card>
+  );
+}
+
+function RunSummaryView({ summary, s }: { summary: RunSummary; s: S }) {
+  const d = s.run;
+  const bars = classBars(summary.classDistribution);
+  const moves = transitionRows(summary.transitions);
+  return (
+    <Row gutter={[24, 24]} style={{ marginTop: 16 }}>
+      <Col xs={24} xl={12}>
+        <Typography.Title level={5}>{d.distribution}</Typography.Title>
+        <ClassChart bars={bars} s={s} />
+        <Space wrap size={[16, 4]} data-testid="run-distribution">
+          {bars.map((b) => (
+            <span key={b.cls} data-testid={`dist-${b.cls}`}>
+              {classTag(b.cls)}{' '}
+              <Typography.Text>{fmt(d.count, { n: b.count, share: percent(b.share) })}</Typography.Text>
+            </span>
+          ))}
+        </Space>
+      </Col>
+      <Col xs={24} xl={12}>
+        <Typography.Title level={5}>{d.movedTitle}</Typography.Title>
+        <Typography.Paragraph data-testid="run-moved">
+          {summary.movedClass ? fmt(d.movedCount, { n: summary.movedClass }) : d.movedNone}
+        </Typography.Paragraph>
+        {moves.length > 0 && (
+          <Space wrap size={[12, 8]}>
+            {moves.map((t) => (
+              <span key={`${t.from}${t.to}`}>
+                {classTag(t.from)}→{classTag(t.to)} <Typography.Text>{t.count}</Typography.Text>
+              </span>
+            ))}
+          </Space>
+        )}
+      </Col>
+      {summary.topMovers.length > 0 && (
+        <Col span={24}>
+          <Typography.Title level={5}>{d.movers}</Typography.Title>
+          <Movers movers={summary.topMovers} s={s} />
+        </Col>
+      )}
+    </Row>
+  );
+}
+
+function ClassChart({ bars, s }: { bars: ClassBar[]; s: S }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const d = s.run;
+  const description = fmt(d.distributionLabel, {
+    list: bars.map((b) => `${d.classes[b.cls]} ${b.count}`).join('; '),
+  });
+  const key = bars.map((b) => b.count).join(',');
+  useEffect(() => {
+    let dispose: Dispose | undefined;
+    let dead = false;
+    void import('./scoring-charts').then((c) => {
+      if (!dead && ref.current)
+        dispose = c.drawClassBars(
+          ref.current,
+          bars.map((b) => ({ label: d.classes[b.cls], count: b.count, color: CLASS_COLOR[b.cls] })),
+          description,
+        );
+    });
+    return () => {
+      dead = true;
+      dispose?.();
+    };
+  }, [key, description]);
+  return (
+    <div
+      ref={ref}
+      role="img"
+      aria-label={description}
+      data-testid="run-chart"
+      style={{ width: '100%', height: 240, marginBottom: 12 }}
+    />
+  );
+}
+
+function Movers({ movers, s }: { movers: Mover[]; s: S }) {
+  const d = s.run;
+  const columns: ColumnsType<Mover> = [
+    {
+      title: d.name,
+      key: 'name',
+      render: (_, r) =>
+        r.uscc ? <Link to={entityPath(r.uscc)}>{r.name ?? d.unnamed}</Link> : (r.name ?? d.unnamed),
+    },
+    {
+      title: d.uscc,
+      dataIndex: 'uscc',
+      render: (v: string | null) => <span className="lj-nowrap">{v ?? s.none}</span>,
+    },
+    {
+      title: d.classMove,
+      key: 'class',
+      render: (_, r) => (
+        <Space size={4}>
+          {classTag(r.from)}→{classTag(r.to)}
+        </Space>
+      ),
+    },
+    {
+      title: d.scoreMove,
+      key: 'score',
+      align: 'right',
+      render: (_, r) => {
+        const delta = scoreDelta(r);
+        return (
+          <span className="lj-nowrap">
+            {r.previousScore ?? s.none} → {r.score}
+            {delta !== null && ` (${signed(delta)})`}
+          </span>
+        );
+      },
+    },
+  ];
+  return (
+    <Table<Mover>
+      aria-label={d.moversLabel}
+      rowKey="entityId"
+      size="small"
+      dataSource={movers}
+      columns={columns}
+      pagination={false}
+      scroll={{ x: 'max-content' }}
+    />
+  );
+}
