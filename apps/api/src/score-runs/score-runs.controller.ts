@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Allow } from '../auth/access.decorator';
+import type { Principal } from '@lianjian/access';
+import { Allow, Caller } from '../auth/access.decorator';
 import { ApiZodOk, ApiZodQuery, jsonSchemaOf } from '../common/openapi';
 import { ZodPipe } from '../common/zod.pipe';
 import { scoreRunListResponse, scoreRunResponse, scoreRunStartedResponse } from './dto/score-run-responses';
@@ -32,18 +33,18 @@ export class ScoreRunsController {
   @ApiOperation({ summary: 'Scoring runs, newest first, with progress and summary' })
   @ApiZodQuery(runsQuery)
   @ApiZodOk(scoreRunListResponse)
-  list(@Query(new ZodPipe(runsQuery)) query: RunsQuery) {
-    return this.runs.list(query);
+  list(@Query(new ZodPipe(runsQuery)) query: RunsQuery, @Caller() caller: Principal) {
+    return this.runs.list(query, caller);
   }
 
   @Get(':id')
   @Allow('scoring:read')
   @ApiOperation({
     summary:
-      'One run: progress (chunks, entities), and when done its summary: class distribution, entities that moved class, top movers',
+      'One run: progress (chunks, entities), and when done its summary: class distribution, entities that moved class, top movers (those within the caller’s jurisdiction)',
   })
   @ApiZodOk(scoreRunResponse)
-  get(@Param('id') id: string) {
-    return this.runs.get(id);
+  get(@Param('id') id: string, @Caller() caller: Principal) {
+    return this.runs.get(id, caller);
   }
 }

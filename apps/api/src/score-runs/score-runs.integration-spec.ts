@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { JobQueue, QueueName } from '@lianjian/queue';
+import { makeUscc } from '@lianjian/reference';
 import { json, sql, startStack, type Stack } from '@lianjian/testing';
 import { apiApp } from '../bootstrap';
 import { scoreRunListResponse, scoreRunResponse } from './dto/score-run-responses';
@@ -80,5 +81,79 @@ describe('POST /api/v1/score-runs: one full run at a time', () => {
     ]);
     const ok = await start(second);
     expect(ok.status).toBe(202);
+  });
+});
+
+// A run's top movers name entities and their new classes: a caller sees those of their jurisdiction
+// only (issue 14: the scoring screen showed a county coordinator the movers of the whole province).
+describe('GET /api/v1/score-runs: top movers within the caller’s jurisdiction', () => {
+  let stack: Stack<'admin' | 'xihu' | 'ningbo'>;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      api: apiApp,
+      users: {
+        admin: 'admin',
+        xihu: { role: 'coordinator', regionCode: '330106' },
+        ningbo: { role: 'supervision_staff', regionCode: '330200' },
+      },
+    });
+  });
+  afterAll(() => stack?.close());
+
+  it('lists each caller only the movers of their region, in the run and in the list of runs', async () => {
+    const entity = async (regionCode: string, orgBody: string) => {
+      const uscc = makeUscc({ authority: '9', category: '1', regionCode, orgBody });
+      const [{ id }] = await sql(
+        stack.db.url,
+        `INSERT INTO entity (uscc, name, region_code) VALUES ($1, $2, $3) RETURNING id::text AS id`,
+        [uscc, `主体 ${orgBody}`, regionCode],
+      );
+      return {
+        entityId: id as string,
+        uscc,
+        name: `主体 ${orgBody}`,
+        from: 'B',
+        to: 'D',
+        score: 90,
+        previousScore: 50,
+      };
+    };
+    const movers = [
+      await entity('330106', 'MA2K0001'),
+      await entity('330203', 'MA2K0002'),
+      await entity('330106', 'MA2K0003'),
+    ];
+    const run = randomUUID();
+    await sql(
+      stack.db.url,
+      `INSERT INTO score_run (id, trigger, as_of, model_version, chunks_total, entities_total, status, finished_at, summary)
+       VALUES ($1, 'manual', current_date, 'v-test', 1, 3, 'done', now(), $2::jsonb)`,
+      [
+        run,
+        JSON.stringify({
+          classDistribution: { D: 3 },
+          movedClass: 3,
+          transitions: { 'B→D': 3 },
+          topMovers: movers,
+        }),
+      ],
+    );
+    const seen = async (who: 'admin' | 'xihu' | 'ningbo') => {
+      const headers = stack.users[who].headers;
+      const one = scoreRunResponse.parse(
+        await json(await fetch(`${stack.url}/api/v1/score-runs/${run}`, { headers })),
+      );
+      const list = scoreRunListResponse.parse(
+        await json(await fetch(`${stack.url}/api/v1/score-runs`, { headers })),
+      );
+      const inList = list.items.find((r) => r.id === run)!;
+      expect(inList.summary?.topMovers).toEqual(one.summary?.topMovers);
+      expect(one.summary?.movedClass).toBe(3);
+      return one.summary!.topMovers.map((m) => m.uscc);
+    };
+    expect(await seen('admin')).toEqual(movers.map((m) => m.uscc));
+    expect(await seen('xihu')).toEqual([movers[0]!.uscc, movers[2]!.uscc]);
+    expect(await seen('ningbo')).toEqual([movers[1]!.uscc]);
   });
 });

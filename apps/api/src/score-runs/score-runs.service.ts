@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError, outsideTransactionScope, withTimeout } from '@lianjian/common';
+import { inJurisdiction, principalJurisdiction, type Principal } from '@lianjian/access';
 import { ScoreRunRepository } from '@lianjian/database';
 import { JobQueue } from '@lianjian/queue';
 import type { RunsQuery } from './dto/score-run.dto';
@@ -36,21 +37,35 @@ export class ScoreRunsService {
     });
   }
 
-  async list(q: RunsQuery) {
+  async list(q: RunsQuery, caller: Principal) {
     const rows = await this.runs.list(q.limit + 1, q.cursor ? new Date(q.cursor) : undefined);
     const page = rows.slice(0, q.limit);
     return {
-      items: page.map(view),
+      items: await Promise.all(page.map((r) => this.moversWithin(view(r), caller))),
       nextCursor: rows.length > q.limit ? page[page.length - 1].startedAt.toISOString() : null,
     };
   }
 
-  async get(id: string) {
+  async get(id: string, caller: Principal) {
     const run = UUID.test(id) ? await this.runs.get(id) : undefined;
     // A run just requested exists once a worker has picked up its start job (normally within a second).
     if (!run)
       throw new NotFoundError(`no score run ${id} (yet: a run just started appears when a worker takes it)`);
-    return view(run);
+    return this.moversWithin(view(run), caller);
+  }
+
+  // A run's top movers name entities and their classes: a caller sees those within their
+  // jurisdiction only (a county's staff do not learn which entities of another city moved to D). The
+  // class distribution and transition counts stay province-wide figures without names.
+  private async moversWithin<T extends { summary: unknown }>(run: T, caller: Principal): Promise<T> {
+    const summary = run.summary as { topMovers?: { entityId: string }[] } | null;
+    const prefix = principalJurisdiction(caller) ?? '-';
+    if (!summary?.topMovers?.length || prefix === '') return run;
+    const regions = await this.runs.regionsOf(summary.topMovers.map((m) => m.entityId));
+    const topMovers = summary.topMovers.filter(
+      (m) => prefix !== '-' && inJurisdiction(prefix, regions.get(m.entityId)),
+    );
+    return { ...run, summary: { ...summary, topMovers } };
   }
 }
 

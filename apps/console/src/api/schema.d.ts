@@ -675,7 +675,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One run: progress (chunks, entities), and when done its summary: class distribution, entities that moved class, top movers */
+        /** One run: progress (chunks, entities), and when done its summary: class distribution, entities that moved class, top movers (those within the caller’s jurisdiction) */
         get: operations["ScoreRunsController_get"];
         put?: never;
         post?: never;

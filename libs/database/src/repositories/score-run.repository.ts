@@ -134,6 +134,16 @@ export class ScoreRunRepository {
     return res;
   }
 
+  // The region codes of entities (by id), for narrowing a run's top movers to a caller's jurisdiction.
+  async regionsOf(entityIds: string[]): Promise<Map<string, string | null>> {
+    if (!entityIds.length) return new Map();
+    const rows = (await this.ds.query(
+      `SELECT id::text AS id, region_code AS "regionCode" FROM entity WHERE id = ANY($1::bigint[])`,
+      [entityIds],
+    )) as { id: string; regionCode: string | null }[];
+    return new Map(rows.map((r) => [r.id, r.regionCode]));
+  }
+
   // A run with no entities has no chunks: it is done as soon as it exists.
   async finishEmpty(id: string): Promise<void> {
     await this.ds.query(
