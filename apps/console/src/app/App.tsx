@@ -12,6 +12,8 @@ import { mayOpen, screenOf } from '../lib/menu';
 import { SessionProvider, useSession } from '../lib/session';
 import { Forbidden, NotFound } from './Forbidden';
 import {
+  AdminPage,
+  AuditPage,
   CaseDetailPage,
   CasesPage,
   FeedBatchPage,
@@ -194,6 +196,22 @@ export function App() {
                 element={
                   <Guarded>
                     <RuleDetailPage />
+                  </Guarded>
+                }
+              />
+              <Route
+                path="/audit"
+                element={
+                  <Guarded>
+                    <AuditPage />
+                  </Guarded>
+                }
+              />
+              <Route
+                path="/admin"
+                element={
+                  <Guarded>
+                    <AdminPage />
                   </Guarded>
                 }
               />

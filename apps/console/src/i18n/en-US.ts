@@ -1,6 +1,8 @@
 import { casesEnUS } from './cases';
 import { homeEnUS } from './home';
 import { rulesEnUS } from './rules';
+import { auditEnUS } from './audit';
+import { adminEnUS } from './admin';
 import type { Messages } from './zh-CN';
 import { feedsEnUS } from './feeds';
 
@@ -179,6 +181,8 @@ export const enUS: Messages = {
     csrf_failed: 'This page is out of date: reload it and try again',
   },
   rules: rulesEnUS,
+  audit: auditEnUS,
+  admin: adminEnUS,
   errors: {
     forbiddenTitle: 'Not allowed',
     forbidden: 'Your role may not open this page.',

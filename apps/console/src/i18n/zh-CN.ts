@@ -5,6 +5,8 @@ import { homeZhCN } from './home';
 // Every text the console shows, in Chinese (the default). en-US.ts has the same keys (its type is
 // this file's shape, so a missing translation fails the type-check). No text lives in components.
 import { rulesZhCN } from './rules';
+import { auditZhCN } from './audit';
+import { adminZhCN } from './admin';
 export const zhCN = {
   app: {
     title: '联监 · 监管工作台',
@@ -177,6 +179,8 @@ export const zhCN = {
     csrf_failed: '页面已过期，请刷新后重试',
   },
   rules: rulesZhCN,
+  audit: auditZhCN,
+  admin: adminZhCN,
   errors: {
     forbiddenTitle: '无权访问',
     forbidden: '您的角色无权打开此页面。',
