@@ -4,5683 +4,5619 @@
  */
 
 export interface paths {
-  '/health': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get: operations['HealthController_check'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/login': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Sign in (登录): answers { accessToken, expiresAt }. A user with a second factor sends "code" (TOTP); an administrator without one gets mustEnrol and a token that may only enrol */
-    post: operations['AuthController_login'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/session': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Sign in to the console (控制台登录): as POST /api/v1/auth/login (same limits, second factor and audit), but the token is set as the httpOnly cookie lj_session (SameSite=Strict, Secure over TLS) and never answered; the readable cookie lj_csrf holds the value to send as X-CSRF-Token on every write. Answers { expiresAt, mustEnrol? } */
-    post: operations['AuthController_session'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/logout': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Sign out (退出): the token (bearer, or the console session cookie) stops working at once; the console cookies are cleared */
-    post: operations['AuthController_logout'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/password': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Change my password (修改密码); every session of mine ends */
-    post: operations['AuthController_changePassword'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/me': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Who I am: role, department, jurisdiction and permissions */
-    get: operations['AuthController_me'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/totp/enrol': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Enrol a second factor (绑定动态口令, TOTP RFC 6238): answers the secret and its otpauth:// URI once; confirm with a code. An administrator sends the one-time enrolment code a security administrator issued (POST /api/v1/users/{id}/totp/enrolment-code); it is used up */
-    post: operations['AuthController_enrolTotp'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/totp/confirm': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Confirm the enrolment with a code of the authenticator app: from now on sign-in needs a code, and this token counts as signed in with both factors */
-    post: operations['AuthController_confirmTotp'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/users': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Users of my jurisdiction with their role, department and jurisdiction */
-    get: operations['AccountsController_users'];
-    put?: never;
-    /** Create a user within my jurisdiction, at or below my role (regionCode required: a code, or "national" by a national security administrator). Password ≥ 12 characters, three of upper/lower/digit/symbol, not the user name; stored as a scrypt hash. An administrator (admin, security_admin, auditor) is answered 202: a request another security administrator confirms */
-    post: operations['AccountsController_createUser'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/users/{id}/disable': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Disable a user of my jurisdiction (not myself): their tokens stop working at once. An administrator: 202, a request another security administrator confirms */
-    post: operations['AccountsController_disable'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/users/{id}/enable': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Enable a user of my jurisdiction; an administrator: 202, a request to confirm */
-    post: operations['AccountsController_enable'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/users/{id}/totp/reset': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Reset the second factor (TOTP) of a user of my jurisdiction (lost authenticator): they enrol again at next sign-in. An administrator: 202, a request to confirm */
-    post: operations['AccountsController_resetTotp'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/users/{id}/totp/enrolment-code': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Issue a one-time enrolment code (一次性绑定码) to a user of my jurisdiction without a second factor: an administrator enrols TOTP only with it. Shown in this answer only, stored hashed, used once, expires; a new code replaces the earlier one. 409 once the user is enrolled */
-    post: operations['AccountsController_issueEnrolmentCode'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/admin-requests': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Requests to create, disable or enable an administrator in my jurisdiction (?status=pending) */
-    get: operations['AccountsController_requests'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/admin-requests/{id}/confirm': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Confirm a request made by another security administrator (四眼原则): the administrator is created, disabled or enabled */
-    post: operations['AccountsController_confirm'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/admin-requests/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post?: never;
-    /** Withdraw (or decline) a pending request */
-    delete: operations['AccountsController_withdraw'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/api-keys': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** API keys of my jurisdiction’s departments (hint only, never the key) */
-    get: operations['AccountsController_apiKeys'];
-    put?: never;
-    /** Create an API key scoped to sources, for a department of my jurisdiction; the key is shown once */
-    post: operations['AccountsController_createApiKey'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/api-keys/{id}/revoke': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Revoke an API key of a department of my jurisdiction */
-    post: operations['AccountsController_revoke'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/records': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Submit canonical records (提交检查、处罚、名录等记录)
-     * @description Validates every record (at most 10000), durably stores the valid ones, rejects the others with reasons per record.
-     */
-    post: operations['RecordsController_submit'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/batches': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * A source's batches (数据源批次), newest first, paged by cursor
-     * @description Within the scope of the source (else 404, as for one of its batches).
-     */
-    get: operations['BatchesController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/batches/{batchId}/rerun': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Run the stored file of a batch again as a new batch (重新处理) */
-    post: operations['BatchesController_rerun'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/batches/{batchId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Batch report (批次处理报告): status, counts, refused records with reasons
-     * @description file: { retained, purgedAt } for a batch from a file: retained false once retention (INGEST_RETENTION_DAYS) removed the stored file; its records and refused rows stay.
-     */
-    get: operations['BatchesController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/batches/{batchId}/rejections': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Refused records of a batch: a page of JSON (limit, cursor), or every one streamed as a CSV or JSON download (退回记录下载)
-     * @description Within the scope of the batch source (else 404); ID numbers, phones, names and addresses masked without personal-data:read.
-     */
-    get: operations['BatchesController_rejections'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/batches/{batchId}/file': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The stored file of a batch, as it was uploaded (原始文件下载)
-     * @description Within the scope of the batch source (else 404). Personal data is not masked: roles with personal-data:read and the source's own API keys only (else 403). Always sent as application/octet-stream, as an attachment.
-     */
-    get: operations['BatchesController_file'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/sources': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Source profiles (数据源) and the health of each feed */
-    get: operations['SourcesController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/sources/{source}/files': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Upload a department's file (上传数据文件), read with the source's profile
-     * @description multipart/form-data with the file in the field `file`, or the file as the raw body. 202 { batchId }.
-     */
-    post: operations['SourcesController_upload'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/entities/{key}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Entity with its credit profile (信用画像), latest score and factors, and records */
-    get: operations['EntitiesController_detail'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/entities/{key}/scores': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Score history, newest first */
-    get: operations['EntitiesController_scores'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/entities/{key}/scores/compare': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Why did the score move? (评分变动原因) Two scores of the entity compared factor by factor
-     * @description Defaults: `to` the latest score, `from` the one before it. Factors whose points changed, largest first; floors added or removed; whether the model changed.
-     */
-    get: operations['EntitiesController_compare'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/scoring-models': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Scoring models by version, which one is active, and its last activation */
-    get: operations['ScoringModelsController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/scoring-models/{version}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One model with its full definition (factors, points, caps, floors, thresholds) */
-    get: operations['ScoringModelsController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/scoring-models/{version}/activate': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Activate a model (启用评分模型): from the next scoring job on, new scores use it
-     * @description Runs already started finish with their own model. Every activation is recorded with who and why.
-     */
-    post: operations['ScoringModelsController_activate'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/risk-list': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Risk list (风险名单): entities by score, highest first */
-    get: operations['RiskListController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/risk-list/export': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The risk list of a filter as an Excel workbook (风险名单导出)
-     * @description The filter of GET /risk-list, within the jurisdiction; highest score first, at most RISK_LIST_EXPORT_MAX_ROWS rows (default 50,000; X-Row-Limit). Sheet 2 states the filter, the time, the user and whether the limit cut the list. Streamed as it is read.
-     */
-    get: operations['RiskListController_export'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/reference/regions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Regions (行政区划, GB/T 2260) one level down, within the caller’s jurisdiction
-     * @description Without `parent`: the provinces for national callers, else the jurisdiction itself. With a province or city: its cities or counties that lie within the jurisdiction.
-     */
-    get: operations['ReferenceController_regions'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/reference/industries': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Industries (国民经济行业分类, GB/T 4754-2017): sections and their divisions */
-    get: operations['ReferenceController_industries'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/score-runs': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Scoring runs, newest first, with progress and summary */
-    get: operations['ScoreRunsController_list'];
-    put?: never;
-    /**
-     * Start a full scoring run now (手动全量评分); poll GET /score-runs/{runId} for progress
-     * @description One full run at a time: 409 with the queued or running run in error.details ([{ runId, status }]). A start that reaches a worker while another run is running is recorded with status skipped and its skippedReason.
-     */
-    post: operations['ScoreRunsController_start'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/score-runs/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One run: progress (chunks, entities), and when done its summary: class distribution, entities that moved class, top movers */
-    get: operations['ScoreRunsController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/rules': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Every rule: its latest version, and which version is published or in draft */
-    get: operations['RulesController_list'];
-    put?: never;
-    /** Propose a new rule (version 1, draft); refused with the reasons if it does not validate */
-    post: operations['RulesController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/rules/fields': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The fields a rule condition may name, with their types, scopes and labels */
-    get: operations['RulesController_fields'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/rules/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One rule with all its versions, newest first */
-    get: operations['RulesController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/rules/{id}/versions/{version}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One version of a rule, with its definition and lifecycle stamps */
-    get: operations['RulesController_version'];
-    /** Edit a draft (its author only); published versions never change */
-    put: operations['RulesController_edit'];
-    post?: never;
-    /** Discard a draft (its author only) */
-    delete: operations['RulesController_discard'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/rules/{id}/versions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Propose a change to a rule: its next version, as a draft */
-    post: operations['RulesController_propose'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/rules/{id}/versions/{version}/publish': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Publish a draft (by another user than its author): it raises alerts from now on, and the version before it is retired
-     * @description Workers pick up published rules within RULES_REFRESH_MS (default 30 s).
-     */
-    post: operations['RulesController_publish'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/rules/{id}/retire': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Ask to stop a rule (with the reason): its published version keeps raising alerts until another user confirms (四眼原则) */
-    post: operations['RulesController_retire'];
-    /** Withdraw (or decline) a pending retirement: the published version keeps raising alerts */
-    delete: operations['RulesController_withdrawRetirement'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/rules/{id}/retire/confirm': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Confirm a retirement asked for by another user: the published version is retired and raises nothing more */
-    post: operations['RulesController_confirmRetirement'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/rules/{id}/versions/{version}/backtest': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Backtest a version over a past period, on a worker: the alerts it would have raised in your jurisdiction, per department and per ISO week; nothing is stored or sent
-     * @description Answers 202 { backtestId, state, location }; GET the location for the state and, once done, the result (kept BACKTEST_RESULT_TTL_SECONDS).
-     */
-    post: operations['RulesController_backtest'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/rules/{id}/versions/{version}/backtests/{backtestId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** A backtest you asked for: its state (queued, running, done, failed) and, once done, its result */
-    get: operations['RulesController_backtestResult'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/alerts': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Joint alerts (一处发现、多方联动) with their deliveries, newest first */
-    get: operations['AlertsController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/alerts/{id}/deliveries/{department}/ack': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** A department acknowledges its delivery (签收): its officer or its system */
-    post: operations['AlertsController_ack'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/alerts/{id}/deliveries/{department}/redeliver': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Send a webhook delivery again (补发)
-     * @description A dead, failed or delivered webhook delivery goes back to pending and is sent at once, with the same Idempotency-Key; its attempts are kept. 409 for an inbox or acknowledged delivery.
-     */
-    post: operations['AlertsController_redeliver'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/alerts/{id}/deliveries/{department}/attempts': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Every attempt of a webhook delivery: when, how long, the receiver's status or the error, the outcome */
-    get: operations['AlertsController_attempts'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/alerts/{id}/events': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** What happened to an alert: raised, suppressed findings (cooldown, snooze), snoozes, closing, reopening */
-    get: operations['AlertActionsController_events'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/alerts/{id}/snooze': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Snooze an open alert until a time (at most 90 days): new alerts of its rule about the same subject, and escalations of its deliveries, wait until then */
-    post: operations['AlertActionsController_snooze'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/alerts/{id}/unsnooze': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** End a snooze early */
-    post: operations['AlertActionsController_unsnooze'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/alerts/{id}/close': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Close an alert (办结); the same finding later raises a new one after the rule cooldown */
-    post: operations['AlertActionsController_close'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/alerts/{id}/reopen': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Reopen a closed alert, unless the same finding has an open alert since */
-    post: operations['AlertActionsController_reopen'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/departments': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Departments (部门) with their domains and jurisdiction */
-    get: operations['DepartmentsController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/departments/{code}/webhook': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** A department's webhook URL and its signing secrets' key ids (never the secrets) */
-    get: operations['DepartmentWebhooksController_get'];
-    /**
-     * Set (or, with null, clear) the webhook URL
-     * @description Alerts raised from now on are delivered to it (signed, retried with backoff); null sends them to the inbox. Only public addresses (internal ones with WEBHOOK_ALLOWED_NETWORKS), over https in production; within the caller’s jurisdiction.
-     */
-    put: operations['DepartmentWebhooksController_set'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/departments/{code}/webhook/secret/rotate': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Rotate the signing secret (轮换密钥): a new secret signs from now on
-     * @description The secret is shown in this answer only. The previous secret is kept as retired, so a receiver can accept both (by X-Lianjian-Key-Id) while it rolls over.
-     */
-    post: operations['DepartmentWebhooksController_rotate'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/cases/bulk/dispatch': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Dispatch several cases (批量派发); answers per case, so one bad id does not stop the others */
-    post: operations['CasesController_bulkDispatch'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/cases/bulk/close': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Close several cases with one outcome (批量办结); answers per case */
-    post: operations['CasesController_bulkClose'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/cases/types': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Case types with their time limits and which alert severities open a case by themselves */
-    get: operations['CasesController_types'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/cases': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Cases the caller may see, newest first (officers: those with a task of their department) */
-    get: operations['CasesController_list'];
-    put?: never;
-    /**
-     * Open a case (立案) from alerts about one entity
-     * @description The participating departments default to those the alerts were delivered to; the lead department takes part too. The case type defaults from the alerts’ findings (config/cases/case-types.json), which sets the dispatch and feedback time limits.
-     */
-    post: operations['CasesController_open'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/cases/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One case with its tasks, alerts and every state change (who, when, why) */
-    get: operations['CasesController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/cases/{id}/dispatch': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Dispatch a case (派发): one task per participating department, due after the type’s feedback days */
-    post: operations['CasesController_dispatch'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/cases/{id}/alerts': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Merge an alert about the same entity into a case still being worked on (并案) */
-    post: operations['CasesController_merge'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/cases/{id}/close': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Close a case (办结) with its outcome, once every department reported; its open alerts close with it */
-    post: operations['CasesController_close'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/cases/{id}/reopen': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Reopen a closed case with a reason; dispatching it again starts a new round of tasks */
-    post: operations['CasesController_reopen'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/cases/{id}/tasks/{department}/accept': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** The department accepts its task (签收); the first acceptance puts the case in progress */
-    post: operations['CaseTasksController_accept'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/cases/{id}/tasks/{department}/report': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * The department reports its result (结果反馈)
-     * @description verified (线索是否属实) and actionTaken are required. A penalty or an inspection becomes a canonical record of the department (source case-feedback, sourceRecordId CASE-<caseId>-<department>), stored and scored like any other. When every department has reported, the case awaits the coordinator’s closing.
-     */
-    post: operations['CaseTasksController_report'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/dashboard': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Home (工作台): the caller's jurisdiction in counts
-     * @description Classes now and the last run’s change, its biggest movers, C/D entities per child region; open alerts by severity (alerts:read), an officer’s unacknowledged deliveries, overdue case tasks (cases:read), feeds in trouble (sources:read). A section the role may not see is left out.
-     */
-    get: operations['DashboardController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/credit-repairs': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Credit repair requests in your jurisdiction, newest first */
-    get: operations['CreditRepairController_list'];
-    put?: never;
-    /**
-     * File an objection or a credit repair request about a record (提交异议或信用修复申请)
-     * @description 404 for an unknown record; 400 for a registration record (master data is corrected by a new registration record); 409 when a request about the record is pending or it is repaired already; 403 outside your jurisdiction.
-     */
-    post: operations['CreditRepairController_file'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/credit-repairs/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One credit repair request, with its record and decision */
-    get: operations['CreditRepairController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/credit-repairs/{id}/approve': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Approve: the record stops counting from effectiveFrom (default today), the entity is re-scored
-     * @description Only an officer of the record's department who did not file the request (四眼原则). effectiveFrom is not before the record's date nor after today.
-     */
-    post: operations['CreditRepairController_approve'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/credit-repairs/{id}/reject': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Reject: the record keeps counting; a new request may be filed later */
-    post: operations['CreditRepairController_reject'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/credit-repairs/{id}/withdraw': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Withdraw a pending request (its filer only) */
-    post: operations['CreditRepairController_withdraw'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/audit': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The audit log, newest first: who did what, when, from where, with what result */
-    get: operations['AuditController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/audit/verify': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Verify the audit log: every edited, missing or re-linked entry by seq, and the head hash to keep elsewhere */
-    get: operations['AuditController_verify'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["HealthController_check"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in (登录): answers { accessToken, expiresAt }. A user with a second factor sends "code" (TOTP); an administrator without one gets mustEnrol and a token that may only enrol */
+        post: operations["AuthController_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in to the console (控制台登录): as POST /api/v1/auth/login (same limits, second factor and audit), but the token is set as the httpOnly cookie lj_session (SameSite=Strict, Secure over TLS) and never answered; the readable cookie lj_csrf holds the value to send as X-CSRF-Token on every write. Answers { expiresAt, mustEnrol? } */
+        post: operations["AuthController_session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out (退出): the token (bearer, or the console session cookie) stops working at once; the console cookies are cleared */
+        post: operations["AuthController_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change my password (修改密码); every session of mine ends */
+        post: operations["AuthController_changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who I am: role, department, jurisdiction and permissions */
+        get: operations["AuthController_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/totp/enrol": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enrol a second factor (绑定动态口令, TOTP RFC 6238): answers the secret and its otpauth:// URI once; confirm with a code. An administrator sends the one-time enrolment code a security administrator issued (POST /api/v1/users/{id}/totp/enrolment-code); it is used up */
+        post: operations["AuthController_enrolTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm the enrolment with a code of the authenticator app: from now on sign-in needs a code, and this token counts as signed in with both factors */
+        post: operations["AuthController_confirmTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Users of my jurisdiction with their role, department and jurisdiction */
+        get: operations["AccountsController_users"];
+        put?: never;
+        /** Create a user within my jurisdiction, at or below my role (regionCode required: a code, or "national" by a national security administrator). Password ≥ 12 characters, three of upper/lower/digit/symbol, not the user name; stored as a scrypt hash. An administrator (admin, security_admin, auditor) is answered 202: a request another security administrator confirms */
+        post: operations["AccountsController_createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Disable a user of my jurisdiction (not myself): their tokens stop working at once. An administrator: 202, a request another security administrator confirms */
+        post: operations["AccountsController_disable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enable a user of my jurisdiction; an administrator: 202, a request to confirm */
+        post: operations["AccountsController_enable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/totp/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reset the second factor (TOTP) of a user of my jurisdiction (lost authenticator): they enrol again at next sign-in. An administrator: 202, a request to confirm */
+        post: operations["AccountsController_resetTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/totp/enrolment-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a one-time enrolment code (一次性绑定码) to a user of my jurisdiction without a second factor: an administrator enrols TOTP only with it. Shown in this answer only, stored hashed, used once, expires; a new code replaces the earlier one. 409 once the user is enrolled */
+        post: operations["AccountsController_issueEnrolmentCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Requests to create, disable or enable an administrator in my jurisdiction (?status=pending) */
+        get: operations["AccountsController_requests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin-requests/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm a request made by another security administrator (四眼原则): the administrator is created, disabled or enabled */
+        post: operations["AccountsController_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin-requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraw (or decline) a pending request */
+        delete: operations["AccountsController_withdraw"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** API keys of my jurisdiction’s departments (hint only, never the key) */
+        get: operations["AccountsController_apiKeys"];
+        put?: never;
+        /** Create an API key scoped to sources, for a department of my jurisdiction; the key is shown once */
+        post: operations["AccountsController_createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-keys/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke an API key of a department of my jurisdiction */
+        post: operations["AccountsController_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit canonical records (提交检查、处罚、名录等记录)
+         * @description Validates every record (at most 10000), durably stores the valid ones, rejects the others with reasons per record.
+         */
+        post: operations["RecordsController_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A source's batches (数据源批次), newest first, paged by cursor
+         * @description Within the scope of the source (else 404, as for one of its batches).
+         */
+        get: operations["BatchesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batches/{batchId}/rerun": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the stored file of a batch again as a new batch (重新处理) */
+        post: operations["BatchesController_rerun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batches/{batchId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Batch report (批次处理报告): status, counts, refused records with reasons
+         * @description file: { retained, purgedAt } for a batch from a file: retained false once retention (INGEST_RETENTION_DAYS) removed the stored file; its records and refused rows stay.
+         */
+        get: operations["BatchesController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batches/{batchId}/rejections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Refused records of a batch: a page of JSON (limit, cursor), or every one streamed as a CSV or JSON download (退回记录下载)
+         * @description Within the scope of the batch source (else 404); ID numbers, phones, names and addresses masked without personal-data:read.
+         */
+        get: operations["BatchesController_rejections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batches/{batchId}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The stored file of a batch, as it was uploaded (原始文件下载)
+         * @description Within the scope of the batch source (else 404). Personal data is not masked: roles with personal-data:read and the source's own API keys only (else 403). Always sent as application/octet-stream, as an attachment.
+         */
+        get: operations["BatchesController_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Source profiles (数据源) and the health of each feed */
+        get: operations["SourcesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sources/{source}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a department's file (上传数据文件), read with the source's profile
+         * @description multipart/form-data with the file in the field `file`, or the file as the raw body. 202 { batchId }.
+         */
+        post: operations["SourcesController_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/entities/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Entity with its credit profile (信用画像), latest score and factors, and records */
+        get: operations["EntitiesController_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/entities/{key}/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Score history, newest first */
+        get: operations["EntitiesController_scores"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/entities/{key}/scores/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Why did the score move? (评分变动原因) Two scores of the entity compared factor by factor
+         * @description Defaults: `to` the latest score, `from` the one before it. Factors whose points changed, largest first; floors added or removed; whether the model changed.
+         */
+        get: operations["EntitiesController_compare"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring-models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Scoring models by version, which one is active, and its last activation */
+        get: operations["ScoringModelsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring-models/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One model with its full definition (factors, points, caps, floors, thresholds) */
+        get: operations["ScoringModelsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring-models/{version}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Activate a model (启用评分模型): from the next scoring job on, new scores use it
+         * @description Runs already started finish with their own model. Every activation is recorded with who and why.
+         */
+        post: operations["ScoringModelsController_activate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/risk-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Risk list (风险名单): entities by score, highest first */
+        get: operations["RiskListController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/risk-list/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The risk list of a filter as an Excel workbook (风险名单导出)
+         * @description The filter of GET /risk-list, within the jurisdiction; highest score first, at most RISK_LIST_EXPORT_MAX_ROWS rows (default 50,000; X-Row-Limit). Sheet 2 states the filter, the time, the user and whether the limit cut the list. Streamed as it is read.
+         */
+        get: operations["RiskListController_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reference/regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Regions (行政区划, GB/T 2260) one level down, within the caller’s jurisdiction
+         * @description Without `parent`: the provinces for national callers, else the jurisdiction itself. With a province or city: its cities or counties that lie within the jurisdiction.
+         */
+        get: operations["ReferenceController_regions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reference/industries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Industries (国民经济行业分类, GB/T 4754-2017): sections and their divisions */
+        get: operations["ReferenceController_industries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/score-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Scoring runs, newest first, with progress and summary */
+        get: operations["ScoreRunsController_list"];
+        put?: never;
+        /**
+         * Start a full scoring run now (手动全量评分); poll GET /score-runs/{runId} for progress
+         * @description One full run at a time: 409 with the queued or running run in error.details ([{ runId, status }]). A start that reaches a worker while another run is running is recorded with status skipped and its skippedReason.
+         */
+        post: operations["ScoreRunsController_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/score-runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One run: progress (chunks, entities), and when done its summary: class distribution, entities that moved class, top movers */
+        get: operations["ScoreRunsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every rule: its latest version, and which version is published or in draft */
+        get: operations["RulesController_list"];
+        put?: never;
+        /** Propose a new rule (version 1, draft); refused with the reasons if it does not validate */
+        post: operations["RulesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fields a rule condition may name, with their types, scopes and labels */
+        get: operations["RulesController_fields"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One rule with all its versions, newest first */
+        get: operations["RulesController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of a rule, with its definition and lifecycle stamps */
+        get: operations["RulesController_version"];
+        /** Edit a draft (its author only); published versions never change */
+        put: operations["RulesController_edit"];
+        post?: never;
+        /** Discard a draft (its author only) */
+        delete: operations["RulesController_discard"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Propose a change to a rule: its next version, as a draft */
+        post: operations["RulesController_propose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/{id}/versions/{version}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a draft (by another user than its author): it raises alerts from now on, and the version before it is retired
+         * @description Workers pick up published rules within RULES_REFRESH_MS (default 30 s).
+         */
+        post: operations["RulesController_publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/{id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask to stop a rule (with the reason): its published version keeps raising alerts until another user confirms (四眼原则) */
+        post: operations["RulesController_retire"];
+        /** Withdraw (or decline) a pending retirement: the published version keeps raising alerts */
+        delete: operations["RulesController_withdrawRetirement"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/{id}/retire/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm a retirement asked for by another user: the published version is retired and raises nothing more */
+        post: operations["RulesController_confirmRetirement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/{id}/versions/{version}/backtest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Backtest a version over a past period, on a worker: the alerts it would have raised in your jurisdiction, per department and per ISO week; nothing is stored or sent
+         * @description Answers 202 { backtestId, state, location }; GET the location for the state and, once done, the result (kept BACKTEST_RESULT_TTL_SECONDS).
+         */
+        post: operations["RulesController_backtest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/{id}/versions/{version}/backtests/{backtestId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A backtest you asked for: its state (queued, running, done, failed) and, once done, its result */
+        get: operations["RulesController_backtestResult"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Joint alerts (一处发现、多方联动) with their deliveries, newest first */
+        get: operations["AlertsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{id}/deliveries/{department}/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A department acknowledges its delivery (签收): its officer or its system */
+        post: operations["AlertsController_ack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{id}/deliveries/{department}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a webhook delivery again (补发)
+         * @description A dead, failed or delivered webhook delivery goes back to pending and is sent at once, with the same Idempotency-Key; its attempts are kept. 409 for an inbox or acknowledged delivery.
+         */
+        post: operations["AlertsController_redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{id}/deliveries/{department}/attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every attempt of a webhook delivery: when, how long, the receiver's status or the error, the outcome */
+        get: operations["AlertsController_attempts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What happened to an alert: raised, suppressed findings (cooldown, snooze), snoozes, closing, reopening */
+        get: operations["AlertActionsController_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{id}/snooze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Snooze an open alert until a time (at most 90 days): new alerts of its rule about the same subject, and escalations of its deliveries, wait until then */
+        post: operations["AlertActionsController_snooze"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{id}/unsnooze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a snooze early */
+        post: operations["AlertActionsController_unsnooze"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close an alert (办结); the same finding later raises a new one after the rule cooldown */
+        post: operations["AlertActionsController_close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reopen a closed alert, unless the same finding has an open alert since */
+        post: operations["AlertActionsController_reopen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/departments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Departments (部门) with their domains and jurisdiction */
+        get: operations["DepartmentsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/departments/{code}/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A department's webhook URL and its signing secrets' key ids (never the secrets) */
+        get: operations["DepartmentWebhooksController_get"];
+        /**
+         * Set (or, with null, clear) the webhook URL
+         * @description Alerts raised from now on are delivered to it (signed, retried with backoff); null sends them to the inbox. Only public addresses (internal ones with WEBHOOK_ALLOWED_NETWORKS), over https in production; within the caller’s jurisdiction.
+         */
+        put: operations["DepartmentWebhooksController_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/departments/{code}/webhook/secret/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the signing secret (轮换密钥): a new secret signs from now on
+         * @description The secret is shown in this answer only. The previous secret is kept as retired, so a receiver can accept both (by X-Lianjian-Key-Id) while it rolls over.
+         */
+        post: operations["DepartmentWebhooksController_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/bulk/dispatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dispatch several cases (批量派发); answers per case, so one bad id does not stop the others */
+        post: operations["CasesController_bulkDispatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/bulk/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close several cases with one outcome (批量办结); answers per case */
+        post: operations["CasesController_bulkClose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Case types with their time limits and which alert severities open a case by themselves */
+        get: operations["CasesController_types"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases the caller may see, newest first (officers: those with a task of their department) */
+        get: operations["CasesController_list"];
+        put?: never;
+        /**
+         * Open a case (立案) from alerts about one entity
+         * @description The participating departments default to those the alerts were delivered to; the lead department takes part too. The case type defaults from the alerts’ findings (config/cases/case-types.json), which sets the dispatch and feedback time limits.
+         */
+        post: operations["CasesController_open"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One case with its tasks, alerts and every state change (who, when, why) */
+        get: operations["CasesController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/dispatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dispatch a case (派发): one task per participating department, due after the type’s feedback days */
+        post: operations["CasesController_dispatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Merge an alert about the same entity into a case still being worked on (并案) */
+        post: operations["CasesController_merge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a case (办结) with its outcome, once every department reported; its open alerts close with it */
+        post: operations["CasesController_close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reopen a closed case with a reason; dispatching it again starts a new round of tasks */
+        post: operations["CasesController_reopen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/tasks/{department}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The department accepts its task (签收); the first acceptance puts the case in progress */
+        post: operations["CaseTasksController_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/tasks/{department}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The department reports its result (结果反馈)
+         * @description verified (线索是否属实) and actionTaken are required. A penalty or an inspection becomes a canonical record of the department (source case-feedback, sourceRecordId CASE-<caseId>-<department>), stored and scored like any other. When every department has reported, the case awaits the coordinator’s closing.
+         */
+        post: operations["CaseTasksController_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Home (工作台): the caller's jurisdiction in counts
+         * @description Classes now and the last run’s change, its biggest movers, C/D entities per child region; open alerts by severity (alerts:read), an officer’s unacknowledged deliveries, overdue case tasks (cases:read), feeds in trouble (sources:read). A section the role may not see is left out.
+         */
+        get: operations["DashboardController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-repairs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Credit repair requests in your jurisdiction, newest first */
+        get: operations["CreditRepairController_list"];
+        put?: never;
+        /**
+         * File an objection or a credit repair request about a record (提交异议或信用修复申请)
+         * @description 404 for an unknown record; 400 for a registration record (master data is corrected by a new registration record); 409 when a request about the record is pending or it is repaired already; 403 outside your jurisdiction.
+         */
+        post: operations["CreditRepairController_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-repairs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One credit repair request, with its record and decision */
+        get: operations["CreditRepairController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-repairs/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve: the record stops counting from effectiveFrom (default today), the entity is re-scored
+         * @description Only an officer of the record's department who did not file the request (四眼原则). effectiveFrom is not before the record's date nor after today.
+         */
+        post: operations["CreditRepairController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-repairs/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject: the record keeps counting; a new request may be filed later */
+        post: operations["CreditRepairController_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-repairs/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a pending request (its filer only) */
+        post: operations["CreditRepairController_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit log, newest first: who did what, when, from where, with what result */
+        get: operations["AuditController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Verify the audit log: every edited, missing or re-linked entry by seq, and the head hash to keep elsewhere */
+        get: operations["AuditController_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: never;
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    schemas: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  HealthController_check: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The Health Check is successful */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    HealthController_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': {
-            /**
-             * @example ok
-             * @enum {string}
-             */
-            status?: 'ok' | 'degraded';
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up",
-             *         "responseTime": 12
-             *       }
-             *     }
-             */
-            info?: {
-              [key: string]: {
-                /** @enum {string} */
-                status: 'up' | 'degraded' | 'down';
-                /** @description Time the health indicator took to respond, in ms */
-                responseTime?: number;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /** @example {} */
-            error?: {
-              [key: string]: {
-                /** @enum {string} */
-                status: 'up' | 'degraded' | 'down';
-                /** @description Time the health indicator took to respond, in ms */
-                responseTime?: number;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up",
-             *         "responseTime": 12
-             *       }
-             *     }
-             */
-            details?: {
-              [key: string]: {
-                /** @enum {string} */
-                status: 'up' | 'degraded' | 'down';
-                /** @description Time the health indicator took to respond, in ms */
-                responseTime?: number;
-              } & {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-      };
-      /** @description The Health Check is not successful */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /**
-             * @example error
-             * @enum {string}
-             */
-            status?: 'error' | 'shutting_down';
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up",
-             *         "responseTime": 12
-             *       }
-             *     }
-             */
-            info?: {
-              [key: string]: {
-                /** @enum {string} */
-                status: 'up' | 'degraded' | 'down';
-                /** @description Time the health indicator took to respond, in ms */
-                responseTime?: number;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /**
-             * @example {
-             *       "redis": {
-             *         "status": "down",
-             *         "message": "Could not connect",
-             *         "responseTime": 3005
-             *       }
-             *     }
-             */
-            error?: {
-              [key: string]: {
-                /** @enum {string} */
-                status: 'up' | 'degraded' | 'down';
-                /** @description Time the health indicator took to respond, in ms */
-                responseTime?: number;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up",
-             *         "responseTime": 12
-             *       },
-             *       "redis": {
-             *         "status": "down",
-             *         "message": "Could not connect",
-             *         "responseTime": 3005
-             *       }
-             *     }
-             */
-            details?: {
-              [key: string]: {
-                /** @enum {string} */
-                status: 'up' | 'degraded' | 'down';
-                /** @description Time the health indicator took to respond, in ms */
-                responseTime?: number;
-              } & {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-      };
-    };
-  };
-  AuthController_login: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': unknown;
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AuthController_session: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': unknown;
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AuthController_logout: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AuthController_changePassword: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AuthController_me: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AuthController_enrolTotp: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: {
-      content: {
-        'application/json': unknown;
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AuthController_confirmTotp: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': unknown;
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AccountsController_users: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: {
-              id: string;
-              username: string;
-              displayName: string | null;
-              /** @enum {string} */
-              role:
-                | 'admin'
-                | 'security_admin'
-                | 'supervision_staff'
-                | 'coordinator'
-                | 'department_officer'
-                | 'auditor';
-              departmentCode: string | null;
-              /** @description null: national (全国) */
-              regionCode: string | null;
-              /** @description ISO 8601 instant */
-              createdAt: string;
-              createdBy: string;
-              /** @description ISO 8601 instant */
-              disabledAt: string | null;
-              roleLabel: {
-                zh: string;
-                en: string;
-              };
-            }[];
-          };
-        };
-      };
-    };
-  };
-  AccountsController_createUser: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': unknown;
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            username: string;
-            displayName: string | null;
-            /** @enum {string} */
-            role:
-              | 'admin'
-              | 'security_admin'
-              | 'supervision_staff'
-              | 'coordinator'
-              | 'department_officer'
-              | 'auditor';
-            departmentCode: string | null;
-            /** @description null: national (全国) */
-            regionCode: string | null;
-            /** @description ISO 8601 instant */
-            createdAt: string;
-            createdBy: string;
-            /** @description ISO 8601 instant */
-            disabledAt: string | null;
-          };
-        };
-      };
-      /** @description An administrator: a request another security administrator confirms */
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            /** @enum {string} */
-            action: 'user.create' | 'user.disable' | 'user.enable' | 'user.totp-reset';
-            userId: string | null;
-            account: {
-              username: string;
-              displayName?: string | null;
-              /** @enum {string} */
-              role:
-                | 'admin'
-                | 'security_admin'
-                | 'supervision_staff'
-                | 'coordinator'
-                | 'department_officer'
-                | 'auditor';
-              departmentCode?: string | null;
-              regionCode: string | null;
-            };
-            /** @enum {string} */
-            role:
-              | 'admin'
-              | 'security_admin'
-              | 'supervision_staff'
-              | 'coordinator'
-              | 'department_officer'
-              | 'auditor';
-            regionCode: string | null;
-            requestedBy: string;
-            /** @description ISO 8601 instant */
-            requestedAt: string;
-            /** @enum {string} */
-            status: 'pending' | 'confirmed' | 'withdrawn';
-            message?: string;
-          };
-        };
-      };
-    };
-  };
-  AccountsController_disable: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            username: string;
-            displayName: string | null;
-            /** @enum {string} */
-            role:
-              | 'admin'
-              | 'security_admin'
-              | 'supervision_staff'
-              | 'coordinator'
-              | 'department_officer'
-              | 'auditor';
-            departmentCode: string | null;
-            /** @description null: national (全国) */
-            regionCode: string | null;
-            /** @description ISO 8601 instant */
-            createdAt: string;
-            createdBy: string;
-            /** @description ISO 8601 instant */
-            disabledAt: string | null;
-          };
-        };
-      };
-      /** @description An administrator: a request another security administrator confirms */
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            /** @enum {string} */
-            action: 'user.create' | 'user.disable' | 'user.enable' | 'user.totp-reset';
-            userId: string | null;
-            account: {
-              username: string;
-              displayName?: string | null;
-              /** @enum {string} */
-              role:
-                | 'admin'
-                | 'security_admin'
-                | 'supervision_staff'
-                | 'coordinator'
-                | 'department_officer'
-                | 'auditor';
-              departmentCode?: string | null;
-              regionCode: string | null;
-            };
-            /** @enum {string} */
-            role:
-              | 'admin'
-              | 'security_admin'
-              | 'supervision_staff'
-              | 'coordinator'
-              | 'department_officer'
-              | 'auditor';
-            regionCode: string | null;
-            requestedBy: string;
-            /** @description ISO 8601 instant */
-            requestedAt: string;
-            /** @enum {string} */
-            status: 'pending' | 'confirmed' | 'withdrawn';
-            message?: string;
-          };
-        };
-      };
-    };
-  };
-  AccountsController_enable: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            username: string;
-            displayName: string | null;
-            /** @enum {string} */
-            role:
-              | 'admin'
-              | 'security_admin'
-              | 'supervision_staff'
-              | 'coordinator'
-              | 'department_officer'
-              | 'auditor';
-            departmentCode: string | null;
-            /** @description null: national (全国) */
-            regionCode: string | null;
-            /** @description ISO 8601 instant */
-            createdAt: string;
-            createdBy: string;
-            /** @description ISO 8601 instant */
-            disabledAt: string | null;
-          };
-        };
-      };
-      /** @description An administrator: a request another security administrator confirms */
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            /** @enum {string} */
-            action: 'user.create' | 'user.disable' | 'user.enable' | 'user.totp-reset';
-            userId: string | null;
-            account: {
-              username: string;
-              displayName?: string | null;
-              /** @enum {string} */
-              role:
-                | 'admin'
-                | 'security_admin'
-                | 'supervision_staff'
-                | 'coordinator'
-                | 'department_officer'
-                | 'auditor';
-              departmentCode?: string | null;
-              regionCode: string | null;
-            };
-            /** @enum {string} */
-            role:
-              | 'admin'
-              | 'security_admin'
-              | 'supervision_staff'
-              | 'coordinator'
-              | 'department_officer'
-              | 'auditor';
-            regionCode: string | null;
-            requestedBy: string;
-            /** @description ISO 8601 instant */
-            requestedAt: string;
-            /** @enum {string} */
-            status: 'pending' | 'confirmed' | 'withdrawn';
-            message?: string;
-          };
-        };
-      };
-    };
-  };
-  AccountsController_resetTotp: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AccountsController_issueEnrolmentCode: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AccountsController_requests: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AccountsController_confirm: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AccountsController_withdraw: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AccountsController_apiKeys: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: {
-              id: string;
-              name: string;
-              /** @description the first characters of the key, to recognise it */
-              keyHint: string;
-              departmentCode: string;
-              sources: string[];
-              /** @description ISO 8601 instant */
-              createdAt: string;
-              createdBy: string;
-              /** @description ISO 8601 instant */
-              revokedAt: string | null;
-              /** @description ISO 8601 instant */
-              lastUsedAt: string | null;
-            }[];
-          };
-        };
-      };
-    };
-  };
-  AccountsController_createApiKey: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': unknown;
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            name: string;
-            /** @description the first characters of the key, to recognise it */
-            keyHint: string;
-            departmentCode: string;
-            sources: string[];
-            /** @description ISO 8601 instant */
-            createdAt: string;
-            createdBy: string;
-            /** @description ISO 8601 instant */
-            revokedAt: string | null;
-            /** @description ISO 8601 instant */
-            lastUsedAt: string | null;
-            /** @description the key itself: shown in this answer only */
-            key: string;
-          };
-        };
-      };
-    };
-  };
-  AccountsController_revoke: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            name: string;
-            /** @description the first characters of the key, to recognise it */
-            keyHint: string;
-            departmentCode: string;
-            sources: string[];
-            /** @description ISO 8601 instant */
-            createdAt: string;
-            createdBy: string;
-            /** @description ISO 8601 instant */
-            revokedAt: string | null;
-            /** @description ISO 8601 instant */
-            lastUsedAt: string | null;
-          };
-        };
-      };
-    };
-  };
-  RecordsController_submit: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          source: string;
-          records: Record<string, never>[];
-        };
-      };
-    };
-    responses: {
-      /** @description { batchId, accepted, rejected: [ { index, sourceRecordId, reasons } ] } */
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description not JSON, or not { source, records }: nothing stored */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description the caller may not send under this source: an API key not scoped to it, a source of another department, or an internal one (case-feedback) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description body over the size limit: nothing stored */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BatchesController_list: {
-    parameters: {
-      query: {
-        /** @description source id (GET /api/v1/sources) */
-        source: string;
-        /** @description 1-200, default 20 */
-        limit?: number;
-        /** @description nextCursor of the page before */
-        cursor?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: {
-              batchId: string;
-              source: string;
-              /** @description api, file, bulk… */
-              origin: string;
-              /** @enum {string} */
-              status: 'queued' | 'processing' | 'done' | 'failed';
-              /** @description rows read from the file (null until read, or not a file) */
-              rowsRead: number | null;
-              received: number;
-              accepted: number;
-              rejected: number;
-              inserted: number | null;
-              updated: number | null;
-              unchanged: number | null;
-              duplicates: number | null;
-              error: string | null;
-              fileId: string | null;
-              /** @description ISO 8601 */
-              createdAt: string | unknown;
-              /** @description ISO 8601 */
-              finishedAt: (string | unknown) | null;
-              /** @description the uploaded file name */
-              fileName: string | null;
-              /** @description ISO 8601 */
-              startedAt: (string | unknown) | null;
-            }[];
-            nextCursor: string | null;
-          };
-        };
-      };
-    };
-  };
-  BatchesController_rerun: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        batchId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description { batchId, rerunOf } */
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            batchId: string;
-            fileId?: string;
-            duplicate?: boolean;
-            rerunOf?: string;
-          };
-        };
-      };
-      /** @description gone: the stored file was removed by retention (INGEST_RETENTION_DAYS); the batch report and refused rows remain; upload the file again */
-      410: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BatchesController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        batchId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            batchId: string;
-            source: string;
-            /** @description api, file, bulk… */
-            origin: string;
-            /** @enum {string} */
-            status: 'queued' | 'processing' | 'done' | 'failed';
-            /** @description rows read from the file (null until read, or not a file) */
-            rowsRead: number | null;
-            received: number;
-            accepted: number;
-            rejected: number;
-            inserted: number | null;
-            updated: number | null;
-            unchanged: number | null;
-            duplicates: number | null;
-            error: string | null;
-            fileId: string | null;
-            /** @description ISO 8601 */
-            createdAt: string | unknown;
-            /** @description ISO 8601 */
-            finishedAt: (string | unknown) | null;
-            /** @description why the whole file was refused, if it was */
-            fileError: unknown;
-            fileNotices: unknown;
-            /** @description null for a batch that came without a file */
-            file: {
-              retained: boolean;
-              /** @description ISO 8601 */
-              purgedAt: (string | unknown) | null;
-            } | null;
-            /** @description the first 1,000 */
-            rejections: {
-              index: number;
-              /** @description row of the file (header included), for files */
-              rowNumber: number | null;
-              output: string | null;
-              sourceRecordId: string | null;
-              /** @description the row as sent (masked without personal-data:read) */
-              raw: unknown;
-              reasons: string[];
-              /** @description ISO 8601 */
-              resolvedAt: (string | unknown) | null;
-              resolvedByBatch: string | null;
-            }[];
-          };
-        };
-      };
-    };
-  };
-  BatchesController_rejections: {
-    parameters: {
-      query?: {
-        /** @description JSON: every row, streamed */
-        download?: 'true' | 'false';
-        /** @description nextCursor of the page before */
-        cursor?: unknown;
-        /** @description JSON page size, 1-5000 (default 1000) */
-        limit?: unknown;
-        format?: 'json' | 'csv';
-      };
-      header?: never;
-      path: {
-        batchId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description a page of JSON; format=csv or download=true: a streamed attachment */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            batchId: string;
-            items: {
-              index: number;
-              /** @description row of the file (header included), for files */
-              rowNumber: number | null;
-              output: string | null;
-              sourceRecordId: string | null;
-              /** @description the row as sent (masked without personal-data:read) */
-              raw: unknown;
-              reasons: string[];
-              /** @description ISO 8601 */
-              resolvedAt: (string | unknown) | null;
-              resolvedByBatch: string | null;
-            }[];
-            nextCursor: string | null;
-          };
-        };
-      };
-    };
-  };
-  BatchesController_file: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        batchId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description the file, as it was uploaded */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description no personal-data:read */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description gone: the stored file was removed by retention (INGEST_RETENTION_DAYS); the batch report and refused rows remain */
-      410: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  SourcesController_list: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: {
-              id: string;
-              version: number;
-              department?: string | null;
-              allowedDepartments: string[];
-              registrationAuthority: boolean;
-              /** @enum {string} */
-              format: 'csv' | 'ndjson' | 'xlsx';
-              /**
-               * @description how its files are read: declared by the profile
-               * @enum {string}
-               */
-              encoding: 'utf-8' | 'gbk' | 'gb18030' | 'windows-1252';
-              description: {
-                zh: string;
-                en: string;
-              };
-              health: {
-                /** @enum {string} */
-                status: 'never' | 'ok' | 'stalled' | 'empty' | 'degraded';
-                message: {
-                  zh: string;
-                  en: string;
+        requestBody?: never;
+        responses: {
+            /** @description The Health Check is successful */
+            200: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                /** @description ISO 8601 */
-                lastBatchAt: (string | unknown) | null;
-                lastBatchRows: number | null;
-                batches7d: number;
-                rows7d: number;
-                /** @description share of last week’s rows refused, 0-1 */
-                rejectionRate7d: number | null;
-                /** @description median rows per batch over 28 days */
-                usualRowsPerBatch: number | null;
-                usualHoursBetweenBatches: number | null;
-              };
-            }[];
-          };
-        };
-      };
-    };
-  };
-  SourcesController_upload: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        source: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description { batchId, fileId, duplicate }: stored and queued (or the same file again) */
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            batchId: string;
-            fileId?: string;
-            duplicate?: boolean;
-            rerunOf?: string;
-          };
-        };
-      };
-      /** @description payload_too_large: over MAX_UPLOAD_MB; quota_exceeded: the source's stored files would pass its quota (INGEST_SOURCE_QUOTA_GB or the profile's storage.quotaGb), used and quota in the message. Nothing stored. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description insufficient_storage: the file store is full; nothing stored */
-      507: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  EntitiesController_detail: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description USCC or scheme:id */
-        key: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            entity: {
-              id: string;
-              /** @description USCC, or scheme:id */
-              key: string;
-              uscc: string | null;
-              scheme: string | null;
-              externalId: string | null;
-              name: string | null;
-              entityType: string | null;
-              regionCode: string | null;
-              regionName: string | null;
-              industryCode: string | null;
-              industryName: {
-                zh: string;
-                en: string;
-              } | null;
-              establishedOn: string | null;
-              registeredCapital: number | null;
-              status: string | null;
-              /** @description masked (张*, 330106********123X) unless the role holds personal-data:read */
-              legalRepresentative: {
-                name: string | null;
-                idNumber: string | null;
-              } | null;
-              address: string | null;
-              provisional: boolean;
-              masterSource: string | null;
-            };
-            profile: {
-              /** @description YYYY-MM-DD */
-              asOf: string;
-              features: {
-                [key: string]: number;
-              };
-              /** @description ISO 8601 date-time */
-              computedAt: string;
-            } | null;
-            peers: {
-              /** @enum {string} */
-              level: 'county' | 'city' | 'province' | 'all';
-              region: string | null;
-              industry: string;
-              size: number;
-              /** @description share of peers with a lower score, ties half */
-              percentile: number;
-              higher: number;
-              explanation: {
-                zh: string;
-                en: string;
-              };
-            } | null;
-            score: {
-              id: string;
-              /** @description min(max(rawScore, range)) + floorLift, 1 decimal */
-              score: number;
-              basePoints: number;
-              /** @description basePoints + Σ factors[].points */
-              rawScore: number;
-              /** @description points a floor added to reach its class */
-              floorLift: number;
-              /** @enum {string} */
-              classBeforeFloors: 'A' | 'B' | 'C' | 'D';
-              /** @enum {string} */
-              riskClass: 'A' | 'B' | 'C' | 'D';
-              /** @enum {string|null} */
-              previousClass: 'A' | 'B' | 'C' | 'D' | null;
-              modelVersion: string;
-              /** @description YYYY-MM-DD */
-              asOf: string;
-              /** @description ISO 8601 date-time */
-              computedAt: string;
-              factors: {
-                name: string;
-                /** @enum {string} */
-                group: 'basic' | 'dynamic' | 'supervision' | 'obligations' | 'social' | 'related' | 'other';
-                label: {
-                  zh: string;
-                  en: string;
+                content: {
+                    "application/json": {
+                        /**
+                         * @example ok
+                         * @enum {string}
+                         */
+                        status?: "ok" | "degraded";
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       }
+                         *     }
+                         */
+                        info?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /** @example {} */
+                        error?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       }
+                         *     }
+                         */
+                        details?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
                 };
-                value: number;
-                /** @description after the cap, 2 decimals */
-                points: number;
-                capped: boolean;
-              }[];
-              floorsApplied: {
+            };
+            /** @description The Health Check is not successful */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example error
+                         * @enum {string}
+                         */
+                        status?: "error" | "shutting_down";
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       }
+                         *     }
+                         */
+                        info?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "redis": {
+                         *         "status": "down",
+                         *         "message": "Could not connect",
+                         *         "responseTime": 3005
+                         *       }
+                         *     }
+                         */
+                        error?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       },
+                         *       "redis": {
+                         *         "status": "down",
+                         *         "message": "Could not connect",
+                         *         "responseTime": 3005
+                         *       }
+                         *     }
+                         */
+                        details?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    AuthController_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_enrolTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_confirmTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AccountsController_users: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            username: string;
+                            displayName: string | null;
+                            /** @enum {string} */
+                            role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                            departmentCode: string | null;
+                            /** @description null: national (全国) */
+                            regionCode: string | null;
+                            /** @description ISO 8601 instant */
+                            createdAt: string;
+                            createdBy: string;
+                            /** @description ISO 8601 instant */
+                            disabledAt: string | null;
+                            roleLabel: {
+                                zh: string;
+                                en: string;
+                            };
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    AccountsController_createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        displayName: string | null;
+                        /** @enum {string} */
+                        role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                        departmentCode: string | null;
+                        /** @description null: national (全国) */
+                        regionCode: string | null;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        disabledAt: string | null;
+                    };
+                };
+            };
+            /** @description An administrator: a request another security administrator confirms */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        action: "user.create" | "user.disable" | "user.enable" | "user.totp-reset";
+                        userId: string | null;
+                        account: {
+                            username: string;
+                            displayName?: string | null;
+                            /** @enum {string} */
+                            role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                            departmentCode?: string | null;
+                            regionCode: string | null;
+                        };
+                        /** @enum {string} */
+                        role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                        regionCode: string | null;
+                        requestedBy: string;
+                        /** @description ISO 8601 instant */
+                        requestedAt: string;
+                        /** @enum {string} */
+                        status: "pending" | "confirmed" | "withdrawn";
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    AccountsController_disable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 id: string;
-                label: {
-                  zh: string;
-                  en: string;
-                };
-                /** @enum {string} */
-                minClass: 'A' | 'B' | 'C' | 'D';
-              }[];
-            } | null;
-            records: ({
-              id: string;
-              source: string;
-              sourceRecordId: string;
-              kind: string;
-              departmentCode: string | null;
-              occurredAt: string | null;
-              version: number;
-              /** @description 信用修复: no longer counts from countsUntil on */
-              repaired: boolean;
-              countsUntil: string | null;
-              repairId: string | null;
-            } & {
-              [key: string]: unknown;
-            })[];
-          };
-        };
-      };
-    };
-  };
-  EntitiesController_scores: {
-    parameters: {
-      query?: {
-        /** @description ≤ 500, default 100 */
-        limit?: number;
-      };
-      header?: never;
-      path: {
-        /** @description USCC or scheme:id */
-        key: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            entity: string;
-            items: {
-              id: string;
-              /** @description min(max(rawScore, range)) + floorLift, 1 decimal */
-              score: number;
-              basePoints: number;
-              /** @description basePoints + Σ factors[].points */
-              rawScore: number;
-              /** @description points a floor added to reach its class */
-              floorLift: number;
-              /** @enum {string} */
-              classBeforeFloors: 'A' | 'B' | 'C' | 'D';
-              /** @enum {string} */
-              riskClass: 'A' | 'B' | 'C' | 'D';
-              /** @enum {string|null} */
-              previousClass: 'A' | 'B' | 'C' | 'D' | null;
-              modelVersion: string;
-              /** @description YYYY-MM-DD */
-              asOf: string;
-              /** @description ISO 8601 date-time */
-              computedAt: string;
-              factors: {
-                name: string;
-                /** @enum {string} */
-                group: 'basic' | 'dynamic' | 'supervision' | 'obligations' | 'social' | 'related' | 'other';
-                label: {
-                  zh: string;
-                  en: string;
-                };
-                value: number;
-                /** @description after the cap, 2 decimals */
-                points: number;
-                capped: boolean;
-              }[];
-              floorsApplied: {
-                id: string;
-                label: {
-                  zh: string;
-                  en: string;
-                };
-                /** @enum {string} */
-                minClass: 'A' | 'B' | 'C' | 'D';
-              }[];
-              trigger: string;
-            }[];
-          };
-        };
-      };
-    };
-  };
-  EntitiesController_compare: {
-    parameters: {
-      query?: {
-        /** @description score id (the earlier score); default the one before `to` */
-        from?: string;
-        /** @description score id (the later score); default the latest */
-        to?: string;
-      };
-      header?: never;
-      path: {
-        /** @description USCC or scheme:id */
-        key: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            entity: string;
-            from: {
-              id: string;
-              score: number;
-              /** @enum {string} */
-              riskClass: 'A' | 'B' | 'C' | 'D';
-              modelVersion: string;
-              /** @description YYYY-MM-DD */
-              asOf: string;
-              trigger: string;
-              /** @description ISO 8601 date-time */
-              computedAt: string;
             };
-            to: {
-              id: string;
-              score: number;
-              /** @enum {string} */
-              riskClass: 'A' | 'B' | 'C' | 'D';
-              modelVersion: string;
-              /** @description YYYY-MM-DD */
-              asOf: string;
-              trigger: string;
-              /** @description ISO 8601 date-time */
-              computedAt: string;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        displayName: string | null;
+                        /** @enum {string} */
+                        role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                        departmentCode: string | null;
+                        /** @description null: national (全国) */
+                        regionCode: string | null;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        disabledAt: string | null;
+                    };
+                };
             };
-            comparison: {
-              scoreDelta: number;
-              /** @enum {string} */
-              classBefore: 'A' | 'B' | 'C' | 'D';
-              /** @enum {string} */
-              classAfter: 'A' | 'B' | 'C' | 'D';
-              classChanged: boolean;
-              modelChanged: boolean;
-              floorsAdded: {
-                id: string;
-                label: {
-                  zh: string;
-                  en: string;
+            /** @description An administrator: a request another security administrator confirms */
+            202: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                /** @enum {string} */
-                minClass: 'A' | 'B' | 'C' | 'D';
-              }[];
-              floorsRemoved: {
-                id: string;
-                label: {
-                  zh: string;
-                  en: string;
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        action: "user.create" | "user.disable" | "user.enable" | "user.totp-reset";
+                        userId: string | null;
+                        account: {
+                            username: string;
+                            displayName?: string | null;
+                            /** @enum {string} */
+                            role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                            departmentCode?: string | null;
+                            regionCode: string | null;
+                        };
+                        /** @enum {string} */
+                        role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                        regionCode: string | null;
+                        requestedBy: string;
+                        /** @description ISO 8601 instant */
+                        requestedAt: string;
+                        /** @enum {string} */
+                        status: "pending" | "confirmed" | "withdrawn";
+                        message?: string;
+                    };
                 };
-                /** @enum {string} */
-                minClass: 'A' | 'B' | 'C' | 'D';
-              }[];
-              /** @description changed factors, largest |pointsDelta| first */
-              factors: {
-                name: string;
-                label: {
-                  zh: string;
-                  en: string;
-                };
-                before: {
-                  value: number;
-                  points: number;
-                };
-                after: {
-                  value: number;
-                  points: number;
-                };
-                pointsDelta: number;
-              }[];
             };
-            explanation: {
-              zh: string;
-              en: string;
-            };
-          };
         };
-      };
     };
-  };
-  ScoringModelsController_list: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ScoringModelsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        version: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ScoringModelsController_activate: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        version: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': unknown;
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  RiskListController_list: {
-    parameters: {
-      query?: {
-        /** @description GB/T 2260 code or prefix, within the jurisdiction (330000 = the province, 3301 = a prefix) */
-        region?: string;
-        /** @description GB/T 4754 code prefix, e.g. H or H62 */
-        industry?: string;
-        /** @description A, B, C, D (repeatable) */
-        class?: ('A' | 'B' | 'C' | 'D')[];
-        /** @description lowest score shown */
-        minScore?: number;
-        /** @description ≤ 500, default 50 */
-        limit?: number;
-        /** @description nextCursor of the previous page */
-        cursor?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: {
-              entity: {
+    AccountsController_enable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 id: string;
-                /** @description USCC, or scheme:id for an entity without one */
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        displayName: string | null;
+                        /** @enum {string} */
+                        role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                        departmentCode: string | null;
+                        /** @description null: national (全国) */
+                        regionCode: string | null;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        disabledAt: string | null;
+                    };
+                };
+            };
+            /** @description An administrator: a request another security administrator confirms */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        action: "user.create" | "user.disable" | "user.enable" | "user.totp-reset";
+                        userId: string | null;
+                        account: {
+                            username: string;
+                            displayName?: string | null;
+                            /** @enum {string} */
+                            role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                            departmentCode?: string | null;
+                            regionCode: string | null;
+                        };
+                        /** @enum {string} */
+                        role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                        regionCode: string | null;
+                        requestedBy: string;
+                        /** @description ISO 8601 instant */
+                        requestedAt: string;
+                        /** @enum {string} */
+                        status: "pending" | "confirmed" | "withdrawn";
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    AccountsController_resetTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AccountsController_issueEnrolmentCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AccountsController_requests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AccountsController_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AccountsController_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AccountsController_apiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            /** @description the first characters of the key, to recognise it */
+                            keyHint: string;
+                            departmentCode: string;
+                            sources: string[];
+                            /** @description ISO 8601 instant */
+                            createdAt: string;
+                            createdBy: string;
+                            /** @description ISO 8601 instant */
+                            revokedAt: string | null;
+                            /** @description ISO 8601 instant */
+                            lastUsedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    AccountsController_createApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description the first characters of the key, to recognise it */
+                        keyHint: string;
+                        departmentCode: string;
+                        sources: string[];
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        revokedAt: string | null;
+                        /** @description ISO 8601 instant */
+                        lastUsedAt: string | null;
+                        /** @description the key itself: shown in this answer only */
+                        key: string;
+                    };
+                };
+            };
+        };
+    };
+    AccountsController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description the first characters of the key, to recognise it */
+                        keyHint: string;
+                        departmentCode: string;
+                        sources: string[];
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        revokedAt: string | null;
+                        /** @description ISO 8601 instant */
+                        lastUsedAt: string | null;
+                    };
+                };
+            };
+        };
+    };
+    RecordsController_submit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    source: string;
+                    records: Record<string, never>[];
+                };
+            };
+        };
+        responses: {
+            /** @description { batchId, accepted, rejected: [ { index, sourceRecordId, reasons } ] } */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not JSON, or not { source, records }: nothing stored */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the caller may not send under this source: an API key not scoped to it, a source of another department, or an internal one (case-feedback) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description body over the size limit: nothing stored */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BatchesController_list: {
+        parameters: {
+            query: {
+                /** @description source id (GET /api/v1/sources) */
+                source: string;
+                /** @description 1-200, default 20 */
+                limit?: number;
+                /** @description nextCursor of the page before */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            batchId: string;
+                            source: string;
+                            /** @description api, file, bulk… */
+                            origin: string;
+                            /** @enum {string} */
+                            status: "queued" | "processing" | "done" | "failed";
+                            /** @description rows read from the file (null until read, or not a file) */
+                            rowsRead: number | null;
+                            received: number;
+                            accepted: number;
+                            rejected: number;
+                            inserted: number | null;
+                            updated: number | null;
+                            unchanged: number | null;
+                            duplicates: number | null;
+                            error: string | null;
+                            fileId: string | null;
+                            /** @description ISO 8601 */
+                            createdAt: string | unknown;
+                            /** @description ISO 8601 */
+                            finishedAt: (string | unknown) | null;
+                            /** @description the uploaded file name */
+                            fileName: string | null;
+                            /** @description ISO 8601 */
+                            startedAt: (string | unknown) | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+        };
+    };
+    BatchesController_rerun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { batchId, rerunOf } */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        batchId: string;
+                        fileId?: string;
+                        duplicate?: boolean;
+                        rerunOf?: string;
+                    };
+                };
+            };
+            /** @description gone: the stored file was removed by retention (INGEST_RETENTION_DAYS); the batch report and refused rows remain; upload the file again */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BatchesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        batchId: string;
+                        source: string;
+                        /** @description api, file, bulk… */
+                        origin: string;
+                        /** @enum {string} */
+                        status: "queued" | "processing" | "done" | "failed";
+                        /** @description rows read from the file (null until read, or not a file) */
+                        rowsRead: number | null;
+                        received: number;
+                        accepted: number;
+                        rejected: number;
+                        inserted: number | null;
+                        updated: number | null;
+                        unchanged: number | null;
+                        duplicates: number | null;
+                        error: string | null;
+                        fileId: string | null;
+                        /** @description ISO 8601 */
+                        createdAt: string | unknown;
+                        /** @description ISO 8601 */
+                        finishedAt: (string | unknown) | null;
+                        /** @description why the whole file was refused, if it was */
+                        fileError: unknown;
+                        fileNotices: unknown;
+                        /** @description null for a batch that came without a file */
+                        file: {
+                            retained: boolean;
+                            /** @description ISO 8601 */
+                            purgedAt: (string | unknown) | null;
+                        } | null;
+                        /** @description the first 1,000 */
+                        rejections: {
+                            index: number;
+                            /** @description row of the file (header included), for files */
+                            rowNumber: number | null;
+                            output: string | null;
+                            sourceRecordId: string | null;
+                            /** @description the row as sent (masked without personal-data:read) */
+                            raw: unknown;
+                            reasons: string[];
+                            /** @description ISO 8601 */
+                            resolvedAt: (string | unknown) | null;
+                            resolvedByBatch: string | null;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    BatchesController_rejections: {
+        parameters: {
+            query?: {
+                /** @description JSON: every row, streamed */
+                download?: "true" | "false";
+                /** @description nextCursor of the page before */
+                cursor?: unknown;
+                /** @description JSON page size, 1-5000 (default 1000) */
+                limit?: unknown;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of JSON; format=csv or download=true: a streamed attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        batchId: string;
+                        items: {
+                            index: number;
+                            /** @description row of the file (header included), for files */
+                            rowNumber: number | null;
+                            output: string | null;
+                            sourceRecordId: string | null;
+                            /** @description the row as sent (masked without personal-data:read) */
+                            raw: unknown;
+                            reasons: string[];
+                            /** @description ISO 8601 */
+                            resolvedAt: (string | unknown) | null;
+                            resolvedByBatch: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+        };
+    };
+    BatchesController_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file, as it was uploaded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no personal-data:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description gone: the stored file was removed by retention (INGEST_RETENTION_DAYS); the batch report and refused rows remain */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SourcesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            version: number;
+                            department?: string | null;
+                            allowedDepartments: string[];
+                            registrationAuthority: boolean;
+                            /** @enum {string} */
+                            format: "csv" | "ndjson" | "xlsx";
+                            /**
+                             * @description how its files are read: declared by the profile
+                             * @enum {string}
+                             */
+                            encoding: "utf-8" | "gbk" | "gb18030" | "windows-1252";
+                            description: {
+                                zh: string;
+                                en: string;
+                            };
+                            health: {
+                                /** @enum {string} */
+                                status: "never" | "ok" | "stalled" | "empty" | "degraded";
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @description ISO 8601 */
+                                lastBatchAt: (string | unknown) | null;
+                                lastBatchRows: number | null;
+                                batches7d: number;
+                                rows7d: number;
+                                /** @description share of last week’s rows refused, 0-1 */
+                                rejectionRate7d: number | null;
+                                /** @description median rows per batch over 28 days */
+                                usualRowsPerBatch: number | null;
+                                usualHoursBetweenBatches: number | null;
+                            };
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    SourcesController_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                source: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { batchId, fileId, duplicate }: stored and queued (or the same file again) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        batchId: string;
+                        fileId?: string;
+                        duplicate?: boolean;
+                        rerunOf?: string;
+                    };
+                };
+            };
+            /** @description payload_too_large: over MAX_UPLOAD_MB; quota_exceeded: the source's stored files would pass its quota (INGEST_SOURCE_QUOTA_GB or the profile's storage.quotaGb), used and quota in the message. Nothing stored. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description insufficient_storage: the file store is full; nothing stored */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EntitiesController_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description USCC or scheme:id */
                 key: string;
-                uscc: string | null;
-                scheme: string | null;
-                externalId: string | null;
-                name: string | null;
-                regionCode: string | null;
-                regionName: string | null;
-                industryCode: string | null;
-                industryName: {
-                  zh: string;
-                  en: string;
-                } | null;
-              };
-              score: number;
-              /** @enum {string} */
-              riskClass: 'A' | 'B' | 'C' | 'D';
-              modelVersion: string;
-              topFactors: {
-                name: string;
-                /** @enum {string} */
-                group: 'basic' | 'dynamic' | 'supervision' | 'obligations' | 'social' | 'related' | 'other';
-                label: {
-                  zh: string;
-                  en: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                value: number;
-                /** @description after the cap, 2 decimals */
-                points: number;
-                capped: boolean;
-              }[];
-              /** @description ISO 8601 date-time */
-              scoredAt: string;
-            }[];
-            /** @description null on the last page */
-            nextCursor: string | null;
-          };
-        };
-      };
-    };
-  };
-  RiskListController_export: {
-    parameters: {
-      query?: {
-        /** @description GB/T 2260 code or prefix, within the jurisdiction (330000 = the province, 3301 = a prefix) */
-        region?: string;
-        /** @description GB/T 4754 code prefix, e.g. H or H62 */
-        industry?: string;
-        /** @description A, B, C, D (repeatable) */
-        class?: ('A' | 'B' | 'C' | 'D')[];
-        /** @description lowest score shown */
-        minScore?: number;
-        /** @description language of the headings (default zh-CN) */
-        lang?: 'zh-CN' | 'en-US';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description the workbook (.xlsx), as an attachment */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ReferenceController_regions: {
-    parameters: {
-      query?: {
-        /** @description a province or city code (GB/T 2260); without it, the top of the caller’s jurisdiction */
-        parent?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: {
-              /** @description 6-digit GB/T 2260 code */
-              code: string;
-              /** @description the standard’s name (Chinese only) */
-              name: string;
-              /** @enum {string} */
-              level: 'province' | 'city' | 'county';
-              /** @description no regions below it */
-              leaf: boolean;
-            }[];
-          };
-        };
-      };
-    };
-  };
-  ReferenceController_industries: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: {
-              /** @description section letter, e.g. H */
-              code: string;
-              name: {
-                zh: string;
-                en: string;
-              };
-              divisions: {
-                /** @description section + division, e.g. H62 */
-                code: string;
-                name: {
-                  zh: string;
-                  en: string;
+                content: {
+                    "application/json": {
+                        entity: {
+                            id: string;
+                            /** @description USCC, or scheme:id */
+                            key: string;
+                            uscc: string | null;
+                            scheme: string | null;
+                            externalId: string | null;
+                            name: string | null;
+                            entityType: string | null;
+                            regionCode: string | null;
+                            regionName: string | null;
+                            industryCode: string | null;
+                            industryName: {
+                                zh: string;
+                                en: string;
+                            } | null;
+                            establishedOn: string | null;
+                            registeredCapital: number | null;
+                            status: string | null;
+                            /** @description masked (张*, 330106********123X) unless the role holds personal-data:read */
+                            legalRepresentative: {
+                                name: string | null;
+                                idNumber: string | null;
+                            } | null;
+                            address: string | null;
+                            provisional: boolean;
+                            masterSource: string | null;
+                        };
+                        profile: {
+                            /** @description YYYY-MM-DD */
+                            asOf: string;
+                            features: {
+                                [key: string]: number;
+                            };
+                            /** @description ISO 8601 date-time */
+                            computedAt: string;
+                        } | null;
+                        peers: {
+                            /** @enum {string} */
+                            level: "county" | "city" | "province" | "all";
+                            region: string | null;
+                            industry: string;
+                            size: number;
+                            /** @description share of peers with a lower score, ties half */
+                            percentile: number;
+                            higher: number;
+                            explanation: {
+                                zh: string;
+                                en: string;
+                            };
+                        } | null;
+                        score: {
+                            id: string;
+                            /** @description min(max(rawScore, range)) + floorLift, 1 decimal */
+                            score: number;
+                            basePoints: number;
+                            /** @description basePoints + Σ factors[].points */
+                            rawScore: number;
+                            /** @description points a floor added to reach its class */
+                            floorLift: number;
+                            /** @enum {string} */
+                            classBeforeFloors: "A" | "B" | "C" | "D";
+                            /** @enum {string} */
+                            riskClass: "A" | "B" | "C" | "D";
+                            /** @enum {string|null} */
+                            previousClass: "A" | "B" | "C" | "D" | null;
+                            modelVersion: string;
+                            /** @description YYYY-MM-DD */
+                            asOf: string;
+                            /** @description ISO 8601 date-time */
+                            computedAt: string;
+                            factors: {
+                                name: string;
+                                /** @enum {string} */
+                                group: "basic" | "dynamic" | "supervision" | "obligations" | "social" | "related" | "other";
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                value: number;
+                                /** @description after the cap, 2 decimals */
+                                points: number;
+                                capped: boolean;
+                            }[];
+                            floorsApplied: {
+                                id: string;
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                minClass: "A" | "B" | "C" | "D";
+                            }[];
+                        } | null;
+                        records: ({
+                            id: string;
+                            source: string;
+                            sourceRecordId: string;
+                            kind: string;
+                            departmentCode: string | null;
+                            occurredAt: string | null;
+                            version: number;
+                            /** @description 信用修复: no longer counts from countsUntil on */
+                            repaired: boolean;
+                            countsUntil: string | null;
+                            repairId: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    };
                 };
-              }[];
-            }[];
-          };
-        };
-      };
-    };
-  };
-  ScoreRunsController_list: {
-    parameters: {
-      query?: {
-        cursor?: unknown;
-        limit?: unknown;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ScoreRunsController_start: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ScoreRunsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  RulesController_list: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: {
-              id: string;
-              version: number;
-              /** @enum {string} */
-              status: 'draft' | 'published' | 'retired';
-              definition: {
-                [key: string]: unknown;
-              };
-              createdBy: string;
-              /** @description ISO 8601 instant */
-              createdAt: string;
-              /** @description ISO 8601 instant */
-              updatedAt: string;
-              publishedBy: string | null;
-              /** @description ISO 8601 instant */
-              publishedAt: string | null;
-              retiredBy: string | null;
-              /** @description ISO 8601 instant */
-              retiredAt: string | null;
-              retireReason: string | null;
-              retireRequestedBy: string | null;
-              /** @description ISO 8601 instant */
-              retireRequestedAt: string | null;
-              retireRequestReason: string | null;
-              publishedVersion: number | null;
-              draftVersion: number | null;
-            }[];
-            nextCursor: string | null;
-          };
-        };
-      };
-    };
-  };
-  RulesController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          author?: string;
-          definition: {
-            [key: string]: unknown;
-          };
-        };
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            version: number;
-            /** @enum {string} */
-            status: 'draft' | 'published' | 'retired';
-            definition: {
-              [key: string]: unknown;
             };
-            createdBy: string;
-            /** @description ISO 8601 instant */
-            createdAt: string;
-            /** @description ISO 8601 instant */
-            updatedAt: string;
-            publishedBy: string | null;
-            /** @description ISO 8601 instant */
-            publishedAt: string | null;
-            retiredBy: string | null;
-            /** @description ISO 8601 instant */
-            retiredAt: string | null;
-            retireReason: string | null;
-            retireRequestedBy: string | null;
-            /** @description ISO 8601 instant */
-            retireRequestedAt: string | null;
-            retireRequestReason: string | null;
-          };
         };
-      };
     };
-  };
-  RulesController_fields: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: {
-              name: string;
-              /** @enum {string} */
-              type: 'string' | 'number' | 'boolean' | 'string[]' | 'date';
-              scope: string;
-              label: {
-                zh: string;
-                en: string;
-              };
-              kind: string | null;
-              values: string[] | null;
-              valueLabels: {
-                [key: string]: {
-                  zh: string;
-                  en: string;
-                };
-              } | null;
-              /** @description the operators a condition on this field may use */
-              operators: string[];
-              /** @description the format a value must have, if any */
-              hint: string | null;
-            }[];
-            findings: {
-              type: string;
-              /** @description the domains of the entity's industry act too */
-              industry: boolean;
-              domains: string[];
-              levels: string[];
-              memorandum: {
-                zh: string;
-                en: string;
-              };
-              note: {
-                zh: string;
-                en: string;
-              } | null;
-            }[];
-            defaultRoute: {
-              industry: boolean;
-              domains: string[];
-              levels: string[];
+    EntitiesController_scores: {
+        parameters: {
+            query?: {
+                /** @description ≤ 500, default 100 */
+                limit?: number;
             };
-          };
-        };
-      };
-    };
-  };
-  RulesController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            publishedVersion: number | null;
-            draftVersion: number | null;
-            versions: {
-              id: string;
-              version: number;
-              /** @enum {string} */
-              status: 'draft' | 'published' | 'retired';
-              definition: {
-                [key: string]: unknown;
-              };
-              createdBy: string;
-              /** @description ISO 8601 instant */
-              createdAt: string;
-              /** @description ISO 8601 instant */
-              updatedAt: string;
-              publishedBy: string | null;
-              /** @description ISO 8601 instant */
-              publishedAt: string | null;
-              retiredBy: string | null;
-              /** @description ISO 8601 instant */
-              retiredAt: string | null;
-              retireReason: string | null;
-              retireRequestedBy: string | null;
-              /** @description ISO 8601 instant */
-              retireRequestedAt: string | null;
-              retireRequestReason: string | null;
-            }[];
-          };
-        };
-      };
-    };
-  };
-  RulesController_version: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        version: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            version: number;
-            /** @enum {string} */
-            status: 'draft' | 'published' | 'retired';
-            definition: {
-              [key: string]: unknown;
-            };
-            createdBy: string;
-            /** @description ISO 8601 instant */
-            createdAt: string;
-            /** @description ISO 8601 instant */
-            updatedAt: string;
-            publishedBy: string | null;
-            /** @description ISO 8601 instant */
-            publishedAt: string | null;
-            retiredBy: string | null;
-            /** @description ISO 8601 instant */
-            retiredAt: string | null;
-            retireReason: string | null;
-            retireRequestedBy: string | null;
-            /** @description ISO 8601 instant */
-            retireRequestedAt: string | null;
-            retireRequestReason: string | null;
-          };
-        };
-      };
-    };
-  };
-  RulesController_edit: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        version: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          author?: string;
-          definition: {
-            [key: string]: unknown;
-          };
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            version: number;
-            /** @enum {string} */
-            status: 'draft' | 'published' | 'retired';
-            definition: {
-              [key: string]: unknown;
-            };
-            createdBy: string;
-            /** @description ISO 8601 instant */
-            createdAt: string;
-            /** @description ISO 8601 instant */
-            updatedAt: string;
-            publishedBy: string | null;
-            /** @description ISO 8601 instant */
-            publishedAt: string | null;
-            retiredBy: string | null;
-            /** @description ISO 8601 instant */
-            retiredAt: string | null;
-            retireReason: string | null;
-            retireRequestedBy: string | null;
-            /** @description ISO 8601 instant */
-            retireRequestedAt: string | null;
-            retireRequestReason: string | null;
-          };
-        };
-      };
-    };
-  };
-  RulesController_discard: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        version: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  RulesController_propose: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          author?: string;
-          definition: {
-            [key: string]: unknown;
-          };
-        };
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            version: number;
-            /** @enum {string} */
-            status: 'draft' | 'published' | 'retired';
-            definition: {
-              [key: string]: unknown;
-            };
-            createdBy: string;
-            /** @description ISO 8601 instant */
-            createdAt: string;
-            /** @description ISO 8601 instant */
-            updatedAt: string;
-            publishedBy: string | null;
-            /** @description ISO 8601 instant */
-            publishedAt: string | null;
-            retiredBy: string | null;
-            /** @description ISO 8601 instant */
-            retiredAt: string | null;
-            retireReason: string | null;
-            retireRequestedBy: string | null;
-            /** @description ISO 8601 instant */
-            retireRequestedAt: string | null;
-            retireRequestReason: string | null;
-          };
-        };
-      };
-    };
-  };
-  RulesController_publish: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        version: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: {
-      content: {
-        'application/json': {
-          by?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            version: number;
-            /** @enum {string} */
-            status: 'draft' | 'published' | 'retired';
-            definition: {
-              [key: string]: unknown;
-            };
-            createdBy: string;
-            /** @description ISO 8601 instant */
-            createdAt: string;
-            /** @description ISO 8601 instant */
-            updatedAt: string;
-            publishedBy: string | null;
-            /** @description ISO 8601 instant */
-            publishedAt: string | null;
-            retiredBy: string | null;
-            /** @description ISO 8601 instant */
-            retiredAt: string | null;
-            retireReason: string | null;
-            retireRequestedBy: string | null;
-            /** @description ISO 8601 instant */
-            retireRequestedAt: string | null;
-            retireRequestReason: string | null;
-          };
-        };
-      };
-    };
-  };
-  RulesController_retire: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          by?: string;
-          reason: string;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            version: number;
-            /** @enum {string} */
-            status: 'draft' | 'published' | 'retired';
-            definition: {
-              [key: string]: unknown;
-            };
-            createdBy: string;
-            /** @description ISO 8601 instant */
-            createdAt: string;
-            /** @description ISO 8601 instant */
-            updatedAt: string;
-            publishedBy: string | null;
-            /** @description ISO 8601 instant */
-            publishedAt: string | null;
-            retiredBy: string | null;
-            /** @description ISO 8601 instant */
-            retiredAt: string | null;
-            retireReason: string | null;
-            retireRequestedBy: string | null;
-            /** @description ISO 8601 instant */
-            retireRequestedAt: string | null;
-            retireRequestReason: string | null;
-          };
-        };
-      };
-    };
-  };
-  RulesController_withdrawRetirement: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            version: number;
-            /** @enum {string} */
-            status: 'draft' | 'published' | 'retired';
-            definition: {
-              [key: string]: unknown;
-            };
-            createdBy: string;
-            /** @description ISO 8601 instant */
-            createdAt: string;
-            /** @description ISO 8601 instant */
-            updatedAt: string;
-            publishedBy: string | null;
-            /** @description ISO 8601 instant */
-            publishedAt: string | null;
-            retiredBy: string | null;
-            /** @description ISO 8601 instant */
-            retiredAt: string | null;
-            retireReason: string | null;
-            retireRequestedBy: string | null;
-            /** @description ISO 8601 instant */
-            retireRequestedAt: string | null;
-            retireRequestReason: string | null;
-          };
-        };
-      };
-    };
-  };
-  RulesController_confirmRetirement: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: {
-      content: {
-        'application/json': {
-          by?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            version: number;
-            /** @enum {string} */
-            status: 'draft' | 'published' | 'retired';
-            definition: {
-              [key: string]: unknown;
-            };
-            createdBy: string;
-            /** @description ISO 8601 instant */
-            createdAt: string;
-            /** @description ISO 8601 instant */
-            updatedAt: string;
-            publishedBy: string | null;
-            /** @description ISO 8601 instant */
-            publishedAt: string | null;
-            retiredBy: string | null;
-            /** @description ISO 8601 instant */
-            retiredAt: string | null;
-            retireReason: string | null;
-            retireRequestedBy: string | null;
-            /** @description ISO 8601 instant */
-            retireRequestedAt: string | null;
-            retireRequestReason: string | null;
-          };
-        };
-      };
-    };
-  };
-  RulesController_backtest: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        version: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          from: string;
-          to: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Queued */
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            backtestId: string;
-            /** @enum {string} */
-            state: 'queued';
-            /** @description GET it for the state and, once done, the result */
-            location: string;
-          };
-        };
-      };
-    };
-  };
-  RulesController_backtestResult: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        version: string;
-        backtestId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            backtestId: string;
-            /** @enum {string} */
-            state: 'queued' | 'running' | 'done' | 'failed';
-            rule: {
-              id: string;
-              version: number;
-              status: string;
-            };
-            period: {
-              from: string;
-              to: string;
-            };
-            jurisdiction: string;
-            /** @description ISO 8601 instant */
-            requestedAt: string;
-            /** @description ISO 8601 instant */
-            finishedAt: string | null;
-            result?: {
-              events: number;
-              matched: number;
-              alerts: number;
-              occurrences: number;
-              suppressed: number;
-              unrouted: number;
-              deliveries: number;
-              entities: number;
-              byDepartment: {
-                [key: string]: number;
-              };
-              byWeek: {
-                [key: string]: number;
-              };
-              byDepartmentWeek: {
-                [key: string]: {
-                  [key: string]: number;
-                };
-              };
-              busiest: {
-                department: string;
-                week: string;
-                deliveries: number;
-              } | null;
-              sample: {
-                at: string;
-                week: string;
-                subject: string;
-                subjectLabel: string;
-                alertKey: string;
-                departments: string[];
-                why: {
-                  zh: string;
-                  en: string;
-                }[];
-              }[];
-              seconds?: number;
-            };
-            error?: {
-              message: string;
-            };
-          };
-        };
-      };
-    };
-  };
-  AlertsController_list: {
-    parameters: {
-      query?: {
-        since?: unknown;
-        /** @description alerts about this feed (stalled, empty…) */
-        source?: unknown;
-        /** @description USCC or scheme:id */
-        entity?: unknown;
-        /** @description alert status (open, closed) or delivery status */
-        status?: unknown;
-        /** @description alerts delivered to this department */
-        department?: unknown;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AlertsController_ack: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        department: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AlertsController_redeliver: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        department: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AlertsController_attempts: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        department: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AlertActionsController_events: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AlertActionsController_snooze: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': unknown;
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AlertActionsController_unsnooze: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AlertActionsController_close: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AlertActionsController_reopen: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  DepartmentsController_list: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  DepartmentWebhooksController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        code: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            department: string;
-            /** @description null: alerts go to the inbox */
-            url: string | null;
-            secrets: {
-              keyId: string;
-              /** @enum {string} */
-              status: 'active' | 'retired';
-              /** @description ISO 8601 instant */
-              createdAt: string;
-              /** @description ISO 8601 instant */
-              retiredAt: string | null;
-            }[];
-          };
-        };
-      };
-    };
-  };
-  DepartmentWebhooksController_set: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        code: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': unknown;
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            department: string;
-            url: string | null;
-          };
-        };
-      };
-    };
-  };
-  DepartmentWebhooksController_rotate: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        code: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            keyId: string;
-            /** @description shown in this answer only */
-            secret: string;
-            /** @description ISO 8601 instant */
-            createdAt: string;
-          };
-        };
-      };
-    };
-  };
-  CasesController_bulkDispatch: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': unknown;
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: {
-              caseId: string;
-              ok: boolean;
-              /** @enum {string} */
-              state?: 'open' | 'dispatched' | 'in_progress' | 'awaiting_feedback' | 'closed' | 'reopened';
-              error?: {
-                code: string;
-                message: string;
-              };
-            }[];
-          };
-        };
-      };
-    };
-  };
-  CasesController_bulkClose: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': unknown;
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: {
-              caseId: string;
-              ok: boolean;
-              /** @enum {string} */
-              state?: 'open' | 'dispatched' | 'in_progress' | 'awaiting_feedback' | 'closed' | 'reopened';
-              error?: {
-                code: string;
-                message: string;
-              };
-            }[];
-          };
-        };
-      };
-    };
-  };
-  CasesController_types: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  CasesController_list: {
-    parameters: {
-      query?: {
-        /** @description case states (repeatable) */
-        state?: ('open' | 'dispatched' | 'in_progress' | 'awaiting_feedback' | 'closed' | 'reopened')[];
-        /** @description USCC or scheme:id */
-        entity?: string;
-        /** @description cases where this department has a task */
-        department?: string;
-        /** @description true: not dispatched or a task not reported in time */
-        overdue?: 'true' | 'false';
-        /** @description ≤ 500, default 100 */
-        limit?: number;
-        /** @description nextCursor of the previous page */
-        cursor?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: {
-              id: string;
-              caseType: string;
-              caseTypeLabel: {
-                zh: string;
-                en: string;
-              } | null;
-              title: string;
-              /** @enum {string} */
-              state: 'open' | 'dispatched' | 'in_progress' | 'awaiting_feedback' | 'closed' | 'reopened';
-              stateLabel: {
-                zh: string;
-                en: string;
-              };
-              round: number;
-              entity: {
-                id: string;
-                uscc: string | null;
-                scheme: string | null;
-                externalId: string | null;
-                name: string | null;
-                regionCode: string | null;
-              };
-              leadDepartment: string;
-              departments: string[];
-              /** @enum {string} */
-              origin: 'manual' | 'auto';
-              openedBy: string;
-              /** @description ISO 8601 date-time */
-              openedAt: string;
-              /** @description dispatch due */
-              dueAt: string;
-              /** @description ISO 8601 date-time */
-              dispatchedAt: string | null;
-              dispatchedBy: string | null;
-              /** @description ISO 8601 date-time */
-              feedbackDueAt: string | null;
-              /** @description ISO 8601 date-time */
-              closedAt: string | null;
-              closedBy: string | null;
-              outcome: string | null;
-              overdue: boolean;
-              /** @description ISO 8601 date-time */
-              updatedAt: string;
-              alertCount: number;
-              tasks: {
-                department: string;
-                /** @enum {string} */
-                state: 'pending' | 'accepted' | 'reported';
-                stateLabel: {
-                  zh: string;
-                  en: string;
-                };
-                /** @description ISO 8601 date-time */
-                dueAt: string;
-                overdue: boolean;
-              }[];
-            }[];
-            /** @description the cursor of the next page; null on the last */
-            nextCursor: string | null;
-          };
-        };
-      };
-    };
-  };
-  CasesController_open: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': unknown;
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  CasesController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            caseType: string;
-            caseTypeLabel: {
-              zh: string;
-              en: string;
-            } | null;
-            title: string;
-            /** @enum {string} */
-            state: 'open' | 'dispatched' | 'in_progress' | 'awaiting_feedback' | 'closed' | 'reopened';
-            stateLabel: {
-              zh: string;
-              en: string;
-            };
-            round: number;
-            entity: {
-              id: string;
-              uscc: string | null;
-              scheme: string | null;
-              externalId: string | null;
-              name: string | null;
-              regionCode: string | null;
-            };
-            leadDepartment: string;
-            departments: string[];
-            /** @enum {string} */
-            origin: 'manual' | 'auto';
-            openedBy: string;
-            /** @description ISO 8601 date-time */
-            openedAt: string;
-            /** @description dispatch due */
-            dueAt: string;
-            /** @description ISO 8601 date-time */
-            dispatchedAt: string | null;
-            dispatchedBy: string | null;
-            /** @description ISO 8601 date-time */
-            feedbackDueAt: string | null;
-            /** @description ISO 8601 date-time */
-            closedAt: string | null;
-            closedBy: string | null;
-            outcome: string | null;
-            overdue: boolean;
-            /** @description ISO 8601 date-time */
-            updatedAt: string;
-            /** @description the current round */
-            tasks: {
-              department: string;
-              round: number;
-              /** @enum {string} */
-              state: 'pending' | 'accepted' | 'reported';
-              stateLabel: {
-                zh: string;
-                en: string;
-              };
-              /** @description ISO 8601 date-time */
-              dueAt: string;
-              overdue: boolean;
-              /** @description ISO 8601 date-time */
-              acceptedAt: string | null;
-              acceptedBy: string | null;
-              /** @description ISO 8601 date-time */
-              reportedAt: string | null;
-              reportedBy: string | null;
-              result: {
-                verified: boolean | null;
-                actionTaken: string | null;
-                penalty: {
-                  [key: string]: unknown;
-                } | null;
-                inspection: {
-                  [key: string]: unknown;
-                } | null;
-              } | null;
-              record: {
-                source: string;
-                sourceRecordId: string;
-                batchId: string | null;
-                recordId: string | null;
-              } | null;
-              /** @description ISO 8601 date-time */
-              remindedAt: string | null;
-              reminderAlertId: string | null;
-              /** @description ISO 8601 date-time */
-              escalatedAt: string | null;
-              escalationAlertId: string | null;
-            }[];
-            previousTasks: {
-              department: string;
-              round: number;
-              /** @enum {string} */
-              state: 'pending' | 'accepted' | 'reported';
-              stateLabel: {
-                zh: string;
-                en: string;
-              };
-              /** @description ISO 8601 date-time */
-              dueAt: string;
-              overdue: boolean;
-              /** @description ISO 8601 date-time */
-              acceptedAt: string | null;
-              acceptedBy: string | null;
-              /** @description ISO 8601 date-time */
-              reportedAt: string | null;
-              reportedBy: string | null;
-              result: {
-                verified: boolean | null;
-                actionTaken: string | null;
-                penalty: {
-                  [key: string]: unknown;
-                } | null;
-                inspection: {
-                  [key: string]: unknown;
-                } | null;
-              } | null;
-              record: {
-                source: string;
-                sourceRecordId: string;
-                batchId: string | null;
-                recordId: string | null;
-              } | null;
-              /** @description ISO 8601 date-time */
-              remindedAt: string | null;
-              reminderAlertId: string | null;
-              /** @description ISO 8601 date-time */
-              escalatedAt: string | null;
-              escalationAlertId: string | null;
-            }[];
-            alerts: {
-              alertId: string;
-              /** @enum {string} */
-              how: 'opened' | 'merged' | 'auto';
-              addedBy: string;
-              /** @description ISO 8601 date-time */
-              addedAt: string;
-              ruleId: string;
-              findingType: string;
-              severity: string;
-              status: string;
-              title: unknown;
-              /** @description ISO 8601 date-time */
-              createdAt: string;
-            }[];
-            transitions: {
-              id: string;
-              /** @enum {string|null} */
-              fromState:
-                'open' | 'dispatched' | 'in_progress' | 'awaiting_feedback' | 'closed' | 'reopened' | null;
-              /** @enum {string} */
-              toState: 'open' | 'dispatched' | 'in_progress' | 'awaiting_feedback' | 'closed' | 'reopened';
-              actor: string;
-              /** @description ISO 8601 date-time */
-              at: string;
-              reason: string | null;
-              detail: unknown;
-            }[];
-          };
-        };
-      };
-    };
-  };
-  CasesController_dispatch: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            caseType: string;
-            caseTypeLabel: {
-              zh: string;
-              en: string;
-            } | null;
-            title: string;
-            /** @enum {string} */
-            state: 'open' | 'dispatched' | 'in_progress' | 'awaiting_feedback' | 'closed' | 'reopened';
-            stateLabel: {
-              zh: string;
-              en: string;
-            };
-            round: number;
-            entity: {
-              id: string;
-              uscc: string | null;
-              scheme: string | null;
-              externalId: string | null;
-              name: string | null;
-              regionCode: string | null;
-            };
-            leadDepartment: string;
-            departments: string[];
-            /** @enum {string} */
-            origin: 'manual' | 'auto';
-            openedBy: string;
-            /** @description ISO 8601 date-time */
-            openedAt: string;
-            /** @description dispatch due */
-            dueAt: string;
-            /** @description ISO 8601 date-time */
-            dispatchedAt: string | null;
-            dispatchedBy: string | null;
-            /** @description ISO 8601 date-time */
-            feedbackDueAt: string | null;
-            /** @description ISO 8601 date-time */
-            closedAt: string | null;
-            closedBy: string | null;
-            outcome: string | null;
-            overdue: boolean;
-            /** @description ISO 8601 date-time */
-            updatedAt: string;
-            /** @description the current round */
-            tasks: {
-              department: string;
-              round: number;
-              /** @enum {string} */
-              state: 'pending' | 'accepted' | 'reported';
-              stateLabel: {
-                zh: string;
-                en: string;
-              };
-              /** @description ISO 8601 date-time */
-              dueAt: string;
-              overdue: boolean;
-              /** @description ISO 8601 date-time */
-              acceptedAt: string | null;
-              acceptedBy: string | null;
-              /** @description ISO 8601 date-time */
-              reportedAt: string | null;
-              reportedBy: string | null;
-              result: {
-                verified: boolean | null;
-                actionTaken: string | null;
-                penalty: {
-                  [key: string]: unknown;
-                } | null;
-                inspection: {
-                  [key: string]: unknown;
-                } | null;
-              } | null;
-              record: {
-                source: string;
-                sourceRecordId: string;
-                batchId: string | null;
-                recordId: string | null;
-              } | null;
-              /** @description ISO 8601 date-time */
-              remindedAt: string | null;
-              reminderAlertId: string | null;
-              /** @description ISO 8601 date-time */
-              escalatedAt: string | null;
-              escalationAlertId: string | null;
-            }[];
-            previousTasks: {
-              department: string;
-              round: number;
-              /** @enum {string} */
-              state: 'pending' | 'accepted' | 'reported';
-              stateLabel: {
-                zh: string;
-                en: string;
-              };
-              /** @description ISO 8601 date-time */
-              dueAt: string;
-              overdue: boolean;
-              /** @description ISO 8601 date-time */
-              acceptedAt: string | null;
-              acceptedBy: string | null;
-              /** @description ISO 8601 date-time */
-              reportedAt: string | null;
-              reportedBy: string | null;
-              result: {
-                verified: boolean | null;
-                actionTaken: string | null;
-                penalty: {
-                  [key: string]: unknown;
-                } | null;
-                inspection: {
-                  [key: string]: unknown;
-                } | null;
-              } | null;
-              record: {
-                source: string;
-                sourceRecordId: string;
-                batchId: string | null;
-                recordId: string | null;
-              } | null;
-              /** @description ISO 8601 date-time */
-              remindedAt: string | null;
-              reminderAlertId: string | null;
-              /** @description ISO 8601 date-time */
-              escalatedAt: string | null;
-              escalationAlertId: string | null;
-            }[];
-            alerts: {
-              alertId: string;
-              /** @enum {string} */
-              how: 'opened' | 'merged' | 'auto';
-              addedBy: string;
-              /** @description ISO 8601 date-time */
-              addedAt: string;
-              ruleId: string;
-              findingType: string;
-              severity: string;
-              status: string;
-              title: unknown;
-              /** @description ISO 8601 date-time */
-              createdAt: string;
-            }[];
-            transitions: {
-              id: string;
-              /** @enum {string|null} */
-              fromState:
-                'open' | 'dispatched' | 'in_progress' | 'awaiting_feedback' | 'closed' | 'reopened' | null;
-              /** @enum {string} */
-              toState: 'open' | 'dispatched' | 'in_progress' | 'awaiting_feedback' | 'closed' | 'reopened';
-              actor: string;
-              /** @description ISO 8601 date-time */
-              at: string;
-              reason: string | null;
-              detail: unknown;
-            }[];
-          };
-        };
-      };
-    };
-  };
-  CasesController_merge: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': unknown;
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  CasesController_close: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': unknown;
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            caseType: string;
-            caseTypeLabel: {
-              zh: string;
-              en: string;
-            } | null;
-            title: string;
-            /** @enum {string} */
-            state: 'open' | 'dispatched' | 'in_progress' | 'awaiting_feedback' | 'closed' | 'reopened';
-            stateLabel: {
-              zh: string;
-              en: string;
-            };
-            round: number;
-            entity: {
-              id: string;
-              uscc: string | null;
-              scheme: string | null;
-              externalId: string | null;
-              name: string | null;
-              regionCode: string | null;
-            };
-            leadDepartment: string;
-            departments: string[];
-            /** @enum {string} */
-            origin: 'manual' | 'auto';
-            openedBy: string;
-            /** @description ISO 8601 date-time */
-            openedAt: string;
-            /** @description dispatch due */
-            dueAt: string;
-            /** @description ISO 8601 date-time */
-            dispatchedAt: string | null;
-            dispatchedBy: string | null;
-            /** @description ISO 8601 date-time */
-            feedbackDueAt: string | null;
-            /** @description ISO 8601 date-time */
-            closedAt: string | null;
-            closedBy: string | null;
-            outcome: string | null;
-            overdue: boolean;
-            /** @description ISO 8601 date-time */
-            updatedAt: string;
-            /** @description the current round */
-            tasks: {
-              department: string;
-              round: number;
-              /** @enum {string} */
-              state: 'pending' | 'accepted' | 'reported';
-              stateLabel: {
-                zh: string;
-                en: string;
-              };
-              /** @description ISO 8601 date-time */
-              dueAt: string;
-              overdue: boolean;
-              /** @description ISO 8601 date-time */
-              acceptedAt: string | null;
-              acceptedBy: string | null;
-              /** @description ISO 8601 date-time */
-              reportedAt: string | null;
-              reportedBy: string | null;
-              result: {
-                verified: boolean | null;
-                actionTaken: string | null;
-                penalty: {
-                  [key: string]: unknown;
-                } | null;
-                inspection: {
-                  [key: string]: unknown;
-                } | null;
-              } | null;
-              record: {
-                source: string;
-                sourceRecordId: string;
-                batchId: string | null;
-                recordId: string | null;
-              } | null;
-              /** @description ISO 8601 date-time */
-              remindedAt: string | null;
-              reminderAlertId: string | null;
-              /** @description ISO 8601 date-time */
-              escalatedAt: string | null;
-              escalationAlertId: string | null;
-            }[];
-            previousTasks: {
-              department: string;
-              round: number;
-              /** @enum {string} */
-              state: 'pending' | 'accepted' | 'reported';
-              stateLabel: {
-                zh: string;
-                en: string;
-              };
-              /** @description ISO 8601 date-time */
-              dueAt: string;
-              overdue: boolean;
-              /** @description ISO 8601 date-time */
-              acceptedAt: string | null;
-              acceptedBy: string | null;
-              /** @description ISO 8601 date-time */
-              reportedAt: string | null;
-              reportedBy: string | null;
-              result: {
-                verified: boolean | null;
-                actionTaken: string | null;
-                penalty: {
-                  [key: string]: unknown;
-                } | null;
-                inspection: {
-                  [key: string]: unknown;
-                } | null;
-              } | null;
-              record: {
-                source: string;
-                sourceRecordId: string;
-                batchId: string | null;
-                recordId: string | null;
-              } | null;
-              /** @description ISO 8601 date-time */
-              remindedAt: string | null;
-              reminderAlertId: string | null;
-              /** @description ISO 8601 date-time */
-              escalatedAt: string | null;
-              escalationAlertId: string | null;
-            }[];
-            alerts: {
-              alertId: string;
-              /** @enum {string} */
-              how: 'opened' | 'merged' | 'auto';
-              addedBy: string;
-              /** @description ISO 8601 date-time */
-              addedAt: string;
-              ruleId: string;
-              findingType: string;
-              severity: string;
-              status: string;
-              title: unknown;
-              /** @description ISO 8601 date-time */
-              createdAt: string;
-            }[];
-            transitions: {
-              id: string;
-              /** @enum {string|null} */
-              fromState:
-                'open' | 'dispatched' | 'in_progress' | 'awaiting_feedback' | 'closed' | 'reopened' | null;
-              /** @enum {string} */
-              toState: 'open' | 'dispatched' | 'in_progress' | 'awaiting_feedback' | 'closed' | 'reopened';
-              actor: string;
-              /** @description ISO 8601 date-time */
-              at: string;
-              reason: string | null;
-              detail: unknown;
-            }[];
-          };
-        };
-      };
-    };
-  };
-  CasesController_reopen: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': unknown;
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            caseType: string;
-            caseTypeLabel: {
-              zh: string;
-              en: string;
-            } | null;
-            title: string;
-            /** @enum {string} */
-            state: 'open' | 'dispatched' | 'in_progress' | 'awaiting_feedback' | 'closed' | 'reopened';
-            stateLabel: {
-              zh: string;
-              en: string;
-            };
-            round: number;
-            entity: {
-              id: string;
-              uscc: string | null;
-              scheme: string | null;
-              externalId: string | null;
-              name: string | null;
-              regionCode: string | null;
-            };
-            leadDepartment: string;
-            departments: string[];
-            /** @enum {string} */
-            origin: 'manual' | 'auto';
-            openedBy: string;
-            /** @description ISO 8601 date-time */
-            openedAt: string;
-            /** @description dispatch due */
-            dueAt: string;
-            /** @description ISO 8601 date-time */
-            dispatchedAt: string | null;
-            dispatchedBy: string | null;
-            /** @description ISO 8601 date-time */
-            feedbackDueAt: string | null;
-            /** @description ISO 8601 date-time */
-            closedAt: string | null;
-            closedBy: string | null;
-            outcome: string | null;
-            overdue: boolean;
-            /** @description ISO 8601 date-time */
-            updatedAt: string;
-            /** @description the current round */
-            tasks: {
-              department: string;
-              round: number;
-              /** @enum {string} */
-              state: 'pending' | 'accepted' | 'reported';
-              stateLabel: {
-                zh: string;
-                en: string;
-              };
-              /** @description ISO 8601 date-time */
-              dueAt: string;
-              overdue: boolean;
-              /** @description ISO 8601 date-time */
-              acceptedAt: string | null;
-              acceptedBy: string | null;
-              /** @description ISO 8601 date-time */
-              reportedAt: string | null;
-              reportedBy: string | null;
-              result: {
-                verified: boolean | null;
-                actionTaken: string | null;
-                penalty: {
-                  [key: string]: unknown;
-                } | null;
-                inspection: {
-                  [key: string]: unknown;
-                } | null;
-              } | null;
-              record: {
-                source: string;
-                sourceRecordId: string;
-                batchId: string | null;
-                recordId: string | null;
-              } | null;
-              /** @description ISO 8601 date-time */
-              remindedAt: string | null;
-              reminderAlertId: string | null;
-              /** @description ISO 8601 date-time */
-              escalatedAt: string | null;
-              escalationAlertId: string | null;
-            }[];
-            previousTasks: {
-              department: string;
-              round: number;
-              /** @enum {string} */
-              state: 'pending' | 'accepted' | 'reported';
-              stateLabel: {
-                zh: string;
-                en: string;
-              };
-              /** @description ISO 8601 date-time */
-              dueAt: string;
-              overdue: boolean;
-              /** @description ISO 8601 date-time */
-              acceptedAt: string | null;
-              acceptedBy: string | null;
-              /** @description ISO 8601 date-time */
-              reportedAt: string | null;
-              reportedBy: string | null;
-              result: {
-                verified: boolean | null;
-                actionTaken: string | null;
-                penalty: {
-                  [key: string]: unknown;
-                } | null;
-                inspection: {
-                  [key: string]: unknown;
-                } | null;
-              } | null;
-              record: {
-                source: string;
-                sourceRecordId: string;
-                batchId: string | null;
-                recordId: string | null;
-              } | null;
-              /** @description ISO 8601 date-time */
-              remindedAt: string | null;
-              reminderAlertId: string | null;
-              /** @description ISO 8601 date-time */
-              escalatedAt: string | null;
-              escalationAlertId: string | null;
-            }[];
-            alerts: {
-              alertId: string;
-              /** @enum {string} */
-              how: 'opened' | 'merged' | 'auto';
-              addedBy: string;
-              /** @description ISO 8601 date-time */
-              addedAt: string;
-              ruleId: string;
-              findingType: string;
-              severity: string;
-              status: string;
-              title: unknown;
-              /** @description ISO 8601 date-time */
-              createdAt: string;
-            }[];
-            transitions: {
-              id: string;
-              /** @enum {string|null} */
-              fromState:
-                'open' | 'dispatched' | 'in_progress' | 'awaiting_feedback' | 'closed' | 'reopened' | null;
-              /** @enum {string} */
-              toState: 'open' | 'dispatched' | 'in_progress' | 'awaiting_feedback' | 'closed' | 'reopened';
-              actor: string;
-              /** @description ISO 8601 date-time */
-              at: string;
-              reason: string | null;
-              detail: unknown;
-            }[];
-          };
-        };
-      };
-    };
-  };
-  CaseTasksController_accept: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        department: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            caseId: string;
-            /** @enum {string} */
-            caseState: 'open' | 'dispatched' | 'in_progress' | 'awaiting_feedback' | 'closed' | 'reopened';
-            task: {
-              department: string;
-              round: number;
-              /** @enum {string} */
-              state: 'pending' | 'accepted' | 'reported';
-              stateLabel: {
-                zh: string;
-                en: string;
-              };
-              /** @description ISO 8601 date-time */
-              dueAt: string;
-              overdue: boolean;
-              /** @description ISO 8601 date-time */
-              acceptedAt: string | null;
-              acceptedBy: string | null;
-              /** @description ISO 8601 date-time */
-              reportedAt: string | null;
-              reportedBy: string | null;
-              result: {
-                verified: boolean | null;
-                actionTaken: string | null;
-                penalty: {
-                  [key: string]: unknown;
-                } | null;
-                inspection: {
-                  [key: string]: unknown;
-                } | null;
-              } | null;
-              record: {
-                source: string;
-                sourceRecordId: string;
-                batchId: string | null;
-                recordId: string | null;
-              } | null;
-              /** @description ISO 8601 date-time */
-              remindedAt: string | null;
-              reminderAlertId: string | null;
-              /** @description ISO 8601 date-time */
-              escalatedAt: string | null;
-              escalationAlertId: string | null;
-            } | null;
-            /** @description report only: the record the result became */
-            record?: {
-              source: string;
-              batchId: string;
-              sourceRecordId: string;
-            } | null;
-          };
-        };
-      };
-    };
-  };
-  CaseTasksController_report: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        department: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': unknown;
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            caseId: string;
-            /** @enum {string} */
-            caseState: 'open' | 'dispatched' | 'in_progress' | 'awaiting_feedback' | 'closed' | 'reopened';
-            task: {
-              department: string;
-              round: number;
-              /** @enum {string} */
-              state: 'pending' | 'accepted' | 'reported';
-              stateLabel: {
-                zh: string;
-                en: string;
-              };
-              /** @description ISO 8601 date-time */
-              dueAt: string;
-              overdue: boolean;
-              /** @description ISO 8601 date-time */
-              acceptedAt: string | null;
-              acceptedBy: string | null;
-              /** @description ISO 8601 date-time */
-              reportedAt: string | null;
-              reportedBy: string | null;
-              result: {
-                verified: boolean | null;
-                actionTaken: string | null;
-                penalty: {
-                  [key: string]: unknown;
-                } | null;
-                inspection: {
-                  [key: string]: unknown;
-                } | null;
-              } | null;
-              record: {
-                source: string;
-                sourceRecordId: string;
-                batchId: string | null;
-                recordId: string | null;
-              } | null;
-              /** @description ISO 8601 date-time */
-              remindedAt: string | null;
-              reminderAlertId: string | null;
-              /** @description ISO 8601 date-time */
-              escalatedAt: string | null;
-              escalationAlertId: string | null;
-            } | null;
-            /** @description report only: the record the result became */
-            record?: {
-              source: string;
-              batchId: string;
-              sourceRecordId: string;
-            } | null;
-          };
-        };
-      };
-    };
-  };
-  DashboardController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            jurisdiction: {
-              /** @description null: national (全国) */
-              regionCode: string | null;
-              name: string | null;
-              /** @enum {string} */
-              level: 'national' | 'province' | 'city' | 'county';
-            };
-            /** @description an officer's own department (their deliveries and tasks) */
-            department: string | null;
-            /** @description ISO 8601 date-time */
-            generatedAt: string;
-            classes: {
-              /** @description scored entities in the jurisdiction by current class */
-              current: {
-                A: number;
-                B: number;
-                C: number;
-                D: number;
-              };
-              total: number;
-              /** @description the last full scoring run that finished; null before the first */
-              lastRun: {
-                id: string;
-                modelVersion: string;
-                asOf: string;
-                /** @description ISO 8601 date-time */
-                finishedAt: string;
-                /** @description per class: entities the run moved into it minus those it moved out (first scores are not moves) */
-                change: {
-                  A: number;
-                  B: number;
-                  C: number;
-                  D: number;
-                };
-                /** @description entities of the jurisdiction the run moved to another class */
-                moved: number;
-                transitions: {
-                  /** @enum {string} */
-                  from: 'A' | 'B' | 'C' | 'D';
-                  /** @enum {string} */
-                  to: 'A' | 'B' | 'C' | 'D';
-                  count: number;
-                }[];
-              } | null;
-            };
-            /** @description the last run's ten largest score moves among entities it moved to another class */
-            movers: {
-              entity: {
-                id: string;
-                /** @description USCC, or scheme:id: what /api/v1/entities/{key} takes */
+            header?: never;
+            path: {
+                /** @description USCC or scheme:id */
                 key: string;
-                name: string | null;
-                regionCode: string | null;
-              };
-              /** @enum {string} */
-              from: 'A' | 'B' | 'C' | 'D';
-              /** @enum {string} */
-              to: 'A' | 'B' | 'C' | 'D';
-              score: number;
-              previousScore: number;
-            }[];
-            regions: {
-              /**
-               * @description the jurisdiction's children; when all are in one, that one's children
-               * @enum {string}
-               */
-              level: 'province' | 'city' | 'county';
-              items: {
-                code: string;
-                name: string | null;
-                C: number;
-                D: number;
-              }[];
             };
-            /** @description open alerts in scope by severity (alerts:read) */
-            alerts?: {
-              open: {
-                critical: number;
-                high: number;
-                medium: number;
-                low: number;
-              };
-              total: number;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entity: string;
+                        items: {
+                            id: string;
+                            /** @description min(max(rawScore, range)) + floorLift, 1 decimal */
+                            score: number;
+                            basePoints: number;
+                            /** @description basePoints + Σ factors[].points */
+                            rawScore: number;
+                            /** @description points a floor added to reach its class */
+                            floorLift: number;
+                            /** @enum {string} */
+                            classBeforeFloors: "A" | "B" | "C" | "D";
+                            /** @enum {string} */
+                            riskClass: "A" | "B" | "C" | "D";
+                            /** @enum {string|null} */
+                            previousClass: "A" | "B" | "C" | "D" | null;
+                            modelVersion: string;
+                            /** @description YYYY-MM-DD */
+                            asOf: string;
+                            /** @description ISO 8601 date-time */
+                            computedAt: string;
+                            factors: {
+                                name: string;
+                                /** @enum {string} */
+                                group: "basic" | "dynamic" | "supervision" | "obligations" | "social" | "related" | "other";
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                value: number;
+                                /** @description after the cap, 2 decimals */
+                                points: number;
+                                capped: boolean;
+                            }[];
+                            floorsApplied: {
+                                id: string;
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                minClass: "A" | "B" | "C" | "D";
+                            }[];
+                            trigger: string;
+                        }[];
+                    };
+                };
             };
-            /** @description an officer's own department's unacknowledged deliveries, due first first */
-            deliveries?: {
-              total: number;
-              items: {
-                alertId: string;
-                severity: string;
-                title: {
-                  zh: string;
-                  en: string;
-                } | null;
-                entity: {
-                  id: string;
-                  /** @description USCC, or scheme:id: what /api/v1/entities/{key} takes */
-                  key: string;
-                  name: string | null;
-                } | null;
-                source: string | null;
-                routedAt: string;
-                /** @description acknowledge (签收) by: routed + the SLA of the severity */
-                dueAt: string;
-              }[];
+        };
+    };
+    EntitiesController_compare: {
+        parameters: {
+            query?: {
+                /** @description score id (the earlier score); default the one before `to` */
+                from?: string;
+                /** @description score id (the later score); default the latest */
+                to?: string;
             };
-            /** @description case tasks past their due date (cases:read) */
-            overdueTasks?: {
-              total: number;
-              items: {
-                caseId: string;
-                title: string;
-                caseState: string;
+            header?: never;
+            path: {
+                /** @description USCC or scheme:id */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entity: string;
+                        from: {
+                            id: string;
+                            score: number;
+                            /** @enum {string} */
+                            riskClass: "A" | "B" | "C" | "D";
+                            modelVersion: string;
+                            /** @description YYYY-MM-DD */
+                            asOf: string;
+                            trigger: string;
+                            /** @description ISO 8601 date-time */
+                            computedAt: string;
+                        };
+                        to: {
+                            id: string;
+                            score: number;
+                            /** @enum {string} */
+                            riskClass: "A" | "B" | "C" | "D";
+                            modelVersion: string;
+                            /** @description YYYY-MM-DD */
+                            asOf: string;
+                            trigger: string;
+                            /** @description ISO 8601 date-time */
+                            computedAt: string;
+                        };
+                        comparison: {
+                            scoreDelta: number;
+                            /** @enum {string} */
+                            classBefore: "A" | "B" | "C" | "D";
+                            /** @enum {string} */
+                            classAfter: "A" | "B" | "C" | "D";
+                            classChanged: boolean;
+                            modelChanged: boolean;
+                            floorsAdded: {
+                                id: string;
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                minClass: "A" | "B" | "C" | "D";
+                            }[];
+                            floorsRemoved: {
+                                id: string;
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                minClass: "A" | "B" | "C" | "D";
+                            }[];
+                            /** @description changed factors, largest |pointsDelta| first */
+                            factors: {
+                                name: string;
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                before: {
+                                    value: number;
+                                    points: number;
+                                };
+                                after: {
+                                    value: number;
+                                    points: number;
+                                };
+                                pointsDelta: number;
+                            }[];
+                        };
+                        explanation: {
+                            zh: string;
+                            en: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    ScoringModelsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ScoringModelsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ScoringModelsController_activate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    RiskListController_list: {
+        parameters: {
+            query?: {
+                /** @description GB/T 2260 code or prefix, within the jurisdiction (330000 = the province, 3301 = a prefix) */
+                region?: string;
+                /** @description GB/T 4754 code prefix, e.g. H or H62 */
+                industry?: string;
+                /** @description A, B, C, D (repeatable) */
+                class?: ("A" | "B" | "C" | "D")[];
+                /** @description lowest score shown */
+                minScore?: number;
+                /** @description ≤ 500, default 50 */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            entity: {
+                                id: string;
+                                /** @description USCC, or scheme:id for an entity without one */
+                                key: string;
+                                uscc: string | null;
+                                scheme: string | null;
+                                externalId: string | null;
+                                name: string | null;
+                                regionCode: string | null;
+                                regionName: string | null;
+                                industryCode: string | null;
+                                industryName: {
+                                    zh: string;
+                                    en: string;
+                                } | null;
+                            };
+                            score: number;
+                            /** @enum {string} */
+                            riskClass: "A" | "B" | "C" | "D";
+                            modelVersion: string;
+                            topFactors: {
+                                name: string;
+                                /** @enum {string} */
+                                group: "basic" | "dynamic" | "supervision" | "obligations" | "social" | "related" | "other";
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                value: number;
+                                /** @description after the cap, 2 decimals */
+                                points: number;
+                                capped: boolean;
+                            }[];
+                            /** @description ISO 8601 date-time */
+                            scoredAt: string;
+                        }[];
+                        /** @description null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+        };
+    };
+    RiskListController_export: {
+        parameters: {
+            query?: {
+                /** @description GB/T 2260 code or prefix, within the jurisdiction (330000 = the province, 3301 = a prefix) */
+                region?: string;
+                /** @description GB/T 4754 code prefix, e.g. H or H62 */
+                industry?: string;
+                /** @description A, B, C, D (repeatable) */
+                class?: ("A" | "B" | "C" | "D")[];
+                /** @description lowest score shown */
+                minScore?: number;
+                /** @description language of the headings (default zh-CN) */
+                lang?: "zh-CN" | "en-US";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the workbook (.xlsx), as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ReferenceController_regions: {
+        parameters: {
+            query?: {
+                /** @description a province or city code (GB/T 2260); without it, the top of the caller’s jurisdiction */
+                parent?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description 6-digit GB/T 2260 code */
+                            code: string;
+                            /** @description the standard’s name (Chinese only) */
+                            name: string;
+                            /** @enum {string} */
+                            level: "province" | "city" | "county";
+                            /** @description no regions below it */
+                            leaf: boolean;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ReferenceController_industries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description section letter, e.g. H */
+                            code: string;
+                            name: {
+                                zh: string;
+                                en: string;
+                            };
+                            divisions: {
+                                /** @description section + division, e.g. H62 */
+                                code: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            }[];
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ScoreRunsController_list: {
+        parameters: {
+            query?: {
+                cursor?: unknown;
+                limit?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ScoreRunsController_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ScoreRunsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    RulesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            version: number;
+                            /** @enum {string} */
+                            status: "draft" | "published" | "retired";
+                            definition: {
+                                [key: string]: unknown;
+                            };
+                            createdBy: string;
+                            /** @description ISO 8601 instant */
+                            createdAt: string;
+                            /** @description ISO 8601 instant */
+                            updatedAt: string;
+                            publishedBy: string | null;
+                            /** @description ISO 8601 instant */
+                            publishedAt: string | null;
+                            retiredBy: string | null;
+                            /** @description ISO 8601 instant */
+                            retiredAt: string | null;
+                            retireReason: string | null;
+                            retireRequestedBy: string | null;
+                            /** @description ISO 8601 instant */
+                            retireRequestedAt: string | null;
+                            retireRequestReason: string | null;
+                            publishedVersion: number | null;
+                            draftVersion: number | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+        };
+    };
+    RulesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    author?: string;
+                    definition: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                        /** @enum {string} */
+                        status: "draft" | "published" | "retired";
+                        definition: {
+                            [key: string]: unknown;
+                        };
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        /** @description ISO 8601 instant */
+                        updatedAt: string;
+                        publishedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        publishedAt: string | null;
+                        retiredBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retiredAt: string | null;
+                        retireReason: string | null;
+                        retireRequestedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retireRequestedAt: string | null;
+                        retireRequestReason: string | null;
+                    };
+                };
+            };
+        };
+    };
+    RulesController_fields: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            name: string;
+                            /** @enum {string} */
+                            type: "string" | "number" | "boolean" | "string[]" | "date";
+                            scope: string;
+                            label: {
+                                zh: string;
+                                en: string;
+                            };
+                            kind: string | null;
+                            values: string[] | null;
+                            valueLabels: {
+                                [key: string]: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            } | null;
+                            /** @description the operators a condition on this field may use */
+                            operators: string[];
+                            /** @description the format a value must have, if any */
+                            hint: string | null;
+                        }[];
+                        findings: {
+                            type: string;
+                            /** @description the domains of the entity's industry act too */
+                            industry: boolean;
+                            domains: string[];
+                            levels: string[];
+                            memorandum: {
+                                zh: string;
+                                en: string;
+                            };
+                            note: {
+                                zh: string;
+                                en: string;
+                            } | null;
+                        }[];
+                        defaultRoute: {
+                            industry: boolean;
+                            domains: string[];
+                            levels: string[];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    RulesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        publishedVersion: number | null;
+                        draftVersion: number | null;
+                        versions: {
+                            id: string;
+                            version: number;
+                            /** @enum {string} */
+                            status: "draft" | "published" | "retired";
+                            definition: {
+                                [key: string]: unknown;
+                            };
+                            createdBy: string;
+                            /** @description ISO 8601 instant */
+                            createdAt: string;
+                            /** @description ISO 8601 instant */
+                            updatedAt: string;
+                            publishedBy: string | null;
+                            /** @description ISO 8601 instant */
+                            publishedAt: string | null;
+                            retiredBy: string | null;
+                            /** @description ISO 8601 instant */
+                            retiredAt: string | null;
+                            retireReason: string | null;
+                            retireRequestedBy: string | null;
+                            /** @description ISO 8601 instant */
+                            retireRequestedAt: string | null;
+                            retireRequestReason: string | null;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    RulesController_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                        /** @enum {string} */
+                        status: "draft" | "published" | "retired";
+                        definition: {
+                            [key: string]: unknown;
+                        };
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        /** @description ISO 8601 instant */
+                        updatedAt: string;
+                        publishedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        publishedAt: string | null;
+                        retiredBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retiredAt: string | null;
+                        retireReason: string | null;
+                        retireRequestedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retireRequestedAt: string | null;
+                        retireRequestReason: string | null;
+                    };
+                };
+            };
+        };
+    };
+    RulesController_edit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    author?: string;
+                    definition: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                        /** @enum {string} */
+                        status: "draft" | "published" | "retired";
+                        definition: {
+                            [key: string]: unknown;
+                        };
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        /** @description ISO 8601 instant */
+                        updatedAt: string;
+                        publishedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        publishedAt: string | null;
+                        retiredBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retiredAt: string | null;
+                        retireReason: string | null;
+                        retireRequestedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retireRequestedAt: string | null;
+                        retireRequestReason: string | null;
+                    };
+                };
+            };
+        };
+    };
+    RulesController_discard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    RulesController_propose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    author?: string;
+                    definition: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                        /** @enum {string} */
+                        status: "draft" | "published" | "retired";
+                        definition: {
+                            [key: string]: unknown;
+                        };
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        /** @description ISO 8601 instant */
+                        updatedAt: string;
+                        publishedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        publishedAt: string | null;
+                        retiredBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retiredAt: string | null;
+                        retireReason: string | null;
+                        retireRequestedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retireRequestedAt: string | null;
+                        retireRequestReason: string | null;
+                    };
+                };
+            };
+        };
+    };
+    RulesController_publish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    by?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                        /** @enum {string} */
+                        status: "draft" | "published" | "retired";
+                        definition: {
+                            [key: string]: unknown;
+                        };
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        /** @description ISO 8601 instant */
+                        updatedAt: string;
+                        publishedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        publishedAt: string | null;
+                        retiredBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retiredAt: string | null;
+                        retireReason: string | null;
+                        retireRequestedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retireRequestedAt: string | null;
+                        retireRequestReason: string | null;
+                    };
+                };
+            };
+        };
+    };
+    RulesController_retire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    by?: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                        /** @enum {string} */
+                        status: "draft" | "published" | "retired";
+                        definition: {
+                            [key: string]: unknown;
+                        };
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        /** @description ISO 8601 instant */
+                        updatedAt: string;
+                        publishedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        publishedAt: string | null;
+                        retiredBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retiredAt: string | null;
+                        retireReason: string | null;
+                        retireRequestedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retireRequestedAt: string | null;
+                        retireRequestReason: string | null;
+                    };
+                };
+            };
+        };
+    };
+    RulesController_withdrawRetirement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                        /** @enum {string} */
+                        status: "draft" | "published" | "retired";
+                        definition: {
+                            [key: string]: unknown;
+                        };
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        /** @description ISO 8601 instant */
+                        updatedAt: string;
+                        publishedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        publishedAt: string | null;
+                        retiredBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retiredAt: string | null;
+                        retireReason: string | null;
+                        retireRequestedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retireRequestedAt: string | null;
+                        retireRequestReason: string | null;
+                    };
+                };
+            };
+        };
+    };
+    RulesController_confirmRetirement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    by?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                        /** @enum {string} */
+                        status: "draft" | "published" | "retired";
+                        definition: {
+                            [key: string]: unknown;
+                        };
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        /** @description ISO 8601 instant */
+                        updatedAt: string;
+                        publishedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        publishedAt: string | null;
+                        retiredBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retiredAt: string | null;
+                        retireReason: string | null;
+                        retireRequestedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        retireRequestedAt: string | null;
+                        retireRequestReason: string | null;
+                    };
+                };
+            };
+        };
+    };
+    RulesController_backtest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    from: string;
+                    to: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        backtestId: string;
+                        /** @enum {string} */
+                        state: "queued";
+                        /** @description GET it for the state and, once done, the result */
+                        location: string;
+                    };
+                };
+            };
+        };
+    };
+    RulesController_backtestResult: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: string;
+                backtestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        backtestId: string;
+                        /** @enum {string} */
+                        state: "queued" | "running" | "done" | "failed";
+                        rule: {
+                            id: string;
+                            version: number;
+                            status: string;
+                        };
+                        period: {
+                            from: string;
+                            to: string;
+                        };
+                        jurisdiction: string;
+                        /** @description ISO 8601 instant */
+                        requestedAt: string;
+                        /** @description ISO 8601 instant */
+                        finishedAt: string | null;
+                        result?: {
+                            events: number;
+                            matched: number;
+                            alerts: number;
+                            occurrences: number;
+                            suppressed: number;
+                            unrouted: number;
+                            deliveries: number;
+                            entities: number;
+                            byDepartment: {
+                                [key: string]: number;
+                            };
+                            byWeek: {
+                                [key: string]: number;
+                            };
+                            byDepartmentWeek: {
+                                [key: string]: {
+                                    [key: string]: number;
+                                };
+                            };
+                            busiest: {
+                                department: string;
+                                week: string;
+                                deliveries: number;
+                            } | null;
+                            sample: {
+                                at: string;
+                                week: string;
+                                subject: string;
+                                subjectLabel: string;
+                                alertKey: string;
+                                departments: string[];
+                                why: {
+                                    zh: string;
+                                    en: string;
+                                }[];
+                            }[];
+                            seconds?: number;
+                        };
+                        error?: {
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    AlertsController_list: {
+        parameters: {
+            query?: {
+                since?: unknown;
+                /** @description alerts about this feed (stalled, empty…) */
+                source?: unknown;
+                /** @description USCC or scheme:id */
+                entity?: unknown;
+                /** @description alert status (open, closed) or delivery status */
+                status?: unknown;
+                /** @description alerts delivered to this department */
+                department?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AlertsController_ack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
                 department: string;
-                taskState: string;
-                dueAt: string;
-              }[];
             };
-            /** @description feeds (sources) that are stalled, empty or degraded (sources:read) */
-            feeds?: {
-              items: {
-                source: string;
-                department: string | null;
-                description: {
-                  zh: string;
-                  en: string;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                /** @enum {string} */
-                status: 'stalled' | 'empty' | 'degraded';
-                message: {
-                  zh: string;
-                  en: string;
+                content?: never;
+            };
+        };
+    };
+    AlertsController_redeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                department: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                lastBatchAt: string | null;
-              }[];
+                content?: never;
             };
-          };
         };
-      };
     };
-  };
-  CreditRepairController_list: {
-    parameters: {
-      query?: {
-        cursor?: unknown;
-        limit?: unknown;
-        /** @description the record's department code */
-        department?: unknown;
-        /** @description USCC or scheme:id */
-        entity?: unknown;
-        status?: 'pending' | 'approved' | 'rejected' | 'withdrawn';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  CreditRepairController_file: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': unknown;
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  CreditRepairController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  CreditRepairController_approve: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': unknown;
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  CreditRepairController_reject: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': unknown;
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  CreditRepairController_withdraw: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AuditController_list: {
-    parameters: {
-      query?: {
-        /** @description nextCursor of the previous page */
-        cursor?: number;
-        limit?: number;
-        until?: unknown;
-        since?: unknown;
-        result?: 'ok' | 'denied' | 'refused' | 'failed';
-        target?: unknown;
-        /** @description prefix, e.g. "POST /api/v1/cases" */
-        action?: unknown;
-        actor?: unknown;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: {
-              seq: number;
-              /** @description ISO 8601 instant */
-              at: string;
-              actor: string;
-              role: string | null;
-              source: string | null;
-              /** @description e.g. "GET /api/v1/entities/:id", "user.create" */
-              action: string;
-              target: string | null;
-              /** @description ok, denied, refused or failed */
-              result: string;
-              detail: {
-                [key: string]: unknown;
-              };
-              hash: string;
-            }[];
-            /** @description pass as ?cursor= for the next (older) page */
-            nextCursor: number | null;
-          };
-        };
-      };
-    };
-  };
-  AuditController_verify: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            ok: boolean;
-            /** @enum {string} */
-            mode: 'incremental' | 'full';
-            /** @description the seq verification started after (0: the whole chain) */
-            from: number;
-            /** @description entries hashed by this verification */
-            entries: number;
-            head: {
-              seq: number;
-              hash: string;
+    AlertsController_attempts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                department: string;
             };
-            problems: {
-              seq: number;
-              /** @enum {string} */
-              problem: 'edited' | 'missing' | 'relinked';
-              detail: string;
-            }[];
-            message: {
-              zh: string;
-              en: string;
-            };
-          };
+            cookie?: never;
         };
-      };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
     };
-  };
+    AlertActionsController_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AlertActionsController_snooze: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AlertActionsController_unsnooze: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AlertActionsController_close: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AlertActionsController_reopen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DepartmentsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DepartmentWebhooksController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        department: string;
+                        /** @description null: alerts go to the inbox */
+                        url: string | null;
+                        secrets: {
+                            keyId: string;
+                            /** @enum {string} */
+                            status: "active" | "retired";
+                            /** @description ISO 8601 instant */
+                            createdAt: string;
+                            /** @description ISO 8601 instant */
+                            retiredAt: string | null;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    DepartmentWebhooksController_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        department: string;
+                        url: string | null;
+                    };
+                };
+            };
+        };
+    };
+    DepartmentWebhooksController_rotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        keyId: string;
+                        /** @description shown in this answer only */
+                        secret: string;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                    };
+                };
+            };
+        };
+    };
+    CasesController_bulkDispatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            caseId: string;
+                            ok: boolean;
+                            /** @enum {string} */
+                            state?: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                            error?: {
+                                code: string;
+                                message: string;
+                            };
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    CasesController_bulkClose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            caseId: string;
+                            ok: boolean;
+                            /** @enum {string} */
+                            state?: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                            error?: {
+                                code: string;
+                                message: string;
+                            };
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    CasesController_types: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CasesController_list: {
+        parameters: {
+            query?: {
+                /** @description case states (repeatable) */
+                state?: ("open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened")[];
+                /** @description USCC or scheme:id */
+                entity?: string;
+                /** @description cases where this department has a task */
+                department?: string;
+                /** @description true: not dispatched or a task not reported in time */
+                overdue?: "true" | "false";
+                /** @description ≤ 500, default 100 */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            caseType: string;
+                            caseTypeLabel: {
+                                zh: string;
+                                en: string;
+                            } | null;
+                            title: string;
+                            /** @enum {string} */
+                            state: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                            stateLabel: {
+                                zh: string;
+                                en: string;
+                            };
+                            round: number;
+                            entity: {
+                                id: string;
+                                uscc: string | null;
+                                scheme: string | null;
+                                externalId: string | null;
+                                name: string | null;
+                                regionCode: string | null;
+                            };
+                            leadDepartment: string;
+                            departments: string[];
+                            /** @enum {string} */
+                            origin: "manual" | "auto";
+                            openedBy: string;
+                            /** @description ISO 8601 date-time */
+                            openedAt: string;
+                            /** @description dispatch due */
+                            dueAt: string;
+                            /** @description ISO 8601 date-time */
+                            dispatchedAt: string | null;
+                            dispatchedBy: string | null;
+                            /** @description ISO 8601 date-time */
+                            feedbackDueAt: string | null;
+                            /** @description ISO 8601 date-time */
+                            closedAt: string | null;
+                            closedBy: string | null;
+                            outcome: string | null;
+                            overdue: boolean;
+                            /** @description ISO 8601 date-time */
+                            updatedAt: string;
+                            alertCount: number;
+                            tasks: {
+                                department: string;
+                                /** @enum {string} */
+                                state: "pending" | "accepted" | "reported";
+                                stateLabel: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @description ISO 8601 date-time */
+                                dueAt: string;
+                                overdue: boolean;
+                            }[];
+                        }[];
+                        /** @description the cursor of the next page; null on the last */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+        };
+    };
+    CasesController_open: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CasesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        caseType: string;
+                        caseTypeLabel: {
+                            zh: string;
+                            en: string;
+                        } | null;
+                        title: string;
+                        /** @enum {string} */
+                        state: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                        stateLabel: {
+                            zh: string;
+                            en: string;
+                        };
+                        round: number;
+                        entity: {
+                            id: string;
+                            uscc: string | null;
+                            scheme: string | null;
+                            externalId: string | null;
+                            name: string | null;
+                            regionCode: string | null;
+                        };
+                        leadDepartment: string;
+                        departments: string[];
+                        /** @enum {string} */
+                        origin: "manual" | "auto";
+                        openedBy: string;
+                        /** @description ISO 8601 date-time */
+                        openedAt: string;
+                        /** @description dispatch due */
+                        dueAt: string;
+                        /** @description ISO 8601 date-time */
+                        dispatchedAt: string | null;
+                        dispatchedBy: string | null;
+                        /** @description ISO 8601 date-time */
+                        feedbackDueAt: string | null;
+                        /** @description ISO 8601 date-time */
+                        closedAt: string | null;
+                        closedBy: string | null;
+                        outcome: string | null;
+                        overdue: boolean;
+                        /** @description ISO 8601 date-time */
+                        updatedAt: string;
+                        /** @description the current round */
+                        tasks: {
+                            department: string;
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "accepted" | "reported";
+                            stateLabel: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @description ISO 8601 date-time */
+                            dueAt: string;
+                            overdue: boolean;
+                            /** @description ISO 8601 date-time */
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            /** @description ISO 8601 date-time */
+                            reportedAt: string | null;
+                            reportedBy: string | null;
+                            result: {
+                                verified: boolean | null;
+                                actionTaken: string | null;
+                                penalty: {
+                                    [key: string]: unknown;
+                                } | null;
+                                inspection: {
+                                    [key: string]: unknown;
+                                } | null;
+                            } | null;
+                            record: {
+                                source: string;
+                                sourceRecordId: string;
+                                batchId: string | null;
+                                recordId: string | null;
+                            } | null;
+                            /** @description ISO 8601 date-time */
+                            remindedAt: string | null;
+                            reminderAlertId: string | null;
+                            /** @description ISO 8601 date-time */
+                            escalatedAt: string | null;
+                            escalationAlertId: string | null;
+                        }[];
+                        previousTasks: {
+                            department: string;
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "accepted" | "reported";
+                            stateLabel: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @description ISO 8601 date-time */
+                            dueAt: string;
+                            overdue: boolean;
+                            /** @description ISO 8601 date-time */
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            /** @description ISO 8601 date-time */
+                            reportedAt: string | null;
+                            reportedBy: string | null;
+                            result: {
+                                verified: boolean | null;
+                                actionTaken: string | null;
+                                penalty: {
+                                    [key: string]: unknown;
+                                } | null;
+                                inspection: {
+                                    [key: string]: unknown;
+                                } | null;
+                            } | null;
+                            record: {
+                                source: string;
+                                sourceRecordId: string;
+                                batchId: string | null;
+                                recordId: string | null;
+                            } | null;
+                            /** @description ISO 8601 date-time */
+                            remindedAt: string | null;
+                            reminderAlertId: string | null;
+                            /** @description ISO 8601 date-time */
+                            escalatedAt: string | null;
+                            escalationAlertId: string | null;
+                        }[];
+                        alerts: {
+                            alertId: string;
+                            /** @enum {string} */
+                            how: "opened" | "merged" | "auto";
+                            addedBy: string;
+                            /** @description ISO 8601 date-time */
+                            addedAt: string;
+                            ruleId: string;
+                            findingType: string;
+                            severity: string;
+                            status: string;
+                            title: unknown;
+                            /** @description ISO 8601 date-time */
+                            createdAt: string;
+                        }[];
+                        transitions: {
+                            id: string;
+                            /** @enum {string|null} */
+                            fromState: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened" | null;
+                            /** @enum {string} */
+                            toState: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                            actor: string;
+                            /** @description ISO 8601 date-time */
+                            at: string;
+                            reason: string | null;
+                            detail: unknown;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    CasesController_dispatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        caseType: string;
+                        caseTypeLabel: {
+                            zh: string;
+                            en: string;
+                        } | null;
+                        title: string;
+                        /** @enum {string} */
+                        state: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                        stateLabel: {
+                            zh: string;
+                            en: string;
+                        };
+                        round: number;
+                        entity: {
+                            id: string;
+                            uscc: string | null;
+                            scheme: string | null;
+                            externalId: string | null;
+                            name: string | null;
+                            regionCode: string | null;
+                        };
+                        leadDepartment: string;
+                        departments: string[];
+                        /** @enum {string} */
+                        origin: "manual" | "auto";
+                        openedBy: string;
+                        /** @description ISO 8601 date-time */
+                        openedAt: string;
+                        /** @description dispatch due */
+                        dueAt: string;
+                        /** @description ISO 8601 date-time */
+                        dispatchedAt: string | null;
+                        dispatchedBy: string | null;
+                        /** @description ISO 8601 date-time */
+                        feedbackDueAt: string | null;
+                        /** @description ISO 8601 date-time */
+                        closedAt: string | null;
+                        closedBy: string | null;
+                        outcome: string | null;
+                        overdue: boolean;
+                        /** @description ISO 8601 date-time */
+                        updatedAt: string;
+                        /** @description the current round */
+                        tasks: {
+                            department: string;
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "accepted" | "reported";
+                            stateLabel: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @description ISO 8601 date-time */
+                            dueAt: string;
+                            overdue: boolean;
+                            /** @description ISO 8601 date-time */
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            /** @description ISO 8601 date-time */
+                            reportedAt: string | null;
+                            reportedBy: string | null;
+                            result: {
+                                verified: boolean | null;
+                                actionTaken: string | null;
+                                penalty: {
+                                    [key: string]: unknown;
+                                } | null;
+                                inspection: {
+                                    [key: string]: unknown;
+                                } | null;
+                            } | null;
+                            record: {
+                                source: string;
+                                sourceRecordId: string;
+                                batchId: string | null;
+                                recordId: string | null;
+                            } | null;
+                            /** @description ISO 8601 date-time */
+                            remindedAt: string | null;
+                            reminderAlertId: string | null;
+                            /** @description ISO 8601 date-time */
+                            escalatedAt: string | null;
+                            escalationAlertId: string | null;
+                        }[];
+                        previousTasks: {
+                            department: string;
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "accepted" | "reported";
+                            stateLabel: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @description ISO 8601 date-time */
+                            dueAt: string;
+                            overdue: boolean;
+                            /** @description ISO 8601 date-time */
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            /** @description ISO 8601 date-time */
+                            reportedAt: string | null;
+                            reportedBy: string | null;
+                            result: {
+                                verified: boolean | null;
+                                actionTaken: string | null;
+                                penalty: {
+                                    [key: string]: unknown;
+                                } | null;
+                                inspection: {
+                                    [key: string]: unknown;
+                                } | null;
+                            } | null;
+                            record: {
+                                source: string;
+                                sourceRecordId: string;
+                                batchId: string | null;
+                                recordId: string | null;
+                            } | null;
+                            /** @description ISO 8601 date-time */
+                            remindedAt: string | null;
+                            reminderAlertId: string | null;
+                            /** @description ISO 8601 date-time */
+                            escalatedAt: string | null;
+                            escalationAlertId: string | null;
+                        }[];
+                        alerts: {
+                            alertId: string;
+                            /** @enum {string} */
+                            how: "opened" | "merged" | "auto";
+                            addedBy: string;
+                            /** @description ISO 8601 date-time */
+                            addedAt: string;
+                            ruleId: string;
+                            findingType: string;
+                            severity: string;
+                            status: string;
+                            title: unknown;
+                            /** @description ISO 8601 date-time */
+                            createdAt: string;
+                        }[];
+                        transitions: {
+                            id: string;
+                            /** @enum {string|null} */
+                            fromState: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened" | null;
+                            /** @enum {string} */
+                            toState: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                            actor: string;
+                            /** @description ISO 8601 date-time */
+                            at: string;
+                            reason: string | null;
+                            detail: unknown;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    CasesController_merge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CasesController_close: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        caseType: string;
+                        caseTypeLabel: {
+                            zh: string;
+                            en: string;
+                        } | null;
+                        title: string;
+                        /** @enum {string} */
+                        state: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                        stateLabel: {
+                            zh: string;
+                            en: string;
+                        };
+                        round: number;
+                        entity: {
+                            id: string;
+                            uscc: string | null;
+                            scheme: string | null;
+                            externalId: string | null;
+                            name: string | null;
+                            regionCode: string | null;
+                        };
+                        leadDepartment: string;
+                        departments: string[];
+                        /** @enum {string} */
+                        origin: "manual" | "auto";
+                        openedBy: string;
+                        /** @description ISO 8601 date-time */
+                        openedAt: string;
+                        /** @description dispatch due */
+                        dueAt: string;
+                        /** @description ISO 8601 date-time */
+                        dispatchedAt: string | null;
+                        dispatchedBy: string | null;
+                        /** @description ISO 8601 date-time */
+                        feedbackDueAt: string | null;
+                        /** @description ISO 8601 date-time */
+                        closedAt: string | null;
+                        closedBy: string | null;
+                        outcome: string | null;
+                        overdue: boolean;
+                        /** @description ISO 8601 date-time */
+                        updatedAt: string;
+                        /** @description the current round */
+                        tasks: {
+                            department: string;
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "accepted" | "reported";
+                            stateLabel: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @description ISO 8601 date-time */
+                            dueAt: string;
+                            overdue: boolean;
+                            /** @description ISO 8601 date-time */
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            /** @description ISO 8601 date-time */
+                            reportedAt: string | null;
+                            reportedBy: string | null;
+                            result: {
+                                verified: boolean | null;
+                                actionTaken: string | null;
+                                penalty: {
+                                    [key: string]: unknown;
+                                } | null;
+                                inspection: {
+                                    [key: string]: unknown;
+                                } | null;
+                            } | null;
+                            record: {
+                                source: string;
+                                sourceRecordId: string;
+                                batchId: string | null;
+                                recordId: string | null;
+                            } | null;
+                            /** @description ISO 8601 date-time */
+                            remindedAt: string | null;
+                            reminderAlertId: string | null;
+                            /** @description ISO 8601 date-time */
+                            escalatedAt: string | null;
+                            escalationAlertId: string | null;
+                        }[];
+                        previousTasks: {
+                            department: string;
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "accepted" | "reported";
+                            stateLabel: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @description ISO 8601 date-time */
+                            dueAt: string;
+                            overdue: boolean;
+                            /** @description ISO 8601 date-time */
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            /** @description ISO 8601 date-time */
+                            reportedAt: string | null;
+                            reportedBy: string | null;
+                            result: {
+                                verified: boolean | null;
+                                actionTaken: string | null;
+                                penalty: {
+                                    [key: string]: unknown;
+                                } | null;
+                                inspection: {
+                                    [key: string]: unknown;
+                                } | null;
+                            } | null;
+                            record: {
+                                source: string;
+                                sourceRecordId: string;
+                                batchId: string | null;
+                                recordId: string | null;
+                            } | null;
+                            /** @description ISO 8601 date-time */
+                            remindedAt: string | null;
+                            reminderAlertId: string | null;
+                            /** @description ISO 8601 date-time */
+                            escalatedAt: string | null;
+                            escalationAlertId: string | null;
+                        }[];
+                        alerts: {
+                            alertId: string;
+                            /** @enum {string} */
+                            how: "opened" | "merged" | "auto";
+                            addedBy: string;
+                            /** @description ISO 8601 date-time */
+                            addedAt: string;
+                            ruleId: string;
+                            findingType: string;
+                            severity: string;
+                            status: string;
+                            title: unknown;
+                            /** @description ISO 8601 date-time */
+                            createdAt: string;
+                        }[];
+                        transitions: {
+                            id: string;
+                            /** @enum {string|null} */
+                            fromState: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened" | null;
+                            /** @enum {string} */
+                            toState: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                            actor: string;
+                            /** @description ISO 8601 date-time */
+                            at: string;
+                            reason: string | null;
+                            detail: unknown;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    CasesController_reopen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        caseType: string;
+                        caseTypeLabel: {
+                            zh: string;
+                            en: string;
+                        } | null;
+                        title: string;
+                        /** @enum {string} */
+                        state: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                        stateLabel: {
+                            zh: string;
+                            en: string;
+                        };
+                        round: number;
+                        entity: {
+                            id: string;
+                            uscc: string | null;
+                            scheme: string | null;
+                            externalId: string | null;
+                            name: string | null;
+                            regionCode: string | null;
+                        };
+                        leadDepartment: string;
+                        departments: string[];
+                        /** @enum {string} */
+                        origin: "manual" | "auto";
+                        openedBy: string;
+                        /** @description ISO 8601 date-time */
+                        openedAt: string;
+                        /** @description dispatch due */
+                        dueAt: string;
+                        /** @description ISO 8601 date-time */
+                        dispatchedAt: string | null;
+                        dispatchedBy: string | null;
+                        /** @description ISO 8601 date-time */
+                        feedbackDueAt: string | null;
+                        /** @description ISO 8601 date-time */
+                        closedAt: string | null;
+                        closedBy: string | null;
+                        outcome: string | null;
+                        overdue: boolean;
+                        /** @description ISO 8601 date-time */
+                        updatedAt: string;
+                        /** @description the current round */
+                        tasks: {
+                            department: string;
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "accepted" | "reported";
+                            stateLabel: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @description ISO 8601 date-time */
+                            dueAt: string;
+                            overdue: boolean;
+                            /** @description ISO 8601 date-time */
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            /** @description ISO 8601 date-time */
+                            reportedAt: string | null;
+                            reportedBy: string | null;
+                            result: {
+                                verified: boolean | null;
+                                actionTaken: string | null;
+                                penalty: {
+                                    [key: string]: unknown;
+                                } | null;
+                                inspection: {
+                                    [key: string]: unknown;
+                                } | null;
+                            } | null;
+                            record: {
+                                source: string;
+                                sourceRecordId: string;
+                                batchId: string | null;
+                                recordId: string | null;
+                            } | null;
+                            /** @description ISO 8601 date-time */
+                            remindedAt: string | null;
+                            reminderAlertId: string | null;
+                            /** @description ISO 8601 date-time */
+                            escalatedAt: string | null;
+                            escalationAlertId: string | null;
+                        }[];
+                        previousTasks: {
+                            department: string;
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "accepted" | "reported";
+                            stateLabel: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @description ISO 8601 date-time */
+                            dueAt: string;
+                            overdue: boolean;
+                            /** @description ISO 8601 date-time */
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            /** @description ISO 8601 date-time */
+                            reportedAt: string | null;
+                            reportedBy: string | null;
+                            result: {
+                                verified: boolean | null;
+                                actionTaken: string | null;
+                                penalty: {
+                                    [key: string]: unknown;
+                                } | null;
+                                inspection: {
+                                    [key: string]: unknown;
+                                } | null;
+                            } | null;
+                            record: {
+                                source: string;
+                                sourceRecordId: string;
+                                batchId: string | null;
+                                recordId: string | null;
+                            } | null;
+                            /** @description ISO 8601 date-time */
+                            remindedAt: string | null;
+                            reminderAlertId: string | null;
+                            /** @description ISO 8601 date-time */
+                            escalatedAt: string | null;
+                            escalationAlertId: string | null;
+                        }[];
+                        alerts: {
+                            alertId: string;
+                            /** @enum {string} */
+                            how: "opened" | "merged" | "auto";
+                            addedBy: string;
+                            /** @description ISO 8601 date-time */
+                            addedAt: string;
+                            ruleId: string;
+                            findingType: string;
+                            severity: string;
+                            status: string;
+                            title: unknown;
+                            /** @description ISO 8601 date-time */
+                            createdAt: string;
+                        }[];
+                        transitions: {
+                            id: string;
+                            /** @enum {string|null} */
+                            fromState: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened" | null;
+                            /** @enum {string} */
+                            toState: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                            actor: string;
+                            /** @description ISO 8601 date-time */
+                            at: string;
+                            reason: string | null;
+                            detail: unknown;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    CaseTasksController_accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                department: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        caseId: string;
+                        /** @enum {string} */
+                        caseState: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                        task: {
+                            department: string;
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "accepted" | "reported";
+                            stateLabel: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @description ISO 8601 date-time */
+                            dueAt: string;
+                            overdue: boolean;
+                            /** @description ISO 8601 date-time */
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            /** @description ISO 8601 date-time */
+                            reportedAt: string | null;
+                            reportedBy: string | null;
+                            result: {
+                                verified: boolean | null;
+                                actionTaken: string | null;
+                                penalty: {
+                                    [key: string]: unknown;
+                                } | null;
+                                inspection: {
+                                    [key: string]: unknown;
+                                } | null;
+                            } | null;
+                            record: {
+                                source: string;
+                                sourceRecordId: string;
+                                batchId: string | null;
+                                recordId: string | null;
+                            } | null;
+                            /** @description ISO 8601 date-time */
+                            remindedAt: string | null;
+                            reminderAlertId: string | null;
+                            /** @description ISO 8601 date-time */
+                            escalatedAt: string | null;
+                            escalationAlertId: string | null;
+                        } | null;
+                        /** @description report only: the record the result became */
+                        record?: {
+                            source: string;
+                            batchId: string;
+                            sourceRecordId: string;
+                        } | null;
+                    };
+                };
+            };
+        };
+    };
+    CaseTasksController_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                department: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        caseId: string;
+                        /** @enum {string} */
+                        caseState: "open" | "dispatched" | "in_progress" | "awaiting_feedback" | "closed" | "reopened";
+                        task: {
+                            department: string;
+                            round: number;
+                            /** @enum {string} */
+                            state: "pending" | "accepted" | "reported";
+                            stateLabel: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @description ISO 8601 date-time */
+                            dueAt: string;
+                            overdue: boolean;
+                            /** @description ISO 8601 date-time */
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            /** @description ISO 8601 date-time */
+                            reportedAt: string | null;
+                            reportedBy: string | null;
+                            result: {
+                                verified: boolean | null;
+                                actionTaken: string | null;
+                                penalty: {
+                                    [key: string]: unknown;
+                                } | null;
+                                inspection: {
+                                    [key: string]: unknown;
+                                } | null;
+                            } | null;
+                            record: {
+                                source: string;
+                                sourceRecordId: string;
+                                batchId: string | null;
+                                recordId: string | null;
+                            } | null;
+                            /** @description ISO 8601 date-time */
+                            remindedAt: string | null;
+                            reminderAlertId: string | null;
+                            /** @description ISO 8601 date-time */
+                            escalatedAt: string | null;
+                            escalationAlertId: string | null;
+                        } | null;
+                        /** @description report only: the record the result became */
+                        record?: {
+                            source: string;
+                            batchId: string;
+                            sourceRecordId: string;
+                        } | null;
+                    };
+                };
+            };
+        };
+    };
+    DashboardController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        jurisdiction: {
+                            /** @description null: national (全国) */
+                            regionCode: string | null;
+                            name: string | null;
+                            /** @enum {string} */
+                            level: "national" | "province" | "city" | "county";
+                        };
+                        /** @description an officer's own department (their deliveries and tasks) */
+                        department: string | null;
+                        /** @description ISO 8601 date-time */
+                        generatedAt: string;
+                        classes: {
+                            /** @description scored entities in the jurisdiction by current class */
+                            current: {
+                                A: number;
+                                B: number;
+                                C: number;
+                                D: number;
+                            };
+                            total: number;
+                            /** @description the last full scoring run that finished; null before the first */
+                            lastRun: {
+                                id: string;
+                                modelVersion: string;
+                                asOf: string;
+                                /** @description ISO 8601 date-time */
+                                finishedAt: string;
+                                /** @description per class: entities the run moved into it minus those it moved out (first scores are not moves) */
+                                change: {
+                                    A: number;
+                                    B: number;
+                                    C: number;
+                                    D: number;
+                                };
+                                /** @description entities of the jurisdiction the run moved to another class */
+                                moved: number;
+                                transitions: {
+                                    /** @enum {string} */
+                                    from: "A" | "B" | "C" | "D";
+                                    /** @enum {string} */
+                                    to: "A" | "B" | "C" | "D";
+                                    count: number;
+                                }[];
+                            } | null;
+                        };
+                        /** @description the last run's ten largest score moves among entities it moved to another class */
+                        movers: {
+                            entity: {
+                                id: string;
+                                /** @description USCC, or scheme:id: what /api/v1/entities/{key} takes */
+                                key: string;
+                                name: string | null;
+                                regionCode: string | null;
+                            };
+                            /** @enum {string} */
+                            from: "A" | "B" | "C" | "D";
+                            /** @enum {string} */
+                            to: "A" | "B" | "C" | "D";
+                            score: number;
+                            previousScore: number;
+                        }[];
+                        regions: {
+                            /**
+                             * @description the jurisdiction's children; when all are in one, that one's children
+                             * @enum {string}
+                             */
+                            level: "province" | "city" | "county";
+                            items: {
+                                code: string;
+                                name: string | null;
+                                C: number;
+                                D: number;
+                            }[];
+                        };
+                        /** @description open alerts in scope by severity (alerts:read) */
+                        alerts?: {
+                            open: {
+                                critical: number;
+                                high: number;
+                                medium: number;
+                                low: number;
+                            };
+                            total: number;
+                        };
+                        /** @description an officer's own department's unacknowledged deliveries, due first first */
+                        deliveries?: {
+                            total: number;
+                            items: {
+                                alertId: string;
+                                severity: string;
+                                title: {
+                                    zh: string;
+                                    en: string;
+                                } | null;
+                                entity: {
+                                    id: string;
+                                    /** @description USCC, or scheme:id: what /api/v1/entities/{key} takes */
+                                    key: string;
+                                    name: string | null;
+                                } | null;
+                                source: string | null;
+                                routedAt: string;
+                                /** @description acknowledge (签收) by: routed + the SLA of the severity */
+                                dueAt: string;
+                            }[];
+                        };
+                        /** @description case tasks past their due date (cases:read) */
+                        overdueTasks?: {
+                            total: number;
+                            items: {
+                                caseId: string;
+                                title: string;
+                                caseState: string;
+                                department: string;
+                                taskState: string;
+                                dueAt: string;
+                            }[];
+                        };
+                        /** @description feeds (sources) that are stalled, empty or degraded (sources:read) */
+                        feeds?: {
+                            items: {
+                                source: string;
+                                department: string | null;
+                                description: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                status: "stalled" | "empty" | "degraded";
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                lastBatchAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    CreditRepairController_list: {
+        parameters: {
+            query?: {
+                cursor?: unknown;
+                limit?: unknown;
+                /** @description the record's department code */
+                department?: unknown;
+                /** @description USCC or scheme:id */
+                entity?: unknown;
+                status?: "pending" | "approved" | "rejected" | "withdrawn";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CreditRepairController_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CreditRepairController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CreditRepairController_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CreditRepairController_reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CreditRepairController_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuditController_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: number;
+                limit?: number;
+                until?: unknown;
+                since?: unknown;
+                result?: "ok" | "denied" | "refused" | "failed";
+                target?: unknown;
+                /** @description prefix, e.g. "POST /api/v1/cases" */
+                action?: unknown;
+                actor?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            seq: number;
+                            /** @description ISO 8601 instant */
+                            at: string;
+                            actor: string;
+                            role: string | null;
+                            source: string | null;
+                            /** @description e.g. "GET /api/v1/entities/:id", "user.create" */
+                            action: string;
+                            target: string | null;
+                            /** @description ok, denied, refused or failed */
+                            result: string;
+                            detail: {
+                                [key: string]: unknown;
+                            };
+                            hash: string;
+                        }[];
+                        /** @description pass as ?cursor= for the next (older) page */
+                        nextCursor: number | null;
+                    };
+                };
+            };
+        };
+    };
+    AuditController_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                        /** @enum {string} */
+                        mode: "incremental" | "full";
+                        /** @description the seq verification started after (0: the whole chain) */
+                        from: number;
+                        /** @description entries hashed by this verification */
+                        entries: number;
+                        head: {
+                            seq: number;
+                            hash: string;
+                        };
+                        problems: {
+                            seq: number;
+                            /** @enum {string} */
+                            problem: "edited" | "missing" | "relinked";
+                            detail: string;
+                        }[];
+                        message: {
+                            zh: string;
+                            en: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
 }

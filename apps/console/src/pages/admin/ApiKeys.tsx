@@ -22,6 +22,7 @@ import { dateTime } from '../../lib/dates';
 import { caught, fieldErrors } from '../../lib/errors';
 import { ShownOnce } from './parts';
 import type { ApiKey, ApiKeyCreated, ApiKeyList, Department, SourceList } from './types';
+import { TAG } from './colors';
 
 // Departmental systems' API keys (接口密钥) of the jurisdiction: created scoped to sources (the key is
 // shown once, in a dialog with a copy button; closed, it is gone), and revoked.
@@ -86,13 +87,18 @@ export function ApiKeysTab() {
     {
       title: k.sources,
       dataIndex: 'sources',
-      render: (v: string[]) => v.map((s) => <Tag key={s}>{s}</Tag>),
+      render: (v: string[]) =>
+        v.map((s) => (
+          <Tag key={s} color={TAG.muted}>
+            {s}
+          </Tag>
+        )),
     },
     {
       title: k.state,
       key: 'state',
       render: (_, r) =>
-        r.revokedAt ? <Tag color="red">{k.revoked}</Tag> : <Tag color="green">{k.active}</Tag>,
+        r.revokedAt ? <Tag color={TAG.bad}>{k.revoked}</Tag> : <Tag color={TAG.ok}>{k.active}</Tag>,
     },
     {
       title: k.createdAt,

@@ -1,16 +1,4 @@
-import {
-  Alert,
-  Button,
-  Card,
-  Form,
-  Input,
-  Modal,
-  Popconfirm,
-  Select,
-  Space,
-  Table,
-  Tag,
-} from 'antd';
+import { Alert, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useState } from 'react';
 import { api, ok, type ApiError } from '../../api/client';
@@ -28,6 +16,7 @@ import { caught, fieldErrors } from '../../lib/errors';
 import { useSession } from '../../lib/session';
 import { withStatus } from './parts';
 import type { Account, AdminRequest, Department, User, UserList } from './types';
+import { TAG } from './colors';
 
 const FIELDS = ['username', 'password', 'displayName', 'role', 'departmentCode', 'regionCode'] as const;
 
@@ -68,7 +57,9 @@ export function UsersTab() {
     setNotice(null);
     try {
       const path = action === 'disable' ? '/api/v1/users/{id}/disable' : '/api/v1/users/{id}/enable';
-      const r = await withStatus<Account | AdminRequest>(api.POST(path, { params: { path: { id: row.id } } }));
+      const r = await withStatus<Account | AdminRequest>(
+        api.POST(path, { params: { path: { id: row.id } } }),
+      );
       if (r.status === 202) setNotice({ type: 'info', text: pendingText(r.data as AdminRequest) });
       else setNotice({ type: 'success', text: fmt(u.done, { action: u[action], name: row.username }) });
       setReload((n) => n + 1);
@@ -95,7 +86,7 @@ export function UsersTab() {
       title: u.state,
       key: 'state',
       render: (_, r) =>
-        r.disabledAt ? <Tag color="red">{u.disabled}</Tag> : <Tag color="green">{u.active}</Tag>,
+        r.disabledAt ? <Tag color={TAG.bad}>{u.disabled}</Tag> : <Tag color={TAG.ok}>{u.active}</Tag>,
     },
     {
       title: u.createdAt,

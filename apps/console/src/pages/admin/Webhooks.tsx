@@ -22,6 +22,7 @@ import { caught, fieldErrors } from '../../lib/errors';
 import { useSession } from '../../lib/session';
 import { ShownOnce } from './parts';
 import type { Department, Webhook, WebhookRotated } from './types';
+import { TAG } from './colors';
 
 // A department's webhook (部门推送地址), for the system administrator: the URL its joint alerts are
 // POSTed to (empty: its inbox), and the signing secret, rotated on request and shown once.
@@ -72,6 +73,7 @@ export function WebhooksTab() {
           body: { url: url?.trim() ? url.trim() : null } as never,
         }),
       );
+      form.setFields([{ name: 'url', errors: [] }]);
       setNotice(fmt(w.saved, { dept: code }));
       await load(code);
     } catch (e) {
@@ -158,7 +160,11 @@ export function WebhooksTab() {
                     title: m.admin.keys.state,
                     dataIndex: 'status',
                     render: (s: string) =>
-                      s === 'active' ? <Tag color="green">{w.active}</Tag> : <Tag>{w.retired}</Tag>,
+                      s === 'active' ? (
+                        <Tag color={TAG.ok}>{w.active}</Tag>
+                      ) : (
+                        <Tag color={TAG.muted}>{w.retired}</Tag>
+                      ),
                   },
                   {
                     title: m.admin.keys.createdAt,

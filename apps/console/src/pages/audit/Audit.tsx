@@ -38,9 +38,15 @@ import {
 import { dateTime } from '../../lib/dates';
 import { caught } from '../../lib/errors';
 import type { AuditEntry, AuditPage, AuditVerification } from '../admin/types';
+import { TAG } from '../admin/colors';
 
 const PAGE_SIZE = 50;
-const RESULT_COLOR: Record<string, string> = { ok: 'green', denied: 'red', refused: 'orange', failed: 'red' };
+const RESULT_COLOR: Record<string, string> = {
+  ok: TAG.ok,
+  denied: TAG.bad,
+  refused: TAG.warn,
+  failed: TAG.bad,
+};
 
 type Load<T> =
   { state: 'loading'; data?: T } | { state: 'ok'; data: T } | { state: 'error'; error: ApiError };
@@ -298,7 +304,9 @@ function VerifyCard() {
                   {
                     title: a.problems,
                     dataIndex: 'problem',
-                    render: (p: keyof typeof a.problemKinds) => <Tag color="red">{a.problemKinds[p]}</Tag>,
+                    render: (p: keyof typeof a.problemKinds) => (
+                      <Tag color={TAG.bad}>{a.problemKinds[p]}</Tag>
+                    ),
                   },
                   { title: a.detail, dataIndex: 'detail' },
                 ]}
