@@ -197,7 +197,7 @@ describe('audit and administration in the browser', () => {
     await j.screen('key-shown-once');
     // The key works, once.
     expect(
-      (await fetch(`${stack.url}/api/v1/sources`, { headers: { authorization: `Bearer ${key}` } })).status,
+      (await fetch(`${stack.url}/api/v1/sources`, { headers: { 'x-api-key': key } })).status,
     ).toBe(200);
     await page.getByRole('button', { name: '我已保存，关闭' }).click();
     await shown.waitFor({ state: 'detached' }).catch(() => shown.waitFor({ state: 'hidden' }));
