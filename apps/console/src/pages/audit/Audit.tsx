@@ -18,7 +18,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, ok, type ApiError } from '../../api/client';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
-import { fmt, pick, useI18n } from '../../i18n';
+import { fmt, useI18n } from '../../i18n';
 import {
   AUDIT_RESULTS,
   auditFilterFromSearch,
@@ -125,7 +125,11 @@ export default function AuditPageScreen() {
       render: (v: string) => <span className="lj-nowrap">{dateTime(v)}</span>,
     },
     { title: a.actor, dataIndex: 'actor', render: (v: string) => <span className="lj-nowrap">{v}</span> },
-    { title: a.role, dataIndex: 'role', render: (v: string | null) => v ?? '—' },
+    {
+      title: a.role,
+      dataIndex: 'role',
+      render: (v: string | null) => (v ? ((m.admin.roles as Record<string, string>)[v] ?? v) : '—'),
+    },
     {
       title: a.action,
       dataIndex: 'action',
@@ -249,7 +253,7 @@ export default function AuditPageScreen() {
 
 // The chain verified on request: intact or not, the entries checked, the head to keep elsewhere.
 function VerifyCard() {
-  const { m, locale } = useI18n();
+  const { m } = useI18n();
   const a = m.audit;
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<AuditVerification | null>(null);
@@ -257,6 +261,7 @@ function VerifyCard() {
   const verify = () => {
     setBusy(true);
     setError(null);
+    setResult(null);
     ok<AuditVerification>(api.GET('/api/v1/audit/verify'))
       .then(setResult)
       .catch((e: unknown) => setError(caught(e, m)))
@@ -279,7 +284,6 @@ function VerifyCard() {
               showIcon
               role="status"
               title={result.ok ? a.intact : a.tampered}
-              description={pick(result.message, locale)}
             />
             <Descriptions size="small" bordered column={{ xs: 1, md: 2 }} data-testid="audit-verification">
               <Descriptions.Item label={a.entries}>{result.entries}</Descriptions.Item>
