@@ -196,9 +196,7 @@ describe('audit and administration in the browser', () => {
     await page.getByText('接口密钥（仅显示这一次）').waitFor();
     await j.screen('key-shown-once');
     // The key works, once.
-    expect(
-      (await fetch(`${stack.url}/api/v1/sources`, { headers: { 'x-api-key': key } })).status,
-    ).toBe(200);
+    expect((await fetch(`${stack.url}/api/v1/sources`, { headers: { 'x-api-key': key } })).status).toBe(200);
     await page.getByRole('button', { name: '我已保存，关闭' }).click();
     await shown.waitFor({ state: 'detached' }).catch(() => shown.waitFor({ state: 'hidden' }));
     const keys = page.getByRole('table', { name: '本辖区各部门的接口密钥' });

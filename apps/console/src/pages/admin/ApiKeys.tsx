@@ -75,7 +75,7 @@ export function ApiKeysTab() {
       dataIndex: 'keyHint',
       render: (v: string) => (
         <Typography.Text code className="lj-nowrap">
-          {v}…
+          {v}
         </Typography.Text>
       ),
     },
