@@ -148,7 +148,7 @@ describe('sign-in in the browser', () => {
     await page.getByText('无权访问').waitFor();
     await page.getByText('您的角色无权打开此页面。').waitFor();
     const menu = page.getByRole('navigation').getByRole('menu');
-    expect(await menu.getByRole('menuitem').allInnerTexts()).toEqual(['工作台']);
+    expect(await menu.getByRole('menuitem').allInnerTexts()).toEqual(['工作台', '系统管理']);
     expect(await page.getByText('风险名单').count()).toBe(0);
     await j.screen('forbidden');
     await page.getByRole('button', { name: 'English' }).click();

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
   newApiKeySchema,
@@ -12,6 +12,22 @@ import { ZodPipe } from '../common/zod.pipe';
 import { Allow, Caller } from './access.decorator';
 import { AccountsService } from './accounts.service';
 import { requestListQuery, type RequestListQuery } from './dto/auth.dto';
+import { ApiZodOk, jsonSchemaOf } from '../common/openapi';
+import {
+  adminRequestResponse,
+  apiKeyCreatedResponse,
+  apiKeyListResponse,
+  apiKeyResponse,
+  userListResponse,
+  userResponse,
+} from './dto/account-responses';
+
+const ApiPending = () =>
+  ApiResponse({
+    status: 202,
+    description: 'An administrator: a request another security administrator confirms',
+    schema: jsonSchemaOf(adminRequestResponse),
+  });
 
 // Users (用户) and departmental API keys (接口密钥), for security administrators (安全管理员), within
 // their jurisdiction. The three administrators (三员) are created, disabled and enabled by a request
@@ -24,6 +40,7 @@ export class AccountsController {
   @Get('users')
   @Allow('users:manage')
   @ApiOperation({ summary: 'Users of my jurisdiction with their role, department and jurisdiction' })
+  @ApiZodOk(userListResponse)
   users(@Caller() caller: Principal) {
     return this.accounts.users(caller);
   }
@@ -45,6 +62,8 @@ export class AccountsController {
       },
     },
   })
+  @ApiResponse({ status: 201, description: 'Created', schema: jsonSchemaOf(userResponse) })
+  @ApiPending()
   async createUser(
     @Body(new ZodPipe(newUserSchema)) body: NewUser,
     @Caller() caller: Principal,
@@ -62,6 +81,8 @@ export class AccountsController {
     summary:
       'Disable a user of my jurisdiction (not myself): their tokens stop working at once. An administrator: 202, a request another security administrator confirms',
   })
+  @ApiZodOk(userResponse)
+  @ApiPending()
   async disable(
     @Param('id') id: string,
     @Caller() caller: Principal,
@@ -76,6 +97,8 @@ export class AccountsController {
   @Post('users/:id/enable')
   @Allow('users:manage')
   @ApiOperation({ summary: 'Enable a user of my jurisdiction; an administrator: 202, a request to confirm' })
+  @ApiZodOk(userResponse)
+  @ApiPending()
   async enable(
     @Param('id') id: string,
     @Caller() caller: Principal,
@@ -146,6 +169,7 @@ export class AccountsController {
   @Get('api-keys')
   @Allow('users:manage')
   @ApiOperation({ summary: 'API keys of my jurisdiction’s departments (hint only, never the key)' })
+  @ApiZodOk(apiKeyListResponse)
   apiKeys(@Caller() caller: Principal) {
     return this.accounts.apiKeys(caller);
   }
@@ -157,6 +181,7 @@ export class AccountsController {
       'Create an API key scoped to sources, for a department of my jurisdiction; the key is shown once',
   })
   @ApiBody({ schema: { example: { departmentCode: '330106-SAMR', sources: ['samr-xihu'] } } })
+  @ApiResponse({ status: 201, description: 'Created', schema: jsonSchemaOf(apiKeyCreatedResponse) })
   createApiKey(
     @Body(new ZodPipe(newApiKeySchema)) body: NewApiKey,
     @Caller() caller: Principal,
@@ -169,6 +194,7 @@ export class AccountsController {
   @Allow('users:manage')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke an API key of a department of my jurisdiction' })
+  @ApiZodOk(apiKeyResponse)
   revoke(@Param('id') id: string, @Caller() caller: Principal, @Req() req: Request) {
     return this.accounts.revokeApiKey(caller, id, req.ip ?? 'unknown');
   }

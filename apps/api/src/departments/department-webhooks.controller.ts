@@ -3,6 +3,12 @@ import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
 import { ZodPipe } from '../common/zod.pipe';
+import { ApiZodOk, jsonSchemaOf } from '../common/openapi';
+import {
+  webhookResponse,
+  webhookRotatedResponse,
+  webhookSetResponse,
+} from './dto/department-webhook-responses';
 import { setWebhookBody, type SetWebhookBody } from './dto/department-webhook.dto';
 import { DepartmentWebhooksService } from './department-webhooks.service';
 
@@ -18,6 +24,7 @@ export class DepartmentWebhooksController {
   @ApiOperation({
     summary: "A department's webhook URL and its signing secrets' key ids (never the secrets)",
   })
+  @ApiZodOk(webhookResponse)
   get(@Caller() caller: Principal, @Param('code') code: string) {
     return this.webhooks.get(caller, code);
   }
@@ -31,6 +38,7 @@ export class DepartmentWebhooksController {
       'Alerts raised from now on are delivered to it (signed, retried with backoff); null sends them to the inbox. Only public addresses (internal ones with WEBHOOK_ALLOWED_NETWORKS), over https in production; within the caller’s jurisdiction.',
   })
   @ApiBody({ schema: { example: { url: 'https://tax.example.gov.cn/lianjian/alerts' } } })
+  @ApiZodOk(webhookSetResponse)
   set(
     @Caller() caller: Principal,
     @Param('code') code: string,
@@ -49,7 +57,10 @@ export class DepartmentWebhooksController {
   })
   @ApiResponse({
     status: 201,
-    schema: { example: { keyId: 'k_m3x1a2b3c4', secret: 'whsec_…', createdAt: '…' } },
+    schema: {
+      ...jsonSchemaOf(webhookRotatedResponse),
+      example: { keyId: 'k_m3x1a2b3c4', secret: 'whsec_…', createdAt: '…' },
+    },
   })
   rotate(@Caller() caller: Principal, @Param('code') code: string) {
     return this.webhooks.rotate(caller, code);

@@ -1723,11 +1723,34 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            username: string;
+                            displayName: string | null;
+                            /** @enum {string} */
+                            role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                            departmentCode: string | null;
+                            /** @description null: national (全国) */
+                            regionCode: string | null;
+                            /** @description ISO 8601 instant */
+                            createdAt: string;
+                            createdBy: string;
+                            /** @description ISO 8601 instant */
+                            disabledAt: string | null;
+                            roleLabel: {
+                                zh: string;
+                                en: string;
+                            };
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -1744,11 +1767,59 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        displayName: string | null;
+                        /** @enum {string} */
+                        role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                        departmentCode: string | null;
+                        /** @description null: national (全国) */
+                        regionCode: string | null;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        disabledAt: string | null;
+                    };
+                };
+            };
+            /** @description An administrator: a request another security administrator confirms */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        action: "user.create" | "user.disable" | "user.enable" | "user.totp-reset";
+                        userId: string | null;
+                        account: {
+                            username: string;
+                            displayName?: string | null;
+                            /** @enum {string} */
+                            role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                            departmentCode?: string | null;
+                            regionCode: string | null;
+                        };
+                        /** @enum {string} */
+                        role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                        regionCode: string | null;
+                        requestedBy: string;
+                        /** @description ISO 8601 instant */
+                        requestedAt: string;
+                        /** @enum {string} */
+                        status: "pending" | "confirmed" | "withdrawn";
+                        message?: string;
+                    };
+                };
             };
         };
     };
@@ -1763,11 +1834,59 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            201: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        displayName: string | null;
+                        /** @enum {string} */
+                        role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                        departmentCode: string | null;
+                        /** @description null: national (全国) */
+                        regionCode: string | null;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        disabledAt: string | null;
+                    };
+                };
+            };
+            /** @description An administrator: a request another security administrator confirms */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        action: "user.create" | "user.disable" | "user.enable" | "user.totp-reset";
+                        userId: string | null;
+                        account: {
+                            username: string;
+                            displayName?: string | null;
+                            /** @enum {string} */
+                            role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                            departmentCode?: string | null;
+                            regionCode: string | null;
+                        };
+                        /** @enum {string} */
+                        role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                        regionCode: string | null;
+                        requestedBy: string;
+                        /** @description ISO 8601 instant */
+                        requestedAt: string;
+                        /** @enum {string} */
+                        status: "pending" | "confirmed" | "withdrawn";
+                        message?: string;
+                    };
+                };
             };
         };
     };
@@ -1782,11 +1901,59 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            201: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        displayName: string | null;
+                        /** @enum {string} */
+                        role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                        departmentCode: string | null;
+                        /** @description null: national (全国) */
+                        regionCode: string | null;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        disabledAt: string | null;
+                    };
+                };
+            };
+            /** @description An administrator: a request another security administrator confirms */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        action: "user.create" | "user.disable" | "user.enable" | "user.totp-reset";
+                        userId: string | null;
+                        account: {
+                            username: string;
+                            displayName?: string | null;
+                            /** @enum {string} */
+                            role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                            departmentCode?: string | null;
+                            regionCode: string | null;
+                        };
+                        /** @enum {string} */
+                        role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                        regionCode: string | null;
+                        requestedBy: string;
+                        /** @description ISO 8601 instant */
+                        requestedAt: string;
+                        /** @enum {string} */
+                        status: "pending" | "confirmed" | "withdrawn";
+                        message?: string;
+                    };
+                };
             };
         };
     };
@@ -1892,11 +2059,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            /** @description the first characters of the key, to recognise it */
+                            keyHint: string;
+                            departmentCode: string;
+                            sources: string[];
+                            /** @description ISO 8601 instant */
+                            createdAt: string;
+                            createdBy: string;
+                            /** @description ISO 8601 instant */
+                            revokedAt: string | null;
+                            /** @description ISO 8601 instant */
+                            lastUsedAt: string | null;
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -1913,11 +2099,30 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description the first characters of the key, to recognise it */
+                        keyHint: string;
+                        departmentCode: string;
+                        sources: string[];
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        revokedAt: string | null;
+                        /** @description ISO 8601 instant */
+                        lastUsedAt: string | null;
+                        /** @description the key itself: shown in this answer only */
+                        key: string;
+                    };
+                };
             };
         };
     };
@@ -1932,11 +2137,28 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description the first characters of the key, to recognise it */
+                        keyHint: string;
+                        departmentCode: string;
+                        sources: string[];
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        revokedAt: string | null;
+                        /** @description ISO 8601 instant */
+                        lastUsedAt: string | null;
+                    };
+                };
             };
         };
     };
@@ -4022,11 +4244,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        department: string;
+                        /** @description null: alerts go to the inbox */
+                        url: string | null;
+                        secrets: {
+                            keyId: string;
+                            /** @enum {string} */
+                            status: "active" | "retired";
+                            /** @description ISO 8601 instant */
+                            createdAt: string;
+                            /** @description ISO 8601 instant */
+                            retiredAt: string | null;
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -4045,11 +4283,17 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        department: string;
+                        url: string | null;
+                    };
+                };
             };
         };
     };
@@ -4069,7 +4313,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        keyId: string;
+                        /** @description shown in this answer only */
+                        secret: string;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                    };
                 };
             };
         };
@@ -5453,6 +5703,9 @@ export interface operations {
     AuditController_list: {
         parameters: {
             query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: number;
+                limit?: number;
                 until?: unknown;
                 since?: unknown;
                 result?: "ok" | "denied" | "refused" | "failed";
@@ -5467,11 +5720,34 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            seq: number;
+                            /** @description ISO 8601 instant */
+                            at: string;
+                            actor: string;
+                            role: string | null;
+                            source: string | null;
+                            /** @description e.g. "GET /api/v1/entities/:id", "user.create" */
+                            action: string;
+                            target: string | null;
+                            /** @description ok, denied, refused or failed */
+                            result: string;
+                            detail: {
+                                [key: string]: unknown;
+                            };
+                            hash: string;
+                        }[];
+                        /** @description pass as ?cursor= for the next (older) page */
+                        nextCursor: number | null;
+                    };
+                };
             };
         };
     };
@@ -5484,11 +5760,36 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                        /** @enum {string} */
+                        mode: "incremental" | "full";
+                        /** @description the seq verification started after (0: the whole chain) */
+                        from: number;
+                        /** @description entries hashed by this verification */
+                        entries: number;
+                        head: {
+                            seq: number;
+                            hash: string;
+                        };
+                        problems: {
+                            seq: number;
+                            /** @enum {string} */
+                            problem: "edited" | "missing" | "relinked";
+                            detail: string;
+                        }[];
+                        message: {
+                            zh: string;
+                            en: string;
+                        };
+                    };
+                };
             };
         };
     };

@@ -12,6 +12,8 @@ import { mayOpen, screenOf } from '../lib/menu';
 import { SessionProvider, useSession } from '../lib/session';
 import { Forbidden, NotFound } from './Forbidden';
 import {
+  AdminPage,
+  AuditPage,
   CaseDetailPage,
   CasesPage,
   FeedBatchPage,
@@ -203,6 +205,22 @@ export function App() {
                 element={
                   <Guarded>
                     <ScoringPage />
+                  </Guarded>
+                }
+              />
+              <Route
+                path="/audit"
+                element={
+                  <Guarded>
+                    <AuditPage />
+                  </Guarded>
+                }
+              />
+              <Route
+                path="/admin"
+                element={
+                  <Guarded>
+                    <AdminPage />
                   </Guarded>
                 }
               />

@@ -15,6 +15,8 @@ export const CaseDetailPage = lazy(() => import('../pages/cases/CaseDetail'));
 export const RuleListPage = lazy(() => import('../pages/rules/RuleList'));
 export const RuleDetailPage = lazy(() => import('../pages/rules/RuleDetail'));
 export const ScoringPage = lazy(() => import('../pages/scoring/Scoring'));
+export const AuditPage = lazy(() => import('../pages/audit/Audit'));
+export const AdminPage = lazy(() => import('../pages/admin/Admin'));
 
 // The screens built so far (the menu shows no other).
 export const BUILT_SCREENS: ReadonlySet<Screen['key']> = new Set<Screen['key']>([
@@ -24,4 +26,6 @@ export const BUILT_SCREENS: ReadonlySet<Screen['key']> = new Set<Screen['key']>(
   'cases',
   'rules',
   'scoring',
+  'audit',
+  'admin',
 ]);

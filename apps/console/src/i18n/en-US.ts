@@ -2,6 +2,8 @@ import { casesEnUS } from './cases';
 import { homeEnUS } from './home';
 import { rulesEnUS } from './rules';
 import { scoringEnUS } from './scoring';
+import { auditEnUS } from './audit';
+import { adminEnUS } from './admin';
 import type { Messages } from './zh-CN';
 import { feedsEnUS } from './feeds';
 
@@ -181,6 +183,8 @@ export const enUS: Messages = {
   },
   rules: rulesEnUS,
   scoring: scoringEnUS,
+  audit: auditEnUS,
+  admin: adminEnUS,
   errors: {
     forbiddenTitle: 'Not allowed',
     forbidden: 'Your role may not open this page.',

@@ -6,6 +6,8 @@ import { homeZhCN } from './home';
 // this file's shape, so a missing translation fails the type-check). No text lives in components.
 import { rulesZhCN } from './rules';
 import { scoringZhCN } from './scoring';
+import { auditZhCN } from './audit';
+import { adminZhCN } from './admin';
 export const zhCN = {
   app: {
     title: '联监 · 监管工作台',
@@ -179,6 +181,8 @@ export const zhCN = {
   },
   rules: rulesZhCN,
   scoring: scoringZhCN,
+  audit: auditZhCN,
+  admin: adminZhCN,
   errors: {
     forbiddenTitle: '无权访问',
     forbidden: '您的角色无权打开此页面。',

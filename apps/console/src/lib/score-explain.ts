@@ -96,7 +96,12 @@ export function modelScale(
 // Class colours (A green … D red), for tags and charts alike.
 // Solid tags with white text (antd's preset light tags, green text on pale green, are 3:1 and fail
 // WCAG AA): the 8th shade of each hue, ≥ 5.5:1 against white.
-export const CLASS_TAG: Record<RiskClass, string> = { A: '#237804', B: '#0958d9', C: '#ad4e00', D: '#a8071a' };
+export const CLASS_TAG: Record<RiskClass, string> = {
+  A: '#237804',
+  B: '#0958d9',
+  C: '#ad4e00',
+  D: '#a8071a',
+};
 export const CLASS_COLOR: Record<RiskClass, string> = {
   A: '#389e0d',
   B: '#0958d9',
