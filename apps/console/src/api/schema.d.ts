@@ -5149,13 +5149,15 @@ export interface operations {
     CreditRepairController_list: {
         parameters: {
             query?: {
-                cursor?: unknown;
-                limit?: unknown;
-                /** @description the record's department code */
-                department?: unknown;
-                /** @description USCC or scheme:id */
-                entity?: unknown;
                 status?: "pending" | "approved" | "rejected" | "withdrawn";
+                /** @description USCC or scheme:id */
+                entity?: string;
+                /** @description the record's department code */
+                department?: string;
+                /** @description ≤ 200, default 50 */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -5163,11 +5165,53 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            /** @enum {string} */
+                            type: "objection" | "repair";
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "withdrawn";
+                            record: {
+                                id: string;
+                                kind: string;
+                                source: string;
+                                sourceRecordId: string;
+                                /** @description calendar date YYYY-MM-DD */
+                                occurredAt: string;
+                                /** @description the record's department: it decides the request */
+                                departmentCode: string;
+                                /** @description set once approved: the first day the record no longer counts */
+                                countsUntil: string | null;
+                            };
+                            entity: {
+                                id: string;
+                                /** @description USCC or scheme:id */
+                                key: string;
+                                name: string | null;
+                                regionCode: string | null;
+                            };
+                            reason: string;
+                            evidence: string | null;
+                            filedBy: string;
+                            /** @description ISO 8601 instant */
+                            filedAt: string;
+                            decidedBy: string | null;
+                            /** @description ISO 8601 instant */
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            /** @description calendar date YYYY-MM-DD */
+                            effectiveFrom: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
             };
         };
     };
@@ -5184,11 +5228,50 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Filed */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        type: "objection" | "repair";
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected" | "withdrawn";
+                        record: {
+                            id: string;
+                            kind: string;
+                            source: string;
+                            sourceRecordId: string;
+                            /** @description calendar date YYYY-MM-DD */
+                            occurredAt: string;
+                            /** @description the record's department: it decides the request */
+                            departmentCode: string;
+                            /** @description set once approved: the first day the record no longer counts */
+                            countsUntil: string | null;
+                        };
+                        entity: {
+                            id: string;
+                            /** @description USCC or scheme:id */
+                            key: string;
+                            name: string | null;
+                            regionCode: string | null;
+                        };
+                        reason: string;
+                        evidence: string | null;
+                        filedBy: string;
+                        /** @description ISO 8601 instant */
+                        filedAt: string;
+                        decidedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        /** @description calendar date YYYY-MM-DD */
+                        effectiveFrom: string | null;
+                    };
+                };
             };
         };
     };
@@ -5203,11 +5286,50 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        type: "objection" | "repair";
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected" | "withdrawn";
+                        record: {
+                            id: string;
+                            kind: string;
+                            source: string;
+                            sourceRecordId: string;
+                            /** @description calendar date YYYY-MM-DD */
+                            occurredAt: string;
+                            /** @description the record's department: it decides the request */
+                            departmentCode: string;
+                            /** @description set once approved: the first day the record no longer counts */
+                            countsUntil: string | null;
+                        };
+                        entity: {
+                            id: string;
+                            /** @description USCC or scheme:id */
+                            key: string;
+                            name: string | null;
+                            regionCode: string | null;
+                        };
+                        reason: string;
+                        evidence: string | null;
+                        filedBy: string;
+                        /** @description ISO 8601 instant */
+                        filedAt: string;
+                        decidedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        /** @description calendar date YYYY-MM-DD */
+                        effectiveFrom: string | null;
+                    };
+                };
             };
         };
     };
@@ -5226,11 +5348,50 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        type: "objection" | "repair";
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected" | "withdrawn";
+                        record: {
+                            id: string;
+                            kind: string;
+                            source: string;
+                            sourceRecordId: string;
+                            /** @description calendar date YYYY-MM-DD */
+                            occurredAt: string;
+                            /** @description the record's department: it decides the request */
+                            departmentCode: string;
+                            /** @description set once approved: the first day the record no longer counts */
+                            countsUntil: string | null;
+                        };
+                        entity: {
+                            id: string;
+                            /** @description USCC or scheme:id */
+                            key: string;
+                            name: string | null;
+                            regionCode: string | null;
+                        };
+                        reason: string;
+                        evidence: string | null;
+                        filedBy: string;
+                        /** @description ISO 8601 instant */
+                        filedAt: string;
+                        decidedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        /** @description calendar date YYYY-MM-DD */
+                        effectiveFrom: string | null;
+                    };
+                };
             };
         };
     };
@@ -5249,11 +5410,50 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        type: "objection" | "repair";
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected" | "withdrawn";
+                        record: {
+                            id: string;
+                            kind: string;
+                            source: string;
+                            sourceRecordId: string;
+                            /** @description calendar date YYYY-MM-DD */
+                            occurredAt: string;
+                            /** @description the record's department: it decides the request */
+                            departmentCode: string;
+                            /** @description set once approved: the first day the record no longer counts */
+                            countsUntil: string | null;
+                        };
+                        entity: {
+                            id: string;
+                            /** @description USCC or scheme:id */
+                            key: string;
+                            name: string | null;
+                            regionCode: string | null;
+                        };
+                        reason: string;
+                        evidence: string | null;
+                        filedBy: string;
+                        /** @description ISO 8601 instant */
+                        filedAt: string;
+                        decidedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        /** @description calendar date YYYY-MM-DD */
+                        effectiveFrom: string | null;
+                    };
+                };
             };
         };
     };
@@ -5268,11 +5468,50 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        type: "objection" | "repair";
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected" | "withdrawn";
+                        record: {
+                            id: string;
+                            kind: string;
+                            source: string;
+                            sourceRecordId: string;
+                            /** @description calendar date YYYY-MM-DD */
+                            occurredAt: string;
+                            /** @description the record's department: it decides the request */
+                            departmentCode: string;
+                            /** @description set once approved: the first day the record no longer counts */
+                            countsUntil: string | null;
+                        };
+                        entity: {
+                            id: string;
+                            /** @description USCC or scheme:id */
+                            key: string;
+                            name: string | null;
+                            regionCode: string | null;
+                        };
+                        reason: string;
+                        evidence: string | null;
+                        filedBy: string;
+                        /** @description ISO 8601 instant */
+                        filedAt: string;
+                        decidedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        /** @description calendar date YYYY-MM-DD */
+                        effectiveFrom: string | null;
+                    };
+                };
             };
         };
     };

@@ -19,6 +19,8 @@ import {
   FeedsPage,
   HomePage,
   ProfilePage,
+  RepairDetailPage,
+  RepairListPage,
   RiskListPage,
   RuleDetailPage,
   RuleListPage,
@@ -194,6 +196,22 @@ export function App() {
                 element={
                   <Guarded>
                     <RuleDetailPage />
+                  </Guarded>
+                }
+              />
+              <Route
+                path="/credit-repair"
+                element={
+                  <Guarded>
+                    <RepairListPage />
+                  </Guarded>
+                }
+              />
+              <Route
+                path="/credit-repair/:id"
+                element={
+                  <Guarded>
+                    <RepairDetailPage />
                   </Guarded>
                 }
               />

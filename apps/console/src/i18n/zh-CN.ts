@@ -5,6 +5,7 @@ import { homeZhCN } from './home';
 // Every text the console shows, in Chinese (the default). en-US.ts has the same keys (its type is
 // this file's shape, so a missing translation fails the type-check). No text lives in components.
 import { rulesZhCN } from './rules';
+import { repairZhCN } from './repair';
 export const zhCN = {
   app: {
     title: '联监 · 监管工作台',
@@ -157,6 +158,7 @@ export const zhCN = {
   },
   feeds: feedsZhCN,
   cases: casesZhCN,
+  repair: repairZhCN,
   codes: {
     invalid_json: '请求格式有误',
     invalid_body: '输入有误',
