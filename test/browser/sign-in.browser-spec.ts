@@ -82,6 +82,7 @@ describe('sign-in in the browser', () => {
       'Joint cases',
       'Rules',
       'Data feeds',
+      'Credit repair',
     ]);
     expect(await page.getByText('Audit', { exact: true }).count()).toBe(0);
     expect(await page.getByText('Administration', { exact: true }).count()).toBe(0);
@@ -95,6 +96,7 @@ describe('sign-in in the browser', () => {
       '联合案件',
       '规则',
       '数据归集',
+      '信用修复',
     ]);
     await j.screen('home');
     await j.assertClean();

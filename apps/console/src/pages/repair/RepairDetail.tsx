@@ -77,7 +77,9 @@ export default function RepairDetail() {
         ) : null}
         <Descriptions size="small" bordered column={{ xs: 1, lg: 2 }}>
           <Descriptions.Item label={d.entity}>
-            <Link to={`/entities/${encodeURIComponent(x.entity.key)}`}>{x.entity.name ?? x.entity.key}</Link>{' '}
+            <Link to={`/entities/${encodeURIComponent(x.entity.key)}`} data-testid="repair-entity">
+              {x.entity.name ?? x.entity.key}
+            </Link>{' '}
             <Typography.Text type="secondary" className="lj-nowrap">
               {x.entity.key}
             </Typography.Text>
