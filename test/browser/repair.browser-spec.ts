@@ -32,7 +32,7 @@ jest.setTimeout(300_000);
 const REFUSED = /Failed to load resource: the server responded with a status of (400|403)/;
 
 describe('credit repair in the browser', () => {
-  let stack: Stack<'admin'>;
+  let stack: Stack<'admin' | 'coordinator'>;
   let browser: Browser;
   let j: Journey;
   let filer: TestUser;
@@ -43,7 +43,10 @@ describe('credit repair in the browser', () => {
       startStack({
         api: apiApp,
         worker: workerApp,
-        users: { admin: 'admin' },
+        users: {
+          admin: 'admin',
+          coordinator: { role: 'coordinator', regionCode: '330100', username: 'coordinator-hz' },
+        },
         env: { FEED_CHECK_CRON: '', ESCALATION_CRON: '', CASE_OVERDUE_CRON: '' },
       }),
       launchChromium(),
@@ -104,10 +107,13 @@ describe('credit repair in the browser', () => {
       const e = await call(admin, 'GET', `/entities/${USCC_A}`);
       return e.score?.riskClass === 'D' ? e : undefined;
     }, 60_000);
-    await eventually(async () => {
+    // The case opened by itself is dispatched, so the department's officers see it (their task).
+    const auto = await eventually(async () => {
       const list = await call(admin, 'GET', `/cases?entity=${USCC_A}`);
-      return list.items.length ? list : undefined;
+      return (list.items as { id: string; departments: string[] }[])[0];
     }, 60_000);
+    expect(auto.departments).toContain('330106-SAMR');
+    await call(stack.users.coordinator, 'POST', `/cases/${auto.id}/dispatch`, {});
 
     // --- the filer: the profile's credit repair tab and form
     j = await Journey.start(browser, SPEC, 'repair-journey');
@@ -231,17 +237,14 @@ describe('credit repair in the browser', () => {
     await j.screen('request-en');
 
     // --- the profile shows the decisions, the listing as repaired, its alerts and its case
-    await page
-      .getByRole('link', { name: new RegExp(USCC_A.slice(0, 8)) })
-      .first()
-      .click();
+    await page.getByTestId('repair-entity').click();
     await page.waitForURL(new RegExp(`/console/entities/${USCC_A}$`));
     const repairsEn = page.getByRole('region', { name: "The entity's credit repair requests" });
-    await repairsEn.getByText('Approved').waitFor();
-    await repairsEn.getByText('Rejected').waitFor();
+    await repairsEn.getByText('Approved', { exact: true }).waitFor();
+    await repairsEn.getByText('Rejected', { exact: true }).waitFor();
     await repairsEn.getByText(/No longer counts from \d{4}-\d{2}-\d{2}/).waitFor();
     await page
-      .getByText(/^Repaired/)
+      .getByText(/^Credit repaired · counts until/)
       .first()
       .waitFor();
     // The penalty is offered again (its objection was rejected); the repaired listing is not.
@@ -264,6 +267,7 @@ describe('credit repair in the browser', () => {
     await caseLink.waitFor();
     await j.screen('profile-cases');
     const caseId = await caseLink.innerText();
+    expect(caseId).toBe(auto.id);
     await caseLink.click();
     await page.waitForURL(new RegExp(`/console/cases/${caseId}$`));
     await activityZh.getByRole('tab').first().waitFor({ state: 'detached' });

@@ -146,7 +146,7 @@ export default function Profile() {
         </Col>
       </Row>
       <RecordsCard records={detail.records} m={m} />
-      <ProfileActivity entityKey={id} records={detail.records} />
+      <ProfileActivity key={id} entityKey={id} records={detail.records} />
     </Space>
   );
 }

@@ -25,7 +25,8 @@ function useList<T>(enabled: boolean, fetch: () => Promise<T>, deps: unknown[]):
   useEffect(() => {
     if (!enabled) return;
     let live = true;
-    setLoad({ state: 'loading' });
+    // A reload (a request just filed) keeps the list shown until the new one arrives.
+    setLoad((l) => (l.state === 'ok' ? l : { state: 'loading' }));
     fetch()
       .then((data) => live && setLoad({ state: 'ok', data }))
       .catch((e: unknown) => live && setLoad({ state: 'error', error: caught(e, m) }));
@@ -154,7 +155,7 @@ function AlertsList({ load }: { load: Load<EntityAlertPage> | null }) {
               rowKey="id"
               pagination={false}
               dataSource={data.items}
-              locale={{ emptyText: p.alertsEmpty }}
+              locale={{ emptyText: <Typography.Text type="secondary">{p.alertsEmpty}</Typography.Text> }}
               columns={[
                 {
                   title: p.alertCol.createdAt,
@@ -202,7 +203,7 @@ function CasesList({ load }: { load: Load<CaseListPage> | null }) {
             rowKey="id"
             pagination={false}
             dataSource={data.items}
-            locale={{ emptyText: p.casesEmpty }}
+            locale={{ emptyText: <Typography.Text type="secondary">{p.casesEmpty}</Typography.Text> }}
             columns={[
               { title: p.caseCol.id, key: 'id', render: (_, c) => <Link to={`/cases/${c.id}`}>{c.id}</Link> },
               {
@@ -236,7 +237,7 @@ function RepairsList({ load }: { load: Load<RepairPage> | null }) {
             rowKey="id"
             pagination={false}
             dataSource={data.items}
-            locale={{ emptyText: p.repairsEmpty }}
+            locale={{ emptyText: <Typography.Text type="secondary">{p.repairsEmpty}</Typography.Text> }}
             columns={[
               {
                 title: p.repairCol.id,
@@ -312,7 +313,7 @@ function FileRequest(props: { records: ProfileRecord[]; requests: Repair[]; onFi
       {filed ? (
         <Alert type="success" showIcon role="status" title={filed} style={{ marginBottom: 16 }} />
       ) : null}
-      {choices.length === 0 && !filed ? (
+      {choices.length === 0 ? (
         <Typography.Text type="secondary">{p.fileNone}</Typography.Text>
       ) : (
         <Form layout="vertical" style={{ maxWidth: 720 }} onFinish={() => void submit()}>

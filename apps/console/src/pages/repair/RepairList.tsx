@@ -28,14 +28,7 @@ import { dateTime } from '../../lib/dates';
 import { caught } from '../../lib/errors';
 import { useSession } from '../../lib/session';
 import { CaseTheme } from '../cases/parts';
-import {
-  DecisionForm,
-  decisionLine,
-  recordLine,
-  RepairStatusTag,
-  RepairTypeTag,
-  type RepairAction,
-} from './parts';
+import { DecisionForm, decisionLine, RepairStatusTag, RepairTypeTag, type RepairAction } from './parts';
 
 const PAGE_SIZE = 20;
 
@@ -98,6 +91,7 @@ export default function RepairList() {
     {
       title: r.col.id,
       key: 'id',
+      className: 'lj-nowrap',
       render: (_, x) => <Link to={`/credit-repair/${x.id}`}>{x.id}</Link>,
     },
     {
@@ -117,8 +111,11 @@ export default function RepairList() {
       key: 'record',
       render: (_, x) => (
         <Space orientation="vertical" size={0}>
-          <span>{recordLine(x.record, m)}</span>
-          <Typography.Text type="secondary">
+          <span>{(m.recordKinds as Record<string, string>)[x.record.kind] ?? x.record.kind}</span>
+          <span className="lj-nowrap">
+            {x.record.occurredAt} · {x.record.departmentCode}
+          </span>
+          <Typography.Text type="secondary" className="lj-nowrap">
             {fmt(r.recordSource, { source: x.record.source, id: x.record.sourceRecordId })}
           </Typography.Text>
         </Space>
@@ -128,6 +125,7 @@ export default function RepairList() {
     {
       title: r.col.reason,
       key: 'reason',
+      width: '22%',
       render: (_, x) => (
         <Space orientation="vertical" size={0}>
           <span>{x.reason}</span>
@@ -142,7 +140,7 @@ export default function RepairList() {
       key: 'filed',
       render: (_, x) => (
         <Space orientation="vertical" size={0}>
-          <span>{x.filedBy}</span>
+          <span className="lj-nowrap">{x.filedBy}</span>
           <Typography.Text type="secondary" className="lj-nowrap">
             {dateTime(x.filedAt)}
           </Typography.Text>
@@ -254,7 +252,7 @@ export default function RepairList() {
             dataSource={data?.items ?? []}
             loading={load.state === 'loading'}
             pagination={false}
-            locale={{ emptyText: r.empty }}
+            locale={{ emptyText: <Typography.Text type="secondary">{r.empty}</Typography.Text> }}
           />
         </div>
         <Space style={{ marginTop: 16 }}>
