@@ -193,7 +193,9 @@ export default function RepairList() {
   return (
     <CaseTheme>
       <Card>
-        <Typography.Title level={4}>{r.title}</Typography.Title>
+        <Typography.Title level={4} style={{ marginTop: 0 }}>
+          {r.title}
+        </Typography.Title>
         <Typography.Paragraph type="secondary">{r.intro}</Typography.Paragraph>
         <Space wrap style={{ marginBottom: 16 }}>
           <label htmlFor="repair-status">{r.filters.status}</label>
