@@ -83,6 +83,7 @@ describe('sign-in in the browser', () => {
       'Rules',
       'Data feeds',
       'Scoring',
+      'Credit repair',
     ]);
     expect(await page.getByText('Audit', { exact: true }).count()).toBe(0);
     expect(await page.getByText('Administration', { exact: true }).count()).toBe(0);
@@ -97,6 +98,7 @@ describe('sign-in in the browser', () => {
       '规则',
       '数据归集',
       '评分',
+      '信用修复',
     ]);
     await j.screen('home');
     await j.assertClean();

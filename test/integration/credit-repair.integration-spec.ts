@@ -18,6 +18,14 @@ import { ScoringService, SEVERE_PENALTY_TYPES } from '@lianjian/scoring';
 import { apiApp } from '../../apps/api/src/bootstrap';
 // The worker scores what the API asks for, as in production.
 import { workerApp } from '../../apps/worker/src/bootstrap';
+import {
+  repairListResponse,
+  repairResponse,
+} from '../../apps/api/src/credit-repair/dto/credit-repair-responses';
+
+// An answer as the OpenAPI document (and so the console's typed client) says it is.
+const conforms = (schema: { safeParse(v: unknown): { error?: { issues: unknown[] } } }, body: unknown) =>
+  expect(schema.safeParse(body).error?.issues).toBeUndefined();
 
 // 信用修复与异议 end to end: API → PostgreSQL (decision, record's counting end, audit entry in one
 // transaction) → BullMQ (real Redis) → worker re-score; and point-in-time scoring before the
@@ -212,7 +220,9 @@ describe('credit repair and objections (信用修复与异议)', () => {
       effectiveFrom: '2025-09-01',
     });
     expect(approved.status).toBe(200);
-    expect(await json(approved)).toMatchObject({
+    const approvedBody = await json(approved);
+    conforms(repairResponse, approvedBody);
+    expect(approvedBody).toMatchObject({
       status: 'approved',
       decidedBy: officer.username,
       decisionReason: '整改到位，符合信用修复条件',
@@ -347,6 +357,7 @@ describe('credit repair and objections (信用修复与异议)', () => {
       }),
     );
     expect(filed.status).toBe('pending');
+    conforms(repairResponse, filed);
     expect(
       (await call('POST', `/credit-repairs/${filed.id}/reject`, taxOfficer, { reason: '不予支持' })).status,
     ).toBe(403);
@@ -358,7 +369,9 @@ describe('credit repair and objections (信用修复与异议)', () => {
       reason: '经核实，处罚决定书金额无误',
     });
     expect(rejected.status).toBe(200);
-    expect(await json(rejected)).toMatchObject({
+    const rejectedBody = await json(rejected);
+    conforms(repairResponse, rejectedBody);
+    expect(rejectedBody).toMatchObject({
       status: 'rejected',
       decidedBy: officer.username,
       effectiveFrom: null,
@@ -383,7 +396,9 @@ describe('credit repair and objections (信用修复与异议)', () => {
       reason: '材料补齐后再申请',
     });
     expect(withdrawn.status).toBe(200);
-    expect(await json(withdrawn)).toMatchObject({ status: 'withdrawn', decidedBy: staff.username });
+    const withdrawnBody = await json(withdrawn);
+    conforms(repairResponse, withdrawnBody);
+    expect(withdrawnBody).toMatchObject({ status: 'withdrawn', decidedBy: staff.username });
     expect(
       (await call('POST', `/credit-repairs/${second.id}/approve`, officer, { reason: '同意' })).status,
     ).toBe(409);
@@ -400,6 +415,8 @@ describe('credit repair and objections (信用修复与异议)', () => {
     const all = await json(await call('GET', `/credit-repairs?entity=${USCC_A}`, officer));
     expect(all.items.map((r: { status: string }) => r.status)).toEqual(['withdrawn', 'rejected', 'approved']);
     expect(all.nextCursor).toBeNull();
+    conforms(repairListResponse, all);
+    conforms(repairResponse, await json(await call('GET', `/credit-repairs/${all.items[2].id}`, officer)));
 
     const approved = await json(await call('GET', '/credit-repairs?status=approved', staff));
     expect(approved.items).toHaveLength(1);

@@ -1,8 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
+import { ApiZodOk, ApiZodQuery, jsonSchemaOf } from '../common/openapi';
 import { ZodPipe } from '../common/zod.pipe';
+import { repairListResponse, repairResponse } from './dto/credit-repair-responses';
 import { CreditRepairService } from './credit-repair.service';
 import {
   approveRepairBody,
@@ -31,6 +33,7 @@ export class CreditRepairController {
   @Post()
   @Allow('repair:file')
   @HttpCode(201)
+  @ApiResponse({ status: 201, description: 'Filed', schema: jsonSchemaOf(repairResponse) })
   @ApiOperation({
     summary: 'File an objection or a credit repair request about a record (提交异议或信用修复申请)',
     description:
@@ -54,11 +57,8 @@ export class CreditRepairController {
   @AuditedRead()
   @Allow('entities:read')
   @ApiOperation({ summary: 'Credit repair requests in your jurisdiction, newest first' })
-  @ApiQuery({ name: 'status', required: false, enum: ['pending', 'approved', 'rejected', 'withdrawn'] })
-  @ApiQuery({ name: 'entity', required: false, description: 'USCC or scheme:id' })
-  @ApiQuery({ name: 'department', required: false, description: "the record's department code" })
-  @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'cursor', required: false })
+  @ApiZodQuery(listRepairsQuery)
+  @ApiZodOk(repairListResponse)
   list(@Query(new ZodPipe(listRepairsQuery)) query: ListRepairsQuery, @Caller() caller: Principal) {
     return this.repairs.list(caller, query);
   }
@@ -67,6 +67,7 @@ export class CreditRepairController {
   @AuditedRead()
   @Allow('entities:read')
   @ApiOperation({ summary: 'One credit repair request, with its record and decision' })
+  @ApiZodOk(repairResponse)
   get(@Param('id') id: string, @Caller() caller: Principal) {
     return this.repairs.get(caller, id);
   }
@@ -80,6 +81,7 @@ export class CreditRepairController {
       "Only an officer of the record's department who did not file the request (四眼原则). effectiveFrom is not before the record's date nor after today.",
   })
   @ApiBody({ schema: { example: { reason: '整改到位，符合信用修复条件', effectiveFrom: '2026-11-20' } } })
+  @ApiZodOk(repairResponse)
   approve(
     @Param('id') id: string,
     @Body(new ZodPipe(approveRepairBody)) body: ApproveRepairBody,
@@ -93,6 +95,7 @@ export class CreditRepairController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Reject: the record keeps counting; a new request may be filed later' })
   @ApiBody({ schema: { example: { reason: '整改材料不完整' } } })
+  @ApiZodOk(repairResponse)
   reject(
     @Param('id') id: string,
     @Body(new ZodPipe(rejectRepairBody)) body: RejectRepairBody,
@@ -105,6 +108,7 @@ export class CreditRepairController {
   @Allow('repair:file')
   @HttpCode(200)
   @ApiOperation({ summary: 'Withdraw a pending request (its filer only)' })
+  @ApiZodOk(repairResponse)
   withdraw(
     @Param('id') id: string,
     @Body(new ZodPipe(withdrawRepairBody)) body: WithdrawRepairBody,

@@ -5573,13 +5573,15 @@ export interface operations {
     CreditRepairController_list: {
         parameters: {
             query?: {
-                cursor?: unknown;
-                limit?: unknown;
-                /** @description the record's department code */
-                department?: unknown;
-                /** @description USCC or scheme:id */
-                entity?: unknown;
                 status?: "pending" | "approved" | "rejected" | "withdrawn";
+                /** @description USCC or scheme:id */
+                entity?: string;
+                /** @description the record's department code */
+                department?: string;
+                /** @description ≤ 200, default 50 */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -5587,11 +5589,53 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            /** @enum {string} */
+                            type: "objection" | "repair";
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "withdrawn";
+                            record: {
+                                id: string;
+                                kind: string;
+                                source: string;
+                                sourceRecordId: string;
+                                /** @description calendar date YYYY-MM-DD */
+                                occurredAt: string;
+                                /** @description the record's department: it decides the request */
+                                departmentCode: string;
+                                /** @description set once approved: the first day the record no longer counts */
+                                countsUntil: string | null;
+                            };
+                            entity: {
+                                id: string;
+                                /** @description USCC or scheme:id */
+                                key: string;
+                                name: string | null;
+                                regionCode: string | null;
+                            };
+                            reason: string;
+                            evidence: string | null;
+                            filedBy: string;
+                            /** @description ISO 8601 instant */
+                            filedAt: string;
+                            decidedBy: string | null;
+                            /** @description ISO 8601 instant */
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            /** @description calendar date YYYY-MM-DD */
+                            effectiveFrom: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
             };
         };
     };
@@ -5608,11 +5652,50 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Filed */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        type: "objection" | "repair";
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected" | "withdrawn";
+                        record: {
+                            id: string;
+                            kind: string;
+                            source: string;
+                            sourceRecordId: string;
+                            /** @description calendar date YYYY-MM-DD */
+                            occurredAt: string;
+                            /** @description the record's department: it decides the request */
+                            departmentCode: string;
+                            /** @description set once approved: the first day the record no longer counts */
+                            countsUntil: string | null;
+                        };
+                        entity: {
+                            id: string;
+                            /** @description USCC or scheme:id */
+                            key: string;
+                            name: string | null;
+                            regionCode: string | null;
+                        };
+                        reason: string;
+                        evidence: string | null;
+                        filedBy: string;
+                        /** @description ISO 8601 instant */
+                        filedAt: string;
+                        decidedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        /** @description calendar date YYYY-MM-DD */
+                        effectiveFrom: string | null;
+                    };
+                };
             };
         };
     };
@@ -5627,11 +5710,50 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        type: "objection" | "repair";
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected" | "withdrawn";
+                        record: {
+                            id: string;
+                            kind: string;
+                            source: string;
+                            sourceRecordId: string;
+                            /** @description calendar date YYYY-MM-DD */
+                            occurredAt: string;
+                            /** @description the record's department: it decides the request */
+                            departmentCode: string;
+                            /** @description set once approved: the first day the record no longer counts */
+                            countsUntil: string | null;
+                        };
+                        entity: {
+                            id: string;
+                            /** @description USCC or scheme:id */
+                            key: string;
+                            name: string | null;
+                            regionCode: string | null;
+                        };
+                        reason: string;
+                        evidence: string | null;
+                        filedBy: string;
+                        /** @description ISO 8601 instant */
+                        filedAt: string;
+                        decidedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        /** @description calendar date YYYY-MM-DD */
+                        effectiveFrom: string | null;
+                    };
+                };
             };
         };
     };
@@ -5650,11 +5772,50 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        type: "objection" | "repair";
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected" | "withdrawn";
+                        record: {
+                            id: string;
+                            kind: string;
+                            source: string;
+                            sourceRecordId: string;
+                            /** @description calendar date YYYY-MM-DD */
+                            occurredAt: string;
+                            /** @description the record's department: it decides the request */
+                            departmentCode: string;
+                            /** @description set once approved: the first day the record no longer counts */
+                            countsUntil: string | null;
+                        };
+                        entity: {
+                            id: string;
+                            /** @description USCC or scheme:id */
+                            key: string;
+                            name: string | null;
+                            regionCode: string | null;
+                        };
+                        reason: string;
+                        evidence: string | null;
+                        filedBy: string;
+                        /** @description ISO 8601 instant */
+                        filedAt: string;
+                        decidedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        /** @description calendar date YYYY-MM-DD */
+                        effectiveFrom: string | null;
+                    };
+                };
             };
         };
     };
@@ -5673,11 +5834,50 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        type: "objection" | "repair";
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected" | "withdrawn";
+                        record: {
+                            id: string;
+                            kind: string;
+                            source: string;
+                            sourceRecordId: string;
+                            /** @description calendar date YYYY-MM-DD */
+                            occurredAt: string;
+                            /** @description the record's department: it decides the request */
+                            departmentCode: string;
+                            /** @description set once approved: the first day the record no longer counts */
+                            countsUntil: string | null;
+                        };
+                        entity: {
+                            id: string;
+                            /** @description USCC or scheme:id */
+                            key: string;
+                            name: string | null;
+                            regionCode: string | null;
+                        };
+                        reason: string;
+                        evidence: string | null;
+                        filedBy: string;
+                        /** @description ISO 8601 instant */
+                        filedAt: string;
+                        decidedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        /** @description calendar date YYYY-MM-DD */
+                        effectiveFrom: string | null;
+                    };
+                };
             };
         };
     };
@@ -5692,11 +5892,50 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        type: "objection" | "repair";
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected" | "withdrawn";
+                        record: {
+                            id: string;
+                            kind: string;
+                            source: string;
+                            sourceRecordId: string;
+                            /** @description calendar date YYYY-MM-DD */
+                            occurredAt: string;
+                            /** @description the record's department: it decides the request */
+                            departmentCode: string;
+                            /** @description set once approved: the first day the record no longer counts */
+                            countsUntil: string | null;
+                        };
+                        entity: {
+                            id: string;
+                            /** @description USCC or scheme:id */
+                            key: string;
+                            name: string | null;
+                            regionCode: string | null;
+                        };
+                        reason: string;
+                        evidence: string | null;
+                        filedBy: string;
+                        /** @description ISO 8601 instant */
+                        filedAt: string;
+                        decidedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        /** @description calendar date YYYY-MM-DD */
+                        effectiveFrom: string | null;
+                    };
+                };
             };
         };
     };

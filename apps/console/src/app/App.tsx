@@ -21,6 +21,8 @@ import {
   FeedsPage,
   HomePage,
   ProfilePage,
+  RepairDetailPage,
+  RepairListPage,
   RiskListPage,
   RuleDetailPage,
   RuleListPage,
@@ -209,6 +211,14 @@ export function App() {
                 }
               />
               <Route
+                path="/credit-repair"
+                element={
+                  <Guarded>
+                    <RepairListPage />
+                  </Guarded>
+                }
+              />
+              <Route
                 path="/audit"
                 element={
                   <Guarded>
@@ -221,6 +231,14 @@ export function App() {
                 element={
                   <Guarded>
                     <AdminPage />
+                  </Guarded>
+                }
+              />
+              <Route
+                path="/credit-repair/:id"
+                element={
+                  <Guarded>
+                    <RepairDetailPage />
                   </Guarded>
                 }
               />

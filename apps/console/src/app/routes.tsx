@@ -17,6 +17,8 @@ export const RuleDetailPage = lazy(() => import('../pages/rules/RuleDetail'));
 export const ScoringPage = lazy(() => import('../pages/scoring/Scoring'));
 export const AuditPage = lazy(() => import('../pages/audit/Audit'));
 export const AdminPage = lazy(() => import('../pages/admin/Admin'));
+export const RepairListPage = lazy(() => import('../pages/repair/RepairList'));
+export const RepairDetailPage = lazy(() => import('../pages/repair/RepairDetail'));
 
 // The screens built so far (the menu shows no other).
 export const BUILT_SCREENS: ReadonlySet<Screen['key']> = new Set<Screen['key']>([
@@ -28,4 +30,5 @@ export const BUILT_SCREENS: ReadonlySet<Screen['key']> = new Set<Screen['key']>(
   'scoring',
   'audit',
   'admin',
+  'repair',
 ]);

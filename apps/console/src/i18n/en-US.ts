@@ -4,6 +4,7 @@ import { rulesEnUS } from './rules';
 import { scoringEnUS } from './scoring';
 import { auditEnUS } from './audit';
 import { adminEnUS } from './admin';
+import { repairEnUS } from './repair';
 import type { Messages } from './zh-CN';
 import { feedsEnUS } from './feeds';
 
@@ -162,6 +163,7 @@ export const enUS: Messages = {
   },
   feeds: feedsEnUS,
   cases: casesEnUS,
+  repair: repairEnUS,
   codes: {
     invalid_json: 'Malformed request',
     invalid_body: 'Invalid input',

@@ -8,6 +8,7 @@ import { rulesZhCN } from './rules';
 import { scoringZhCN } from './scoring';
 import { auditZhCN } from './audit';
 import { adminZhCN } from './admin';
+import { repairZhCN } from './repair';
 export const zhCN = {
   app: {
     title: '联监 · 监管工作台',
@@ -160,6 +161,7 @@ export const zhCN = {
   },
   feeds: feedsZhCN,
   cases: casesZhCN,
+  repair: repairZhCN,
   codes: {
     invalid_json: '请求格式有误',
     invalid_body: '输入有误',

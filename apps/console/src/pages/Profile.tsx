@@ -29,6 +29,7 @@ import type { RiskClass } from '../lib/risk-filter';
 import { CLASS_COLOR, CLASS_TAG, classBands, modelScale, scoreWaterfall } from '../lib/score-explain';
 import { useSession } from '../lib/session';
 import type { Dispose } from './profile-charts';
+import { ProfileActivity } from './ProfileActivity';
 
 type Charts = typeof import('./profile-charts');
 type Scale = NonNullable<ReturnType<typeof modelScale>>;
@@ -145,6 +146,7 @@ export default function Profile() {
         </Col>
       </Row>
       <RecordsCard records={detail.records} m={m} />
+      <ProfileActivity key={id} entityKey={id} records={detail.records} />
     </Space>
   );
 }

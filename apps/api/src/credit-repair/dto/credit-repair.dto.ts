@@ -41,9 +41,13 @@ export type WithdrawRepairBody = z.infer<typeof withdrawRepairBody>;
 
 export const listRepairsQuery = z.strictObject({
   status: z.enum(CREDIT_REPAIR_STATUSES).optional(),
-  entity: z.string().trim().min(1).optional(), // USCC or scheme:id
-  department: z.string().trim().min(1).max(50).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().regex(ID, 'cursor must be the nextCursor of a previous page').optional(),
+  entity: z.string().trim().min(1).describe('USCC or scheme:id').optional(),
+  department: z.string().trim().min(1).max(50).describe("the record's department code").optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe('≤ 200, default 50'),
+  cursor: z
+    .string()
+    .regex(ID, 'cursor must be the nextCursor of a previous page')
+    .describe('nextCursor of the previous page')
+    .optional(),
 });
 export type ListRepairsQuery = z.infer<typeof listRepairsQuery>;
