@@ -12,6 +12,7 @@ import { mayOpen, screenOf } from '../lib/menu';
 import { SessionProvider, useSession } from '../lib/session';
 import { Forbidden, NotFound } from './Forbidden';
 import {
+  AlertsPage,
   CaseDetailPage,
   CasesPage,
   FeedBatchPage,
@@ -194,6 +195,14 @@ export function App() {
                 element={
                   <Guarded>
                     <RuleDetailPage />
+                  </Guarded>
+                }
+              />
+              <Route
+                path="/alerts"
+                element={
+                  <Guarded>
+                    <AlertsPage />
                   </Guarded>
                 }
               />

@@ -14,6 +14,7 @@ export const CaseDetailPage = lazy(() => import('../pages/cases/CaseDetail'));
 
 export const RuleListPage = lazy(() => import('../pages/rules/RuleList'));
 export const RuleDetailPage = lazy(() => import('../pages/rules/RuleDetail'));
+export const AlertsPage = lazy(() => import('../pages/alerts/AlertInbox'));
 
 // The screens built so far (the menu shows no other).
 export const BUILT_SCREENS: ReadonlySet<Screen['key']> = new Set<Screen['key']>([
@@ -22,4 +23,5 @@ export const BUILT_SCREENS: ReadonlySet<Screen['key']> = new Set<Screen['key']>(
   'feeds',
   'cases',
   'rules',
+  'alerts',
 ]);

@@ -1,6 +1,7 @@
 import { casesEnUS } from './cases';
 import { homeEnUS } from './home';
 import { rulesEnUS } from './rules';
+import { alertsEnUS } from './alerts';
 import type { Messages } from './zh-CN';
 import { feedsEnUS } from './feeds';
 
@@ -159,6 +160,7 @@ export const enUS: Messages = {
   },
   feeds: feedsEnUS,
   cases: casesEnUS,
+  alerts: alertsEnUS,
   codes: {
     invalid_json: 'Malformed request',
     invalid_body: 'Invalid input',

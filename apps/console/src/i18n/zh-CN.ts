@@ -5,6 +5,7 @@ import { homeZhCN } from './home';
 // Every text the console shows, in Chinese (the default). en-US.ts has the same keys (its type is
 // this file's shape, so a missing translation fails the type-check). No text lives in components.
 import { rulesZhCN } from './rules';
+import { alertsZhCN } from './alerts';
 export const zhCN = {
   app: {
     title: '联监 · 监管工作台',
@@ -26,6 +27,7 @@ export const zhCN = {
     admin: '系统管理',
   },
   home: homeZhCN,
+  alerts: alertsZhCN,
   riskList: {
     title: '风险名单',
     region: '行政区划',

@@ -120,11 +120,11 @@ export function mayDo(action: BulkAction, permissions: readonly string[]): boole
 // The selected alerts an action applies to: acknowledging, those with an unacknowledged delivery to
 // the caller's department; snoozing and closing, the open ones. The others are left out (and the
 // screen says how many of the selection it will act on).
-export function applicable(
+export function applicable<A extends InboxAlert>(
   action: BulkAction,
-  alerts: readonly InboxAlert[],
+  alerts: readonly A[],
   department: string | null | undefined,
-): InboxAlert[] {
+): A[] {
   if (action === 'ack')
     return alerts.filter((a) => a.deliveries.some((d) => d.department === department && !d.acknowledgedAt));
   return alerts.filter((a) => a.status === 'open');
