@@ -67,7 +67,12 @@ describe('alert inbox: filters, SLA due time, snooze and case', () => {
     expect(status).toBe(200);
     expect(alertListResponse.safeParse(body).error?.issues).toBeUndefined();
     return body as {
-      items: { id: string; deliveries: { dueAt: string | null }[] }[];
+      items: {
+        id: string;
+        snoozedUntil: string | null;
+        caseId: string | null;
+        deliveries: { dueAt: string | null }[];
+      }[];
       nextCursor: string | null;
     };
   };
@@ -127,10 +132,7 @@ describe('alert inbox: filters, SLA due time, snooze and case', () => {
       `INSERT INTO case_alert (alert_id, case_id, how, added_by) VALUES ($1, $2, 'opened', 'x')`,
       [ids['b-critical'], opened.id],
     );
-    const after = Object.fromEntries((await listed('')).items.map((a) => [a.id, a])) as Record<
-      string,
-      { snoozedUntil: string | null; caseId: string | null }
-    >;
+    const after = Object.fromEntries((await listed('')).items.map((a) => [a.id, a]));
     expect(new Date(after[ids['a-high']].snoozedUntil!).toISOString()).toBe(until);
     expect(after[ids['a-low']].snoozedUntil).toBeNull();
     expect(after[ids['b-critical']].caseId).toBe(opened.id);

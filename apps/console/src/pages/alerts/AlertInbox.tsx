@@ -135,6 +135,10 @@ export default function AlertInbox() {
   const chosen = [...selected.values()];
   const actions = (['ack', 'snooze', 'close'] as const).filter((a) => mayDo(a, permissions));
   const apply = (f: AlertFilter) => setSearch(new URLSearchParams(alertFilterToSearch(f)));
+  const start = (action: BulkAction, alerts: AlertItem[]) => {
+    setResults(null);
+    setTask({ action, alerts });
+  };
   const done = (action: BulkAction, items: BulkResult[]) => {
     setResults({ action, items });
     setTask(null);
@@ -186,7 +190,7 @@ export default function AlertInbox() {
                 type="link"
                 size="small"
                 aria-label={`${m.alerts.action[x]} ${a.id}`}
-                onClick={() => setTask({ action: x, alerts: [a] })}
+                onClick={() => start(x, [a])}
               >
                 {m.alerts.action[x]}
               </Button>
@@ -221,11 +225,7 @@ export default function AlertInbox() {
             {fmt(m.alerts.selected, { count: chosen.length })}
           </Typography.Text>
           {actions.map((x) => (
-            <Button
-              key={x}
-              disabled={!chosen.length || !!task}
-              onClick={() => setTask({ action: x, alerts: chosen })}
-            >
+            <Button key={x} disabled={!chosen.length || !!task} onClick={() => start(x, chosen)}>
               {m.alerts.action[x]}
             </Button>
           ))}
@@ -260,7 +260,7 @@ export default function AlertInbox() {
           />
         ) : null}
         {results ? <Results action={results.action} items={results.items} /> : null}
-        <div role="region" aria-label={m.alerts.tableLabel}>
+        <div role="region" aria-label={m.alerts.tableLabel} data-testid="alerts-table">
           <Table<AlertItem>
             size="small"
             rowKey="id"
@@ -269,6 +269,7 @@ export default function AlertInbox() {
             loading={load.state === 'loading'}
             pagination={false}
             locale={{ emptyText: m.alerts.empty }}
+            scroll={{ x: 'max-content' }}
             expandable={{
               expandedRowKeys: expanded,
               showExpandColumn: false,
@@ -432,9 +433,12 @@ function StateCell({ a }: { a: AlertItem }) {
         {m.alerts.state[a.status as 'open'] ?? a.status}
       </Tag>
       {a.snoozedUntil ? (
-        <Typography.Text data-testid={`snoozed-${a.id}`}>
-          {fmt(m.alerts.snoozedUntil, { time: dateTime(a.snoozedUntil) })}
-        </Typography.Text>
+        <div data-testid={`snoozed-${a.id}`}>
+          <div>{m.alerts.snoozedUntil}</div>
+          <Typography.Text type="secondary" className="lj-nowrap">
+            {dateTime(a.snoozedUntil)}
+          </Typography.Text>
+        </div>
       ) : null}
       {a.caseId ? <Link to={`/cases/${a.caseId}`}>{fmt(m.alerts.inCase, { id: a.caseId })}</Link> : null}
     </Space>
@@ -447,7 +451,12 @@ function SlaCell({ a, department, now }: { a: AlertItem; department: string | nu
   const cell = (() => {
     switch (s.state) {
       case 'acknowledged':
-        return <Typography.Text>{fmt(m.alerts.sla.acknowledged, { time: dateTime(s.at) })}</Typography.Text>;
+        return (
+          <>
+            <div>{m.alerts.sla.acknowledged}</div>
+            <Typography.Text type="secondary">{dateTime(s.at)}</Typography.Text>
+          </>
+        );
       case 'running':
         return s.countdown.urgent ? (
           <Typography.Text strong style={{ color: OVERDUE_COLOR }}>
