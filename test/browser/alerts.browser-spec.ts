@@ -274,6 +274,10 @@ describe('alerts in the browser', () => {
     expect(await table.locator('tbody tr[data-row-key]').count()).toBe(1);
     await page.getByText('本部门（330102-SAMR）收到的预警推送，最新在前').waitFor();
     await j.screen('other-county');
+    await inEnglish();
+    await page.getByText('Alerts delivered to your department (330102-SAMR), newest first').waitFor();
+    await j.screen('other-county');
+    await inChinese();
     const api = await call(shangcheng, 'GET', '/alerts?limit=500');
     expect(api.items.map((a: { id: string }) => a.id)).toEqual([own.id]);
     await page.goto(`${stack.url}/console/entities/${USCC_A}`);
@@ -403,6 +407,12 @@ describe('alerts in the browser', () => {
         .waitFor();
     }
     await j.screen('alerts-after-case');
+    await inEnglish();
+    await row(revoked.id)
+      .getByRole('link', { name: `In case ${caseId}` })
+      .waitFor();
+    await j.screen('alerts-after-case');
+    await inChinese();
 
     // The tax bureau's penalty came back as a record: the entity was re-scored.
     const after = await eventually(async () => {

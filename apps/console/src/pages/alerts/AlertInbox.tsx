@@ -269,7 +269,6 @@ export default function AlertInbox() {
             loading={load.state === 'loading'}
             pagination={false}
             locale={{ emptyText: m.alerts.empty }}
-            scroll={{ x: 'max-content' }}
             expandable={{
               expandedRowKeys: expanded,
               showExpandColumn: false,
