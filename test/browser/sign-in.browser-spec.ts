@@ -79,6 +79,7 @@ describe('sign-in in the browser', () => {
     expect(await menu.getByRole('menuitem').allInnerTexts()).toEqual([
       'Home',
       'Risk list',
+      'Alerts',
       'Joint cases',
       'Rules',
       'Data feeds',
@@ -94,6 +95,7 @@ describe('sign-in in the browser', () => {
     expect(await menu.getByRole('menuitem').allInnerTexts()).toEqual([
       '工作台',
       '风险名单',
+      '预警',
       '联合案件',
       '规则',
       '数据归集',

@@ -60,6 +60,7 @@ export const PERMISSIONS = [
   'alerts:read', // officers and API keys: only their department's deliveries
   'alerts:ack', // only the acknowledging department's own delivery
   'alerts:manage', // snooze, close, reopen, redeliver
+  'alerts:snooze', // officers: snooze (暂缓) an alert delivered to their own department, and end it
   'departments:read',
   'departments:manage', // webhook endpoints and secrets
   'sources:read',
@@ -116,6 +117,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'personal-data:read',
     'records:ingest',
     'alerts:ack',
+    'alerts:snooze',
     'cases:task',
     'repair:file',
     'repair:decide',

@@ -3,8 +3,12 @@ import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
 import { ZodPipe } from '../common/zod.pipe';
+import { ApiZodOk } from '../common/openapi';
 import {
+  alertEventsResponse,
   byBody,
+  closeResponse,
+  snoozeResponse,
   closeBody,
   MAX_SNOOZE_DAYS,
   snoozeBody,
@@ -25,12 +29,14 @@ export class AlertActionsController {
     summary:
       'What happened to an alert: raised, suppressed findings (cooldown, snooze), snoozes, closing, reopening',
   })
+  @ApiZodOk(alertEventsResponse)
   events(@Param('id') id: string, @Caller() caller: Principal) {
     return this.actions.events(caller, id);
   }
 
+  // Also the officers of a department the alert was delivered to (AlertAccess: another's is 403).
   @Post(':id/snooze')
-  @Allow('alerts:manage')
+  @Allow('alerts:manage', 'alerts:snooze')
   @HttpCode(200)
   @ApiOperation({
     summary: `Snooze an open alert until a time (at most ${MAX_SNOOZE_DAYS} days): new alerts of its rule about the same subject, and escalations of its deliveries, wait until then`,
@@ -38,6 +44,7 @@ export class AlertActionsController {
   @ApiBody({
     schema: { example: { reason: '已约谈，整改期内', until: '2026-12-15T00:00:00+08:00' } },
   })
+  @ApiZodOk(snoozeResponse)
   snooze(
     @Param('id') id: string,
     @Body(new ZodPipe(snoozeBody)) body: SnoozeBody,
@@ -47,7 +54,7 @@ export class AlertActionsController {
   }
 
   @Post(':id/unsnooze')
-  @Allow('alerts:manage')
+  @Allow('alerts:manage', 'alerts:snooze')
   @HttpCode(200)
   @ApiOperation({ summary: 'End a snooze early' })
   unsnooze(@Param('id') id: string, @Body(new ZodPipe(byBody)) _body: unknown, @Caller() caller: Principal) {
@@ -60,6 +67,7 @@ export class AlertActionsController {
   @ApiOperation({
     summary: 'Close an alert (办结); the same finding later raises a new one after the rule cooldown',
   })
+  @ApiZodOk(closeResponse)
   close(@Param('id') id: string, @Body(new ZodPipe(closeBody)) body: CloseBody, @Caller() caller: Principal) {
     return this.actions.close(caller, id, body);
   }

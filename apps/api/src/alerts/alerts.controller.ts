@@ -1,9 +1,16 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiZodOk, ApiZodQuery } from '../common/openapi';
 import type { Principal } from '@lianjian/access';
 import { Allow, Caller } from '../auth/access.decorator';
 import { ZodPipe } from '../common/zod.pipe';
-import { alertsQuery, redeliverBody, type AlertsQuery } from './dto/alert.dto';
+import {
+  ackResponse,
+  alertListResponse,
+  alertsQuery,
+  redeliverBody,
+  type AlertsQuery,
+} from './dto/alert.dto';
 import { AlertsService } from './alerts.service';
 
 @ApiTags('alerts')
@@ -14,15 +21,8 @@ export class AlertsController {
   @Get()
   @Allow('alerts:read')
   @ApiOperation({ summary: 'Joint alerts (一处发现、多方联动) with their deliveries, newest first' })
-  @ApiQuery({ name: 'department', required: false, description: 'alerts delivered to this department' })
-  @ApiQuery({
-    name: 'status',
-    required: false,
-    description: 'alert status (open, closed) or delivery status',
-  })
-  @ApiQuery({ name: 'entity', required: false, description: 'USCC or scheme:id' })
-  @ApiQuery({ name: 'source', required: false, description: 'alerts about this feed (stalled, empty…)' })
-  @ApiQuery({ name: 'since', required: false })
+  @ApiZodQuery(alertsQuery)
+  @ApiZodOk(alertListResponse)
   list(@Query(new ZodPipe(alertsQuery)) query: AlertsQuery, @Caller() caller: Principal) {
     return this.alerts.list(caller, query);
   }
@@ -31,6 +31,7 @@ export class AlertsController {
   @HttpCode(200)
   @Allow('alerts:ack')
   @ApiOperation({ summary: 'A department acknowledges its delivery (签收): its officer or its system' })
+  @ApiZodOk(ackResponse)
   ack(@Param('id') id: string, @Param('department') department: string, @Caller() caller: Principal) {
     return this.alerts.acknowledge(caller, id, department);
   }

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { loadAcknowledgementSla, type AcknowledgementSla } from '@lianjian/rules';
 import { NotFoundError } from '@lianjian/common';
 import { AlertRepository, alertItem, EntityRepository } from '@lianjian/database';
 import { DeliveryService } from '@lianjian/delivery';
@@ -11,12 +13,17 @@ import { ALERT_STATUSES, DELIVERY_STATUSES, type AlertsQuery } from './dto/alert
 // Joint alerts (一处发现、多方联动) and their deliveries, as the caller may see them.
 @Injectable()
 export class AlertsService {
+  private readonly sla: AcknowledgementSla;
+
   constructor(
     private readonly alerts: AlertRepository,
     private readonly entities: EntityRepository,
     private readonly deliveries: DeliveryService,
     private readonly access: AlertAccess,
-  ) {}
+    config: ConfigService,
+  ) {
+    this.sla = loadAcknowledgementSla(config.getOrThrow<string>('CONFIG_DIR'));
+  }
 
   async list(caller: Principal, q: AlertsQuery) {
     if (q.department) assertOwnDepartment(caller, q.department, `department ${q.department}'s inbox`);
@@ -28,6 +35,9 @@ export class AlertsService {
       deliveryStatus: q.status && DELIVERY_STATUSES.includes(q.status) ? q.status : undefined,
       entityId,
       source: q.source,
+      severity: q.severity,
+      ruleId: q.rule,
+      acknowledged: q.acknowledged === undefined ? undefined : q.acknowledged === 'true',
       since: q.since ? new Date(q.since) : undefined,
       before: q.cursor,
       limit: q.limit + 1,
@@ -35,7 +45,22 @@ export class AlertsService {
     });
     const page = rows.slice(0, q.limit);
     return {
-      items: page.map(alertItem),
+      items: page.map((a) => ({
+        ...alertItem(a),
+        snoozedUntil: a.snoozedUntil,
+        caseId: a.caseId,
+        // Acknowledge by: the SLA of the alert's severity from when it was routed to the department.
+        deliveries: a.deliveries.map((d) => ({
+          ...d,
+          dueAt:
+            d.acknowledgedAt || a.status !== 'open'
+              ? null
+              : new Date(
+                  new Date(d.routedAt).getTime() +
+                    ((this.sla.hoursBySeverity as Record<string, number>)[a.severity] ?? 24) * 3_600_000,
+                ).toISOString(),
+        })),
+      })),
       nextCursor: rows.length > q.limit ? page[page.length - 1].id : null,
     };
   }

@@ -212,7 +212,16 @@ describe('access matrix: role × route × jurisdiction', () => {
       route: '/api/v1/alerts/ALERT/snooze',
       method: 'POST',
       body: () => ({ reason: '矩阵测试', until: new Date(Date.now() + 86_400_000).toISOString() }),
-      expect: { admin: 200, staffXihu: 200, staffCity: 200, coordinatorXihu: 200, anonymous: 401 },
+      // Officers of a department it was delivered to (not another county's); not departmental systems.
+      expect: {
+        admin: 200,
+        staffXihu: 200,
+        staffCity: 200,
+        coordinatorXihu: 200,
+        officerXihuSamr: 200,
+        officerXihuTax: 200,
+        anonymous: 401,
+      },
       otherwise: 403,
     },
     {

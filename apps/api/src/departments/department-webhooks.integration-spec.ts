@@ -249,6 +249,8 @@ describe('webhook API: department webhooks, attempts, redelivery', () => {
         acknowledgedAt: null,
         lastError: null,
         nextAttemptAt: expect.any(String),
+        routedAt: expect.any(String),
+        dueAt: expect.any(String),
       },
       expect.objectContaining({
         department: '330106-SAMR',

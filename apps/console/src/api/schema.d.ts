@@ -4033,15 +4033,21 @@ export interface operations {
     AlertsController_list: {
         parameters: {
             query?: {
-                since?: unknown;
-                /** @description alerts about this feed (stalled, empty…) */
-                source?: unknown;
-                /** @description USCC or scheme:id */
-                entity?: unknown;
-                /** @description alert status (open, closed) or delivery status */
-                status?: unknown;
-                /** @description alerts delivered to this department */
-                department?: unknown;
+                department?: string;
+                status?: "open" | "closed" | "pending" | "delivered" | "acknowledged" | "failed" | "dead";
+                entity?: string;
+                source?: string;
+                since?: string;
+                /** @description alerts of this severity */
+                severity?: "low" | "medium" | "high" | "critical";
+                /** @description alerts raised by this rule (its id) */
+                rule?: string;
+                /** @description with the department’s delivery (officers: their own) acknowledged (签收) or not */
+                acknowledged?: "true" | "false";
+                /** @description ≤ 500, default 100 */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -4049,11 +4055,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            ruleId: string;
+                            ruleVersion: number;
+                            finding: string;
+                            /** @enum {string} */
+                            severity: "low" | "medium" | "high" | "critical";
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            title: {
+                                zh: string;
+                                en: string;
+                            };
+                            explanation: {
+                                [key: string]: unknown;
+                            };
+                            entity: {
+                                key: string;
+                                uscc: string | null;
+                                scheme: string | null;
+                                externalId: string | null;
+                                name: string | null;
+                                regionCode: string | null;
+                            } | null;
+                            source: string | null;
+                            triggerRecordIds: string[];
+                            occurrences: number;
+                            /** @description ISO 8601 instant */
+                            createdAt: string;
+                            /** @description ISO 8601 instant */
+                            updatedAt: string;
+                            /** @description ISO 8601 instant */
+                            snoozedUntil: string | null;
+                            /** @description the case (联合案件) it belongs to */
+                            caseId: string | null;
+                            deliveries: {
+                                department: string;
+                                channel: string;
+                                /** @enum {string} */
+                                status: "pending" | "delivered" | "acknowledged" | "failed" | "dead";
+                                level: string;
+                                /** @description why it went to this department (routing, with the legal basis): {zh, en} */
+                                reason: unknown;
+                                attempts: number;
+                                /** @description ISO 8601 instant */
+                                deliveredAt: string | null;
+                                /** @description ISO 8601 instant */
+                                acknowledgedAt: string | null;
+                                lastError: string | null;
+                                /** @description ISO 8601 instant */
+                                nextAttemptAt: string | null;
+                                /** @description ISO 8601 instant */
+                                routedAt: string;
+                                /** @description acknowledge by (the SLA of the alert’s severity from routedAt); null once acknowledged */
+                                dueAt: string | null;
+                            }[];
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
             };
         };
     };
@@ -4069,11 +4137,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        alertId: string;
+                        department: string;
+                        status: string;
+                        /** @description ISO 8601 instant */
+                        acknowledgedAt: string;
+                    };
+                };
             };
         };
     };
@@ -4128,11 +4205,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            alertId: string;
+                            /** @description ISO 8601 instant */
+                            at: string;
+                            actor: string;
+                            action: string;
+                            detail: unknown;
+                        }[];
+                        /** @enum {string|null} */
+                        nextCursor: null;
+                    };
+                };
             };
         };
     };
@@ -4151,11 +4243,20 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        alertId: string;
+                        /** @description ISO 8601 instant */
+                        snoozedUntil: string;
+                        reason: string;
+                        by: string;
+                    };
+                };
             };
         };
     };
@@ -4189,11 +4290,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        alertId: string;
+                        /** @enum {string} */
+                        status: "closed";
+                        /** @description ISO 8601 instant */
+                        closedAt: string;
+                    };
+                };
             };
         };
     };

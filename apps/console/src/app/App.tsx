@@ -13,6 +13,7 @@ import { SessionProvider, useSession } from '../lib/session';
 import { Forbidden, NotFound } from './Forbidden';
 import {
   AdminPage,
+  AlertsPage,
   AuditPage,
   CaseDetailPage,
   CasesPage,
@@ -239,6 +240,14 @@ export function App() {
                 element={
                   <Guarded>
                     <RepairDetailPage />
+                  </Guarded>
+                }
+              />
+              <Route
+                path="/alerts"
+                element={
+                  <Guarded>
+                    <AlertsPage />
                   </Guarded>
                 }
               />

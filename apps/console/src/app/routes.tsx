@@ -19,6 +19,7 @@ export const AuditPage = lazy(() => import('../pages/audit/Audit'));
 export const AdminPage = lazy(() => import('../pages/admin/Admin'));
 export const RepairListPage = lazy(() => import('../pages/repair/RepairList'));
 export const RepairDetailPage = lazy(() => import('../pages/repair/RepairDetail'));
+export const AlertsPage = lazy(() => import('../pages/alerts/AlertInbox'));
 
 // The screens built so far (the menu shows no other).
 export const BUILT_SCREENS: ReadonlySet<Screen['key']> = new Set<Screen['key']>([
@@ -31,4 +32,5 @@ export const BUILT_SCREENS: ReadonlySet<Screen['key']> = new Set<Screen['key']>(
   'audit',
   'admin',
   'repair',
+  'alerts',
 ]);

@@ -5,6 +5,7 @@ import { scoringEnUS } from './scoring';
 import { auditEnUS } from './audit';
 import { adminEnUS } from './admin';
 import { repairEnUS } from './repair';
+import { alertsEnUS } from './alerts';
 import type { Messages } from './zh-CN';
 import { feedsEnUS } from './feeds';
 
@@ -164,6 +165,7 @@ export const enUS: Messages = {
   feeds: feedsEnUS,
   cases: casesEnUS,
   repair: repairEnUS,
+  alerts: alertsEnUS,
   codes: {
     invalid_json: 'Malformed request',
     invalid_body: 'Invalid input',

@@ -9,6 +9,7 @@ import { scoringZhCN } from './scoring';
 import { auditZhCN } from './audit';
 import { adminZhCN } from './admin';
 import { repairZhCN } from './repair';
+import { alertsZhCN } from './alerts';
 export const zhCN = {
   app: {
     title: '联监 · 监管工作台',
@@ -30,6 +31,7 @@ export const zhCN = {
     admin: '系统管理',
   },
   home: homeZhCN,
+  alerts: alertsZhCN,
   riskList: {
     title: '风险名单',
     region: '行政区划',

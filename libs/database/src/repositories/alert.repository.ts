@@ -34,6 +34,10 @@ export interface AlertListFilter {
   entityId?: string;
   source?: string;
   since?: Date;
+  severity?: string;
+  ruleId?: string;
+  // Deliveries acknowledged (签收) or not: the department's own in an inbox, else any of the alert's.
+  acknowledged?: boolean;
   id?: string;
   before?: string;
   limit: number;
@@ -60,6 +64,10 @@ export interface AlertView {
   occurrences: number;
   createdAt: Date;
   updatedAt: Date;
+  // Until when the alert is snoozed (暂缓): null when it is not (or the snooze ended).
+  snoozedUntil: Date | null;
+  // The case (联合案件) it belongs to, if any.
+  caseId: string | null;
   entity: {
     uscc: string | null;
     scheme: string | null;
@@ -79,6 +87,8 @@ export interface AlertView {
     lastError: string | null;
     // When the next webhook attempt is due (pending or failed deliveries only).
     nextAttemptAt: string | null;
+    // When the alert was routed to the department (the acknowledgement SLA runs from then).
+    routedAt: string;
   }[];
 }
 
@@ -156,6 +166,8 @@ export class AlertRepository {
     if (f.entityId) where.push(`a.entity_id = ${p(f.entityId)}::bigint`);
     if (f.source) where.push(`a.source = ${p(f.source)}`);
     if (f.since) where.push(`a.created_at >= ${p(f.since)}`);
+    if (f.severity) where.push(`a.severity = ${p(f.severity)}`);
+    if (f.ruleId) where.push(`a.rule_id = ${p(f.ruleId)}`);
     // A department's inbox (the department asked for, or the officer's own when none is) is read from
     // that department's deliveries in alert order (index delivery_inbox), joined to their alerts, so a
     // page reads one page of index entries. (alert_id, department_code) is unique: no duplicates.
@@ -171,6 +183,7 @@ export class AlertRepository {
     // two tables by walking every alert from the newest down, which reads ten alerts per row shown to
     // a department that gets one alert in ten).
     const byKey = `CROSS JOIN LATERAL (SELECT * FROM alert a WHERE a.id = dd.alert_id OFFSET 0) a`;
+    const ack = f.acknowledged === undefined ? '' : f.acknowledged ? 'IS NOT NULL' : 'IS NULL';
     const alertFilters =
       where.length > 0 ||
       (f.deliveryStatus && !f.department) ||
@@ -183,6 +196,7 @@ export class AlertRepository {
       const inner = [`department_code = ${p(inbox)}`];
       if (f.deliveryStatus && f.department) inner.push(`status = ${p(f.deliveryStatus)}`);
       if (f.before) inner.push(`alert_id < ${p(f.before)}::bigint`);
+      if (ack) inner.push(`acknowledged_at ${ack}`);
       from = `(SELECT alert_id FROM delivery WHERE ${inner.join(' AND ')} ORDER BY alert_id DESC LIMIT ${p(f.limit)}) dd ${byKey}`;
     } else {
       if (f.before) where.push(`${inbox ? 'dd.alert_id' : 'a.id'} < ${p(f.before)}::bigint`);
@@ -200,12 +214,21 @@ export class AlertRepository {
             `EXISTS (SELECT 1 FROM delivery d WHERE d.alert_id = a.id AND d.status = ${p(f.deliveryStatus)})`,
           );
       }
+      if (ack) {
+        if (inbox) where.push(`dd.acknowledged_at ${ack}`);
+        else
+          where.push(
+            `EXISTS (SELECT 1 FROM delivery d WHERE d.alert_id = a.id AND d.acknowledged_at ${ack} ${own})`,
+          );
+      }
     }
     return this.ds.query(
       `SELECT a.id::text AS id, a.alert_key AS "alertKey", a.rule_id AS "ruleId", a.rule_version AS "ruleVersion",
               a.entity_id::text AS "entityId", a.source, a.finding_type AS "findingType", a.severity, a.status, a.title,
               a.explanation, a.trigger_record_ids::text[] AS "triggerRecordIds", a.occurrences,
               a.created_at AS "createdAt", a.updated_at AS "updatedAt",
+              CASE WHEN a.snoozed_until > now() THEN a.snoozed_until END AS "snoozedUntil",
+              (SELECT ca.case_id::text FROM case_alert ca WHERE ca.alert_id = a.id LIMIT 1) AS "caseId",
               CASE WHEN e.id IS NOT NULL THEN
                 json_build_object('uscc', e.uscc, 'scheme', e.ext_scheme, 'externalId', e.ext_id, 'name', e.name,
                                   'regionCode', e.region_code) END AS entity,
@@ -213,7 +236,8 @@ export class AlertRepository {
                   'department', d.department_code, 'channel', d.channel, 'status', d.status, 'level', d.level,
                   'reason', d.reason, 'attempts', d.attempts, 'deliveredAt', d.delivered_at,
                   'acknowledgedAt', d.acknowledged_at, 'lastError', d.last_error,
-                  'nextAttemptAt', CASE WHEN d.status IN ('pending', 'failed') THEN d.next_attempt_at END)
+                  'nextAttemptAt', CASE WHEN d.status IN ('pending', 'failed') THEN d.next_attempt_at END,
+                  'routedAt', d.created_at)
                   ORDER BY d.department_code)
                  FROM delivery d WHERE d.alert_id = a.id ${own}), '[]'::json) AS deliveries
          FROM ${from} LEFT JOIN entity e ON e.id = a.entity_id
