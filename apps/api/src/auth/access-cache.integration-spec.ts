@@ -97,4 +97,33 @@ describe('principal cache: access changes reach every api process at once', () =
     await sql(stack.db.url, `UPDATE app_user SET display_name = 'x' WHERE id = $1`, [user.id]);
     expect(await both('/api/v1/auth/me', user.headers)).toEqual([401, 401]);
   });
+
+  it('refuses a token on the next request to the process that ended it, without waiting for the notification', async () => {
+    // The notification of a change can reach this process after the caller's next request (a loaded
+    // machine: the access matrix once saw a token still let in right after its password change). With
+    // the triggers off no notification comes at all: the process that made the change drops its own
+    // entries as the change commits.
+    const user = await staff();
+    expect(await get(stack.url, '/api/v1/auth/me', user.headers)).toBe(200);
+    await sql(
+      stack.db.url,
+      `ALTER TABLE app_user DISABLE TRIGGER app_user_access_changed;
+       ALTER TABLE access_token DISABLE TRIGGER access_token_access_changed`,
+    );
+    try {
+      const changed = await fetch(`${stack.url}/api/v1/auth/password`, {
+        method: 'POST',
+        headers: user.headers,
+        body: JSON.stringify({ currentPassword: user.password, newPassword: 'Another long passphrase 14' }),
+      });
+      expect(changed.status).toBe(204);
+      expect(await get(stack.url, '/api/v1/auth/me', user.headers)).toBe(401);
+    } finally {
+      await sql(
+        stack.db.url,
+        `ALTER TABLE app_user ENABLE TRIGGER app_user_access_changed;
+         ALTER TABLE access_token ENABLE TRIGGER access_token_access_changed`,
+      );
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { ConfigService } from '@nestjs/config';
 import { Client } from 'pg';
 import { ACCESS_CHANGES_CHANNEL, parseAccessChange, PrincipalCache, type Principal } from '@lianjian/access';
+import { AccessRepository } from '@lianjian/database';
 
 // Whom bearer tokens and API keys stand for, cached for ACCESS_CACHE_SECONDS (0: off) in this api
 // process, and the connection that hears PostgreSQL's notifications of access changes (migration
@@ -18,10 +19,13 @@ export class AccessCache implements OnModuleInit, OnModuleDestroy {
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
 
-  constructor(config: ConfigService) {
+  constructor(config: ConfigService, access: AccessRepository) {
     this.seconds = config.getOrThrow<number>('ACCESS_CACHE_SECONDS');
     this.url = config.getOrThrow<string>('DATABASE_URL');
     this.principals = new PrincipalCache<Principal>(this.seconds * 1000);
+    // This process's own changes drop their entries as they commit, before the answer that made them
+    // (the notification from PostgreSQL may come after the caller's next request).
+    access.onAccessChange((change) => this.principals.invalidate(change));
   }
 
   async onModuleInit(): Promise<void> {

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { returningRows } from '../returning-rows';
-import { isAdminRole, secretHash, type Principal, type Role } from '@lianjian/access';
+import { isAdminRole, secretHash, type AccessChange, type Principal, type Role } from '@lianjian/access';
+import { afterCommit } from '@lianjian/common';
 
 export interface UserRow {
   id: string;
@@ -73,7 +74,24 @@ const KEY_COLUMNS = `id::text, name, key_hint AS "keyHint", department_code AS "
 // compared by hash; nothing returned from this repository is a usable credential.
 @Injectable()
 export class AccessRepository {
+  private readonly changeListeners: ((change: AccessChange) => void)[] = [];
+
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  // Told of every access change this process makes (a user disabled or given a new password, a token
+  // or an API key revoked) once it has committed, before the request that made it answers: the api's
+  // principal cache drops what it touches at once. Other processes hear PostgreSQL's notification
+  // (migration 1765910000000), which may come a moment later; the process that made the change must
+  // not serve the old principal in that moment (a signed-out token working once more).
+  onAccessChange(listener: (change: AccessChange) => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  private changed(change: AccessChange): Promise<void> {
+    return afterCommit(async () => {
+      for (const l of this.changeListeners) l(change);
+    });
+  }
 
   async createUser(
     u: {
@@ -149,11 +167,13 @@ export class AccessRepository {
         );
       return updated;
     };
-    return tx ? run(tx) : this.ds.transaction(run);
+    const updated = tx ? await run(tx) : await this.ds.transaction(run);
+    if (updated) await this.changed({ kind: 'user', id });
+    return updated;
   }
 
   async setPassword(id: string, passwordHash: string): Promise<boolean> {
-    return this.ds.transaction(async (em) => {
+    const done = await this.ds.transaction(async (em) => {
       const n = (
         await returningRows(em, `UPDATE app_user SET password_hash = $2 WHERE id = $1 RETURNING id`, [
           id,
@@ -165,6 +185,8 @@ export class AccessRepository {
       ]);
       return n > 0;
     });
+    if (done) await this.changed({ kind: 'user', id });
+    return done;
   }
 
   // secondFactor: the sign-in proved a one-time code (an administrator's token without it may only
@@ -194,6 +216,7 @@ export class AccessRepository {
       `UPDATE access_token SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL`,
       [secretHash(token)],
     );
+    await this.changed({ kind: 'token', id: secretHash(token) });
   }
 
   // The principal of a bearer token that is unexpired, unrevoked, used within the last idleMinutes
@@ -429,6 +452,7 @@ export class AccessRepository {
       `UPDATE api_key SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${KEY_COLUMNS}`,
       [id],
     );
+    if (row) await this.changed({ kind: 'apiKey', id });
     return row;
   }
 
