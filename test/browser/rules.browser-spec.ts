@@ -118,7 +118,7 @@ describe('rules in the browser', () => {
     await choose(pa, 'conditions_1_field', '所在地行政区划代码 · entity.regionCode', 'entity.regionCode');
     await choose(pa, 'conditions_1_op', '以…开头');
     await pa.locator('#conditions_1_value').fill('3301x');
-    await choose(pa, 'severity', '高');
+    await choose(pa, 'severity', '严重');
     await pa.locator('#findingType').fill('repeat_penalties');
     await pa.getByTestId('routing').getByText('按联动矩阵推送：').waitFor();
     await pa.locator('#findingLabelZh').fill('多部门重复处罚');

@@ -175,7 +175,7 @@ export const casesZhCN = {
     reason: '理由：{reason}',
     empty: '暂无流转记录',
   },
-  severity: { low: '低', medium: '中', high: '高', critical: '严重' },
+  severity: { low: '一般', medium: '较重', high: '严重', critical: '特别严重' },
   alertStatus: { open: '未关闭', closed: '已关闭' },
   alert: {
     id: '预警编号',

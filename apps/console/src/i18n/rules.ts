@@ -21,7 +21,7 @@ export const rulesZhCN = {
   back: '返回规则列表',
   loadFailed: '规则加载失败',
   states: { draft: '草稿', published: '已发布', retiring: '待确认停用', retired: '已停用' },
-  severities: { low: '低', medium: '中', high: '高', critical: '严重' },
+  severities: { low: '一般', medium: '较重', high: '严重', critical: '特别严重' },
   triggers: {
     record: '收到监管记录',
     class_change: '风险分类变化',
