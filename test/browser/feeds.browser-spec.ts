@@ -186,6 +186,12 @@ describe('feeds in the browser', () => {
     await page.waitForURL(
       (u) => /\/feeds\/batches\/[0-9a-f-]{36}$/.test(u.pathname) && !u.pathname.endsWith(batchId),
     );
+    // The URL changes before React renders the new batch's page: until then the earlier batch's
+    // report (已完成, 3 refused) is still on the screen. Its status would satisfy the wait below and
+    // the counts then read would be the new batch's first report (排队中, 0 refused): wait for the
+    // new batch's own report first.
+    const rerunId = page.url().split('/').pop()!;
+    await page.getByText(rerunId, { exact: true }).waitFor();
     await page.getByTestId('batch-status').getByText('已完成').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('batch-rejected').innerText()).toBe(String(INVALID.length));
     await j.screen('rerun');
