@@ -209,7 +209,7 @@ describe('staff journey in the browser', () => {
     // The same in English.
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('button', { name: 'Compare' }).waitFor();
-    await related.getByText('and 1 outside your jurisdiction (not shown)').waitFor();
+    await related.getByText('1 more outside your jurisdiction (not shown)').waitFor();
     await related.getByText('Same legal representative and address').first().waitFor();
     await j.screen('profile');
     await page.goBack();

@@ -39,6 +39,6 @@ export const relatedEnUS: Widen<typeof relatedZhCN> = {
   unscored: 'Not scored',
   none: 'No entity in your jurisdiction shares its legal representative or address',
   shown: '{shown} shown of {total}',
-  outside: 'and {count} outside your jurisdiction (not shown)',
+  outside: '{count} more outside your jurisdiction (not shown)',
   separator: '; ',
 };
