@@ -1,6 +1,7 @@
 import { makeUscc } from '@lianjian/reference';
 import { json, sql, startStack, USCC_A, type Stack, type TestUser } from '@lianjian/testing';
 import { apiApp } from '../bootstrap';
+import { relatedPartiesResponse } from './dto/entity.dto';
 
 // Personal data in an entity profile (信用画像) over HTTP: roles without personal-data:read see the
 // legal representative's name and ID number masked, the address cut to the district, and the
@@ -107,6 +108,8 @@ describe('entity profile: personal data and refusals (/api/v1/entities/:key)', (
   it('lists the related parties in the jurisdiction, flagged first, and counts the others', async () => {
     const { status, body } = await related(staff);
     expect(status).toBe(200);
+    // The answer is what the OpenAPI document (and so the console's types) says it is.
+    expect(relatedPartiesResponse.safeParse(body).error?.issues).toBeUndefined();
     expect(body).toEqual({
       entity: USCC_A,
       total: 3,
