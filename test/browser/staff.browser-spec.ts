@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
+import { RECORD_KIND_SPECS } from '@lianjian/domain';
 import { makeUscc } from '@lianjian/reference';
 import {
   eventually,
@@ -31,6 +32,9 @@ const D1 = xihu('MA2J0001');
 const D2 = xihu('MA2J0002');
 const CLEAN = xihu('MA2J0003');
 const SHANGCHENG_D = makeUscc({ authority: '9', category: '1', regionCode: '330102', orgBody: 'MA2J0004' });
+// registrationRecord gives D1, D2 and CLEAN one legal representative and address: related parties of
+// each other. One more in Ningbo shares the legal representative: outside the staff's city, counted.
+const NINGBO = makeUscc({ authority: '9', category: '1', regionCode: '330203', orgBody: 'MA2J0005' });
 
 describe('staff journey in the browser', () => {
   let stack: Stack<'admin' | 'staff'>;
@@ -84,6 +88,12 @@ describe('staff journey in the browser', () => {
     // A penalty later: D1 is scored again, so its history has two scores to compare.
     await post([penaltyRecord(D1, 'P-D1', { occurredAt: '2025-08-01' })]);
     await eventually(async () => ((await history(D1)).length >= 2 ? true : undefined));
+    await sql(
+      stack.db.url,
+      `INSERT INTO entity (uscc, name, region_code, industry_code, legal_rep_name, legal_rep_id_number, provisional)
+       VALUES ($1, '宁波某餐饮有限公司', '330203', 'H6210', '王建国', $2, false)`,
+      [NINGBO, RECORD_KIND_SPECS.registration.example.legalRepresentative.idNumber],
+    );
     // A class D entity of another county (Shangcheng), scored: the county filter leaves it out.
     const [{ id }] = await sql<{ id: string }>(
       stack.db.url,
@@ -175,6 +185,18 @@ describe('staff journey in the browser', () => {
     const check = page.getByTestId('factor-sum-check');
     await check.getByText(`与评分 ${scores[0]!.score} 一致`, { exact: false }).waitFor();
     expect(await check.innerText()).not.toContain('不一致');
+    // Its related parties: D2 (flagged, class D) first, then CLEAN; the Ningbo one only counted.
+    const related = page.getByTestId('related-parties');
+    const relatedRows = related.locator('tbody tr[data-row-key]');
+    await eventually(async () => ((await relatedRows.count()) === 2 ? true : undefined));
+    expect(await relatedRows.allInnerTexts()).toEqual([
+      expect.stringMatching(new RegExp(`${D2}[\\s\\S]*同一法定代表人及住所[\\s\\S]*被标记[\\s\\S]*D 类`)),
+      expect.stringContaining(CLEAN),
+    ]);
+    await related.getByText('另有 1 家在您的辖区以外（不予显示）').waitFor();
+    expect(await related.innerText()).not.toContain(NINGBO);
+    await related.getByRole('link').first().waitFor();
+    expect(await related.getByRole('link').first().getAttribute('href')).toBe(`/console/entities/${D2}`);
     await j.screen('profile');
 
     // Why did it move: the two scores of D1 (the latest and the one before, preselected).
@@ -187,6 +209,8 @@ describe('staff journey in the browser', () => {
     // The same in English.
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('button', { name: 'Compare' }).waitFor();
+    await related.getByText('1 more outside your jurisdiction (not shown)').waitFor();
+    await related.getByText('Same legal representative and address').first().waitFor();
     await j.screen('profile');
     await page.goBack();
     await page.waitForURL(/region=330106&class=D/);

@@ -176,6 +176,7 @@ export const ROUTES: RouteEntry[] = [
 
   // entities and the risk list
   { method: 'GET', path: '/api/v1/entities/:key', as: 'admin', params: { key: USCC } },
+  { method: 'GET', path: '/api/v1/entities/:key/related', as: 'admin', params: { key: USCC } },
   {
     method: 'GET',
     path: '/api/v1/entities/:key/scores',

@@ -145,6 +145,16 @@ describe('access matrix: role × route × jurisdiction', () => {
       otherwise: 403,
     },
     {
+      route: `/api/v1/entities/${USCC_A}/related`,
+      expect: { securityAdmin: 403, anonymous: 401, officerShangcheng: 403, apiKeyXihuSamr: 403 },
+      otherwise: 200,
+    },
+    {
+      route: `/api/v1/entities/${USCC_SHANGCHENG}/related`,
+      expect: { anonymous: 401, admin: 200, staffCity: 200, auditorCity: 200, officerShangcheng: 200 },
+      otherwise: 403,
+    },
+    {
       route: `/api/v1/entities/${USCC_A}/scores`,
       expect: { securityAdmin: 403, anonymous: 401, officerShangcheng: 403, apiKeyXihuSamr: 403 },
       otherwise: 200,

@@ -8,6 +8,7 @@ import {
   compareResponse,
   entityDetailResponse,
   historyQuery,
+  relatedPartiesResponse,
   scoreHistoryResponse,
   type CompareQuery,
   type HistoryQuery,
@@ -31,6 +32,20 @@ export class EntitiesController {
   @ApiZodOk(entityDetailResponse)
   detail(@Param('key') key: string, @Caller() caller: Principal) {
     return this.entities.detail(key, caller);
+  }
+
+  @Get(':key/related')
+  @AuditedRead()
+  @Allow('entities:read')
+  @ApiOperation({
+    summary: 'Related parties (关联主体): entities sharing the legal representative or the address',
+    description:
+      'By the legal representative’s ID number (never shown) or the registered address, as the related-party factors count them. Only entities within the caller’s jurisdiction are named (at most 50, flagged first, then riskiest); the others are counted in `outside`.',
+  })
+  @ApiParam({ name: 'key', description: 'USCC or scheme:id' })
+  @ApiZodOk(relatedPartiesResponse)
+  related(@Param('key') key: string, @Caller() caller: Principal) {
+    return this.entities.related(key, caller);
   }
 
   @Get(':key/scores')

@@ -16,9 +16,11 @@ import {
   maskName,
   maskPersonalData,
   maskResidentId,
+  principalJurisdiction,
   type Principal,
 } from '@lianjian/access';
 import { assertEntityVisible } from '../auth/scope';
+import { RELATED_LIMIT, type RelatedPartiesResponse } from './dto/entity.dto';
 
 @Injectable()
 export class EntitiesService {
@@ -97,6 +99,35 @@ export class EntitiesService {
         countsUntil: r.countsUntil ?? null,
         repairId: r.repairId,
         [r.kind]: unmasked ? r.data : maskPersonalData(r.data),
+      })),
+    };
+  }
+
+  // 关联主体: who shares the legal representative or the address. Those outside the caller's
+  // jurisdiction are counted only; the shared ID number is never part of the answer.
+  async related(key: string, caller: Principal): Promise<RelatedPartiesResponse> {
+    const e = await this.find(key, caller);
+    const unmasked = can(caller, 'personal-data:read');
+    const { total, outside, items } = await this.entities.relatedParties(
+      e.id,
+      principalJurisdiction(caller) ?? '',
+      RELATED_LIMIT,
+    );
+    return {
+      entity: entityKey(e),
+      total,
+      outside,
+      items: items.map((r) => ({
+        key: entityKey(r),
+        uscc: r.uscc,
+        name: r.name,
+        regionCode: r.regionCode,
+        regionName: r.regionCode ? (regionName(r.regionCode) ?? null) : null,
+        relation: r.byLegalRep && r.byAddress ? 'both' : r.byLegalRep ? 'legal_rep' : 'address',
+        legalRepName: r.legalRepName && !unmasked ? maskName(r.legalRepName) : r.legalRepName,
+        score: r.score,
+        riskClass: r.riskClass as RelatedPartiesResponse['items'][number]['riskClass'],
+        flagged: r.flagged,
       })),
     };
   }

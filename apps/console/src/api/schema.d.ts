@@ -482,6 +482,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/entities/{key}/related": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Related parties (关联主体): entities sharing the legal representative or the address
+         * @description By the legal representative’s ID number (never shown) or the registered address, as the related-party factors count them. Only entities within the caller’s jurisdiction are named (at most 50, flagged first, then riskiest); the others are counted in `outside`.
+         */
+        get: operations["EntitiesController_related"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/entities/{key}/scores": {
         parameters: {
             query?: never;
@@ -2671,6 +2691,55 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
+                    };
+                };
+            };
+        };
+    };
+    EntitiesController_related: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description USCC or scheme:id */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description the entity whose related parties these are */
+                        entity: string;
+                        /** @description related entities within the caller’s jurisdiction (items: at most 50 of them) */
+                        total: number;
+                        /** @description related entities outside the caller’s jurisdiction: counted, never named */
+                        outside: number;
+                        /** @description flagged first, then the highest score */
+                        items: {
+                            /** @description USCC, or scheme:id */
+                            key: string;
+                            uscc: string | null;
+                            name: string | null;
+                            regionCode: string | null;
+                            regionName: string | null;
+                            /** @enum {string} */
+                            relation: "legal_rep" | "address" | "both";
+                            /** @description its legal representative, masked (张*) unless the role holds personal-data:read */
+                            legalRepName: string | null;
+                            /** @description current score (entity_risk); null if never scored */
+                            score: number | null;
+                            /** @enum {string|null} */
+                            riskClass: "A" | "B" | "C" | "D" | null;
+                            /** @description on the serious-violation or court-defaulter list, or a severe penalty in 36 months */
+                            flagged: boolean;
+                        }[];
                     };
                 };
             };

@@ -5,6 +5,7 @@ import { scoringEnUS } from './scoring';
 import { auditEnUS } from './audit';
 import { adminEnUS } from './admin';
 import { repairEnUS } from './repair';
+import { relatedEnUS } from './related';
 import { alertsEnUS } from './alerts';
 import type { Messages } from './zh-CN';
 import { feedsEnUS } from './feeds';
@@ -165,6 +166,7 @@ export const enUS: Messages = {
   feeds: feedsEnUS,
   cases: casesEnUS,
   repair: repairEnUS,
+  related: relatedEnUS,
   alerts: alertsEnUS,
   codes: {
     invalid_json: 'Malformed request',

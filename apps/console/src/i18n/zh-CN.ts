@@ -9,6 +9,7 @@ import { scoringZhCN } from './scoring';
 import { auditZhCN } from './audit';
 import { adminZhCN } from './admin';
 import { repairZhCN } from './repair';
+import { relatedZhCN } from './related';
 import { alertsZhCN } from './alerts';
 export const zhCN = {
   app: {
@@ -164,6 +165,7 @@ export const zhCN = {
   feeds: feedsZhCN,
   cases: casesZhCN,
   repair: repairZhCN,
+  related: relatedZhCN,
   codes: {
     invalid_json: '请求格式有误',
     invalid_body: '输入有误',

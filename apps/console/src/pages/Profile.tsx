@@ -15,16 +15,27 @@ import {
   Tag,
   Timeline,
   Typography,
+  type TableColumnsType,
 } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, ApiFailure, ok, type ApiError } from '../api/client';
-import type { EntityDetail, ProfileRecord, ScoreComparison, ScoreHistory, ScoreItem } from '../api/types';
+import type {
+  EntityDetail,
+  ProfileRecord,
+  RelatedParties,
+  RelatedParty,
+  ScoreComparison,
+  ScoreHistory,
+  ScoreItem,
+} from '../api/types';
+import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { Forbidden } from '../app/Forbidden';
 import { fmt, pick, useI18n, type Locale } from '../i18n';
 import type { Messages } from '../i18n/zh-CN';
 import { dateTime } from '../lib/dates';
 import { describeError } from '../lib/errors';
+import { relatedSummary, showsLegalRep } from '../lib/related-parties';
 import type { RiskClass } from '../lib/risk-filter';
 import { CLASS_COLOR, CLASS_TAG, classBands, modelScale, scoreWaterfall } from '../lib/score-explain';
 import { useSession } from '../lib/session';
@@ -138,10 +149,10 @@ export default function Profile() {
       )}
       <HistoryCard entityKey={id} items={history.items} scale={scale} m={m} locale={locale} />
       <Row gutter={16}>
-        <Col xs={24} lg={12}>
-          <RelatedCard detail={detail} m={m} />
+        <Col xs={24} xl={16}>
+          <RelatedCard entityKey={id} detail={detail} m={m} />
         </Col>
-        <Col xs={24} lg={12}>
+        <Col xs={24} xl={8}>
           <PeersCard detail={detail} m={m} locale={locale} />
         </Col>
       </Row>
@@ -582,12 +593,80 @@ function RecordsCard({ records, m }: { records: ProfileRecord[]; m: Messages }) 
   );
 }
 
-// Related parties as the API gives them: the profile's counts of flagged entities sharing the
-// legal representative or the address (the scoring factors). It lists no related entity.
-function RelatedCard({ detail, m }: { detail: EntityDetail; m: Messages }) {
+// Related parties (关联主体): the profile's counts of flagged entities sharing the legal representative
+// or the address (the scoring factors), and the entities themselves as GET …/related lists them:
+// named within the caller's jurisdiction (flagged first, then riskiest), the others only counted.
+function RelatedCard({ entityKey, detail, m }: { entityKey: string; detail: EntityDetail; m: Messages }) {
   const f = detail.profile?.features ?? {};
+  const [load, setLoad] = useState<
+    { state: 'loading' } | { state: 'error'; error: ApiError } | { state: 'ok'; data: RelatedParties }
+  >({ state: 'loading' });
+  useEffect(() => {
+    let live = true;
+    setLoad({ state: 'loading' });
+    ok<RelatedParties>(api.GET('/api/v1/entities/{key}/related', { params: { path: { key: entityKey } } }))
+      .then((data) => live && setLoad({ state: 'ok', data }))
+      .catch((e: unknown) => live && setLoad({ state: 'error', error: asError(e, m) }));
+    return () => {
+      live = false;
+    };
+  }, [entityKey]); // m only words a network failure
+  const r = m.related;
+  const columns: TableColumnsType<RelatedParty> = [
+    {
+      title: r.col.name,
+      key: 'name',
+      render: (_, p) => (
+        <Space orientation="vertical" size={0}>
+          <Link to={`/entities/${encodeURIComponent(p.key)}`}>{p.name ?? p.key}</Link>
+          <Typography.Text type="secondary" className="lj-nowrap">
+            {p.uscc ?? p.key}
+            {p.regionName ? ` · ${p.regionName}` : ''}
+          </Typography.Text>
+        </Space>
+      ),
+    },
+    {
+      title: r.col.relation,
+      key: 'relation',
+      render: (_, p) => (
+        <Space orientation="vertical" size={0}>
+          <Typography.Text>{r.relation[p.relation]}</Typography.Text>
+          {showsLegalRep(p.relation) && p.legalRepName ? (
+            <Typography.Text type="secondary">
+              {r.col.legalRep} {p.legalRepName}
+            </Typography.Text>
+          ) : null}
+          {p.flagged ? (
+            <Tag color={CLASS_TAG.D} style={{ marginTop: 4 }}>
+              {r.flagged}
+            </Tag>
+          ) : null}
+        </Space>
+      ),
+    },
+    {
+      title: r.col.class,
+      key: 'class',
+      className: 'lj-nowrap',
+      render: (_, p) =>
+        p.riskClass ? (
+          <ClassTag cls={p.riskClass} m={m} />
+        ) : (
+          <Typography.Text type="secondary">{r.unscored}</Typography.Text>
+        ),
+    },
+    {
+      title: r.col.score,
+      key: 'score',
+      className: 'lj-nowrap',
+      align: 'right',
+      render: (_, p) => (p.score == null ? '–' : p.score.toFixed(1)),
+    },
+  ];
+  const summary = load.state === 'ok' ? relatedSummary(load.data) : null;
   return (
-    <Card title={m.profile.relatedTitle} style={{ height: '100%' }}>
+    <Card title={m.profile.relatedTitle} style={{ height: '100%' }} data-testid="related-parties">
       <Descriptions size="small" column={1}>
         <Descriptions.Item label={m.profile.relatedLegalRep}>
           {fmt(m.profile.relatedUnit, { count: f.related_legal_rep_flagged ?? 0 })}
@@ -596,7 +675,36 @@ function RelatedCard({ detail, m }: { detail: EntityDetail; m: Messages }) {
           {fmt(m.profile.relatedUnit, { count: f.related_address_flagged ?? 0 })}
         </Descriptions.Item>
       </Descriptions>
-      <Typography.Text type="secondary">{m.profile.relatedNote}</Typography.Text>
+      <Typography.Paragraph type="secondary">{m.profile.relatedNote}</Typography.Paragraph>
+      <Typography.Title level={5}>{r.listTitle}</Typography.Title>
+      {load.state === 'loading' ? <Spin description={m.app.loading} /> : null}
+      {load.state === 'error' ? <ApiErrorAlert error={load.error} /> : null}
+      {load.state === 'ok' && summary ? (
+        <>
+          {summary.empty ? (
+            <Typography.Paragraph type="secondary">{r.none}</Typography.Paragraph>
+          ) : (
+            <Table<RelatedParty>
+              size="small"
+              rowKey="key"
+              aria-label={r.tableLabel}
+              columns={columns}
+              dataSource={load.data.items}
+              pagination={false}
+            />
+          )}
+          {summary.partial || summary.outside ? (
+            <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
+              {[
+                summary.partial ? fmt(r.shown, summary.partial) : null,
+                summary.outside ? fmt(r.outside, { count: summary.outside }) : null,
+              ]
+                .filter(Boolean)
+                .join(m.related.separator)}
+            </Typography.Paragraph>
+          ) : null}
+        </>
+      ) : null}
     </Card>
   );
 }

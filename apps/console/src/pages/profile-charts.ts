@@ -41,8 +41,13 @@ function mount(el: HTMLElement, option: Option, onClick?: (dataIndex: number) =>
   if (onClick) chart.on('click', (p) => onClick(p.dataIndex));
   const resize = () => chart.resize();
   window.addEventListener('resize', resize);
+  // Its container too: a card below that fills in later (the related parties) may shift the layout
+  // after the chart was drawn, and the chart then follows its card's width.
+  const observer = typeof ResizeObserver === 'undefined' ? undefined : new ResizeObserver(resize);
+  observer?.observe(el);
   return () => {
     window.removeEventListener('resize', resize);
+    observer?.disconnect();
     chart.dispose();
   };
 }

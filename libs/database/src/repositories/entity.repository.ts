@@ -48,6 +48,21 @@ export const FLAGGED_AS_OF_SQL = `
                   > coalesce(max(r.occurred_at) FILTER (WHERE r.kind = 'listing' AND r.data->>'list' = 'court_defaulter'
                                                          AND r.data->>'action' = 'removed'), '-infinity'), false)`;
 
+export interface RelatedPartyRow {
+  id: string;
+  uscc: string | null;
+  scheme: string | null;
+  externalId: string | null;
+  name: string | null;
+  regionCode: string | null;
+  legalRepName: string | null;
+  byLegalRep: boolean;
+  byAddress: boolean;
+  score: number | null;
+  riskClass: string | null;
+  flagged: boolean;
+}
+
 @Injectable()
 export class EntityRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
@@ -86,6 +101,51 @@ export class EntityRepository {
         GROUP BY chunk ORDER BY chunk`,
       [size],
     );
+  }
+
+  // The related parties themselves (the profile's list): the other entities sharing the entity's legal
+  // representative (by ID number) or its registered address, as relatedPartySignals defines them,
+  // each with its current score and class (entity_risk) and whether it is flagged now (its current
+  // profile, RELATED_PARTY_FLAG, as re-scoring as of today counts it). Only those whose region lies
+  // within `prefix` ('' = everywhere) are listed, at most `limit`, flagged first then riskiest; the
+  // others are only counted. The ID number never leaves this query.
+  async relatedParties(
+    id: string,
+    prefix: string,
+    limit: number,
+  ): Promise<{ total: number; outside: number; items: RelatedPartyRow[] }> {
+    const [row] = (await this.ds.query(
+      `WITH me AS (SELECT id, legal_rep_id_number AS rep, address FROM entity WHERE id = $1),
+       rel AS (
+         SELECT u.id, bool_or(u.by_rep) AS by_rep, bool_or(u.by_addr) AS by_addr
+           FROM (SELECT o.id, true AS by_rep, false AS by_addr
+                   FROM me JOIN entity o ON o.legal_rep_id_number = me.rep AND o.id <> me.id
+                  WHERE me.rep IS NOT NULL
+                 UNION ALL
+                 SELECT o.id, false, true
+                   FROM me JOIN entity o ON o.address = me.address AND o.id <> me.id
+                  WHERE me.address IS NOT NULL) u
+          GROUP BY u.id
+       ),
+       j AS (
+         SELECT rel.*, e.region_code, ($2 = '' OR coalesce(left(e.region_code, length($2)) = $2, false)) AS inside
+           FROM rel JOIN entity e ON e.id = rel.id
+       )
+       SELECT (SELECT count(*)::int FROM j WHERE inside) AS total,
+              (SELECT count(*)::int FROM j WHERE NOT inside) AS outside,
+              coalesce((SELECT json_agg(x ORDER BY x.flagged DESC, x.score DESC NULLS LAST, x.id::bigint) FROM (
+                 SELECT e.id::text AS id, e.uscc, e.ext_scheme AS scheme, e.ext_id AS "externalId", e.name,
+                        e.region_code AS "regionCode", e.legal_rep_name AS "legalRepName",
+                        j.by_rep AS "byLegalRep", j.by_addr AS "byAddress",
+                        er.score::float8 AS score, er.risk_class AS "riskClass",
+                        EXISTS (SELECT 1 FROM profile p WHERE p.entity_id = e.id AND (${RELATED_PARTY_FLAG})) AS flagged
+                   FROM j JOIN entity e ON e.id = j.id LEFT JOIN entity_risk er ON er.entity_id = e.id
+                  WHERE j.inside
+                  ORDER BY flagged DESC, er.score DESC NULLS LAST, e.id
+                  LIMIT $3) x), '[]'::json) AS items`,
+      [id, prefix, limit],
+    )) as { total: number; outside: number; items: RelatedPartyRow[] }[];
+    return row!;
   }
 
   // Related-party signals (关联方风险): other entities sharing the legal representative or the

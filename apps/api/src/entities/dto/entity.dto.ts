@@ -158,3 +158,39 @@ export const compareResponse = z.strictObject({
   }),
   explanation: localizedText,
 });
+
+// 关联主体: the entities sharing the legal representative (by ID number, never shown) or the address.
+export const RELATED_LIMIT = 50;
+export const relatedPartiesResponse = z.strictObject({
+  entity: z.string().describe('the entity whose related parties these are'),
+  total: z
+    .number()
+    .int()
+    .describe('related entities within the caller’s jurisdiction (items: at most 50 of them)'),
+  outside: z
+    .number()
+    .int()
+    .describe('related entities outside the caller’s jurisdiction: counted, never named'),
+  items: z
+    .array(
+      z.strictObject({
+        key: z.string().describe('USCC, or scheme:id'),
+        uscc: z.string().nullable(),
+        name: z.string().nullable(),
+        regionCode: z.string().nullable(),
+        regionName: z.string().nullable(),
+        relation: z.enum(['legal_rep', 'address', 'both']),
+        legalRepName: z
+          .string()
+          .nullable()
+          .describe('its legal representative, masked (张*) unless the role holds personal-data:read'),
+        score: z.number().nullable().describe('current score (entity_risk); null if never scored'),
+        riskClass: riskClass.nullable(),
+        flagged: z
+          .boolean()
+          .describe('on the serious-violation or court-defaulter list, or a severe penalty in 36 months'),
+      }),
+    )
+    .describe('flagged first, then the highest score'),
+});
+export type RelatedPartiesResponse = z.infer<typeof relatedPartiesResponse>;
