@@ -12,7 +12,7 @@ import { ZodPipe } from '../common/zod.pipe';
 import { Allow, Caller } from './access.decorator';
 import { AccountsService } from './accounts.service';
 import { requestListQuery, type RequestListQuery } from './dto/auth.dto';
-import { ApiZodOk, jsonSchemaOf } from '../common/openapi';
+import { ApiZodOk, ApiZodQuery, jsonSchemaOf } from '../common/openapi';
 import {
   adminRequestListResponse,
   adminRequestRecord,
@@ -145,6 +145,7 @@ export class AccountsController {
   @ApiOperation({
     summary: 'Requests to create, disable or enable an administrator in my jurisdiction (?status=pending)',
   })
+  @ApiZodQuery(requestListQuery)
   @ApiZodOk(adminRequestListResponse)
   requests(@Query(new ZodPipe(requestListQuery)) q: RequestListQuery, @Caller() caller: Principal) {
     return this.accounts.requests(caller, q.status);

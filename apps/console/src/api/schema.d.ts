@@ -1997,7 +1997,9 @@ export interface operations {
     };
     AccountsController_requests: {
         parameters: {
-            query?: never;
+            query?: {
+                status?: "pending" | "confirmed" | "withdrawn";
+            };
             header?: never;
             path?: never;
             cookie?: never;
