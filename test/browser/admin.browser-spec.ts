@@ -183,7 +183,8 @@ describe('audit and administration in the browser', () => {
 
     // The request is pending among the requests to confirm: the requester may withdraw it but not
     // confirm it (the button says why; the API refuses it too).
-    await page.getByRole('tab', { name: '待复核申请' }).click();
+    await page.getByRole('status').getByRole('button', { name: '查看待复核申请' }).click();
+    await page.getByRole('tab', { name: '待复核申请', selected: true }).waitFor();
     const requests = page.getByRole('table', { name: '三员账号申请' });
     const mine = requests.locator('tr.ant-table-row').filter({ hasText: 'sun.li' });
     await mine.getByText('待复核').waitFor();
@@ -281,8 +282,16 @@ describe('audit and administration in the browser', () => {
 
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Administration' }).waitFor();
-    await settled.getByText('confirmed', { exact: true }).waitFor();
-    await settled.getByText('Create the account').waitFor();
+    const settledEn = page
+      .getByRole('table', { name: 'Requests for administrator accounts' })
+      .locator('tr.ant-table-row')
+      .filter({ hasText: 'sun.li' });
+    await settledEn.getByText('confirmed', { exact: true }).waitFor();
+    await settledEn.getByText('Create the account').waitFor();
+    await page
+      .getByRole('status')
+      .getByText('Confirmed: Create the account sun.li (audit administrator)')
+      .waitFor();
     await j.screen('requests-confirmed');
 
     // The users list shows the new audit administrator.

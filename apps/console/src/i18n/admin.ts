@@ -45,6 +45,7 @@ export const adminZhCN = {
     pending: '已提交申请：{name}（{role}）为三员之一，须由另一名安全管理员确认后生效。',
     adminNote: '三员（系统管理员、安全管理员、安全审计员）的创建、停用、启用须由另一名安全管理员确认。',
     done: '已{action} {name}',
+    showRequests: '查看待复核申请',
     empty: '暂无用户',
     required: '请填写{field}',
   },
@@ -197,6 +198,7 @@ export const adminEnUS: Widen<typeof adminZhCN> = {
     adminNote:
       'Creating, disabling or enabling one of the three administrators (system, security, audit) takes a second security administrator’s confirmation.',
     done: '{name}: {action}',
+    showRequests: 'Show the requests to confirm',
     empty: 'No users',
     required: 'Enter the {field}',
   },

@@ -150,7 +150,11 @@ export function RequestsTab() {
               ) : null}
             </Space>
             {can.why === 'own' ? (
-              <Typography.Text type="secondary" id={`own-${r.id}`} style={{ fontSize: 12 }}>
+              <Typography.Text
+                type="secondary"
+                id={`own-${r.id}`}
+                style={{ fontSize: 12, display: 'block', maxWidth: 240 }}
+              >
                 {t.ownReason}
               </Typography.Text>
             ) : null}
