@@ -245,7 +245,7 @@ describe('audit and administration in the browser', () => {
       .getByRole('table', { name: 'Requests for administrator accounts' })
       .locator('tr.ant-table-row')
       .filter({ hasText: 'sun.li' });
-    await mineEn.getByText('My own request: another security administrator confirms it').waitFor();
+    await mineEn.getByText('My own request: a second security administrator confirms it').waitFor();
     await j.screen('requests-own');
     await j.assertClean();
   });

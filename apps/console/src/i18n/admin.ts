@@ -228,7 +228,7 @@ export const adminEnUS: Widen<typeof adminZhCN> = {
     confirm: 'Confirm',
     withdraw: 'Withdraw',
     decline: 'Decline',
-    ownReason: 'My own request: another security administrator confirms it',
+    ownReason: 'My own request: a second security administrator confirms it',
     confirmTitle: 'Confirm the request',
     confirmText: {
       'user.create': 'Create the account of {name} ({role})? They can sign in once confirmed.',

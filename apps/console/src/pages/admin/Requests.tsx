@@ -153,7 +153,7 @@ export function RequestsTab() {
               <Typography.Text
                 type="secondary"
                 id={`own-${r.id}`}
-                style={{ fontSize: 12, display: 'block', maxWidth: 240 }}
+                style={{ fontSize: 12, display: 'block', maxWidth: 170 }}
               >
                 {t.ownReason}
               </Typography.Text>
