@@ -277,7 +277,7 @@ describe('audit and administration in the browser', () => {
     await page.locator('.ant-radio-button-wrapper').filter({ hasText: '已确认' }).click();
     await page.waitForURL(/status=confirmed/);
     const settled = requests.locator('tr.ant-table-row').filter({ hasText: 'sun.li' });
-    await settled.getByText(/^sun\.hao · /).waitFor();
+    await settled.getByText('sun.hao', { exact: true }).waitFor();
     await j.screen('requests-confirmed');
 
     await page.getByRole('button', { name: 'English' }).click();

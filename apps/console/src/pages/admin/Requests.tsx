@@ -89,16 +89,16 @@ export function RequestsTab() {
       title: t.requestedBy,
       key: 'requestedBy',
       render: (_, r) => (
-        <Space size={4}>
-          <span className="lj-nowrap">{r.requestedBy}</span>
-          {me?.username === r.requestedBy ? <Tag>{t.me}</Tag> : null}
+        <Space orientation="vertical" size={0}>
+          <Space size={4}>
+            <span className="lj-nowrap">{r.requestedBy}</span>
+            {me?.username === r.requestedBy ? <Tag>{t.me}</Tag> : null}
+          </Space>
+          <Typography.Text type="secondary" className="lj-nowrap" style={{ fontSize: 12 }}>
+            {dateTime(r.requestedAt)}
+          </Typography.Text>
         </Space>
       ),
-    },
-    {
-      title: t.requestedAt,
-      dataIndex: 'requestedAt',
-      render: (v: string) => <span className="lj-nowrap">{dateTime(v)}</span>,
     },
     {
       title: t.state,
@@ -110,9 +110,14 @@ export function RequestsTab() {
       key: 'decided',
       render: (_, r) =>
         r.decidedBy ? (
-          <span className="lj-nowrap">
-            {r.decidedBy} · {r.decidedAt ? dateTime(r.decidedAt) : m.admin.none}
-          </span>
+          <Space orientation="vertical" size={0}>
+            <span className="lj-nowrap">{r.decidedBy}</span>
+            {r.decidedAt ? (
+              <Typography.Text type="secondary" className="lj-nowrap" style={{ fontSize: 12 }}>
+                {dateTime(r.decidedAt)}
+              </Typography.Text>
+            ) : null}
+          </Space>
         ) : (
           m.admin.none
         ),
