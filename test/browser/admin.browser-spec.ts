@@ -8,7 +8,8 @@ import { Journey, launchChromium } from './browser';
 // a second factor) verifies the audit log's hash chain and filters the log to the refusals of one
 // user; the security administrator (安全管理员) creates a user (the API's refusals shown in the form,
 // which keeps what was typed), files a request for an administrator (a second security administrator
-// confirms it), and creates an API key, shown once and gone once its dialog is closed; the system
+// confirms it: it is pending in 待复核申请, where the requester cannot confirm it and a second
+// security administrator does, and then the user exists), and creates an API key, shown once and gone once its dialog is closed; the system
 // administrator (系统管理员) sets a department's webhook and rotates its secret (shown once). In
 // Chinese and in English, axe on every screen.
 const SPEC = 'admin';
@@ -16,7 +17,7 @@ jest.setTimeout(300_000);
 const REFUSED = /Failed to load resource: the server responded with a status of (400|403)/;
 
 describe('audit and administration in the browser', () => {
-  let stack: Stack<'auditor' | 'security' | 'system' | 'staff'>;
+  let stack: Stack<'auditor' | 'security' | 'security2' | 'system' | 'staff'>;
   let browser: Browser;
   const journeys: Journey[] = [];
 
@@ -27,6 +28,7 @@ describe('audit and administration in the browser', () => {
         users: {
           auditor: { role: 'auditor', regionCode: '330106', username: 'chen.jing' },
           security: { role: 'security_admin', regionCode: '330106', username: 'zhao.min' },
+          security2: { role: 'security_admin', regionCode: '330106', username: 'sun.hao' },
           system: { role: 'admin', regionCode: '330106', username: 'qian.lei' },
           staff: { role: 'supervision_staff', regionCode: '330106', username: 'li.na' },
         },
@@ -179,6 +181,29 @@ describe('audit and administration in the browser', () => {
     expect(await page.getByRole('table', { name: '本辖区用户' }).getByText('sun.li').count()).toBe(0);
     await j.screen('user-created');
 
+    // The request is pending among the requests to confirm: the requester may withdraw it but not
+    // confirm it (the button says why; the API refuses it too).
+    await page.getByRole('status').getByRole('button', { name: '查看待复核申请' }).click();
+    await page.getByRole('tab', { name: '待复核申请', selected: true }).waitFor();
+    const requests = page.getByRole('table', { name: '三员账号申请' });
+    const mine = requests.locator('tr.ant-table-row').filter({ hasText: 'sun.li' });
+    await mine.getByText('待复核').waitFor();
+    await mine.getByText('新建账号').waitFor();
+    await mine.getByText('zhao.min').waitFor();
+    expect(await mine.getByRole('button', { name: /^确\s?认$/ }).isDisabled()).toBe(true);
+    await mine.getByText('本人申请，须由另一名安全管理员确认').waitFor();
+    await mine.getByRole('button', { name: /^撤\s?回$/ }).waitFor();
+    const pending = (await (
+      await fetch(`${stack.url}/api/v1/admin-requests?status=pending`, { headers: security.headers })
+    ).json()) as { items: { id: string; account: { username: string } }[] };
+    const asked = pending.items.find((r) => r.account.username === 'sun.li')!;
+    const own = await fetch(`${stack.url}/api/v1/admin-requests/${asked.id}/confirm`, {
+      method: 'POST',
+      headers: security.headers,
+    });
+    expect(own.status).toBe(409);
+    await j.screen('requests-own');
+
     // An API key: shown once.
     await page.getByRole('tab', { name: '接口密钥' }).click();
     await page.getByRole('button', { name: '新建接口密钥' }).click();
@@ -215,6 +240,68 @@ describe('audit and administration in the browser', () => {
     await page.getByRole('tab', { name: 'Users' }).click();
     await page.getByRole('table', { name: 'Users of my jurisdiction' }).getByText('wang.fang').waitFor();
     await j.screen('users');
+    await page.getByRole('tab', { name: 'Requests to confirm' }).click();
+    const mineEn = page
+      .getByRole('table', { name: 'Requests for administrator accounts' })
+      .locator('tr.ant-table-row')
+      .filter({ hasText: 'sun.li' });
+    await mineEn.getByText('My own request: a second security administrator confirms it').waitFor();
+    await j.screen('requests-own');
+    await j.assertClean();
+  });
+
+  it('lets a second security administrator confirm the request, and the user exists', async () => {
+    const { security2 } = stack.users;
+    const [j, page] = await signedIn('second-security', security2, '/admin');
+    await page.getByRole('heading', { name: '系统管理' }).waitFor();
+    expect(await page.getByRole('tab').allInnerTexts()).toEqual(['用户', '待复核申请', '接口密钥']);
+    expect(await page.getByRole('table', { name: '本辖区用户' }).getByText('sun.li').count()).toBe(0);
+    await page.getByRole('tab', { name: '待复核申请' }).click();
+    const requests = page.getByRole('table', { name: '三员账号申请' });
+    const row = requests.locator('tr.ant-table-row').filter({ hasText: 'sun.li' });
+    await row.getByText('待复核').waitFor();
+    await row.getByText('zhao.min').waitFor();
+    expect(await row.getByText('本人申请').count()).toBe(0);
+    await row.getByRole('button', { name: /^驳\s?回$/ }).waitFor();
+    await j.screen('requests-to-confirm');
+
+    await row.getByRole('button', { name: /^确\s?认$/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('确认新建 sun.li（安全审计员）的账号？确认后该账号立即可以登录。').waitFor();
+    await dialog.getByText(/申请人：zhao\.min/).waitFor();
+    await j.screen('request-confirm-dialog');
+    await dialog.getByRole('button', { name: '确认生效' }).click();
+    await page.getByRole('status').getByText('已确认：新建账号 sun.li（安全审计员），已生效。').waitFor();
+    // Settled: out of the pending ones, in the confirmed ones with who confirmed it.
+    expect(await row.count()).toBe(0);
+    await page.locator('.ant-radio-button-wrapper').filter({ hasText: '已确认' }).click();
+    await page.waitForURL(/status=confirmed/);
+    const settled = requests.locator('tr.ant-table-row').filter({ hasText: 'sun.li' });
+    await settled.getByText('sun.hao', { exact: true }).waitFor();
+    await j.screen('requests-confirmed');
+
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Administration' }).waitFor();
+    const settledEn = page
+      .getByRole('table', { name: 'Requests for administrator accounts' })
+      .locator('tr.ant-table-row')
+      .filter({ hasText: 'sun.li' });
+    await settledEn.getByText('confirmed', { exact: true }).waitFor();
+    await settledEn.getByText('Create the account').waitFor();
+    await page
+      .getByRole('status')
+      .getByText('Confirmed: Create the account sun.li (audit administrator)')
+      .waitFor();
+    await j.screen('requests-confirmed');
+
+    // The users list shows the new audit administrator.
+    await page.getByRole('button', { name: 'Show the users' }).click();
+    await page.getByRole('tab', { name: 'Users', selected: true }).waitFor();
+    const users = page.getByRole('table', { name: 'Users of my jurisdiction' });
+    const user = users.locator('tr.ant-table-row').filter({ hasText: 'sun.li' });
+    await user.getByText('audit administrator').waitFor();
+    await user.getByText('sun.hao').waitFor();
+    await j.screen('users-after-confirm');
     await j.assertClean();
   });
 

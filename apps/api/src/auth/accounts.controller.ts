@@ -12,8 +12,10 @@ import { ZodPipe } from '../common/zod.pipe';
 import { Allow, Caller } from './access.decorator';
 import { AccountsService } from './accounts.service';
 import { requestListQuery, type RequestListQuery } from './dto/auth.dto';
-import { ApiZodOk, jsonSchemaOf } from '../common/openapi';
+import { ApiZodOk, ApiZodQuery, jsonSchemaOf } from '../common/openapi';
 import {
+  adminRequestListResponse,
+  adminRequestRecord,
   adminRequestResponse,
   apiKeyCreatedResponse,
   apiKeyListResponse,
@@ -143,6 +145,8 @@ export class AccountsController {
   @ApiOperation({
     summary: 'Requests to create, disable or enable an administrator in my jurisdiction (?status=pending)',
   })
+  @ApiZodQuery(requestListQuery)
+  @ApiZodOk(adminRequestListResponse)
   requests(@Query(new ZodPipe(requestListQuery)) q: RequestListQuery, @Caller() caller: Principal) {
     return this.accounts.requests(caller, q.status);
   }
@@ -154,6 +158,7 @@ export class AccountsController {
     summary:
       'Confirm a request made by another security administrator (四眼原则): the administrator is created, disabled or enabled',
   })
+  @ApiZodOk(adminRequestRecord)
   confirm(@Param('id') id: string, @Caller() caller: Principal, @Req() req: Request) {
     return this.accounts.confirm(caller, id, req.ip ?? 'unknown');
   }
@@ -161,7 +166,11 @@ export class AccountsController {
   @Delete('admin-requests/:id')
   @Allow('users:manage')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Withdraw (or decline) a pending request' })
+  @ApiOperation({
+    summary:
+      'Withdraw a pending request (by whoever asked) or decline it (by another security administrator of its jurisdiction)',
+  })
+  @ApiZodOk(adminRequestRecord)
   withdraw(@Param('id') id: string, @Caller() caller: Principal, @Req() req: Request) {
     return this.accounts.withdraw(caller, id, req.ip ?? 'unknown');
   }

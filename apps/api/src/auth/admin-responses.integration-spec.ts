@@ -7,6 +7,8 @@ import {
   webhookSetResponse,
 } from '../departments/dto/department-webhook-responses';
 import {
+  adminRequestListResponse,
+  adminRequestRecord,
   adminRequestResponse,
   apiKeyCreatedResponse,
   apiKeyListResponse,
@@ -22,8 +24,9 @@ const conforms = (schema: { safeParse(v: unknown): { error?: { issues: unknown[]
   expect(schema.safeParse(body).error?.issues).toBeUndefined();
 
 describe('audit and administration answers', () => {
-  let stack: Stack<'security' | 'auditor' | 'system'>;
+  let stack: Stack<'security' | 'security2' | 'auditor' | 'system'>;
   let security: TestUser;
+  let security2: TestUser;
   let auditor: TestUser;
   let system: TestUser;
 
@@ -32,11 +35,12 @@ describe('audit and administration answers', () => {
       api: apiApp,
       users: {
         security: { role: 'security_admin', regionCode: '330106' },
+        security2: { role: 'security_admin', regionCode: '330106' },
         auditor: { role: 'auditor', regionCode: '330106' },
         system: { role: 'admin', regionCode: '330106' },
       },
     });
-    ({ security, auditor, system } = stack.users);
+    ({ security, security2, auditor, system } = stack.users);
   });
 
   afterAll(() => stack?.close());
@@ -78,7 +82,7 @@ describe('audit and administration answers', () => {
     conforms(userResponse, disabled.body);
     const users = await call(security, 'GET', '/api/v1/users');
     conforms(userListResponse, users.body);
-    expect(users.body.items?.length).toBe(4);
+    expect(users.body.items?.length).toBe(5);
 
     const key = await call(security, 'POST', '/api/v1/api-keys', {
       name: 'xihu',
@@ -127,5 +131,39 @@ describe('audit and administration answers', () => {
     const verified = await call(auditor, 'GET', '/api/v1/audit/verify');
     conforms(auditVerifyResponse, verified.body);
     expect(verified.body.ok).toBe(true);
+  });
+
+  it('lists requests for administrators and answers their confirmation and withdrawal as documented', async () => {
+    const listed = await call(security2, 'GET', '/api/v1/admin-requests?status=pending');
+    conforms(adminRequestListResponse, listed.body);
+    const asked = (
+      listed.body.items as { id: string; requestedBy: string; account: { username: string } }[]
+    )[0]!;
+    expect(asked).toMatchObject({ requestedBy: security.username, account: { username: 'sun.li' } });
+    const declined = await call(security2, 'DELETE', `/api/v1/admin-requests/${asked.id}`);
+    expect(declined.status).toBe(200);
+    conforms(adminRequestRecord, declined.body);
+    expect(declined.body).toMatchObject({ status: 'withdrawn', decidedBy: security2.username });
+
+    // Disable the system administrator and enable them again, each confirmed by the second one.
+    for (const action of ['disable', 'enable']) {
+      const filed = await call(security, 'POST', `/api/v1/users/${system.id}/${action}`);
+      expect(filed.status).toBe(202);
+      const confirmed = await call(
+        security2,
+        'POST',
+        `/api/v1/admin-requests/${filed.body.id as string}/confirm`,
+      );
+      expect(confirmed.status).toBe(200);
+      conforms(adminRequestRecord, confirmed.body);
+      expect(confirmed.body).toMatchObject({ action: `user.${action}`, status: 'confirmed' });
+    }
+    const all = await call(security, 'GET', '/api/v1/admin-requests');
+    conforms(adminRequestListResponse, all.body);
+    expect((all.body.items as { status: string }[]).map((r) => r.status)).toEqual([
+      'confirmed',
+      'confirmed',
+      'withdrawn',
+    ]);
   });
 });

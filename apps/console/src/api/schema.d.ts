@@ -269,7 +269,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Withdraw (or decline) a pending request */
+        /** Withdraw a pending request (by whoever asked) or decline it (by another security administrator of its jurisdiction) */
         delete: operations["AccountsController_withdraw"];
         options?: never;
         head?: never;
@@ -2017,18 +2017,53 @@ export interface operations {
     };
     AccountsController_requests: {
         parameters: {
-            query?: never;
+            query?: {
+                status?: "pending" | "confirmed" | "withdrawn";
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description newest first, at most 500 */
+                        items: {
+                            id: string;
+                            /** @enum {string} */
+                            action: "user.create" | "user.disable" | "user.enable" | "user.totp-reset";
+                            userId: string | null;
+                            account: {
+                                username: string;
+                                displayName?: string | null;
+                                /** @enum {string} */
+                                role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                                departmentCode?: string | null;
+                                regionCode: string | null;
+                            };
+                            /** @enum {string} */
+                            role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                            regionCode: string | null;
+                            requestedBy: string;
+                            /** @description ISO 8601 instant */
+                            requestedAt: string;
+                            /** @enum {string} */
+                            status: "pending" | "confirmed" | "withdrawn";
+                            message?: string;
+                            requestedById: string;
+                            reason: string | null;
+                            decidedBy: string | null;
+                            /** @description ISO 8601 instant */
+                            decidedAt: string | null;
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -2043,11 +2078,41 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        action: "user.create" | "user.disable" | "user.enable" | "user.totp-reset";
+                        userId: string | null;
+                        account: {
+                            username: string;
+                            displayName?: string | null;
+                            /** @enum {string} */
+                            role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                            departmentCode?: string | null;
+                            regionCode: string | null;
+                        };
+                        /** @enum {string} */
+                        role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                        regionCode: string | null;
+                        requestedBy: string;
+                        /** @description ISO 8601 instant */
+                        requestedAt: string;
+                        /** @enum {string} */
+                        status: "pending" | "confirmed" | "withdrawn";
+                        message?: string;
+                        requestedById: string;
+                        reason: string | null;
+                        decidedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        decidedAt: string | null;
+                    };
+                };
             };
         };
     };
@@ -2062,11 +2127,41 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        action: "user.create" | "user.disable" | "user.enable" | "user.totp-reset";
+                        userId: string | null;
+                        account: {
+                            username: string;
+                            displayName?: string | null;
+                            /** @enum {string} */
+                            role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                            departmentCode?: string | null;
+                            regionCode: string | null;
+                        };
+                        /** @enum {string} */
+                        role: "admin" | "security_admin" | "supervision_staff" | "coordinator" | "department_officer" | "auditor";
+                        regionCode: string | null;
+                        requestedBy: string;
+                        /** @description ISO 8601 instant */
+                        requestedAt: string;
+                        /** @enum {string} */
+                        status: "pending" | "confirmed" | "withdrawn";
+                        message?: string;
+                        requestedById: string;
+                        reason: string | null;
+                        decidedBy: string | null;
+                        /** @description ISO 8601 instant */
+                        decidedAt: string | null;
+                    };
+                };
             };
         };
     };

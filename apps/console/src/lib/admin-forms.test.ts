@@ -11,8 +11,12 @@ import {
 } from './admin-forms';
 
 describe('administration tabs by role (三员分立)', () => {
-  it('gives the security administrator users and API keys, the system administrator webhooks, others nothing', () => {
-    expect(adminTabs(['departments:read', 'sources:read', 'users:manage'])).toEqual(['users', 'apiKeys']);
+  it('gives the security administrator users, pending requests and API keys, the system administrator webhooks, others nothing', () => {
+    expect(adminTabs(['departments:read', 'sources:read', 'users:manage'])).toEqual([
+      'users',
+      'requests',
+      'apiKeys',
+    ]);
     expect(adminTabs(['rules:read', 'departments:manage', 'scoring:manage'])).toEqual(['webhooks']);
     expect(adminTabs(['audit:read', 'rules:read'])).toEqual([]);
   });

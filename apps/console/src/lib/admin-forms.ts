@@ -35,12 +35,13 @@ export function regionPrefix(code: string | null | undefined): string {
 
 export const isAdministrator = (role: string): boolean => (ADMIN_ROLES as readonly string[]).includes(role);
 
-export type AdminTab = 'users' | 'apiKeys' | 'webhooks';
+export type AdminTab = 'users' | 'requests' | 'apiKeys' | 'webhooks';
 
-// The tabs a caller sees: users and API keys with users:manage, webhooks with departments:manage.
+// The tabs a caller sees: users, the requests a second security administrator confirms (待复核申请)
+// and API keys with users:manage, webhooks with departments:manage.
 export function adminTabs(permissions: readonly string[]): AdminTab[] {
   const tabs: AdminTab[] = [];
-  if (permissions.includes('users:manage')) tabs.push('users', 'apiKeys');
+  if (permissions.includes('users:manage')) tabs.push('users', 'requests', 'apiKeys');
   if (permissions.includes('departments:manage')) tabs.push('webhooks');
   return tabs;
 }

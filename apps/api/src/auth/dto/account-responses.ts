@@ -41,6 +41,19 @@ export const adminRequestResponse = z.object({
   message: z.string().optional(),
 });
 
+// A request as GET /api/v1/admin-requests lists it and confirm / withdraw answer it: who asked
+// (requestedById: the console tells its caller's own requests apart), who decided and when.
+export const adminRequestRecord = adminRequestResponse.extend({
+  requestedById: z.string(),
+  reason: z.string().nullable(),
+  decidedBy: z.string().nullable(),
+  decidedAt: when.nullable(),
+});
+
+export const adminRequestListResponse = z.object({
+  items: z.array(adminRequestRecord).describe('newest first, at most 500'),
+});
+
 export const apiKeyResponse = z.object({
   id: z.string(),
   name: z.string(),

@@ -4,6 +4,7 @@ import { useI18n } from '../../i18n';
 import { adminTabs, type AdminTab } from '../../lib/admin-forms';
 import { useSession } from '../../lib/session';
 import { ApiKeysTab } from './ApiKeys';
+import { RequestsTab } from './Requests';
 import { UsersTab } from './Users';
 import { WebhooksTab } from './Webhooks';
 
@@ -18,6 +19,7 @@ export default function AdminPage() {
   const active = asked && tabs.includes(asked) ? asked : tabs[0];
   const content: Record<AdminTab, React.ReactNode> = {
     users: <UsersTab />,
+    requests: <RequestsTab />,
     apiKeys: <ApiKeysTab />,
     webhooks: <WebhooksTab />,
   };

@@ -1,6 +1,7 @@
 import { Alert, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { api, ok, type ApiError } from '../../api/client';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { fmt, pick, useI18n } from '../../i18n';
@@ -33,6 +34,7 @@ export function UsersTab() {
   const [notice, setNotice] = useState<{ type: 'success' | 'info'; text: string } | null>(null);
   const [reload, setReload] = useState(0);
   const [creating, setCreating] = useState(false);
+  const [, setSearch] = useSearchParams();
 
   useEffect(() => {
     let live = true;
@@ -130,6 +132,13 @@ export function UsersTab() {
           title={notice.text}
           closable
           onClose={() => setNotice(null)}
+          action={
+            notice.type === 'info' ? (
+              <Button size="small" onClick={() => setSearch(new URLSearchParams({ tab: 'requests' }))}>
+                {u.showRequests}
+              </Button>
+            ) : undefined
+          }
         />
       ) : null}
       <ApiErrorAlert error={error} style={{ marginBottom: 0 }} />
