@@ -65,6 +65,14 @@ const THEME = {
     colorSuccess: '#237804',
     colorWarning: '#ad6800',
     colorError: '#cf1322',
+    // antd derives the notices' backgrounds and borders from those darker seeds, which came out a
+    // grey-green and a brown: the usual light tints (the notices' text is the ordinary text colour).
+    colorSuccessBg: '#f6ffed',
+    colorSuccessBorder: '#b7eb8f',
+    colorWarningBg: '#fffbe6',
+    colorWarningBorder: '#ffe58f',
+    colorErrorBg: '#fff2f0',
+    colorErrorBorder: '#ffccc7',
   },
 };
 
