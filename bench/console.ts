@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
@@ -10,22 +10,28 @@ import { type Args, printJsonLine, runCommand } from '../apps/cli/src/command';
 import { createUser, harnessEnvSchema, NO_SCHEDULES, scoreAll, withScratch } from '../tools/harness';
 import { machineLoad } from './proc';
 
-// npm run bench:console [-- --entities N] [--reps R] [--seed S] [--keep] [--reuse DB]
+// npm run bench:console [-- --entities N] [--reps R] [--seed S] [--keep] [--reuse DB] [--cpu-prof DIR]
 //
 // The staff console (监管工作台) as staff meet it, timed in Debian's Chromium (playwright-core,
 // headless) against the built console served by one api process configured as for production, over
 // a synthetic province of N entities (default 1,000,000) seeded and scored by a real full run:
 //   firstLoad   a signed-in user opens the risk list (a fresh browser context each time: no cached
 //               script of the list's chunk) until its rows are rendered;
-//   filter      on the list, class D ticked or unticked, until the rows of the new filter are rendered;
+//   filter      on the list, class C ticked or unticked, until the rows of the new filter are rendered
+//               (C, not D: the list's top rows are all D, so D ticked would show the same first rows);
 //   profile     a row opened until the profile's factor chart is drawn (ECharts' canvas in place).
 // p50/p95 over R repetitions each (default 20). The baseline, in the same run: the API calls those
-// screens make, from Node (GET /api/v1/risk-list for a filter; the profile's two calls), so the
+// screens make, from Node (GET /api/v1/risk-list for class C; the profile's two calls), so the
 // console's own share shows as a ratio. And the JavaScript the browser loads for the first screen
 // (sign-in), for the home screen after sign-in and for the risk list, gzipped. Targets: first screen
-// ≤ 500 KB gzipped, filter p95 ≤ 300 ms, profile p95 ≤ 500 ms at 1M entities. Last line: JSON.
+// ≤ 500 KB gzipped, filter p95 ≤ 300 ms, profile p95 ≤ 500 ms at 1M entities (the Playwright
+// timings above, from before the click to the result seen). Beside them, inside the page: from the
+// click event to the frame showing the result, split into the time before the first API request
+// leaves, the API calls as the browser saw them, and the work after the last answer. Last line: JSON.
 //
 // --keep keeps the scratch database; --reuse DB measures a kept one again (no seeding, no scoring).
+// --cpu-prof DIR writes the page's JavaScript CPU profile of the filter and of the profile repetitions
+// (Chrome DevTools' .cpuprofile, through CDP) to DIR, to see where the browser's share goes.
 
 const TARGETS = { firstScreenJsGzipKb: 500, filterP95Ms: 300, profileP95Ms: 500 };
 const CHROMIUM = '/usr/bin/chromium';
@@ -38,11 +44,12 @@ const OPTIONS = {
   seed: 'number',
   keep: 'boolean',
   reuse: 'string',
+  'cpu-prof': 'string',
 } as const;
 
 runCommand({
   name: 'bench:console',
-  usage: '[--entities N] [--reps R] [--seed S] [--keep] [--reuse DB]',
+  usage: '[--entities N] [--reps R] [--seed S] [--keep] [--reuse DB] [--cpu-prof DIR]',
   options: OPTIONS,
   run: bench,
 });
@@ -146,7 +153,7 @@ async function bench(args: Args<typeof OPTIONS>): Promise<void> {
       const topKey = keys[0] ?? '';
       for (let i = 0; i < reps; i++) {
         apiList.push(await apiTime('/api/v1/risk-list?limit=50'));
-        apiFilter.push(await apiTime('/api/v1/risk-list?limit=50&class=D'));
+        apiFilter.push(await apiTime('/api/v1/risk-list?limit=50&class=C'));
         const key = encodeURIComponent(keys[i % keys.length]!);
         const t = performance.now();
         await Promise.all([
@@ -171,29 +178,37 @@ async function bench(args: Args<typeof OPTIONS>): Promise<void> {
       const { context, page } = await signedIn();
       await page.goto(`${base}/console/risk-list`);
       await page.locator(ROWS).first().waitFor();
+      const profiler = await cpuProfiler(page, args['cpu-prof']);
       const filter: number[] = [];
-      const d = page.getByRole('checkbox', { name: 'D' });
-      // The new filter's rows: every row class D when ticked; when unticked, the list's top entity first.
-            const filterShown = (ticking: boolean) =>
+      const d = page.locator('.ant-checkbox-group input[type="checkbox"][value="C"]');
+      // The new filter's rows: every row class C when ticked; when unticked, the list's top entity (a
+      // D) first. Neither holds for the rows shown before the click.
+      const filterShown = (ticking: boolean) =>
         page.waitForFunction(
           ({ rowsSelector, ticking, topKey }) => {
             const doc = (globalThis as unknown as { document: DomLike }).document;
             const rows = [...doc.querySelectorAll(rowsSelector)];
             if (!rows.length || doc.querySelector('.ant-table .ant-spin-spinning')) return false;
-            return ticking
-              ? rows.every((r) => /D/.test(r.querySelector('td:nth-child(6)')?.textContent ?? ''))
+            const shown = ticking
+              ? rows.every((r) => /C/.test(r.querySelector('td:nth-child(6)')?.textContent ?? ''))
               : (rows[0]!.querySelector('td:nth-child(2)')?.textContent ?? '').trim() === topKey;
+            return shown && (globalThis as unknown as { performance: { now(): number } }).performance.now();
           },
           { rowsSelector: ROWS, ticking, topKey },
           { polling: 'raf' },
         );
+      const filterSplit: Split[] = [];
+      await profiler.start();
       for (let i = 0; i < reps; i++) {
         const ticking = !(await d.isChecked());
+        await markClick(page);
         const t = performance.now();
         await d.click();
-        await filterShown(ticking);
+        const doneAt = (await (await filterShown(ticking)).jsonValue()) as number;
         filter.push(performance.now() - t);
+        filterSplit.push(await splitOf(page, doneAt, ['/api/v1/risk-list?']));
       }
+      await profiler.stop('filter');
       // Back to the unfiltered list (the URL loses its query; the rows show it).
       if (await d.isChecked()) {
         await d.click();
@@ -201,24 +216,30 @@ async function bench(args: Args<typeof OPTIONS>): Promise<void> {
       }
 
       const profile: number[] = [];
+      await profiler.start();
+      const profileSplit: Split[] = [];
       for (let i = 0; i < reps; i++) {
         const row = page.locator(ROWS).nth(i % 10);
         await row.waitFor();
+        await markClick(page);
         const t = performance.now();
         await row.click();
-        await page.waitForFunction(
+        const drawn = await page.waitForFunction(
           () => {
             const doc = (globalThis as unknown as { document: DomLike }).document;
             const c = doc.querySelector('[role="img"] canvas') as (DomLike & { width?: number }) | null;
-            return !!c && (c.width ?? 0) > 0 && !!doc.querySelector('[data-testid="factor-sum-check"]');
+            const done = !!c && (c.width ?? 0) > 0 && !!doc.querySelector('[data-testid="factor-sum-check"]');
+            return done && (globalThis as unknown as { performance: { now(): number } }).performance.now();
           },
           undefined,
           { polling: 'raf' },
         );
         profile.push(performance.now() - t);
+        profileSplit.push(await splitOf(page, (await drawn.jsonValue()) as number, ['/api/v1/entities/']));
         await page.goBack();
         await page.locator(ROWS).first().waitFor();
       }
+      await profiler.stop('profile');
       await context.close();
 
       const f = {
@@ -231,6 +252,20 @@ async function bench(args: Args<typeof OPTIONS>): Promise<void> {
       };
       for (const [name, s] of Object.entries(f))
         console.log(`${name.padEnd(12)} p50 ${s.p50} ms  p95 ${s.p95} ms  (n ${s.n})`);
+      // Inside the page, from the click event to the frame that shows the result: before the first API
+      // request leaves, the API calls as the browser saw them, and the work after the last answer.
+      for (const [name, xs] of [
+        ['filter', filterSplit],
+        ['profile', profileSplit],
+      ] as const) {
+        const part = (k: keyof Split) => summary(xs.map((x) => x[k]));
+        console.log(
+          `${name} in the page (p50 / p95 ms): click→shown ${part('shown').p50} / ${part('shown').p95}; ` +
+            `click→first request ${part('beforeRequest').p50} / ${part('beforeRequest').p95}; ` +
+            `API calls ${part('requests').p50} / ${part('requests').p95}; ` +
+            `last answer→shown ${part('afterResponse').p50} / ${part('afterResponse').p95}`,
+        );
+      }
       const meets = {
         firstScreenJs: js.firstScreenKb <= TARGETS.firstScreenJsGzipKb,
         filterP95: f.filter.p95 <= TARGETS.filterP95Ms,
@@ -265,6 +300,81 @@ async function bench(args: Args<typeof OPTIONS>): Promise<void> {
       await browser.close();
     }
   });
+}
+
+// Where a repetition's time went inside the page, from the click event (markClick) to the frame in
+// which the result was seen (doneAt, the page's clock): the API calls are the resource timings of the
+// requests whose URL contains one of the paths, started after the click.
+interface Split {
+  shown: number;
+  beforeRequest: number;
+  requests: number;
+  afterResponse: number;
+}
+
+interface PageClock {
+  performance: {
+    now(): number;
+    getEntriesByType(t: string): { name: string; startTime: number; responseEnd: number }[];
+    clearResourceTimings(): void;
+  };
+  __benchClickAt?: number;
+  document: { addEventListener(t: string, f: (e: { timeStamp: number }) => void, o: unknown): void };
+}
+
+async function markClick(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = globalThis as unknown as PageClock;
+    w.__benchClickAt = undefined;
+    w.performance.clearResourceTimings(); // the buffer holds 250 entries; a long run would fill it
+    w.document.addEventListener(
+      'pointerdown',
+      (e) => {
+        w.__benchClickAt = e.timeStamp;
+      },
+      { capture: true, once: true },
+    );
+  });
+}
+
+async function splitOf(page: Page, doneAt: number, paths: string[]): Promise<Split> {
+  const { clickAt, calls } = await page.evaluate((paths) => {
+    const w = globalThis as unknown as PageClock;
+    const clickAt = w.__benchClickAt ?? NaN;
+    const calls = w.performance
+      .getEntriesByType('resource')
+      .filter((r) => r.startTime >= clickAt && paths.some((p) => r.name.includes(p)))
+      .map((r) => ({ start: r.startTime, end: r.responseEnd }));
+    return { clickAt, calls };
+  }, paths);
+  const first = Math.min(...calls.map((c) => c.start));
+  const last = Math.max(...calls.map((c) => c.end));
+  return {
+    shown: doneAt - clickAt,
+    beforeRequest: first - clickAt,
+    requests: last - first,
+    afterResponse: doneAt - last,
+  };
+}
+
+// The page's CPU profiler (CDP Profiler domain), or one that does nothing without --cpu-prof.
+async function cpuProfiler(page: Page, dir: string | undefined) {
+  if (!dir) return { start: async () => undefined, stop: async (_name: string) => undefined };
+  mkdirSync(dir, { recursive: true });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  return {
+    start: async () => {
+      await cdp.send('Profiler.start');
+    },
+    stop: async (name: string) => {
+      const { profile } = await cdp.send('Profiler.stop');
+      const file = join(dir, `${name}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      console.log(`CPU profile of the ${name} repetitions: ${file}`);
+    },
+  };
 }
 
 // The session cookie of a console sign-in, for the baseline's calls from Node.
@@ -314,7 +424,7 @@ async function scriptsOf(
   const homeKb = kb();
   await page.goto(`${base}/console/risk-list`);
   await page.locator(ROWS).first().waitFor();
-  await page.waitForLoadState('networkidle');
+  // What the list needed to show its rows: once idle, it also fetches the profile's chunks ahead.
   const riskListKb = kb();
   await page.locator(ROWS).first().click();
   await page.locator('[role="img"] canvas').first().waitFor();

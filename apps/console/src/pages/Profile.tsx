@@ -17,7 +17,7 @@ import {
   Typography,
   type TableColumnsType,
 } from 'antd';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, ApiFailure, ok, type ApiError } from '../api/client';
 import type {
@@ -37,13 +37,13 @@ import { dateTime } from '../lib/dates';
 import { describeError } from '../lib/errors';
 import { relatedSummary, showsLegalRep } from '../lib/related-parties';
 import type { RiskClass } from '../lib/risk-filter';
-import { CLASS_COLOR, CLASS_TAG, classBands, modelScale, scoreWaterfall } from '../lib/score-explain';
+import { CLASS_COLOR, CLASS_TAG, classBands, scoreWaterfall } from '../lib/score-explain';
 import { useSession } from '../lib/session';
 import type { Dispose } from './profile-charts';
+import { modelScales, profileData, type Scale } from './profile-data';
 import { ProfileActivity } from './ProfileActivity';
 
 type Charts = typeof import('./profile-charts');
-type Scale = NonNullable<ReturnType<typeof modelScale>>;
 
 const asError = (e: unknown, m: Messages): ApiError =>
   e instanceof ApiFailure ? e.error : { status: 0, code: 'network', message: m.errors.network };
@@ -86,40 +86,52 @@ export default function Profile() {
   const { m, locale } = useI18n();
   const { me } = useSession();
   const [load, setLoad] = useState<Load>({ state: 'loading' });
-  const [scale, setScale] = useState<Scale | null>(null);
+  const [fetchedScale, setScale] = useState<{ version: string; scale: Scale | null } | null>(null);
+  // The cards below the score (related parties, records, activity) render just after the first
+  // frame, so the header, the factor chart and the history come first.
+  const [restFor, setRestFor] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
     setLoad({ state: 'loading' });
-    const path = { key: id };
-    Promise.all([
-      ok<EntityDetail>(api.GET('/api/v1/entities/{key}', { params: { path } })),
-      ok<ScoreHistory>(api.GET('/api/v1/entities/{key}/scores', { params: { path, query: { limit: 100 } } })),
-    ])
-      .then(([detail, history]) => live && setLoad({ state: 'ok', detail, history }))
+    profileData
+      .take(id) // started by the risk list's click, or now
+      .then(({ detail, history }) => live && setLoad({ state: 'ok', detail, history }))
       .catch((e: unknown) => live && setLoad({ state: 'error', error: asError(e, m) }));
     return () => {
       live = false;
     };
   }, [id]); // m only words a network failure
 
-  // The class thresholds of the score's model, for the history's bands (scoring:read).
+  const loaded = load.state === 'ok';
+  useEffect(() => {
+    if (!loaded) return;
+    const t = setTimeout(() => startTransition(() => setRestFor(id)), 0);
+    return () => clearTimeout(t);
+  }, [loaded, id]);
+
+  // The class thresholds of the score's model, for the history's bands (scoring:read), asked once per
+  // model version for the page's life.
   const version = load.state === 'ok' ? load.detail.score?.modelVersion : undefined;
   const mayReadModels = !!me?.permissions.includes('scoring:read');
+  const knownScale = version && mayReadModels ? modelScales.peek(version) : undefined;
   useEffect(() => {
-    if (!version || !mayReadModels) return;
+    if (!version || !mayReadModels || modelScales.peek(version) !== undefined) return;
     let live = true;
-    void api
-      .GET('/api/v1/scoring-models/{version}', { params: { path: { version } } })
-      .then((r) => {
-        const def = (r.data as { definition?: unknown } | undefined)?.definition;
-        if (live && r.response.ok) setScale(modelScale(def) ?? null);
-      })
+    modelScales
+      .get(version)
+      .then((scale) => live && setScale({ version, scale }))
       .catch(() => undefined);
     return () => {
       live = false;
     };
   }, [version, mayReadModels]);
+  const scale =
+    knownScale !== undefined
+      ? knownScale
+      : fetchedScale && fetchedScale.version === version
+        ? fetchedScale.scale
+        : null;
 
   if (load.state === 'loading') return <Spin description={m.app.loading} />;
   if (load.state === 'error') {
@@ -148,16 +160,22 @@ export default function Profile() {
         <Alert type="info" showIcon title={m.profile.noScore} />
       )}
       <HistoryCard entityKey={id} items={history.items} scale={scale} m={m} locale={locale} />
-      <Row gutter={16}>
-        <Col xs={24} xl={16}>
-          <RelatedCard entityKey={id} detail={detail} m={m} />
-        </Col>
-        <Col xs={24} xl={8}>
-          <PeersCard detail={detail} m={m} locale={locale} />
-        </Col>
-      </Row>
-      <RecordsCard records={detail.records} m={m} />
-      <ProfileActivity key={id} entityKey={id} records={detail.records} />
+      {restFor === id ? (
+        <>
+          <Row gutter={16}>
+            <Col xs={24} xl={16}>
+              <RelatedCard entityKey={id} detail={detail} m={m} />
+            </Col>
+            <Col xs={24} xl={8}>
+              <PeersCard detail={detail} m={m} locale={locale} />
+            </Col>
+          </Row>
+          <RecordsCard records={detail.records} m={m} />
+          <ProfileActivity key={id} entityKey={id} records={detail.records} />
+        </>
+      ) : (
+        <Spin description={m.app.loading} />
+      )}
     </Space>
   );
 }

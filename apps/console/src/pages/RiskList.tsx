@@ -5,7 +5,8 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, ApiFailure, ok, toApiError, type ApiError } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import type { Industries, Regions, RiskListItem, RiskListPage } from '../api/types';
-import { fmt, pick, useI18n } from '../i18n';
+import { fmt, pick, useI18n, type Locale } from '../i18n';
+import type { Messages } from '../i18n/zh-CN';
 import {
   currentCursor,
   FIRST_PAGE,
@@ -19,6 +20,7 @@ import { dateTime } from '../lib/dates';
 import { attachmentName, saveBlob } from '../lib/download';
 import { caught } from '../lib/errors';
 import {
+  EMPTY_FILTER,
   filterFromSearch,
   filterToExportQuery,
   filterToQuery,
@@ -32,8 +34,11 @@ import {
 import { CLASS_TAG } from '../lib/score-explain';
 import { useSession } from '../lib/session';
 import { Forbidden } from '../app/Forbidden';
+import { prefetcher } from '../lib/prefetch';
+import { preloadProfile, profileData } from './profile-data';
 
 const PAGE_SIZE = 50;
+const PRELOAD_AFTER_MS = 1500;
 
 interface Option {
   value: string;
@@ -113,10 +118,20 @@ function useIndustryOptions(locale: 'zh-CN' | 'en-US'): Option[] {
   );
 }
 
-type Load =
-  | { state: 'loading'; page?: RiskListPage }
-  | { state: 'ok'; page: RiskListPage }
-  | { state: 'error'; error: ApiError };
+// The answer for one query (its key): while another query's answer is awaited, the last page stays
+// under the spinner.
+type Load = { for: string } & ({ state: 'ok'; page: RiskListPage } | { state: 'error'; error: ApiError });
+
+const pageQuery = (filter: RiskFilter, cursor: string | undefined) =>
+  JSON.stringify(filterToQuery(filter, cursor, PAGE_SIZE));
+
+// A page of the list is asked for in the click that changes the filter or the page, before React
+// renders the change (the effect takes the request already on its way).
+const riskPages = prefetcher<RiskListPage>((key) =>
+  ok<RiskListPage>(
+    api.GET('/api/v1/risk-list', { params: { query: JSON.parse(key) as ReturnType<typeof filterToQuery> } }),
+  ),
+);
 
 // 风险名单: entities by score, highest first, filtered by region (within the jurisdiction),
 // industry, class and minimum score. The filter is the URL's query; pages follow the API's cursor.
@@ -133,33 +148,58 @@ export default function RiskList() {
   const current = pages.for === filterKey ? pages.p : FIRST_PAGE;
   const cursor = currentCursor(current);
 
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
+  const queryKey = pageQuery(filter, cursor);
+  const [answer, setAnswer] = useState<Load | null>(null);
+  const [shownPage, setShownPage] = useState<RiskListPage | undefined>(undefined);
   useEffect(() => {
     let live = true;
-    setLoad((l) => ({ state: 'loading', page: l.state === 'ok' ? l.page : undefined }));
-    ok<RiskListPage>(
-      api.GET('/api/v1/risk-list', { params: { query: filterToQuery(filter, cursor, PAGE_SIZE) } }),
-    )
-      .then((page) => live && setLoad({ state: 'ok', page }))
-      .catch((e: unknown) => live && setLoad({ state: 'error', error: caught(e, m) }));
+    riskPages
+      .take(queryKey)
+      .then((page) => {
+        if (!live) return;
+        setAnswer({ for: queryKey, state: 'ok', page });
+        setShownPage(page);
+      })
+      .catch((e: unknown) => live && setAnswer({ for: queryKey, state: 'error', error: caught(e, m) }));
     return () => {
       live = false;
     };
-  }, [filterKey, cursor]); // filterKey stands for the filter
+  }, [queryKey]);
+  const load: Load | { state: 'loading' } = answer?.for === queryKey ? answer : { state: 'loading' };
 
-  const apply = (next: RiskFilter) => setSearch(filterToSearch(next));
+  const apply = (next: RiskFilter) => {
+    riskPages.start(pageQuery(next, undefined));
+    setSearch(filterToSearch(next));
+  };
+  const turn = (p: CursorPages) => {
+    riskPages.start(pageQuery(filter, currentCursor(p)));
+    setFocus(0);
+    setPages({ for: filterKey, p });
+  };
   const jurisdiction = me?.regionCode ?? null;
   const regionValue = filter.region ? regionPath(filter.region, jurisdiction) : [];
   const regions = useRegionOptions(regionValue);
   const industries = useIndustryOptions(locale);
 
-  const page = load.state === 'error' ? undefined : load.page;
+  const page = load.state === 'ok' ? load.page : load.state === 'loading' ? shownPage : undefined;
   const rows = page?.items ?? [];
 
   // Keyboard: ↑/↓ move between rows (roving focus), Enter opens the profile.
   const tableRef = useRef<HTMLDivElement>(null);
   const [focus, setFocus] = useState(0);
-  const open = (r: RiskListItem) => navigate(`/entities/${encodeURIComponent(r.entity.key)}`);
+  // The profile's data is asked for on the click itself, while the screens switch (profile-data.ts).
+  const open = (r: RiskListItem) => {
+    profileData.start(r.entity.key);
+    void navigate(`/entities/${encodeURIComponent(r.entity.key)}`);
+  };
+  // The profile's JavaScript (ECharts too) loads while the list sits idle, a moment after its rows
+  // are shown (the list's own loading is not slowed by it).
+  const shownRows = rows.length > 0;
+  useEffect(() => {
+    if (!shownRows) return;
+    const t = setTimeout(preloadProfile, PRELOAD_AFTER_MS);
+    return () => clearTimeout(t);
+  }, [shownRows]);
   const focusRow = (i: number) => {
     const trs = tableRef.current?.querySelectorAll<HTMLTableRowElement>('tbody tr[data-row-key]');
     const tr = trs?.[Math.max(0, Math.min(i, (trs?.length ?? 1) - 1))];
@@ -175,75 +215,11 @@ export default function RiskList() {
     }
   };
 
-  if (load.state === 'error' && load.error.status === 403) return <Forbidden reason={load.error.message} />;
+  // The columns are made once per language, and a cell renders again only for another row: the
+  // spinner going on and off over the same page re-renders no cell (shouldCellUpdate).
+  const columns = useMemo(() => riskListColumns(m, locale), [m, locale]);
 
-  const columns: ColumnsType<RiskListItem> = [
-    {
-      title: m.riskList.name,
-      key: 'name',
-      render: (_, r) => (
-        <Link
-          to={`/entities/${encodeURIComponent(r.entity.key)}`}
-          tabIndex={-1}
-          onClick={(e) => e.stopPropagation()}
-        >
-          {r.entity.name ?? m.riskList.unnamed}
-        </Link>
-      ),
-    },
-    {
-      title: m.riskList.uscc,
-      key: 'uscc',
-      className: 'lj-nowrap',
-      render: (_, r) => <Typography.Text code>{r.entity.uscc ?? r.entity.key}</Typography.Text>,
-    },
-    {
-      title: m.riskList.region,
-      key: 'region',
-      render: (_, r) =>
-        r.entity.regionName ? `${r.entity.regionName} ${r.entity.regionCode}` : r.entity.regionCode,
-    },
-    {
-      title: m.riskList.industry,
-      key: 'industry',
-      render: (_, r) =>
-        r.entity.industryName
-          ? `${pick(r.entity.industryName, locale)} ${r.entity.industryCode}`
-          : r.entity.industryCode,
-    },
-    {
-      title: m.riskList.score,
-      key: 'score',
-      className: 'lj-nowrap',
-      align: 'right',
-      render: (_, r) => r.score.toFixed(1),
-    },
-    {
-      title: m.riskList.riskClass,
-      key: 'class',
-      className: 'lj-nowrap',
-      render: (_, r) => <Tag color={CLASS_TAG[r.riskClass]}>{m.riskClass[r.riskClass]}</Tag>,
-    },
-    {
-      title: m.riskList.topFactors,
-      key: 'factors',
-      render: (_, r) => (
-        <Space size={[4, 4]} wrap>
-          {r.topFactors.map((f) => (
-            <Tag key={f.name}>
-              {pick(f.label, locale)} {f.points > 0 ? '+' : ''}
-              {f.points}
-            </Tag>
-          ))}
-        </Space>
-      ),
-    },
-    {
-      title: m.riskList.scoredAt,
-      key: 'scoredAt',
-      render: (_, r) => dateTime(r.scoredAt),
-    },
-  ];
+  if (load.state === 'error' && load.error.status === 403) return <Forbidden reason={load.error.message} />;
 
   return (
     <Card>
@@ -289,7 +265,7 @@ export default function RiskList() {
           />
         </Form.Item>
         <Form.Item>
-          <Button onClick={() => setSearch('')} disabled={!filterKey}>
+          <Button onClick={() => apply(EMPTY_FILTER)} disabled={!filterKey}>
             {m.riskList.reset}
           </Button>
         </Form.Item>
@@ -321,10 +297,7 @@ export default function RiskList() {
       <Space style={{ marginTop: 16 }}>
         <Button
           disabled={!hasPrevious(current) || load.state === 'loading'}
-          onClick={() => {
-            setFocus(0);
-            setPages({ for: filterKey, p: previousPage(current) });
-          }}
+          onClick={() => turn(previousPage(current))}
         >
           {m.riskList.previous}
         </Button>
@@ -333,10 +306,7 @@ export default function RiskList() {
         </Typography.Text>
         <Button
           disabled={!page?.nextCursor || load.state === 'loading'}
-          onClick={() => {
-            setFocus(0);
-            setPages({ for: filterKey, p: nextPage(current, page?.nextCursor) });
-          }}
+          onClick={() => turn(nextPage(current, page?.nextCursor))}
         >
           {m.riskList.next}
         </Button>
@@ -415,4 +385,80 @@ function MinScore(props: { value?: number; placeholder: string; onApply(v: numbe
       onBlur={commit}
     />
   );
+}
+
+// 风险名单's columns: name (a link to the profile), USCC, region, industry, score, class, top factors,
+// scored at.
+function riskListColumns(m: Messages, locale: Locale): ColumnsType<RiskListItem> {
+  const cols: ColumnsType<RiskListItem> = [
+    {
+      title: m.riskList.name,
+      key: 'name',
+      render: (_, r) => (
+        <Link
+          to={`/entities/${encodeURIComponent(r.entity.key)}`}
+          tabIndex={-1}
+          onClick={(e) => {
+            e.stopPropagation();
+            profileData.start(r.entity.key);
+          }}
+        >
+          {r.entity.name ?? m.riskList.unnamed}
+        </Link>
+      ),
+    },
+    {
+      title: m.riskList.uscc,
+      key: 'uscc',
+      className: 'lj-nowrap',
+      render: (_, r) => <code className="lj-code">{r.entity.uscc ?? r.entity.key}</code>,
+    },
+    {
+      title: m.riskList.region,
+      key: 'region',
+      render: (_, r) =>
+        r.entity.regionName ? `${r.entity.regionName} ${r.entity.regionCode}` : r.entity.regionCode,
+    },
+    {
+      title: m.riskList.industry,
+      key: 'industry',
+      render: (_, r) =>
+        r.entity.industryName
+          ? `${pick(r.entity.industryName, locale)} ${r.entity.industryCode}`
+          : r.entity.industryCode,
+    },
+    {
+      title: m.riskList.score,
+      key: 'score',
+      className: 'lj-nowrap',
+      align: 'right',
+      render: (_, r) => r.score.toFixed(1),
+    },
+    {
+      title: m.riskList.riskClass,
+      key: 'class',
+      className: 'lj-nowrap',
+      render: (_, r) => <Tag color={CLASS_TAG[r.riskClass]}>{m.riskClass[r.riskClass]}</Tag>,
+    },
+    {
+      title: m.riskList.topFactors,
+      key: 'factors',
+      render: (_, r) => (
+        <div className="lj-tags">
+          {r.topFactors.map((f) => (
+            <Tag key={f.name}>
+              {pick(f.label, locale)} {f.points > 0 ? '+' : ''}
+              {f.points}
+            </Tag>
+          ))}
+        </div>
+      ),
+    },
+    {
+      title: m.riskList.scoredAt,
+      key: 'scoredAt',
+      render: (_, r) => dateTime(r.scoredAt),
+    },
+  ];
+  return cols.map((c) => ({ ...c, shouldCellUpdate: (r: RiskListItem, prev: RiskListItem) => r !== prev }));
 }
