@@ -283,6 +283,9 @@ describe('alerts in the browser', () => {
     await page.goto(`${stack.url}/console/entities/${USCC_A}`);
     await page.getByText('无权访问').waitFor();
     await page.getByTestId('forbidden-reason').waitFor();
+    // The API's refusal (outside the officer's county), not the role's: the page says which.
+    await page.getByText('系统拒绝提供此页面所需的数据，原因如下：').waitFor();
+    expect(await page.getByText('您的角色无权打开此页面。').count()).toBe(0);
     expect(await page.getByText(USCC_A.slice(0, 8)).count()).toBe(0);
     await j.screen('entity-forbidden');
     await inEnglish();

@@ -127,8 +127,9 @@ describe('joint cases in the browser', () => {
       return e.score ? e : undefined;
     }, 60_000);
 
-    // Opened through the API for now: the alerts screen's "open a case from the selected alerts"
-    // button (another part of issue 14) replaces this step once it is merged.
+    // Opened through the API: opening a case from selected alerts on the alerts screen is the
+    // coordinator's journey in alerts.browser-spec.ts; this one is about the cases screens (board,
+    // table, detail, each department's report, closing, bulk actions), so it starts from an open case.
     const opened = await call(coordinator, 'POST', '/cases', {
       alertIds: [revoked.id, largeFine.id],
       departments: ['330106-SAMR', '330106-TAX'],

@@ -12,7 +12,8 @@ export function Forbidden({ reason }: { reason?: string }) {
       title={m.errors.forbiddenTitle}
       subTitle={
         <>
-          <div>{m.errors.forbidden}</div>
+          {/* A role's menu refusal, or the API's (the jurisdiction, say) with its reason. */}
+          <div>{reason ? m.errors.forbiddenData : m.errors.forbidden}</div>
           {reason ? <div data-testid="forbidden-reason">{reason}</div> : null}
         </>
       }

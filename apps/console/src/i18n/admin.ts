@@ -50,6 +50,7 @@ export const adminZhCN = {
     required: '请填写{field}',
   },
   requests: {
+    awaiting: '{count} 条申请待您复核',
     intro:
       '三员的创建、停用、启用及动态口令重置须由另一名安全管理员复核（二人复核）。申请人可撤回自己的申请，但不能确认；其他安全管理员可确认或驳回。',
     listLabel: '三员账号申请',
@@ -202,6 +203,7 @@ export const adminEnUS: Widen<typeof adminZhCN> = {
     required: 'Enter the {field}',
   },
   requests: {
+    awaiting: '{count} requests waiting for your confirmation',
     intro:
       'Creating, disabling or enabling one of the three administrators, or resetting their second factor, takes a second security administrator’s confirmation (four-eyes principle). Whoever asked may withdraw their request but not confirm it; another security administrator confirms or declines it.',
     listLabel: 'Requests for administrator accounts',

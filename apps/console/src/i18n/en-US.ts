@@ -194,6 +194,7 @@ export const enUS: Messages = {
   errors: {
     forbiddenTitle: 'Not allowed',
     forbidden: 'Your role may not open this page.',
+    forbiddenData: 'The system refused the data this page needs, for this reason:',
     notFoundTitle: 'Page not found',
     notFound: 'The page you asked for does not exist.',
     back: 'Back to home',

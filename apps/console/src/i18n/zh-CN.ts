@@ -192,6 +192,7 @@ export const zhCN = {
   errors: {
     forbiddenTitle: '无权访问',
     forbidden: '您的角色无权打开此页面。',
+    forbiddenData: '系统拒绝提供此页面所需的数据，原因如下：',
     notFoundTitle: '页面不存在',
     notFound: '您访问的页面不存在。',
     back: '返回工作台',

@@ -1,11 +1,15 @@
-import { Space, Tabs, Typography } from 'antd';
+import { Badge, Space, Tabs, Typography } from 'antd';
+import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { useI18n } from '../../i18n';
+import { api, ok } from '../../api/client';
+import { fmt, useI18n } from '../../i18n';
 import { adminTabs, type AdminTab } from '../../lib/admin-forms';
+import { awaitingMe } from '../../lib/admin-requests';
 import { useSession } from '../../lib/session';
 import { ApiKeysTab } from './ApiKeys';
 import { RequestsTab } from './Requests';
 import { UsersTab } from './Users';
+import type { AdminRequestList } from './types';
 import { WebhooksTab } from './Webhooks';
 
 // 系统管理: the tabs the caller's duty opens (三员分立): users and API keys for the security
@@ -17,9 +21,38 @@ export default function AdminPage() {
   const tabs = adminTabs(me?.permissions ?? []);
   const asked = search.get('tab') as AdminTab | null;
   const active = asked && tabs.includes(asked) ? asked : tabs[0];
+  // The requests tab's badge: the pending requests the caller may confirm (another administrator's),
+  // counted again after anything done in the tab.
+  const [changes, setChanges] = useState(0);
+  const [awaiting, setAwaiting] = useState(0);
+  const mayConfirm = tabs.includes('requests');
+  useEffect(() => {
+    if (!mayConfirm) return;
+    let live = true;
+    ok<AdminRequestList>(api.GET('/api/v1/admin-requests', { params: { query: { status: 'pending' } } }))
+      .then((l) => live && setAwaiting(awaitingMe(me, l.items)))
+      .catch(() => undefined); // the tab itself shows why the list cannot be read
+    return () => {
+      live = false;
+    };
+  }, [mayConfirm, changes, me]);
+  const label = (t: AdminTab) =>
+    t === 'requests' && awaiting > 0 ? (
+      <Space size={6}>
+        {m.admin.tabs[t]}
+        <Badge
+          count={awaiting}
+          data-testid="requests-awaiting"
+          aria-label={fmt(m.admin.requests.awaiting, { count: awaiting })}
+          title={fmt(m.admin.requests.awaiting, { count: awaiting })}
+        />
+      </Space>
+    ) : (
+      m.admin.tabs[t]
+    );
   const content: Record<AdminTab, React.ReactNode> = {
     users: <UsersTab />,
-    requests: <RequestsTab />,
+    requests: <RequestsTab onChanged={() => setChanges((n) => n + 1)} />,
     apiKeys: <ApiKeysTab />,
     webhooks: <WebhooksTab />,
   };
@@ -35,7 +68,7 @@ export default function AdminPage() {
         activeKey={active}
         onChange={(k) => setSearch(new URLSearchParams({ tab: k }))}
         destroyOnHidden
-        items={tabs.map((t) => ({ key: t, label: m.admin.tabs[t], children: content[t] }))}
+        items={tabs.map((t) => ({ key: t, label: label(t), children: content[t] }))}
       />
     </Space>
   );

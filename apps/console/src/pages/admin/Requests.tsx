@@ -24,7 +24,7 @@ const STATE_COLOR = { pending: TAG.warn, confirmed: TAG.ok, withdrawn: TAG.muted
 // (二人复核). Another security administrator confirms one (in a dialog) or declines it; whoever
 // asked sees theirs, may withdraw it, and cannot confirm it (the button says why; the API refuses
 // it too). After a confirmation the users tab shows the result. The state filter is the URL's ?status=.
-export function RequestsTab() {
+export function RequestsTab({ onChanged }: { onChanged?: () => void } = {}) {
   const { m } = useI18n();
   const t = m.admin.requests;
   const { me } = useSession();
@@ -63,6 +63,7 @@ export function RequestsTab() {
       setError(caught(e, m));
     }
     setReload((n) => n + 1);
+    onChanged?.();
   };
 
   const columns: ColumnsType<AdminRequestRecord> = [
@@ -228,6 +229,7 @@ export function RequestsTab() {
           setError(null);
           setNotice({ done: 'confirmed', r });
           setReload((n) => n + 1);
+          onChanged?.();
         }}
       />
     </Space>
