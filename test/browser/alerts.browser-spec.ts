@@ -2,21 +2,23 @@ import { jest } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { makeUscc } from '@lianjian/reference';
 import {
-  createTestUser,
   eventually,
-  json,
   penaltyRecord,
   registrationRecord,
   sql,
-  startStack,
   USCC_A,
   USCC_B,
-  type Stack,
   type TestUser,
 } from '@lianjian/testing';
-import { apiApp } from '../../apps/api/src/bootstrap';
-import { workerApp } from '../../apps/worker/src/bootstrap';
-import { Journey, launchChromium } from './browser';
+import { Journey } from './browser';
+import {
+  apiAs,
+  departmentOfficer,
+  startJointStack,
+  submitSignIn,
+  type JointStack,
+  switchUser,
+} from './journeys';
 
 // 预警 in a real browser (issue 14). The department officer's journey: their inbox, a selection
 // across two pages acknowledged in one go (each alert's answer listed), a snooze refused without a
@@ -38,7 +40,7 @@ const USCC_SHANGCHENG = makeUscc({
 const FILLERS = 21; // with the two real alerts: two pages of 20
 
 describe('alerts in the browser', () => {
-  let stack: Stack<'admin' | 'coordinator'>;
+  let stack: JointStack;
   let browser: Browser;
   let j: Journey;
   let samr: TestUser;
@@ -46,25 +48,8 @@ describe('alerts in the browser', () => {
   let shangcheng: TestUser;
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([
-      startStack({
-        api: apiApp,
-        worker: workerApp,
-        users: {
-          admin: 'admin',
-          coordinator: { role: 'coordinator', regionCode: '330100', username: 'coordinator-hz' },
-        },
-        env: { FEED_CHECK_CRON: '', ESCALATION_CRON: '', CASE_OVERDUE_CRON: '' },
-      }),
-      launchChromium(),
-    ]);
-    const officer = (dept: string, username: string) =>
-      createTestUser(stack.db.url, {
-        role: 'department_officer',
-        departmentCode: dept,
-        regionCode: dept.slice(0, 6),
-        username,
-      });
+    [stack, browser] = await startJointStack();
+    const officer = (dept: string, username: string) => departmentOfficer(stack, dept, username);
     [samr, tax, shangcheng] = await Promise.all([
       officer('330106-SAMR', 'officer-xihu-samr'),
       officer('330106-TAX', 'officer-xihu-tax'),
@@ -78,16 +63,8 @@ describe('alerts in the browser', () => {
     await stack?.close();
   });
 
-  const call = async (who: TestUser, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${stack.url}/api/v1${path}`, {
-      method,
-      headers: who.headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const out = await json(res);
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(out)}`);
-    return out;
-  };
+  const call = (who: TestUser, method: string, path: string, body?: unknown) =>
+    apiAs(stack.url)(who, method, path, body);
   const alertOf = (uscc: string, ruleId: string) =>
     eventually(async () => {
       const list = await call(stack.users.admin, 'GET', `/alerts?entity=${uscc}`);
@@ -103,18 +80,8 @@ describe('alerts in the browser', () => {
       },
     });
 
-  async function signIn(user: TestUser) {
-    const page = j.page;
-    await page.locator('#username').fill(user.username);
-    await page.locator('#password').fill(user.password);
-    await page.locator('button[type="submit"]').click();
-    await page.getByTestId('signed-in-as').getByText(user.username, { exact: false }).waitFor();
-  }
-  async function signOutAndIn(user: TestUser) {
-    await j.page.getByRole('button', { name: /^(退\s?出|Sign out)$/ }).click();
-    await j.page.locator('#username').waitFor();
-    await signIn(user);
-  }
+  const signIn = (user: TestUser) => submitSignIn(j.page, user);
+  const signOutAndIn = (user: TestUser) => switchUser(j.page, user);
   const inEnglish = () => j.page.getByRole('button', { name: 'English' }).click();
   const inChinese = () => j.page.getByRole('button', { name: /^中\s?文$/ }).click();
 
@@ -308,7 +275,9 @@ describe('alerts in the browser', () => {
     ]);
     const before = await eventually(async () => {
       const e = await call(coordinator, 'GET', `/entities/${USCC_B}`);
-      return e.score ? e : undefined;
+      // Both: the profile's parts are read concurrently, so one read may land between the first
+      // scoring's commit and the other part's query (a score, no profile yet).
+      return e.score && e.profile ? e : undefined;
     }, 60_000);
 
     j = await Journey.start(browser, SPEC, 'coordinator-journey');
@@ -359,12 +328,7 @@ describe('alerts in the browser', () => {
 
     const officers: Record<string, TestUser> = { '330106-SAMR': samr, '330106-TAX': tax };
     for (const d of departments)
-      officers[d] ??= await createTestUser(stack.db.url, {
-        role: 'department_officer',
-        departmentCode: d,
-        regionCode: d.slice(0, 6),
-        username: `officer-${d.toLowerCase()}`,
-      });
+      officers[d] ??= await departmentOfficer(stack, d, `officer-${d.toLowerCase()}`);
     const tasks = page.getByRole('table', { name: '各部门任务（本轮）' });
     const form = page.getByTestId('report-form');
     for (const d of departments) {

@@ -7,6 +7,7 @@ import { createTestUser, sql, startStack, XIHU_DEPARTMENTS, type Stack } from '@
 import { apiApp } from '../../apps/api/src/bootstrap';
 import { workerApp } from '../../apps/worker/src/bootstrap';
 import { Journey, launchChromium } from './browser';
+import { submitSignIn } from './journeys';
 
 // 数据归集 in a real browser (issue 14, the feeds journey): Zhejiang's market regulator's officer
 // uploads a GBK-encoded CSV for the source samr-gbk-inspections through the console (progress bar),
@@ -110,9 +111,7 @@ describe('feeds in the browser', () => {
     const page = j.page;
     await page.goto(`${stack.url}/console/feeds`);
     await page.waitForURL(/\/console\/sign-in\?next=%2Ffeeds$/);
-    await page.locator('#username').fill(officer.username);
-    await page.locator('#password').fill(officer.password);
-    await page.locator('button[type="submit"]').click();
+    await submitSignIn(page, officer);
     await page.waitForURL(/\/console\/feeds$/);
 
     // The sources and their health: nothing received yet.

@@ -7,6 +7,7 @@ import { eventually, json, sql, startStack, type Stack, type TestUser } from '@l
 import { apiApp } from '../../apps/api/src/bootstrap';
 import { workerApp } from '../../apps/worker/src/bootstrap';
 import { Journey, launchChromium } from './browser';
+import { submitSignIn } from './journeys';
 
 // 工作台 (home) in a real browser (issue 14): a synthetic province (npm run seed's generator) scored by
 // two full runs through the worker, the second with another scoring model so that entities move
@@ -163,10 +164,7 @@ describe('home (工作台) in the browser', () => {
     j = await Journey.start(browser, SPEC, user.username);
     const page = j.page;
     await page.goto(`${stack.url}/console/`);
-    await page.locator('#username').fill(user.username);
-    await page.locator('#password').fill(user.password);
-    if (user.role === 'admin') await page.locator('#code').fill(await user.code());
-    await page.locator('button[type="submit"]').click();
+    await submitSignIn(page, user, { withCode: user.role === 'admin' });
     await page.waitForURL(HOME);
     await page.getByTestId('classes-total').waitFor();
     return page;

@@ -1,20 +1,22 @@
 import { jest } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import {
-  createTestUser,
   eventually,
-  json,
   listingRecord,
   penaltyRecord,
   registrationRecord,
-  startStack,
   USCC_A,
-  type Stack,
   type TestUser,
 } from '@lianjian/testing';
-import { apiApp } from '../../apps/api/src/bootstrap';
-import { workerApp } from '../../apps/worker/src/bootstrap';
-import { Journey, launchChromium } from './browser';
+import { Journey } from './browser';
+import {
+  apiAs,
+  departmentOfficer,
+  startJointStack,
+  submitSignIn,
+  type JointStack,
+  switchUser,
+} from './journeys';
 
 // 信用修复 in a real browser (issue 14): an officer of the market regulator files, from an entity's
 // profile, a repair request about its serious-violation listing and an objection about its penalty
@@ -32,32 +34,15 @@ jest.setTimeout(300_000);
 const REFUSED = /Failed to load resource: the server responded with a status of (400|403)/;
 
 describe('credit repair in the browser', () => {
-  let stack: Stack<'admin' | 'coordinator'>;
+  let stack: JointStack;
   let browser: Browser;
   let j: Journey;
   let filer: TestUser;
   let decider: TestUser;
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([
-      startStack({
-        api: apiApp,
-        worker: workerApp,
-        users: {
-          admin: 'admin',
-          coordinator: { role: 'coordinator', regionCode: '330100', username: 'coordinator-hz' },
-        },
-        env: { FEED_CHECK_CRON: '', ESCALATION_CRON: '', CASE_OVERDUE_CRON: '' },
-      }),
-      launchChromium(),
-    ]);
-    const officer = (username: string) =>
-      createTestUser(stack.db.url, {
-        role: 'department_officer',
-        departmentCode: '330106-SAMR',
-        regionCode: '330106',
-        username,
-      });
+    [stack, browser] = await startJointStack();
+    const officer = (username: string) => departmentOfficer(stack, '330106-SAMR', username);
     [filer, decider] = await Promise.all([officer('officer-xihu-samr-a'), officer('officer-xihu-samr-b')]);
   }, 120_000);
 
@@ -67,29 +52,11 @@ describe('credit repair in the browser', () => {
     await stack?.close();
   });
 
-  const call = async (who: TestUser, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${stack.url}/api/v1${path}`, {
-      method,
-      headers: who.headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const out = await json(res);
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(out)}`);
-    return out;
-  };
+  const call = (who: TestUser, method: string, path: string, body?: unknown) =>
+    apiAs(stack.url)(who, method, path, body);
 
-  async function signIn(user: TestUser) {
-    const page = j.page;
-    await page.locator('#username').fill(user.username);
-    await page.locator('#password').fill(user.password);
-    await page.locator('button[type="submit"]').click();
-    await page.getByTestId('signed-in-as').getByText(user.username, { exact: false }).waitFor();
-  }
-  async function signOutAndIn(user: TestUser) {
-    await j.page.getByRole('button', { name: /^退\s?出$/ }).click();
-    await j.page.locator('#username').waitFor();
-    await signIn(user);
-  }
+  const signIn = (user: TestUser) => submitSignIn(j.page, user);
+  const signOutAndIn = (user: TestUser) => switchUser(j.page, user);
 
   it('files from the profile, decides under four eyes on the credit-repair screen, and the profile shows the decisions', async () => {
     const { admin } = stack.users;

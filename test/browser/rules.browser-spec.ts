@@ -4,6 +4,7 @@ import { sql, startStack, type Stack, type TestUser } from '@lianjian/testing';
 import { apiApp } from '../../apps/api/src/bootstrap';
 import { workerApp } from '../../apps/worker/src/bootstrap';
 import { Journey, launchChromium } from './browser';
+import { openSignedIn } from './journeys';
 
 // 规则 in a real browser (issue 14, the rule author's journey): a member of staff drafts a rule in
 // the editor (the API refuses the first submit, its reason next to the input, nothing typed lost),
@@ -67,17 +68,11 @@ describe('rules in the browser', () => {
   });
 
   async function signedIn(test: string, user: TestUser, path: string): Promise<[Journey, Page]> {
-    const j = await Journey.start(browser, SPEC, test);
+    const j = await openSignedIn(browser, { spec: SPEC, test, base: stack.url }, user, path, {
+      expected: REFUSED,
+    });
     journeys.push(j);
-    j.expect(REFUSED);
-    const page = j.page;
-    await page.goto(`${stack.url}/console${path}`);
-    await page.locator('#username').fill(user.username);
-    await page.locator('#password').fill(user.password);
-    await page.locator('button[type="submit"]').click();
-    await page.waitForURL(`${stack.url}/console${path}`);
-    await page.getByTestId('signed-in-as').waitFor();
-    return [j, page];
+    return [j, j.page];
   }
 
   // An antd Select: open it, type to narrow its options, pick the one with this title.

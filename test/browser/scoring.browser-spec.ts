@@ -7,6 +7,7 @@ import { json, sql, startStack, type Stack, type TestUser } from '@lianjian/test
 import { apiApp } from '../../apps/api/src/bootstrap';
 import { workerApp } from '../../apps/worker/src/bootstrap';
 import { Journey, launchChromium } from './browser';
+import { openSignedIn } from './journeys';
 
 // 评分 in a real browser (issue 14): a system administrator (scoring:manage, signed in with their
 // second factor) starts a full run from the screen over a synthetic province, is refused a second
@@ -57,18 +58,12 @@ describe('scoring in the browser', () => {
   });
 
   async function signedIn(test: string, user: TestUser, withCode: boolean): Promise<[Journey, Page]> {
-    const j = await Journey.start(browser, SPEC, test);
+    const j = await openSignedIn(browser, { spec: SPEC, test, base: stack.url }, user, '/scoring', {
+      withCode,
+      expected: REFUSED,
+    });
     journeys.push(j);
-    j.expect(REFUSED);
-    const page = j.page;
-    await page.goto(`${stack.url}/console/scoring`);
-    await page.locator('#username').fill(user.username);
-    await page.locator('#password').fill(user.password);
-    if (withCode) await page.locator('#code').fill(await user.code());
-    await page.locator('button[type="submit"]').click();
-    await page.waitForURL(`${stack.url}/console/scoring`);
-    await page.getByTestId('signed-in-as').waitFor();
-    return [j, page];
+    return [j, j.page];
   }
 
   const popconfirmOk = (page: Page) =>
@@ -81,7 +76,7 @@ describe('scoring in the browser', () => {
 
   it('starts a full run, watches it to the end, then activates another model with a reason', async () => {
     const [j, page] = await signedIn('admin', stack.users.admin, true);
-    await page.getByRole('heading', { name: '评分' }).waitFor();
+    await page.getByRole('heading', { name: '评分', exact: true }).waitFor();
     await page.getByText('暂无评分运行').waitFor();
     await j.screen('runs-empty');
 
@@ -196,7 +191,7 @@ describe('scoring in the browser', () => {
   it('shows a coordinator the runs and models without the actions; the API refuses them', async () => {
     const { coordinator } = stack.users;
     const [j, page] = await signedIn('coordinator', coordinator, false);
-    await page.getByRole('heading', { name: '评分' }).waitFor();
+    await page.getByRole('heading', { name: '评分', exact: true }).waitFor();
     await page.locator('[data-testid="run-progress"][data-status="done"]').waitFor();
     await page.getByTestId('dist-A').waitFor();
     expect(await page.getByRole('button', { name: '开始全量评分' }).count()).toBe(0);

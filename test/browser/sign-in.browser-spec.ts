@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { createTestUser, sql, startStack, type Stack, type TestUser } from '@lianjian/testing';
 import { apiApp } from '../../apps/api/src/bootstrap';
 import { Journey, launchChromium } from './browser';
+import { submitSignIn } from './journeys';
 
 // 登录 in a real browser (issue 14): the built console served by the real api at /console, on a
 // database of its own, in headless Chromium. Every screen passed is a screenshot under
@@ -44,13 +45,8 @@ describe('sign-in in the browser', () => {
     return j.page;
   };
 
-  async function signIn(user: TestUser, withCode = false) {
-    const page = j.page;
-    await page.locator('#username').fill(user.username);
-    await page.locator('#password').fill(user.password);
-    if (withCode) await page.locator('#code').fill(await user.code());
-    await page.locator('button[type="submit"]').click();
-  }
+  // Submitted only: each test waits for what it expects (a refusal, the lockout, the screen).
+  const signIn = (user: TestUser, withCode = false) => submitSignIn(j.page, user, { withCode, wait: false });
 
   it('signs in a staff user in Chinese and in English, with the wrong password refused', async () => {
     const staff = await createTestUser(stack.db.url, {

@@ -18,6 +18,7 @@ import {
 import { apiApp } from '../../apps/api/src/bootstrap';
 import { workerApp } from '../../apps/worker/src/bootstrap';
 import { Journey, launchChromium, SCREENSHOTS } from './browser';
+import { submitSignIn } from './journeys';
 
 // The staff journey of issue 14 (监管人员), in headless Chromium against the built console, the real
 // api and a worker: the risk list filtered to a county and class D → an entity's profile → its
@@ -128,9 +129,7 @@ describe('staff journey in the browser', () => {
     const page = j.page;
     await page.goto(`${stack.url}/console/risk-list`);
     await page.waitForURL(/\/console\/sign-in/);
-    await page.locator('#username').fill(stack.users.staff.username);
-    await page.locator('#password').fill(stack.users.staff.password);
-    await page.locator('button[type="submit"]').click();
+    await submitSignIn(page, stack.users.staff);
     await page.waitForURL(/\/console\/risk-list$/);
     const rows = page.locator('tbody tr[data-row-key]');
     await rows.first().waitFor();

@@ -1,3 +1,7 @@
+import type { paths } from '../api/schema';
+
+type UserList = paths['/api/v1/users']['get']['responses'][200]['content']['application/json'];
+
 // 系统管理: who may do what on the administration screen (三员分立: the security administrator manages
 // users and API keys, the system administrator departments' webhooks), and its forms as the API's
 // bodies. The API decides every request again; this only keeps the screen honest.
@@ -11,6 +15,12 @@ export const ROLES = [
   'auditor',
 ] as const;
 export type Role = (typeof ROLES)[number];
+
+// The API's own list (libs/access ROLES, through the OpenAPI document's user schema): a role added,
+// renamed or removed there fails the console's type-check here, so the two cannot drift apart.
+type ApiRole = UserList['items'][number]['role'];
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const ROLES_MATCH_THE_API: Same<Role, ApiRole> = true;
 
 // The three administrators (三员): creating, disabling or enabling one is a request another security
 // administrator confirms (the API answers 202).

@@ -22,7 +22,7 @@ import { caught } from '../lib/errors';
 import { CLASS_COLOR } from '../lib/score-explain';
 import { useSession } from '../lib/session';
 import { Forbidden } from '../app/Forbidden';
-import type { Dispose, RegionBar } from './home-charts';
+import type { Dispose, RegionBar } from './bar-charts';
 
 type M = Messages['home'];
 type Mover = Dashboard['movers'][number];
@@ -271,7 +271,7 @@ function RegionChart({ bars, h }: { bars: RegionBar[]; h: M }) {
   useEffect(() => {
     let dispose: Dispose | undefined;
     let dead = false;
-    void import('./home-charts').then((c) => {
+    void import('./bar-charts').then((c) => {
       if (!dead && ref.current)
         dispose = c.drawRegionBars(
           ref.current,

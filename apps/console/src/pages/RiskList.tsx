@@ -7,15 +7,7 @@ import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import type { Industries, Regions, RiskListItem, RiskListPage } from '../api/types';
 import { fmt, pick, useI18n, type Locale } from '../i18n';
 import type { Messages } from '../i18n/zh-CN';
-import {
-  currentCursor,
-  FIRST_PAGE,
-  hasPrevious,
-  nextPage,
-  pageNumber,
-  previousPage,
-  type CursorPages,
-} from '../lib/cursor-pages';
+import { currentCursor, FIRST_PAGE, type CursorPages } from '../lib/cursor-pages';
 import { dateTime } from '../lib/dates';
 import { attachmentName, saveBlob } from '../lib/download';
 import { caught } from '../lib/errors';
@@ -34,6 +26,7 @@ import {
 import { CLASS_TAG } from '../lib/score-explain';
 import { useSession } from '../lib/session';
 import { Forbidden } from '../app/Forbidden';
+import { CursorPager } from '../components/CursorPager';
 import { prefetcher } from '../lib/prefetch';
 import { preloadProfile, profileData } from './profile-data';
 
@@ -294,24 +287,15 @@ export default function RiskList() {
           })}
         />
       </div>
-      <Space style={{ marginTop: 16 }}>
-        <Button
-          disabled={!hasPrevious(current) || load.state === 'loading'}
-          onClick={() => turn(previousPage(current))}
-        >
-          {m.riskList.previous}
-        </Button>
-        <Typography.Text data-testid="risk-list-page">
-          {fmt(m.riskList.page, { page: pageNumber(current) })}
-        </Typography.Text>
-        <Button
-          disabled={!page?.nextCursor || load.state === 'loading'}
-          onClick={() => turn(nextPage(current, page?.nextCursor))}
-        >
-          {m.riskList.next}
-        </Button>
-        <Typography.Text type="secondary">{fmt(m.riskList.pageSize, { size: PAGE_SIZE })}</Typography.Text>
-      </Space>
+      <CursorPager
+        pages={current}
+        nextCursor={page?.nextCursor}
+        loading={load.state === 'loading'}
+        onPage={turn}
+        words={m.riskList}
+        size={PAGE_SIZE}
+        testId="risk-list-page"
+      />
     </Card>
   );
 }

@@ -13,6 +13,7 @@ import {
 } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
+import { follow, type Dispose } from './chart-mount';
 
 echarts.use([
   BarChart,
@@ -33,23 +34,12 @@ type Option = echarts.ComposeOption<
   | AriaComponentOption
 >;
 
-export type Dispose = () => void;
+export type { Dispose };
 
 function mount(el: HTMLElement, option: Option, onClick?: (dataIndex: number) => void): Dispose {
   const chart = echarts.init(el, undefined, { renderer: 'canvas' });
   chart.setOption(option);
-  if (onClick) chart.on('click', (p) => onClick(p.dataIndex));
-  const resize = () => chart.resize();
-  window.addEventListener('resize', resize);
-  // Its container too: a card below that fills in later (the related parties) may shift the layout
-  // after the chart was drawn, and the chart then follows its card's width.
-  const observer = typeof ResizeObserver === 'undefined' ? undefined : new ResizeObserver(resize);
-  observer?.observe(el);
-  return () => {
-    window.removeEventListener('resize', resize);
-    observer?.disconnect();
-    chart.dispose();
-  };
+  return follow(chart, el, onClick);
 }
 
 const signed = (n: number) => (n > 0 ? `+${n}` : `${n}`);

@@ -40,20 +40,14 @@ import {
   type BulkResult,
   type Severity,
 } from '../../lib/alert-inbox';
-import {
-  currentCursor,
-  FIRST_PAGE,
-  hasPrevious,
-  nextPage,
-  pageNumber,
-  previousPage,
-  type CursorPages,
-} from '../../lib/cursor-pages';
+import { currentCursor, FIRST_PAGE, type CursorPages } from '../../lib/cursor-pages';
 import { formatCountdown } from '../../lib/dashboard';
 import { dateTime } from '../../lib/dates';
 import { caught, fieldErrors } from '../../lib/errors';
+import { crossPageSelection } from '../../lib/cross-page-selection';
 import { useSession } from '../../lib/session';
 import { CaseTheme, OVERDUE_COLOR, STATE_COLOR } from '../cases/parts';
+import { CursorPager } from '../../components/CursorPager';
 
 const PAGE_SIZE = 20;
 
@@ -276,43 +270,20 @@ export default function AlertInbox() {
             }}
             rowSelection={
               actions.length || permissions.includes('cases:manage')
-                ? {
-                    selectedRowKeys: [...selected.keys()],
-                    preserveSelectedRowKeys: true,
-                    getCheckboxProps: (a) => ({ 'aria-label': `${m.alerts.col.id} ${a.id}` }),
-                    onChange: (keys) => {
-                      const next = new Map<string, AlertItem>();
-                      for (const k of keys) {
-                        const a = selected.get(String(k)) ?? rows.find((r) => r.id === k);
-                        if (a) next.set(a.id, a);
-                      }
-                      setSelected(next);
-                    },
-                  }
+                ? crossPageSelection(selected, rows, setSelected, (a) => `${m.alerts.col.id} ${a.id}`)
                 : undefined
             }
           />
         </div>
-        <Space style={{ marginTop: 16 }}>
-          <Button
-            disabled={!hasPrevious(current) || load.state === 'loading'}
-            onClick={() => setPages({ for: filterKey, p: previousPage(current) })}
-          >
-            {m.alerts.previous}
-          </Button>
-          <Typography.Text data-testid="alerts-page">
-            {fmt(m.alerts.page, { page: pageNumber(current) })}
-          </Typography.Text>
-          <Button
-            disabled={load.state !== 'ok' || !load.data.nextCursor}
-            onClick={() =>
-              load.state === 'ok' && setPages({ for: filterKey, p: nextPage(current, load.data.nextCursor) })
-            }
-          >
-            {m.alerts.next}
-          </Button>
-          <Typography.Text type="secondary">{fmt(m.alerts.pageSize, { size: PAGE_SIZE })}</Typography.Text>
-        </Space>
+        <CursorPager
+          pages={current}
+          nextCursor={load.state === 'ok' ? load.data.nextCursor : null}
+          loading={load.state === 'loading'}
+          onPage={(p) => setPages({ for: filterKey, p })}
+          words={m.alerts}
+          size={PAGE_SIZE}
+          testId="alerts-page"
+        />
       </Card>
     </CaseTheme>
   );

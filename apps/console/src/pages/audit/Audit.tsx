@@ -18,7 +18,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, ok, type ApiError } from '../../api/client';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
-import { fmt, useI18n } from '../../i18n';
+import { useI18n } from '../../i18n';
 import {
   AUDIT_RESULTS,
   auditFilterFromSearch,
@@ -26,19 +26,12 @@ import {
   auditFilterToSearch,
   type AuditFilter,
 } from '../../lib/audit-filter';
-import {
-  currentCursor,
-  FIRST_PAGE,
-  hasPrevious,
-  nextPage,
-  pageNumber,
-  previousPage,
-  type CursorPages,
-} from '../../lib/cursor-pages';
+import { currentCursor, FIRST_PAGE, type CursorPages } from '../../lib/cursor-pages';
 import { dateTime } from '../../lib/dates';
 import { caught } from '../../lib/errors';
 import type { AuditEntry, AuditPage, AuditVerification } from '../admin/types';
 import { TAG } from '../admin/colors';
+import { CursorPager } from '../../components/CursorPager';
 
 const PAGE_SIZE = 50;
 const RESULT_COLOR: Record<string, string> = {
@@ -223,29 +216,15 @@ export default function AuditPageScreen() {
             ),
           }}
         />
-        <Space style={{ marginTop: 16 }}>
-          <Button
-            disabled={!hasPrevious(current) || load.state === 'loading'}
-            onClick={() => setPages({ for: filterKey, p: previousPage(current) })}
-          >
-            {a.previous}
-          </Button>
-          <Typography.Text data-testid="audit-page">
-            {fmt(a.page, { page: pageNumber(current) })}
-          </Typography.Text>
-          <Button
-            disabled={!page?.nextCursor || load.state === 'loading'}
-            onClick={() =>
-              setPages({
-                for: filterKey,
-                p: nextPage(current, page?.nextCursor == null ? null : String(page.nextCursor)),
-              })
-            }
-          >
-            {a.next}
-          </Button>
-          <Typography.Text type="secondary">{fmt(a.pageSize, { size: PAGE_SIZE })}</Typography.Text>
-        </Space>
+        <CursorPager
+          pages={current}
+          nextCursor={page?.nextCursor}
+          loading={load.state === 'loading'}
+          onPage={(p) => setPages({ for: filterKey, p })}
+          words={a}
+          size={PAGE_SIZE}
+          testId="audit-page"
+        />
       </Card>
     </Space>
   );

@@ -18,17 +18,10 @@ import {
   type CaseFilter,
   type CaseState,
 } from '../../lib/case-board';
-import {
-  currentCursor,
-  FIRST_PAGE,
-  hasPrevious,
-  nextPage,
-  pageNumber,
-  previousPage,
-  type CursorPages,
-} from '../../lib/cursor-pages';
+import { currentCursor, FIRST_PAGE, type CursorPages } from '../../lib/cursor-pages';
 import { dateTime } from '../../lib/dates';
 import { caught, fieldErrors } from '../../lib/errors';
+import { crossPageSelection } from '../../lib/cross-page-selection';
 import { useSession } from '../../lib/session';
 import {
   CaseStateTag,
@@ -39,6 +32,7 @@ import {
   STATE_COLOR,
   TaskStateTag,
 } from './parts';
+import { CursorPager } from '../../components/CursorPager';
 
 const PAGE_SIZE = 20;
 const BOARD_SIZE = 200;
@@ -424,41 +418,20 @@ function CaseTable(props: {
           locale={{ emptyText: m.cases.empty }}
           rowSelection={
             props.manages
-              ? {
-                  selectedRowKeys: [...selected.keys()],
-                  preserveSelectedRowKeys: true,
-                  getCheckboxProps: (c) => ({ 'aria-label': `${m.cases.col.id} ${c.id}` }),
-                  onChange: (keys) => {
-                    const next = new Map<string, CaseListItem>();
-                    for (const k of keys) {
-                      const c = selected.get(String(k)) ?? rows.find((r) => r.id === k);
-                      if (c) next.set(c.id, c);
-                    }
-                    setSelected(next);
-                  },
-                }
+              ? crossPageSelection(selected, rows, setSelected, (c) => `${m.cases.col.id} ${c.id}`)
               : undefined
           }
         />
       </div>
-      <Space style={{ marginTop: 16 }}>
-        <Button
-          disabled={!hasPrevious(pages) || props.loading}
-          onClick={() => props.onPage(previousPage(pages))}
-        >
-          {m.cases.previous}
-        </Button>
-        <Typography.Text data-testid="cases-page">
-          {fmt(m.cases.page, { page: pageNumber(pages) })}
-        </Typography.Text>
-        <Button
-          disabled={!page?.nextCursor || props.loading}
-          onClick={() => props.onPage(nextPage(pages, page?.nextCursor))}
-        >
-          {m.cases.next}
-        </Button>
-        <Typography.Text type="secondary">{fmt(m.cases.pageSize, { size: PAGE_SIZE })}</Typography.Text>
-      </Space>
+      <CursorPager
+        pages={pages}
+        nextCursor={page?.nextCursor}
+        loading={props.loading}
+        onPage={props.onPage}
+        words={m.cases}
+        size={PAGE_SIZE}
+        testId="cases-page"
+      />
     </>
   );
 }

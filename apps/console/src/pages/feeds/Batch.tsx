@@ -19,20 +19,13 @@ import { Forbidden } from '../../app/Forbidden';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { fmt, useI18n } from '../../i18n';
 import { batchPercent, isFinal, pollDelayMs, stepOf } from '../../lib/batch-follow';
-import {
-  currentCursor,
-  FIRST_PAGE,
-  hasPrevious,
-  nextPage,
-  pageNumber,
-  previousPage,
-  type CursorPages,
-} from '../../lib/cursor-pages';
+import { currentCursor, FIRST_PAGE, hasPrevious, type CursorPages } from '../../lib/cursor-pages';
 import { dateTime } from '../../lib/dates';
 import { caught } from '../../lib/errors';
 import { formatCount } from '../../lib/feed-health';
 import { useSession } from '../../lib/session';
 import { BatchStatusTag, describeFileMessage } from './parts';
+import { CursorPager } from '../../components/CursorPager';
 
 const PAGE_SIZE = 50;
 
@@ -303,18 +296,13 @@ function Refused({ batchId, count }: { batchId: string; count: number }) {
         locale={{ emptyText: <Typography.Text>{r.none}</Typography.Text> }}
       />
       {hasPrevious(pages) || data?.nextCursor ? (
-        <Space style={{ marginTop: 16 }}>
-          <Button disabled={!hasPrevious(pages) || loading} onClick={() => setPages(previousPage(pages))}>
-            {r.previous}
-          </Button>
-          <Typography.Text>{fmt(r.page, { page: pageNumber(pages) })}</Typography.Text>
-          <Button
-            disabled={!data?.nextCursor || loading}
-            onClick={() => setPages(nextPage(pages, data?.nextCursor))}
-          >
-            {r.next}
-          </Button>
-        </Space>
+        <CursorPager
+          pages={pages}
+          nextCursor={data?.nextCursor}
+          loading={loading}
+          onPage={setPages}
+          words={r}
+        />
       ) : null}
     </Card>
   );

@@ -7,21 +7,14 @@ import type { BatchList, BatchSummary, SourceItem, SourceList } from '../../api/
 import { Forbidden, NotFound } from '../../app/Forbidden';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { fmt, pick, useI18n } from '../../i18n';
-import {
-  currentCursor,
-  FIRST_PAGE,
-  hasPrevious,
-  nextPage,
-  pageNumber,
-  previousPage,
-  type CursorPages,
-} from '../../lib/cursor-pages';
+import { currentCursor, FIRST_PAGE, type CursorPages } from '../../lib/cursor-pages';
 import { dateTime } from '../../lib/dates';
 import { caught } from '../../lib/errors';
 import { formatCount, formatRate } from '../../lib/feed-health';
 import { useSession } from '../../lib/session';
 import { busy, IDLE, progressOf, sendFile, uploadReducer } from '../../lib/upload';
 import { BatchStatusTag, fileSize, StatusTag, VolumeText } from './parts';
+import { CursorPager } from '../../components/CursorPager';
 
 const PAGE_SIZE = 20;
 
@@ -242,18 +235,13 @@ function Batches({ source }: { source: string }) {
         locale={{ emptyText: <Typography.Text>{b.empty}</Typography.Text> }}
         onRow={(r) => ({ style: { cursor: 'pointer' }, onClick: () => open(r) })}
       />
-      <Space style={{ marginTop: 16 }}>
-        <Button disabled={!hasPrevious(pages) || loading} onClick={() => setPages(previousPage(pages))}>
-          {b.previous}
-        </Button>
-        <Typography.Text>{fmt(b.page, { page: pageNumber(pages) })}</Typography.Text>
-        <Button
-          disabled={!data?.nextCursor || loading}
-          onClick={() => setPages(nextPage(pages, data?.nextCursor))}
-        >
-          {b.next}
-        </Button>
-      </Space>
+      <CursorPager
+        pages={pages}
+        nextCursor={data?.nextCursor}
+        loading={loading}
+        onPage={setPages}
+        words={b}
+      />
     </Card>
   );
 }

@@ -15,20 +15,13 @@ import {
   repairFilterToSearch,
   type RepairFilter,
 } from '../../lib/credit-repair';
-import {
-  currentCursor,
-  FIRST_PAGE,
-  hasPrevious,
-  nextPage,
-  pageNumber,
-  previousPage,
-  type CursorPages,
-} from '../../lib/cursor-pages';
+import { currentCursor, FIRST_PAGE, type CursorPages } from '../../lib/cursor-pages';
 import { dateTime } from '../../lib/dates';
 import { caught } from '../../lib/errors';
 import { useSession } from '../../lib/session';
 import { CaseTheme } from '../cases/parts';
 import { DecisionForm, decisionLine, RepairStatusTag, RepairTypeTag, type RepairAction } from './parts';
+import { CursorPager } from '../../components/CursorPager';
 
 const PAGE_SIZE = 20;
 
@@ -257,24 +250,15 @@ export default function RepairList() {
             locale={{ emptyText: <Typography.Text type="secondary">{r.empty}</Typography.Text> }}
           />
         </div>
-        <Space style={{ marginTop: 16 }}>
-          <Button
-            disabled={!hasPrevious(current) || load.state === 'loading'}
-            onClick={() => setPages({ for: filterKey, p: previousPage(current) })}
-          >
-            {r.previous}
-          </Button>
-          <Typography.Text data-testid="repairs-page">
-            {fmt(r.page, { page: pageNumber(current) })}
-          </Typography.Text>
-          <Button
-            disabled={!data?.nextCursor || load.state === 'loading'}
-            onClick={() => setPages({ for: filterKey, p: nextPage(current, data?.nextCursor) })}
-          >
-            {r.next}
-          </Button>
-          <Typography.Text type="secondary">{fmt(r.pageSize, { size: PAGE_SIZE })}</Typography.Text>
-        </Space>
+        <CursorPager
+          pages={current}
+          nextCursor={data?.nextCursor}
+          loading={load.state === 'loading'}
+          onPage={(p) => setPages({ for: filterKey, p })}
+          words={r}
+          size={PAGE_SIZE}
+          testId="repairs-page"
+        />
       </Card>
     </CaseTheme>
   );

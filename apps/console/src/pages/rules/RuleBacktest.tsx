@@ -20,7 +20,7 @@ import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { fmt, pick, useI18n } from '../../i18n';
 import { caught, fieldErrors } from '../../lib/errors';
 import { backtestStep, departmentWeeks, pollDelay } from '../../lib/rule-backtest';
-import type { Dispose } from './rule-charts';
+import type { Dispose } from '../bar-charts';
 import type { Backtest, BacktestResult, BacktestStarted, Department } from './types';
 
 type Sample = BacktestResult['sample'][number];
@@ -253,7 +253,7 @@ function WeeksChart({
   useEffect(() => {
     let dispose: Dispose | undefined;
     let dead = false;
-    void import('./rule-charts').then((c) => {
+    void import('../bar-charts').then((c) => {
       if (!dead && ref.current) dispose = c.drawDepartmentWeeks(ref.current, weeks, series, label);
     });
     return () => {

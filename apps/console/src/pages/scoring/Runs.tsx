@@ -6,14 +6,7 @@ import { api, ok, type ApiError } from '../../api/client';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { fmt, useI18n } from '../../i18n';
 import type { Messages } from '../../i18n/zh-CN';
-import {
-  currentCursor,
-  FIRST_PAGE,
-  hasPrevious,
-  nextPage,
-  pageNumber,
-  previousPage,
-} from '../../lib/cursor-pages';
+import { currentCursor, FIRST_PAGE } from '../../lib/cursor-pages';
 import { entityPath, percent, signed } from '../../lib/dashboard';
 import { dateTime } from '../../lib/dates';
 import { caught } from '../../lib/errors';
@@ -31,6 +24,7 @@ import {
 import { useSession } from '../../lib/session';
 import type { Dispose } from './scoring-charts';
 import type { Mover, RunSummary, ScoreRun, ScoreRunList, ScoreRunStarted } from './types';
+import { CursorPager } from '../../components/CursorPager';
 
 type S = Messages['scoring'];
 const PAGE_SIZE = 10;
@@ -220,27 +214,16 @@ export function RunsTab() {
           rowClassName={(row) => (row.id === run?.id ? 'ant-table-row-selected' : '')}
           scroll={{ x: 'max-content' }}
         />
-        <Space style={{ marginTop: 12 }}>
-          <Button
-            disabled={!hasPrevious(pages)}
-            onClick={() => {
-              setSelected(null);
-              setPages(previousPage(pages));
-            }}
-          >
-            {r.previous}
-          </Button>
-          <Typography.Text>{fmt(r.page, { page: pageNumber(pages) })}</Typography.Text>
-          <Button
-            disabled={!list?.nextCursor}
-            onClick={() => {
-              setSelected(null);
-              setPages(nextPage(pages, list?.nextCursor));
-            }}
-          >
-            {r.next}
-          </Button>
-        </Space>
+        <CursorPager
+          pages={pages}
+          nextCursor={list?.nextCursor}
+          onPage={(p) => {
+            setSelected(null);
+            setPages(p);
+          }}
+          words={r}
+          style={{ marginTop: 12 }}
+        />
       </Card>
       {run && <RunDetail run={run} s={s} />}
     </Space>
