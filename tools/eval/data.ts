@@ -53,7 +53,7 @@ export interface PublishedBaseline {
 }
 
 export interface LoadedDataset {
-  name: DatasetName;
+  name: DatasetName | 'records'; // records: an NDJSON file of canonical records (records.ts)
   entities: Map<string, EntityRow>;
   records: Map<string, StoredRecord[]>;
   test: EvalCase[];
@@ -167,7 +167,7 @@ async function importChicago(
   return facts;
 }
 
-async function loadAll(
+export async function loadAll(
   url: string,
 ): Promise<{ entities: Map<string, EntityRow>; records: Map<string, StoredRecord[]> }> {
   const ds = createDataSource(url, 2);

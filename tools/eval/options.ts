@@ -1,4 +1,5 @@
 import { type Args, UsageError } from '../../apps/cli/src/command';
+import { type RecordsOptions, recordsOptions } from './records';
 import {
   checkDataFiles,
   DATASETS,
@@ -20,11 +21,35 @@ export const EVAL_OPTIONS = {
   end: 'date',
   // T is 12 months before the end, training 24.
   years: { type: 'integer', min: 3, max: 10 },
+  // Any NDJSON file of canonical records instead of a data set (records.ts). The date and the horizon
+  // are read as text and checked there, so their errors come in zh-CN and English.
+  records: 'string',
+  'as-of': 'string',
+  'horizon-days': 'string',
 } as const;
 
 export const EVAL_USAGE =
   '--dataset chicago|synthetic [--model FILE] [--data-dir DIR] [--keep] ' +
-  '[--entities N] [--seed S] [--end YYYY-MM-DD] [--years Y]';
+  '[--entities N] [--seed S] [--end YYYY-MM-DD] [--years Y]  |  ' +
+  '--records FILE --as-of YYYY-MM-DD --horizon-days N [--model FILE] [--keep]';
+
+const DATASET_ONLY = ['dataset', 'data-dir', 'entities', 'seed', 'end', 'years'] as const;
+const RECORDS_ONLY = ['as-of', 'horizon-days'] as const;
+
+// What a run backtests: a named data set, or a file of records.
+export type EvalInput = { dataset: CommonOptions } | { records: RecordsOptions };
+
+export async function evalInput(args: Args<typeof EVAL_OPTIONS>, env: EvalEnv): Promise<EvalInput> {
+  if (args.records === undefined) {
+    const stray = RECORDS_ONLY.find((k) => args[k] !== undefined);
+    if (stray) throw new UsageError(`--${stray} goes with --records FILE (仅用于 --records)`);
+    return { dataset: commonOptions(args, env) };
+  }
+  const stray = DATASET_ONLY.find((k) => args[k] !== undefined);
+  if (stray)
+    throw new UsageError(`--${stray} goes with --dataset, not --records (--records 不能与 --${stray} 同用)`);
+  return { records: await recordsOptions(args) };
+}
 
 export interface CommonOptions extends DatasetOptions {
   dataset: DatasetName;
