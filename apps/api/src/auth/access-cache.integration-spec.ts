@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { generate } from 'otplib';
 import {
   createTestApiKey,
   createTestUser,
@@ -124,6 +125,36 @@ describe('principal cache: access changes reach every api process at once', () =
         `ALTER TABLE app_user ENABLE TRIGGER app_user_access_changed;
          ALTER TABLE access_token ENABLE TRIGGER access_token_access_changed`,
       );
+    }
+  });
+
+  it('lets an administrator who just confirmed their second factor in on the next request, without waiting for the notification', async () => {
+    // Signed in without a second factor (绑定动态口令 pending), the token may only enrol, and that
+    // principal is cached; confirming the enrolment makes the same token count as two factors, which
+    // the console relies on when it asks who is signed in right after (no notification here either).
+    const admin = await createTestUser(stack.db.url, { role: 'auditor', regionCode: '330106', totp: false });
+    const me = () => fetch(`${stack.url}/api/v1/auth/me`, { headers: admin.headers }).then((r) => r.json());
+    expect(await me()).toMatchObject({ mustEnrol: true });
+    expect(await get(stack.url, '/api/v1/audit', admin.headers)).toBe(403);
+    await sql(stack.db.url, `ALTER TABLE access_token DISABLE TRIGGER access_token_access_changed`);
+    try {
+      const enrolled = await fetch(`${stack.url}/api/v1/auth/totp/enrol`, {
+        method: 'POST',
+        headers: admin.headers,
+        body: JSON.stringify({ enrolmentCode: admin.enrolmentCode }),
+      });
+      expect(enrolled.status).toBe(200);
+      const { secret } = (await enrolled.json()) as { secret: string };
+      const confirmed = await fetch(`${stack.url}/api/v1/auth/totp/confirm`, {
+        method: 'POST',
+        headers: admin.headers,
+        body: JSON.stringify({ code: await generate({ secret }) }),
+      });
+      expect(confirmed.status).toBe(200);
+      expect(await me()).not.toHaveProperty('mustEnrol');
+      expect(await get(stack.url, '/api/v1/audit', admin.headers)).toBe(200);
+    } finally {
+      await sql(stack.db.url, `ALTER TABLE access_token ENABLE TRIGGER access_token_access_changed`);
     }
   });
 });

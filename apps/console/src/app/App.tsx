@@ -17,6 +17,7 @@ import {
   AuditPage,
   CaseDetailPage,
   CasesPage,
+  EnrolPage,
   FeedBatchPage,
   FeedSourcePage,
   FeedsPage,
@@ -100,6 +101,8 @@ function Guarded({ children }: { children: ReactNode }) {
     const next = encodeURIComponent(location.pathname + location.search);
     return <Navigate to={`/sign-in?next=${next}`} replace />;
   }
+  // An administrator signed in without a second factor may only enrol one: every screen would refuse.
+  if (me.mustEnrol) return <Navigate to="/enrol" replace />;
   const screen = screenOf(location.pathname);
   const allowed = !screen || mayOpen(screen, me.permissions);
   return (
@@ -108,6 +111,20 @@ function Guarded({ children }: { children: ReactNode }) {
         <LeavesUnfocused key={location.pathname}>{allowed ? children : <Forbidden />}</LeavesUnfocused>
       </Suspense>
     </Shell>
+  );
+}
+
+// 绑定动态口令: signed in (sign-in first, coming back here after), outside the shell (an administrator
+// who must enrol has no screen to go to until done).
+function Enrolling() {
+  const { me } = useSession();
+  const { m } = useI18n();
+  if (me === undefined) return <Spin fullscreen tip={m.app.loading} />;
+  if (me === null) return <Navigate to={`/sign-in?next=${encodeURIComponent('/enrol')}`} replace />;
+  return (
+    <Suspense fallback={<Spin fullscreen tip={m.app.loading} />}>
+      <EnrolPage me={me} />
+    </Suspense>
   );
 }
 
@@ -154,6 +171,7 @@ export function App() {
             <RecheckOnNavigation />
             <Routes>
               <Route path="/sign-in" element={<SignIn />} />
+              <Route path="/enrol" element={<Enrolling />} />
               <Route
                 path="/"
                 element={

@@ -28,7 +28,7 @@ export function SignIn() {
     setBusy(true);
     setError(null);
     try {
-      const { response } = await api.POST(
+      const { data, response } = await api.POST(
         '/api/v1/auth/session' as never,
         {
           body: { username: v.username, password: v.password, ...(v.code ? { code: v.code } : {}) },
@@ -39,6 +39,11 @@ export function SignIn() {
         return;
       }
       await refresh();
+      // An administrator without a second factor: a session that may only enrol one (绑定动态口令).
+      if ((data as { mustEnrol?: boolean } | undefined)?.mustEnrol) {
+        navigate('/enrol', { replace: true });
+        return;
+      }
       navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
     } catch {
       setError({ status: 0, code: 'network', message: m.errors.network });

@@ -20,6 +20,7 @@ export const AdminPage = lazy(() => import('../pages/admin/Admin'));
 export const RepairListPage = lazy(() => import('../pages/repair/RepairList'));
 export const RepairDetailPage = lazy(() => import('../pages/repair/RepairDetail'));
 export const AlertsPage = lazy(() => import('../pages/alerts/AlertInbox'));
+export const EnrolPage = lazy(() => import('../pages/Enrol'));
 
 // The screens built so far (the menu shows no other).
 export const BUILT_SCREENS: ReadonlySet<Screen['key']> = new Set<Screen['key']>([

@@ -43,8 +43,26 @@ export const adminZhCN = {
     cancel: '取消',
     created: '已创建用户 {name}',
     pending: '已提交申请：{name}（{role}）为三员之一，须由另一名安全管理员确认后生效。',
-    adminNote: '三员（系统管理员、安全管理员、安全审计员）的创建、停用、启用须由另一名安全管理员确认。',
+    adminNote:
+      '三员（系统管理员、安全管理员、安全审计员）的创建、停用、启用及动态口令重置须由另一名安全管理员确认。',
     done: '已{action} {name}',
+    issueCode: '签发绑定码',
+    confirmIssue: '为 {name} 签发一次性绑定码？此前签发而未使用的绑定码随即作废。',
+    issueNote: '绑定码用于绑定动态口令，三员须凭此绑定；已绑定的用户须先重置。',
+    codeTitle: '{name} 的一次性绑定码（仅显示这一次）',
+    codeWarning:
+      '请通过与初始密码不同的渠道（当面或电话）交给 {name}，切勿与密码一同发送。关闭后无法再次查看；遗失请重新签发。',
+    codeExpires: '有效期至 {at}，只能使用一次。',
+    codeUse: '{name} 登录后在“绑定动态口令”页面输入此绑定码。',
+    resetTotp: '重置动态口令',
+    confirmReset: '重置 {name} 的动态口令？其现有验证器将不能再用于登录，须重新绑定。',
+    resetAdminNote: '三员的动态口令重置须由另一名安全管理员确认后生效。',
+    resetDone: '已重置 {name} 的动态口令：其现有验证器已失效，重新绑定前登录不需要动态口令。',
+    resetPending:
+      '已提交申请：重置 {name}（{role}）的动态口令。须由另一名安全管理员在“待复核申请”中确认后生效。',
+    copy: '复制',
+    copied: '已复制',
+    close: '我已记下，关闭',
     showRequests: '查看待复核申请',
     empty: '暂无用户',
     required: '请填写{field}',
@@ -196,8 +214,30 @@ export const adminEnUS: Widen<typeof adminZhCN> = {
     pending:
       'Request filed: {name} ({role}) is one of the three administrators, so another security administrator must confirm it.',
     adminNote:
-      'Creating, disabling or enabling one of the three administrators (system, security, audit) takes a second security administrator’s confirmation.',
+      'Creating, disabling or enabling one of the three administrators (system, security, audit), or resetting their second factor, takes a second security administrator’s confirmation.',
     done: '{name}: {action}',
+    issueCode: 'Issue code',
+    confirmIssue:
+      'Issue a one-time enrolment code to {name}? A code issued earlier and not used stops working.',
+    issueNote:
+      'The enrolment code enrols a second factor; the three administrators need one. An enrolled user is reset first.',
+    codeTitle: 'One-time enrolment code of {name} (shown this once only)',
+    codeWarning:
+      'Hand it to {name} apart from their initial password (in person or by phone), never together with it. It cannot be shown again after closing; if lost, issue a new one.',
+    codeExpires: 'Valid until {at}, once.',
+    codeUse: '{name} enters it on the “Enrol a second factor” page after signing in.',
+    resetTotp: 'Reset 2FA',
+    confirmReset:
+      'Reset the second factor of {name}? Their authenticator stops working for sign-in; they enrol again.',
+    resetAdminNote:
+      'Resetting the second factor of one of the three administrators takes effect once a second security administrator confirms it.',
+    resetDone:
+      'The second factor of {name} is reset: their authenticator no longer works, and they sign in without a code until they enrol again.',
+    resetPending:
+      'Request filed: reset the second factor of {name} ({role}). It takes effect once another security administrator confirms it in Requests to confirm.',
+    copy: 'Copy',
+    copied: 'Copied',
+    close: 'I have noted it, close',
     showRequests: 'Show the requests to confirm',
     empty: 'No users',
     required: 'Enter the {field}',

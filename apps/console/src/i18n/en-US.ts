@@ -7,6 +7,7 @@ import { adminEnUS } from './admin';
 import { repairEnUS } from './repair';
 import { relatedEnUS } from './related';
 import { alertsEnUS } from './alerts';
+import { enrolEnUS } from './enrol';
 import type { Messages } from './zh-CN';
 import { feedsEnUS } from './feeds';
 
@@ -167,6 +168,7 @@ export const enUS: Messages = {
   cases: casesEnUS,
   repair: repairEnUS,
   related: relatedEnUS,
+  enrol: enrolEnUS,
   alerts: alertsEnUS,
   codes: {
     invalid_json: 'Malformed request',

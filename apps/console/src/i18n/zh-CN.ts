@@ -11,6 +11,7 @@ import { adminZhCN } from './admin';
 import { repairZhCN } from './repair';
 import { relatedZhCN } from './related';
 import { alertsZhCN } from './alerts';
+import { enrolZhCN } from './enrol';
 export const zhCN = {
   app: {
     title: '联监 · 监管工作台',
@@ -162,6 +163,7 @@ export const zhCN = {
     wrong: '用户名、密码或动态口令错误',
     wrongHint: '已绑定动态口令的用户须同时输入 6 位口令。',
   },
+  enrol: enrolZhCN,
   feeds: feedsZhCN,
   cases: casesZhCN,
   repair: repairZhCN,

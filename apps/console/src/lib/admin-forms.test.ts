@@ -6,6 +6,7 @@ import {
   inJurisdiction,
   isAdministrator,
   regionPrefix,
+  totpActions,
   userActions,
   userFormToBody,
 } from './admin-forms';
@@ -63,6 +64,26 @@ describe('what a security administrator may do to a user', () => {
     expect(userActions(me, user({ regionCode: null }))).toEqual(none);
     // a national manager manages everyone
     expect(userActions({ ...me, regionCode: null }, user({ regionCode: null })).disable).toBe(true);
+  });
+
+  it('issues an enrolment code to an active user and resets anyone’s second factor, an administrator’s as a request', () => {
+    expect(totpActions(me, user({}))).toEqual({ issueCode: true, reset: true, asRequest: false });
+    expect(totpActions(me, user({ role: 'admin' }))).toEqual({
+      issueCode: true,
+      reset: true,
+      asRequest: true,
+    });
+    // A disabled user cannot sign in to use a code; a lost authenticator is reset all the same.
+    expect(totpActions(me, user({ disabledAt: '2026-03-01T00:00:00Z' }))).toEqual({
+      issueCode: false,
+      reset: true,
+      asRequest: false,
+    });
+    const none = { issueCode: false, reset: false, asRequest: false };
+    expect(totpActions(me, user({ username: 'zhao.min', role: 'security_admin' }))).toEqual(none);
+    expect(totpActions(me, user({ regionCode: '330200' }))).toEqual(none);
+    expect(totpActions({ ...me, role: 'coordinator' }, user({ role: 'auditor' }))).toEqual(none);
+    expect(totpActions({}, user({}))).toEqual(none);
   });
 
   it('reads jurisdictions as the API does: a county code is not a prefix of its trailing zeros', () => {

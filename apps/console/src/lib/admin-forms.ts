@@ -81,13 +81,29 @@ export function userActions(
   caller: Caller,
   u: Account,
 ): { disable: boolean; enable: boolean; asRequest: boolean } {
-  const none = { disable: false, enable: false, asRequest: false };
-  if (!caller.role || caller.username === u.username) return none;
-  if ((RANK[u.role as Role] ?? 3) > (RANK[caller.role as Role] ?? 0)) return none;
-  const prefix = regionPrefix(caller.regionCode);
-  if (prefix && !(u.regionCode ?? '').startsWith(prefix)) return none;
+  if (!manages(caller, u)) return { disable: false, enable: false, asRequest: false };
   const disabled = u.disabledAt !== null;
   return { disable: !disabled, enable: disabled, asRequest: isAdministrator(u.role) };
+}
+
+// The second factor (动态口令) of a user the caller manages (as userActions: not themselves, at or
+// below their role, in their jurisdiction): issue a one-time enrolment code (一次性绑定码) to an
+// active user (a disabled one cannot sign in to use it), reset it (a lost authenticator). The list
+// does not say who has enrolled: the API refuses a code to an enrolled user (409) and says so.
+// `asRequest`: an administrator's reset is a request a second security administrator confirms.
+export function totpActions(
+  caller: Caller,
+  u: Account,
+): { issueCode: boolean; reset: boolean; asRequest: boolean } {
+  if (!manages(caller, u)) return { issueCode: false, reset: false, asRequest: false };
+  return { issueCode: u.disabledAt === null, reset: true, asRequest: isAdministrator(u.role) };
+}
+
+function manages(caller: Caller, u: Account): boolean {
+  if (!caller.role || caller.username === u.username) return false;
+  if ((RANK[u.role as Role] ?? 3) > (RANK[caller.role as Role] ?? 0)) return false;
+  const prefix = regionPrefix(caller.regionCode);
+  return !prefix || (u.regionCode ?? '').startsWith(prefix);
 }
 
 export interface UserForm {

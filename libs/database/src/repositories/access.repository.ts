@@ -256,11 +256,14 @@ export class AccessRepository {
       : { kind: 'user', ...user };
   }
 
-  // The token's sign-in has now proved a second factor (TOTP enrolment confirmed with a code).
+  // The token's sign-in has now proved a second factor (TOTP enrolment confirmed with a code). Its
+  // cached enrol-only principal goes at once in this process too (the console asks who is signed in
+  // right after confirming, and would otherwise be sent back to enrol until the notification came).
   async markSecondFactor(token: string): Promise<void> {
     await this.ds.query(`UPDATE access_token SET second_factor = true WHERE token_hash = $1`, [
       secretHash(token),
     ]);
+    await this.changed({ kind: 'token', id: secretHash(token) });
   }
 
   // ---- TOTP (RFC 6238) secrets, encrypted by the caller ----

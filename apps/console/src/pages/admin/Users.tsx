@@ -1,4 +1,17 @@
-import { Alert, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Form,
+  Input,
+  Modal,
+  Popconfirm,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
@@ -8,6 +21,7 @@ import { fmt, pick, useI18n } from '../../i18n';
 import {
   grantableRoles,
   isAdministrator,
+  totpActions,
   userActions,
   userFormToBody,
   type UserForm,
@@ -15,15 +29,18 @@ import {
 import { dateTime } from '../../lib/dates';
 import { caught, fieldErrors } from '../../lib/errors';
 import { useSession } from '../../lib/session';
-import { withStatus } from './parts';
-import type { Account, AdminRequest, Department, User, UserList } from './types';
+import { ShownOnce, withStatus } from './parts';
+import type { Account, AdminRequest, Department, EnrolmentCodeIssued, User, UserList } from './types';
 import { TAG } from './colors';
 
 const FIELDS = ['username', 'password', 'displayName', 'role', 'departmentCode', 'regionCode'] as const;
 
 // Users of the security administrator's jurisdiction: created with a role, department and region (an
 // administrator is a request a second security administrator confirms: the API's answer is shown),
-// disabled and enabled. The API's refusals are shown in the form, which keeps what was typed.
+// disabled and enabled. Their second factor (动态口令): a one-time enrolment code (一次性绑定码) is
+// issued and shown once, to hand over apart from the password; a reset (lost authenticator) is done at
+// once for a user, and for an administrator is a request a second security administrator confirms.
+// The API's refusals are shown (in the form, which keeps what was typed; above the list for actions).
 export function UsersTab() {
   const { m, locale } = useI18n();
   const u = m.admin.users;
@@ -34,6 +51,7 @@ export function UsersTab() {
   const [notice, setNotice] = useState<{ type: 'success' | 'info'; text: string } | null>(null);
   const [reload, setReload] = useState(0);
   const [creating, setCreating] = useState(false);
+  const [issued, setIssued] = useState<EnrolmentCodeIssued | null>(null);
   const [, setSearch] = useSearchParams();
 
   useEffect(() => {
@@ -70,6 +88,37 @@ export function UsersTab() {
     }
   };
 
+  const issueCode = async (row: User) => {
+    setError(null);
+    setNotice(null);
+    try {
+      setIssued(
+        await ok<EnrolmentCodeIssued>(
+          api.POST('/api/v1/users/{id}/totp/enrolment-code', { params: { path: { id: row.id } } }) as never,
+        ),
+      );
+    } catch (e) {
+      setError(caught(e, m));
+    }
+  };
+
+  const resetTotp = async (row: User) => {
+    setError(null);
+    setNotice(null);
+    try {
+      const r = await withStatus<Account | AdminRequest>(
+        api.POST('/api/v1/users/{id}/totp/reset', { params: { path: { id: row.id } } }) as never,
+      );
+      if (r.status === 202) {
+        const q = r.data as AdminRequest;
+        const text = fmt(u.resetPending, { name: row.username, role: m.admin.roles[q.account.role] });
+        setNotice({ type: 'info', text: `${text} ${q.message ?? ''}`.trim() });
+      } else setNotice({ type: 'success', text: fmt(u.resetDone, { name: row.username }) });
+    } catch (e) {
+      setError(caught(e, m));
+    }
+  };
+
   const columns: ColumnsType<User> = [
     {
       title: u.username,
@@ -100,22 +149,43 @@ export function UsersTab() {
       title: u.actions,
       key: 'actions',
       render: (_, r) => {
-        const can = userActions(
-          { username: me?.username, role: me?.role, regionCode: me?.regionCode ?? null },
-          r,
-        );
+        const caller = { username: me?.username, role: me?.role, regionCode: me?.regionCode ?? null };
+        const can = userActions(caller, r);
+        const totp = totpActions(caller, r);
         const action = can.disable ? 'disable' : can.enable ? 'enable' : null;
-        if (!action) return m.admin.none;
+        if (!action && !totp.issueCode && !totp.reset) return m.admin.none;
         return (
-          <Popconfirm
-            title={fmt(action === 'disable' ? u.confirmDisable : u.confirmEnable, { name: r.username })}
-            description={can.asRequest ? u.adminNote : undefined}
-            onConfirm={() => act(r, action)}
-          >
-            <Button size="small" danger={action === 'disable'}>
-              {u[action]}
-            </Button>
-          </Popconfirm>
+          <Space size={8} className="lj-nowrap">
+            {action ? (
+              <Popconfirm
+                title={fmt(action === 'disable' ? u.confirmDisable : u.confirmEnable, { name: r.username })}
+                description={can.asRequest ? u.adminNote : undefined}
+                onConfirm={() => act(r, action)}
+              >
+                <Button size="small" danger={action === 'disable'}>
+                  {u[action]}
+                </Button>
+              </Popconfirm>
+            ) : null}
+            {totp.issueCode ? (
+              <Popconfirm
+                title={fmt(u.confirmIssue, { name: r.username })}
+                description={u.issueNote}
+                onConfirm={() => issueCode(r)}
+              >
+                <Button size="small">{u.issueCode}</Button>
+              </Popconfirm>
+            ) : null}
+            {totp.reset ? (
+              <Popconfirm
+                title={fmt(u.confirmReset, { name: r.username })}
+                description={totp.asRequest ? u.resetAdminNote : undefined}
+                onConfirm={() => resetTotp(r)}
+              >
+                <Button size="small">{u.resetTotp}</Button>
+              </Popconfirm>
+            ) : null}
+          </Space>
         );
       },
     },
@@ -162,6 +232,23 @@ export function UsersTab() {
           scroll={{ x: 'max-content' }}
         />
       </Card>
+      <ShownOnce
+        secret={issued?.code ?? null}
+        title={fmt(u.codeTitle, { name: issued?.username ?? '' })}
+        warning={fmt(u.codeWarning, { name: issued?.username ?? '' })}
+        copy={u.copy}
+        copied={u.copied}
+        close={u.close}
+        extra={
+          issued ? (
+            <Typography.Paragraph style={{ margin: 0 }}>
+              {fmt(u.codeExpires, { at: dateTime(issued.expiresAt) })}{' '}
+              {fmt(u.codeUse, { name: issued.username })}
+            </Typography.Paragraph>
+          ) : undefined
+        }
+        onClose={() => setIssued(null)}
+      />
       <CreateUser
         open={creating}
         departments={departments}

@@ -26,6 +26,15 @@ export type WebhookRotated = Json<
 >;
 export type SourceList = GetOk<'/api/v1/sources'>;
 
+// POST /api/v1/users/{id}/totp/enrolment-code (untyped in the OpenAPI document): the one-time
+// enrolment code (一次性绑定码), in this answer only.
+export interface EnrolmentCodeIssued {
+  userId: string;
+  username: string;
+  code: string;
+  expiresAt: string;
+}
+
 // GET /api/v1/departments (untyped in the OpenAPI document).
 export interface Department {
   code: string;
