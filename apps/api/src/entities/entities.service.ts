@@ -48,13 +48,17 @@ export class EntitiesService {
   async detail(key: string, caller?: Principal) {
     const e = await this.find(key, caller);
     const unmasked = !!caller && can(caller, 'personal-data:read');
-    const [profile, history, records, peers] = await Promise.all([
+    const [first, history, records, peers] = await Promise.all([
       this.scores.profile(e.id),
       this.scores.history(e.id, 1),
       this.records.forEntity(e.id, 500),
       this.scores.peerContext(e.id),
     ]);
     const latest = history[0];
+    // The four reads run side by side, each in its own snapshot: the profile's may fall just before
+    // the first scoring committed (score and profile are written by one statement) and the score's
+    // just after. A score with no profile is that moment: the profile is read again, now committed.
+    const profile = first ?? (latest ? await this.scores.profile(e.id) : undefined);
     return {
       entity: entityView(e, unmasked),
       // Stored without its zero features; every feature is shown.
