@@ -280,9 +280,11 @@ describe('second factor (动态口令) in the browser', () => {
 
   it('lets a member of staff (reset above) enrol again without an enrolment code', async () => {
     const { staff } = stack.users;
-    const [j, page] = await start('staff', '/enrol');
-    await page.waitForURL(/\/console\/sign-in\?next=%2Fenrol/);
+    // From the header's link, as a member of staff would find it.
+    const [j, page] = await start('staff', '/');
     await signIn(page, staff);
+    await page.waitForURL(HOME);
+    await page.locator('.lj-header').getByRole('link', { name: '动态口令' }).click();
     await page.waitForURL(`${stack.url}/console/enrol`);
     await page.getByRole('heading', { name: '绑定动态口令' }).waitFor();
     // Not an administrator: nothing forces it, no code is asked for, the way home stays open.

@@ -33,6 +33,9 @@ export function Shell({ me, children }: { me: Me; children: ReactNode }) {
               {me.username} · {pick(me.roleLabel, locale)}
               {me.departmentCode ? ` · ${me.departmentCode}` : ''}
             </Typography.Text>
+            {/* Anyone may add a second factor (administrators must): the screen says when one is
+                enrolled already (the API's reason), and how to have it reset. */}
+            {me.kind === 'user' ? <Link to="/enrol">{m.app.secondFactor}</Link> : null}
             <Button size="small" onClick={() => setLocale(locale === 'zh-CN' ? 'en-US' : 'zh-CN')}>
               {m.app.language}
             </Button>

@@ -17,6 +17,7 @@ export const enUS: Messages = {
     short: 'Lianjian',
     language: '中文',
     signOut: 'Sign out',
+    secondFactor: 'Second factor',
     loading: 'Loading…',
   },
   menu: {

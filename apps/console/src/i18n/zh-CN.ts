@@ -18,6 +18,7 @@ export const zhCN = {
     short: '联监',
     language: 'English',
     signOut: '退出',
+    secondFactor: '动态口令',
     loading: '加载中…',
   },
   menu: {
