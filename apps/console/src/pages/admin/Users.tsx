@@ -139,12 +139,19 @@ export function UsersTab() {
       render: (_, r) =>
         r.disabledAt ? <Tag color={TAG.bad}>{u.disabled}</Tag> : <Tag color={TAG.ok}>{u.active}</Tag>,
     },
+    // Who created the account and when, in one column (the table fits the screen with the actions).
     {
-      title: u.createdAt,
-      dataIndex: 'createdAt',
-      render: (v: string) => <span className="lj-nowrap">{dateTime(v)}</span>,
+      title: `${u.createdBy} / ${u.createdAt}`,
+      key: 'created',
+      render: (_, r) => (
+        <Space orientation="vertical" size={0}>
+          <span className="lj-nowrap">{r.createdBy ?? m.admin.none}</span>
+          <Typography.Text type="secondary" className="lj-nowrap">
+            {dateTime(r.createdAt)}
+          </Typography.Text>
+        </Space>
+      ),
     },
-    { title: u.createdBy, dataIndex: 'createdBy' },
     {
       title: u.actions,
       key: 'actions',
