@@ -539,6 +539,12 @@ async function profileChunks(
     sum.entities += ents.length;
     for (const list of recs.values()) sum.records += list.length;
   }
+  // The replay's run saved only the chunks replayed: it is closed here, or the next replay's run
+  // would be recorded as skipped (one full run at a time) and replay nothing.
+  await ds.query(
+    `UPDATE score_run SET status = 'done', finished_at = now() WHERE id = $1 AND status = 'running'`,
+    [runId],
+  );
   const out = { ...sum };
   for (const key of Object.keys(out) as (keyof Phases)[])
     if (!['chunks', 'entities', 'records'].includes(key))
