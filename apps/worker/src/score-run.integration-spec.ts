@@ -237,7 +237,7 @@ describe('full scoring runs', () => {
       db.url,
       `SELECT count(*)::int AS entities FROM entity`,
     );
-    expect(n).toBe(entities); // a new model changes every entity's inputs, so every entity has a new score
+    expect(n).toBe(entities); // the model is part of a score's outcome: a new model gives every entity a new score
   });
 
   it('flags related parties as they stood on the run date, from the records', async () => {

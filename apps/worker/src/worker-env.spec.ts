@@ -35,3 +35,27 @@ describe('worker environment: the webhook secrets key', () => {
     expect(parseEnv(workerEnvSchema, { NODE_ENV: 'test' }).WEBHOOK_SECRETS_KEY).toBeUndefined();
   });
 });
+
+describe('worker environment: score history (issue 15)', () => {
+  const env = (vars: Record<string, string>) => parseEnv(workerEnvSchema, { NODE_ENV: 'test', ...vars });
+
+  it('keeps the whole history and writes rows for score moves of a point or more by default', () => {
+    expect(env({})).toMatchObject({
+      SCORE_HISTORY_RETENTION_MONTHS: 0,
+      SCORE_RETENTION_CRON: '20 4 * * *',
+      SCORE_RUN_MIN_CHANGE: 1,
+    });
+    expect(env({ SCORE_HISTORY_RETENTION_MONTHS: '24', SCORE_RUN_MIN_CHANGE: '0' })).toMatchObject({
+      SCORE_HISTORY_RETENTION_MONTHS: 24,
+      SCORE_RUN_MIN_CHANGE: 0,
+    });
+  });
+
+  it('refuses a retention that is no whole number of months, and a negative minimum change', () => {
+    expect(() => env({ SCORE_HISTORY_RETENTION_MONTHS: '-1' })).toThrow(/SCORE_HISTORY_RETENTION_MONTHS/);
+    expect(() => env({ SCORE_HISTORY_RETENTION_MONTHS: '1.5' })).toThrow(/SCORE_HISTORY_RETENTION_MONTHS/);
+    expect(() => env({ SCORE_HISTORY_RETENTION_MONTHS: 'a year' })).toThrow(/SCORE_HISTORY_RETENTION_MONTHS/);
+    expect(() => env({ SCORE_RUN_MIN_CHANGE: '-0.5' })).toThrow(/SCORE_RUN_MIN_CHANGE/);
+    expect(() => env({ SCORE_RETENTION_CRON: 'nightly' })).toThrow(/SCORE_RETENTION_CRON/);
+  });
+});

@@ -44,7 +44,7 @@ const workerEnvObject = baseEnvSchema.extend({
   // again when their job was lost (Redis restarted empty) or failed for good.
   SWEEP_AFTER_SECONDS: z.coerce.number().int().min(1).max(86400).default(30),
   // The time zone of the schedules (FEED_CHECK_CRON, ESCALATION_CRON, CASE_OVERDUE_CRON,
-  // FILE_RETENTION_CRON); default Asia/Shanghai. FEED_CHECK_TZ, its old name, is still accepted:
+  // FILE_RETENTION_CRON, SCORE_RETENTION_CRON); default Asia/Shanghai. FEED_CHECK_TZ, its old name, is still accepted:
   // SCHEDULES_TZ wins when both are set.
   SCHEDULES_TZ: ianaZone.optional(),
   FEED_CHECK_TZ: ianaZone.optional(),
@@ -60,6 +60,23 @@ const workerEnvObject = baseEnvSchema.extend({
   // When stored upload files older than INGEST_RETENTION_DAYS are purged (cron, in SCHEDULES_TZ; the
   // ingest queue's purge-files job). Empty: never.
   FILE_RETENTION_CRON: cron.default('40 3 * * *'),
+  // A full run writes a new score row for an entity when its class, class before floors, floors or
+  // model changed, or its score moved by at least this many points since its current score (issue
+  // 15); otherwise it records only that the run checked the entity (its profile). Time-decayed
+  // features move most scores by a tenth of a point now and then with no new record: compared
+  // exactly (0), ~8% of entities would get a row a night, with the default 1 point under 1%. The
+  // current score then stays within this many points of the day's. Scores after a new record
+  // (record-triggered) are compared exactly whatever this says.
+  SCORE_RUN_MIN_CHANGE: z.coerce.number().min(0).max(20).default(1),
+  // Score history retention (issue 15): score rows computed more than this many months ago are
+  // deleted by the scoring queue's purge-score-history job, except each entity's current score, the
+  // scores that set or changed its class and the score just before each class change. 0 (the
+  // default): the history is kept whole. A month or more otherwise; at most 100 years.
+  SCORE_HISTORY_RETENTION_MONTHS: z.coerce.number().int().min(0).max(1200).default(0),
+  // When the score history retention runs (cron, in SCHEDULES_TZ), if SCORE_HISTORY_RETENTION_MONTHS
+  // is set: by default 04:20, after the nightly run (02:00) has normally finished (the purge waits
+  // for the next tick while a full run is running). Empty: never.
+  SCORE_RETENTION_CRON: cron.default('20 4 * * *'),
   // When the nightly full scoring run starts (cron, in SCORING_TZ). Empty: no scheduled run.
   SCORING_CRON: cron.default('0 2 * * *'),
   SCORING_TZ: timeZone,

@@ -19,11 +19,12 @@ import { FeedCheck } from './feed-check';
 import { FileRetention } from './file-retention';
 import { RuleSchedules } from './rule-schedules';
 import { NightlyScoring } from './nightly-scoring';
+import { ScoreRetention } from './score-retention';
 import { JobRunner } from './processors/job-runner';
 
 const PROCESSORS: Record<QueueName, Provider[]> = {
   [QueueName.Ingest]: [IngestProcessor, BatchSweeper, FileRetention],
-  [QueueName.Scoring]: [ScoringProcessor, NightlyScoring, RunSweeper],
+  [QueueName.Scoring]: [ScoringProcessor, NightlyScoring, RunSweeper, ScoreRetention],
   [QueueName.Rules]: [RulesProcessor, FeedCheck, RuleSchedules],
   [QueueName.Delivery]: [DeliveryProcessor, WebhookDeliverer, OutboxRelay],
   [QueueName.Backtest]: [BacktestProcessor, RuleBacktestService],

@@ -43,6 +43,9 @@ export enum JobName {
   // The scheduled retention of stored upload files (FILE_RETENTION_CRON): files older than
   // INGEST_RETENTION_DAYS are removed, their batches kept.
   PurgeFiles = 'purge-files',
+  // The scheduled retention of score history (SCORE_RETENTION_CRON): score rows older than
+  // SCORE_HISTORY_RETENTION_MONTHS are removed, class changes and current scores kept.
+  PurgeScoreHistory = 'purge-score-history',
 }
 
 // Besides its payload, any job may carry the id of the request that caused it (JobQueue adds it).
@@ -59,8 +62,9 @@ export interface JobPayloads {
   [JobName.ScoreEntity]: { entityId: string; trigger: ScoreTrigger };
   [JobName.ScoreBatch]: { batchId: string };
   [JobName.ScoreChunk]: { runId: string; chunkNo: number; fromId: string; toId: string };
-  // runId: given by a request; a scheduler tick has none and derives it from its job id.
-  [JobName.StartScoreRun]: { trigger: ScoreRunTrigger; runId?: string };
+  // runId: given by a request; a scheduler tick has none and derives it from its job id. asOf: the
+  // run's date when not today (YYYY-MM-DD; never sent by the api: bench:score's next-night run).
+  [JobName.StartScoreRun]: { trigger: ScoreRunTrigger; runId?: string; asOf?: string };
   [JobName.EvaluateBatch]: { batchId: string };
   // [scoreId, entityId, previousClass, riskClass, previousScore, score] per changed score
   [JobName.EvaluateScores]: { scores: [string, string, string, string, number, number][] };
@@ -69,6 +73,7 @@ export interface JobPayloads {
   [JobName.DeliverWebhook]: { deliveryId: string; attempt: number };
   [JobName.CheckOverdueCases]: Record<string, never>;
   [JobName.PurgeFiles]: Record<string, never>;
+  [JobName.PurgeScoreHistory]: Record<string, never>;
   [JobName.BacktestRule]: {
     // The version as validated by the api (the worker validates it again).
     rule: { id: string; version: number; status: string; definition: unknown };
@@ -95,6 +100,7 @@ export const QUEUE_OF_JOB: { [J in JobName]: QueueName } = {
   [JobName.CheckOverdueCases]: QueueName.Rules,
   [JobName.BacktestRule]: QueueName.Backtest,
   [JobName.PurgeFiles]: QueueName.Ingest,
+  [JobName.PurgeScoreHistory]: QueueName.Scoring,
 };
 
 export type JobOf<J extends JobName> = { name: J; data: JobPayloads[J] };

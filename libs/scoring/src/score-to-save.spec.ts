@@ -1,6 +1,6 @@
 import { inputsHash } from './score-to-save';
 
-describe('inputsHash (an unchanged score is not stored twice)', () => {
+describe('inputsHash (what a score was computed from)', () => {
   const features = { age_years: 2.57, penalties_12m: 1, complaints_12m: 0 };
 
   it('is the same for the same model, day and features', () => {

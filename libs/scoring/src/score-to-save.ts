@@ -8,8 +8,9 @@ import type { Scorecard } from './scorecard/scorecard.schema';
 const NO_RELATED: RelatedPartySignals = { sameLegalRepFlagged: 0, sameAddressFlagged: 0 };
 
 // One entity's score as it is stored: profile and scorecard as of `asOf`, factors and features slim
-// (labels and zeros come back when read), and the inputs hash that keeps an unchanged score from
-// being stored twice. Shared by the scoring service and bench:score's chunk replay.
+// (labels and zeros come back when read), and the inputs hash stored with it (what the score was
+// computed from; whether a row is written is decided on the outcome, ScoreRepository.insertScores).
+// Shared by the scoring service and bench:score's chunk replay.
 export function scoreToSave(
   entity: EntitySnapshot,
   records: StoredRecord[],
@@ -33,7 +34,6 @@ export function scoreToSave(
     floors: result.floorsApplied,
     topFactors: slimFactors(topFactors(result, 3)),
     features: storedFeatures(profile.features),
-    // Same model, same day, same features ⇒ the same score: not stored twice.
     inputsHash: inputsHash(result.modelVersion, asOf, profile.features),
     trigger,
     regionCode: entity.regionCode,

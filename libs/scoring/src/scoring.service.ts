@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import {
   BatchRepository,
   EntityRepository,
   RUN_OUTPUT_TABLES,
   RecordRepository,
+  RUN_MIN_SCORE_CHANGE,
   ScoreRepository,
   ScoreRunRepository,
   type SavedScore,
@@ -23,6 +25,9 @@ import { profileConfigFor } from './scorecard/scorecard';
 @Injectable()
 export class ScoringService {
   private readonly log = new Logger(ScoringService.name);
+  // A full run writes a new score row when class, floors or model changed, or the score moved by at
+  // least this many points (SCORE_RUN_MIN_CHANGE, the worker's configuration; ScoreRepository).
+  private readonly runMinScoreChange: number;
 
   constructor(
     private readonly entities: EntityRepository,
@@ -33,7 +38,10 @@ export class ScoringService {
     private readonly runs: ScoreRunRepository,
     readonly models: ScoringModels,
     @Optional() @Inject(METRICS) private readonly metrics: Metrics = NO_METRICS,
-  ) {}
+    @Optional() config?: ConfigService,
+  ) {
+    this.runMinScoreChange = config?.get<number>('SCORE_RUN_MIN_CHANGE') ?? RUN_MIN_SCORE_CHANGE;
+  }
 
   async scoreEntities(ids: string[], trigger: ScoreTrigger, asOf = todayInShanghai()): Promise<SavedScore[]> {
     const ents = await this.entities.findByIds(ids);
@@ -120,13 +128,22 @@ export class ScoringService {
       model,
       c.runId,
     );
-    const res = await this.scores.saveRunChunk(toSave, { runId: c.runId, chunkNo: c.chunkNo });
+    const res = await this.scores.saveRunChunk(
+      toSave,
+      { runId: c.runId, chunkNo: c.chunkNo },
+      this.runMinScoreChange,
+    );
     if (!res.claimed) return 0;
     await this.afterSave(res.saved);
     if (res.runDone) {
-      this.log.log(`score run ${c.runId} done: ${run.entitiesTotal} entities`);
-      // A full run rewrote every entity's score, risk and profile: the next queries on them (the risk
-      // list, the next run) are planned on statistics that say so.
+      const done = await this.runs.get(c.runId);
+      this.log.log(
+        `score run ${c.runId} done: ${run.entitiesTotal} entities, ${done?.scoresChanged ?? '?'} new score rows, ` +
+          `${done ? done.entitiesScored - done.scoresChanged : '?'} unchanged (checked, no row written)`,
+      );
+      // A full run rewrote every entity's profile, and the scores and risk rows that changed: the next
+      // queries on them (the risk list, the next run) are planned on statistics that say so (tables
+      // that barely changed are left as they are, analyzeStale).
       await this.runs.analyzeStale(RUN_OUTPUT_TABLES);
     }
     return toSave.length;

@@ -4,12 +4,14 @@ import type { Job } from 'bullmq';
 import { ScoringService } from '@lianjian/scoring';
 import { JobName, QUEUE_CONCURRENCY, QueueName, type AnyJob } from '@lianjian/queue';
 import { JobRunner } from './job-runner';
+import { ScoreRetention } from '../score-retention';
 
 @Processor(QueueName.Scoring, { concurrency: QUEUE_CONCURRENCY[QueueName.Scoring] })
 export class ScoringProcessor extends WorkerHost {
   constructor(
     private readonly scoring: ScoringService,
     private readonly runner: JobRunner,
+    private readonly retention: ScoreRetention,
   ) {
     super();
   }
@@ -28,11 +30,18 @@ export class ScoringProcessor extends WorkerHost {
         return { scored: await this.scoring.scoreBatch(j.data.batchId) };
       case JobName.ScoreChunk:
         return { scored: await this.scoring.scoreRunChunk(j.data) };
+      case JobName.PurgeScoreHistory: {
+        const res = await this.retention.purge();
+        return { scored: 0, ...res } as { scored: number };
+      }
       case JobName.StartScoreRun: {
         // A scheduler tick carries no run id: its job id (one per tick) names the run, so a retried
         // start job finds the run it created.
         const runId = j.data.runId ?? uuidFrom(`score-run:${job.id}`);
-        const res = await this.scoring.startRun(runId, j.data.trigger);
+        const asOf = j.data.asOf;
+        if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf))
+          throw new Error(`start-score-run: asOf '${asOf}' is not a YYYY-MM-DD date`);
+        const res = await this.scoring.startRun(runId, j.data.trigger, asOf);
         return { scored: 0, ...res, runId } as { scored: number };
       }
       default:

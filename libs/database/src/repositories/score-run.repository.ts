@@ -148,7 +148,7 @@ export class ScoreRunRepository {
   async finishEmpty(id: string): Promise<void> {
     await this.ds.query(
       `UPDATE score_run SET status = 'done', finished_at = now(),
-              summary = '{"classDistribution": {}, "movedClass": 0, "transitions": {}, "topMovers": []}'
+              summary = '{"scoresWritten": 0, "unchanged": 0, "classDistribution": {}, "movedClass": 0, "transitions": {}, "topMovers": []}'
         WHERE id = $1 AND status = 'running' AND chunks_total = 0`,
       [id],
     );

@@ -74,6 +74,10 @@ export interface RiskListRow {
   scoredAt: Date;
 }
 
+// A full run writes a new score row for an entity whose class, floors and model are unchanged only
+// when its score moved by at least this many points (SCORE_RUN_MIN_CHANGE overrides; insertScores).
+export const RUN_MIN_SCORE_CHANGE = 1;
+
 const SCORE_COLUMNS = `s.id::text AS id, s.entity_id::text AS "entityId", s.model_version AS "modelVersion",
   to_char(s.as_of, 'YYYY-MM-DD') AS "asOf", s.score::float8 AS score, s.base_points::float8 AS "basePoints",
   s.raw_score::float8 AS "rawScore", s.floor_lift::float8 AS "floorLift", s.class_before_floors AS "classBeforeFloors",
@@ -84,19 +88,24 @@ const SCORE_COLUMNS = `s.id::text AS id, s.entity_id::text AS "entityId", s.mode
 export class ScoreRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  // Saves scores set-based. A score whose inputs (model, as-of date, features) equal the entity's
-  // current score is not stored again, so a job that runs twice leaves one history row.
+  // Saves scores set-based (a record came in, or a manual re-score). A score whose outcome (score,
+  // class, class before floors, floors applied, model) equals the entity's current score is not
+  // stored again: the history grows only when something a reader would see changed (insertScores).
+  // Any change of the score counts here: it follows new information.
   async saveMany(scores: ScoreToSave[]): Promise<SavedScore[]> {
     if (!scores.length) return [];
-    return this.ds.transaction((em) => this.insertScores(em, scores, null));
+    return this.ds.transaction((em) => this.insertScores(em, scores, null, 0));
   }
 
   // The scores of one chunk of a full run, in one transaction with the chunk's claim: a chunk that is
   // done already (its job retried after a worker died, or delivered twice) saves nothing, so every
   // entity counts exactly once in its run. The chunk that completes the run writes its summary.
+  // `minScoreChange`: how far the score must have moved, with class, floors and model unchanged, for
+  // a new row (insertScores).
   async saveRunChunk(
     scores: ScoreToSave[],
     chunk: { runId: string; chunkNo: number },
+    minScoreChange = RUN_MIN_SCORE_CHANGE,
   ): Promise<{ claimed: boolean; saved: SavedScore[]; runDone: boolean }> {
     return this.ds.transaction(async (em) => {
       const claimed = await returningRows(
@@ -106,7 +115,7 @@ export class ScoreRepository {
         [chunk.runId, chunk.chunkNo, scores.length],
       );
       if (!claimed.length) return { claimed: false, saved: [], runDone: false };
-      const saved = scores.length ? await this.insertScores(em, scores, chunk.runId) : [];
+      const saved = scores.length ? await this.insertScores(em, scores, chunk.runId, minScoreChange) : [];
       const [run] = await returningRows<{ done: number; total: number }>(
         em,
         `UPDATE score_run SET chunks_done = chunks_done + 1, entities_scored = entities_scored + $2,
@@ -120,6 +129,21 @@ export class ScoreRepository {
     });
   }
 
+  // History grows with information only (issue 15): a new score row is written when the outcome
+  // differs from the entity's current score — its class, class before floors, floors applied or
+  // model, or its score by at least `minScoreChange` points (any change when 0) — and not when only
+  // the inputs moved. The inputs hash could not tell: it covers the as-of date and the features, and
+  // a nightly run has a new as-of date every night while the time-decayed features
+  // (inspection_fail_decayed, age_years, days_since_last_inspection…) change a little every day, so
+  // every entity got a new row every night (≈365 million rows a year at a million entities) though
+  // its score and class stayed where they were. Compared exactly, the outcome still moves for ~8% of
+  // entities a night (measured on the synthetic province, 3,000 entities over 90 nights: decayed
+  // counts drift the score by 0.1); with a full run's default of 1 point, 0.2–0.9% (class changes
+  // and floors always count). An entity whose outcome is unchanged is still checked: its profile
+  // (features, as_of, computed_at, run_id) is rewritten, so the profile says as of which day and by
+  // which run the score was last confirmed, and the score's own as_of / computed_at say when it last
+  // changed. Its current risk row keeps the score it points to (within `minScoreChange` of today's);
+  // only region and industry follow the entity, should they have changed.
   // The chunk travels as one json parameter and its documents (factors, floors, top factors,
   // features) go into json columns as they are: json_to_recordset only validates the text, where
   // jsonb_to_recordset parsed everything twice (17 against 38 ms for a chunk of 500 scores), and
@@ -131,6 +155,7 @@ export class ScoreRepository {
     em: EntityManager,
     scores: ScoreToSave[],
     runId: string | null,
+    minScoreChange: number,
   ): Promise<SavedScore[]> {
     {
       const rows: SavedScore[] = await em.query(
@@ -143,8 +168,18 @@ export class ScoreRepository {
          ),
          cur AS (
            SELECT c.* FROM inc CROSS JOIN LATERAL (
-             SELECT er.entity_id, er.risk_class, er.score, s.inputs_hash FROM entity_risk er JOIN score s ON s.id = er.score_id
+             SELECT er.entity_id, er.risk_class, er.score, er.model_version, er.region_code, er.industry_code,
+                    s.class_before_floors, s.floors
+               FROM entity_risk er JOIN score s ON s.id = er.score_id
               WHERE er.entity_id = inc."entityId" LIMIT 1) c
+         ),
+         -- The incoming scores whose outcome differs from the current one (or that are the first).
+         changed AS (
+           SELECT inc.* FROM inc LEFT JOIN cur ON cur.entity_id = inc."entityId"
+            WHERE cur.entity_id IS NULL
+               OR abs(cur.score - inc.score) >= greatest($3::numeric, 0.01) OR cur.risk_class <> inc."riskClass"
+               OR cur.model_version <> inc."modelVersion" OR cur.class_before_floors <> inc."classBeforeFloors"
+               OR cur.floors::jsonb <> inc.floors::jsonb
          ),
          ins AS (
            INSERT INTO score (entity_id, model_version, as_of, score, base_points, raw_score, floor_lift,
@@ -153,8 +188,7 @@ export class ScoreRepository {
            SELECT inc."entityId", inc."modelVersion", inc."asOf", inc.score, inc."basePoints", inc."rawScore",
                   inc."floorLift", inc."classBeforeFloors", inc."riskClass", cur.risk_class,
                   inc.factors, inc.floors, inc."inputsHash", inc.trigger, $2::uuid
-             FROM inc LEFT JOIN cur ON cur.entity_id = inc."entityId"
-            WHERE cur.inputs_hash IS DISTINCT FROM inc."inputsHash"
+             FROM changed inc LEFT JOIN cur ON cur.entity_id = inc."entityId"
            RETURNING id, entity_id, previous_class, risk_class, score, model_version, computed_at
          ),
          prev AS (SELECT entity_id, score FROM cur),
@@ -169,6 +203,17 @@ export class ScoreRepository {
               region_code = EXCLUDED.region_code, industry_code = EXCLUDED.industry_code,
               top_factors = EXCLUDED.top_factors, scored_at = EXCLUDED.scored_at
          ),
+         -- Unchanged, but the entity moved to another region or industry: its risk row follows (the
+         -- risk list filters on them). Rows are touched only then: rewriting a million risk rows a
+         -- night would cost a new version of each row and an entry in each of its indexes.
+         moved AS (
+           UPDATE entity_risk er SET region_code = inc."regionCode", industry_code = inc."industryCode"
+             FROM inc JOIN cur ON cur.entity_id = inc."entityId"
+            WHERE er.entity_id = inc."entityId"
+              AND NOT EXISTS (SELECT 1 FROM changed c WHERE c."entityId" = inc."entityId")
+              AND (cur.region_code IS DISTINCT FROM inc."regionCode"
+                OR cur.industry_code IS DISTINCT FROM inc."industryCode")
+         ),
          prof AS (
            INSERT INTO profile (entity_id, as_of, features, computed_at, run_id)
            SELECT "entityId", "asOf", features, now(), $2::uuid FROM inc
@@ -178,10 +223,60 @@ export class ScoreRepository {
          SELECT ins.id::text AS "scoreId", ins.entity_id::text AS "entityId", ins.previous_class AS "previousClass",
                 ins.risk_class AS "riskClass", prev.score::float8 AS "previousScore", ins.score::float8 AS score
            FROM ins LEFT JOIN prev ON prev.entity_id = ins.entity_id`,
-        [JSON.stringify(scores), runId],
+        [JSON.stringify(scores), runId, minScoreChange],
       );
       return rows;
     }
+  }
+
+  // Score history retention (SCORE_HISTORY_RETENTION_MONTHS, the worker's purge-score-history job):
+  // score rows computed more than `months` months ago are deleted unless they carry information a
+  // reader or a backtest needs: the entity's current score (entity_risk points to it), a score that
+  // set or changed the class (its first score, or previous_class ≠ risk_class), and the score just
+  // before a class change (what "why did it move?" compares that change with). Walks the history in
+  // ranges of `step` ids, oldest first, one transaction each, and stops at the first range whose rows
+  // are all newer than the cut-off (ids grow with computed_at). Skipped while a full run is running
+  // (its chunks add the rows the "just before a class change" test must see). Returns the cut-off,
+  // the rows deleted and the old rows kept; the caller audits.
+  async purgeHistory(
+    months: number,
+    step = 20_000,
+  ): Promise<{ before: string; deleted: number; kept: number; skipped?: 'run-running' }> {
+    const [{ before }] = await this.ds.query(`SELECT now() - make_interval(months => $1::int) AS before`, [
+      months,
+    ]);
+    const cutoff = new Date(before).toISOString();
+    const [running] = await this.ds.query(`SELECT id FROM score_run WHERE status = 'running' LIMIT 1`);
+    if (running) return { before: cutoff, deleted: 0, kept: 0, skipped: 'run-running' };
+    const [{ lo, hi }] = await this.ds.query(`SELECT min(id)::text AS lo, max(id)::text AS hi FROM score`);
+    let deleted = 0;
+    let kept = 0;
+    if (lo === null) return { before: cutoff, deleted, kept };
+    for (let from = BigInt(lo); from <= BigInt(hi); from += BigInt(step)) {
+      const [r]: { rows: number; old: number; deleted: number }[] = await this.ds.transaction((em) =>
+        em.query(
+          `WITH range AS (
+             SELECT s.id, s.entity_id, s.previous_class, s.risk_class, s.computed_at < $3::timestamptz AS old
+               FROM score s WHERE s.id >= $1::bigint AND s.id < $2::bigint
+           ),
+           doomed AS (
+             SELECT o.id FROM range o
+              WHERE o.old AND o.previous_class IS NOT NULL AND o.previous_class = o.risk_class
+                AND NOT EXISTS (SELECT 1 FROM entity_risk er WHERE er.entity_id = o.entity_id AND er.score_id = o.id)
+                AND NOT coalesce((SELECT n.previous_class IS DISTINCT FROM n.risk_class FROM score n
+                                   WHERE n.entity_id = o.entity_id AND n.id > o.id ORDER BY n.id LIMIT 1), false)
+           ),
+           gone AS (DELETE FROM score s USING doomed d WHERE s.id = d.id RETURNING 1)
+           SELECT (SELECT count(*)::int FROM range) AS rows, (SELECT count(*)::int FROM range WHERE old) AS old,
+                  (SELECT count(*)::int FROM gone) AS deleted`,
+          [from.toString(), (from + BigInt(step)).toString(), cutoff],
+        ),
+      );
+      deleted += r.deleted;
+      kept += r.old - r.deleted;
+      if (r.rows > 0 && r.old === 0) break; // from here on, history younger than the cut-off
+    }
+    return { before: cutoff, deleted, kept };
   }
 
   async history(entityId: string, limit = 100): Promise<ScoreRow[]> {
@@ -393,8 +488,11 @@ export class ScoreRepository {
   }
 }
 
-// A run's summary, written when its last chunk is saved: the class distribution after the run, how
-// many entities moved class and between which classes, and the ten largest score moves among them.
+// A run's summary, written when its last chunk is saved: how many entities got a new score row
+// (scoresWritten: their score, class, floors or model changed, or it is their first) and how many
+// were only checked (unchanged: scored, found where they were, no row written; their profile says
+// this run checked them), the class distribution after the run, how many entities moved class and
+// between which classes, and the ten largest score moves among them.
 async function finishRun(em: EntityManager, runId: string): Promise<void> {
   await em.query(
     `WITH moved AS (
@@ -406,6 +504,8 @@ async function finishRun(em: EntityManager, runId: string): Promise<void> {
      ),
      summary AS (
        SELECT jsonb_build_object(
+         'scoresWritten', (SELECT scores_changed FROM score_run WHERE id = $1),
+         'unchanged', (SELECT entities_scored - scores_changed FROM score_run WHERE id = $1),
          'classDistribution', coalesce((SELECT jsonb_object_agg(risk_class, n ORDER BY risk_class)
                                           FROM (SELECT risk_class, count(*)::int AS n FROM entity_risk GROUP BY 1) d), '{}'),
          'movedClass', (SELECT count(*)::int FROM moved),
@@ -426,9 +526,10 @@ async function finishRun(em: EntityManager, runId: string): Promise<void> {
   );
   // The run's related-party snapshot has served its purpose.
   await em.query(`DELETE FROM score_run_flagged WHERE run_id = $1`, [runId]);
-  // A full run rewrote every row of entity_risk, the table the risk list reads: its planner statistics
-  // are refreshed before the run says done (a sample, well under a second at a million rows), so the
-  // list is planned on what the run wrote, not on the empty table of a fresh load (autovacuum may be
-  // off or slow to come: without statistics a filtered page was a scan of every match and a sort).
+  // A full run writes entity_risk, the table the risk list reads (every row on a first run or a new
+  // model, the rows whose score changed otherwise): its planner statistics are refreshed before the
+  // run says done (a sample, well under a second at a million rows), so the list is planned on what
+  // the run wrote, not on the empty table of a fresh load (autovacuum may be off or slow to come:
+  // without statistics a filtered page was a scan of every match and a sort).
   await em.query(`ANALYZE entity_risk`);
 }

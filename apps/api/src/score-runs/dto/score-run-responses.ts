@@ -20,6 +20,18 @@ export const scoreRunResponse = z.object({
   scoresChanged: z.number().int(),
   summary: z
     .object({
+      scoresWritten: z
+        .number()
+        .int()
+        .optional()
+        .describe('entities given a new score row: score, class, floors or model changed (or a first score)'),
+      unchanged: z
+        .number()
+        .int()
+        .optional()
+        .describe(
+          'entities only checked: scored, outcome unchanged, no new row (their profile names this run)',
+        ),
       classDistribution: z.record(z.string(), z.number().int()).describe('entities per class after the run'),
       movedClass: z.number().int(),
       transitions: z.record(z.string(), z.number().int()).describe('e.g. "A→C": entities that moved so'),
