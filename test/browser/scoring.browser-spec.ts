@@ -171,13 +171,23 @@ describe('scoring in the browser', () => {
     await page.getByRole('button', { name: 'Start a full run' }).click();
     await popconfirmOk(page);
     await page.getByText(/^\d+ entities changed risk class$/).waitFor({ timeout: 240_000 });
-    const [last] = await sql<{ moved: number; movers: number }>(
+    const [last] = await sql<{ moved: number; movers: number; written: number; unchanged: number }>(
       stack.db.url,
-      `SELECT (summary->>'movedClass')::int AS moved, jsonb_array_length(summary->'topMovers') AS movers
+      `SELECT (summary->>'movedClass')::int AS moved, jsonb_array_length(summary->'topMovers') AS movers,
+              (summary->>'scoresWritten')::int AS written, (summary->>'unchanged')::int AS unchanged
          FROM score_run ORDER BY started_at DESC LIMIT 1`,
     );
     expect(last.moved).toBeGreaterThan(0);
     await page.getByTestId('run-moved').getByText(`${last.moved} entities changed risk class`).waitFor();
+    // Another model: every entity's outcome changed (the model is part of it), a new row for each.
+    expect(last.written).toBeGreaterThan(0);
+    expect(last.unchanged).toBe(0);
+    await page
+      .getByTestId('run-written')
+      .getByText(`${last.written} new scores written (score, class, floors or model changed)`, {
+        exact: false,
+      })
+      .waitFor();
     const movers = page.getByRole('table', { name: 'Entities whose score moved most (up to 10)' });
     await movers.locator('tbody tr.ant-table-row').first().waitFor();
     expect(await movers.locator('tbody tr.ant-table-row').count()).toBe(last.movers);

@@ -3348,6 +3348,10 @@ export interface operations {
                             scoresChanged: number;
                             /** @description when done */
                             summary: {
+                                /** @description entities given a new score row: score, class, floors or model changed (or a first score) */
+                                scoresWritten?: number;
+                                /** @description entities only checked: scored, outcome unchanged, no new row (their profile names this run) */
+                                unchanged?: number;
                                 /** @description entities per class after the run */
                                 classDistribution: {
                                     [key: string]: number;
@@ -3446,6 +3450,10 @@ export interface operations {
                         scoresChanged: number;
                         /** @description when done */
                         summary: {
+                            /** @description entities given a new score row: score, class, floors or model changed (or a first score) */
+                            scoresWritten?: number;
+                            /** @description entities only checked: scored, outcome unchanged, no new row (their profile names this run) */
+                            unchanged?: number;
                             /** @description entities per class after the run */
                             classDistribution: {
                                 [key: string]: number;

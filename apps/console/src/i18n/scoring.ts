@@ -47,6 +47,8 @@ export const scoringZhCN = {
     movedTitle: '分类变化',
     movedNone: '本次运行没有主体改变风险分类。',
     movedCount: '{n} 个主体改变了风险分类',
+    written:
+      '新写入评分 {written} 条（分值、分类、最低分类或模型有变化）；{unchanged} 个主体经核对无变化，未新增评分记录。',
     transition: '变化',
     entities: '主体数',
     movers: '评分变化最大的主体',
@@ -158,6 +160,8 @@ export const scoringEnUS: Widen<typeof scoringZhCN> = {
     movedTitle: 'Class moves',
     movedNone: 'No entity changed risk class in this run.',
     movedCount: '{n} entities changed risk class',
+    written:
+      '{written} new scores written (score, class, floors or model changed); {unchanged} entities checked and unchanged, no new score row.',
     transition: 'Move',
     entities: 'Entities',
     movers: 'Biggest movers',

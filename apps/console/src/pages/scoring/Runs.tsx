@@ -294,6 +294,11 @@ function RunSummaryView({ summary, s }: { summary: RunSummary; s: S }) {
         <Typography.Paragraph data-testid="run-moved">
           {summary.movedClass ? fmt(d.movedCount, { n: summary.movedClass }) : d.movedNone}
         </Typography.Paragraph>
+        {summary.scoresWritten !== undefined && summary.unchanged !== undefined ? (
+          <Typography.Paragraph type="secondary" data-testid="run-written">
+            {fmt(d.written, { written: summary.scoresWritten, unchanged: summary.unchanged })}
+          </Typography.Paragraph>
+        ) : null}
         {moves.length > 0 && (
           <Space wrap size={[12, 8]}>
             {moves.map((t) => (
