@@ -27,6 +27,7 @@ import { TotpEnrolmentCode1766110000000 } from './migrations/1766110000000-totp-
 import { DeliveryRequestId1766120000000 } from './migrations/1766120000000-delivery-request-id';
 import { InboxIndex1766200000000 } from './migrations/1766200000000-inbox-index';
 import { ScoreRunMovesIndex1766320000000 } from './migrations/1766320000000-score-run-moves-index';
+import { RiskRankClassPolicy1766410000000 } from './migrations/1766410000000-risk-rank-class-policy';
 
 // Migrations are listed explicitly (no globs) so the same list works from TypeScript in tests and
 // from the compiled build.
@@ -58,6 +59,7 @@ export const MIGRATIONS = [
   DeliveryRequestId1766120000000,
   InboxIndex1766200000000,
   ScoreRunMovesIndex1766320000000,
+  RiskRankClassPolicy1766410000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -17,6 +17,7 @@ import { ScoringModels } from './scoring-models.service';
 import { scoreToSave } from './score-to-save';
 import { SEVERE_PENALTY_TYPES } from './profile/profile';
 import { profileConfigFor } from './scorecard/scorecard';
+import { runClassMix } from './calibration/run-mix';
 
 // Where a score is computed: loads entities and their records, runs the pure profile + scorecard,
 // stores scores with every factor's contribution, and asks the rules to look at class changes.
@@ -77,6 +78,7 @@ export class ScoringService {
         severePenaltyTypes: [...SEVERE_PENALTY_TYPES],
         longWindowMonths: profileConfigFor(model).longWindowMonths,
       },
+      classPolicy: this.models.policy(),
     });
     if (skippedFor) {
       this.log.warn(`score run ${runId} (${trigger}) skipped: run ${skippedFor} is running`);
@@ -125,6 +127,15 @@ export class ScoringService {
     await this.afterSave(res.saved);
     if (res.runDone) {
       this.log.log(`score run ${c.runId} done: ${run.entitiesTotal} entities`);
+      const done = await this.runs.get(c.runId);
+      const mix = done && runClassMix(done.summary, done.classPolicy);
+      if (mix?.flagged)
+        this.log.warn(
+          `score run ${c.runId}: the class mix of ${run.modelVersion} drifts beyond policy ${mix.policy}: ` +
+            mix.drift
+              .map((d) => `${d.riskClass} ${(100 * d.share).toFixed(1)}% (${100 * d.min}–${100 * d.max}%)`)
+              .join(', '),
+        );
       // A full run rewrote every entity's score, risk and profile: the next queries on them (the risk
       // list, the next run) are planned on statistics that say so.
       await this.runs.analyzeStale(RUN_OUTPUT_TABLES);
