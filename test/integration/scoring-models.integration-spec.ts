@@ -10,6 +10,7 @@ import {
   json,
   listingRecord,
   registrationRecord,
+  sql,
   startStack,
   USCC_A,
   type Stack,
@@ -214,6 +215,15 @@ describe('scoring models: registered, activated explicitly, named by every score
     expect(mix!.shares[only as 'A']).toBe(1);
     expect(mix!.drift.map((d) => d.riskClass).sort()).toEqual(['A', 'B', 'C', 'D']);
     expect(mix!.bands.D).toEqual({ target: 0.02, min: 0.01, max: 0.03 });
+    // The risk list's order key is written with the score: the raw score, or the lifted score.
+    const rows = await sql<{ rank: number; raw: number; lift: number; score: number }>(
+      stack.db.url,
+      `SELECT er.rank_score::float8 AS rank, s.raw_score::float8 AS raw, s.floor_lift::float8 AS lift,
+              s.score::float8 AS score
+         FROM entity_risk er JOIN score s ON s.id = er.score_id`,
+    );
+    expect(rows.length).toBe(1);
+    for (const r of rows) expect(r.rank).toBe(r.lift > 0 ? r.score : r.raw);
   });
 
   it('refuses to start on a broken class-mix policy or a model card of no model', async () => {
