@@ -5,14 +5,7 @@ import { parseEnv, todayInShanghai } from '@lianjian/common';
 import { AccessRepository, AlertRepository, AuditRepository, ScoreRepository } from '@lianjian/database';
 import { seedProvince } from '@lianjian/seed';
 import { type Args, printJsonLine, runCommand } from '../apps/cli/src/command';
-import {
-  createUser,
-  harnessEnvSchema,
-  NO_SCHEDULES,
-  scoreAll,
-  signIn,
-  withScratch,
-} from '../tools/harness';
+import { createUser, harnessEnvSchema, NO_SCHEDULES, scoreAll, signIn, withScratch } from '../tools/harness';
 import type { AppProcess } from '@lianjian/common';
 import { cpuSeconds, machineLoad } from './proc';
 
@@ -394,7 +387,7 @@ async function followCursor(
   base: string,
   auth: Record<string, string>,
   depth: number,
-): Promise<{ cursor: string; after: { score: number; entityId: string } }> {
+): Promise<{ cursor: string; after: { rank: number; entityId: string } }> {
   let cursor: string | null = null;
   for (let i = 0; i < depth; i++) {
     const res = await fetch(`${base}/api/v1/risk-list${cursor ? `?cursor=${cursor}` : ''}`, {
@@ -407,8 +400,8 @@ async function followCursor(
     cursor = page.nextCursor;
   }
   if (!cursor) throw new Error('the risk list has a single page: seed more entities');
-  const [score, entityId] = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
-  return { cursor, after: { score: Number(score), entityId } };
+  const [rank, entityId] = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
+  return { cursor, after: { rank: Number(rank), entityId } };
 }
 
 // PostgreSQL's execution time (ms) of the query a repository method sends: the same SQL and

@@ -124,11 +124,22 @@ async function demo(args: Args<typeof OPTIONS>): Promise<void> {
     );
     await untilQueuesIdle(env.REDIS_URL, prefix, [api, worker]);
     const progress = run.progress as { chunks: { total: number }; entities: { scored: number } };
-    const summary = run.summary as { classDistribution: Record<string, number> };
+    const summary = run.summary as {
+      classDistribution: Record<string, number>;
+      classMix: { policy: string; flagged: boolean; drift: { riskClass: string; share: number }[] } | null;
+    };
     console.log(
       `   run ${runId}: ${progress.entities.scored} entities scored in ${((Date.now() - t1) / 1000).toFixed(1)} s ` +
         `(${progress.chunks.total} chunks): ${fmtClasses(summary.classDistribution)}`,
     );
+    const mix = summary.classMix;
+    if (mix)
+      console.log(
+        `   class mix 分类结构 against policy ${mix.policy}: ` +
+          (mix.flagged
+            ? `DRIFTS 超出政策区间 — ${mix.drift.map((d) => `${d.riskClass} ${(100 * d.share).toFixed(1)}%`).join(', ')}`
+            : 'within policy 符合政策'),
+      );
 
     section('5. 实时报送 / The last month arrives live through POST /api/v1/records');
     const t2 = Date.now();
@@ -151,6 +162,21 @@ async function demo(args: Args<typeof OPTIONS>): Promise<void> {
     section('6. 风险名单 / Risk list (top 10, highest risk first)');
     const list = (await getJson(`${base}/api/v1/risk-list?limit=10`)).items as Json[];
     printRiskList(list);
+    // No ties at the top: the list's order key (rankScore) of the top 1% of scored entities.
+    const scoredCount = Object.values(await new ScoreRepository(ds).classDistribution()).reduce(
+      (a, b) => a + b,
+      0,
+    );
+    const topN = Math.max(1, Math.min(500, Math.round(scoredCount / 100)));
+    const top = (await getJson(`${base}/api/v1/risk-list?limit=${topN}`)).items as {
+      rankScore: number;
+      score: number;
+    }[];
+    const topDistinct = new Set(top.map((r) => r.rankScore)).size / Math.max(1, top.length);
+    console.log(
+      `   top 1% (${top.length} entities): ${(100 * topDistinct).toFixed(1)}% distinct order keys (rankScore); ` +
+        `${new Set(top.map((r) => r.score)).size} distinct shown scores`,
+    );
 
     section('7. 联动预警 / Joint alerts per department (一处发现、多方联动)');
     const alerts = await allAlerts(base);
@@ -198,6 +224,8 @@ async function demo(args: Args<typeof OPTIONS>): Promise<void> {
       liveRecords: seeded.heldBack.length,
       departments: seeded.departments,
       classes: finalClasses,
+      classMixFlagged: mix?.flagged ?? null,
+      topOnePercentDistinct: Math.round(topDistinct * 1000) / 1000,
       alerts: alerts.length,
       deliveries,
       seconds: Math.round((Date.now() - t0) / 100) / 10,

@@ -498,6 +498,12 @@ export const ROUTES: RouteEntry[] = [
     params: { version: 'scorecard-v1' },
   },
   {
+    method: 'GET',
+    path: '/api/v1/scoring-models/:version/card',
+    as: 'admin',
+    params: { version: 'scorecard-v1' },
+  },
+  {
     method: 'POST',
     path: '/api/v1/scoring-models/:version/activate',
     as: 'admin',

@@ -10,6 +10,7 @@ import {
   json,
   listingRecord,
   registrationRecord,
+  sql,
   startStack,
   USCC_A,
   type Stack,
@@ -17,9 +18,12 @@ import {
 } from '@lianjian/testing';
 import { apiApp } from '../../apps/api/src/bootstrap';
 import {
+  activateResponse,
+  modelCardResponse,
   scoringModelListResponse,
   scoringModelResponse,
 } from '../../apps/api/src/scoring-models/dto/scoring-model-responses';
+import { scoreRunResponse } from '../../apps/api/src/score-runs/dto/score-run-responses';
 import { workerApp } from '../../apps/worker/src/bootstrap';
 
 // Scoring models are versioned data: the scorecards of config/scoring are registered on start, one
@@ -71,6 +75,7 @@ describe('scoring models: registered, activated explicitly, named by every score
       'scorecard-chicago-fit-1',
       'scorecard-synthetic-fit-1',
       'scorecard-v1',
+      'scorecard-v1.1',
     ]);
     const v1 = items.find((m: { version: string }) => m.version === 'scorecard-v1');
     expect(v1).toMatchObject({
@@ -100,6 +105,7 @@ describe('scoring models: registered, activated explicitly, named by every score
       active: true,
       previousVersion: 'scorecard-v1',
       changed: true,
+      card: null, // the synthetic fit of 2026-11-22 predates model cards
     });
     expect(
       await json(await activate('scorecard-synthetic-fit-1', { by: 'risk-team', reason: 'again' })),
@@ -154,6 +160,108 @@ describe('scoring models: registered, activated explicitly, named by every score
       await json(await fetch(`${base}/scoring-models`, { headers: admin.headers })),
     );
     expect(list.items.filter((m) => m.active).map((m) => m.version)).toEqual(['scorecard-v1']);
+  });
+
+  // 模型说明书: a card per version, served with the model routes' access rule, and the answer to an
+  // activation; the shipped model has one.
+  it('serves the model card of a version and answers an activation with it', async () => {
+    const card = async (version: string, headers = admin.headers) =>
+      fetch(`${base}/scoring-models/${version}/card`, { headers });
+    const v1 = await card('scorecard-v1');
+    expect(v1.status).toBe(200);
+    const v1Card = modelCardResponse.parse(await json(v1));
+    expect(v1Card.modelVersion).toBe('scorecard-v1');
+    expect(v1Card.training).toBeNull(); // points set by hand
+    expect(v1Card.evaluations.map((e) => e.dataset).sort()).toEqual(['chicago', 'synthetic']);
+    expect(v1Card.topFactors.length).toBeGreaterThan(0);
+    // unknown version, and a version without a card: 404; no session: 401
+    expect((await card('scorecard-x')).status).toBe(404);
+    expect((await card('scorecard-chicago-fit-1')).status).toBe(404);
+    expect((await card('scorecard-v1', {} as Record<string, string>)).status).toBe(401);
+
+    const res = await activate('scorecard-v1.1', { reason: 'calibrated classes: D within 1–3%' });
+    expect(res.status).toBe(200);
+    const body = activateResponse.parse(await json(res));
+    expect(body).toMatchObject({ version: 'scorecard-v1.1', changed: true });
+    expect(body.card?.modelVersion).toBe('scorecard-v1.1');
+    expect(body.card?.calibration?.method).toBe('platt');
+    expect(body.card?.classes.policy).toBe('class-mix-2026');
+    expect(body.card?.classes.probabilityThresholds?.D).toBeGreaterThan(
+      body.card!.classes.probabilityThresholds!.C,
+    );
+    const one = scoringModelResponse.parse(
+      await json(await fetch(`${base}/scoring-models/scorecard-v1.1`, { headers: admin.headers })),
+    );
+    expect(one.card).toEqual(body.card);
+    // back to scorecard-v1 for the tests after this one
+    expect((await activate('scorecard-v1', { reason: 'back' })).status).toBe(200);
+  });
+
+  // Every full run reports its class mix against the policy it started with; one entity is 100% of one
+  // class, far outside every band: the model's mix is flagged as drifting.
+  it('reports the class mix of a full run and flags a drift beyond the policy', async () => {
+    const started = await fetch(`${base}/score-runs`, { method: 'POST', headers: admin.headers });
+    expect(started.status).toBe(202);
+    const { runId } = await json(started);
+    const run = await eventually(async () => {
+      const res = await fetch(`${base}/score-runs/${runId}`, { headers: admin.headers });
+      if (res.status !== 200) return undefined;
+      const r = scoreRunResponse.parse(await json(res));
+      return r.status === 'done' ? r : undefined;
+    });
+    const mix = run.summary?.classMix;
+    expect(mix).toMatchObject({ policy: 'class-mix-2026', total: 1, flagged: true });
+    const only = Object.entries(mix!.counts).find(([, n]) => n === 1)![0];
+    expect(mix!.shares[only as 'A']).toBe(1);
+    expect(mix!.drift.map((d) => d.riskClass).sort()).toEqual(['A', 'B', 'C', 'D']);
+    expect(mix!.bands.D).toEqual({ target: 0.02, min: 0.01, max: 0.03 });
+    // The risk list's order key is written with the score: the raw score, or the lifted score.
+    const rows = await sql<{ rank: number; raw: number; lift: number; score: number }>(
+      stack.db.url,
+      `SELECT er.rank_score::float8 AS rank, s.raw_score::float8 AS raw, s.floor_lift::float8 AS lift,
+              s.score::float8 AS score
+         FROM entity_risk er JOIN score s ON s.id = er.score_id`,
+    );
+    expect(rows.length).toBe(1);
+    for (const r of rows) expect(r.rank).toBe(r.lift > 0 ? r.score : r.raw);
+  });
+
+  it('refuses to start on a broken class-mix policy or a model card of no model', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lianjian-config-'));
+    const config = {
+      getOrThrow: (k: string) => ({ CONFIG_DIR: dir, SCORING_MODEL: 'scoring/scorecard-v1.json' })[k],
+    };
+    const models = () =>
+      new ScoringModels(worker.get(ScoringModelRepository), config as unknown as ConfigService);
+    try {
+      cpSync('config', dir, { recursive: true });
+      const policyFile = join(dir, 'scoring', 'policy', 'class-mix.json');
+      const policy = JSON.parse(readFileSync(policyFile, 'utf8'));
+      writeFileSync(
+        policyFile,
+        JSON.stringify({
+          ...policy,
+          classes: { ...policy.classes, D: { target: 0.2, min: 0.01, max: 0.03 } },
+        }),
+      );
+      await expect(models().onModuleInit()).rejects.toThrow(
+        /config\/scoring\/policy\/class-mix.json: Invalid class-mix policy: classes.D: must have min ≤ target ≤ max/,
+      );
+      writeFileSync(policyFile, JSON.stringify(policy));
+      const cardFile = join(dir, 'scoring', 'cards', 'scorecard-v9.json');
+      writeFileSync(
+        cardFile,
+        JSON.stringify({
+          ...JSON.parse(readFileSync(join(dir, 'scoring', 'cards', 'scorecard-v1.json'), 'utf8')),
+          modelVersion: 'scorecard-v9',
+        }),
+      );
+      await expect(models().onModuleInit()).rejects.toThrow(
+        /no scorecard of config\/scoring is model version scorecard-v9/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a model file edited under a version already stored', async () => {

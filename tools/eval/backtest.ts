@@ -14,6 +14,7 @@ import {
   relatedSignals,
   RISK_CLASS_ORDER,
   type Scorecard,
+  rankScore,
   type ScoreResult,
   scoreEntity,
   shiftMonths,
@@ -126,8 +127,9 @@ export function scoreCases(
 
 export function summarize(scored: readonly ScoredEvalCase[]): BacktestSummary {
   return summarizeBacktest(
+    // Ranked by the risk list's order key: the score, its ties at 100 broken by the uncapped points.
     scored.map(({ c, result }) => ({
-      score: result.score,
+      score: rankScore(result),
       riskClass: result.riskClass,
       label: c.label,
       ...(c.inspection ? { inspection: c.inspection } : {}),

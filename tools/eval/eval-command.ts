@@ -16,6 +16,17 @@ import {
 } from './backtest';
 import { type EvalEnv, evalEnvSchema, withDataset } from './data';
 import { type RecordsOptions, withRecords } from './records';
+import {
+  calibrationFigures,
+  calibrationJson,
+  evaluationEntry,
+  mixOf,
+  printCalibration,
+  readCard,
+  readPolicy,
+  withEvaluation,
+  writeCard,
+} from './calibration-report';
 
 // npm run eval: backtests a scorecard — every case scored as of a past date with only what was known
 // then, against what happened next — and prints AUC, precision and lift at the top 5% / 10%, how many
@@ -61,6 +72,11 @@ async function evaluate(args: Args<typeof EVAL_OPTIONS>): Promise<void> {
         `with a flagged related party as of their date (关联方)`,
     );
     printComparison([{ name: model.modelVersion, s }], refs, data.published, log);
+    const policy = readPolicy();
+    const cal = calibrationFigures(model, scored);
+    const mix = mixOf(scored, policy);
+    printCalibration(model, scored, cal, mix, log);
+    if (args.card) recordInCard(model, evaluationEntry(opts.dataset, data.text.test, s, cal, mix), log);
 
     const naive = refs[0];
     const headline = data.published[0];
@@ -69,6 +85,7 @@ async function evaluate(args: Args<typeof EVAL_OPTIONS>): Promise<void> {
       dataset: opts.dataset,
       modelVersion: model.modelVersion,
       ...figures(s),
+      ...calibrationJson(cal, mix),
       baselineAuc: round(headline?.auc ?? naive.auc),
       baseline: headline?.name ?? naive.name,
       baselines: baselinesJson([...data.published, ...refs]),
@@ -78,6 +95,20 @@ async function evaluate(args: Args<typeof EVAL_OPTIONS>): Promise<void> {
       seconds: Math.round((Date.now() - t0) / 100) / 10,
     });
   });
+}
+
+// eval --card: the figures go into the model's card, in place of an earlier evaluation on the data set.
+function recordInCard(
+  model: Scorecard,
+  entry: Parameters<typeof withEvaluation>[1],
+  log: (line: string) => void,
+): void {
+  const card = readCard(model.modelVersion);
+  if (!card) {
+    log(`  ${model.modelVersion} has no model card to record the figures in (npm run fit writes one)`);
+    return;
+  }
+  log(`  recorded in ${writeCard(withEvaluation(card, entry))}`);
 }
 
 function baselinesJson(refs: readonly { name: string; auc: number; daysEarlier?: number }[]) {
@@ -137,7 +168,8 @@ export async function evaluateRecords(
           `(观察期内没有任何主体的记录，无法评估)`,
       );
     const tScore = Date.now();
-    const s = summarize(scoreCases(data, data.test, model));
+    const scored = scoreCases(data, data.test, model);
+    const s = summarize(scored);
     const refs = references(data, data.test);
     log(
       `  scored ${s.n} entities in ${((Date.now() - tScore) / 1000).toFixed(1)} s (data loaded in ${data.loadSeconds.toFixed(1)} s)`,
@@ -148,6 +180,9 @@ export async function evaluateRecords(
           `(所有样本标签相同，AUC 无定义)`,
       );
     printComparison([{ name: model.modelVersion, s }], refs, [], log);
+    const cal = calibrationFigures(model, scored);
+    const mix = mixOf(scored, readPolicy());
+    printCalibration(model, scored, cal, mix, log);
     const severity = refs.find((r) => r.name === DECAYED_SEVERITY)!;
     const f = figures(s);
     return {
@@ -161,6 +196,7 @@ export async function evaluateRecords(
       auc: round(s.auc),
       precisionAt10: round(s.precisionAt10),
       daysEarlier: round(s.schedule?.daysEarlier, 2),
+      ...calibrationJson(cal, mix),
       entities: s.n,
       positives: s.positives,
       baselineAuc: round(severity.auc),

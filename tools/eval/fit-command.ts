@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { parseEnv } from '@lianjian/common';
 import {
@@ -27,6 +27,19 @@ import {
 import { type DatasetName, evalEnvSchema, type LoadedDataset, withDataset } from './data';
 import { EVAL_OPTIONS, evalInput } from './options';
 import { withRecords } from './records';
+import {
+  calibrate,
+  calibrationFigures,
+  calibrationJson,
+  cardFile,
+  evaluationEntry,
+  mixOf,
+  printCalibration,
+  readCard,
+  readPolicy,
+  topFactorsOf,
+  writeCard,
+} from './calibration-report';
 
 const FIT_OPTIONS = {
   ...EVAL_OPTIONS,
@@ -34,6 +47,8 @@ const FIT_OPTIONS = {
   l2: { type: 'number', min: 0 },
   exclude: 'string',
   'train-from': 'date',
+  // Keep the current model's points; fit only the calibration and the class cut points.
+  calibrate: 'boolean',
 } as const;
 
 // Features never offered to the fit, per data set, and why.
@@ -69,7 +84,7 @@ function nextVersion(dataset: DatasetName | 'records', dir: string): { version: 
 export const fitCommand: Command<typeof FIT_OPTIONS> = {
   name: 'fit',
   usage:
-    '--dataset chicago|synthetic [--model FILE] [--out FILE] [--l2 λ] [--exclude f1,f2] [--train-from YYYY-MM-DD] ' +
+    '--dataset chicago|synthetic [--model FILE] [--out FILE] [--calibrate] [--l2 λ] [--exclude f1,f2] [--train-from YYYY-MM-DD] ' +
     '[--data-dir DIR] [--keep] [--entities N] [--seed S] [--end YYYY-MM-DD] [--years Y]  |  ' +
     '--records FILE --as-of YYYY-MM-DD --horizon-days N [--model FILE] [--out FILE] [--l2 λ] [--exclude f1,f2] ' +
     '[--train-from YYYY-MM-DD] [--keep]',
@@ -104,6 +119,7 @@ async function fit(args: Args<typeof FIT_OPTIONS>): Promise<void> {
       `${target.file} exists: a published model is never overwritten (choose another --out)`,
     );
   const log = (line: string) => console.log(line);
+  const policy = readPolicy();
 
   const what =
     'records' in input
@@ -127,6 +143,241 @@ async function fit(args: Args<typeof FIT_OPTIONS>): Promise<void> {
     const trainFrom = args['train-from'];
     const trainCases = trainFrom ? data.train.filter((c) => c.asOf >= trainFrom) : data.train;
     if (trainFrom) log(`  training cases scored as of ${trainFrom} or later only (--train-from)`);
+    // The new version: its points (fitted, or the current model's with --calibrate), a Platt calibration
+    // on the training cases and class cut points set on the probability by the class-mix policy; then
+    // the backtest on the held-out cases beside the current model, the model file and its card.
+    const publish = async (
+      draft: Record<string, unknown>,
+      how: { fit: 'logistic-l2' | 'calibration-only'; l2: number | null; pdo: number | null },
+    ) => {
+      const uncalibrated = loadScorecard(JSON.parse(JSON.stringify(draft)));
+      const trainScored = scoreCases(data, trainCases, uncalibrated);
+      const history = {
+        outcome: data.text.label,
+        fittedOn: `${dataName.en}: ${data.text.train}`,
+        ...(kind === 'chicago'
+          ? {}
+          : {
+              horizonMonths:
+                'records' in input ? Math.max(1, Math.round(input.records.horizonDays / 30.44)) : 12,
+            }),
+      };
+      const { classThresholds, calibration } = calibrate(uncalibrated, trainScored, policy, history);
+      const t = classThresholds;
+      const p = calibration.probabilityThresholds;
+      const pc = (x: number) => `${round(100 * x, 1)}%`;
+      const classText = {
+        zh:
+          `分类阈值按分类结构政策 ${policy.id} 在校准概率上设定：B ≥ ${t.B} 分（概率 ${pc(p.B)}），C ≥ ${t.C} 分（${pc(p.C)}），D ≥ ${t.D} 分（${pc(p.D)}）；` +
+          `概率 = σ(${calibration.a} + ${calibration.b} × 原始分)（Platt 校准，${calibration.cases} 个训练样本）。`,
+        en:
+          `Class cut points set on the calibrated probability by class-mix policy ${policy.id}: B ≥ ${t.B} points (p ${pc(p.B)}), ` +
+          `C ≥ ${t.C} (${pc(p.C)}), D ≥ ${t.D} (${pc(p.D)}); p = σ(${calibration.a} + ${calibration.b} × raw score) ` +
+          `(Platt calibration on the ${calibration.cases} training cases).`,
+      };
+      const desc = (draft.description ?? { zh: '', en: '' }) as { zh: string; en: string };
+      const scorecard = {
+        ...draft,
+        description: { zh: `${desc.zh}${classText.zh}`, en: `${desc.en} ${classText.en}`.trim() },
+        classThresholds,
+        calibration,
+      };
+      const fitted = loadScorecard(JSON.parse(JSON.stringify(scorecard))); // what the service would load
+      log(
+        `  ${target.version}: base ${fitted.basePoints} points; factors (points per unit of the transformed value):`,
+      );
+      for (const f of fitted.factors)
+        log(
+          `    ${f.feature.padEnd(34)} ${(f.transform ?? 'linear').padEnd(7)} ${String(f.points).padStart(10)}` +
+            `${f.cap !== undefined ? `  cap ±${f.cap}` : ''}`,
+        );
+      log(
+        `  calibration 校准: p = σ(${calibration.a} + ${calibration.b} × raw score) on ${calibration.cases} training cases`,
+      );
+      log(
+        `  class cut points 分类阈值 (policy ${policy.id}): B ${t.B} (p ${pc(p.B)}), C ${t.C} (p ${pc(p.C)}), D ${t.D} (p ${pc(p.D)})`,
+      );
+      const trainFinal = scoreCases(data, trainCases, fitted);
+      const trainMix = mixOf(trainFinal, policy);
+      log(
+        `  training mix 训练样本分类结构: ${(['A', 'B', 'C', 'D'] as const).map((k) => `${k} ${pc(trainMix.shares[k])}`).join(', ')}`,
+      );
+
+      // A records file may end at the training window: then there is nothing held out to backtest on.
+      const heldOut = data.test.length > 0;
+      const currentScored = heldOut ? scoreCases(data, data.test, base) : [];
+      const mineScored = heldOut ? scoreCases(data, data.test, fitted) : [];
+      const current = heldOut ? summarize(currentScored) : undefined;
+      const mine = heldOut ? summarize(mineScored) : undefined;
+      const refs = heldOut ? references(data, data.test) : [];
+      const mineCal = calibrationFigures(fitted, mineScored);
+      const mineMix = mixOf(mineScored, policy);
+      if (current && mine) {
+        log(`  backtest on the held-out cases 留出样本回测: ${data.text.test}`);
+        printComparison(
+          [
+            { name: base.modelVersion, s: current },
+            { name: fitted.modelVersion, s: mine },
+          ],
+          refs,
+          data.published,
+          log,
+        );
+        printCalibration(fitted, mineScored, mineCal, mineMix, log);
+      } else
+        log(
+          `  no entity has a record after the training window: the fitted card is not backtested on held-out cases ` +
+            `(训练窗口之后没有记录，未做留出样本回测)`,
+        );
+
+      writeFileSync(target.file, `${JSON.stringify(scorecard, null, 2)}\n`);
+      log(
+        `wrote ${relative(process.cwd(), target.file) || target.file} (not activated: npm run model:activate -- --version <version> --by WHO --reason WHY)`,
+      );
+      const datasetName = 'records' in input ? `records:${basename(input.records.file)}` : kind;
+      const today = new Date().toISOString().slice(0, 10);
+      const command = `npm run fit -- ${process.argv.slice(2).join(' ')}`.trim();
+      const cardOf = (
+        m: typeof fitted,
+        scoredTrain: typeof trainFinal,
+        s: typeof mine,
+        cal: typeof mineCal,
+        mix: typeof mineMix,
+        training: boolean,
+        summary: { zh: string; en: string },
+      ) => ({
+        modelVersion: m.modelVersion,
+        writtenAt: today,
+        writtenBy: command,
+        summary,
+        training: training
+          ? {
+              data: dataName.en,
+              window: data.text.train,
+              label: data.text.label,
+              cases: trainCases.length,
+              positives: trainCases.filter((c) => c.label === 1).length,
+              method:
+                how.fit === 'logistic-l2'
+                  ? `L2 logistic regression (λ ${how.l2}), PDO ${how.pdo}, then Platt calibration`
+                  : `points of ${base.modelVersion} unchanged; Platt calibration and policy cut points only`,
+            }
+          : null,
+        evaluations: s ? [evaluationEntry(datasetName, data.text.test, s, cal, mix)] : [],
+        calibration: m.calibration
+          ? {
+              method: 'platt',
+              formula: `p = σ(${m.calibration.a} + ${m.calibration.b} × raw score)`,
+              fittedOn: m.calibration.fittedOn,
+              outcome: m.calibration.outcome,
+              horizonMonths: m.calibration.horizonMonths ?? null,
+              brier: cal.brier,
+              reliability: cal.reliability.map((r) => ({
+                bin: r.bin,
+                n: r.n,
+                predicted: round(r.predicted)!,
+                observed: round(r.observed)!,
+              })),
+            }
+          : null,
+        classes: {
+          thresholds: m.classThresholds,
+          probabilityThresholds: m.calibration?.probabilityThresholds ?? null,
+          policy: m.calibration?.policy ?? null,
+          trainingMix: mixOf(scoredTrain, policy).shares,
+        },
+        topFactors: topFactorsOf(m, scoredTrain),
+      });
+      log(
+        `wrote ${writeCard(
+          cardOf(fitted, trainFinal, mine, mineCal, mineMix, true, {
+            zh: String((fitted.description ?? fitted.name).zh),
+            en: String((fitted.description ?? fitted.name).en),
+          }),
+        )} (model card 模型说明书)`,
+      );
+      // The current model gets a card too when it has none (scorecard-v1: points set by hand).
+      if (!readCard(base.modelVersion)) {
+        const baseTrain = scoreCases(data, trainCases, base);
+        log(
+          `wrote ${writeCard(
+            cardOf(
+              base,
+              baseTrain,
+              current,
+              calibrationFigures(base, currentScored),
+              mixOf(currentScored, policy),
+              false,
+              {
+                zh: String((base.description ?? base.name).zh),
+                en: String((base.description ?? base.name).en),
+              },
+            ),
+          )} (model card of the current model, which had none)`,
+        );
+      }
+      const headline = data.published[0];
+      const records =
+        'records' in input
+          ? {
+              records: relative(process.cwd(), input.records.file) || input.records.file,
+              asOf: input.records.asOf,
+              horizonDays: input.records.horizonDays,
+              entities: mine?.n ?? 0,
+              baselines: Object.fromEntries(
+                refs.map((r) => [r.name, { auc: round(r.auc), daysEarlier: round(r.daysEarlier, 2) }]),
+              ),
+            }
+          : {};
+      printJsonLine({
+        fit: how.fit,
+        dataset: kind,
+        ...records,
+        modelVersion: fitted.modelVersion,
+        file: relative(process.cwd(), target.file) || target.file,
+        card: cardFile(fitted.modelVersion),
+        currentModel: base.modelVersion,
+        trainCases: trainCases.length,
+        trainPositives: trainCases.filter((c) => c.label === 1).length,
+        l2: how.l2,
+        pdo: how.pdo,
+        factors: fitted.factors.length,
+        calibration: { a: calibration.a, b: calibration.b },
+        classThresholds,
+        probabilityThresholds: p,
+        ...(mine ? figures(mine) : { auc: null, precisionAt10: null, positives: 0 }),
+        ...calibrationJson(mineCal, mineMix),
+        baselineAuc: round(headline?.auc ?? refs[0]?.auc),
+        current: { modelVersion: base.modelVersion, ...(current ? figures(current) : {}) },
+        seconds: Math.round((Date.now() - t0) / 100) / 10,
+      });
+    };
+
+    if (args.calibrate) {
+      log(
+        `  --calibrate: the points of ${base.modelVersion} are kept; only the calibration and the class cut points are new`,
+      );
+      const today = new Date().toISOString().slice(0, 10);
+      const baseJson = JSON.parse(readFileSync(baseFile, 'utf8')) as Record<string, unknown>;
+      const baseName = base.name;
+      await publish(
+        {
+          ...baseJson,
+          modelVersion: target.version,
+          name: {
+            zh: `${baseName.zh}（校准版 ${target.version}）`,
+            en: `${baseName.en}, calibrated (${target.version})`,
+          },
+          description: {
+            zh: `${base.modelVersion} 的因子与分值不变，由 npm run fit --calibrate 于 ${today} 在${dataName.zh}上校准。`,
+            en: `The factors and points of ${base.modelVersion}, unchanged; calibrated by npm run fit --calibrate on ${today} on ${dataName.en}.`,
+          },
+        },
+        { fit: 'calibration-only', l2: null, pdo: null },
+      );
+      return;
+    }
+
     const train = scoreCases(data, trainCases, base);
     const rows = train.map((t) => t.features);
     const labels = train.map((t) => t.c.label);
@@ -216,86 +467,18 @@ async function fit(args: Args<typeof FIT_OPTIONS>): Promise<void> {
         zh:
           `由 npm run fit 于 ${today} 拟合（L2 正则逻辑回归，λ=${l2}），训练样本 ${train.length} 个，正例率 ${(100 * rate).toFixed(1)}%；` +
           `分数 = ${base.classThresholds.B} + ${round(pdo / Math.LN2, 3)} ×（对数几率 − 基准对数几率），每 ${pdo} 分风险几率翻倍；` +
-          `B/C/D 类阈值分别对应基准几率的 1、${round(2 ** ((base.classThresholds.C - base.classThresholds.B) / pdo), 1)}、${round(2 ** ((base.classThresholds.D - base.classThresholds.B) / pdo), 1)} 倍。` +
           `底线规则、画像参数和行业风险表沿用 ${base.modelVersion}。未启用：需显式激活。`,
         en:
           `Fitted by npm run fit on ${today} (L2-regularised logistic regression, λ=${l2}) on ${train.length} training cases, ` +
           `${(100 * rate).toFixed(1)}% positive: ${data.text.train}; label: ${data.text.label}. ` +
-          `Score = ${base.classThresholds.B} + ${round(pdo / Math.LN2, 3)} × (log-odds − base-rate log-odds): ${pdo} points double the odds; ` +
-          `classes B/C/D start at 1×, ${round(2 ** ((base.classThresholds.C - base.classThresholds.B) / pdo), 1)}× and ` +
-          `${round(2 ** ((base.classThresholds.D - base.classThresholds.B) / pdo), 1)}× the base-rate odds. ` +
+          `Score = ${base.classThresholds.B} + ${round(pdo / Math.LN2, 3)} × (log-odds − base-rate log-odds): ${pdo} points double the odds. ` +
           `Floors, profile settings and the industry table are those of ${base.modelVersion}. Not active until activated explicitly.`,
       },
     });
-    const fitted = loadScorecard(JSON.parse(JSON.stringify(scorecard))); // what the service would load
     const signDropped = new Set(removed.map((j) => designs[j].feature));
     for (const d of negligible.filter((n) => !signDropped.has(n.feature)))
       log(`    left out: ${d.feature} — ${d.reason}`);
-    log(
-      `  ${target.version}: base ${fitted.basePoints} points; factors (points per unit of the transformed value):`,
-    );
-    for (const f of fitted.factors)
-      log(
-        `    ${f.feature.padEnd(34)} ${(f.transform ?? 'linear').padEnd(7)} ${String(f.points).padStart(10)}` +
-          `${f.cap !== undefined ? `  cap ±${f.cap}` : ''}`,
-      );
-
-    // A records file may end at the training window: then there is nothing held out to backtest on.
-    const heldOut = data.test.length > 0;
-    const current = heldOut ? summarize(scoreCases(data, data.test, base)) : undefined;
-    const mine = heldOut ? summarize(scoreCases(data, data.test, fitted)) : undefined;
-    const refs = heldOut ? references(data, data.test) : [];
-    if (current && mine) {
-      log(`  backtest on the held-out cases 留出样本回测: ${data.text.test}`);
-      printComparison(
-        [
-          { name: base.modelVersion, s: current },
-          { name: fitted.modelVersion, s: mine },
-        ],
-        refs,
-        data.published,
-        log,
-      );
-    } else
-      log(
-        `  no entity has a record after the training window: the fitted card is not backtested on held-out cases ` +
-          `(训练窗口之后没有记录，未做留出样本回测)`,
-      );
-
-    writeFileSync(target.file, `${JSON.stringify(scorecard, null, 2)}\n`);
-    log(
-      `wrote ${relative(process.cwd(), target.file) || target.file} (not activated: npm run model:activate -- --version <version> --by WHO --reason WHY)`,
-    );
-    const headline = data.published[0];
-    const records =
-      'records' in input
-        ? {
-            records: relative(process.cwd(), input.records.file) || input.records.file,
-            asOf: input.records.asOf,
-            horizonDays: input.records.horizonDays,
-            entities: mine?.n ?? 0,
-            baselines: Object.fromEntries(
-              refs.map((r) => [r.name, { auc: round(r.auc), daysEarlier: round(r.daysEarlier, 2) }]),
-            ),
-          }
-        : {};
-    printJsonLine({
-      fit: 'logistic-l2',
-      dataset: kind,
-      ...records,
-      modelVersion: fitted.modelVersion,
-      file: relative(process.cwd(), target.file) || target.file,
-      currentModel: base.modelVersion,
-      trainCases: train.length,
-      trainPositives: positives,
-      l2,
-      pdo,
-      factors: fitted.factors.length,
-      ...(mine ? figures(mine) : { auc: null, precisionAt10: null, positives: 0 }),
-      baselineAuc: round(headline?.auc ?? refs[0]?.auc),
-      current: { modelVersion: base.modelVersion, ...(current ? figures(current) : {}) },
-      seconds: Math.round((Date.now() - t0) / 100) / 10,
-    });
+    await publish(scorecard, { fit: 'logistic-l2', l2, pdo });
   };
   if ('records' in input) await withRecords(env, { ...input.records, purpose: 'fit', log }, body);
   else await withDataset(input.dataset.dataset, env, { ...input.dataset, purpose: 'fit', log }, body);

@@ -26,10 +26,13 @@ export const EVAL_OPTIONS = {
   records: 'string',
   'as-of': 'string',
   'horizon-days': 'string',
+  // Record the figures in the model's card (config/scoring/cards/<version>.json), replacing an earlier
+  // evaluation on the same data set.
+  card: 'boolean',
 } as const;
 
 export const EVAL_USAGE =
-  '--dataset chicago|synthetic [--model FILE] [--data-dir DIR] [--keep] ' +
+  '--dataset chicago|synthetic [--model FILE] [--data-dir DIR] [--keep] [--card] ' +
   '[--entities N] [--seed S] [--end YYYY-MM-DD] [--years Y]  |  ' +
   '--records FILE --as-of YYYY-MM-DD --horizon-days N [--model FILE] [--keep]';
 

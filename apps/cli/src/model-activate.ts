@@ -32,7 +32,22 @@ async function activate(args: Args<typeof OPTIONS>): Promise<number> {
         ? `${res.version} is now the active scoring model (was ${res.previousVersion ?? 'none'})`
         : `${res.version} was already the active scoring model`,
     );
-    printJsonLine({ model: res.version, previousVersion: res.previousVersion, changed: res.changed });
+    // The model card (模型说明书): what was just activated, on what history, with what class mix.
+    const card = app.get(ScoringModels).card(res.version);
+    if (card) {
+      console.log(`model card ${res.version}: ${card.summary.en}`);
+      for (const e of card.evaluations)
+        console.log(
+          `  ${e.dataset}: AUC ${e.auc ?? '—'}, Brier ${e.brier ?? '—'}, class mix ` +
+            (['A', 'B', 'C', 'D'] as const).map((k) => `${k} ${(100 * e.classMix[k]).toFixed(1)}%`).join(' '),
+        );
+    } else console.log(`${res.version} has no model card (config/scoring/cards/${res.version}.json)`);
+    printJsonLine({
+      model: res.version,
+      previousVersion: res.previousVersion,
+      changed: res.changed,
+      card: card ?? null,
+    });
     return 0;
   } finally {
     await app.close();

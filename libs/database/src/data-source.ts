@@ -28,6 +28,7 @@ import { DeliveryRequestId1766120000000 } from './migrations/1766120000000-deliv
 import { InboxIndex1766200000000 } from './migrations/1766200000000-inbox-index';
 import { ScoreRunMovesIndex1766320000000 } from './migrations/1766320000000-score-run-moves-index';
 import { ScoreHistoryRetention1766400000000 } from './migrations/1766400000000-score-history-retention';
+import { RiskRankClassPolicy1766410000000 } from './migrations/1766410000000-risk-rank-class-policy';
 
 // Migrations are listed explicitly (no globs) so the same list works from TypeScript in tests and
 // from the compiled build.
@@ -60,6 +61,7 @@ export const MIGRATIONS = [
   InboxIndex1766200000000,
   ScoreRunMovesIndex1766320000000,
   ScoreHistoryRetention1766400000000,
+  RiskRankClassPolicy1766410000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -35,6 +35,7 @@ export type {
   Scorecard,
   ScorecardFactor,
   ScorecardFloor,
+  ScorecardCalibration,
 } from './scorecard/scorecard.schema';
 export {
   classForScore,
@@ -45,6 +46,8 @@ export {
   topFactors,
   slimFactors,
   describeFactors,
+  rankScore,
+  scoreProbability,
 } from './scorecard/scorecard';
 export type {
   AppliedFloor,
@@ -101,3 +104,24 @@ export {
   transformed,
 } from './fit/scorecard-fit';
 export type { DesignOptions, FactorDesign, FittedScorecardInput } from './fit/scorecard-fit';
+export {
+  brierScore,
+  classMix,
+  fitPlatt,
+  plattProbability,
+  plattScoreFor,
+  reliabilityTable,
+  thresholdsForPolicy,
+} from './calibration/calibration';
+export type {
+  ClassMixReport,
+  PlattCalibration,
+  ReliabilityBin,
+  ThresholdCase,
+} from './calibration/calibration';
+export { CLASS_POLICY_PATH, classPolicySchema, loadClassPolicy } from './calibration/class-policy';
+export type { ClassPolicy } from './calibration/class-policy';
+export { loadModelCard, MODEL_CARDS_DIR, modelCardSchema } from './calibration/model-card';
+export type { ModelCard } from './calibration/model-card';
+export { loadConfigCards, loadConfigPolicy } from './scoring-models.service';
+export { runClassMix } from './calibration/run-mix';

@@ -19,6 +19,7 @@ import { ScoringModels } from './scoring-models.service';
 import { scoreToSave } from './score-to-save';
 import { SEVERE_PENALTY_TYPES } from './profile/profile';
 import { profileConfigFor } from './scorecard/scorecard';
+import { runClassMix } from './calibration/run-mix';
 
 // Where a score is computed: loads entities and their records, runs the pure profile + scorecard,
 // stores scores with every factor's contribution, and asks the rules to look at class changes.
@@ -85,6 +86,7 @@ export class ScoringService {
         severePenaltyTypes: [...SEVERE_PENALTY_TYPES],
         longWindowMonths: profileConfigFor(model).longWindowMonths,
       },
+      classPolicy: this.models.policy(),
     });
     if (skippedFor) {
       this.log.warn(`score run ${runId} (${trigger}) skipped: run ${skippedFor} is running`);
@@ -141,6 +143,14 @@ export class ScoringService {
         `score run ${c.runId} done: ${run.entitiesTotal} entities, ${done?.scoresChanged ?? '?'} new score rows, ` +
           `${done ? done.entitiesScored - done.scoresChanged : '?'} unchanged (checked, no row written)`,
       );
+      const mix = done && runClassMix(done.summary, done.classPolicy);
+      if (mix?.flagged)
+        this.log.warn(
+          `score run ${c.runId}: the class mix of ${run.modelVersion} drifts beyond policy ${mix.policy}: ` +
+            mix.drift
+              .map((d) => `${d.riskClass} ${(100 * d.share).toFixed(1)}% (${100 * d.min}–${100 * d.max}%)`)
+              .join(', '),
+        );
       // A full run rewrote every entity's profile, and the scores and risk rows that changed: the next
       // queries on them (the risk list, the next run) are planned on statistics that say so (tables
       // that barely changed are left as they are, analyzeStale).

@@ -6,7 +6,13 @@ import {
   type EntityRow,
   type ScoreRow,
 } from '@lianjian/database';
-import { allFeatures, compareScores, ScoringModels, type ScoreResult } from '@lianjian/scoring';
+import {
+  allFeatures,
+  compareScores,
+  ScoringModels,
+  scoreProbability,
+  type ScoreResult,
+} from '@lianjian/scoring';
 import { InvalidInputError, NotFoundError } from '@lianjian/common';
 import { parseEntityKey } from '@lianjian/domain';
 import { industryName, regionName } from '@lianjian/reference';
@@ -80,6 +86,7 @@ export class EntitiesService {
             basePoints: latest.basePoints,
             rawScore: latest.rawScore,
             floorLift: latest.floorLift,
+            probability: await this.probabilityOf(latest),
             classBeforeFloors: latest.classBeforeFloors,
             riskClass: latest.riskClass,
             previousClass: latest.previousClass,
@@ -176,6 +183,13 @@ export class EntitiesService {
     };
   }
 
+  // The calibrated probability of a stored score, from the calibration of the model version that made
+  // it (immutable, so the same raw score always means the same probability); null without one.
+  private async probabilityOf(s: ScoreRow): Promise<number | null> {
+    const model = await this.models.byVersion(s.modelVersion).catch(() => undefined);
+    return model ? scoreProbability(model, s.rawScore) : null;
+  }
+
   async scoreHistory(key: string, limit: number, caller?: Principal) {
     const e = await this.find(key, caller);
     const rows = await this.scores.history(e.id, limit);
@@ -188,6 +202,7 @@ export class EntitiesService {
           basePoints: s.basePoints,
           rawScore: s.rawScore,
           floorLift: s.floorLift,
+          probability: await this.probabilityOf(s),
           classBeforeFloors: s.classBeforeFloors,
           riskClass: s.riskClass,
           previousClass: s.previousClass,

@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidInputError } from '@lianjian/common';
 import { ScoreRepository, type RiskListRow } from '@lianjian/database';
-import { ScoringModels } from '@lianjian/scoring';
+import { ScoringModels, scoreProbability } from '@lianjian/scoring';
 import { industryName, regionName, regionPrefix } from '@lianjian/reference';
 import type { Principal } from '@lianjian/access';
 import { regionScope } from '../auth/scope';
 import type { RiskListExportQuery, RiskListQuery } from './dto/risk-list.dto';
 
-// Risk list (风险名单): entities by score, highest first, paged by a (score, entity id) cursor.
+// Risk list (风险名单): entities by score, highest first — by the continuous order key rankScore (the
+// raw score not capped at 100, or the floor-lifted score), so entities all shown at 100 still come in
+// the order of their points — paged by a (rankScore, entity id) cursor.
 @Injectable()
 export class RiskListService {
   constructor(
@@ -25,7 +27,7 @@ export class RiskListService {
     const last = page[page.length - 1];
     return {
       items: await Promise.all(page.map((r) => this.itemOf(r))),
-      nextCursor: rows.length > q.limit && last ? encodeCursor(last.score, last.entityId) : null,
+      nextCursor: rows.length > q.limit && last ? encodeCursor(last.rankScore, last.entityId) : null,
     };
   }
 
@@ -37,7 +39,7 @@ export class RiskListService {
     const scores = this.scores;
     const itemOf = (r: RiskListRow) => this.itemOf(r);
     async function* pages() {
-      let after: { score: number; entityId: string } | undefined;
+      let after: { rank: number; entityId: string } | undefined;
       let left = maxRows;
       while (left > 0) {
         const want = Math.min(EXPORT_PAGE, left);
@@ -48,7 +50,7 @@ export class RiskListService {
         const last = page[page.length - 1];
         if (rows.length <= want || !last) return;
         if (left === 0) more = true;
-        after = { score: last.score, entityId: last.entityId };
+        after = { rank: last.rankScore, entityId: last.entityId };
       }
     }
     return { pages: pages(), more: () => more };
@@ -70,6 +72,7 @@ export class RiskListService {
   }
 
   private async itemOf(r: RiskListRow) {
+    const model = await this.models.byVersion(r.modelVersion).catch(() => undefined);
     return {
       entity: {
         id: r.entityId,
@@ -84,6 +87,8 @@ export class RiskListService {
         industryName: r.industryCode ? (industryName(r.industryCode) ?? null) : null,
       },
       score: r.score,
+      rankScore: r.rankScore,
+      probability: model && r.rawScore !== null ? scoreProbability(model, r.rawScore) : null,
       riskClass: r.riskClass,
       modelVersion: r.modelVersion,
       topFactors: await this.models.describe(r.modelVersion, r.topFactors, false),
@@ -95,14 +100,14 @@ export class RiskListService {
 // Rows read from the database at a time by an export.
 const EXPORT_PAGE = 1000;
 
-// The cursor is the last row's score and entity id, opaque to clients.
-function encodeCursor(score: number, entityId: string): string {
-  return Buffer.from(`${score}:${entityId}`).toString('base64url');
+// The cursor is the last row's order key (rankScore) and entity id, opaque to clients.
+function encodeCursor(rank: number, entityId: string): string {
+  return Buffer.from(`${rank}:${entityId}`).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { score: number; entityId: string } {
-  const [score, entityId] = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
-  if (!Number.isFinite(Number(score)) || !/^\d+$/.test(entityId ?? ''))
+function decodeCursor(cursor: string): { rank: number; entityId: string } {
+  const [rank, entityId] = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
+  if (!rank?.trim() || !Number.isFinite(Number(rank)) || !/^\d+$/.test(entityId ?? ''))
     throw new InvalidInputError('invalid cursor', ['cursor: use the nextCursor of a previous page']);
-  return { score: Number(score), entityId };
+  return { rank: Number(rank), entityId };
 }

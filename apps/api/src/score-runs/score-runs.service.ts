@@ -4,6 +4,7 @@ import { ConflictError, NotFoundError, outsideTransactionScope, withTimeout } fr
 import { inJurisdiction, principalJurisdiction, type Principal } from '@lianjian/access';
 import { ScoreRunRepository } from '@lianjian/database';
 import { JobQueue } from '@lianjian/queue';
+import { runClassMix } from '@lianjian/scoring';
 import type { RunsQuery } from './dto/score-run.dto';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -90,7 +91,11 @@ function view(r: Awaited<ReturnType<ScoreRunRepository['get']>> & object) {
       ratio: r.chunksTotal ? Math.round((r.chunksDone / r.chunksTotal) * 1000) / 1000 : 1,
     },
     scoresChanged: r.scoresChanged,
-    summary: r.summary,
+    // The class mix against the policy the run started with; a class outside its band flags the model.
+    summary:
+      r.summary && typeof r.summary === 'object'
+        ? { ...(r.summary as object), classMix: runClassMix(r.summary, r.classPolicy) }
+        : r.summary,
     startedAt: r.startedAt,
     finishedAt: r.finishedAt,
   };

@@ -6,6 +6,7 @@ import { ApiZodOk } from '../common/openapi';
 import { ZodPipe } from '../common/zod.pipe';
 import {
   activateResponse,
+  modelCardResponse,
   scoringModelListResponse,
   scoringModelResponse,
 } from './dto/scoring-model-responses';
@@ -36,13 +37,24 @@ export class ScoringModelsController {
     return this.models.get(version);
   }
 
+  @Get(':version/card')
+  @Allow('scoring:read')
+  @ApiOperation({
+    summary:
+      'The model card (模型说明书) of a version: training window and data, AUC per data set, calibration, class mix, top factors',
+  })
+  @ApiZodOk(modelCardResponse)
+  card(@Param('version') version: string) {
+    return this.models.card(version);
+  }
+
   @Post(':version/activate')
   @Allow('scoring:manage')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Activate a model (启用评分模型): from the next scoring job on, new scores use it',
     description:
-      'Runs already started finish with their own model. Every activation is recorded with who and why.',
+      'Runs already started finish with their own model. Every activation is recorded with who and why. The answer carries the model card of the version (null when it has none).',
   })
   @ApiZodOk(activateResponse)
   @ApiBody({ schema: { example: { reason: 'backtest AUC 0.74 vs 0.73 on 2024' } } })

@@ -40,6 +40,17 @@ describe('risk list filters (ScoreRepository.riskList)', () => {
        SELECT s.entity_id, s.id, s.score, s.risk_class, 'v1', e.region_code, e.industry_code, '[]', now()
          FROM score s JOIN entity e ON e.id = s.entity_id`,
     );
+    // The order key of most rows (the rest were written without one and order by their score): every
+    // fifth entity over 100 points, shown as 100 (the tie the clamp made), the others their score
+    // within ±0.05 (the score is the key rounded to 0.1).
+    await ds.query(
+      `UPDATE entity_risk SET score = 100, rank_score = 100 + (entity_id * 13 % 997)::numeric / 8
+        WHERE entity_id % 5 = 0`,
+    );
+    await ds.query(
+      `UPDATE entity_risk SET rank_score = score + ((entity_id % 9) - 4)::numeric / 100
+        WHERE entity_id % 5 IN (1, 2, 3)`,
+    );
   });
 
   afterAll(async () => {
@@ -48,33 +59,45 @@ describe('risk list filters (ScoreRepository.riskList)', () => {
   });
 
   // The same filter with LIKE prefixes, all pages at once.
-  async function expected(f: { region?: string; industry?: string; classes?: string[] }): Promise<string[]> {
+  // Ordered by the order key: rank_score, or the score where a row has none.
+  async function expected(f: {
+    region?: string;
+    industry?: string;
+    classes?: string[];
+    minScore?: number;
+  }): Promise<string[]> {
     const rows: { id: string }[] = await ds.query(
       `SELECT entity_id::text AS id FROM entity_risk
         WHERE ($1::text IS NULL OR region_code LIKE $1 || '%') AND ($2::text IS NULL OR industry_code LIKE $2 || '%')
-          AND ($3::text[] IS NULL OR risk_class = ANY($3))
-        ORDER BY score DESC, entity_id DESC`,
-      [f.region ?? null, f.industry ?? null, f.classes ?? null],
+          AND ($3::text[] IS NULL OR risk_class = ANY($3)) AND ($4::numeric IS NULL OR score >= $4)
+        ORDER BY coalesce(rank_score, score) DESC, entity_id DESC`,
+      [f.region ?? null, f.industry ?? null, f.classes ?? null, f.minScore ?? null],
     );
     return rows.map((r) => r.id);
   }
 
   // Every page of the list, following the cursor as the service does.
-  async function paged(f: { region?: string; industry?: string; classes?: string[] }): Promise<string[]> {
+  async function paged(f: {
+    region?: string;
+    industry?: string;
+    classes?: string[];
+    minScore?: number;
+  }): Promise<string[]> {
     const out: string[] = [];
-    let after: { score: number; entityId: string } | undefined;
+    let after: { rank: number; entityId: string } | undefined;
     for (;;) {
       const rows = await scores.riskList({
         regionPrefix: f.region,
         industryPrefix: f.industry,
         classes: f.classes,
+        minScore: f.minScore,
         after,
         limit: 17,
       });
       out.push(...rows.map((r) => r.entityId));
       if (rows.length < 17) return out;
       const last = rows[rows.length - 1];
-      after = { score: last.score, entityId: last.entityId };
+      after = { rank: last.rankScore, entityId: last.entityId };
     }
   }
 
@@ -95,10 +118,29 @@ describe('risk list filters (ScoreRepository.riskList)', () => {
     [{ industry: 'C2710' }],
     [{ region: '33', industry: 'H62' }],
     [{ region: '330106', industry: 'C27', classes: ['B'] }],
+    [{ minScore: 12 }],
+    [{ region: '3301', minScore: 20.5 }],
   ])('%j selects and orders what the prefix filter means', async (f) => {
     const want = await expected(f);
     expect(want.length).toBeGreaterThan(0);
     expect(await paged(f)).toEqual(want);
+  });
+
+  // No ties at the top (issue 15): the entities shown at 100 come in the order of their points, not of
+  // their ids, and a page boundary inside them loses and repeats nothing.
+  it('orders the entities shown at 100 by their uncapped points', async () => {
+    const top = await scores.riskList({ limit: 40 });
+    expect(top.every((r) => r.score === 100)).toBe(true);
+    const ranks = top.map((r) => r.rankScore);
+    expect(ranks).toEqual([...ranks].sort((a, b) => b - a));
+    expect(new Set(ranks).size).toBeGreaterThan(0.95 * ranks.length);
+    const page1 = await scores.riskList({ limit: 7 });
+    const last = page1[page1.length - 1];
+    const page2 = await scores.riskList({
+      limit: 33,
+      after: { rank: last.rankScore, entityId: last.entityId },
+    });
+    expect([...page1, ...page2].map((r) => r.entityId)).toEqual(top.map((r) => r.entityId));
   });
 
   // The list is planned on statistics of what a full run wrote (autovacuum may be off or late): the

@@ -23,6 +23,9 @@ export interface ScoreRunView {
   entitiesScored: number;
   scoresChanged: number;
   summary: unknown;
+  // The class-mix policy as it was when the run started (config/scoring/policy/class-mix.json); null
+  // for runs started before migration 1766410000000.
+  classPolicy: unknown;
   startedAt: Date;
   finishedAt: Date | null;
 }
@@ -30,7 +33,8 @@ export interface ScoreRunView {
 const RUN_COLUMNS = `id, trigger, to_char(as_of, 'YYYY-MM-DD') AS "asOf", model_version AS "modelVersion", status,
   chunks_total AS "chunksTotal", chunks_done AS "chunksDone", entities_total AS "entitiesTotal",
   entities_scored AS "entitiesScored", scores_changed AS "scoresChanged", summary,
-  started_at AS "startedAt", finished_at AS "finishedAt", skipped_reason AS "skippedReason"`;
+  started_at AS "startedAt", finished_at AS "finishedAt", skipped_reason AS "skippedReason",
+  class_policy AS "classPolicy"`;
 
 // The lock every start of a full run takes, in the api (a request) and in the worker (a start job).
 const START_LOCK = `SELECT pg_advisory_xact_lock(hashtext('score-run:start'))`;
@@ -69,6 +73,8 @@ export class ScoreRunRepository {
     chunkSize: number;
     // What flags an entity for its related parties (the profile's definition, from the model).
     flag: { severePenaltyTypes: readonly string[]; longWindowMonths: number };
+    // The class-mix policy the run's mix is judged against (kept with the run).
+    classPolicy?: unknown;
   }): Promise<{
     created: boolean;
     chunks: { chunkNo: number; fromId: string; toId: string }[];
@@ -100,15 +106,22 @@ export class ScoreRunRepository {
              FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1) / $5 AS chunk FROM entity) t GROUP BY chunk
          ),
          r AS (
-           INSERT INTO score_run (id, trigger, as_of, model_version, chunks_total, entities_total)
-           SELECT $1, $2, $3, $4, count(*), coalesce(sum(n), 0) FROM chunks
+           INSERT INTO score_run (id, trigger, as_of, model_version, chunks_total, entities_total, class_policy)
+           SELECT $1, $2, $3, $4, count(*), coalesce(sum(n), 0), $6::jsonb FROM chunks
            ON CONFLICT (id) DO NOTHING
            RETURNING id
          )
          INSERT INTO score_run_chunk (run_id, chunk_no, from_id, to_id)
          SELECT r.id, c.chunk_no, c.from_id, c.to_id FROM r, chunks c
          RETURNING 1`,
-        [run.id, run.trigger, run.asOf, run.modelVersion, run.chunkSize],
+        [
+          run.id,
+          run.trigger,
+          run.asOf,
+          run.modelVersion,
+          run.chunkSize,
+          run.classPolicy === undefined ? null : JSON.stringify(run.classPolicy),
+        ],
       );
       // The related-party flags as of the run's date, from the records, committed with the run itself.
       if (inserted.length)

@@ -55,7 +55,7 @@ export interface RiskListFilter {
   industryPrefix?: string;
   classes?: string[];
   minScore?: number;
-  after?: { score: number; entityId: string };
+  after?: { rank: number; entityId: string }; // the last row's rankScore and entity id
   limit: number;
 }
 
@@ -72,11 +72,18 @@ export interface RiskListRow {
   modelVersion: string;
   topFactors: unknown;
   scoredAt: Date;
+  rankScore: number; // the order key (排序分): the raw score, not capped at 100, or the floor-lifted score
+  rawScore: number | null; // of the current score (what its calibrated probability is read from)
 }
 
 // A full run writes a new score row for an entity whose class, floors and model are unchanged only
 // when its score moved by at least this many points (SCORE_RUN_MIN_CHANGE overrides; insertScores).
 export const RUN_MIN_SCORE_CHANGE = 1;
+// The risk list's order key: rank_score (rankScore in libs/scoring/src/scorecard/scorecard.ts), or the
+// score of a row written without one (migration 1766410000000, whose indexes are on this expression).
+const RANK = 'coalesce(er.rank_score, er.score)';
+// rank_score of an incoming score: the floor-lifted score, else the raw score (not clamped).
+const RANK_SCORE_SQL = 'CASE WHEN inc."floorLift" > 0 THEN inc.score ELSE inc."rawScore" END';
 
 const SCORE_COLUMNS = `s.id::text AS id, s.entity_id::text AS "entityId", s.model_version AS "modelVersion",
   to_char(s.as_of, 'YYYY-MM-DD') AS "asOf", s.score::float8 AS score, s.base_points::float8 AS "basePoints",
@@ -168,8 +175,8 @@ export class ScoreRepository {
          ),
          cur AS (
            SELECT c.* FROM inc CROSS JOIN LATERAL (
-             SELECT er.entity_id, er.risk_class, er.score, er.model_version, er.region_code, er.industry_code,
-                    s.class_before_floors, s.floors
+             SELECT er.entity_id, er.risk_class, er.score, er.rank_score, er.model_version, er.region_code,
+                    er.industry_code, s.class_before_floors, s.floors
                FROM entity_risk er JOIN score s ON s.id = er.score_id
               WHERE er.entity_id = inc."entityId" LIMIT 1) c
          ),
@@ -178,6 +185,8 @@ export class ScoreRepository {
            SELECT inc.* FROM inc LEFT JOIN cur ON cur.entity_id = inc."entityId"
             WHERE cur.entity_id IS NULL
                OR abs(cur.score - inc.score) >= greatest($3::numeric, 0.01) OR cur.risk_class <> inc."riskClass"
+               -- the order key too: above 100 the shown score is capped and only the raw score moves
+               OR abs(coalesce(cur.rank_score, cur.score) - ${RANK_SCORE_SQL}) >= greatest($3::numeric, 0.01)
                OR cur.model_version <> inc."modelVersion" OR cur.class_before_floors <> inc."classBeforeFloors"
                OR cur.floors::jsonb <> inc.floors::jsonb
          ),
@@ -194,11 +203,12 @@ export class ScoreRepository {
          prev AS (SELECT entity_id, score FROM cur),
          risk AS (
            INSERT INTO entity_risk (entity_id, score_id, score, risk_class, model_version, region_code, industry_code,
-                                    top_factors, scored_at)
+                                    top_factors, scored_at, rank_score)
            SELECT ins.entity_id, ins.id, ins.score, ins.risk_class, ins.model_version, inc."regionCode",
-                  inc."industryCode", inc."topFactors", ins.computed_at
+                  inc."industryCode", inc."topFactors", ins.computed_at, ${RANK_SCORE_SQL}
              FROM ins JOIN inc ON inc."entityId" = ins.entity_id
            ON CONFLICT (entity_id) DO UPDATE SET score_id = EXCLUDED.score_id, score = EXCLUDED.score,
+              rank_score = EXCLUDED.rank_score,
               risk_class = EXCLUDED.risk_class, model_version = EXCLUDED.model_version,
               region_code = EXCLUDED.region_code, industry_code = EXCLUDED.industry_code,
               top_factors = EXCLUDED.top_factors, scored_at = EXCLUDED.scored_at
@@ -400,16 +410,20 @@ export class ScoreRepository {
     if (f.classes?.length === 1) where.push(`er.risk_class = ${p(f.classes[0])}`);
     else if (f.classes?.length) where.push(`er.risk_class = ANY(${p(f.classes)}::text[])`);
     if (f.minScore !== undefined) where.push(`er.score >= ${p(f.minScore)}`);
+    // The score ≥ m filter, also as a range of the order key the indexes walk: rank ≥ score − 0.05
+    // whenever the score is above the range's floor (the score is the key rounded to 0.1, clamped).
+    if (f.minScore !== undefined && f.minScore > 0) where.push(`${RANK} >= ${p(f.minScore - 0.05)}::numeric`);
     if (f.after)
-      where.push(`(er.score, er.entity_id) < (${p(f.after.score)}::numeric, ${p(f.after.entityId)}::bigint)`);
+      where.push(`(${RANK}, er.entity_id) < (${p(f.after.rank)}::numeric, ${p(f.after.entityId)}::bigint)`);
     return this.ds.query(
       `SELECT er.entity_id::text AS "entityId", e.uscc, e.ext_scheme AS scheme, e.ext_id AS "externalId", e.name,
               er.region_code AS "regionCode", er.industry_code AS "industryCode", er.score::float8 AS score,
               er.risk_class AS "riskClass", er.model_version AS "modelVersion", er.top_factors AS "topFactors",
-              er.scored_at AS "scoredAt"
+              er.scored_at AS "scoredAt", ${RANK}::float8 AS "rankScore",
+              (SELECT s.raw_score FROM score s WHERE s.id = er.score_id)::float8 AS "rawScore"
          FROM entity_risk er JOIN entity e ON e.id = er.entity_id
         ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-        ORDER BY er.score DESC, er.entity_id DESC
+        ORDER BY ${RANK} DESC, er.entity_id DESC
         LIMIT ${p(f.limit)}`,
       params,
     );

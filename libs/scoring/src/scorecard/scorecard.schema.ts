@@ -11,6 +11,7 @@ export const SCORECARD_V1_PATH = 'config/scoring/scorecard-v1.json';
 const localizedText = z.strictObject({ zh: z.string().min(1), en: z.string().min(1) });
 const riskClass = z.enum(['A', 'B', 'C', 'D']);
 const positive = z.number().positive();
+const probability = z.number().gt(0).lte(1);
 
 export const FACTOR_TRANSFORMS = ['linear', 'log1p', 'binary'] as const;
 export type FactorTransform = (typeof FACTOR_TRANSFORMS)[number];
@@ -79,6 +80,24 @@ export function createScorecardSchema(knownFeatures: readonly string[] = FEATURE
         }),
       ),
       profile: profileOverrides.optional(),
+      // Optional (files written before it existed load as they are): the probability of an adverse
+      // finding within `horizonMonths` that a raw score means, and the probabilities at which the
+      // class cut points (classThresholds) were set by the class-mix policy. calibration/calibration.ts.
+      calibration: z
+        .strictObject({
+          method: z.literal('platt'),
+          a: z.number(),
+          b: positive,
+          outcome: z.string().min(1), // what the probability is of (the label of the history)
+          horizonMonths: z.number().int().positive().optional(), // absent: the outcome has no horizon (next inspection)
+          fittedOn: z.string().min(1), // the history: data and window
+          cases: z.number().int().positive(),
+          positives: z.number().int().min(0),
+          policy: z.string().min(1).optional(), // the class-mix policy the thresholds follow
+          // σ(a + b × classThresholds.K): the class cut points as probabilities
+          probabilityThresholds: z.strictObject({ B: probability, C: probability, D: probability }),
+        })
+        .optional(),
     })
     .superRefine((card, ctx) => {
       const { min, max } = card.scoreRange;
@@ -112,6 +131,19 @@ export function createScorecardSchema(knownFeatures: readonly string[] = FEATURE
           code: 'custom',
           path: ['classThresholds', 'D'],
           message: `must not exceed scoreRange.max (${max})`,
+        });
+      // The probability thresholds are the cut points seen through the calibration, or the two would
+      // tell different stories about the same class.
+      const cal = card.calibration;
+      if (cal)
+        (['B', 'C', 'D'] as const).forEach((k) => {
+          const p = 1 / (1 + Math.exp(-(cal.a + cal.b * t[k])));
+          if (Math.abs(p - cal.probabilityThresholds[k]) > 5e-4)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['calibration', 'probabilityThresholds', k],
+              message: `must be the calibrated probability at classThresholds.${k} (${t[k]} points ⇒ ${Math.round(p * 10_000) / 10_000})`,
+            });
         });
       // One contribution per feature, or the explanation would list the same name twice.
       const seenFeatures = new Map<string, number>();
@@ -153,6 +185,7 @@ export function createScorecardSchema(knownFeatures: readonly string[] = FEATURE
 export type Scorecard = z.output<ReturnType<typeof createScorecardSchema>>;
 export type ScorecardFactor = Scorecard['factors'][number];
 export type ScorecardFloor = Scorecard['floors'][number];
+export type ScorecardCalibration = NonNullable<Scorecard['calibration']>;
 
 // Validates parsed JSON; the error names every bad field, e.g. "factors[3].feature: unknown feature 'foo'".
 export function loadScorecard(json: unknown, knownFeatures: readonly string[] = FEATURE_NAMES): Scorecard {

@@ -9,6 +9,7 @@ import {
   type ProfileInput,
 } from '../profile/profile';
 import type { FactorTransform, Scorecard, ScorecardFloor } from './scorecard.schema';
+import { plattProbability } from '../calibration/calibration';
 
 export interface FactorContribution {
   name: string; // the feature
@@ -159,6 +160,25 @@ export function scoreProfile(profile: Profile, model: Scorecard): ScoreResult {
     floorsApplied,
     factors,
   };
+}
+
+// The risk list's order key (排序分), continuous where the score is not: the raw score (basePoints +
+// Σ factor points, the exact sum of the points shown, not capped at scoreRange.max), or, when a floor
+// lifted the score to its class threshold, that lifted score. It orders exactly as the score does
+// wherever the scores differ (the score is the raw score clamped to the range and rounded to 0.1), and
+// breaks the ties the clamp makes: many entities are over 100 points, all shown as 100. The same
+// definition is written by ScoreRepository (entity_risk.rank_score) and migration 1766410000000.
+export function rankScore(r: Pick<ScoreResult, 'rawScore' | 'score' | 'floorLift'>): number {
+  return r.floorLift > 0 ? r.score : r.rawScore;
+}
+
+// The calibrated probability of an adverse finding within the model's horizon for a raw score, or
+// null for a model without a calibration (scorecard-v1). A floor raises the class, not the
+// probability: the probability is what the points say.
+export function scoreProbability(model: Pick<Scorecard, 'calibration'>, rawScore: number): number | null {
+  const c = model.calibration;
+  if (!c) return null;
+  return Math.round(plattProbability(c, rawScore) * 1_000_000) / 1_000_000;
 }
 
 // The profile settings a model asks for: `base` (DEFAULT_PROFILE_CONFIG), overridden by the model's

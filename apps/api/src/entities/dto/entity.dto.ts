@@ -45,6 +45,12 @@ const scoreCore = {
   basePoints: z.number(),
   rawScore: z.number().describe('basePoints + Σ factors[].points'),
   floorLift: z.number().describe('points a floor added to reach its class'),
+  probability: z
+    .number()
+    .nullable()
+    .describe(
+      'calibrated probability of an adverse finding within the horizon of the model version (12 months): σ(a + b × rawScore); null for a model without a calibration',
+    ),
   classBeforeFloors: riskClass,
   riskClass,
   previousClass: riskClass.nullable(),

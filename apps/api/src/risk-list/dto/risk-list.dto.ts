@@ -61,6 +61,17 @@ export const riskListResponse = z.strictObject({
         industryName: localizedText.nullable(),
       }),
       score: z.number(),
+      rankScore: z
+        .number()
+        .describe(
+          'the order key (排序分): the raw score (Σ points, not capped at 100) or, when a floor lifted the class, the lifted score',
+        ),
+      probability: z
+        .number()
+        .nullable()
+        .describe(
+          'calibrated probability of an adverse finding within 12 months (the model version’s calibration); null for a model without one',
+        ),
       riskClass: riskClass,
       modelVersion: z.string(),
       topFactors: z.array(factorContribution),

@@ -4,6 +4,8 @@ import { z } from 'zod';
 
 const when = z.string().describe('ISO 8601 instant');
 const riskClass = z.enum(['A', 'B', 'C', 'D']);
+const perClass = z.object({ A: z.number(), B: z.number(), C: z.number(), D: z.number() });
+const band = z.object({ target: z.number(), min: z.number(), max: z.number() });
 
 export const scoreRunResponse = z.object({
   id: z.string(),
@@ -46,6 +48,20 @@ export const scoreRunResponse = z.object({
           previousScore: z.number().nullable(),
         }),
       ),
+      classMix: z
+        .object({
+          policy: z.string().describe('the class-mix policy the run started with'),
+          total: z.number().int(),
+          counts: perClass,
+          shares: perClass.describe('share of entities per class, 0–1'),
+          bands: z.object({ A: band, B: band, C: band, D: band }),
+          drift: z
+            .array(z.object({ riskClass, share: z.number(), min: z.number(), max: z.number() }))
+            .describe('the classes whose share is outside the policy band'),
+          flagged: z.boolean().describe('true: the model’s class mix drifts beyond the policy'),
+        })
+        .nullable()
+        .describe('null for runs started before runs kept their policy'),
     })
     .nullable()
     .describe('when done'),

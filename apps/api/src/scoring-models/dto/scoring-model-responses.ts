@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { modelCardSchema } from '@lianjian/scoring';
 
 // What the scoring-model routes answer, for the OpenAPI document (and so the console's typed client).
 // A model's definition is documented loosely (its shape is the scorecard of config/scoring, checked
@@ -28,12 +29,16 @@ export const scoringModelListResponse = z.object({
   ),
 });
 
+// The model card as config/scoring/cards holds it (libs/scoring/src/calibration/model-card.ts).
+export const modelCardResponse = modelCardSchema;
+
 export const scoringModelResponse = z.object({
   version: z.string(),
   source: z.string(),
   active: z.boolean(),
   createdAt: when,
   definition: z.record(z.string(), z.unknown()),
+  card: modelCardResponse.nullable().describe('the model card; null when the version has none'),
   activations: z
     .array(modelActivationResponse)
     .describe('every activation that made this model active or replaced it, newest first'),
@@ -44,4 +49,5 @@ export const activateResponse = z.object({
   active: z.literal(true),
   previousVersion: z.string().nullable(),
   changed: z.boolean().describe('false: the model was active already (nothing recorded)'),
+  card: modelCardResponse.nullable().describe('the model card of the version; null when it has none'),
 });
