@@ -573,6 +573,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/scoring-models/{version}/card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The model card (模型说明书) of a version: training window and data, AUC per data set, calibration, class mix, top factors */
+        get: operations["ScoringModelsController_card"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/scoring-models/{version}/activate": {
         parameters: {
             query?: never;
@@ -584,7 +601,7 @@ export interface paths {
         put?: never;
         /**
          * Activate a model (启用评分模型): from the next scoring job on, new scores use it
-         * @description Runs already started finish with their own model. Every activation is recorded with who and why.
+         * @description Runs already started finish with their own model. Every activation is recorded with who and why. The answer carries the model card of the version (null when it has none).
          */
         post: operations["ScoringModelsController_activate"];
         delete?: never;
@@ -2737,6 +2754,8 @@ export interface operations {
                             rawScore: number;
                             /** @description points a floor added to reach its class */
                             floorLift: number;
+                            /** @description calibrated probability of an adverse finding within the horizon of the model version (12 months): σ(a + b × rawScore); null for a model without a calibration */
+                            probability: number | null;
                             /** @enum {string} */
                             classBeforeFloors: "A" | "B" | "C" | "D";
                             /** @enum {string} */
@@ -2872,6 +2891,8 @@ export interface operations {
                             rawScore: number;
                             /** @description points a floor added to reach its class */
                             floorLift: number;
+                            /** @description calibrated probability of an adverse finding within the horizon of the model version (12 months): σ(a + b × rawScore); null for a model without a calibration */
+                            probability: number | null;
                             /** @enum {string} */
                             classBeforeFloors: "A" | "B" | "C" | "D";
                             /** @enum {string} */
@@ -3082,6 +3103,86 @@ export interface operations {
                         definition: {
                             [key: string]: unknown;
                         };
+                        /** @description the model card; null when the version has none */
+                        card: {
+                            modelVersion: string;
+                            writtenAt: string;
+                            writtenBy: string;
+                            summary: {
+                                zh: string;
+                                en: string;
+                            };
+                            training: {
+                                data: string;
+                                window: string;
+                                label: string;
+                                cases: number;
+                                positives: number;
+                                method: string;
+                            } | null;
+                            evaluations: {
+                                dataset: string;
+                                cases: string;
+                                n: number;
+                                positives: number;
+                                auc: number | null;
+                                precisionAt10: number | null;
+                                daysEarlier: number | null;
+                                brier: number | null;
+                                classMix: {
+                                    A: number;
+                                    B: number;
+                                    C: number;
+                                    D: number;
+                                };
+                                measuredAt: string;
+                            }[];
+                            calibration: {
+                                method: string;
+                                formula: string;
+                                fittedOn: string;
+                                outcome: string;
+                                horizonMonths: number | null;
+                                brier: number | null;
+                                reliability: {
+                                    bin: number;
+                                    n: number;
+                                    predicted: number;
+                                    observed: number;
+                                }[];
+                            } | null;
+                            classes: {
+                                thresholds: {
+                                    B: number;
+                                    C: number;
+                                    D: number;
+                                };
+                                probabilityThresholds: {
+                                    B: number;
+                                    C: number;
+                                    D: number;
+                                } | null;
+                                policy: string | null;
+                                trainingMix: {
+                                    A: number;
+                                    B: number;
+                                    C: number;
+                                    D: number;
+                                } | null;
+                            };
+                            topFactors: {
+                                feature: string;
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                points: number;
+                                maxPoints: number | null;
+                                transform: string;
+                                rationale?: string;
+                            }[];
+                            notes?: string[];
+                        } | null;
                         /** @description every activation that made this model active or replaced it, newest first */
                         activations: {
                             /** @description the model made active */
@@ -3093,6 +3194,106 @@ export interface operations {
                             /** @description ISO 8601 instant */
                             activatedAt: string;
                         }[];
+                    };
+                };
+            };
+        };
+    };
+    ScoringModelsController_card: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        modelVersion: string;
+                        writtenAt: string;
+                        writtenBy: string;
+                        summary: {
+                            zh: string;
+                            en: string;
+                        };
+                        training: {
+                            data: string;
+                            window: string;
+                            label: string;
+                            cases: number;
+                            positives: number;
+                            method: string;
+                        } | null;
+                        evaluations: {
+                            dataset: string;
+                            cases: string;
+                            n: number;
+                            positives: number;
+                            auc: number | null;
+                            precisionAt10: number | null;
+                            daysEarlier: number | null;
+                            brier: number | null;
+                            classMix: {
+                                A: number;
+                                B: number;
+                                C: number;
+                                D: number;
+                            };
+                            measuredAt: string;
+                        }[];
+                        calibration: {
+                            method: string;
+                            formula: string;
+                            fittedOn: string;
+                            outcome: string;
+                            horizonMonths: number | null;
+                            brier: number | null;
+                            reliability: {
+                                bin: number;
+                                n: number;
+                                predicted: number;
+                                observed: number;
+                            }[];
+                        } | null;
+                        classes: {
+                            thresholds: {
+                                B: number;
+                                C: number;
+                                D: number;
+                            };
+                            probabilityThresholds: {
+                                B: number;
+                                C: number;
+                                D: number;
+                            } | null;
+                            policy: string | null;
+                            trainingMix: {
+                                A: number;
+                                B: number;
+                                C: number;
+                                D: number;
+                            } | null;
+                        };
+                        topFactors: {
+                            feature: string;
+                            label: {
+                                zh: string;
+                                en: string;
+                            };
+                            points: number;
+                            maxPoints: number | null;
+                            transform: string;
+                            rationale?: string;
+                        }[];
+                        notes?: string[];
                     };
                 };
             };
@@ -3126,6 +3327,86 @@ export interface operations {
                         previousVersion: string | null;
                         /** @description false: the model was active already (nothing recorded) */
                         changed: boolean;
+                        /** @description the model card of the version; null when it has none */
+                        card: {
+                            modelVersion: string;
+                            writtenAt: string;
+                            writtenBy: string;
+                            summary: {
+                                zh: string;
+                                en: string;
+                            };
+                            training: {
+                                data: string;
+                                window: string;
+                                label: string;
+                                cases: number;
+                                positives: number;
+                                method: string;
+                            } | null;
+                            evaluations: {
+                                dataset: string;
+                                cases: string;
+                                n: number;
+                                positives: number;
+                                auc: number | null;
+                                precisionAt10: number | null;
+                                daysEarlier: number | null;
+                                brier: number | null;
+                                classMix: {
+                                    A: number;
+                                    B: number;
+                                    C: number;
+                                    D: number;
+                                };
+                                measuredAt: string;
+                            }[];
+                            calibration: {
+                                method: string;
+                                formula: string;
+                                fittedOn: string;
+                                outcome: string;
+                                horizonMonths: number | null;
+                                brier: number | null;
+                                reliability: {
+                                    bin: number;
+                                    n: number;
+                                    predicted: number;
+                                    observed: number;
+                                }[];
+                            } | null;
+                            classes: {
+                                thresholds: {
+                                    B: number;
+                                    C: number;
+                                    D: number;
+                                };
+                                probabilityThresholds: {
+                                    B: number;
+                                    C: number;
+                                    D: number;
+                                } | null;
+                                policy: string | null;
+                                trainingMix: {
+                                    A: number;
+                                    B: number;
+                                    C: number;
+                                    D: number;
+                                } | null;
+                            };
+                            topFactors: {
+                                feature: string;
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                points: number;
+                                maxPoints: number | null;
+                                transform: string;
+                                rationale?: string;
+                            }[];
+                            notes?: string[];
+                        } | null;
                     };
                 };
             };
@@ -3178,6 +3459,10 @@ export interface operations {
                                 } | null;
                             };
                             score: number;
+                            /** @description the order key (排序分): the raw score (Σ points, not capped at 100) or, when a floor lifted the class, the lifted score */
+                            rankScore: number;
+                            /** @description calibrated probability of an adverse finding within 12 months (the model version’s calibration); null for a model without one */
+                            probability: number | null;
                             /** @enum {string} */
                             riskClass: "A" | "B" | "C" | "D";
                             modelVersion: string;
@@ -3372,6 +3657,57 @@ export interface operations {
                                     score: number;
                                     previousScore: number | null;
                                 }[];
+                                /** @description null for runs started before runs kept their policy */
+                                classMix: {
+                                    /** @description the class-mix policy the run started with */
+                                    policy: string;
+                                    total: number;
+                                    counts: {
+                                        A: number;
+                                        B: number;
+                                        C: number;
+                                        D: number;
+                                    };
+                                    /** @description share of entities per class, 0–1 */
+                                    shares: {
+                                        A: number;
+                                        B: number;
+                                        C: number;
+                                        D: number;
+                                    };
+                                    bands: {
+                                        A: {
+                                            target: number;
+                                            min: number;
+                                            max: number;
+                                        };
+                                        B: {
+                                            target: number;
+                                            min: number;
+                                            max: number;
+                                        };
+                                        C: {
+                                            target: number;
+                                            min: number;
+                                            max: number;
+                                        };
+                                        D: {
+                                            target: number;
+                                            min: number;
+                                            max: number;
+                                        };
+                                    };
+                                    /** @description the classes whose share is outside the policy band */
+                                    drift: {
+                                        /** @enum {string} */
+                                        riskClass: "A" | "B" | "C" | "D";
+                                        share: number;
+                                        min: number;
+                                        max: number;
+                                    }[];
+                                    /** @description true: the model’s class mix drifts beyond the policy */
+                                    flagged: boolean;
+                                } | null;
                             } | null;
                             /** @description ISO 8601 instant */
                             startedAt: string;
@@ -3474,6 +3810,57 @@ export interface operations {
                                 score: number;
                                 previousScore: number | null;
                             }[];
+                            /** @description null for runs started before runs kept their policy */
+                            classMix: {
+                                /** @description the class-mix policy the run started with */
+                                policy: string;
+                                total: number;
+                                counts: {
+                                    A: number;
+                                    B: number;
+                                    C: number;
+                                    D: number;
+                                };
+                                /** @description share of entities per class, 0–1 */
+                                shares: {
+                                    A: number;
+                                    B: number;
+                                    C: number;
+                                    D: number;
+                                };
+                                bands: {
+                                    A: {
+                                        target: number;
+                                        min: number;
+                                        max: number;
+                                    };
+                                    B: {
+                                        target: number;
+                                        min: number;
+                                        max: number;
+                                    };
+                                    C: {
+                                        target: number;
+                                        min: number;
+                                        max: number;
+                                    };
+                                    D: {
+                                        target: number;
+                                        min: number;
+                                        max: number;
+                                    };
+                                };
+                                /** @description the classes whose share is outside the policy band */
+                                drift: {
+                                    /** @enum {string} */
+                                    riskClass: "A" | "B" | "C" | "D";
+                                    share: number;
+                                    min: number;
+                                    max: number;
+                                }[];
+                                /** @description true: the model’s class mix drifts beyond the policy */
+                                flagged: boolean;
+                            } | null;
                         } | null;
                         /** @description ISO 8601 instant */
                         startedAt: string;
