@@ -123,8 +123,23 @@ describe('scoring in the browser', () => {
     await page.getByRole('tab', { name: 'Scoring models' }).click();
     await page.getByTestId('model-detail').getByText('Model scorecard-v1').waitFor();
     await page.getByTestId('model-active').waitFor();
+    // Its model card: the backtests per data set, as fit and eval wrote them.
+    const backtests = page.getByRole('table', { name: 'Backtests per data set' });
+    for (const dataset of ['synthetic', 'chicago'])
+      await backtests.getByRole('cell', { name: dataset, exact: true }).waitFor();
     await j.screen('models');
     await chinese(page);
+    // The calibrated version's card: the calibration and its reliability by decile.
+    await page.getByRole('button', { name: 'scorecard-v1.1', exact: true }).click();
+    await page.getByTestId('model-detail').getByText('模型 scorecard-v1.1').waitFor();
+    const reliability = page.getByRole('table', { name: '校准可靠性表' });
+    await reliability.locator('tbody tr.ant-table-row').first().waitFor();
+    expect(await reliability.locator('tbody tr.ant-table-row').count()).toBe(10);
+    await page
+      .getByTestId('model-card')
+      .getByText(/p = σ\(/)
+      .waitFor();
+    await j.screen('model-card');
     await page.getByRole('button', { name: 'scorecard-synthetic-fit-1' }).click();
     const detail = page.getByTestId('model-detail');
     await detail.getByText('模型 scorecard-synthetic-fit-1').waitFor();
@@ -133,6 +148,8 @@ describe('scoring in the browser', () => {
     await page.getByRole('button', { name: '启用此模型' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText('启用评分模型 scorecard-synthetic-fit-1').waitFor();
+    // What is switched on is shown first: this fit has no model card, and the dialog says so.
+    await dialog.getByText('该版本没有模型说明书。').waitFor();
     await dialog.getByRole('button', { name: '确认启用' }).click();
     await dialog.getByText('请说明启用原因（例如通过的回测）').waitFor();
     await j.screen('activate-no-reason');
@@ -208,7 +225,7 @@ describe('scoring in the browser', () => {
     await j.screen('runs-read-only');
     await page.getByRole('tab', { name: '评分模型' }).click();
     await page.getByTestId('model-detail').getByText('模型 scorecard-synthetic-fit-1').waitFor();
-    await page.getByRole('button', { name: 'scorecard-v1' }).click();
+    await page.getByRole('button', { name: 'scorecard-v1', exact: true }).click();
     await page.getByTestId('model-detail').getByText('模型 scorecard-v1').waitFor();
     expect(await page.getByRole('button', { name: '启用此模型' }).count()).toBe(0);
     await j.screen('models-read-only');

@@ -34,6 +34,7 @@ export const enUS: Messages = {
   },
   home: homeEnUS,
   riskList: {
+    probability: 'P(adverse, 12 months)',
     title: 'Risk list',
     region: 'Region',
     regionPlaceholder: 'Whole jurisdiction',
@@ -80,6 +81,7 @@ export const enUS: Messages = {
     provisional: 'Provisional entity (no registration yet)',
     none: '—',
     score: 'Risk score',
+    probability: 'Probability of an adverse finding within 12 months',
     riskClass: 'Risk class',
     previousClass: 'Previous class',
     classBeforeFloors: 'Class before floors',

@@ -36,6 +36,7 @@ export const zhCN = {
   home: homeZhCN,
   alerts: alertsZhCN,
   riskList: {
+    probability: '12个月不良概率',
     title: '风险名单',
     region: '行政区划',
     regionPlaceholder: '全部辖区',
@@ -82,6 +83,7 @@ export const zhCN = {
     provisional: '临时主体（尚无登记信息）',
     none: '—',
     score: '风险评分',
+    probability: '12个月内不良发现概率',
     riskClass: '风险分类',
     previousClass: '上次分类',
     classBeforeFloors: '兜底规则前分类',

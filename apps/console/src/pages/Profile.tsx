@@ -238,6 +238,15 @@ function Header({ detail, m, locale }: { detail: EntityDetail } & Texts) {
           <Col>
             <Space size={32} align="start">
               <Statistic title={m.profile.score} value={s.score} precision={1} />
+              {s.probability != null ? (
+                <Statistic
+                  title={m.profile.probability}
+                  value={s.probability * 100}
+                  precision={1}
+                  suffix="%"
+                  data-testid="profile-probability"
+                />
+              ) : null}
               <div>
                 <div className="ant-statistic-title">{m.profile.riskClass}</div>
                 <div style={{ fontSize: 24 }} data-testid="profile-class">

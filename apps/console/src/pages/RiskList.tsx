@@ -210,7 +210,9 @@ export default function RiskList() {
 
   // The columns are made once per language, and a cell renders again only for another row: the
   // spinner going on and off over the same page re-renders no cell (shouldCellUpdate).
-  const columns = useMemo(() => riskListColumns(m, locale), [m, locale]);
+  // The calibrated probability's column only when the list's model has a calibration.
+  const withProbability = rows.some((r) => r.probability != null);
+  const columns = useMemo(() => riskListColumns(m, locale, withProbability), [m, locale, withProbability]);
 
   if (load.state === 'error' && load.error.status === 403) return <Forbidden reason={load.error.message} />;
 
@@ -373,7 +375,7 @@ function MinScore(props: { value?: number; placeholder: string; onApply(v: numbe
 
 // 风险名单's columns: name (a link to the profile), USCC, region, industry, score, class, top factors,
 // scored at.
-function riskListColumns(m: Messages, locale: Locale): ColumnsType<RiskListItem> {
+function riskListColumns(m: Messages, locale: Locale, withProbability: boolean): ColumnsType<RiskListItem> {
   const cols: ColumnsType<RiskListItem> = [
     {
       title: m.riskList.name,
@@ -424,6 +426,18 @@ function riskListColumns(m: Messages, locale: Locale): ColumnsType<RiskListItem>
       className: 'lj-nowrap',
       render: (_, r) => <Tag color={CLASS_TAG[r.riskClass]}>{m.riskClass[r.riskClass]}</Tag>,
     },
+    ...(withProbability
+      ? [
+          {
+            title: m.riskList.probability,
+            key: 'probability',
+            className: 'lj-nowrap',
+            align: 'right' as const,
+            render: (_: unknown, r: RiskListItem) =>
+              r.probability == null ? '–' : `${(r.probability * 100).toFixed(1)}%`,
+          },
+        ]
+      : []),
     {
       title: m.riskList.topFactors,
       key: 'factors',

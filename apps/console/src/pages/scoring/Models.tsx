@@ -10,6 +10,7 @@ import { caught, fieldErrors } from '../../lib/errors';
 import { activationBody, modelCard, rationaleIn, type ModelCard } from '../../lib/score-runs';
 import { useSession } from '../../lib/session';
 import { classTag } from './Runs';
+import { ModelCardView } from './ModelCard';
 import type { Activation, ModelDetail, ModelList, ModelSummary } from './types';
 
 type S = Messages['scoring'];
@@ -198,12 +199,19 @@ function ModelView({
           {pick(card.description, locale)}
         </Typography.Paragraph>
       )}
+      {model.card ? (
+        <ModelCardView card={model.card} s={s} locale={locale} />
+      ) : (
+        <Typography.Paragraph type="secondary">{s.card.none}</Typography.Paragraph>
+      )}
       <History activations={model.activations} s={s} />
       <Factors card={card} s={s} locale={locale} />
       <Floors card={card} s={s} locale={locale} />
       {open && (
         <ActivateDialog
           version={model.version}
+          card={model.card}
+          locale={locale}
           s={s}
           onClose={() => setOpen(false)}
           onDone={(done) => {
@@ -319,11 +327,15 @@ function Floors({ card, s, locale }: { card: ModelCard; s: S; locale: Locale }) 
 // with the API's reason, and what was typed stays.
 function ActivateDialog({
   version,
+  card,
+  locale,
   s,
   onClose,
   onDone,
 }: {
   version: string;
+  card: ModelDetail['card'];
+  locale: Locale;
   s: S;
   onClose: () => void;
   onDone: (done: { version: string; changed: boolean }) => void;
@@ -354,6 +366,7 @@ function ActivateDialog({
   return (
     <Modal
       open
+      width={880}
       title={fmt(a.title, { version })}
       okText={a.confirm}
       cancelText={s.cancel}
@@ -363,6 +376,12 @@ function ActivateDialog({
       destroyOnHidden
     >
       <Typography.Paragraph>{a.intro}</Typography.Paragraph>
+      {/* What is being switched on: its card's summary and backtests, before the reason is given. */}
+      {card ? (
+        <ModelCardView card={card} s={s} locale={locale} compact />
+      ) : (
+        <Typography.Paragraph type="secondary">{s.card.none}</Typography.Paragraph>
+      )}
       <ApiErrorAlert error={error} />
       <Form form={form} layout="vertical" onFinish={(v) => void submit(v)}>
         <Form.Item

@@ -280,6 +280,7 @@ function RunSummaryView({ summary, s }: { summary: RunSummary; s: S }) {
       <Col xs={24} xl={12}>
         <Typography.Title level={5}>{d.distribution}</Typography.Title>
         <ClassChart bars={bars} s={s} />
+        {summary.classMix ? <MixCheck mix={summary.classMix} s={s} /> : null}
         <Space wrap size={[16, 4]} data-testid="run-distribution">
           {bars.map((b) => (
             <span key={b.cls} data-testid={`dist-${b.cls}`}>
@@ -401,5 +402,28 @@ function Movers({ movers, s }: { movers: Mover[]; s: S }) {
       pagination={false}
       scroll={{ x: 'max-content' }}
     />
+  );
+}
+
+// The run's class mix against the class-mix policy it started with: within the bands, or the classes
+// that drift beyond them (the model's thresholds no longer give the mix the policy asks for).
+function MixCheck({ mix, s }: { mix: NonNullable<RunSummary['classMix']>; s: S }) {
+  const d = s.run;
+  const pc = (x: number) => `${(x * 100).toFixed(1)}%`;
+  return mix.flagged ? (
+    <Alert
+      type="warning"
+      showIcon
+      data-testid="run-mix"
+      style={{ margin: '8px 0' }}
+      title={fmt(d.mixFlagged, { policy: mix.policy })}
+      description={mix.drift
+        .map((x) => fmt(d.mixDrift, { cls: x.riskClass, share: pc(x.share), min: pc(x.min), max: pc(x.max) }))
+        .join(d.mixSeparator)}
+    />
+  ) : (
+    <Typography.Paragraph type="secondary" data-testid="run-mix">
+      {fmt(d.mixOk, { policy: mix.policy })}
+    </Typography.Paragraph>
   );
 }
