@@ -5,11 +5,12 @@ import { pick, useI18n } from '../i18n';
 import { BUILT_SCREENS } from './routes';
 import { menuPathOf, visibleMenu } from '../lib/menu';
 import { useSession, type Me } from '../lib/session';
+import { LanguageSwitch } from '../components/LanguageSwitch';
 
 // The frame of every screen once signed in: the menu of what the role may do, who is signed in,
 // the language switch and sign-out.
 export function Shell({ me, children }: { me: Me; children: ReactNode }) {
-  const { m, locale, setLocale } = useI18n();
+  const { m, locale } = useI18n();
   const { signOut } = useSession();
   const location = useLocation();
   const items = visibleMenu(me.permissions, BUILT_SCREENS).map((s) => ({
@@ -36,9 +37,7 @@ export function Shell({ me, children }: { me: Me; children: ReactNode }) {
             {/* Anyone may add a second factor (administrators must): the screen says when one is
                 enrolled already (the API's reason), and how to have it reset. */}
             {me.kind === 'user' ? <Link to="/enrol">{m.app.secondFactor}</Link> : null}
-            <Button size="small" onClick={() => setLocale(locale === 'zh-CN' ? 'en-US' : 'zh-CN')}>
-              {m.app.language}
-            </Button>
+            <LanguageSwitch />
             <Button size="small" onClick={() => void signOut()}>
               {m.app.signOut}
             </Button>

@@ -5,6 +5,7 @@ import { api, toApiError, type ApiError } from '../api/client';
 import { fmt, useI18n } from '../i18n';
 import { describeError } from '../lib/errors';
 import { useSession } from '../lib/session';
+import { LanguageSwitch } from '../components/LanguageSwitch';
 
 interface Fields {
   username: string;
@@ -16,7 +17,7 @@ interface Fields {
 // script can read. Lockout (429 + Retry-After) and expiry are explained; after expiry the user is
 // taken back to the page they were on (?next=).
 export function SignIn() {
-  const { m, locale, setLocale } = useI18n();
+  const { m } = useI18n();
   const { expired, refresh } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
@@ -64,14 +65,7 @@ export function SignIn() {
           <Typography.Title level={1} style={{ fontSize: 24 }}>
             {m.app.title}
           </Typography.Title>
-          <Button
-            size="small"
-            type="link"
-            lang={locale === 'zh-CN' ? 'en' : 'zh-CN'}
-            onClick={() => setLocale(locale === 'zh-CN' ? 'en-US' : 'zh-CN')}
-          >
-            {m.app.language}
-          </Button>
+          <LanguageSwitch link />
         </Flex>
         <Typography.Paragraph type="secondary">{m.signIn.subtitle}</Typography.Paragraph>
         {expired ? (

@@ -16,6 +16,7 @@ import {
   otpauthAccount,
   type EnrolStep,
 } from '../lib/totp';
+import { LanguageSwitch } from '../components/LanguageSwitch';
 
 // POST /api/v1/auth/totp/enrol's answer: the secret in clear, in this answer only.
 interface Enrolment {
@@ -30,7 +31,7 @@ interface Enrolment {
 // in with two factors. An administrator signed in without a second factor is sent here by every
 // other screen (mustEnrol). The API's reasons are shown where they apply; what was typed is kept.
 export default function EnrolPage({ me }: { me: Me }) {
-  const { m, locale, setLocale } = useI18n();
+  const { m } = useI18n();
   const e = m.enrol;
   const { refresh, signOut } = useSession();
   const navigate = useNavigate();
@@ -103,14 +104,7 @@ export default function EnrolPage({ me }: { me: Me }) {
             {e.title}
           </Typography.Title>
           <Space size={4}>
-            <Button
-              size="small"
-              type="link"
-              lang={locale === 'zh-CN' ? 'en' : 'zh-CN'}
-              onClick={() => setLocale(locale === 'zh-CN' ? 'en-US' : 'zh-CN')}
-            >
-              {m.app.language}
-            </Button>
+            <LanguageSwitch link />
             <Button size="small" onClick={() => void signOut()}>
               {e.signOut}
             </Button>
