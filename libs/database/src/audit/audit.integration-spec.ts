@@ -66,7 +66,10 @@ describe('audit log (hash-chained, append-only)', () => {
       await audit.append({ actor: 'slow.writer', action: 'case.open', result: 'ok' }, qr.manager);
       const [{ n }] = await sql<{ n: number }>(
         db.url,
-        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted`,
+        // Only this suite's database: suites running alongside (score runs, migrations) hold their own.
+        `SELECT count(*)::int AS n FROM pg_locks
+          WHERE locktype = 'advisory' AND granted
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
       );
       expect(n).toBe(0);
       await audit.append({ actor: 'other.writer', action: 'case.open', result: 'ok' });
