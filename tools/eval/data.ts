@@ -272,19 +272,11 @@ function activeOn(records: readonly StoredRecord[], asOf: string): boolean {
   return registered && status !== 'revoked' && status !== 'deregistered';
 }
 
-// Deterministic 1-in-5 split of entities by id, for choosing λ.
-const heldOut = (entityId: string): boolean => {
-  let h = 2166136261;
-  for (let i = 0; i < entityId.length; i++) h = Math.imul(h ^ entityId.charCodeAt(i), 16777619);
-  return (h >>> 0) % 5 === 0;
-};
-
 function syntheticCases(
   records: Map<string, StoredRecord[]>,
   entityIds: readonly string[],
   t: string,
   horizonEnd: string,
-  validation: boolean,
 ): EvalCase[] {
   const out: EvalCase[] = [];
   for (const id of entityIds) {
@@ -308,7 +300,6 @@ function syntheticCases(
       ...(first
         ? { inspection: { date: first.occurredAt, label: isNonCompliantInspection(first.data) ? 1 : 0 } }
         : {}),
-      ...(validation ? { validation: heldOut(id) } : {}),
     });
   }
   return out;
@@ -391,9 +382,19 @@ async function load(dataset: DatasetName, scratch: Scratch, opts: LoadOptions): 
 
     const t = shiftMonths(opts.end, -12);
     const tTrain = shiftMonths(opts.end, -24);
+    const tEarly = shiftMonths(opts.end, -36);
     const ids = [...entities.keys()];
-    const test = syntheticCases(records, ids, t, opts.end, false);
-    const train = syntheticCases(records, ids, tTrain, t, true);
+    const test = syntheticCases(records, ids, t, opts.end);
+    // λ by a split in time inside the training window, as for Chicago and --records: fitted on the
+    // entities scored as of end − 36 months (outcomes to end − 24), chosen on those scored as of
+    // end − 24 months (outcomes to T); the final fit uses both. Nothing of the test period is seen.
+    const late = syntheticCases(records, ids, tTrain, t).map((c) => ({ ...c, validation: true }));
+    const early = syntheticCases(records, ids, tEarly, tTrain).map((c) => ({
+      ...c,
+      key: `${c.entityId}@${tEarly}`,
+      validation: false,
+    }));
+    const train = [...early, ...late];
     return {
       name: 'synthetic',
       entities,
@@ -403,12 +404,12 @@ async function load(dataset: DatasetName, scratch: Scratch, opts: LoadOptions): 
       text: {
         label: 'a non-compliant inspection, a penalty or a list addition in (T, T+12 months]',
         test: `entities trading on T = ${t}, scored as of T, outcomes in (${t}, ${opts.end}]`,
-        train: `entities trading on ${tTrain}, scored as of it, outcomes in (${tTrain}, ${t}]`,
-        validation: 'λ chosen on a fixed 1-in-5 sample of the training entities',
+        train: `entities trading on ${tEarly} and on ${tTrain}, each scored as of that date, outcomes in the following 12 months (to ${t})`,
+        validation: `λ chosen on the cases scored as of ${tTrain} (outcomes in (${tTrain}, ${t}]), fitted on those scored as of ${tEarly}`,
       },
       published: [],
       oracle,
-      facts: { entities: entities.size, T: t, trainT: tTrain, end: opts.end },
+      facts: { entities: entities.size, T: t, trainT: tTrain, earlyTrainT: tEarly, end: opts.end },
       loadSeconds: (Date.now() - t0) / 1000,
     };
   }

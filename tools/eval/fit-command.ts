@@ -9,6 +9,7 @@ import {
   designRow,
   expectedSign,
   FEATURE_NAMES,
+  fitIndustryTable,
   fitLogisticWithSigns,
   fittedScorecard,
   loadScorecard,
@@ -49,6 +50,8 @@ const FIT_OPTIONS = {
   'train-from': 'date',
   // Keep the current model's points; fit only the calibration and the class cut points.
   calibrate: 'boolean',
+  // Keep the current model's industry risk table instead of fitting one on the training cases.
+  'keep-industries': 'boolean',
 } as const;
 
 // Features never offered to the fit, per data set, and why.
@@ -85,7 +88,7 @@ export const fitCommand: Command<typeof FIT_OPTIONS> = {
   name: 'fit',
   usage:
     '--dataset chicago|synthetic [--model FILE] [--out FILE] [--calibrate] [--l2 λ] [--exclude f1,f2] [--train-from YYYY-MM-DD] ' +
-    '[--data-dir DIR] [--keep] [--entities N] [--seed S] [--end YYYY-MM-DD] [--years Y]  |  ' +
+    '[--keep-industries] [--data-dir DIR] [--keep] [--entities N] [--seed S] [--end YYYY-MM-DD] [--years Y]  |  ' +
     '--records FILE --as-of YYYY-MM-DD --horizon-days N [--model FILE] [--out FILE] [--l2 λ] [--exclude f1,f2] ' +
     '[--train-from YYYY-MM-DD] [--keep]',
   options: FIT_OPTIONS,
@@ -378,7 +381,26 @@ async function fit(args: Args<typeof FIT_OPTIONS>): Promise<void> {
       return;
     }
 
-    const train = scoreCases(data, trainCases, base);
+    // The industry risk table (行业风险表), fitted on the training cases unless --keep-industries: the
+    // industry_risk_level feature then carries each industry's own record, and the table is the model's.
+    let fitBase = base;
+    if (!args['keep-industries']) {
+      const { rules, fitted } = fitIndustryTable(
+        trainCases.map((c) => ({
+          industryCode: data.entities.get(c.entityId)?.industryCode,
+          label: c.label,
+        })),
+        base.industryRisk,
+      );
+      const byLevel = [1, 2, 3].map((l) => fitted.filter((f) => f.level === l).length);
+      log(
+        `  industry risk table 行业风险表: ${fitted.length} industries with ≥ 30 training cases graded from their own ` +
+          `adverse rate (levels 1/2/3: ${byLevel.join('/')}); the other codes keep ${base.modelVersion}'s table (--keep-industries keeps it all)`,
+      );
+      if (fitted.length)
+        fitBase = loadScorecard({ ...JSON.parse(JSON.stringify(base)), industryRisk: rules });
+    }
+    const train = scoreCases(data, trainCases, fitBase);
     const rows = train.map((t) => t.features);
     const labels = train.map((t) => t.c.label);
     const offered = FEATURE_NAMES.filter((f) => !excluded[f]);
@@ -453,7 +475,7 @@ async function fit(args: Args<typeof FIT_OPTIONS>): Promise<void> {
 
     const today = new Date().toISOString().slice(0, 10);
     const { scorecard, dropped: negligible } = fittedScorecard({
-      base,
+      base: fitBase,
       designs,
       model,
       baseRate: rate,

@@ -125,3 +125,5 @@ export { loadModelCard, MODEL_CARDS_DIR, modelCardSchema } from './calibration/m
 export type { ModelCard } from './calibration/model-card';
 export { loadConfigCards, loadConfigPolicy } from './scoring-models.service';
 export { runClassMix } from './calibration/run-mix';
+export { fitIndustryTable } from './fit/industry-table';
+export type { FittedIndustry, IndustryCase, IndustryTableOptions } from './fit/industry-table';

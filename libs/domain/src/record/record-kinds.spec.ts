@@ -41,6 +41,7 @@ describe('record kind descriptions', () => {
       ['violations.serious', false],
       ['violations.minor', false],
       ['trigger', false],
+      ['premisesRisk', false],
     ]);
   });
 

@@ -3,6 +3,7 @@ import {
   ENTITY_STATUS,
   INSPECTION_RESULT,
   INSPECTION_TRIGGER,
+  PREMISES_RISK,
   LIST_NAME,
   LISTING_ACTION,
   OBLIGATION_TYPE,
@@ -82,6 +83,11 @@ export const RECORD_KIND_SPECS = {
         },
       },
       trigger: { type: 'enum', vocabulary: INSPECTION_TRIGGER, label: lt('检查方式', 'inspection trigger') },
+      premisesRisk: {
+        type: 'enum',
+        vocabulary: PREMISES_RISK,
+        label: lt('经营场所风险等级', 'premises risk level'),
+      },
     },
     ruleFields: [
       'result',

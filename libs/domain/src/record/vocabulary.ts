@@ -37,6 +37,16 @@ export const INSPECTION_TRIGGER = vocabulary('inspection trigger', {
 export const INSPECTION_TRIGGERS = INSPECTION_TRIGGER.values;
 export type InspectionTrigger = (typeof INSPECTION_TRIGGERS)[number];
 
+// 经营场所风险等级: the inspecting department's own grading of the premises (食品生产经营风险分级
+// and its equivalents elsewhere), recorded with an inspection.
+export const PREMISES_RISK = vocabulary('premises risk level', {
+  low: { zh: '低风险', en: 'low risk' },
+  medium: { zh: '中风险', en: 'medium risk' },
+  high: { zh: '高风险', en: 'high risk' },
+});
+export const PREMISES_RISKS = PREMISES_RISK.values;
+export type PremisesRisk = (typeof PREMISES_RISKS)[number];
+
 export const PENALTY_TYPE = vocabulary('penalty type', {
   warning: { zh: '警告', en: 'warning' },
   notice_of_criticism: { zh: '通报批评', en: 'notice of criticism' },

@@ -35,6 +35,7 @@ const BINARY = new Set([
   'newly_established',
   'entity_status_abnormal',
   'last_inspection_failed',
+  'premises_high_risk',
   'on_abnormal_list',
   'on_serious_violation_list',
   'ever_serious_violation',
@@ -43,7 +44,12 @@ const BINARY = new Set([
 ]);
 // Levels and durations whose effect is plausibly proportional; every other feature is a count, an
 // amount or a decayed sum, where log1p keeps one extreme entity from dominating.
-const LINEAR = new Set(['age_years', 'industry_risk_level', 'days_since_last_inspection']);
+const LINEAR = new Set([
+  'age_years',
+  'industry_risk_level',
+  'days_since_last_inspection',
+  'adverse_trend_12m',
+]);
 
 // Features whose direction is not settled in advance: age, size, time since the last inspection and
 // how often an entity has been inspected can go either way. Every other feature is an adverse signal
@@ -55,6 +61,8 @@ const EITHER_WAY = new Set([
   'registered_capital_10k',
   'days_since_last_inspection',
   'inspections_36m',
+  'clean_inspections_36m', // inspections with nothing found: usually lower risk, but also more often inspected
+  'adverse_trend_12m', // given the counts of the last 12 months, the trend's own direction is an open question
 ]);
 
 export function expectedSign(feature: string): 1 | 0 {

@@ -348,6 +348,75 @@ describe('industryRiskLevel', () => {
   });
 });
 
+describe('computeProfile: findings that carry across departments (issue 15)', () => {
+  const ins = (day: string, data: KindDataMap['inspection']) => rec('inspection', day, data);
+
+  it('counts the latest inspection day’s violations, adding up inspections on that day', () => {
+    const f = profile([
+      ins('2024-03-01', { result: 'fail', violations: { critical: 3, serious: 2, minor: 4 } }),
+      ins('2025-05-10', { result: 'rectified', violations: { critical: 0, serious: 1, minor: 2 } }),
+      ins('2025-05-10', { result: 'fail', violations: { critical: 1, serious: 0, minor: 1 } }),
+    ]);
+    expect(f.last_inspection_critical).toBe(1);
+    expect(f.last_inspection_serious).toBe(1);
+    expect(f.last_inspection_minor).toBe(3);
+    // minor findings decay like the others: 4 a year and a bit ago, 3 seven weeks ago
+    expect(f.minor_violations_decayed).toBeGreaterThan(
+      3 * 0.5 ** (51 / 365) + 4 * 0.5 ** (486 / 365) - 0.001,
+    );
+    expect(f.minor_violations_decayed).toBeLessThan(3 * 0.5 ** (51 / 365) + 4 * 0.5 ** (486 / 365) + 0.001);
+  });
+
+  it('counts a finding cited again at a later inspection once, whatever its spelling width', () => {
+    const f = profile([
+      ins('2023-09-01', { result: 'fail', findings: ['未按规定公示许可证', '从业人员无健康证明'] }),
+      ins('2024-09-01', { result: 'rectified', findings: ['未按规定 公示许可证'] }),
+      ins('2025-03-01', { result: 'fail', findings: ['未按规定公示许可证', '冷藏设施温度不达标'] }),
+      // the same finding twice at ONE inspection is not a repeat
+      ins('2025-04-01', { result: 'fail', findings: ['餐具未消毒', '餐具未消毒'] }),
+      // cited before the 36-month window: not seen as the first citation
+      ins('2021-01-01', { result: 'fail', findings: ['冷藏设施温度不达标'] }),
+    ]);
+    expect(f.repeat_findings_36m).toBe(1);
+  });
+
+  it('counts clean inspections, complaint- and follow-up-triggered visits, and the last high-risk grade', () => {
+    const f = profile([
+      ins('2024-01-10', { result: 'pass', trigger: 'random', premisesRisk: 'high' }),
+      ins('2024-06-10', { result: 'pass', violations: { minor: 1 }, trigger: 'random' }), // not clean
+      ins('2025-01-10', { result: 'fail', trigger: 'complaint', premisesRisk: 'high' }),
+      ins('2025-02-10', { result: 'pass', trigger: 'follow_up' }),
+    ]);
+    expect(f.clean_inspections_36m).toBe(2);
+    expect(f.complaint_inspections_decayed).toBeCloseTo(0.5 ** (171 / 365), 3);
+    expect(f.follow_up_inspections_decayed).toBeCloseTo(0.5 ** (140 / 365), 3);
+    expect(f.premises_high_risk).toBe(1);
+    // graded again, lower: the latest grade counts
+    const regraded = profile([
+      ins('2024-01-10', { result: 'pass', premisesRisk: 'high' }),
+      ins('2025-01-10', { result: 'pass', premisesRisk: 'medium' }),
+      ins('2025-03-10', { result: 'pass' }), // no grade: the last one stands
+    ]);
+    expect(regraded.premises_high_risk).toBe(0);
+  });
+
+  it('measures the trend as adverse records of the last 12 months minus the 12 before', () => {
+    const list = (over: Partial<KindDataMap['listing']> = {}) =>
+      ({ list: 'abnormal_operations', action: 'added', ...over }) as KindDataMap['listing'];
+    const f = profile([
+      ins('2023-09-01', { result: 'fail' }), // 12–24 months before: prior
+      ins('2024-03-01', { result: 'pass', violations: { critical: 1 } }), // critical: adverse, prior
+      ins('2025-01-01', { result: 'fail' }), // last 12 months
+      rec('penalty', '2025-02-01', { penaltyTypes: ['warning'] }),
+      rec('listing', '2025-03-01', list()),
+      rec('listing', '2025-04-01', list({ action: 'removed' })), // a removal is not adverse
+      ins('2022-01-01', { result: 'fail' }), // older than 24 months: neither
+      ins('2025-08-01', { result: 'fail' }), // after asOf: unseen
+    ]);
+    expect(f.adverse_trend_12m).toBe(3 - 2);
+  });
+});
+
 describe('FEATURE_CATALOGUE', () => {
   it('gives every feature a group and bilingual label', () => {
     for (const [name, info] of Object.entries(FEATURE_CATALOGUE)) {

@@ -82,6 +82,52 @@ export const FEATURE_CATALOGUE: Record<string, FeatureInfo> = {
     '检查发现严重问题（时间衰减）',
     'Serious violations found (time-decayed)',
   ),
+  minor_violations_decayed: f(
+    'supervision',
+    '检查发现一般问题（时间衰减）',
+    'Minor violations found (time-decayed)',
+  ),
+  last_inspection_critical: f(
+    'supervision',
+    '最近一次检查发现的重大违法问题数',
+    'Critical violations found at the latest inspection',
+  ),
+  last_inspection_serious: f(
+    'supervision',
+    '最近一次检查发现的严重问题数',
+    'Serious violations found at the latest inspection',
+  ),
+  last_inspection_minor: f(
+    'supervision',
+    '最近一次检查发现的一般问题数',
+    'Minor violations found at the latest inspection',
+  ),
+  repeat_findings_36m: f(
+    'supervision',
+    '近36个月在两次以上检查中重复发现的问题项数',
+    'Findings cited again at a later inspection, last 36 months',
+  ),
+  clean_inspections_36m: f(
+    'supervision',
+    '近36个月未发现问题的检查次数',
+    'Inspections with no issue found, last 36 months',
+  ),
+  complaint_inspections_decayed: f(
+    'supervision',
+    '投诉举报引发的检查（时间衰减）',
+    'Complaint-triggered inspections (time-decayed)',
+  ),
+  follow_up_inspections_decayed: f('supervision', '复查（时间衰减）', 'Follow-up inspections (time-decayed)'),
+  adverse_trend_12m: f(
+    'supervision',
+    '近12个月不良记录数减前12个月不良记录数（趋势）',
+    'Adverse records in the last 12 months minus the 12 months before (trend)',
+  ),
+  premises_high_risk: f(
+    'supervision',
+    '检查部门最近一次评定经营场所为高风险',
+    'Premises last graded high risk by the inspecting department',
+  ),
   penalties_12m: f('supervision', '近12个月行政处罚次数', 'Administrative penalties, last 12 months'),
   penalties_36m: f('supervision', '近36个月行政处罚次数', 'Administrative penalties, last 36 months'),
   penalties_decayed: f('supervision', '行政处罚（时间衰减）', 'Administrative penalties (time-decayed)'),
@@ -276,6 +322,12 @@ function isKind<K extends RecordKind>(d: Dated, kind: K): d is Dated<K> {
   return d.record.kind === kind;
 }
 
+// 经营场所风险等级 as graded by the inspecting department (e.g. 食品生产经营风险分级, or a city's
+// facility risk category), carried by inspection records: the latest grade counts. Only "high" is a
+// feature: an entity never graded (no inspection yet) is not a low-risk one, so the level is not an
+// ordered number (on Chicago the ungraded first inspections find more than the low-graded ones).
+const PREMISES_RISK_LEVEL: Readonly<Record<string, number>> = { low: 1, medium: 2, high: 3 };
+
 const LIST_FEATURE: Record<ListName, string> = {
   abnormal_operations: 'on_abnormal_list',
   serious_violation: 'on_serious_violation_list',
@@ -346,6 +398,18 @@ export function computeProfile(input: ProfileInput, config: ProfileConfig = DEFA
   const listings: Dated<'listing'>[] = [];
   let lastInspectionDay = -Infinity;
   let lastInspectionFailed = 0;
+  let lastViolations = { critical: 0, serious: 0, minor: 0 };
+  let premisesRisk = 0; // of the latest inspection that graded the premises
+  // Findings (normalised text) → the last inspection day it was cited on, within the long window.
+  const findingDays = new Map<string, number>();
+  const repeated = new Set<string>();
+  const trendStart = addMonths(asOfDay, -2 * config.shortWindowMonths);
+  let adverseShort = 0;
+  let adversePrior = 0;
+  const adverse = (day: number) => {
+    if (day > shortStart) adverseShort++;
+    else if (day > trendStart) adversePrior++;
+  };
 
   // --- 监管信息, 履约信息, 社会评价: one pass over the records up to asOf ---
   for (const d of all) {
@@ -365,15 +429,41 @@ export function computeProfile(input: ProfileInput, config: ProfileConfig = DEFA
       else if (data.result === 'unreachable' || data.result === 'not_operating')
         x.inspection_unreachable_decayed += w;
       else if (data.result === 'rectified') x.inspection_rectified_decayed += w;
-      x.critical_violations_decayed += (data.violations?.critical ?? 0) * w;
-      x.serious_violations_decayed += (data.violations?.serious ?? 0) * w;
-      // Several inspections on the latest day: failed if any of them failed.
-      if (day > lastInspectionDay) lastInspectionFailed = 0;
+      const critical = data.violations?.critical ?? 0;
+      const serious = data.violations?.serious ?? 0;
+      const minor = data.violations?.minor ?? 0;
+      x.critical_violations_decayed += critical * w;
+      x.serious_violations_decayed += serious * w;
+      x.minor_violations_decayed += minor * w;
+      if (data.trigger === 'complaint') x.complaint_inspections_decayed += w;
+      else if (data.trigger === 'follow_up') x.follow_up_inspections_decayed += w;
+      if (data.result === 'fail' || critical > 0) adverse(day);
+      if (inLong) {
+        if (data.result === 'pass' && critical + serious + minor === 0) x.clean_inspections_36m++;
+        for (const text of data.findings ?? []) {
+          const key = normalizeText(text);
+          if (!key) continue;
+          const seen = findingDays.get(key);
+          if (seen !== undefined && seen < day) repeated.add(key);
+          findingDays.set(key, day);
+        }
+      }
+      const level = PREMISES_RISK_LEVEL[data.premisesRisk ?? ''];
+      if (level) premisesRisk = level;
+      // Several inspections on the latest day: failed if any of them failed; violations add up.
+      if (day > lastInspectionDay) {
+        lastInspectionFailed = 0;
+        lastViolations = { critical: 0, serious: 0, minor: 0 };
+      }
       lastInspectionDay = day;
       if (data.result === 'fail') lastInspectionFailed = 1;
+      lastViolations.critical += critical;
+      lastViolations.serious += serious;
+      lastViolations.minor += minor;
     } else if (isKind(d, 'penalty')) {
       const data = d.record.data;
       x.penalties_decayed += decay(day, hl.penalty);
+      adverse(day);
       if (inShort) x.penalties_12m++;
       if (inLong) {
         x.penalties_36m++;
@@ -402,6 +492,11 @@ export function computeProfile(input: ProfileInput, config: ProfileConfig = DEFA
     ? Math.min(asOfDay - lastInspectionDay, config.maxDaysSinceInspection)
     : config.maxDaysSinceInspection;
   x.last_inspection_failed = lastInspectionFailed;
+  x.last_inspection_critical = lastViolations.critical;
+  x.last_inspection_serious = lastViolations.serious;
+  x.last_inspection_minor = lastViolations.minor;
+  x.repeat_findings_36m = repeated.size;
+  x.premises_high_risk = premisesRisk === 3 ? 1 : 0;
 
   // Listing membership: replay add/remove events per list in date order.
   listings.sort(listingOrder);
@@ -413,12 +508,14 @@ export function computeProfile(input: ProfileInput, config: ProfileConfig = DEFA
       current[list] = true;
       if (list === 'serious_violation') everSerious = true;
       if (d.day > longStart) x.listings_36m++;
+      if (d.day <= asOfDay) adverse(d.day);
     } else {
       current[list] = false; // a removal without a prior addition is a no-op
     }
   }
   for (const list of Object.keys(LIST_FEATURE) as ListName[]) x[LIST_FEATURE[list]] = current[list] ? 1 : 0;
   x.ever_serious_violation = everSerious ? 1 : 0;
+  x.adverse_trend_12m = adverseShort - adversePrior;
 
   // --- 基础属性 + 动态信息 from registration history ---
   // A field's value as of asOf comes from the registration records when they carry that field at all
