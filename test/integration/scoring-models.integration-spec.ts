@@ -73,7 +73,9 @@ describe('scoring models: registered, activated explicitly, named by every score
     const { items } = await json(await fetch(`${base}/scoring-models`, { headers: admin.headers }));
     expect(items.map((m: { version: string }) => m.version).sort()).toEqual([
       'scorecard-chicago-fit-1',
+      'scorecard-chicago-fit-2',
       'scorecard-synthetic-fit-1',
+      'scorecard-synthetic-fit-2',
       'scorecard-v1',
       'scorecard-v1.1',
     ]);
