@@ -1,6 +1,7 @@
 import { addDays, todayInShanghai } from '@lianjian/common';
-import { createDataSource } from '@lianjian/database';
+import { createDataSource, ScoreRunRepository } from '@lianjian/database';
 import { JobQueue, QueueName } from '@lianjian/queue';
+import { ScoringService } from '@lianjian/scoring';
 import { seedProvince } from '@lianjian/seed';
 import { eventually, json, sql, startStack, type Stack } from '@lianjian/testing';
 import { apiApp } from '../../apps/api/src/bootstrap';
@@ -370,5 +371,38 @@ describe('shadow runs: a candidate model scored apart and compared with the acti
     expect((await done((await json(other)).runId)).kind).toBe('shadow');
     // Not done: its class flows are not counted yet.
     expect((await get(`/score-runs/${running}/class-flows`)).status).toBe(409);
+  });
+
+  it('resumes a shadow run whose chunk jobs were lost as shadow chunks, never as the entities’ scores', async () => {
+    // A shadow run stored with its chunks whose jobs Redis lost: the run sweep queues them again, under
+    // the shadow chunk's job name; a chunk that reaches the full run's handler is scored in shadow too.
+    const runs = stack.worker.get(ScoreRunRepository);
+    const scoring = stack.worker.get(ScoringService);
+    const runId = '00000000-0000-4000-8000-00000000005e';
+    const scoresBefore = await count('score');
+    const currentBefore = await entityScores();
+    const { created, chunks } = await runs.create({
+      id: runId,
+      kind: 'shadow',
+      trigger: 'manual',
+      asOf: today,
+      modelVersion: 'scorecard-synthetic-fit-1',
+      chunkSize: 500,
+      flag: { severePenaltyTypes: ['revoke_license'], longWindowMonths: 36 },
+      classPolicy: scoring.models.policy(),
+    });
+    expect(created).toBe(true);
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(await scoring.scoreRunChunk({ runId, ...chunks[0]! })).toBe(500);
+    expect(await scoring.resumeRuns(0)).toBe(chunks.length - 1);
+    const run = await done(runId);
+    expect(run).toMatchObject({ kind: 'shadow', scoresChanged: 0 });
+    expect(run.summary!.classFlows!.entitiesScored).toBe(entities);
+    expect(await count('score')).toBe(scoresBefore);
+    expect(await entityScores()).toEqual(currentBefore);
+    const jobs = await stack.worker.get(JobQueue).queue(QueueName.Scoring).getJobs();
+    expect(jobs.filter((j) => (j.data as { runId?: string }).runId === runId).map((j) => j.name)).toEqual(
+      Array(chunks.length - 1).fill('score-shadow-chunk'),
+    );
   });
 });
