@@ -15,7 +15,9 @@ import { openSignedIn } from './journeys';
 // sees its class distribution, which must be the database's; then activates another scoring model
 // with a reason (refused without one), and sees it marked active and in its activation history. A
 // coordinator (scoring:read only) sees the runs and models but neither action, and the API refuses
-// them with its reason. Screens in Chinese and in English.
+// them with its reason. Last, the administrator runs scorecard-v1.1 in shadow (影子运行) and sees its
+// class-flow matrix, the database's; the coordinator sees it counted within their county. Screens in
+// Chinese and in English.
 const SPEC = 'scoring';
 const ENTITIES = 2500;
 jest.setTimeout(400_000);
@@ -212,6 +214,44 @@ describe('scoring in the browser', () => {
     await chinese(page);
     await page.getByTestId('run-moved').getByText(`${last.moved} 个主体改变了风险分类`).waitFor();
     await j.screen('run-movers');
+
+    // 影子运行: scorecard-v1.1 run in shadow beside the active synthetic fit, chosen on the screen; its
+    // class-flow matrix is the database's (shadow scores against the current scores), cell by cell,
+    // and no entity's score changed.
+    const scoreRows = async () =>
+      (await sql<{ n: number }>(stack.db.url, `SELECT count(*)::int AS n FROM score`))[0]!.n;
+    const scoresBefore = await scoreRows();
+    const shadowCard = page.getByTestId('start-shadow');
+    await shadowCard.getByRole('combobox').click();
+    await page.locator('.ant-select-dropdown:visible').getByText('scorecard-v1.1', { exact: true }).click();
+    await shadowCard.getByRole('button', { name: '开始影子运行' }).click();
+    await popconfirmOk(page);
+    await page.getByTestId('shadow-flows').waitFor({ timeout: 240_000 });
+    await page
+      .getByRole('table', { name: '评分运行列表（从新到旧）' })
+      .getByTestId('shadow-tag')
+      .first()
+      .waitFor();
+    const cells = await sql<{ from: string; to: string; n: number }>(
+      stack.db.url,
+      `SELECT er.risk_class AS "from", ss.risk_class AS "to", count(*)::int AS n
+         FROM shadow_score ss JOIN entity_risk er ON er.entity_id = ss.entity_id
+        WHERE ss.run_id = (SELECT id FROM score_run WHERE kind = 'shadow' ORDER BY started_at DESC LIMIT 1)
+        GROUP BY 1, 2`,
+    );
+    expect(cells.reduce((n, c) => n + c.n, 0)).toBe(ENTITIES);
+    for (const a of ['A', 'B', 'C', 'D'])
+      for (const b of ['A', 'B', 'C', 'D']) {
+        const want = cells.find((c) => c.from === a && c.to === b)?.n ?? 0;
+        expect(await page.getByTestId(`flow-${a}-${b}`).innerText()).toBe(String(want));
+      }
+    expect(await scoreRows()).toBe(scoresBefore);
+    await page.getByText('分类流向：现行模型 → 候选模型').waitFor();
+    await j.screen('shadow-flows');
+    await english(page);
+    await page.getByText('Class flows: active model → candidate model').waitFor();
+    await j.screen('shadow-flows');
+    await chinese(page);
     await j.assertClean();
   });
 
@@ -220,6 +260,17 @@ describe('scoring in the browser', () => {
     const [j, page] = await signedIn('coordinator', coordinator, false);
     await page.getByRole('heading', { name: '评分', exact: true }).waitFor();
     await page.locator('[data-testid="run-progress"][data-status="done"]').waitFor();
+    // The newest run is the shadow run: its class flows counted within the coordinator's county.
+    await page.getByTestId('shadow-flows').getByText('统计范围：辖区 330106').waitFor();
+    expect(await page.getByTestId('start-shadow').count()).toBe(0);
+    // The full run before it: its class distribution.
+    await page
+      .getByRole('table', { name: '评分运行列表（从新到旧）' })
+      .locator('tbody tr.ant-table-row')
+      .nth(1)
+      .getByRole('button')
+      .first()
+      .click();
     await page.getByTestId('dist-A').waitFor();
     expect(await page.getByRole('button', { name: '开始全量评分' }).count()).toBe(0);
     await j.screen('runs-read-only');

@@ -510,7 +510,8 @@ export const ROUTES: RouteEntry[] = [
     params: { version: 'scorecard-v0-missing' },
     body: { reason: '回测通过' },
   },
-  { method: 'POST', path: '/api/v1/score-runs', as: 'admin' },
+  // The body starts a shadow run (影子评分) of a candidate model; without one, a full run.
+  { method: 'POST', path: '/api/v1/score-runs', as: 'admin', body: { shadowModel: 'scorecard-v1.1' } },
   {
     method: 'GET',
     path: '/api/v1/score-runs',
@@ -522,6 +523,13 @@ export const ROUTES: RouteEntry[] = [
     path: '/api/v1/score-runs/:id',
     as: 'admin',
     params: { id: '00000000-0000-4000-8000-000000000000' },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/score-runs/:id/class-flows',
+    as: 'admin',
+    params: { id: '00000000-0000-4000-8000-000000000000' },
+    query: { movers: '5' },
   },
 ];
 

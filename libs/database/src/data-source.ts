@@ -29,6 +29,7 @@ import { InboxIndex1766200000000 } from './migrations/1766200000000-inbox-index'
 import { ScoreRunMovesIndex1766320000000 } from './migrations/1766320000000-score-run-moves-index';
 import { ScoreHistoryRetention1766400000000 } from './migrations/1766400000000-score-history-retention';
 import { RiskRankClassPolicy1766410000000 } from './migrations/1766410000000-risk-rank-class-policy';
+import { ShadowRuns1766500000000 } from './migrations/1766500000000-shadow-runs';
 
 // Migrations are listed explicitly (no globs) so the same list works from TypeScript in tests and
 // from the compiled build.
@@ -62,6 +63,7 @@ export const MIGRATIONS = [
   ScoreRunMovesIndex1766320000000,
   ScoreHistoryRetention1766400000000,
   RiskRankClassPolicy1766410000000,
+  ShadowRuns1766500000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -11,6 +11,7 @@ import { RecordRepository } from './repositories/record.repository';
 import { BatchRepository } from './repositories/batch.repository';
 import { ScoreRepository } from './repositories/score.repository';
 import { ScoreRunRepository } from './repositories/score-run.repository';
+import { ShadowScoreRepository } from './repositories/shadow-score.repository';
 import { ScoringModelRepository } from './repositories/scoring-model.repository';
 import { AlertRepository } from './repositories/alert.repository';
 import { AlertLifecycleRepository } from './repositories/alert-lifecycle.repository';
@@ -30,6 +31,7 @@ const repositories = [
   BatchRepository,
   ScoreRepository,
   ScoreRunRepository,
+  ShadowScoreRepository,
   ScoringModelRepository,
   AlertRepository,
   AlertLifecycleRepository,

@@ -7,6 +7,7 @@ export * from './repositories/record.repository';
 export * from './repositories/batch.repository';
 export * from './repositories/score.repository';
 export * from './repositories/score-run.repository';
+export * from './repositories/shadow-score.repository';
 export * from './repositories/scoring-model.repository';
 export * from './repositories/alert.repository';
 export * from './repositories/alert-lifecycle.repository';

@@ -8,6 +8,7 @@ const PER_ENTITY_JOBS_UP_TO = 200;
 export const RESCORE_DELAY_MS = 1000;
 const FULL_RUN_DEDUPLICATION = 'full-score-run';
 const DEFERRED_ADD_TIMEOUT_MS = 2000;
+const shadowDeduplication = (model: string) => `shadow-score-run:${model}`;
 
 // The one producer of jobs: names and payloads are checked against the queue contracts.
 @Injectable()
@@ -85,6 +86,24 @@ export class JobQueue {
       JobName.StartScoreRun,
       { trigger: 'manual', runId },
       { jobId: `start-run-${runId}`, deduplication: { id: FULL_RUN_DEDUPLICATION } },
+    );
+  }
+
+  // A shadow run of `model` requested and not yet started by a worker: its run id. One deduplication
+  // id per candidate model, as startFullRun's for full runs.
+  async pendingShadowRun(model: string): Promise<string | undefined> {
+    const jobId = await this.queues[QueueName.Scoring].getDeduplicationJobId(shadowDeduplication(model));
+    if (!jobId) return undefined;
+    const job = await this.queues[QueueName.Scoring].getJob(jobId);
+    const runId = (job?.data as JobPayloads[JobName.StartShadowRun] | undefined)?.runId;
+    return runId ?? jobId;
+  }
+
+  async startShadowRun(runId: string, shadowModel: string): Promise<void> {
+    await this.add(
+      JobName.StartShadowRun,
+      { runId, shadowModel },
+      { jobId: `start-shadow-${runId}`, deduplication: { id: shadowDeduplication(shadowModel) } },
     );
   }
 

@@ -46,6 +46,12 @@ export enum JobName {
   // The scheduled retention of score history (SCORE_RETENTION_CRON): score rows older than
   // SCORE_HISTORY_RETENTION_MONTHS are removed, class changes and current scores kept.
   PurgeScoreHistory = 'purge-score-history',
+  // Start a shadow run (影子评分): a candidate model scores every entity, its scores kept apart
+  // (shadow_score) to compare its class flows with the active model's. Names of their own, so a
+  // worker that does not know shadow runs fails these jobs instead of scoring for real.
+  StartShadowRun = 'start-shadow-run',
+  // Score a contiguous range of entity ids of a shadow run into shadow_score.
+  ScoreShadowChunk = 'score-shadow-chunk',
 }
 
 // Besides its payload, any job may carry the id of the request that caused it (JobQueue adds it).
@@ -65,6 +71,9 @@ export interface JobPayloads {
   // runId: given by a request; a scheduler tick has none and derives it from its job id. asOf: the
   // run's date when not today (YYYY-MM-DD; never sent by the api: bench:score's next-night run).
   [JobName.StartScoreRun]: { trigger: ScoreRunTrigger; runId?: string; asOf?: string };
+  // shadowModel: the candidate model version (never the active one: the api refuses that).
+  [JobName.StartShadowRun]: { runId: string; shadowModel: string; asOf?: string };
+  [JobName.ScoreShadowChunk]: { runId: string; chunkNo: number; fromId: string; toId: string };
   [JobName.EvaluateBatch]: { batchId: string };
   // [scoreId, entityId, previousClass, riskClass, previousScore, score] per changed score
   [JobName.EvaluateScores]: { scores: [string, string, string, string, number, number][] };
@@ -101,6 +110,8 @@ export const QUEUE_OF_JOB: { [J in JobName]: QueueName } = {
   [JobName.BacktestRule]: QueueName.Backtest,
   [JobName.PurgeFiles]: QueueName.Ingest,
   [JobName.PurgeScoreHistory]: QueueName.Scoring,
+  [JobName.StartShadowRun]: QueueName.Scoring,
+  [JobName.ScoreShadowChunk]: QueueName.Scoring,
 };
 
 export type JobOf<J extends JobName> = { name: J; data: JobPayloads[J] };

@@ -8,6 +8,7 @@ import {
   RUN_MIN_SCORE_CHANGE,
   ScoreRepository,
   ScoreRunRepository,
+  ShadowScoreRepository,
   type SavedScore,
   type ScoreToSave,
 } from '@lianjian/database';
@@ -18,7 +19,7 @@ import type { Scorecard } from './scorecard/scorecard.schema';
 import { ScoringModels } from './scoring-models.service';
 import { scoreToSave } from './score-to-save';
 import { SEVERE_PENALTY_TYPES } from './profile/profile';
-import { profileConfigFor } from './scorecard/scorecard';
+import { profileConfigFor, rankScore, scoreProbability } from './scorecard/scorecard';
 import { runClassMix } from './calibration/run-mix';
 
 // Where a score is computed: loads entities and their records, runs the pure profile + scorecard,
@@ -38,6 +39,7 @@ export class ScoringService {
     private readonly batches: BatchRepository,
     private readonly runs: ScoreRunRepository,
     readonly models: ScoringModels,
+    private readonly shadow: ShadowScoreRepository,
     @Optional() @Inject(METRICS) private readonly metrics: Metrics = NO_METRICS,
     @Optional() config?: ConfigService,
   ) {
@@ -103,15 +105,112 @@ export class ScoringService {
 
   private static readonly RUN_CHUNK = 500;
 
+  // A shadow run (影子评分): the candidate model `shadowModel` scores every entity as of the run's
+  // date, in chunks as a full run does and by the same point-in-time rules (the profile as of that
+  // day, the related-party flags as they were that day: score_run_flagged), its scores kept apart
+  // (shadow_score). It waits for nothing but another shadow run of the same model (a full run goes
+  // on beside it); a retried start job creates nothing new.
+  async startShadowRun(
+    runId: string,
+    shadowModel: string,
+    asOf = todayInShanghai(),
+  ): Promise<{ created: boolean; chunks: number; skipped?: true }> {
+    const model = await this.models.byVersion(shadowModel);
+    const { created, chunks, skippedFor } = await this.runs.create({
+      id: runId,
+      kind: 'shadow',
+      trigger: 'manual',
+      asOf,
+      modelVersion: model.modelVersion,
+      chunkSize: ScoringService.RUN_CHUNK,
+      flag: {
+        severePenaltyTypes: [...SEVERE_PENALTY_TYPES],
+        longWindowMonths: profileConfigFor(model).longWindowMonths,
+      },
+      classPolicy: this.models.policy(),
+    });
+    if (skippedFor) {
+      this.log.warn(`shadow run ${runId} of ${shadowModel} skipped: shadow run ${skippedFor} is running`);
+      return { created: false, chunks: 0, skipped: true };
+    }
+    if (created && !chunks.length) await this.shadow.finishEmpty(runId);
+    await this.jobs.addBulk(
+      JobName.ScoreShadowChunk,
+      chunks.map((c) => ({ data: { runId, ...c }, opts: { jobId: `shadow-${runId}-${c.chunkNo}` } })),
+    );
+    if (created)
+      this.log.log(`shadow run ${runId} of ${shadowModel} (as of ${asOf}): ${chunks.length} chunks`);
+    return { created, chunks: chunks.length };
+  }
+
+  // One chunk of a shadow run: scored with the candidate, saved into shadow_score with its claim.
+  // No score, risk or profile row is written, no rule is asked, no metric of scores written moves.
+  async scoreShadowChunk(c: {
+    runId: string;
+    chunkNo: number;
+    fromId: string;
+    toId: string;
+  }): Promise<number> {
+    if (await this.runs.isChunkDone(c.runId, c.chunkNo)) return 0;
+    const run = await this.runs.get(c.runId);
+    if (!run) throw new Error(`score run ${c.runId} does not exist`);
+    if (run.kind !== 'shadow') throw new Error(`score run ${c.runId} is not a shadow run`);
+    const model = await this.models.byVersion(run.modelVersion);
+    const ents = await this.entities.findRange(c.fromId, c.toId);
+    const computed = await this.computeScores(
+      ents,
+      await this.records.forEntityRange(c.fromId, c.toId),
+      'shadow',
+      run.asOf,
+      model,
+      c.runId,
+    );
+    const rows = computed.map((s) => ({
+      entityId: s.entityId,
+      modelVersion: s.modelVersion,
+      asOf: s.asOf,
+      score: s.score,
+      rawScore: s.rawScore,
+      rankScore: rankScore(s),
+      floorLift: s.floorLift,
+      classBeforeFloors: s.classBeforeFloors,
+      riskClass: s.riskClass,
+      probability: scoreProbability(model, s.rawScore),
+      floors: s.floors,
+    }));
+    const res = await this.shadow.saveChunk(rows, { runId: c.runId, chunkNo: c.chunkNo });
+    if (!res.claimed) return 0;
+    if (res.runDone) {
+      const done = await this.runs.get(c.runId);
+      const moved = (done?.summary as { movedClass?: number } | null)?.movedClass;
+      this.log.log(
+        `shadow run ${c.runId} of ${run.modelVersion} done: ${run.entitiesTotal} entities, ${moved ?? '?'} in another class than the active model's`,
+      );
+      await this.runs.analyzeStale(['shadow_score']);
+    }
+    return rows.length;
+  }
+
   // Runs do not depend on Redis keeping their jobs: every chunk not done of a run started more than
   // `seconds` ago gets its job again if Redis lost it (restarted empty) or it failed for good. Chunks
   // are claimed exactly once (saveRunChunk), so a chunk queued twice is still scored once.
   async resumeRuns(seconds: number): Promise<number> {
-    const chunks = await this.runs.openChunks(seconds);
-    return this.jobs.ensureJobs(
+    const open = await this.runs.openChunks(seconds);
+    const job = ({ kind: _kind, ...c }: (typeof open)[number]) => c;
+    const full = await this.jobs.ensureJobs(
       JobName.ScoreChunk,
-      chunks.map((c) => ({ data: c, opts: { jobId: `run-${c.runId}-${c.chunkNo}` } })),
+      open
+        .filter((c) => c.kind !== 'shadow')
+        .map((c) => ({ data: job(c), opts: { jobId: `run-${c.runId}-${c.chunkNo}` } })),
     );
+    // A shadow run's chunks are jobs of their own name (never scored into the entities' scores).
+    const shadow = await this.jobs.ensureJobs(
+      JobName.ScoreShadowChunk,
+      open
+        .filter((c) => c.kind === 'shadow')
+        .map((c) => ({ data: job(c), opts: { jobId: `shadow-${c.runId}-${c.chunkNo}` } })),
+    );
+    return full + shadow;
   }
 
   // One chunk of a run: scored, then saved together with its claim. A chunk done already is skipped
@@ -120,6 +219,8 @@ export class ScoringService {
     if (await this.runs.isChunkDone(c.runId, c.chunkNo)) return 0;
     const run = await this.runs.get(c.runId);
     if (!run) throw new Error(`score run ${c.runId} does not exist`);
+    // A shadow run's scores never become the entities' scores, whichever job name its chunk came by.
+    if (run.kind === 'shadow') return this.scoreShadowChunk(c);
     const ents = await this.entities.findRange(c.fromId, c.toId);
     const model = await this.models.byVersion(run.modelVersion);
     const toSave = await this.computeScores(
@@ -176,7 +277,7 @@ export class ScoringService {
   private async computeScores(
     ents: EntitySnapshot[],
     records: Map<string, StoredRecord[]>,
-    trigger: ScoreTrigger,
+    trigger: ScoreTrigger | 'shadow',
     asOf: string,
     model: Scorecard,
     runId?: string,

@@ -320,6 +320,12 @@ describe('access matrix: role × route × jurisdiction', () => {
       expect: { securityAdmin: 403, anonymous: 401, apiKeyXihuSamr: 403 },
       otherwise: 200,
     },
+    // A shadow run's class flows (影子评分): the runs' rule; no such run here, so whoever may is told 404.
+    {
+      route: '/api/v1/score-runs/00000000-0000-4000-8000-000000000000/class-flows',
+      expect: { securityAdmin: 403, anonymous: 401, apiKeyXihuSamr: 403 },
+      otherwise: 404,
+    },
     {
       route: '/api/v1/audit/verify',
       // 三员分立: only the audit administrator (安全审计员) reads the log, not the system administrator.

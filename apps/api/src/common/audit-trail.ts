@@ -111,7 +111,7 @@ const queryOf = (q: unknown) => {
 };
 
 function entryOf(req: AuditedRequest, route: string, status: number, withQuery = false) {
-  const body = (req.body ?? {}) as { source?: unknown };
+  const body = (req.body ?? {}) as { source?: unknown; shadowModel?: unknown };
   const principal = req.principal;
   const params = req.params ?? {};
   return {
@@ -126,6 +126,8 @@ function entryOf(req: AuditedRequest, route: string, status: number, withQuery =
     detail: {
       status,
       ...(typeof body.source === 'string' ? { feed: body.source.slice(0, 200) } : {}),
+      // A shadow run's candidate model (POST /score-runs): which model was run in shadow.
+      ...(typeof body.shadowModel === 'string' ? { shadowModel: body.shadowModel.slice(0, 200) } : {}),
       ...(withQuery ? { query: queryOf(req.query) } : {}),
     },
   };

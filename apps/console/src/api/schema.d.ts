@@ -697,6 +697,8 @@ export interface paths {
         /**
          * Start a full scoring run now (手动全量评分); poll GET /score-runs/{runId} for progress
          * @description One full run at a time: 409 with the queued or running run in error.details ([{ runId, status }]). A start that reaches a worker while another run is running is recorded with status skipped and its skippedReason.
+         *
+         *     Shadow run (影子评分): with { "shadowModel": "<version>" } the candidate model scores every entity as of today instead, its scores kept apart (never the entity’s score, no alert); when done its summary and GET /score-runs/{id}/class-flows compare its classes with the active model’s. 404: no such model; 400: it is the active model; 409: a shadow run of it is queued or running (error.details [{ runId, status }]). Full runs and shadow runs do not wait for each other. Without a body, a full run as before.
          */
         post: operations["ScoreRunsController_start"];
         delete?: never;
@@ -714,6 +716,26 @@ export interface paths {
         };
         /** One run: progress (chunks, entities), and when done its summary: class distribution, entities that moved class, top movers (those within the caller’s jurisdiction) */
         get: operations["ScoreRunsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/score-runs/{id}/class-flows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A shadow run’s class flows (分类流向): active class (现行模型) × candidate class (候选模型) of the entities within the caller’s jurisdiction, upgrades and downgrades, the candidate’s class mix, the biggest movers
+         * @description 404: no such run, or a full run; 409: the shadow run is not done yet. Counted from the run’s stored shadow scores while they are kept (the latest finished shadow run of each model); for an earlier run, from its summary (scope.rowsKept false: province-wide counts, movers within the jurisdiction).
+         */
+        get: operations["ScoreRunsController_classFlows"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3610,6 +3632,13 @@ export interface operations {
                     "application/json": {
                         items: {
                             id: string;
+                            /**
+                             * @description full: a full run (全量评分); shadow: a shadow run (影子运行) of a candidate model
+                             * @enum {string}
+                             */
+                            kind: "full" | "shadow";
+                            /** @description the candidate model a shadow run scores with (its modelVersion); null for a full run */
+                            shadowModel: string | null;
                             /** @description schedule (the nightly run) or manual */
                             trigger: string;
                             /** @description YYYY-MM-DD */
@@ -3657,7 +3686,7 @@ export interface operations {
                                     score: number;
                                     previousScore: number | null;
                                 }[];
-                                /** @description null for runs started before runs kept their policy */
+                                /** @description null for runs started before runs kept their policy; for a shadow run, the candidate model’s mix */
                                 classMix: {
                                     /** @description the class-mix policy the run started with */
                                     policy: string;
@@ -3708,6 +3737,71 @@ export interface operations {
                                     /** @description true: the model’s class mix drifts beyond the policy */
                                     flagged: boolean;
                                 } | null;
+                                /** @description a shadow run’s class flows over every entity, the active class (当前评分) against the candidate’s; absent for a full run. topMovers then go from the active class and score (previousScore) to the candidate’s */
+                                classFlows?: {
+                                    shadowModel: string;
+                                    /** @description entities the candidate scored */
+                                    entitiesScored: number;
+                                    /** @description of which had an active score: the entities compared */
+                                    compared: number;
+                                    /** @description scored by the candidate, never by the active model */
+                                    withoutActiveScore: number;
+                                    /** @description entities compared the candidate puts in another class */
+                                    changedClass: number;
+                                    /** @description … in a class of higher risk (e.g. A→D, B→C) */
+                                    toHigherRisk: number;
+                                    /** @description … in a class of lower risk (e.g. D→B, C→A) */
+                                    toLowerRisk: number;
+                                    /** @description matrix[active class][candidate class]: entities compared (rows 现行模型, columns 候选模型) */
+                                    matrix: {
+                                        A: {
+                                            A: number;
+                                            B: number;
+                                            C: number;
+                                            D: number;
+                                        };
+                                        B: {
+                                            A: number;
+                                            B: number;
+                                            C: number;
+                                            D: number;
+                                        };
+                                        C: {
+                                            A: number;
+                                            B: number;
+                                            C: number;
+                                            D: number;
+                                        };
+                                        D: {
+                                            A: number;
+                                            B: number;
+                                            C: number;
+                                            D: number;
+                                        };
+                                    };
+                                    /** @description "A→D": entities compared that move so */
+                                    transitions: {
+                                        [key: string]: number;
+                                    };
+                                    /** @description entities compared by their active class */
+                                    activeClassDistribution: {
+                                        A: number;
+                                        B: number;
+                                        C: number;
+                                        D: number;
+                                    };
+                                    /** @description entities scored by the candidate’s class */
+                                    shadowClassDistribution: {
+                                        A: number;
+                                        B: number;
+                                        C: number;
+                                        D: number;
+                                    };
+                                    /** @description the model versions of the active scores compared, with how many */
+                                    activeModels: {
+                                        [key: string]: number;
+                                    };
+                                };
                             } | null;
                             /** @description ISO 8601 instant */
                             startedAt: string;
@@ -3727,7 +3821,14 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description a registered model version other than the active one: score every entity with it in shadow (scores kept apart, never the entity’s score) and compare its class flows with the active model’s */
+                    shadowModel?: string;
+                };
+            };
+        };
         responses: {
             /** @description Queued */
             202: {
@@ -3739,6 +3840,8 @@ export interface operations {
                         runId: string;
                         /** @enum {string} */
                         status: "queued";
+                        /** @description a shadow run: the candidate model it scores with */
+                        shadowModel?: string;
                     };
                 };
             };
@@ -3763,6 +3866,13 @@ export interface operations {
                 content: {
                     "application/json": {
                         id: string;
+                        /**
+                         * @description full: a full run (全量评分); shadow: a shadow run (影子运行) of a candidate model
+                         * @enum {string}
+                         */
+                        kind: "full" | "shadow";
+                        /** @description the candidate model a shadow run scores with (its modelVersion); null for a full run */
+                        shadowModel: string | null;
                         /** @description schedule (the nightly run) or manual */
                         trigger: string;
                         /** @description YYYY-MM-DD */
@@ -3810,7 +3920,7 @@ export interface operations {
                                 score: number;
                                 previousScore: number | null;
                             }[];
-                            /** @description null for runs started before runs kept their policy */
+                            /** @description null for runs started before runs kept their policy; for a shadow run, the candidate model’s mix */
                             classMix: {
                                 /** @description the class-mix policy the run started with */
                                 policy: string;
@@ -3861,11 +3971,242 @@ export interface operations {
                                 /** @description true: the model’s class mix drifts beyond the policy */
                                 flagged: boolean;
                             } | null;
+                            /** @description a shadow run’s class flows over every entity, the active class (当前评分) against the candidate’s; absent for a full run. topMovers then go from the active class and score (previousScore) to the candidate’s */
+                            classFlows?: {
+                                shadowModel: string;
+                                /** @description entities the candidate scored */
+                                entitiesScored: number;
+                                /** @description of which had an active score: the entities compared */
+                                compared: number;
+                                /** @description scored by the candidate, never by the active model */
+                                withoutActiveScore: number;
+                                /** @description entities compared the candidate puts in another class */
+                                changedClass: number;
+                                /** @description … in a class of higher risk (e.g. A→D, B→C) */
+                                toHigherRisk: number;
+                                /** @description … in a class of lower risk (e.g. D→B, C→A) */
+                                toLowerRisk: number;
+                                /** @description matrix[active class][candidate class]: entities compared (rows 现行模型, columns 候选模型) */
+                                matrix: {
+                                    A: {
+                                        A: number;
+                                        B: number;
+                                        C: number;
+                                        D: number;
+                                    };
+                                    B: {
+                                        A: number;
+                                        B: number;
+                                        C: number;
+                                        D: number;
+                                    };
+                                    C: {
+                                        A: number;
+                                        B: number;
+                                        C: number;
+                                        D: number;
+                                    };
+                                    D: {
+                                        A: number;
+                                        B: number;
+                                        C: number;
+                                        D: number;
+                                    };
+                                };
+                                /** @description "A→D": entities compared that move so */
+                                transitions: {
+                                    [key: string]: number;
+                                };
+                                /** @description entities compared by their active class */
+                                activeClassDistribution: {
+                                    A: number;
+                                    B: number;
+                                    C: number;
+                                    D: number;
+                                };
+                                /** @description entities scored by the candidate’s class */
+                                shadowClassDistribution: {
+                                    A: number;
+                                    B: number;
+                                    C: number;
+                                    D: number;
+                                };
+                                /** @description the model versions of the active scores compared, with how many */
+                                activeModels: {
+                                    [key: string]: number;
+                                };
+                            };
                         } | null;
                         /** @description ISO 8601 instant */
                         startedAt: string;
                         /** @description ISO 8601 instant */
                         finishedAt: string | null;
+                    };
+                };
+            };
+        };
+    };
+    ScoreRunsController_classFlows: {
+        parameters: {
+            query?: {
+                /** @description how many of the biggest movers to list (within the caller’s jurisdiction) */
+                movers?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        runId: string;
+                        /** @description the candidate model (候选模型) */
+                        shadowModel: string;
+                        /** @description YYYY-MM-DD: the day every entity was scored as of */
+                        asOf: string;
+                        /** @description ISO 8601 instant */
+                        finishedAt: string | null;
+                        scope: {
+                            /** @description the region-code prefix the figures cover: the caller’s jurisdiction, or "" (the whole province) */
+                            regionPrefix: string;
+                            /** @description true: counted from the run’s stored shadow scores (the latest finished shadow run of its model); false: an earlier run whose scores are no longer kept, read from its summary (province-wide figures) */
+                            rowsKept: boolean;
+                        };
+                        /** @description entities the candidate scored */
+                        entitiesScored: number;
+                        /** @description of which had an active score: the entities compared */
+                        compared: number;
+                        /** @description scored by the candidate, never by the active model */
+                        withoutActiveScore: number;
+                        /** @description entities compared the candidate puts in another class */
+                        changedClass: number;
+                        /** @description … in a class of higher risk (e.g. A→D, B→C) */
+                        toHigherRisk: number;
+                        /** @description … in a class of lower risk (e.g. D→B, C→A) */
+                        toLowerRisk: number;
+                        /** @description matrix[active class][candidate class]: entities compared (rows 现行模型, columns 候选模型) */
+                        matrix: {
+                            A: {
+                                A: number;
+                                B: number;
+                                C: number;
+                                D: number;
+                            };
+                            B: {
+                                A: number;
+                                B: number;
+                                C: number;
+                                D: number;
+                            };
+                            C: {
+                                A: number;
+                                B: number;
+                                C: number;
+                                D: number;
+                            };
+                            D: {
+                                A: number;
+                                B: number;
+                                C: number;
+                                D: number;
+                            };
+                        };
+                        /** @description "A→D": entities compared that move so */
+                        transitions: {
+                            [key: string]: number;
+                        };
+                        /** @description entities compared by their active class */
+                        activeClassDistribution: {
+                            A: number;
+                            B: number;
+                            C: number;
+                            D: number;
+                        };
+                        /** @description entities scored by the candidate’s class */
+                        shadowClassDistribution: {
+                            A: number;
+                            B: number;
+                            C: number;
+                            D: number;
+                        };
+                        /** @description the model versions of the active scores compared, with how many */
+                        activeModels: {
+                            [key: string]: number;
+                        };
+                        /** @description the candidate’s class mix in the scope against the run’s policy */
+                        classMix: {
+                            /** @description the class-mix policy the run started with */
+                            policy: string;
+                            total: number;
+                            counts: {
+                                A: number;
+                                B: number;
+                                C: number;
+                                D: number;
+                            };
+                            /** @description share of entities per class, 0–1 */
+                            shares: {
+                                A: number;
+                                B: number;
+                                C: number;
+                                D: number;
+                            };
+                            bands: {
+                                A: {
+                                    target: number;
+                                    min: number;
+                                    max: number;
+                                };
+                                B: {
+                                    target: number;
+                                    min: number;
+                                    max: number;
+                                };
+                                C: {
+                                    target: number;
+                                    min: number;
+                                    max: number;
+                                };
+                                D: {
+                                    target: number;
+                                    min: number;
+                                    max: number;
+                                };
+                            };
+                            /** @description the classes whose share is outside the policy band */
+                            drift: {
+                                /** @enum {string} */
+                                riskClass: "A" | "B" | "C" | "D";
+                                share: number;
+                                min: number;
+                                max: number;
+                            }[];
+                            /** @description true: the model’s class mix drifts beyond the policy */
+                            flagged: boolean;
+                        } | null;
+                        /** @description the biggest movers within the caller’s jurisdiction: most classes apart first, then the largest score change */
+                        movers: {
+                            entityId: string;
+                            uscc: string | null;
+                            name: string | null;
+                            /** @enum {string} */
+                            activeClass: "A" | "B" | "C" | "D";
+                            activeScore: number;
+                            activeModel: string | null;
+                            /** @enum {string} */
+                            shadowClass: "A" | "B" | "C" | "D";
+                            shadowScore: number;
+                            /** @description calibrated probability (null: no calibration) */
+                            shadowProbability: number | null;
+                        }[];
                     };
                 };
             };

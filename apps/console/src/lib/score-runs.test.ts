@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 import {
   activationBody,
   blockingRun,
+  candidateModels,
   classBars,
+  flowRows,
   modelCard,
   progressPercent,
   rationaleIn,
   scoreDelta,
+  shareOf,
   shouldPoll,
   transitionRows,
   type RunLike,
@@ -113,5 +116,46 @@ describe('scoring models', () => {
     expect(activationBody('  backtest passed ')).toEqual({ reason: 'backtest passed' });
     expect(activationBody('   ')).toBeNull();
     expect(activationBody(undefined)).toBeNull();
+  });
+});
+
+describe('shadow runs', () => {
+  it('lays out the class-flow matrix, rows active, columns candidate, with totals and directions', () => {
+    const { rows, columns, total } = flowRows({
+      A: { A: 50, B: 5, D: 1 },
+      B: { A: 3, B: 20 },
+      C: { C: 4, D: 2 },
+      D: { B: 1, D: 3 },
+    });
+    expect(rows.map((r) => r.active)).toEqual(['A', 'B', 'C', 'D']);
+    expect(rows[0]!.cells).toEqual([
+      { shadow: 'A', count: 50, direction: 'same' },
+      { shadow: 'B', count: 5, direction: 'higher' },
+      { shadow: 'C', count: 0, direction: 'higher' },
+      { shadow: 'D', count: 1, direction: 'higher' },
+    ]);
+    expect(rows[3]!.cells.map((c) => c.direction)).toEqual(['lower', 'lower', 'lower', 'same']);
+    expect(rows.map((r) => r.total)).toEqual([56, 23, 6, 4]);
+    expect(columns).toEqual({ A: 53, B: 26, C: 4, D: 6 });
+    expect(total).toBe(89);
+    const empty = flowRows(null);
+    expect(empty.total).toBe(0);
+    expect(empty.rows.flatMap((r) => r.cells.map((c) => c.count))).toEqual(Array(16).fill(0));
+  });
+
+  it('offers every model but the active one as a candidate', () => {
+    expect(
+      candidateModels([
+        { version: 'scorecard-v1.1', active: false },
+        { version: 'scorecard-v1', active: true },
+        { version: 'scorecard-chicago-fit-1', active: false },
+      ]),
+    ).toEqual(['scorecard-chicago-fit-1', 'scorecard-v1.1']);
+    expect(candidateModels([])).toEqual([]);
+  });
+
+  it('gives a share, 0 of nothing', () => {
+    expect(shareOf(1, 4)).toBe(0.25);
+    expect(shareOf(3, 0)).toBe(0);
   });
 });

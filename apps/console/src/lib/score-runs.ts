@@ -132,3 +132,51 @@ export function blockingRun(details: unknown): string | null {
   const d = details[0] as { runId?: unknown } | undefined;
   return typeof d?.runId === 'string' ? d.runId : null;
 }
+
+// 影子运行 (shadow runs): what the screen computes from a shadow run's class flows.
+
+export type FlowMatrix = Record<RiskClass, Record<RiskClass, number>>;
+export type FlowDirection = 'same' | 'higher' | 'lower';
+
+export interface FlowRow {
+  active: RiskClass; // the row: the class of the active model (现行模型)
+  cells: { shadow: RiskClass; count: number; direction: FlowDirection }[];
+  total: number;
+}
+
+// The class-flow matrix as table rows, A to D both ways, every cell present (0 when missing): each
+// cell with its direction (the candidate puts the entity in a class of higher or lower risk, or the
+// same), each row with its total, and the column totals (the candidate's classes) and grand total.
+export function flowRows(
+  matrix: Partial<Record<string, Partial<Record<string, number>>>> | null | undefined,
+): {
+  rows: FlowRow[];
+  columns: Record<RiskClass, number>;
+  total: number;
+} {
+  const columns: Record<RiskClass, number> = { A: 0, B: 0, C: 0, D: 0 };
+  const rows = CLASSES.map((active, i) => {
+    const cells = CLASSES.map((shadow, j) => {
+      const v = matrix?.[active]?.[shadow];
+      const count = typeof v === 'number' && Number.isFinite(v) ? v : 0;
+      columns[shadow] += count;
+      const direction: FlowDirection = j === i ? 'same' : j > i ? 'higher' : 'lower';
+      return { shadow, count, direction };
+    });
+    return { active, cells, total: cells.reduce((n, c) => n + c.count, 0) };
+  });
+  return { rows, columns, total: rows.reduce((n, r) => n + r.total, 0) };
+}
+
+// The models a shadow run may use: every registered model but the active one, by version.
+export function candidateModels(models: readonly { version: string; active: boolean }[]): string[] {
+  return models
+    .filter((x) => !x.active)
+    .map((x) => x.version)
+    .sort((a, b) => a.localeCompare(b));
+}
+
+// The share of a count within a total, 0 when there is none.
+export function shareOf(count: number, total: number): number {
+  return total ? count / total : 0;
+}

@@ -30,6 +30,15 @@ export class ScoringProcessor extends WorkerHost {
         return { scored: await this.scoring.scoreBatch(j.data.batchId) };
       case JobName.ScoreChunk:
         return { scored: await this.scoring.scoreRunChunk(j.data) };
+      case JobName.ScoreShadowChunk:
+        return { scored: await this.scoring.scoreShadowChunk(j.data) };
+      case JobName.StartShadowRun: {
+        const asOf = j.data.asOf;
+        if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf))
+          throw new Error(`start-shadow-run: asOf '${asOf}' is not a YYYY-MM-DD date`);
+        const res = await this.scoring.startShadowRun(j.data.runId, j.data.shadowModel, asOf);
+        return { scored: 0, ...res, runId: j.data.runId } as { scored: number };
+      }
       case JobName.PurgeScoreHistory: {
         const res = await this.retention.purge();
         return { scored: 0, ...res } as { scored: number };

@@ -102,11 +102,11 @@ export class DashboardRepository {
     );
   }
 
-  // The last full scoring run that finished.
+  // The last full scoring run that finished (a shadow run's scores are not the entities' scores).
   async lastRun(): Promise<LastRun | undefined> {
     const rows: LastRun[] = await this.ds.query(
       `SELECT id, model_version AS "modelVersion", to_char(as_of, 'YYYY-MM-DD') AS "asOf", finished_at AS "finishedAt"
-         FROM score_run WHERE status = 'done' AND finished_at IS NOT NULL
+         FROM score_run WHERE status = 'done' AND finished_at IS NOT NULL AND kind = 'full'
         ORDER BY started_at DESC LIMIT 1`,
     );
     return rows[0];

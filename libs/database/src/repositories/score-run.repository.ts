@@ -9,8 +9,13 @@ import { analyzeStale } from '../statistics';
 export const RUN_INPUT_TABLES = ['entity', 'record', 'score', 'entity_risk', 'profile'] as const;
 export const RUN_OUTPUT_TABLES = ['score', 'entity_risk', 'profile', 'score_run_chunk'] as const;
 
+export type ScoreRunKind = 'full' | 'shadow';
+
 export interface ScoreRunView {
   id: string;
+  // 'full': a full run, whose scores are the entities' scores; 'shadow': a shadow run (影子评分) of the
+  // candidate model `modelVersion`, whose scores are kept apart (shadow_score, ShadowScoreRepository).
+  kind: ScoreRunKind;
   trigger: string;
   asOf: string;
   modelVersion: string;
@@ -30,7 +35,7 @@ export interface ScoreRunView {
   finishedAt: Date | null;
 }
 
-const RUN_COLUMNS = `id, trigger, to_char(as_of, 'YYYY-MM-DD') AS "asOf", model_version AS "modelVersion", status,
+const RUN_COLUMNS = `id, kind, trigger, to_char(as_of, 'YYYY-MM-DD') AS "asOf", model_version AS "modelVersion", status,
   chunks_total AS "chunksTotal", chunks_done AS "chunksDone", entities_total AS "entitiesTotal",
   entities_scored AS "entitiesScored", scores_changed AS "scoresChanged", summary,
   started_at AS "startedAt", finished_at AS "finishedAt", skipped_reason AS "skippedReason",
@@ -38,9 +43,20 @@ const RUN_COLUMNS = `id, trigger, to_char(as_of, 'YYYY-MM-DD') AS "asOf", model_
 
 // The lock every start of a full run takes, in the api (a request) and in the worker (a start job).
 const START_LOCK = `SELECT pg_advisory_xact_lock(hashtext('score-run:start'))`;
+// The lock every start of a shadow run of one candidate model takes ($1: the model version).
+const SHADOW_START_LOCK = `SELECT pg_advisory_xact_lock(hashtext('score-run:shadow:' || $1::text))`;
+// The run that keeps another start of its kind waiting: the full run running, or the shadow run of
+// the same candidate model ($1) running. Full and shadow runs do not wait for each other.
+const RUNNING_FULL = `SELECT id FROM score_run WHERE status = 'running' AND kind = 'full' ORDER BY started_at DESC LIMIT 1`;
+const RUNNING_SHADOW = `SELECT id FROM score_run WHERE status = 'running' AND kind = 'shadow' AND model_version = $1
+  ORDER BY started_at DESC LIMIT 1`;
 
 export function skippedReason(runningId: string): string {
   return `another full scoring run (${runningId}) was running; one runs at a time / 另一全量评分（${runningId}）正在进行，同一时间只运行一次`;
+}
+
+export function shadowSkippedReason(runningId: string, model: string): string {
+  return `another shadow run of ${model} (${runningId}) was running; one per model at a time / ${model} 的另一影子评分（${runningId}）正在进行，同一模型同一时间只运行一次`;
 }
 
 // Full scoring runs: created with their chunks in one statement, so a run exists with every chunk it
@@ -75,27 +91,41 @@ export class ScoreRunRepository {
     flag: { severePenaltyTypes: readonly string[]; longWindowMonths: number };
     // The class-mix policy the run's mix is judged against (kept with the run).
     classPolicy?: unknown;
+    // 'shadow': a shadow run of the candidate `modelVersion` (waits only for a shadow run of the same
+    // model); default 'full'.
+    kind?: ScoreRunKind;
   }): Promise<{
     created: boolean;
     chunks: { chunkNo: number; fromId: string; toId: string }[];
     skippedFor?: string;
   }> {
+    const kind = run.kind ?? 'full';
     await this.analyzeStale(RUN_INPUT_TABLES);
     const res = await this.ds.transaction(async (em) => {
-      await em.query(START_LOCK);
+      if (kind === 'shadow') await em.query(SHADOW_START_LOCK, [run.modelVersion]);
+      else await em.query(START_LOCK);
       const [existing] = (await em.query(`SELECT status FROM score_run WHERE id = $1`, [run.id])) as {
         status: string;
       }[];
       if (!existing) {
-        const [other] = (await em.query(
-          `SELECT id FROM score_run WHERE status = 'running' ORDER BY started_at DESC LIMIT 1`,
-        )) as { id: string }[];
+        const [other] = (
+          kind === 'shadow'
+            ? await em.query(RUNNING_SHADOW, [run.modelVersion])
+            : await em.query(RUNNING_FULL)
+        ) as { id: string }[];
         if (other) {
           await em.query(
-            `INSERT INTO score_run (id, trigger, as_of, model_version, status, chunks_total, entities_total,
+            `INSERT INTO score_run (id, kind, trigger, as_of, model_version, status, chunks_total, entities_total,
                                     skipped_reason, finished_at)
-             VALUES ($1, $2, $3, $4, 'skipped', 0, 0, $5, now())`,
-            [run.id, run.trigger, run.asOf, run.modelVersion, skippedReason(other.id)],
+             VALUES ($1, $6, $2, $3, $4, 'skipped', 0, 0, $5, now())`,
+            [
+              run.id,
+              run.trigger,
+              run.asOf,
+              run.modelVersion,
+              kind === 'shadow' ? shadowSkippedReason(other.id, run.modelVersion) : skippedReason(other.id),
+              kind,
+            ],
           );
           return { created: false, chunks: [], skippedFor: other.id };
         }
@@ -106,8 +136,8 @@ export class ScoreRunRepository {
              FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1) / $5 AS chunk FROM entity) t GROUP BY chunk
          ),
          r AS (
-           INSERT INTO score_run (id, trigger, as_of, model_version, chunks_total, entities_total, class_policy)
-           SELECT $1, $2, $3, $4, count(*), coalesce(sum(n), 0), $6::jsonb FROM chunks
+           INSERT INTO score_run (id, trigger, as_of, model_version, chunks_total, entities_total, class_policy, kind)
+           SELECT $1, $2, $3, $4, count(*), coalesce(sum(n), 0), $6::jsonb, $7 FROM chunks
            ON CONFLICT (id) DO NOTHING
            RETURNING id
          )
@@ -121,6 +151,7 @@ export class ScoreRunRepository {
           run.modelVersion,
           run.chunkSize,
           run.classPolicy === undefined ? null : JSON.stringify(run.classPolicy),
+          kind,
         ],
       );
       // The related-party flags as of the run's date, from the records, committed with the run itself.
@@ -162,7 +193,7 @@ export class ScoreRunRepository {
     await this.ds.query(
       `UPDATE score_run SET status = 'done', finished_at = now(),
               summary = '{"scoresWritten": 0, "unchanged": 0, "classDistribution": {}, "movedClass": 0, "transitions": {}, "topMovers": []}'
-        WHERE id = $1 AND status = 'running' AND chunks_total = 0`,
+        WHERE id = $1 AND status = 'running' AND chunks_total = 0 AND kind = 'full'`,
       [id],
     );
   }
@@ -171,9 +202,9 @@ export class ScoreRunRepository {
   // the worker's sweep makes sure has a job: Redis may have lost them).
   async openChunks(
     seconds: number,
-  ): Promise<{ runId: string; chunkNo: number; fromId: string; toId: string }[]> {
+  ): Promise<{ runId: string; kind: ScoreRunKind; chunkNo: number; fromId: string; toId: string }[]> {
     return this.ds.query(
-      `SELECT c.run_id AS "runId", c.chunk_no AS "chunkNo", c.from_id::text AS "fromId", c.to_id::text AS "toId"
+      `SELECT c.run_id AS "runId", r.kind, c.chunk_no AS "chunkNo", c.from_id::text AS "fromId", c.to_id::text AS "toId"
          FROM score_run r JOIN score_run_chunk c ON c.run_id = r.id AND c.done_at IS NULL
         WHERE r.status = 'running' AND r.started_at < now() - make_interval(secs => $1)
         ORDER BY r.started_at, c.chunk_no`,
@@ -195,9 +226,20 @@ export class ScoreRunRepository {
   async withStartLock<T>(fn: (running: { id: string } | undefined) => Promise<T>): Promise<T> {
     return this.ds.transaction(async (em) => {
       await em.query(START_LOCK);
-      const [running] = (await em.query(
-        `SELECT id FROM score_run WHERE status = 'running' ORDER BY started_at DESC LIMIT 1`,
-      )) as { id: string }[];
+      const [running] = (await em.query(RUNNING_FULL)) as { id: string }[];
+      return fn(running);
+    });
+  }
+
+  // The same for a shadow run of the candidate `model`: one per model at a time, whatever full run or
+  // shadow run of another model is running.
+  async withShadowStartLock<T>(
+    model: string,
+    fn: (running: { id: string } | undefined) => Promise<T>,
+  ): Promise<T> {
+    return this.ds.transaction(async (em) => {
+      await em.query(SHADOW_START_LOCK, [model]);
+      const [running] = (await em.query(RUNNING_SHADOW, [model])) as { id: string }[];
       return fn(running);
     });
   }

@@ -256,7 +256,10 @@ export class ScoreRepository {
       months,
     ]);
     const cutoff = new Date(before).toISOString();
-    const [running] = await this.ds.query(`SELECT id FROM score_run WHERE status = 'running' LIMIT 1`);
+    // (A shadow run writes no score rows: it does not hold the retention up.)
+    const [running] = await this.ds.query(
+      `SELECT id FROM score_run WHERE status = 'running' AND kind = 'full' LIMIT 1`,
+    );
     if (running) return { before: cutoff, deleted: 0, kept: 0, skipped: 'run-running' };
     const [{ lo, hi }] = await this.ds.query(`SELECT min(id)::text AS lo, max(id)::text AS hi FROM score`);
     let deleted = 0;

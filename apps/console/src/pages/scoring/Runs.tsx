@@ -1,4 +1,17 @@
-import { Alert, Button, Card, Col, Popconfirm, Progress, Row, Space, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Popconfirm,
+  Progress,
+  Row,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
@@ -13,6 +26,7 @@ import { caught } from '../../lib/errors';
 import { CLASS_COLOR, CLASS_TAG } from '../../lib/score-explain';
 import {
   blockingRun,
+  candidateModels,
   classBars,
   progressPercent,
   scoreDelta,
@@ -23,7 +37,8 @@ import {
 } from '../../lib/score-runs';
 import { useSession } from '../../lib/session';
 import type { Dispose } from './scoring-charts';
-import type { Mover, RunSummary, ScoreRun, ScoreRunList, ScoreRunStarted } from './types';
+import type { ModelList, Mover, RunSummary, ScoreRun, ScoreRunList, ScoreRunStarted } from './types';
+import { ShadowFlows } from './ClassFlows';
 import { CursorPager } from '../../components/CursorPager';
 
 type S = Messages['scoring'];
@@ -42,9 +57,9 @@ export const classTag = (c: string) => (
   </Tag>
 );
 
-// 评分运行: the runs, newest first, paged by the API's cursor; a full run started here; the run
-// chosen (the newest, or the one just started) with its progress while it runs, polled, and its
-// summary once done.
+// 评分运行: the runs, newest first, paged by the API's cursor; a full run or a shadow run (影子运行)
+// of a candidate model started here; the run chosen (the newest, or the one just started) with its
+// progress while it runs, polled, and its summary once done (a shadow run's: its class flows).
 export function RunsTab() {
   const { m } = useI18n();
   const s = m.scoring;
@@ -59,6 +74,22 @@ export function RunsTab() {
   const [selected, setSelected] = useState<string | null>(null);
   const [run, setRun] = useState<ScoreRun | null>(null);
   const [tick, setTick] = useState(0);
+  const [candidates, setCandidates] = useState<string[]>([]);
+  const [shadowModel, setShadowModel] = useState<string | undefined>(undefined);
+  const [shadowStarting, setShadowStarting] = useState(false);
+  const [shadowError, setShadowError] = useState<ApiError | null>(null);
+
+  // The models a shadow run may use: every registered model but the active one.
+  useEffect(() => {
+    if (!mayStart) return;
+    let live = true;
+    ok<ModelList>(api.GET('/api/v1/scoring-models'))
+      .then((l) => live && setCandidates(candidateModels(l.items)))
+      .catch((e: unknown) => live && setShadowError(caught(e, m)));
+    return () => {
+      live = false;
+    };
+  }, [mayStart]);
 
   useEffect(() => {
     let live = true;
@@ -104,11 +135,13 @@ export function RunsTab() {
 
   // A one-at-a-time refusal stands until the run it names is no longer running.
   useEffect(() => {
-    const blocking = blockingRun(startError?.details);
-    if (!blocking) return;
-    const seen = [...(list?.items ?? []), ...(run ? [run] : [])].find((x) => x.id === blocking);
-    if (seen && seen.status !== 'running') setStartError(null);
-  }, [list, run, startError]);
+    const seen = (id: string | null) =>
+      id ? [...(list?.items ?? []), ...(run ? [run] : [])].find((x) => x.id === id) : undefined;
+    const full = seen(blockingRun(startError?.details));
+    if (full && full.status !== 'running') setStartError(null);
+    const shadow = seen(blockingRun(shadowError?.details));
+    if (shadow && shadow.status !== 'running') setShadowError(null);
+  }, [list, run, startError, shadowError]);
 
   const poll = shouldPoll([...(list?.items ?? []), ...(run ? [run] : [])], pending);
   useEffect(() => {
@@ -133,7 +166,25 @@ export function RunsTab() {
     }
   }
 
+  async function startShadow() {
+    if (!shadowModel) return;
+    setShadowStarting(true);
+    try {
+      const res = await ok<ScoreRunStarted>(api.POST('/api/v1/score-runs', { body: { shadowModel } }));
+      setShadowError(null);
+      setSelected(null);
+      setPages(FIRST_PAGE);
+      setPending(res.runId);
+      setTick((n) => n + 1);
+    } catch (e) {
+      setShadowError(caught(e, m));
+    } finally {
+      setShadowStarting(false);
+    }
+  }
+
   const r = s.runs;
+  const sh = s.shadow;
   const columns: ColumnsType<ScoreRun> = [
     {
       title: r.startedAt,
@@ -144,7 +195,21 @@ export function RunsTab() {
         </Button>
       ),
     },
-    { title: r.trigger, dataIndex: 'trigger', render: (v: string) => r.triggers[v] ?? v },
+    {
+      title: r.trigger,
+      dataIndex: 'trigger',
+      render: (v: string, row) =>
+        row.kind === 'shadow' ? (
+          <Space size={4} className="lj-nowrap">
+            {r.triggers[v] ?? v}
+            <Tag color="#531dab" data-testid="shadow-tag">
+              {sh.tag}
+            </Tag>
+          </Space>
+        ) : (
+          (r.triggers[v] ?? v)
+        ),
+    },
     {
       title: r.status,
       dataIndex: 'status',
@@ -160,7 +225,13 @@ export function RunsTab() {
         </span>
       ),
     },
-    { title: r.changed, dataIndex: 'scoresChanged', align: 'right' },
+    {
+      title: r.changed,
+      dataIndex: 'scoresChanged',
+      align: 'right',
+      // A shadow run changes no entity's score.
+      render: (v: number, row) => (row.kind === 'shadow' ? s.none : v),
+    },
     {
       title: r.moved,
       key: 'moved',
@@ -200,6 +271,38 @@ export function RunsTab() {
           </Space>
         </div>
       )}
+      {mayStart && (
+        <Card size="small" title={sh.title} data-testid="start-shadow">
+          <Typography.Paragraph type="secondary">{sh.intro}</Typography.Paragraph>
+          <ApiErrorAlert error={shadowError} />
+          {candidates.length ? (
+            <Space wrap>
+              <Select<string>
+                aria-label={sh.model}
+                placeholder={sh.pickModel}
+                style={{ minWidth: 240 }}
+                value={shadowModel}
+                onChange={setShadowModel}
+                options={candidates.map((v) => ({ value: v, label: v }))}
+                data-testid="shadow-model"
+              />
+              <Popconfirm
+                title={fmt(sh.startConfirm, { model: shadowModel ?? '' })}
+                okText={s.ok}
+                cancelText={s.cancel}
+                disabled={!shadowModel}
+                onConfirm={() => void startShadow()}
+              >
+                <Button disabled={!shadowModel} loading={shadowStarting}>
+                  {sh.start}
+                </Button>
+              </Popconfirm>
+            </Space>
+          ) : (
+            <Typography.Text type="secondary">{sh.noCandidates}</Typography.Text>
+          )}
+        </Card>
+      )}
       <ApiErrorAlert error={error} />
       <Card>
         <Table<ScoreRun>
@@ -233,9 +336,10 @@ export function RunsTab() {
 function RunDetail({ run, s }: { run: ScoreRun; s: S }) {
   const d = s.run;
   const { scored, total } = run.progress.entities;
+  const shadow = run.kind === 'shadow';
   return (
     <Card
-      title={`${d.title} · ${dateTime(run.startedAt)}`}
+      title={`${shadow ? fmt(s.shadow.detailTitle, { model: run.shadowModel ?? run.modelVersion }) : d.title} · ${dateTime(run.startedAt)}`}
       extra={<Tag color={STATUS_TAG[run.status]}>{s.runs.statuses[run.status]}</Tag>}
       data-testid="run-detail"
     >
@@ -266,7 +370,20 @@ function RunDetail({ run, s }: { run: ScoreRun; s: S }) {
           )}
         </div>
       )}
-      {run.status === 'done' && run.summary && <RunSummaryView summary={run.summary} s={s} />}
+      {shadow && run.status !== 'skipped' && (
+        <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }}>
+          {s.shadow.notShown}
+        </Typography.Paragraph>
+      )}
+      {run.status === 'done' && run.summary && !shadow && <RunSummaryView summary={run.summary} s={s} />}
+      {run.status === 'done' && shadow && (
+        <ShadowFlows
+          runId={run.id}
+          s={s}
+          classTag={classTag}
+          mixCheck={(mix) => <MixCheck mix={mix} s={s} />}
+        />
+      )}
     </Card>
   );
 }

@@ -16,3 +16,5 @@ export type ModelList = GetOk<'/api/v1/scoring-models'>;
 export type ModelSummary = ModelList['items'][number];
 export type ModelDetail = GetOk<'/api/v1/scoring-models/{version}'>;
 export type Activation = ModelDetail['activations'][number];
+export type ClassFlows = GetOk<'/api/v1/score-runs/{id}/class-flows'>;
+export type ClassFlowMover = ClassFlows['movers'][number];
