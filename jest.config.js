@@ -1,6 +1,9 @@
 // Jest runs our TypeScript as ES modules (swc, decorator metadata on): NestJS 12 packages are
 // ESM-only and Jest can only load them in its ESM mode on Node 20 (NODE_OPTIONS=--experimental-vm-modules,
 // set by the npm scripts). The built app itself is CommonJS and loads them through Node's require(esm).
+// Every process a test starts inherits this (startApp spreads process.env): the tests' expectations
+// are scorecard-v1's, not the product's default model (libs/testing testEnv says the same).
+process.env.SCORING_MODEL ??= 'scoring/scorecard-v1.json';
 const swc = [
   '@swc/jest',
   {

@@ -175,7 +175,7 @@ async function demo(args: Args<typeof OPTIONS>): Promise<void> {
     const topDistinct = new Set(top.map((r) => r.rankScore)).size / Math.max(1, top.length);
     console.log(
       `   top 1% (${top.length} entities): ${(100 * topDistinct).toFixed(1)}% distinct order keys (rankScore); ` +
-        `${new Set(top.map((r) => r.score)).size} distinct shown scores`,
+        `${new Set(top.map((r) => r.score)).size} distinct shown scores (a score capped at 100 shows its order key beside it)`,
     );
 
     section('7. 联动预警 / Joint alerts per department (一处发现、多方联动)');
@@ -400,7 +400,7 @@ function printRiskList(items: Json[]): void {
       .map((f) => `${f.label.zh} ${f.label.en} +${f.points}`)
       .join('；');
     console.log(
-      `${String(i + 1).padStart(3)}. ${item.riskClass} ${String(item.score).padStart(5)}  ${e.name}  ${e.uscc}  ${regionName(e.regionCode) ?? e.regionCode} ${e.industryCode}`,
+      `${String(i + 1).padStart(3)}. ${item.riskClass} ${String(item.score).padStart(5)}${Number(item.rankScore) > Number(item.score) ? ` (排序分 order key ${item.rankScore})` : ''}  ${e.name}  ${e.uscc}  ${regionName(e.regionCode) ?? e.regionCode} ${e.industryCode}`,
     );
     console.log(`        ${factors}`);
   });

@@ -75,9 +75,9 @@ describe('scoring models: registered, activated explicitly, named by every score
       'scorecard-chicago-fit-1',
       'scorecard-chicago-fit-2',
       'scorecard-synthetic-fit-1',
-      'scorecard-synthetic-fit-2',
       'scorecard-v1',
       'scorecard-v1.1',
+      'scorecard-v2',
     ]);
     const v1 = items.find((m: { version: string }) => m.version === 'scorecard-v1');
     expect(v1).toMatchObject({

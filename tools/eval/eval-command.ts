@@ -45,7 +45,7 @@ async function evaluate(args: Args<typeof EVAL_OPTIONS>): Promise<void> {
   const t0 = Date.now();
   const env = parseEnv(evalEnvSchema, process.env);
   const input = await evalInput(args, env);
-  const modelFile = args.model ?? 'config/scoring/scorecard-v1.json';
+  const modelFile = args.model ?? 'config/scoring/scorecard-v2.json';
   const model = readScorecard(modelFile);
   const log = (line: string) => console.log(line);
   if ('records' in input) {
@@ -152,7 +152,7 @@ export async function evaluateRecords(
   opts: RecordsOptions,
   model: Scorecard,
   log: (line: string) => void,
-  modelFile = 'config/scoring/scorecard-v1.json',
+  modelFile = 'config/scoring/scorecard-v2.json',
 ): Promise<RecordsEvalResult> {
   const t0 = Date.now();
   log(

@@ -100,7 +100,7 @@ async function fit(args: Args<typeof FIT_OPTIONS>): Promise<void> {
   const env = parseEnv(evalEnvSchema, process.env);
   const input = await evalInput(args, env);
   const kind = 'records' in input ? 'records' : input.dataset.dataset;
-  const baseFile = args.model ?? 'config/scoring/scorecard-v1.json';
+  const baseFile = args.model ?? 'config/scoring/scorecard-v2.json';
   const base = readScorecard(baseFile);
   const fixedL2 = args.l2;
   const excluded: Record<string, string> = { ...EXCLUDED[kind] };
@@ -154,7 +154,18 @@ async function fit(args: Args<typeof FIT_OPTIONS>): Promise<void> {
       how: { fit: 'logistic-l2' | 'calibration-only'; l2: number | null; pdo: number | null },
     ) => {
       const uncalibrated = loadScorecard(JSON.parse(JSON.stringify(draft)));
-      const trainScored = scoreCases(data, trainCases, uncalibrated);
+      // Calibration and class cut points on the latest part of the training window (the cases λ is
+      // chosen on, when the split is in time): the population most like the one the model will score
+      // today. Earlier cases have less history behind them, so lower scores, and would set the cut
+      // points too low (on the demo province, D 3.7% instead of about 2%).
+      const latest = trainCases.filter((c) => c.validation);
+      const calibrationCases =
+        latest.some((c) => c.label === 1) && latest.some((c) => c.label === 0) ? latest : trainCases;
+      if (calibrationCases !== trainCases)
+        log(
+          `  calibration 校准 on the ${calibrationCases.length} latest training cases (${data.text.validation})`,
+        );
+      const trainScored = scoreCases(data, calibrationCases, uncalibrated);
       const history = {
         outcome: data.text.label,
         fittedOn: `${dataName.en}: ${data.text.train}`,
@@ -200,7 +211,7 @@ async function fit(args: Args<typeof FIT_OPTIONS>): Promise<void> {
       log(
         `  class cut points 分类阈值 (policy ${policy.id}): B ${t.B} (p ${pc(p.B)}), C ${t.C} (p ${pc(p.C)}), D ${t.D} (p ${pc(p.D)})`,
       );
-      const trainFinal = scoreCases(data, trainCases, fitted);
+      const trainFinal = scoreCases(data, calibrationCases, fitted);
       const trainMix = mixOf(trainFinal, policy);
       log(
         `  training mix 训练样本分类结构: ${(['A', 'B', 'C', 'D'] as const).map((k) => `${k} ${pc(trainMix.shares[k])}`).join(', ')}`,
@@ -489,12 +500,12 @@ async function fit(args: Args<typeof FIT_OPTIONS>): Promise<void> {
         zh:
           `由 npm run fit 于 ${today} 拟合（L2 正则逻辑回归，λ=${l2}），训练样本 ${train.length} 个，正例率 ${(100 * rate).toFixed(1)}%；` +
           `分数 = ${base.classThresholds.B} + ${round(pdo / Math.LN2, 3)} ×（对数几率 − 基准对数几率），每 ${pdo} 分风险几率翻倍；` +
-          `底线规则、画像参数和行业风险表沿用 ${base.modelVersion}。未启用：需显式激活。`,
+          `底线规则和画像参数沿用 ${base.modelVersion}；${fitBase === base ? `行业风险表沿用 ${base.modelVersion}` : '行业风险表按训练样本拟合（见各条 note）'}。未启用：需显式激活。`,
         en:
           `Fitted by npm run fit on ${today} (L2-regularised logistic regression, λ=${l2}) on ${train.length} training cases, ` +
           `${(100 * rate).toFixed(1)}% positive: ${data.text.train}; label: ${data.text.label}. ` +
           `Score = ${base.classThresholds.B} + ${round(pdo / Math.LN2, 3)} × (log-odds − base-rate log-odds): ${pdo} points double the odds. ` +
-          `Floors, profile settings and the industry table are those of ${base.modelVersion}. Not active until activated explicitly.`,
+          `Floors and profile settings are those of ${base.modelVersion}; ${fitBase === base ? `the industry table is ${base.modelVersion}'s` : 'the industry risk table is fitted on the training cases (see each rule’s note)'}. Not active until activated explicitly.`,
       },
     });
     const signDropped = new Set(removed.map((j) => designs[j].feature));

@@ -34,6 +34,8 @@ export const enUS: Messages = {
   },
   home: homeEnUS,
   riskList: {
+    orderKey: 'order key {v}',
+    orderKeyHint: 'Above the cap of 100 the list orders by the raw score (the order key)',
     probability: 'P(adverse, 12 months)',
     title: 'Risk list',
     region: 'Region',

@@ -36,6 +36,8 @@ export const zhCN = {
   home: homeZhCN,
   alerts: alertsZhCN,
   riskList: {
+    orderKey: '排序分 {v}',
+    orderKeyHint: '原始分超过 100 分上限时，风险名单按原始分（排序分）排序',
     probability: '12个月不良概率',
     title: '风险名单',
     region: '行政区划',

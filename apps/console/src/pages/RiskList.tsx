@@ -418,7 +418,16 @@ function riskListColumns(m: Messages, locale: Locale, withProbability: boolean):
       key: 'score',
       className: 'lj-nowrap',
       align: 'right',
-      render: (_, r) => r.score.toFixed(1),
+      // Above the cap the shown scores tie at 100: the order key (排序分, the raw score) tells them apart.
+      render: (_, r) =>
+        r.rankScore > r.score ? (
+          <span title={m.riskList.orderKeyHint}>
+            {r.score.toFixed(1)}
+            <span className="lj-order-key">{fmt(m.riskList.orderKey, { v: r.rankScore.toFixed(1) })}</span>
+          </span>
+        ) : (
+          r.score.toFixed(1)
+        ),
     },
     {
       title: m.riskList.riskClass,

@@ -56,7 +56,7 @@ export const baseEnvSchema = z.object({
   CONFIG_DIR: z.string().min(1).default('config'),
   // The scoring model activated on a fresh install (a file of CONFIG_DIR/scoring); afterwards the
   // active model changes only by explicit activation.
-  SCORING_MODEL: z.string().min(1).default('scoring/scorecard-v1.json'),
+  SCORING_MODEL: z.string().min(1).default('scoring/scorecard-v2.json'),
   // How long a worker keeps its list of published rules before reading it again: a rule published
   // or retired through the API takes effect within this time.
   RULES_REFRESH_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
