@@ -400,7 +400,7 @@ function printRiskList(items: Json[]): void {
       .map((f) => `${f.label.zh} ${f.label.en} +${f.points}`)
       .join('；');
     console.log(
-      `${String(i + 1).padStart(3)}. ${item.riskClass} ${String(item.score).padStart(5)}${Number(item.rankScore) > Number(item.score) ? ` (排序分 order key ${item.rankScore})` : ''}  ${e.name}  ${e.uscc}  ${regionName(e.regionCode) ?? e.regionCode} ${e.industryCode}`,
+      `${String(i + 1).padStart(3)}. ${item.riskClass} ${String(item.score).padStart(5)}${Math.round(Number(item.rankScore) * 10) / 10 > Number(item.score) ? ` (排序分 order key ${item.rankScore})` : ''}  ${e.name}  ${e.uscc}  ${regionName(e.regionCode) ?? e.regionCode} ${e.industryCode}`,
     );
     console.log(`        ${factors}`);
   });

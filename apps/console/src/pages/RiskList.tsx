@@ -218,7 +218,9 @@ export default function RiskList() {
 
   return (
     <Card>
-      <Typography.Title level={4}>{m.riskList.title}</Typography.Title>
+      <Typography.Title level={4} style={{ marginTop: 0 }}>
+        {m.riskList.title}
+      </Typography.Title>
       <Form layout="inline" style={{ marginBottom: 16, rowGap: 8 }}>
         <Form.Item label={m.riskList.region} htmlFor="rl-region">
           <Cascader<Option>
@@ -420,7 +422,7 @@ function riskListColumns(m: Messages, locale: Locale, withProbability: boolean):
       align: 'right',
       // Above the cap the shown scores tie at 100: the order key (排序分, the raw score) tells them apart.
       render: (_, r) =>
-        r.rankScore > r.score ? (
+        Math.round(r.rankScore * 10) / 10 > r.score ? (
           <span title={m.riskList.orderKeyHint}>
             {r.score.toFixed(1)}
             <span className="lj-order-key">{fmt(m.riskList.orderKey, { v: r.rankScore.toFixed(1) })}</span>

@@ -208,7 +208,9 @@ export default function AlertInbox() {
   return (
     <CaseTheme>
       <Card>
-        <Typography.Title level={4}>{m.alerts.title}</Typography.Title>
+        <Typography.Title level={4} style={{ marginTop: 0 }}>
+          {m.alerts.title}
+        </Typography.Title>
         <Typography.Paragraph type="secondary">
           {officer && department ? fmt(m.alerts.inboxOf, { department }) : m.alerts.jurisdiction}
         </Typography.Paragraph>
