@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -90,37 +90,6 @@ const CHICAGO_FEEDS = [
   { source: 'chicago-inspection-visits', file: 'chicago_inspector_schedule_2011_2014.csv' },
 ] as const;
 const CHICAGO_SPLIT_FILE = 'chicago_model_data_with_split_and_score.csv';
-// Which violation codes each inspection cited (columns "1".."44", "70": times cited), by Inspection_ID.
-const CHICAGO_VIOLATION_MATRIX = 'chicago_violation_code_matrix.csv';
-
-// The city's own export lists an inspection's violations in one Violations column ("18. NO EVIDENCE
-// OF … | 32. FOOD AND NON-FOOD …"); the extract split it into a matrix keyed by Inspection_ID. This
-// puts it back as one column, Violation_Codes ("18 | 32"), on a copy of the inspections file, which
-// the chicago-food-inspections profile maps to the inspection's findings (one finding per code), so
-// that a violation cited again at a later inspection is seen as repeated. Without the matrix file the
-// inspections are imported as they are (no findings).
-async function withViolationCodes(dir: string, out: string): Promise<string> {
-  const inspections = join(dir, 'chicago_inspections_features.csv');
-  const matrixFile = join(dir, CHICAGO_VIOLATION_MATRIX);
-  if (!existsSync(matrixFile)) return inspections;
-  const matrix = parse(readFileSync(matrixFile), { columns: true }) as Record<string, string>[];
-  const codes = new Map<string, string>();
-  for (const row of matrix) {
-    const cited = Object.keys(row)
-      .filter((k) => k !== 'Inspection_ID' && Number(row[k]) > 0)
-      .map((k) => `Chicago violation ${k}`);
-    codes.set(row.Inspection_ID, cited.join(' | '));
-  }
-  const rows = parse(readFileSync(inspections)) as string[][];
-  const quote = (v: string) => `"${v.replace(/"/g, '""')}"`;
-  const idAt = rows[0].indexOf('Inspection_ID');
-  const lines = rows.map((r, i) =>
-    [...r, i === 0 ? 'Violation_Codes' : (codes.get(r[idAt]) ?? '')].map(quote).join(','),
-  );
-  const file = join(out, 'chicago_inspections_features.csv');
-  await writeFile(file, `${lines.join('\n')}\n`);
-  return file;
-}
 // The Chicago project's out-of-sample "pilot" period (README.txt): its Test rows.
 export const CHICAGO_TEST_FROM = '2014-09-02';
 export const CHICAGO_TEST_TO = '2014-10-31';
@@ -175,10 +144,7 @@ async function importChicago(
       const files = app.get(FileIngestionService);
       for (const feed of CHICAGO_FEEDS) {
         const t0 = Date.now();
-        const path =
-          feed.source === 'chicago-food-inspections'
-            ? await withViolationCodes(dir, fileStore)
-            : join(dir, feed.file);
+        const path = join(dir, feed.file);
         const up = await files.accept(
           feed.source,
           createReadStream(path),
