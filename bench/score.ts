@@ -31,6 +31,7 @@ import { SQL_TABLE, sqlAgreementStatement, sqlBaselineStatement } from './score-
 import { cpuByCommand, cpuDelta, cpuSeconds, machineCpu, machineLoad, RssSampler } from './proc';
 
 // npm run bench:score [-- --entities N] [--years Y] [--seed S] [--chunks-profiled K] [--cpu-prof DIR] [--keep]
+//                       [--reuse DB]
 //
 // The nightly full scoring run at scale: a synthetic province of N entities (default 1,000,000) with
 // Y years of history (default 5: ~10.7 records per entity) is seeded into a scratch database; then the
@@ -53,6 +54,11 @@ import { cpuByCommand, cpuDelta, cpuSeconds, machineCpu, machineLoad, RssSampler
 // time against the first run's are the measure of a history that grows only with information
 // (issue 15). Then a sample of chunks is replayed in this process, phase by phase, to show where a
 // chunk's time goes. The last line is JSON.
+//
+// --keep keeps the scratch database (its name is printed); --reuse DB runs on a database a previous run
+// kept, without seeding: its score, entity_risk and profile are emptied first, so `firstRun` is then a
+// first run on a database planned on the statistics the previous run left, not straight after a load
+// (for iterating on the run itself; the figures to report come from a run that seeds).
 
 const CHUNK = 500; // ScoringService.RUN_CHUNK
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -84,11 +90,12 @@ const OPTIONS = {
   'chunks-profiled': { type: 'integer', min: 1 },
   'cpu-prof': 'string',
   keep: 'boolean',
+  reuse: 'string',
 } as const;
 
 runCommand({
   name: 'bench:score',
-  usage: '[--entities N] [--years Y] [--seed S] [--chunks-profiled K] [--cpu-prof DIR] [--keep]',
+  usage: '[--entities N] [--years Y] [--seed S] [--chunks-profiled K] [--cpu-prof DIR] [--keep] [--reuse DB]',
   options: OPTIONS,
   run: bench,
 });
@@ -102,21 +109,25 @@ async function bench(args: Args<typeof OPTIONS>): Promise<void> {
   const asOf = todayInShanghai();
   const model = loadScorecard(JSON.parse(readFileSync(join(process.cwd(), SCORECARD_V1_PATH), 'utf8')));
   console.log(
-    `bench:score — ${entities} entities, ${years} years of history, as of ${asOf}; ${machineLoad()}`,
+    `bench:score — ${args.reuse ? `reusing database ${args.reuse}` : `${entities} entities, ${years} years of history`}, ` +
+      `as of ${asOf}; ${machineLoad()}`,
   );
   const loadAtStart = machineLoad();
 
-  await withScratch(env, 'bench_score', { keep: args.keep }, async (scratch) => {
+  await withScratch(env, 'bench_score', { keep: args.keep, reuse: args.reuse }, async (scratch) => {
     const ds = await scratch.dataSource(4);
 
-    // --- seed ---
-    const seeded = await seedProvince(ds, {
-      entities,
-      seed,
-      end: asOf,
-      years,
-      onProgress: (n, r) => process.stderr.write(`  seeding: ${n} entities, ${r} records\r`),
-    });
+    // --- seed (or the kept database as it is, its outputs emptied) ---
+    const seeded = args.reuse
+      ? { seconds: 0 }
+      : await seedProvince(ds, {
+          entities,
+          seed,
+          end: asOf,
+          years,
+          onProgress: (n, r) => process.stderr.write(`  seeding: ${n} entities, ${r} records\r`),
+        });
+    if (args.reuse) await resetScores(ds);
     await ds.query('CHECKPOINT').catch(() => undefined);
     const [{ records, recordMb }] = await ds.query(
       `SELECT count(*)::int AS records, round(pg_total_relation_size('record') / 1048576.0)::int AS "recordMb" FROM record`,
@@ -128,7 +139,7 @@ async function bench(args: Args<typeof OPTIONS>): Promise<void> {
     );
 
     // --- the api, shared by both runs ---
-    const admin = await createAdmin(ds, 'bench-admin');
+    const admin = await createAdmin(ds, args.reuse ? `bench-admin-${Date.now()}` : 'bench-admin');
     const { base } = await scratch.startApi(NO_SCHEDULES);
     auth = await signIn(base, admin.username, admin.password);
 
@@ -221,6 +232,8 @@ async function bench(args: Args<typeof OPTIONS>): Promise<void> {
     );
     const loadAtEnd = machineLoad();
     console.log(`machine: at start ${loadAtStart}; at end ${loadAtEnd}`);
+    if (args.keep || args.reuse)
+      console.log(`database kept: ${scratch.databaseName} (--reuse ${scratch.databaseName})`);
     printJsonLine({
       bench: 'score',
       entities: entityCount,
@@ -251,7 +264,8 @@ async function bench(args: Args<typeof OPTIONS>): Promise<void> {
       secondRun,
       sqlAgreement: agreement,
       chunkPhasesMs: { steadyState: phasesFull, firstRun: phasesEmpty },
-      seedSec: round1(seeded.seconds),
+      seedSec: args.reuse ? undefined : round1(seeded.seconds),
+      database: args.keep || args.reuse ? scratch.databaseName : undefined,
       recordTableMb: recordMb,
       loadAtStart,
       loadAtEnd,
@@ -317,8 +331,9 @@ async function timedRun(
   asOfDay?: string,
 ): Promise<{ figures: RunFigures; runId: string }> {
   const workerEnv: Record<string, string> = { ...NO_SCHEDULES, WORKER_QUEUES: 'scoring' };
-  if (cpuProfDir) workerEnv.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${cpuProfDir}`;
-  const workers = await scratch.startWorkers(workerCount, workerEnv);
+  // As node arguments: node refuses --cpu-prof in NODE_OPTIONS.
+  const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
+  const workers = await scratch.startWorkers(workerCount, workerEnv, nodeArgs);
   try {
     const pids = workers.map((w) => w.proc.pid as number);
     const sampler = new RssSampler(pids);
@@ -434,7 +449,7 @@ interface Phases {
   // milliseconds per chunk of 500 entities, averaged over the chunks replayed
   bookkeeping: number; // isChunkDone + runs.get
   loadEntities: number; // EntityRepository.findRange
-  loadRecords: number; // RecordRepository.forEntityRange (query, transfer, row objects, grouping)
+  loadRecords: number; // RecordRepository.forScoringRange (query, transfer, row objects, grouping)
   loadRecordsServer: number; // of which PostgreSQL's execution (EXPLAIN ANALYZE of the same query)
   relatedParties: number; // EntityRepository.relatedPartySignals
   computeProfileAndScore: number; // scoreEntity + topFactors + the row objects
@@ -504,7 +519,7 @@ async function profileChunks(
     const ents = await entitiesRepo.findRange(c.fromId, c.toId);
     sum.loadEntities += ms(t);
     t = process.hrtime.bigint();
-    const recs = await recordsRepo.forEntityRange(c.fromId, c.toId);
+    const recs = await recordsRepo.forScoringRange(c.fromId, c.toId);
     sum.loadRecords += ms(t);
     t = process.hrtime.bigint();
     const related = await entitiesRepo.relatedPartySignals(
@@ -527,10 +542,9 @@ async function profileChunks(
     sum.total += ms(tChunk);
     // PostgreSQL's own share of loading the records (not part of the total above).
     const explained: { 'QUERY PLAN': { 'Execution Time': number }[] }[] = await ds.query(
-      `EXPLAIN (ANALYZE, FORMAT JSON) SELECT r.id::text AS id, r.source, r.source_record_id, r.kind,
-              r.entity_id::text, r.department_code, to_char(r.occurred_at, 'YYYY-MM-DD'), r.data,
-              to_char(r.counts_until, 'YYYY-MM-DD')
-         FROM record r WHERE r.entity_id BETWEEN $1 AND $2 ORDER BY r.entity_id, r.occurred_at, r.id`,
+      `EXPLAIN (ANALYZE, FORMAT JSON) SELECT r.id, r.kind, r.entity_id, to_char(r.occurred_at, 'YYYY-MM-DD'),
+              r.data, to_char(r.counts_until, 'YYYY-MM-DD')
+         FROM record r WHERE r.entity_id BETWEEN $1 AND $2 ORDER BY r.entity_id, r.occurred_at`,
       [c.fromId, c.toId],
     );
     const plan = explained[0]['QUERY PLAN'][0];

@@ -126,9 +126,13 @@ export class Scratch {
   }
 
   // `count` worker processes, once each says it serves its queues (a line logged at level log).
-  async startWorkers(count: number, extra: Record<string, string> = {}): Promise<AppProcess[]> {
+  async startWorkers(
+    count: number,
+    extra: Record<string, string> = {},
+    nodeArgs: string[] = [], // e.g. --cpu-prof --cpu-prof-dir=DIR (which NODE_OPTIONS does not allow)
+  ): Promise<AppProcess[]> {
     const workers = Array.from({ length: count }, () =>
-      this.start('apps/worker/src/main', { LOG_LEVEL: 'log', ...extra }),
+      this.start('apps/worker/src/main', { LOG_LEVEL: 'log', ...extra }, nodeArgs),
     );
     await until(
       async () => workers.every((w) => w.output().includes('serving queues')),

@@ -1,4 +1,4 @@
-import type { ScoreToSave } from '@lianjian/database';
+import type { ScoreToSave, ScoringRecord } from '@lianjian/database';
 import { hash } from 'node:crypto';
 import type { EntitySnapshot, StoredRecord } from '@lianjian/domain';
 import { storedFeatures, type RelatedPartySignals } from './profile/profile';
@@ -11,15 +11,20 @@ const NO_RELATED: RelatedPartySignals = { sameLegalRepFlagged: 0, sameAddressFla
 // (labels and zeros come back when read), and the inputs hash stored with it (what the score was
 // computed from; whether a row is written is decided on the outcome, ScoreRepository.insertScores).
 // Shared by the scoring service and bench:score's chunk replay.
+// A full run loads its records without their origin (ScoringRecord: no source, source record id or
+// department), which the profile and the scorecard do not read; score-to-save.spec holds them to it.
 export function scoreToSave(
   entity: EntitySnapshot,
-  records: StoredRecord[],
+  records: readonly ScoringRecord[],
   related: RelatedPartySignals | undefined,
   asOf: string,
   model: Scorecard,
   trigger: string,
 ): ScoreToSave {
-  const { profile, result } = scoreEntity({ entity, records, related: related ?? NO_RELATED, asOf }, model);
+  const { profile, result } = scoreEntity(
+    { entity, records: records as readonly StoredRecord[], related: related ?? NO_RELATED, asOf },
+    model,
+  );
   return {
     entityId: entity.id,
     modelVersion: result.modelVersion,

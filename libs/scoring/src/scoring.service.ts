@@ -221,15 +221,25 @@ export class ScoringService {
     if (!run) throw new Error(`score run ${c.runId} does not exist`);
     // A shadow run's scores never become the entities' scores, whichever job name its chunk came by.
     if (run.kind === 'shadow') return this.scoreShadowChunk(c);
-    const ents = await this.entities.findRange(c.fromId, c.toId);
     const model = await this.models.byVersion(run.modelVersion);
-    const toSave = await this.computeScores(
-      ents,
-      await this.records.forEntityRange(c.fromId, c.toId),
-      'full-run',
-      run.asOf,
-      model,
-      c.runId,
+    // The chunk's reads are independent but for the related parties, which need the entity ids: the
+    // records (the largest) load on one pooled connection while the entities and then their related
+    // parties load on another, so a chunk waits for the longer of the two, not for their sum.
+    const [records, [ents, related]] = await Promise.all([
+      this.records.forScoringRange(c.fromId, c.toId),
+      this.entities.findRange(c.fromId, c.toId).then(
+        async (found) =>
+          [
+            found,
+            await this.entities.relatedPartySignals(
+              found.map((e) => e.id),
+              c.runId,
+            ),
+          ] as const,
+      ),
+    ]);
+    const toSave = ents.map((entity) =>
+      scoreToSave(entity, records.get(entity.id) ?? [], related.get(entity.id), run.asOf, model, 'full-run'),
     );
     const res = await this.scores.saveRunChunk(
       toSave,
@@ -280,13 +290,9 @@ export class ScoringService {
     trigger: ScoreTrigger | 'shadow',
     asOf: string,
     model: Scorecard,
-    runId?: string,
   ): Promise<ScoreToSave[]> {
     if (!ents.length) return [];
-    const related = await this.entities.relatedPartySignals(
-      ents.map((e) => e.id),
-      runId,
-    );
+    const related = await this.entities.relatedPartySignals(ents.map((e) => e.id));
     const toSave = ents.map((entity) =>
       scoreToSave(entity, records.get(entity.id) ?? [], related.get(entity.id), asOf, model, trigger),
     );
