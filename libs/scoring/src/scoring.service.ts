@@ -290,9 +290,14 @@ export class ScoringService {
     trigger: ScoreTrigger | 'shadow',
     asOf: string,
     model: Scorecard,
+    runId?: string,
   ): Promise<ScoreToSave[]> {
     if (!ents.length) return [];
-    const related = await this.entities.relatedPartySignals(ents.map((e) => e.id));
+    // With a run: the related-party flags of the run's snapshot (score_run_flagged), as of its date.
+    const related = await this.entities.relatedPartySignals(
+      ents.map((e) => e.id),
+      runId,
+    );
     const toSave = ents.map((entity) =>
       scoreToSave(entity, records.get(entity.id) ?? [], related.get(entity.id), asOf, model, trigger),
     );
