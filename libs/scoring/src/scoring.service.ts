@@ -24,6 +24,12 @@ import { runClassMix } from './calibration/run-mix';
 
 // Where a score is computed: loads entities and their records, runs the pure profile + scorecard,
 // stores scores with every factor's contribution, and asks the rules to look at class changes.
+// The related-party flag a run snapshots as of its date (score_run_flagged), with its model's window.
+const runFlag = (model: Scorecard) => ({
+  severePenaltyTypes: [...SEVERE_PENALTY_TYPES],
+  longWindowMonths: profileConfigFor(model).longWindowMonths,
+});
+
 @Injectable()
 export class ScoringService {
   private readonly log = new Logger(ScoringService.name);
@@ -84,10 +90,7 @@ export class ScoringService {
       asOf,
       modelVersion: model.modelVersion,
       chunkSize: ScoringService.RUN_CHUNK,
-      flag: {
-        severePenaltyTypes: [...SEVERE_PENALTY_TYPES],
-        longWindowMonths: profileConfigFor(model).longWindowMonths,
-      },
+      flag: runFlag(model),
       classPolicy: this.models.policy(),
     });
     if (skippedFor) {
@@ -123,10 +126,7 @@ export class ScoringService {
       asOf,
       modelVersion: model.modelVersion,
       chunkSize: ScoringService.RUN_CHUNK,
-      flag: {
-        severePenaltyTypes: [...SEVERE_PENALTY_TYPES],
-        longWindowMonths: profileConfigFor(model).longWindowMonths,
-      },
+      flag: runFlag(model),
       classPolicy: this.models.policy(),
     });
     if (skippedFor) {

@@ -204,18 +204,11 @@ export function ClassFlowMatrix({
   );
 }
 
-function ShadowMovers({
-  movers,
-  s,
-  classTag,
-}: {
-  movers: ClassFlowMover[];
-  s: S;
-  classTag: (c: string) => React.ReactNode;
-}) {
-  const d = s.shadow;
+// A mover's name (a link to its profile) and USCC: the first two columns of the runs' and the shadow
+// runs' mover tables.
+export function entityColumns<T extends { uscc: string | null; name: string | null }>(s: S): ColumnsType<T> {
   const r = s.run;
-  const columns: ColumnsType<ClassFlowMover> = [
+  return [
     {
       title: r.name,
       key: 'name',
@@ -227,6 +220,21 @@ function ShadowMovers({
       dataIndex: 'uscc',
       render: (v: string | null) => <span className="lj-nowrap">{v ?? s.none}</span>,
     },
+  ];
+}
+
+function ShadowMovers({
+  movers,
+  s,
+  classTag,
+}: {
+  movers: ClassFlowMover[];
+  s: S;
+  classTag: (c: string) => React.ReactNode;
+}) {
+  const d = s.shadow;
+  const columns: ColumnsType<ClassFlowMover> = [
+    ...entityColumns<ClassFlowMover>(s),
     {
       title: d.activeCol,
       key: 'active',

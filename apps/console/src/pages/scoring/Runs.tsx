@@ -14,13 +14,12 @@ import {
 } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useRef, useState } from 'react';
-import { Link } from 'react-router';
 import { api, ok, type ApiError } from '../../api/client';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { fmt, useI18n } from '../../i18n';
 import type { Messages } from '../../i18n/zh-CN';
 import { currentCursor, FIRST_PAGE } from '../../lib/cursor-pages';
-import { entityPath, percent, signed } from '../../lib/dashboard';
+import { percent, signed } from '../../lib/dashboard';
 import { dateTime } from '../../lib/dates';
 import { caught } from '../../lib/errors';
 import { CLASS_COLOR, CLASS_TAG } from '../../lib/score-explain';
@@ -38,7 +37,7 @@ import {
 import { useSession } from '../../lib/session';
 import type { Dispose } from './scoring-charts';
 import type { ModelList, Mover, RunSummary, ScoreRun, ScoreRunList, ScoreRunStarted } from './types';
-import { ShadowFlows } from './ClassFlows';
+import { entityColumns, ShadowFlows } from './ClassFlows';
 import { CursorPager } from '../../components/CursorPager';
 
 type S = Messages['scoring'];
@@ -474,17 +473,7 @@ function ClassChart({ bars, s }: { bars: ClassBar[]; s: S }) {
 function Movers({ movers, s }: { movers: Mover[]; s: S }) {
   const d = s.run;
   const columns: ColumnsType<Mover> = [
-    {
-      title: d.name,
-      key: 'name',
-      render: (_, r) =>
-        r.uscc ? <Link to={entityPath(r.uscc)}>{r.name ?? d.unnamed}</Link> : (r.name ?? d.unnamed),
-    },
-    {
-      title: d.uscc,
-      dataIndex: 'uscc',
-      render: (v: string | null) => <span className="lj-nowrap">{v ?? s.none}</span>,
-    },
+    ...entityColumns<Mover>(s),
     {
       title: d.classMove,
       key: 'class',
