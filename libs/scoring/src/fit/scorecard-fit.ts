@@ -41,6 +41,10 @@ const BINARY = new Set([
   'ever_serious_violation',
   'on_court_defaulter_list',
   'on_tax_violation_list',
+  'entity_type_individual',
+  'entity_type_joint_stock',
+  'entity_type_branch',
+  'young_2y',
 ]);
 // Levels and durations whose effect is plausibly proportional; every other feature is a count, an
 // amount or a decayed sum, where log1p keeps one extreme entity from dominating.
@@ -53,7 +57,8 @@ const LINEAR = new Set([
 
 // Features whose direction is not settled in advance: age, size, time since the last inspection and
 // how often an entity has been inspected can go either way. Every other feature is an adverse signal
-// (a failure, a penalty, a listing, arrears, a complaint, a flagged related party, a change of
+// (a failure, a penalty, a fine above the department's usual one, a listing, arrears, a complaint, a
+// flagged related party, a representative or address shared with other entities, a change of
 // representative …) or a risk level, and may only ADD points: +1 for fitLogisticWithSigns.
 const EITHER_WAY = new Set([
   'age_years',
@@ -63,6 +68,12 @@ const EITHER_WAY = new Set([
   'inspections_36m',
   'clean_inspections_36m', // inspections with nothing found: usually lower risk, but also more often inspected
   'adverse_trend_12m', // given the counts of the last 12 months, the trend's own direction is an open question
+  // the legal form: an individual business, a joint-stock company or a branch is neither adverse nor
+  // favourable in itself; being young may be either, like newly_established
+  'entity_type_individual',
+  'entity_type_joint_stock',
+  'entity_type_branch',
+  'young_2y',
 ]);
 
 export function expectedSign(feature: string): 1 | 0 {
@@ -233,6 +244,7 @@ export function fittedScorecard(input: FittedScorecardInput): {
     scoreRange: { ...base.scoreRange },
     industryRisk: base.industryRisk.map((r) => ({ ...r })),
     ...(base.profile ? { profile: structuredClone(base.profile) } : {}),
+    ...(base.departmentFines ? { departmentFines: structuredClone(base.departmentFines) } : {}),
   };
   return { scorecard, dropped, pointsPerLogit: k };
 }
