@@ -21,9 +21,12 @@ import { SEVERE_PENALTY_TYPES, type ProfileConfig } from '@lianjian/scoring';
 //   between consecutive registration records carrying the field, counted when in the short window;
 // - related parties: entities sharing the legal representative / address that are flagged as of
 //   asOf by their records, the entity itself excluded (the run's snapshot, FLAGGED_AS_OF_SQL, and
-//   EntityRepository.relatedPartySignals).
+//   EntityRepository.relatedPartySignals), and all entities sharing them (related_*_entities);
+// - entity type flags (个体工商户, 股份有限公司, 分公司) and young_2y from the entity type and the
+//   establishment date as of asOf; fine_relative_decayed against the model's department fine table
+//   (0 without one).
 // Not done here: the scorecard (points, caps, floors, classes), the inputs hash, and the score,
-// entity_risk and profile rows the product writes (this writes one plain table of 37 columns).
+// entity_risk and profile rows the product writes (this writes one plain table of 45 columns).
 
 export const SQL_TABLE = 'bench_sql_profile';
 
@@ -68,13 +71,26 @@ export function sqlBaselineStatement(asOf: string, cfg: ProfileConfig): string {
   const changes = (f: string) =>
     `count(*) FILTER (WHERE f = '${f}' AND occurred_at <= ${A} AND occurred_at > ${S} AND prev IS NOT NULL AND v <> prev)`;
   const r4 = (e: string) => `round(coalesce(${e}, 0)::numeric, 4)::float8`;
+  const YOUNG = `(${A} - interval '24 months')::date`;
+  // The model's department fine table (profile.ts DepartmentFineTable), or none.
+  const fines = cfg.departmentFines;
+  const fineMedians = fines?.departments.length
+    ? `VALUES ${fines.departments.map((d) => `(${lit(d.departmentCode)}, ${num(d.medianFine)}::float8)`).join(', ')}`
+    : `SELECT NULL::text, NULL::float8 WHERE false`;
+  const fineRelative = fines
+    ? `sum(${w(hl.penalty)} * log(2, (1 + (r.data->>'fineAmount')::float8 / coalesce(fm.median, ${num(fines.overallMedian)}::float8))::numeric)::float8)
+         FILTER (WHERE r.kind = 'penalty' AND (r.data->>'fineAmount')::float8 > 0)`
+    : `NULL::float8`;
+  const typeText = `normalize(coalesce(b.typ, ''), NFKC)`;
+  const isBranch = `(${typeText} LIKE '%分公司%' OR ${typeText} LIKE '%分支机构%')`;
 
   // The run's related-party snapshot (FLAGGED_AS_OF_SQL) with its parameters written in.
   const flaggedAsOf = FLAGGED_AS_OF_SQL.replaceAll('$1', lit(asOf))
     .replaceAll('$2', severe)
     .replaceAll('$3', num(cfg.longWindowMonths));
   return `CREATE TABLE ${SQL_TABLE} AS
-WITH agg AS (
+WITH fine_median(code, median) AS (${fineMedians}),
+agg AS (
   SELECT r.entity_id,
     count(*) FILTER (WHERE r.kind = 'inspection' AND r.occurred_at > ${L}) AS inspections_36m,
     max(r.occurred_at) FILTER (WHERE r.kind = 'inspection') AS last_insp,
@@ -99,8 +115,9 @@ WITH agg AS (
     count(*) FILTER (WHERE r.kind = 'obligation_default' AND r.data->>'type' = 'court_judgment' AND r.occurred_at > ${L}) AS court_36m,
     ${listCols},
     coalesce(bool_or(r.kind = 'listing' AND r.data->>'list' = 'serious_violation' AND r.data->>'action' = 'added'), false) AS ever_serious,
-    count(*) FILTER (WHERE r.kind = 'listing' AND r.data->>'action' = 'added' AND r.occurred_at > ${L}) AS listings_36m
-  FROM record r
+    count(*) FILTER (WHERE r.kind = 'listing' AND r.data->>'action' = 'added' AND r.occurred_at > ${L}) AS listings_36m,
+    ${fineRelative} AS fine_rel_d
+  FROM record r LEFT JOIN fine_median fm ON fm.code = r.department_code
   WHERE r.kind <> 'registration' AND r.occurred_at <= ${A} AND (r.counts_until IS NULL OR ${A} < r.counts_until)
   GROUP BY r.entity_id
 ),
@@ -109,7 +126,7 @@ regf AS (
     FROM record r
     CROSS JOIN LATERAL (VALUES
       ('est', r.data->>'establishedOn'), ('cap', r.data->>'registeredCapital'),
-      ('ind', r.data->>'industryCode'), ('st', r.data->>'status'),
+      ('ind', r.data->>'industryCode'), ('st', r.data->>'status'), ('typ', r.data->>'entityType'),
       ('rep', ${norm(`r.data->'legalRepresentative'->>'name'`)}), ('addr', ${norm(`r.data->>'address'`)}),
       ('stc', ${norm(`r.data->>'status'`)})) AS x(f, v)
    WHERE r.kind = 'registration' AND x.v <> ''
@@ -124,6 +141,7 @@ reg AS (
     bool_or(f = 'cap') AS cap_c, ${lastVisible('cap')} AS cap_v,
     bool_or(f = 'ind') AS ind_c, ${lastVisible('ind')} AS ind_v,
     bool_or(f = 'st') AS st_c, ${lastVisible('st')} AS st_v,
+    bool_or(f = 'typ') AS typ_c, ${lastVisible('typ')} AS typ_v,
     ${changes('rep')} AS rep_changes, ${changes('addr')} AS addr_changes, ${changes('stc')} AS status_changes
   FROM regw GROUP BY entity_id
 ),
@@ -133,12 +151,15 @@ flagged AS (
 ),
 rep_n AS (SELECT rep, count(*) AS n FROM flagged WHERE rep IS NOT NULL GROUP BY rep),
 addr_n AS (SELECT addr, count(*) AS n FROM flagged WHERE addr IS NOT NULL GROUP BY addr),
+rep_all AS (SELECT legal_rep_id_number AS rep, count(*) AS n FROM entity WHERE legal_rep_id_number IS NOT NULL GROUP BY 1),
+addr_all AS (SELECT address AS addr, count(*) AS n FROM entity WHERE address IS NOT NULL GROUP BY 1),
 base AS (
   SELECT e.id, e.legal_rep_id_number, e.address,
     CASE WHEN g.est_c THEN left(g.est_v, 10)::date ELSE e.established_on END AS est,
     CASE WHEN g.cap_c THEN g.cap_v::float8 ELSE e.registered_capital::float8 END AS cap,
     CASE WHEN g.ind_c THEN g.ind_v ELSE e.industry_code END AS ind,
     CASE WHEN g.st_c THEN g.st_v ELSE e.status END AS st,
+    CASE WHEN g.typ_c THEN g.typ_v ELSE e.entity_type END AS typ,
     g.rep_changes, g.addr_changes, g.status_changes
   FROM entity e LEFT JOIN reg g ON g.entity_id = e.id
 )
@@ -148,6 +169,10 @@ SELECT b.id AS entity_id,
   CASE WHEN b.cap > 0 THEN round((b.cap / 10000)::numeric, 2)::float8 ELSE 0 END AS registered_capital_10k,
   ${industryLevel('b.ind')} AS industry_risk_level,
   (coalesce(b.st IN ('revoked', 'deregistered'), false))::int AS entity_status_abnormal,
+  (${typeText} LIKE '%个体%')::int AS entity_type_individual,
+  (NOT ${isBranch} AND ${typeText} LIKE '%股份有限公司%')::int AS entity_type_joint_stock,
+  ${isBranch}::int AS entity_type_branch,
+  (b.est IS NOT NULL AND b.est > ${YOUNG})::int AS young_2y,
   coalesce(b.rep_changes, 0) AS legal_rep_changes_12m,
   coalesce(b.addr_changes, 0) AS address_changes_12m,
   coalesce(b.status_changes, 0) AS status_changes_12m,
@@ -165,6 +190,7 @@ SELECT b.id AS entity_id,
   coalesce(a.severe_36m, 0) AS severe_penalties_36m,
   round(coalesce(a.fines_36m / 10000, 0)::numeric, 2)::float8 AS fines_36m_10k,
   coalesce(a.large_fines_36m, 0) AS large_fines_36m,
+  ${r4('a.fine_rel_d')} AS fine_relative_decayed,
   ${onList('abnormal_operations')} AS on_abnormal_list,
   ${onList('serious_violation')} AS on_serious_violation_list,
   coalesce(a.ever_serious, false)::int AS ever_serious_violation,
@@ -178,12 +204,16 @@ SELECT b.id AS entity_id,
   coalesce(a.verified_12m, 0) AS verified_complaints_12m,
   ${r4('a.complaints_d')} AS complaints_decayed,
   greatest(0, coalesce(rn.n, 0) - (me.id IS NOT NULL AND b.legal_rep_id_number IS NOT NULL)::int) AS related_legal_rep_flagged,
-  greatest(0, coalesce(an.n, 0) - (me.id IS NOT NULL AND b.address IS NOT NULL)::int) AS related_address_flagged
+  greatest(0, coalesce(an.n, 0) - (me.id IS NOT NULL AND b.address IS NOT NULL)::int) AS related_address_flagged,
+  greatest(0, coalesce(ra.n, 0) - 1) AS related_legal_rep_entities,
+  greatest(0, coalesce(aa.n, 0) - 1) AS related_address_entities
 FROM base b
 LEFT JOIN agg a ON a.entity_id = b.id
 LEFT JOIN flagged me ON me.id = b.id
 LEFT JOIN rep_n rn ON rn.rep = b.legal_rep_id_number
-LEFT JOIN addr_n an ON an.addr = b.address`;
+LEFT JOIN addr_n an ON an.addr = b.address
+LEFT JOIN rep_all ra ON ra.rep = b.legal_rep_id_number
+LEFT JOIN addr_all aa ON aa.addr = b.address`;
 }
 
 // Per feature, how many entities' SQL value differs from the profile the product stored (profile

@@ -79,6 +79,7 @@ describe('scoring models: registered, activated explicitly, named by every score
       'scorecard-v1',
       'scorecard-v1.1',
       'scorecard-v2',
+      'scorecard-v3',
     ]);
     const v1 = items.find((m: { version: string }) => m.version === 'scorecard-v1');
     expect(v1).toMatchObject({

@@ -84,15 +84,28 @@ describe('planner statistics after bulk loads', () => {
       [run],
     );
     const reference = async (flagged: string, params: unknown[]) => {
-      const rows: { id: string; rep: number; addr: number }[] = await ds.query(
+      const rows: { id: string; rep: number; addr: number; repN: number; addrN: number }[] = await ds.query(
         `SELECT me.id::text AS id,
                 (SELECT count(*)::int FROM entity o WHERE o.legal_rep_id_number = me.legal_rep_id_number
                     AND o.id <> me.id AND ${flagged}) AS rep,
-                (SELECT count(*)::int FROM entity o WHERE o.address = me.address AND o.id <> me.id AND ${flagged}) AS addr
+                (SELECT count(*)::int FROM entity o WHERE o.address = me.address AND o.id <> me.id AND ${flagged}) AS addr,
+                (SELECT count(*)::int FROM entity o WHERE o.legal_rep_id_number = me.legal_rep_id_number
+                    AND o.id <> me.id) AS "repN",
+                (SELECT count(*)::int FROM entity o WHERE o.address = me.address AND o.id <> me.id) AS "addrN"
            FROM entity me ORDER BY me.id`,
         params,
       );
-      return new Map(rows.map((r) => [r.id, { sameLegalRepFlagged: r.rep, sameAddressFlagged: r.addr }]));
+      return new Map(
+        rows.map((r) => [
+          r.id,
+          {
+            sameLegalRepFlagged: r.rep,
+            sameAddressFlagged: r.addr,
+            sameLegalRepEntities: r.repN,
+            sameAddressEntities: r.addrN,
+          },
+        ]),
+      );
     };
     const ids = [...(await reference('false', [])).keys()];
     const entities = new EntityRepository(ds);
@@ -110,6 +123,8 @@ describe('planner statistics after bulk loads', () => {
     for (const m of [fromProfiles, fromRun]) {
       expect([...m.values()].filter((v) => v.sameLegalRepFlagged > 0).length).toBeGreaterThan(0);
       expect([...m.values()].filter((v) => v.sameAddressFlagged > 0).length).toBeGreaterThan(0);
+      // …and share them with more entities than the flagged ones
+      expect([...m.values()].some((v) => v.sameAddressEntities > v.sameAddressFlagged)).toBe(true);
     }
   });
 

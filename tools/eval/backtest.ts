@@ -8,10 +8,9 @@ import {
   daysEarlier,
   isRelatedPartyFlagged,
   loadScorecard,
-  partiesAsOf,
   profileConfigFor,
+  RelatedPartyIndex,
   type RelatedPartySignals,
-  relatedSignals,
   RISK_CLASS_ORDER,
   type Scorecard,
   rankScore,
@@ -39,11 +38,35 @@ export function readScorecard(file: string): Scorecard {
   }
 }
 
-const ZERO: RelatedPartySignals = { sameLegalRepFlagged: 0, sameAddressFlagged: 0 };
+const ZERO: RelatedPartySignals = {
+  sameLegalRepFlagged: 0,
+  sameAddressFlagged: 0,
+  sameLegalRepEntities: 0,
+  sameAddressEntities: 0,
+};
+
+// Who held which legal representative and address when, built once per data set.
+const partyIndexes = new WeakMap<LoadedDataset, RelatedPartyIndex>();
+function partyIndex(data: LoadedDataset): RelatedPartyIndex {
+  let index = partyIndexes.get(data);
+  if (!index) {
+    index = new RelatedPartyIndex(
+      [...data.entities.values()].map((e) => ({
+        id: e.id,
+        records: data.records.get(e.id) ?? [],
+        current: { legalRepIdNumber: e.legalRepIdNumber ?? null, address: e.address ?? null },
+      })),
+    );
+    partyIndexes.set(data, index);
+  }
+  return index;
+}
 
 // Related-party signals as of a date, the production definition applied point-in-time (see
-// libs/scoring/src/evaluation/related.ts). Only entities with a listing or a penalty can be flagged,
-// so the others' profiles are not computed; with none flagged (Chicago) every signal is zero.
+// libs/scoring/src/evaluation/related.ts): the entities sharing each scored entity's legal
+// representative / address as of the date, and how many of them are flagged. Only entities with a
+// listing or a penalty can be flagged, so the others' profiles are not computed; with none flagged
+// (Chicago) only the counts of sharing entities are non-zero.
 function relatedAsOf(
   data: LoadedDataset,
   candidates: readonly string[], // entities with a listing or a penalty at some date
@@ -61,20 +84,9 @@ function relatedAsOf(
     if (!entity) continue;
     if (isRelatedPartyFlagged(computeProfile({ entity, records, asOf }, config).features)) flagged.add(id);
   }
-  if (!flagged.size) return new Map();
-  const parties = (id: string) => {
-    const e = data.entities.get(id);
-    return partiesAsOf(data.records.get(id) ?? [], asOf, {
-      legalRepIdNumber: e?.legalRepIdNumber ?? null,
-      address: e?.address ?? null,
-    });
-  };
-  const inputs = [...new Set([...scored, ...flagged])].map((id) => ({
-    id,
-    ...parties(id),
-    flagged: flagged.has(id),
-  }));
-  return relatedSignals(inputs);
+  const index = partyIndex(data);
+  const isFlagged = (id: string) => flagged.has(id);
+  return new Map(scored.map((id) => [id, index.signals(id, asOf, isFlagged)]));
 }
 
 export interface ScoredEvalCase {

@@ -9,6 +9,7 @@ import {
   designRow,
   expectedSign,
   FEATURE_NAMES,
+  fitFineTable,
   fitIndustryTable,
   fitLogisticWithSigns,
   fittedScorecard,
@@ -52,6 +53,8 @@ const FIT_OPTIONS = {
   calibrate: 'boolean',
   // Keep the current model's industry risk table instead of fitting one on the training cases.
   'keep-industries': 'boolean',
+  // Keep the current model's department fine table (or its lack of one) instead of fitting one.
+  'keep-fines': 'boolean',
 } as const;
 
 // Features never offered to the fit, per data set, and why.
@@ -88,7 +91,7 @@ export const fitCommand: Command<typeof FIT_OPTIONS> = {
   name: 'fit',
   usage:
     '--dataset chicago|synthetic [--model FILE] [--out FILE] [--calibrate] [--l2 λ] [--exclude f1,f2] [--train-from YYYY-MM-DD] ' +
-    '[--keep-industries] [--data-dir DIR] [--keep] [--entities N] [--seed S] [--end YYYY-MM-DD] [--years Y]  |  ' +
+    '[--keep-industries] [--keep-fines] [--data-dir DIR] [--keep] [--entities N] [--seed S] [--end YYYY-MM-DD] [--years Y]  |  ' +
     '--records FILE --as-of YYYY-MM-DD --horizon-days N [--model FILE] [--out FILE] [--l2 λ] [--exclude f1,f2] ' +
     '[--train-from YYYY-MM-DD] [--keep]',
   options: FIT_OPTIONS,
@@ -395,6 +398,7 @@ async function fit(args: Args<typeof FIT_OPTIONS>): Promise<void> {
     // The industry risk table (行业风险表), fitted on the training cases unless --keep-industries: the
     // industry_risk_level feature then carries each industry's own record, and the table is the model's.
     let fitBase = base;
+    let industriesFitted = false;
     if (!args['keep-industries']) {
       const { rules, fitted } = fitIndustryTable(
         trainCases.map((c) => ({
@@ -408,8 +412,35 @@ async function fit(args: Args<typeof FIT_OPTIONS>): Promise<void> {
         `  industry risk table 行业风险表: ${fitted.length} industries with ≥ 30 training cases graded from their own ` +
           `adverse rate (levels 1/2/3: ${byLevel.join('/')}); the other codes keep ${base.modelVersion}'s table (--keep-industries keeps it all)`,
       );
-      if (fitted.length)
+      if (fitted.length) {
         fitBase = loadScorecard({ ...JSON.parse(JSON.stringify(base)), industryRisk: rules });
+        industriesFitted = true;
+      }
+    }
+    // The department fine table (部门罚款中位数表), fitted on the penalty records of the training window
+    // (up to the latest training case's date) unless --keep-fines: fine_relative_decayed then reads each
+    // fine against its department's median, and the table is the model's.
+    let finesFitted = false;
+    if (!args['keep-fines']) {
+      const until = trainCases.reduce((m, c) => (c.asOf > m ? c.asOf : m), '');
+      const table = until
+        ? fitFineTable(
+            (function* () {
+              for (const list of data.records.values()) yield* list;
+            })(),
+            until,
+            { fittedOn: `${dataName.en}: penalty records dated on or before ${until}` },
+          )
+        : null;
+      if (table) {
+        log(
+          `  department fine table 部门罚款中位数表: ${table.overallPenalties} fines to ${until}, overall median ` +
+            `${table.overallMedian} CNY; ${table.departments.length} departments with ≥ ${table.minPenalties} fines ` +
+            `have their own median (--keep-fines keeps ${base.modelVersion}'s)`,
+        );
+        fitBase = loadScorecard({ ...JSON.parse(JSON.stringify(fitBase)), departmentFines: table });
+        finesFitted = true;
+      } else log(`  department fine table 部门罚款中位数表: no fine in the training window, none fitted`);
     }
     const train = scoreCases(data, trainCases, fitBase);
     const rows = train.map((t) => t.features);
@@ -500,12 +531,14 @@ async function fit(args: Args<typeof FIT_OPTIONS>): Promise<void> {
         zh:
           `由 npm run fit 于 ${today} 拟合（L2 正则逻辑回归，λ=${l2}），训练样本 ${train.length} 个，正例率 ${(100 * rate).toFixed(1)}%；` +
           `分数 = ${base.classThresholds.B} + ${round(pdo / Math.LN2, 3)} ×（对数几率 − 基准对数几率），每 ${pdo} 分风险几率翻倍；` +
-          `底线规则和画像参数沿用 ${base.modelVersion}；${fitBase === base ? `行业风险表沿用 ${base.modelVersion}` : '行业风险表按训练样本拟合（见各条 note）'}。未启用：需显式激活。`,
+          `底线规则和画像参数沿用 ${base.modelVersion}；${!industriesFitted ? `行业风险表沿用 ${base.modelVersion}` : '行业风险表按训练样本拟合（见各条 note）'}` +
+          `${finesFitted ? '；部门罚款中位数表按训练窗口内的处罚记录拟合' : ''}。未启用：需显式激活。`,
         en:
           `Fitted by npm run fit on ${today} (L2-regularised logistic regression, λ=${l2}) on ${train.length} training cases, ` +
           `${(100 * rate).toFixed(1)}% positive: ${data.text.train}; label: ${data.text.label}. ` +
           `Score = ${base.classThresholds.B} + ${round(pdo / Math.LN2, 3)} × (log-odds − base-rate log-odds): ${pdo} points double the odds. ` +
-          `Floors and profile settings are those of ${base.modelVersion}; ${fitBase === base ? `the industry table is ${base.modelVersion}'s` : 'the industry risk table is fitted on the training cases (see each rule’s note)'}. Not active until activated explicitly.`,
+          `Floors and profile settings are those of ${base.modelVersion}; ${!industriesFitted ? `the industry table is ${base.modelVersion}'s` : 'the industry risk table is fitted on the training cases (see each rule’s note)'}` +
+          `${finesFitted ? '; the department fine table is fitted on the penalty records of the training window' : ''}. Not active until activated explicitly.`,
       },
     });
     const signDropped = new Set(removed.map((j) => designs[j].feature));

@@ -12,9 +12,11 @@ export {
   allFeatures,
   storedFeatures,
   industryRiskLevel,
+  entityTypeFlags,
   SEVERE_PENALTY_TYPES,
 } from './profile/profile';
 export type {
+  DepartmentFineTable,
   FeatureGroup,
   FeatureInfo,
   IndustryRiskLevel,
@@ -80,7 +82,7 @@ export {
   shiftDays,
   shiftMonths,
 } from './evaluation/labels';
-export { isRelatedPartyFlagged, partiesAsOf, relatedSignals } from './evaluation/related';
+export { isRelatedPartyFlagged, partiesAsOf, RelatedPartyIndex, relatedSignals } from './evaluation/related';
 export type { PartiesAsOf, RelatedPartyInput } from './evaluation/related';
 export {
   chooseL2,
@@ -127,3 +129,5 @@ export { loadConfigCards, loadConfigPolicy } from './scoring-models.service';
 export { runClassMix } from './calibration/run-mix';
 export { fitIndustryTable } from './fit/industry-table';
 export type { FittedIndustry, IndustryCase, IndustryTableOptions } from './fit/industry-table';
+export { fitFineTable } from './fit/fine-table';
+export type { FineTableOptions, FittedFineTable } from './fit/fine-table';

@@ -5,7 +5,12 @@ import { storedFeatures, type RelatedPartySignals } from './profile/profile';
 import { scoreEntity, slimFactors, topFactors } from './scorecard/scorecard';
 import type { Scorecard } from './scorecard/scorecard.schema';
 
-const NO_RELATED: RelatedPartySignals = { sameLegalRepFlagged: 0, sameAddressFlagged: 0 };
+const NO_RELATED: RelatedPartySignals = {
+  sameLegalRepFlagged: 0,
+  sameAddressFlagged: 0,
+  sameLegalRepEntities: 0,
+  sameAddressEntities: 0,
+};
 
 // One entity's score as it is stored: profile and scorecard as of `asOf`, factors and features slim
 // (labels and zeros come back when read), and the inputs hash stored with it (what the score was

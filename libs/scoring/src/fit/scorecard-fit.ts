@@ -45,6 +45,10 @@ const BINARY = new Set([
   'licensed_alcohol',
   'licensed_alcohol_on_premises',
   'licensed_tobacco',
+  'entity_type_individual',
+  'entity_type_joint_stock',
+  'entity_type_branch',
+  'young_2y',
 ]);
 // Levels and durations whose effect is plausibly proportional; every other feature is a count, an
 // amount or a decayed sum, where log1p keeps one extreme entity from dominating.
@@ -58,7 +62,8 @@ const LINEAR = new Set([
 
 // Features whose direction is not settled in advance: age, size, time since the last inspection and
 // how often an entity has been inspected can go either way. Every other feature is an adverse signal
-// (a failure, a penalty, a listing, arrears, a complaint, a flagged related party, a change of
+// (a failure, a penalty, a fine above the department's usual one, a listing, arrears, a complaint, a
+// flagged related party, a representative or address shared with other entities, a change of
 // representative …) or a risk level, and may only ADD points: +1 for fitLogisticWithSigns.
 const EITHER_WAY = new Set([
   'age_years',
@@ -73,6 +78,12 @@ const EITHER_WAY = new Set([
   'licensed_alcohol',
   'licensed_alcohol_on_premises',
   'licensed_tobacco',
+  // the legal form: an individual business, a joint-stock company or a branch is neither adverse nor
+  // favourable in itself; being young may be either, like newly_established
+  'entity_type_individual',
+  'entity_type_joint_stock',
+  'entity_type_branch',
+  'young_2y',
 ]);
 
 export function expectedSign(feature: string): 1 | 0 {
@@ -243,6 +254,7 @@ export function fittedScorecard(input: FittedScorecardInput): {
     scoreRange: { ...base.scoreRange },
     industryRisk: base.industryRisk.map((r) => ({ ...r })),
     ...(base.profile ? { profile: structuredClone(base.profile) } : {}),
+    ...(base.departmentFines ? { departmentFines: structuredClone(base.departmentFines) } : {}),
   };
   return { scorecard, dropped, pointsPerLogit: k };
 }

@@ -3,6 +3,7 @@ import {
   allFeatures,
   computeProfile,
   DEFAULT_PROFILE_CONFIG,
+  entityTypeFlags,
   FEATURE_CATALOGUE,
   FEATURE_NAMES,
   industryRiskLevel,
@@ -328,6 +329,31 @@ describe('computeProfile', () => {
     expect(profile([]).related_legal_rep_flagged).toBe(0);
   });
 
+  it('passes the counts of all entities sharing the representative or the address (集中登记)', () => {
+    const f = computeProfile({
+      entity: entity(),
+      records: [],
+      asOf: AS_OF,
+      related: {
+        sameLegalRepFlagged: 1,
+        sameAddressFlagged: 0,
+        sameLegalRepEntities: 7,
+        sameAddressEntities: 40,
+      },
+    }).features;
+    expect(f.related_legal_rep_entities).toBe(7);
+    expect(f.related_address_entities).toBe(40);
+    // signals from before the counts existed: 0
+    const old = computeProfile({
+      entity: entity(),
+      records: [],
+      asOf: AS_OF,
+      related: { sameLegalRepFlagged: 1, sameAddressFlagged: 0 },
+    }).features;
+    expect(old.related_legal_rep_entities).toBe(0);
+    expect(old.related_address_entities).toBe(0);
+  });
+
   it('rejects a bad asOf and names a record with a bad date', () => {
     expect(() => profile([], '2025-02-30')).toThrow(/asOf '2025-02-30'/);
     const bad = rec('complaint', 'yesterday', { category: 'x' });
@@ -448,6 +474,91 @@ describe('computeProfile: licensed business activities (许可经营项目)', ()
     expect(activityFeatures(history, '2024-04-30')).toEqual([2, 1, 0, 0]);
     // a later record replaces the set
     expect(activityFeatures(history, '2025-08-01')).toEqual([1, 0, 0, 0]);
+  });
+});
+
+describe('computeProfile: entity type and age (issue 15)', () => {
+  it('flags 个体工商户, 股份有限公司 and branches from the entity type', () => {
+    expect(profile([], AS_OF, undefined, entity({ entityType: '个体工商户' }))).toMatchObject({
+      entity_type_individual: 1,
+      entity_type_joint_stock: 0,
+      entity_type_branch: 0,
+    });
+    expect(profile([], AS_OF, undefined, entity({ entityType: '股份有限公司（上市）' }))).toMatchObject({
+      entity_type_individual: 0,
+      entity_type_joint_stock: 1,
+      entity_type_branch: 0,
+    });
+    // a joint-stock company's branch is a branch
+    expect(entityTypeFlags('股份有限公司分公司')).toEqual({ individual: 0, jointStock: 0, branch: 1 });
+    expect(entityTypeFlags('有限责任公司分公司')).toEqual({ individual: 0, jointStock: 0, branch: 1 });
+    expect(entityTypeFlags('有限责任公司（自然人独资）')).toEqual({
+      individual: 0,
+      jointStock: 0,
+      branch: 0,
+    });
+    expect(entityTypeFlags(null)).toEqual({ individual: 0, jointStock: 0, branch: 0 });
+  });
+
+  it('takes the entity type from the registration records as of asOf when they carry it', () => {
+    const records = [
+      rec('registration', '2021-01-01', { name: 'x', entityType: '个体工商户' }),
+      rec('registration', '2025-09-01', { name: 'x', entityType: '有限责任公司' }), // after asOf
+    ];
+    const f = profile(records, AS_OF, undefined, entity({ entityType: '有限责任公司' }));
+    expect(f.entity_type_individual).toBe(1);
+    expect(profile(records, '2025-12-31', undefined, entity()).entity_type_individual).toBe(0);
+  });
+
+  it('flags an entity established less than two years before asOf', () => {
+    const at = (establishedOn: string | null) =>
+      profile([], AS_OF, undefined, entity({ establishedOn })).young_2y;
+    expect(at('2024-01-01')).toBe(1); // 18 months
+    expect(at('2025-01-01')).toBe(1); // also newly established
+    expect(at('2023-07-01')).toBe(1); // two years less a day
+    expect(at('2023-06-30')).toBe(0); // exactly two years
+    expect(at('2020-06-30')).toBe(0);
+    expect(at(null)).toBe(0); // unknown: not flagged, as newly_established
+  });
+});
+
+describe('computeProfile: fines against the department’s usual fine (issue 15)', () => {
+  const fines = {
+    overallMedian: 10_000,
+    departments: [
+      { departmentCode: '330106-SAMR', medianFine: 5_000 },
+      { departmentCode: '330106-ENV', medianFine: 80_000 },
+    ],
+  };
+  const withFines: ProfileConfig = { ...DEFAULT_PROFILE_CONFIG, departmentFines: fines };
+  const pen = (day: string, fineAmount: number | undefined, departmentCode = '330106-SAMR') => ({
+    ...rec('penalty', day, { penaltyTypes: ['fine'], ...(fineAmount === undefined ? {} : { fineAmount }) }),
+    departmentCode,
+  });
+
+  it('sums log2(1 + fine / the department’s median), decayed with the penalty half-life', () => {
+    const f = profile(
+      [
+        pen(AS_OF, 15_000), // SAMR median 5,000: log2(4) = 2
+        pen(AS_OF, 80_000, '330106-ENV'), // log2(2) = 1
+        pen(AS_OF, 30_000, '330999-TAX'), // no median of its own: overall 10,000, log2(4) = 2
+        pen('2023-06-30', 35_000), // log2(8) = 3, 731 days old: × 0.5^(731/730)
+        pen(AS_OF, undefined), // a warning: no fine
+        pen('2025-07-01', 1_000_000), // after asOf
+      ],
+      AS_OF,
+      withFines,
+    );
+    expect(f.fine_relative_decayed).toBeCloseTo(2 + 1 + 2 + 3 * 0.5 ** (731 / 730), 4);
+  });
+
+  it('is 0 without a fine table (models before it score as before)', () => {
+    const records = [pen(AS_OF, 15_000)];
+    expect(profile(records).fine_relative_decayed).toBe(0);
+    const without = profile(records);
+    const withTable = profile(records, AS_OF, withFines);
+    for (const name of FEATURE_NAMES)
+      if (name !== 'fine_relative_decayed') expect([name, withTable[name]]).toEqual([name, without[name]]);
   });
 });
 

@@ -59,6 +59,11 @@ export const FEATURE_CATALOGUE: Record<string, FeatureInfo> = {
     'Licensed for alcohol consumed on the premises',
   ),
   licensed_tobacco: f('basic', '许可烟草零售', 'Licensed for tobacco retail'),
+  // 基础属性: entity type and age (issue 15)
+  entity_type_individual: f('basic', '个体工商户', 'Individual business (个体工商户)'),
+  entity_type_joint_stock: f('basic', '股份有限公司', 'Joint-stock company (股份有限公司)'),
+  entity_type_branch: f('basic', '分支机构（分公司）', 'Branch (分公司)'),
+  young_2y: f('basic', '成立不满两年', 'Established less than two years ago'),
   // 动态信息
   legal_rep_changes_12m: f(
     'dynamic',
@@ -152,6 +157,12 @@ export const FEATURE_CATALOGUE: Record<string, FeatureInfo> = {
   ),
   fines_36m_10k: f('supervision', '近36个月罚款金额（万元）', 'Fines, last 36 months (CNY 10,000)'),
   large_fines_36m: f('supervision', '近36个月大额罚款次数', 'Large fines, last 36 months'),
+  // Fines against the imposing department's usual fine (issue 15); 0 without a fine table in the model
+  fine_relative_decayed: f(
+    'supervision',
+    '罚款金额相对作出处罚部门罚款中位数（log2(1+金额/中位数)，时间衰减）',
+    "Fines relative to the imposing department's median fine (log2(1 + amount / median), time-decayed)",
+  ),
   on_abnormal_list: f('supervision', '经营异常名录在列', 'On the abnormal-operations list'),
   on_serious_violation_list: f('supervision', '严重违法失信名单在列', 'On the serious-violation list'),
   ever_serious_violation: f('supervision', '曾被列入严重违法失信名单', 'Ever on the serious-violation list'),
@@ -185,6 +196,18 @@ export const FEATURE_CATALOGUE: Record<string, FeatureInfo> = {
     '同一住所的失信或重罚关联主体数',
     'Entities at the same registered address that are listed or heavily penalised',
   ),
+  // 关联关系: how many entities share the person or the address at all (issue 15) — a nominee
+  // representative (代持法定代表人) runs many entities, a registration hub (集中登记地) hosts many
+  related_legal_rep_entities: f(
+    'related',
+    '同一法定代表人的其他主体数',
+    'Other entities with the same legal representative',
+  ),
+  related_address_entities: f(
+    'related',
+    '同一住所的其他主体数（集中登记）',
+    'Other entities at the same registered address (registration hub)',
+  ),
 };
 
 export const FEATURE_NAMES: readonly string[] = Object.keys(FEATURE_CATALOGUE);
@@ -212,6 +235,18 @@ export function allFeatures(stored: Readonly<Record<string, number>>): Record<st
 export interface RelatedPartySignals {
   sameLegalRepFlagged: number;
   sameAddressFlagged: number;
+  // All OTHER entities sharing them, flagged or not (the same query counts both); absent = 0.
+  sameLegalRepEntities?: number;
+  sameAddressEntities?: number;
+}
+
+// 部门罚款中位数表: each department's (record departmentCode) median fine in CNY, learnt by the fit
+// from the training window's penalty records (libs/scoring/src/fit/fine-table.ts) and carried by the
+// model (its departmentFines); a department with too few fines falls back to the overall median.
+// Without a table (models before issue 15) fine_relative_decayed is 0.
+export interface DepartmentFineTable {
+  overallMedian: number; // > 0
+  departments: readonly { departmentCode: string; medianFine: number }[];
 }
 
 export type IndustryRiskLevel = 1 | 2 | 3;
@@ -233,6 +268,7 @@ export interface ProfileConfig {
   maxDaysSinceInspection: number; // also the value when never inspected
   industryRisk: readonly IndustryRiskRule[];
   defaultIndustryRiskLevel: IndustryRiskLevel;
+  departmentFines?: DepartmentFineTable;
 }
 
 // Same table as config/scoring/scorecard-v1.json, for profiles computed without a scorecard: food,
@@ -327,6 +363,35 @@ export function industryRiskLevel(
   return defaultLevel;
 }
 
+// The fine table as a map, built once per table (not once per entity).
+const compiledFines = new WeakMap<DepartmentFineTable, Map<string, number>>();
+function fineMedians(table: DepartmentFineTable): Map<string, number> {
+  let m = compiledFines.get(table);
+  if (!m) {
+    m = new Map(table.departments.map((d) => [d.departmentCode, d.medianFine]));
+    compiledFines.set(table, m);
+  }
+  return m;
+}
+
+// 个体工商户 / 股份有限公司 / 分公司 from the registered entity type (free text, e.g. 有限责任公司分公司,
+// 股份有限公司（上市）): a branch is a branch whatever its parent's form.
+export function entityTypeFlags(type: string | null | undefined): {
+  individual: number;
+  jointStock: number;
+  branch: number;
+} {
+  const t = (type ?? '').normalize('NFKC');
+  const branch = t.includes('分公司') || t.includes('分支机构');
+  return {
+    individual: t.includes('个体') ? 1 : 0,
+    jointStock: !branch && t.includes('股份有限公司') ? 1 : 0,
+    branch: branch ? 1 : 0,
+  };
+}
+
+const YOUNG_MONTHS = 24; // young_2y
+
 interface Dated<K extends RecordKind = RecordKind> {
   day: number;
   record: StoredRecord<K>;
@@ -404,6 +469,8 @@ export function computeProfile(input: ProfileInput, config: ProfileConfig = DEFA
   const longStart = addMonths(asOfDay, -config.longWindowMonths);
   const hl = config.halfLifeDays;
   const decay = (day: number, halfLife: number): number => 0.5 ** ((asOfDay - day) / halfLife);
+  const fines = config.departmentFines;
+  const fineMedian = fines ? fineMedians(fines) : undefined;
 
   // Stored records passed ingest validation; a bad date here is a data bug and must be loud.
   const all: Dated[] = [];
@@ -489,6 +556,10 @@ export function computeProfile(input: ProfileInput, config: ProfileConfig = DEFA
     } else if (isKind(d, 'penalty')) {
       const data = d.record.data;
       x.penalties_decayed += decay(day, hl.penalty);
+      if (fines && (data.fineAmount ?? 0) > 0) {
+        const median = fineMedian!.get(d.record.departmentCode) ?? fines.overallMedian;
+        x.fine_relative_decayed += decay(day, hl.penalty) * Math.log2(1 + data.fineAmount! / median);
+      }
       adverse(day);
       if (inShort) x.penalties_12m++;
       if (inLong) {
@@ -546,9 +617,20 @@ export function computeProfile(input: ProfileInput, config: ProfileConfig = DEFA
   // --- 基础属性 + 动态信息 from registration history ---
   // A field's value as of asOf comes from the registration records when they carry that field at all
   // (the snapshot may then reflect a later state), else from the current snapshot.
-  const latest: { establishedOn?: string; capital?: number; industryCode?: string; status?: EntityStatus } =
-    {};
-  const carried = { establishedOn: false, capital: false, industryCode: false, status: false };
+  const latest: {
+    establishedOn?: string;
+    capital?: number;
+    industryCode?: string;
+    status?: EntityStatus;
+    entityType?: string;
+  } = {};
+  const carried = {
+    establishedOn: false,
+    capital: false,
+    industryCode: false,
+    status: false,
+    entityType: false,
+  };
   const legalRep = new ChangeCounter();
   const address = new ChangeCounter();
   const statusChanges = new ChangeCounter();
@@ -580,6 +662,10 @@ export function computeProfile(input: ProfileInput, config: ProfileConfig = DEFA
       carried.status = true;
       if (visible) latest.status = data.status;
     }
+    if (data.entityType) {
+      carried.entityType = true;
+      if (visible) latest.entityType = data.entityType;
+    }
     if (!visible) continue;
     const inShort = d.day > shortStart;
     legalRep.see(data.legalRepresentative?.name, inShort);
@@ -593,11 +679,13 @@ export function computeProfile(input: ProfileInput, config: ProfileConfig = DEFA
   const capital = pick(carried.capital, latest.capital, entity.registeredCapital);
   const industryCode = pick(carried.industryCode, latest.industryCode, entity.industryCode);
   const status = pick(carried.status, latest.status, entity.status);
+  const entityType = pick(carried.entityType, latest.entityType, entity.entityType);
 
   const establishedDay = establishedOn ? dayNumber(establishedOn) : NaN;
   if (!Number.isNaN(establishedDay)) {
     x.age_years = round(Math.max(0, asOfDay - establishedDay) / 365.25, 2);
     x.newly_established = establishedDay > addMonths(asOfDay, -config.newlyEstablishedMonths) ? 1 : 0;
+    x.young_2y = establishedDay > addMonths(asOfDay, -YOUNG_MONTHS) ? 1 : 0;
   } // unknown establishment date: age 0 but not flagged as new
   x.registered_capital_10k = capital && capital > 0 ? round(capital / 10_000, 2) : 0;
   x.industry_risk_level = industryRiskLevel(
@@ -607,6 +695,10 @@ export function computeProfile(input: ProfileInput, config: ProfileConfig = DEFA
   );
   x.entity_status_abnormal = status === 'revoked' || status === 'deregistered' ? 1 : 0;
   licensedActivityFeatures(x, activities);
+  const type = entityTypeFlags(entityType);
+  x.entity_type_individual = type.individual;
+  x.entity_type_joint_stock = type.jointStock;
+  x.entity_type_branch = type.branch;
   x.legal_rep_changes_12m = legalRep.count;
   x.address_changes_12m = address.count;
   x.status_changes_12m = statusChanges.count;
@@ -614,6 +706,8 @@ export function computeProfile(input: ProfileInput, config: ProfileConfig = DEFA
   // --- 关联关系 ---
   x.related_legal_rep_flagged = Math.max(0, input.related?.sameLegalRepFlagged ?? 0);
   x.related_address_flagged = Math.max(0, input.related?.sameAddressFlagged ?? 0);
+  x.related_legal_rep_entities = Math.max(0, input.related?.sameLegalRepEntities ?? 0);
+  x.related_address_entities = Math.max(0, input.related?.sameAddressEntities ?? 0);
 
   // Stable, storable numbers: decayed sums to 4 decimals, money to 2.
   for (const name of DECAYED_FEATURES) x[name] = round(x[name], 4);

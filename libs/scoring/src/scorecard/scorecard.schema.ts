@@ -80,6 +80,24 @@ export function createScorecardSchema(knownFeatures: readonly string[] = FEATURE
         }),
       ),
       profile: profileOverrides.optional(),
+      // 部门罚款中位数表 (issue 15): each department's median fine, learnt by npm run fit from the
+      // training window's penalty records (fit/fine-table.ts); the profile's fine_relative_decayed
+      // divides each fine by it. Optional: models without it (v1, v2) score exactly as before.
+      departmentFines: z
+        .strictObject({
+          overallMedian: positive, // CNY: departments with fewer than minPenalties fines use it
+          overallPenalties: z.number().int().positive(),
+          minPenalties: z.number().int().positive(),
+          fittedOn: z.string().min(1).optional(),
+          departments: z.array(
+            z.strictObject({
+              departmentCode: z.string().min(1),
+              medianFine: positive,
+              penalties: z.number().int().positive(),
+            }),
+          ),
+        })
+        .optional(),
       // Optional (files written before it existed load as they are): the probability of an adverse
       // finding within `horizonMonths` that a raw score means, and the probabilities at which the
       // class cut points (classThresholds) were set by the class-mix policy. calibration/calibration.ts.
@@ -168,6 +186,26 @@ export function createScorecardSchema(knownFeatures: readonly string[] = FEATURE
           });
         else seenIds.set(floor.id, i);
       });
+      const fines = card.departmentFines;
+      if (fines) {
+        const seenDepartments = new Map<string, number>();
+        fines.departments.forEach((d, i) => {
+          const first = seenDepartments.get(d.departmentCode);
+          if (first !== undefined)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['departmentFines', 'departments', i, 'departmentCode'],
+              message: `duplicate of departmentFines.departments[${first}] ('${d.departmentCode}')`,
+            });
+          else seenDepartments.set(d.departmentCode, i);
+          if (d.penalties < fines.minPenalties)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['departmentFines', 'departments', i, 'penalties'],
+              message: `fewer than minPenalties (${fines.minPenalties}): such a department uses the overall median`,
+            });
+        });
+      }
       const seenPrefixes = new Map<string, number>();
       card.industryRisk.forEach((rule, i) => {
         const first = seenPrefixes.get(rule.prefix);

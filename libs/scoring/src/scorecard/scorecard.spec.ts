@@ -285,6 +285,19 @@ describe('profileConfigFor', () => {
     expect(cfg.largeFineCny).toBe(50_000);
     expect(cfg.longWindowMonths).toBe(DEFAULT_PROFILE_CONFIG.longWindowMonths);
     expect(cfg.industryRisk).toEqual([{ prefix: 'H62', level: 3 }]);
+    // no fine table in the model: none in the profile config (fine_relative_decayed stays 0)
+    expect(cfg.departmentFines).toBeUndefined();
+  });
+
+  it('passes the model’s department fine table to the profile', () => {
+    const departmentFines = {
+      overallMedian: 10_000,
+      overallPenalties: 120,
+      minPenalties: 30,
+      departments: [{ departmentCode: '330106-SAMR', medianFine: 5_000, penalties: 40 }],
+    };
+    const withFines = loadScorecard({ ...structuredClone(MODEL_JSON), departmentFines });
+    expect(profileConfigFor(withFines).departmentFines).toEqual(departmentFines);
   });
 });
 
@@ -338,5 +351,38 @@ describe('loadScorecard', () => {
       /industryRisk\[0\]\.prefix.*industryRisk\[0\]\.level/,
     );
     expect(() => loadScorecard('not a scorecard')).toThrow(/Invalid scorecard: \(root\)/);
+  });
+
+  it('validates the department fine table', () => {
+    const fines = (over: Record<string, unknown> = {}, departments?: unknown[]) =>
+      withChange(
+        (m) =>
+          (m.departmentFines = {
+            overallMedian: 10_000,
+            overallPenalties: 120,
+            minPenalties: 30,
+            departments: departments ?? [{ departmentCode: 'A', medianFine: 5_000, penalties: 40 }],
+            ...over,
+          }),
+      );
+    expect(loadScorecard(fines()).departmentFines?.departments).toHaveLength(1);
+    expect(() => loadScorecard(fines({ overallMedian: 0 }))).toThrow(/departmentFines\.overallMedian/);
+    expect(() => loadScorecard(fines({ extra: 1 }))).toThrow(/departmentFines/);
+    expect(() =>
+      loadScorecard(
+        fines({}, [
+          { departmentCode: 'A', medianFine: 5_000, penalties: 40 },
+          { departmentCode: 'A', medianFine: 6_000, penalties: 50 },
+        ]),
+      ),
+    ).toThrow(
+      /departmentFines\.departments\[1\]\.departmentCode: duplicate of departmentFines\.departments\[0\]/,
+    );
+    expect(() =>
+      loadScorecard(fines({}, [{ departmentCode: 'A', medianFine: 5_000, penalties: 12 }])),
+    ).toThrow(/departmentFines\.departments\[0\]\.penalties: fewer than minPenalties \(30\)/);
+    expect(() => loadScorecard(fines({}, [{ departmentCode: 'A', medianFine: -1, penalties: 40 }]))).toThrow(
+      /departmentFines\.departments\[0\]\.medianFine/,
+    );
   });
 });

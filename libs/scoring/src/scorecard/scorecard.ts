@@ -204,6 +204,8 @@ export function profileConfigFor(
     maxDaysSinceInspection: pick(o.maxDaysSinceInspection, base.maxDaysSinceInspection),
     industryRisk: model.industryRisk, // what the JSON shows is what counts; [] = all default level
     defaultIndustryRiskLevel: pick(o.defaultIndustryRiskLevel, base.defaultIndustryRiskLevel),
+    // The model's own fine table, or none (fine_relative_decayed 0), like the industry table.
+    ...(model.departmentFines ? { departmentFines: model.departmentFines } : {}),
   };
 }
 
