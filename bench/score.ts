@@ -4,14 +4,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { Queue } from 'bullmq';
-import { addDays, parseEnv, todayInShanghai } from '@lianjian/common';
+import { addDays, baseEnvSchema, parseEnv, todayInShanghai } from '@lianjian/common';
 import { JobName, QueueName } from '@lianjian/queue';
 import { EntityRepository, RecordRepository, ScoreRepository, ScoreRunRepository } from '@lianjian/database';
 import {
   FEATURE_NAMES,
   loadScorecard,
   profileConfigFor,
-  SCORECARD_V1_PATH,
   scoreToSave,
   SEVERE_PENALTY_TYPES,
   type Scorecard,
@@ -107,7 +106,10 @@ async function bench(args: Args<typeof OPTIONS>): Promise<void> {
   const seed = args.seed ?? 42;
   const profiled = args['chunks-profiled'] ?? 10;
   const asOf = todayInShanghai();
-  const model = loadScorecard(JSON.parse(readFileSync(join(process.cwd(), SCORECARD_V1_PATH), 'utf8')));
+  // The model the runs score with: the product's default (SCORING_MODEL), which a fresh install
+  // activates; the SQL statement and the chunk replay use its profile settings (industry table…).
+  const modelFile = join(process.cwd(), 'config', baseEnvSchema.shape.SCORING_MODEL.parse(undefined));
+  const model = loadScorecard(JSON.parse(readFileSync(modelFile, 'utf8')));
   console.log(
     `bench:score — ${args.reuse ? `reusing database ${args.reuse}` : `${entities} entities, ${years} years of history`}, ` +
       `as of ${asOf}; ${machineLoad()}`,
