@@ -19,6 +19,7 @@ import { BatchesModule } from './batches/batches.module';
 import { CasesModule } from './cases/cases.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { CreditRepairModule } from './credit-repair/credit-repair.module';
+import { PlanningModule } from './planning/planning.module';
 import { DepartmentsModule } from './departments/departments.module';
 import { EntitiesModule } from './entities/entities.module';
 import { HealthModule } from './health/health.module';
@@ -53,6 +54,7 @@ import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
     CasesModule,
     DashboardModule,
     CreditRepairModule,
+    PlanningModule,
     AuditModule,
     RateLimitModule,
     QueueDashboardModule,

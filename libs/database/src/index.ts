@@ -23,6 +23,7 @@ export * from './repositories/source-health.repository';
 export * from './repositories/access.repository';
 export * from './access/accounts';
 export * from './repositories/credit-repair.repository';
+export * from './repositories/planning.repository';
 export * from './repositories/case.repository';
 export * from './repositories/dashboard.repository';
 export * from './statistics';
