@@ -98,7 +98,12 @@ export class PlanningService {
       role: actorRole(caller),
       action: 'plan.create',
       result: 'ok',
-      detail: { kind: plan.kind, departments: plan.departmentCodes, items: plan.items.map((i) => i.code), budget: plan.budget },
+      detail: {
+        kind: plan.kind,
+        departments: plan.departmentCodes,
+        items: plan.items.map((i) => i.code),
+        budget: plan.budget,
+      },
     });
     return this.view(caller, row, expected);
   }
@@ -111,7 +116,13 @@ export class PlanningService {
     const row = await this.plans.updateDraft(
       id,
       (locked) => ({ ...next, author: locked.author, authorUserId: locked.authorUserId }),
-      { actor: actorName(caller), role: actorRole(caller), action: 'plan.update', result: 'ok', detail: { budget: next.budget } },
+      {
+        actor: actorName(caller),
+        role: actorRole(caller),
+        action: 'plan.update',
+        result: 'ok',
+        detail: { budget: next.budget },
+      },
     );
     return this.view(caller, row, expected);
   }
@@ -119,7 +130,10 @@ export class PlanningService {
   async list(caller: Principal, q: ListPlansQuery) {
     const prefix = principalJurisdiction(caller);
     if (prefix === null) return { items: [], nextCursor: null };
-    const own = caller.kind === 'user' && caller.role === 'department_officer' ? (caller.departmentCode ?? '-') : undefined;
+    const own =
+      caller.kind === 'user' && caller.role === 'department_officer'
+        ? (caller.departmentCode ?? '-')
+        : undefined;
     const rows = await this.plans.list({
       departmentCode: own ?? q.department,
       regionPrefix: prefix,
@@ -137,7 +151,8 @@ export class PlanningService {
 
   async get(caller: Principal, id: string) {
     const row = await this.visible(caller, id);
-    const expected = row.state === 'draft' ? await this.expected(this.asNewPlan(row)).catch(() => undefined) : undefined;
+    const expected =
+      row.state === 'draft' ? await this.expected(this.asNewPlan(row)).catch(() => undefined) : undefined;
     return this.view(caller, row, expected);
   }
 
@@ -197,7 +212,10 @@ export class PlanningService {
         }),
       );
       // an entity in the population has at least one item; a class D entity gets every key item too
-      const chosen = d.riskClass === 'D' ? [...new Set([...applies, ...items.filter((i) => i.item.key && applies.length)])] : applies;
+      const chosen =
+        d.riskClass === 'D'
+          ? [...new Set([...applies, ...items.filter((i) => i.item.key && applies.length)])]
+          : applies;
       return {
         taskNo: d.order,
         entityId: d.entityId,
@@ -225,7 +243,9 @@ export class PlanningService {
   // Also for npm run plan:verify, which has no caller.
   async verifyPlan(plan: PlanRow, opts: { seed?: string } = {}) {
     if (plan.state === 'draft' || plan.state === 'frozen')
-      throw new ConflictError(`plan ${plan.id} has not been drawn yet: there is nothing to verify (尚未抽取)`);
+      throw new ConflictError(
+        `plan ${plan.id} has not been drawn yet: there is nothing to verify (尚未抽取)`,
+      );
     const [snapshot, tasks] = await Promise.all([this.plans.snapshot(plan.id), this.plans.tasks(plan.id)]);
     const res = verifyDraw({
       planId: plan.id,
@@ -246,7 +266,10 @@ export class PlanningService {
       tasks: { stored: tasks.length, redrawn: res.drawn },
       problems: res.problems,
       message: res.ok
-        ? { zh: '验证通过：按公布的种子和名录快照重新抽取，结果与已公布名单一致', en: 'Verified: re-drawn from the published seed and snapshot, the list is the same' }
+        ? {
+            zh: '验证通过：按公布的种子和名录快照重新抽取，结果与已公布名单一致',
+            en: 'Verified: re-drawn from the published seed and snapshot, the list is the same',
+          }
         : { zh: '验证未通过：见 problems', en: 'Verification failed: see problems' },
     };
   }
@@ -266,7 +289,9 @@ export class PlanningService {
     const [inspectors, conflicts, recent] = await Promise.all([
       this.plans.activeInspectors(plan.departmentCodes),
       this.directory.conflictedInspectors(entityIds),
-      plan.exclusions.teamAvoidanceMonths > 0 ? this.plans.recentTeams(entityIds, since, id) : new Map<string, Set<string>>(),
+      plan.exclusions.teamAvoidanceMonths > 0
+        ? this.plans.recentTeams(entityIds, since, id)
+        : new Map<string, Set<string>>(),
     ]);
     const items = new Map(this.planItems(plan).map((i) => [i.ref.code, i]));
     const teams = staff({
@@ -282,7 +307,10 @@ export class PlanningService {
           if (!list.includes(it.item.domain)) list.push(it.item.domain);
           departments.set(it.ref.departmentCode, list);
         }
-        const avoid = new Map<string, 'declared_conflict' | 'related_party_conflict' | 'inspected_recently'>();
+        const avoid = new Map<
+          string,
+          'declared_conflict' | 'related_party_conflict' | 'inspected_recently'
+        >();
         for (const i of recent.get(t.entityId) ?? []) avoid.set(i, 'inspected_recently');
         for (const [i, why] of conflicts.get(t.entityId) ?? []) avoid.set(i, why);
         return { taskNo: t.taskNo, entityRegionCode: t.entity.regionCode, departments, avoid };
@@ -354,7 +382,8 @@ export class PlanningService {
     const known = await this.departments.codes();
     for (const r of records) {
       const v = validateRecord(r, { today, departmentExists: (code) => known.has(code) });
-      if (!v.ok) throw new InvalidInputError('the result does not make a valid record; nothing was stored', v.reasons);
+      if (!v.ok)
+        throw new InvalidInputError('the result does not make a valid record; nothing was stored', v.reasons);
     }
     // one batch per department: each record is its department's
     for (const r of records) {
@@ -387,7 +416,13 @@ export class PlanningService {
         role: actorRole(caller),
         action: 'plan.task.result',
         result: 'ok',
-        detail: { planId: t.planId, taskNo: t.taskNo, result: body.result, records: records.length, publishDue: due.date },
+        detail: {
+          planId: t.planId,
+          taskNo: t.taskNo,
+          result: body.result,
+          records: records.length,
+          publishDue: due.date,
+        },
       }),
     );
     return { ...taskView(row), publishDueProvisional: due.provisional };
@@ -442,7 +477,9 @@ export class PlanningService {
       kind,
       async (p) => {
         if (p.state === 'draft')
-          throw new ConflictError(`plan ${id} is a draft: freeze it before announcing it (计划未冻结，不能公告)`);
+          throw new ConflictError(
+            `plan ${id} is a draft: freeze it before announcing it (计划未冻结，不能公告)`,
+          );
         if (kind !== 'plan' && p.state === 'frozen')
           throw new ConflictError(`plan ${id} is not drawn yet: there is no task list to publish (尚未抽取)`);
         const header = this.publicPlan(p, departments);
@@ -519,7 +556,8 @@ export class PlanningService {
   async publication(caller: Principal, id: string, publicationId: string) {
     await this.visible(caller, id);
     const row = await this.plans.publication(publicationId);
-    if (!row || row.planId !== id) throw new NotFoundError(`no publication ${publicationId} of plan ${id} (无此公告)`);
+    if (!row || row.planId !== id)
+      throw new NotFoundError(`no publication ${publicationId} of plan ${id} (无此公告)`);
     return row;
   }
 
@@ -555,7 +593,8 @@ export class PlanningService {
   planItems(plan: Pick<PlanRow, 'items'>): { ref: PlanItemRef; item: InspectionItem }[] {
     return plan.items.map((ref) => {
       const item = this.items.get(ref.code);
-      if (!item) throw new ConflictError(`inspection item ${ref.code} is no longer in the item list (事项已移出清单)`);
+      if (!item)
+        throw new ConflictError(`inspection item ${ref.code} is no longer in the item list (事项已移出清单)`);
       return { ref, item };
     });
   }
@@ -568,7 +607,8 @@ export class PlanningService {
     let codes = body.departments ?? (caller.departmentCode ? [caller.departmentCode] : []);
     codes = [...new Set(codes)];
     if (!codes.length) throw new InvalidInputError('name the planning departments (departments)');
-    for (const c of codes) if (!byCode.has(c)) throw new InvalidInputError(`unknown department ${c} (无此部门)`);
+    for (const c of codes)
+      if (!byCode.has(c)) throw new InvalidInputError(`unknown department ${c} (无此部门)`);
     if (isCoordinator) {
       if (codes.length < 2)
         throw new InvalidInputError(
@@ -581,7 +621,12 @@ export class PlanningService {
 
     const prefix = principalJurisdiction(caller) ?? '';
     const regionCode = body.regionCode ?? (caller.regionCode || null);
-    if (regionCode && prefix && !regionCode.startsWith(prefix) && !prefix.startsWith(regionPrefix(regionCode)))
+    if (
+      regionCode &&
+      prefix &&
+      !regionCode.startsWith(prefix) &&
+      !prefix.startsWith(regionPrefix(regionCode))
+    )
       throw new ForbiddenError(`region ${regionCode} is outside your jurisdiction (超出辖区)`);
     if (regionCode && prefix && prefix.length > regionPrefix(regionCode).length)
       throw new ForbiddenError(`region ${regionCode} is wider than your jurisdiction (超出辖区)`);
@@ -604,7 +649,11 @@ export class PlanningService {
       for (const c of ['A', 'B', 'C', 'D'] as const)
         if (body.ratios?.[c] !== undefined) classes[c] = { ...classes[c], ratio: body.ratios[c]! };
       try {
-        policy = validatePolicy({ ...policy, classes, controlShare: body.controlShare ?? policy.controlShare });
+        policy = validatePolicy({
+          ...policy,
+          classes,
+          controlShare: body.controlShare ?? policy.controlShare,
+        });
       } catch (e) {
         if (e instanceof PolicyError) throw new InvalidInputError(e.message, e.problems);
         throw e;
@@ -618,12 +667,21 @@ export class PlanningService {
         (i) =>
           i.departmentCode === r.departmentCode &&
           i.domains.includes(item.domain) &&
-          (!regionCode || regionCode.startsWith(regionPrefix(i.regionCode)) || i.regionCode.startsWith(regionPrefix(regionCode))),
+          (!regionCode ||
+            regionCode.startsWith(regionPrefix(i.regionCode)) ||
+            i.regionCode.startsWith(regionPrefix(regionCode))),
       );
       if (!reach)
         throw new InvalidInputError(
           `no eligible inspector: ${r.departmentCode} has no active inspector for domain ${item.domain} in region ${regionCode ?? 'national'} (该区域无该领域的执法检查人员)`,
-          [{ code: 'no_eligible_inspectors', departmentCode: r.departmentCode, domain: item.domain, regionCode }],
+          [
+            {
+              code: 'no_eligible_inspectors',
+              departmentCode: r.departmentCode,
+              domain: item.domain,
+              regionCode,
+            },
+          ],
         );
     }
     return {
@@ -656,7 +714,9 @@ export class PlanningService {
   }
 
   // The expected count per class before the draw (the plan shows it): the population as of now.
-  private async expected(p: NewPlan): Promise<{ population: Record<RiskStratum, number>; allocation: Allocation }> {
+  private async expected(
+    p: NewPlan,
+  ): Promise<{ population: Record<RiskStratum, number>; allocation: Allocation }> {
     const population = await this.plans.populationCounts(this.spec(p, p.id));
     try {
       return { population, allocation: allocate({ budget: p.budget, population, policy: p.policy }) };
@@ -675,7 +735,11 @@ export class PlanningService {
     if (!row) throw new NotFoundError(`no inspection plan ${id} (无此抽查计划)`);
     const prefix = principalJurisdiction(caller);
     if (prefix === null) throw new NotFoundError(`no inspection plan ${id} (无此抽查计划)`);
-    if (prefix && !(row.regionCode ?? '').startsWith(prefix) && !prefix.startsWith(regionPrefix(row.regionCode ?? '000000')))
+    if (
+      prefix &&
+      !(row.regionCode ?? '').startsWith(prefix) &&
+      !prefix.startsWith(regionPrefix(row.regionCode ?? '000000'))
+    )
       throw new ForbiddenError(`plan ${id} is outside your jurisdiction (超出辖区)`);
     if (
       caller.kind === 'user' &&
@@ -690,7 +754,11 @@ export class PlanningService {
   private assertPlanner(caller: Principal, plan: PlanRow): void {
     if (caller.kind !== 'user' || !can(caller, 'planning:plan'))
       throw new ForbiddenError('only planners move a plan (无计划权限)');
-    if (plan.kind === 'joint' ? caller.role !== 'coordinator' : caller.departmentCode !== plan.departmentCodes[0])
+    if (
+      plan.kind === 'joint'
+        ? caller.role !== 'coordinator'
+        : caller.departmentCode !== plan.departmentCodes[0]
+    )
       throw new ForbiddenError(
         plan.kind === 'joint'
           ? 'a joint plan is moved by a coordinator (联合抽查计划由协调人操作)'
@@ -698,7 +766,11 @@ export class PlanningService {
       );
   }
 
-  view(caller: Principal, r: PlanRow, expected?: { population: Record<RiskStratum, number>; allocation: Allocation }) {
+  view(
+    caller: Principal,
+    r: PlanRow,
+    expected?: { population: Record<RiskStratum, number>; allocation: Allocation },
+  ) {
     const drawn = r.state !== 'draft' && r.state !== 'frozen';
     return {
       id: r.id,
@@ -707,13 +779,22 @@ export class PlanningService {
       state: r.state,
       departments: r.departmentCodes,
       regionCode: r.regionCode,
-      items: r.items.map((i) => ({ ...i, name: this.items.get(i.code)?.name ?? null, domain: this.items.get(i.code)?.domain ?? null })),
+      items: r.items.map((i) => ({
+        ...i,
+        name: this.items.get(i.code)?.name ?? null,
+        domain: this.items.get(i.code)?.domain ?? null,
+      })),
       populationFilter: r.populationFilter,
       exclusions: r.exclusions,
       periodStart: r.periodStart,
       periodEnd: r.periodEnd,
       budget: r.budget,
-      policy: { name: r.policy.name, version: r.policy.version, classes: r.policy.classes, controlShare: r.policy.controlShare },
+      policy: {
+        name: r.policy.name,
+        version: r.policy.version,
+        classes: r.policy.classes,
+        controlShare: r.policy.controlShare,
+      },
       author: r.author,
       // before freezing: as of now; after: as frozen
       expected: r.allocation
@@ -769,8 +850,24 @@ function shanghaiDate(d: Date): string {
   return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
-export function publicationView(r: { id: string; planId: string; kind: string; seq: number; content: unknown; publishedBy: string; publishedAt: Date }) {
-  return { id: r.id, planId: r.planId, kind: r.kind, seq: r.seq, publishedBy: r.publishedBy, publishedAt: r.publishedAt, content: r.content };
+export function publicationView(r: {
+  id: string;
+  planId: string;
+  kind: string;
+  seq: number;
+  content: unknown;
+  publishedBy: string;
+  publishedAt: Date;
+}) {
+  return {
+    id: r.id,
+    planId: r.planId,
+    kind: r.kind,
+    seq: r.seq,
+    publishedBy: r.publishedBy,
+    publishedAt: r.publishedAt,
+    content: r.content,
+  };
 }
 
 // The public CSV of a publication: one row per task or result; a plan announcement as field,value.
@@ -780,16 +877,39 @@ export function publicationCsv(content: Record<string, unknown>): string {
   const out: string[] = ['\ufeff'];
   if (content.kind === 'plan') {
     out.push(csvLine(['field', 'value']));
-    for (const [k, v] of Object.entries(content.plan as Record<string, unknown>)) out.push(csvLine([k, cell(v)]));
+    for (const [k, v] of Object.entries(content.plan as Record<string, unknown>))
+      out.push(csvLine([k, cell(v)]));
   } else if (content.kind === 'tasks') {
     out.push(csvLine(['task_no', 'uscc', 'entity_name', 'items', 'departments']));
     for (const t of content.tasks as Record<string, unknown>[])
       out.push(csvLine([t.taskNo, t.uscc, t.entityName, cell(t.items), cell(t.departments)]));
   } else {
-    out.push(csvLine(['task_no', 'uscc', 'entity_name', 'items', 'inspected_on', 'result', 'result_zh', 'result_en']));
+    out.push(
+      csvLine([
+        'task_no',
+        'uscc',
+        'entity_name',
+        'items',
+        'inspected_on',
+        'result',
+        'result_zh',
+        'result_en',
+      ]),
+    );
     for (const r of content.results as Record<string, unknown>[]) {
       const label = r.resultLabel as { zh: string; en: string } | null;
-      out.push(csvLine([r.taskNo, r.uscc, r.entityName, cell(r.items), r.inspectedOn, r.result, label?.zh, label?.en]));
+      out.push(
+        csvLine([
+          r.taskNo,
+          r.uscc,
+          r.entityName,
+          cell(r.items),
+          r.inspectedOn,
+          r.result,
+          label?.zh,
+          label?.en,
+        ]),
+      );
     }
   }
   return out.join('');

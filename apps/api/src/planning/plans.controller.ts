@@ -47,10 +47,16 @@ export class PlansController {
   @ApiOperation({ summary: 'The random inspection item list (随机抽查事项清单) and the sampling policies' })
   items() {
     return {
-      items: [...this.planning.items.values()].map((i) => ({ ...i, methodLabel: INSPECTION_METHOD_LABELS[i.method] })),
+      items: [...this.planning.items.values()].map((i) => ({
+        ...i,
+        methodLabel: INSPECTION_METHOD_LABELS[i.method],
+      })),
       policies: [...this.planning.policies.values()],
       strata: STRATUM_LABELS,
-      calendarYears: this.planning.calendar.coveredYears.map((y) => ({ year: y, certain: this.planning.calendar.isCertain(y) })),
+      calendarYears: this.planning.calendar.coveredYears.map((y) => ({
+        year: y,
+        certain: this.planning.calendar.isCertain(y),
+      })),
     };
   }
 
@@ -97,7 +103,8 @@ export class PlansController {
   @Allow('planning:plan')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Freeze (冻结): the population snapshot is fixed and hashed, a seed drawn and its commitment published',
+    summary:
+      'Freeze (冻结): the population snapshot is fixed and hashed, a seed drawn and its commitment published',
     description: 'Once only (409 after). The seed stays secret until the draw.',
   })
   freeze(@Param('id', new ZodPipe(planIdParam)) id: string, @Caller() caller: Principal) {
@@ -108,7 +115,8 @@ export class PlansController {
   @Allow('planning:plan')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Draw (随机抽取) the tasks from the frozen snapshot with the committed seed, and reveal the seed',
+    summary:
+      'Draw (随机抽取) the tasks from the frozen snapshot with the committed seed, and reveal the seed',
     description: 'Once only: a drawn plan is never re-drawn (409).',
   })
   draw(@Param('id', new ZodPipe(planIdParam)) id: string, @Caller() caller: Principal) {
@@ -119,7 +127,8 @@ export class PlansController {
   @Allow('planning:read')
   @AuditedRead()
   @ApiOperation({
-    summary: 'Verify the draw (验证): re-run it from the published seed and snapshot and compare with the stored list',
+    summary:
+      'Verify the draw (验证): re-run it from the published seed and snapshot and compare with the stored list',
   })
   verify(@Param('id', new ZodPipe(planIdParam)) id: string, @Caller() caller: Principal) {
     return this.planning.verify(caller, id);
@@ -129,7 +138,8 @@ export class PlansController {
   @Allow('planning:plan')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Staff (随机选派执法检查人员): two inspectors per task, one per department on joint tasks, with avoidance (回避)',
+    summary:
+      'Staff (随机选派执法检查人员): two inspectors per task, one per department on joint tasks, with avoidance (回避)',
     description:
       'Inspectors with a declared conflict with the entity or its related parties, and those who inspected it within the avoidance window, are never sent; a task that cannot be staffed is flagged unassignable with the reason.',
   })
@@ -140,7 +150,9 @@ export class PlansController {
   @Get('inspection-plans/:id/tasks')
   @Allow('planning:read')
   @AuditedRead()
-  @ApiOperation({ summary: "The plan's tasks (检查任务), by task number; mine=true: the tasks on whose team you are" })
+  @ApiOperation({
+    summary: "The plan's tasks (检查任务), by task number; mine=true: the tasks on whose team you are",
+  })
   tasks(
     @Param('id', new ZodPipe(planIdParam)) id: string,
     @Query(new ZodPipe(listTasksQuery)) q: ListTasksQuery,
@@ -153,13 +165,19 @@ export class PlansController {
   @Allow('planning:result')
   @HttpCode(200)
   @ApiOperation({
-    summary: "Record a task's result (录入检查结果): it becomes an inspection record of each department on the task",
+    summary:
+      "Record a task's result (录入检查结果): it becomes an inspection record of each department on the task",
     description:
       "Only an inspector on the task's team (403 otherwise); once (409); inspectedOn not before the draw nor after today (400). The result is due for publication within 20 working days.",
   })
   @ApiBody({
     schema: {
-      example: { result: 'rectified', inspectedOn: '2027-01-12', findings: ['未按规定公示食品经营许可证'], followUp: '责令限期改正' },
+      example: {
+        result: 'rectified',
+        inspectedOn: '2027-01-12',
+        findings: ['未按规定公示食品经营许可证'],
+        followUp: '责令限期改正',
+      },
     },
   })
   result(
@@ -189,7 +207,9 @@ export class PlansController {
 
   @Get('inspection-plans/:id/publications')
   @Allow('planning:read')
-  @ApiOperation({ summary: "The plan's publications, and the results awaiting publication with their deadlines" })
+  @ApiOperation({
+    summary: "The plan's publications, and the results awaiting publication with their deadlines",
+  })
   publications(@Param('id', new ZodPipe(planIdParam)) id: string, @Caller() caller: Principal) {
     return this.planning.publications(caller, id);
   }
@@ -220,7 +240,8 @@ export class PlansController {
   @Put('inspection-plans/:id/publications/:publicationId')
   @Allow('planning:publish')
   @ApiOperation({
-    summary: 'Refused (409): a published announcement is never edited; publish a correction instead (更正公告)',
+    summary:
+      'Refused (409): a published announcement is never edited; publish a correction instead (更正公告)',
   })
   editPublication(): never {
     throw new ConflictError(

@@ -104,7 +104,12 @@ export interface TaskRow {
   planId: string;
   taskNo: number;
   entityId: string;
-  entity: { uscc: string | null; name: string | null; regionCode: string | null; industryCode: string | null };
+  entity: {
+    uscc: string | null;
+    name: string | null;
+    regionCode: string | null;
+    industryCode: string | null;
+  };
   stratum: DrawStratum;
   riskClass: RiskStratum;
   items: string[];
@@ -199,9 +204,16 @@ export function populationSelect(spec: PopulationSpec, params: unknown[]): strin
     );
   }
   if (ex.openCase)
-    where.push(`NOT EXISTS (SELECT 1 FROM enforcement_case c WHERE c.entity_id = e.id AND c.state <> 'closed')`);
+    where.push(
+      `NOT EXISTS (SELECT 1 FROM enforcement_case c WHERE c.entity_id = e.id AND c.state <> 'closed')`,
+    );
   if (ex.inspectedWithinMonths > 0) {
-    params.push(spec.items.map((i) => i.code), spec.asOf, ex.inspectedWithinMonths, spec.planId ?? null);
+    params.push(
+      spec.items.map((i) => i.code),
+      spec.asOf,
+      ex.inspectedWithinMonths,
+      spec.planId ?? null,
+    );
     const n = params.length;
     // a task of another plan for one of the items, inspected (or, not yet inspected, drawn) within the window
     where.push(`NOT EXISTS (
@@ -292,15 +304,18 @@ export class PlanningRepository {
 
   async get(id: string, em: DataSource | EntityManager = this.ds): Promise<PlanRow | undefined> {
     if (!isUuid(id)) return undefined;
-    const rows: PlanRow[] = await em.query(`SELECT ${PLAN_COLUMNS} FROM inspection_plan p WHERE p.id = $1`, [id]);
+    const rows: PlanRow[] = await em.query(`SELECT ${PLAN_COLUMNS} FROM inspection_plan p WHERE p.id = $1`, [
+      id,
+    ]);
     return rows[0];
   }
 
   private async lock(em: EntityManager, id: string): Promise<PlanRow> {
     if (!isUuid(id)) throw new NotFoundError(`no inspection plan ${id} (无此抽查计划)`);
-    const rows: PlanRow[] = await em.query(`SELECT ${PLAN_COLUMNS} FROM inspection_plan p WHERE p.id = $1 FOR UPDATE`, [
-      id,
-    ]);
+    const rows: PlanRow[] = await em.query(
+      `SELECT ${PLAN_COLUMNS} FROM inspection_plan p WHERE p.id = $1 FOR UPDATE`,
+      [id],
+    );
     if (!rows[0]) throw new NotFoundError(`no inspection plan ${id} (无此抽查计划)`);
     return rows[0];
   }
@@ -384,14 +399,15 @@ export class PlanningRepository {
            FROM (${select}) pop`,
         params,
       );
-      const [facts]: { hash: string | null; size: number; a: number; b: number; c: number; d: number }[] = await em.query(
-        `SELECT encode(sha256(convert_to(coalesce(string_agg(coalesce(uscc, 'id:' || entity_id::text) || ',' || risk_class || E'\\n', '' ORDER BY ord), ''), 'UTF8')), 'hex') AS hash,
+      const [facts]: { hash: string | null; size: number; a: number; b: number; c: number; d: number }[] =
+        await em.query(
+          `SELECT encode(sha256(convert_to(coalesce(string_agg(coalesce(uscc, 'id:' || entity_id::text) || ',' || risk_class || E'\\n', '' ORDER BY ord), ''), 'UTF8')), 'hex') AS hash,
                 count(*)::int AS size,
                 count(*) FILTER (WHERE risk_class = 'A')::int AS a, count(*) FILTER (WHERE risk_class = 'B')::int AS b,
                 count(*) FILTER (WHERE risk_class = 'C')::int AS c, count(*) FILTER (WHERE risk_class = 'D')::int AS d
            FROM plan_population WHERE plan_id = $1`,
-        [id],
-      );
+          [id],
+        );
       const counts = { A: facts.a, B: facts.b, C: facts.c, D: facts.d };
       const allocation = input.allocate(plan, counts);
       await em.query(
@@ -426,7 +442,8 @@ export class PlanningRepository {
       [planId],
     );
     const out = new Array<SnapshotEntry>(rows.length);
-    for (let i = 0; i < rows.length; i++) out[i] = { entityId: rows[i].e, uscc: rows[i].u, riskClass: rows[i].c };
+    for (let i = 0; i < rows.length; i++)
+      out[i] = { entityId: rows[i].e, uscc: rows[i].u, riskClass: rows[i].c };
     return out;
   }
 
@@ -513,7 +530,11 @@ export class PlanningRepository {
 
   // Inspectors on teams that inspected (or, not yet done, were sent to) these entities since `since`,
   // for avoidance (回避): entity id → inspector ids.
-  async recentTeams(entityIds: string[], since: string, exceptPlanId: string): Promise<Map<string, Set<string>>> {
+  async recentTeams(
+    entityIds: string[],
+    since: string,
+    exceptPlanId: string,
+  ): Promise<Map<string, Set<string>>> {
     const rows: { e: string; i: string }[] = await this.ds.query(
       `SELECT DISTINCT t.entity_id::text AS e, unnest(t.inspector_ids)::text AS i
          FROM plan_task t JOIN inspection_plan p ON p.id = t.plan_id
@@ -553,9 +574,10 @@ export class PlanningRepository {
           WHERE t.plan_id = $1 AND t.task_no = x."taskNo"`,
         [id, JSON.stringify(teams.map((t) => ({ ...t, unassignable: t.unassignable ?? null })))],
       );
-      await em.query(`UPDATE inspection_plan SET state = 'staffed', staffed_at = now(), updated_at = now() WHERE id = $1`, [
-        id,
-      ]);
+      await em.query(
+        `UPDATE inspection_plan SET state = 'staffed', staffed_at = now(), updated_at = now() WHERE id = $1`,
+        [id],
+      );
       await this.audit.append({ ...audit, target: `inspection-plan:${id}` }, em);
     });
     return (await this.get(id))!;
@@ -631,10 +653,14 @@ export class PlanningRepository {
         [planId, kind, seq, JSON.stringify(content), publishedBy],
       );
       if (taskIds.length)
-        await em.query(`UPDATE plan_task SET published_at = now() WHERE id = ANY($1::bigint[]) AND published_at IS NULL`, [
-          taskIds,
-        ]);
-      await this.audit.append({ ...audit(plan, seq, taskIds.length), target: `inspection-plan:${planId}` }, em);
+        await em.query(
+          `UPDATE plan_task SET published_at = now() WHERE id = ANY($1::bigint[]) AND published_at IS NULL`,
+          [taskIds],
+        );
+      await this.audit.append(
+        { ...audit(plan, seq, taskIds.length), target: `inspection-plan:${planId}` },
+        em,
+      );
       return id;
     });
     return (await this.publication(id))!;
@@ -661,7 +687,9 @@ export class PlanningRepository {
   // The active inspectors of these departments, as the staffing draws from them.
   async activeInspectors(
     departmentCodes: string[],
-  ): Promise<{ id: string; departmentCode: string; domains: string[]; regionCode: string; userId: string | null }[]> {
+  ): Promise<
+    { id: string; departmentCode: string; domains: string[]; regionCode: string; userId: string | null }[]
+  > {
     return this.ds.query(
       `SELECT id::text AS id, department_code AS "departmentCode", domains, region_code AS "regionCode", user_id::text AS "userId"
          FROM inspector WHERE active AND department_code = ANY($1::text[]) ORDER BY id`,
@@ -691,7 +719,9 @@ export class PlanningRepository {
 
   async markOverdueAlerted(taskIds: string[]): Promise<void> {
     if (taskIds.length)
-      await this.ds.query(`UPDATE plan_task SET overdue_alerted_at = now() WHERE id = ANY($1::bigint[])`, [taskIds]);
+      await this.ds.query(`UPDATE plan_task SET overdue_alerted_at = now() WHERE id = ANY($1::bigint[])`, [
+        taskIds,
+      ]);
   }
 }
 

@@ -34,7 +34,10 @@ const planFields = {
     .regex(/^\d{6}$/, 'regionCode: a GB/T 2260 code of 6 digits')
     .optional()
     .describe('the population: entities registered in this region (default: your jurisdiction)'),
-  industries: z.array(z.string().regex(/^[A-Ta-t]\d{0,4}$/, 'a GB/T 4754 code or prefix')).max(50).optional(),
+  industries: z
+    .array(z.string().regex(/^[A-Ta-t]\d{0,4}$/, 'a GB/T 4754 code or prefix'))
+    .max(50)
+    .optional(),
   classes: z.array(z.enum(RISK_STRATA)).min(1).optional(),
   periodStart: date,
   periodEnd: date,
@@ -43,8 +46,13 @@ const planFields = {
     .int('budget must be a whole number')
     .min(1, 'budget must be at least 1')
     .max(1_000_000),
-  policy: z.string().regex(/^[a-z0-9-]{1,63}$/).default('default'),
-  ratios: z.strictObject({ A: ratio.optional(), B: ratio.optional(), C: ratio.optional(), D: ratio.optional() }).optional(),
+  policy: z
+    .string()
+    .regex(/^[a-z0-9-]{1,63}$/)
+    .default('default'),
+  ratios: z
+    .strictObject({ A: ratio.optional(), B: ratio.optional(), C: ratio.optional(), D: ratio.optional() })
+    .optional(),
   controlShare: ratio.optional(),
   exclusions: z
     .strictObject({
@@ -59,7 +67,10 @@ const planFields = {
 
 export const createPlanBody = z
   .strictObject(planFields)
-  .refine((b) => b.periodEnd >= b.periodStart, { message: 'periodEnd is before periodStart', path: ['periodEnd'] });
+  .refine((b) => b.periodEnd >= b.periodStart, {
+    message: 'periodEnd is before periodStart',
+    path: ['periodEnd'],
+  });
 export type CreatePlanBody = z.infer<typeof createPlanBody>;
 
 export const updatePlanBody = createPlanBody;
@@ -85,7 +96,12 @@ export const listTasksQuery = z.strictObject({
     .optional()
     .describe('true: only the tasks on whose team you are (我的任务)'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.coerce.number().int().min(0).optional().describe('nextCursor of the previous page (a task number)'),
+  cursor: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('nextCursor of the previous page (a task number)'),
 });
 export type ListTasksQuery = z.infer<typeof listTasksQuery>;
 
