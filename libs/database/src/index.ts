@@ -27,3 +27,4 @@ export * from './repositories/planning.repository';
 export * from './repositories/case.repository';
 export * from './repositories/dashboard.repository';
 export * from './statistics';
+export * from './repositories/planning-verify';

@@ -99,7 +99,8 @@ describe('verifiable draw (lianjian-draw-v1)', () => {
     const allocation = { control: 10, A: 10, B: 10, C: 10, D: 10 };
     const input = { planId: 'plan-9', seedHex: SEED, snapshot: snap, allocation };
     const tasks = draw(input);
-    const base = { ...input, snapshotHash: snapshotHash(snap), commitment: seedCommitment(SEED), tasks };
+    const stored = tasks.map((t) => ({ key: t.uscc!, stratum: t.stratum, order: t.order }));
+    const base = { ...input, snapshotHash: snapshotHash(snap), commitment: seedCommitment(SEED), tasks: stored };
     expect(verifyDraw(base)).toMatchObject({ ok: true, drawn: 50, problems: [] });
 
     const tampered = snap.map((e, i) =>
@@ -113,11 +114,11 @@ describe('verifiable draw (lianjian-draw-v1)', () => {
     expect(r2.ok).toBe(false);
     expect(r2.problems.map((p) => p.code)).toEqual(['seed_mismatch', 'list_differs']);
 
-    const swapped = tasks.map((t, i) => (i === 3 ? { ...t, entityId: snap[499].entityId } : t));
+    const swapped = stored.map((t, i) => (i === 3 ? { ...t, key: snap[499].uscc! } : t));
     const r3 = verifyDraw({ ...base, tasks: swapped });
     expect(r3.ok).toBe(false);
     expect(r3.problems).toEqual([
-      { code: 'list_differs', order: 4, expected: tasks[3].entityId, actual: snap[499].entityId },
+      { code: 'list_differs', order: 4, expected: tasks[3].uscc, actual: snap[499].uscc },
     ]);
   });
 

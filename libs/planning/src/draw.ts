@@ -171,7 +171,9 @@ export function draw(input: DrawInput): Drawn[] {
 export interface VerifyInput extends DrawInput {
   snapshotHash: string; // as frozen
   commitment: string; // as published before the draw
-  tasks: readonly { entityId: string; stratum: DrawStratum; order: number }[]; // as drawn and stored
+  // as drawn and stored, each named by its snapshot key (USCC, or id:<id>), so that a verifier holding
+  // only the published snapshot file (which has no internal ids) can compare
+  tasks: readonly { key: string; stratum: DrawStratum; order: number }[];
 }
 
 export type VerifyProblem =
@@ -200,8 +202,9 @@ export function verifyDraw(input: VerifyInput): VerifyResult {
   for (let i = 0; i < n; i++) {
     const e = again[i];
     const s = stored[i];
-    if (!e || !s || e.entityId !== s.entityId || e.stratum !== s.stratum) {
-      problems.push({ code: 'list_differs', order: i + 1, expected: e?.entityId, actual: s?.entityId });
+    const ek = e ? snapshotKey(e) : undefined;
+    if (!e || !s || ek !== s.key || e.stratum !== s.stratum) {
+      problems.push({ code: 'list_differs', order: i + 1, expected: ek, actual: s?.key });
       break; // the first difference is the answer; the rest follows from it
     }
   }

@@ -21,6 +21,7 @@ import {
   type PlanRow,
   type PopulationSpec,
   type TaskRow,
+  verifyStoredDraw,
 } from '@lianjian/database';
 import { actorName, actorRole, can, principalJurisdiction, type Principal } from '@lianjian/access';
 import { IngestionService, internalSender } from '@lianjian/ingestion';
@@ -38,9 +39,9 @@ import {
   loadPolicies,
   newSeed,
   seedCommitment,
+  snapshotKey,
   staff,
   validatePolicy,
-  verifyDraw,
   type Allocation,
   type InspectionItem,
   type RiskStratum,
@@ -235,43 +236,18 @@ export class PlanningService {
     return this.view(caller, row);
   }
 
-  async verify(caller: Principal, id: string, opts: { seed?: string } = {}) {
+  async verify(caller: Principal, id: string) {
     const plan = await this.visible(caller, id);
-    return this.verifyPlan(plan, opts);
+    const res = await verifyStoredDraw(this.plans, plan);
+    if (!res.drawn) throw new ConflictError(`plan ${id} has not been drawn yet: there is nothing to verify (尚未抽取)`);
+    return res;
   }
 
-  // Also for npm run plan:verify, which has no caller.
-  async verifyPlan(plan: PlanRow, opts: { seed?: string } = {}) {
-    if (plan.state === 'draft' || plan.state === 'frozen')
-      throw new ConflictError(
-        `plan ${plan.id} has not been drawn yet: there is nothing to verify (尚未抽取)`,
-      );
-    const [snapshot, tasks] = await Promise.all([this.plans.snapshot(plan.id), this.plans.tasks(plan.id)]);
-    const res = verifyDraw({
-      planId: plan.id,
-      seedHex: opts.seed ?? plan.seed!,
-      snapshot,
-      allocation: plan.allocation!.counts,
-      snapshotHash: plan.snapshotHash!,
-      commitment: plan.seedCommitment!,
-      tasks: tasks.map((t) => ({ entityId: t.entityId, stratum: t.stratum, order: t.taskNo })),
-    });
-    return {
-      planId: plan.id,
-      ok: res.ok,
-      algorithm: res.algorithm,
-      snapshotHash: { published: plan.snapshotHash, recomputed: res.snapshotHash },
-      seedCommitment: plan.seedCommitment,
-      seed: opts.seed ?? plan.seed,
-      tasks: { stored: tasks.length, redrawn: res.drawn },
-      problems: res.problems,
-      message: res.ok
-        ? {
-            zh: '验证通过：按公布的种子和名录快照重新抽取，结果与已公布名单一致',
-            en: 'Verified: re-drawn from the published seed and snapshot, the list is the same',
-          }
-        : { zh: '验证未通过：见 problems', en: 'Verification failed: see problems' },
-    };
+  async snapshotLines(caller: Principal, id: string): Promise<string> {
+    const plan = await this.visible(caller, id);
+    if (plan.state === 'draft') throw new ConflictError(`plan ${id} is a draft: it has no snapshot yet (计划未冻结)`);
+    const snap = await this.plans.snapshot(id);
+    return snap.map((e) => `${snapshotKey(e)},${e.riskClass}\n`).join('');
   }
 
   async staff(caller: Principal, id: string) {
