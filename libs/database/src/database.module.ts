@@ -23,6 +23,7 @@ import { AccessRepository } from './repositories/access.repository';
 import { CreditRepairRepository } from './repositories/credit-repair.repository';
 import { CaseRepository } from './repositories/case.repository';
 import { DashboardRepository } from './repositories/dashboard.repository';
+import { InspectorRepository } from './repositories/inspector.repository';
 
 const repositories = [
   DepartmentRepository,
@@ -43,6 +44,7 @@ const repositories = [
   CreditRepairRepository,
   CaseRepository,
   DashboardRepository,
+  InspectorRepository,
 ];
 
 @Global()

@@ -25,4 +25,5 @@ export * from './access/accounts';
 export * from './repositories/credit-repair.repository';
 export * from './repositories/case.repository';
 export * from './repositories/dashboard.repository';
+export * from './repositories/inspector.repository';
 export * from './statistics';
