@@ -385,6 +385,56 @@ export const ROUTES: RouteEntry[] = [
     body: { reason: '撤回' },
   },
 
+  // the inspector directory (执法检查人员名录库); the import is a file (its cells: inspectors.integration-spec.ts)
+  {
+    method: 'POST',
+    path: '/api/v1/inspectors',
+    as: 'officer',
+    body: {
+      name: '王建国',
+      certificateNo: 'HOSTILE-0001',
+      domains: ['food_safety'],
+      regionCode: '330106',
+      phone: '13800001234',
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/inspectors',
+    as: 'staff',
+    query: {
+      department: DEPT,
+      active: 'true',
+      domain: 'food_safety',
+      region: '3301',
+      limit: '5',
+      cursor: '10',
+    },
+  },
+  { method: 'GET', path: '/api/v1/inspectors/:id', as: 'staff', params: { id: '1' } },
+  {
+    method: 'PATCH',
+    path: '/api/v1/inspectors/:id',
+    as: 'officer',
+    params: { id: '1' },
+    body: { name: '王建华', domains: ['food_safety', 'drugs'], regionCode: '330106', phone: '0571-87654321' },
+  },
+  { method: 'POST', path: '/api/v1/inspectors/import', as: 'officer', file: true },
+  { method: 'GET', path: '/api/v1/inspectors/:id/conflicts', as: 'staff', params: { id: '1' } },
+  {
+    method: 'POST',
+    path: '/api/v1/inspectors/:id/conflicts',
+    as: 'officer',
+    params: { id: '1' },
+    body: { entity: USCC, reason: '配偶任该公司股东' },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/inspectors/:id/conflicts/:conflictId',
+    as: 'officer',
+    params: { id: '1', conflictId: '1' },
+  },
+
   // audit
   {
     method: 'GET',

@@ -31,6 +31,7 @@ import { ScoreRunsModule } from './score-runs/score-runs.module';
 import { ScoringModelsModule } from './scoring-models/scoring-models.module';
 import { SourcesModule } from './sources/sources.module';
 import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
+import { InspectorsModule } from './inspectors/inspectors.module';
 
 // The API is one module per feature (<feature>/{dto, controller, service, module}); this module only
 // assembles them with the database, the queue, the error filter and the guard every route passes.
@@ -55,6 +56,7 @@ import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
     DashboardModule,
     CreditRepairModule,
     PlanningModule,
+    InspectorsModule,
     AuditModule,
     RateLimitModule,
     QueueDashboardModule,

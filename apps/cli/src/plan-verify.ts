@@ -27,9 +27,12 @@ async function verify(args: Args<typeof OPTIONS>): Promise<number> {
     if (args.seed !== undefined && !/^[0-9a-f]{64}$/i.test(args.seed))
       throw new CommandError('--seed is 64 hexadecimal characters (种子应为64位十六进制)');
     const res = await verifyStoredDraw(repo, plan, { seed: args.seed?.toLowerCase(), snapshot });
-    if (!res.drawn) throw new CommandError(`plan ${plan.id} is ${plan.state}: not drawn yet, nothing to verify (尚未抽取)`);
+    if (!res.drawn)
+      throw new CommandError(`plan ${plan.id} is ${plan.state}: not drawn yet, nothing to verify (尚未抽取)`);
     console.log(`plan ${plan.id} "${plan.title}" — ${res.algorithm}`);
-    console.log(`  snapshot: ${res.snapshotSize} entities, hash ${res.snapshotHash.recomputed} (published ${res.snapshotHash.published})`);
+    console.log(
+      `  snapshot: ${res.snapshotSize} entities, hash ${res.snapshotHash.recomputed} (published ${res.snapshotHash.published})`,
+    );
     console.log(`  seed ${res.seed} against commitment ${res.seedCommitment}`);
     console.log(`  tasks: ${res.tasks.stored} stored, ${res.tasks.redrawn} re-drawn`);
     console.log(`  ${res.message.zh}`);

@@ -24,6 +24,7 @@ import { CreditRepairRepository } from './repositories/credit-repair.repository'
 import { CaseRepository } from './repositories/case.repository';
 import { DashboardRepository } from './repositories/dashboard.repository';
 import { PlanningRepository } from './repositories/planning.repository';
+import { InspectorRepository } from './repositories/inspector.repository';
 
 const repositories = [
   DepartmentRepository,
@@ -45,6 +46,7 @@ const repositories = [
   CaseRepository,
   DashboardRepository,
   PlanningRepository,
+  InspectorRepository,
 ];
 
 @Global()

@@ -26,5 +26,6 @@ export * from './repositories/credit-repair.repository';
 export * from './repositories/planning.repository';
 export * from './repositories/case.repository';
 export * from './repositories/dashboard.repository';
+export * from './repositories/inspector.repository';
 export * from './statistics';
 export * from './repositories/planning-verify';

@@ -100,7 +100,12 @@ describe('verifiable draw (lianjian-draw-v1)', () => {
     const input = { planId: 'plan-9', seedHex: SEED, snapshot: snap, allocation };
     const tasks = draw(input);
     const stored = tasks.map((t) => ({ key: t.uscc!, stratum: t.stratum, order: t.order }));
-    const base = { ...input, snapshotHash: snapshotHash(snap), commitment: seedCommitment(SEED), tasks: stored };
+    const base = {
+      ...input,
+      snapshotHash: snapshotHash(snap),
+      commitment: seedCommitment(SEED),
+      tasks: stored,
+    };
     expect(verifyDraw(base)).toMatchObject({ ok: true, drawn: 50, problems: [] });
 
     const tampered = snap.map((e, i) =>

@@ -96,6 +96,9 @@ describe('audit from route metadata', () => {
     ['refused rows', `/api/v1/batches/${randomUUID()}/rejections`, 'GET /api/v1/batches/:batchId/rejections'],
     ['credit repairs', '/api/v1/credit-repairs', 'GET /api/v1/credit-repairs'],
     ['a credit repair', '/api/v1/credit-repairs/1', 'GET /api/v1/credit-repairs/:id'],
+    ['the inspector directory', '/api/v1/inspectors', 'GET /api/v1/inspectors'],
+    ['an inspector', '/api/v1/inspectors/1', 'GET /api/v1/inspectors/:id'],
+    ['an inspector’s conflicts', '/api/v1/inspectors/1/conflicts', 'GET /api/v1/inspectors/:id/conflicts'],
     ['the audit log', '/api/v1/audit?limit=1', 'GET /api/v1/audit'],
     ['the audit verification', '/api/v1/audit/verify', 'GET /api/v1/audit/verify'],
   ])('audits reading %s', async (_, path, action) => {

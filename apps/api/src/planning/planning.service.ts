@@ -239,13 +239,15 @@ export class PlanningService {
   async verify(caller: Principal, id: string) {
     const plan = await this.visible(caller, id);
     const res = await verifyStoredDraw(this.plans, plan);
-    if (!res.drawn) throw new ConflictError(`plan ${id} has not been drawn yet: there is nothing to verify (尚未抽取)`);
+    if (!res.drawn)
+      throw new ConflictError(`plan ${id} has not been drawn yet: there is nothing to verify (尚未抽取)`);
     return res;
   }
 
   async snapshotLines(caller: Principal, id: string): Promise<string> {
     const plan = await this.visible(caller, id);
-    if (plan.state === 'draft') throw new ConflictError(`plan ${id} is a draft: it has no snapshot yet (计划未冻结)`);
+    if (plan.state === 'draft')
+      throw new ConflictError(`plan ${id} is a draft: it has no snapshot yet (计划未冻结)`);
     const snap = await this.plans.snapshot(id);
     return snap.map((e) => `${snapshotKey(e)},${e.riskClass}\n`).join('');
   }

@@ -138,11 +138,16 @@ export class PlansController {
   @Allow('planning:read')
   @AuditedRead()
   @ApiOperation({
-    summary: 'The frozen population snapshot, exactly as hashed (名录快照): one `<USCC or id:ID>,<class>` line per entity',
+    summary:
+      'The frozen population snapshot, exactly as hashed (名录快照): one `<USCC or id:ID>,<class>` line per entity',
     description:
       'For an auditor to re-run the draw elsewhere (npm run plan:verify -- --plan ID --snapshot FILE). Holds risk classes: an internal document, not for publication.',
   })
-  async snapshot(@Param('id', new ZodPipe(planIdParam)) id: string, @Caller() caller: Principal, @Res() res: Response) {
+  async snapshot(
+    @Param('id', new ZodPipe(planIdParam)) id: string,
+    @Caller() caller: Principal,
+    @Res() res: Response,
+  ) {
     const lines = await this.planning.snapshotLines(caller, id);
     res.setHeader('content-type', 'text/plain; charset=utf-8');
     res.setHeader('content-disposition', `attachment; filename="plan-${id}-snapshot.txt"`);

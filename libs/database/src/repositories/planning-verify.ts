@@ -10,8 +10,7 @@ export async function verifyStoredDraw(
   plan: PlanRow,
   opts: { seed?: string; snapshot?: SnapshotEntry[] } = {},
 ) {
-  if (plan.state === 'draft' || plan.state === 'frozen')
-    return { planId: plan.id, drawn: false as const };
+  if (plan.state === 'draft' || plan.state === 'frozen') return { planId: plan.id, drawn: false as const };
   const [snapshot, tasks] = await Promise.all([
     opts.snapshot ? Promise.resolve(opts.snapshot) : repo.snapshot(plan.id),
     repo.tasks(plan.id),
@@ -24,7 +23,11 @@ export async function verifyStoredDraw(
     allocation: plan.allocation!.counts,
     snapshotHash: plan.snapshotHash!,
     commitment: plan.seedCommitment!,
-    tasks: tasks.map((t) => ({ key: t.entity.uscc ?? `id:${t.entityId}`, stratum: t.stratum, order: t.taskNo })),
+    tasks: tasks.map((t) => ({
+      key: t.entity.uscc ?? `id:${t.entityId}`,
+      stratum: t.stratum,
+      order: t.taskNo,
+    })),
   });
   return {
     planId: plan.id,

@@ -65,12 +65,10 @@ const planFields = {
   teamAvoidanceMonths: z.number().int().min(0).max(60).default(12),
 };
 
-export const createPlanBody = z
-  .strictObject(planFields)
-  .refine((b) => b.periodEnd >= b.periodStart, {
-    message: 'periodEnd is before periodStart',
-    path: ['periodEnd'],
-  });
+export const createPlanBody = z.strictObject(planFields).refine((b) => b.periodEnd >= b.periodStart, {
+  message: 'periodEnd is before periodStart',
+  path: ['periodEnd'],
+});
 export type CreatePlanBody = z.infer<typeof createPlanBody>;
 
 export const updatePlanBody = createPlanBody;
