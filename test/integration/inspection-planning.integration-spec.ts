@@ -178,20 +178,26 @@ describe('inspection planning (双随机、一公开)', () => {
       seed: null,
       seedCommitment: null,
     });
-    // expected counts per class before the draw: 34 entities of catering in A/B.., 6 listed (D) of which 5 catering
+    // expected counts per class before the draw: the catering item's population (the 40 H6210
+    // entities) less those under an open joint case (the listed ones' cases, opened by the rules)
     const exp = created.body.expected;
     expect(exp.asFrozen).toBe(false);
+    const [{ open }] = await sql<{ open: number }>(
+      db.url,
+      `SELECT count(DISTINCT c.entity_id)::int AS open FROM enforcement_case c JOIN entity e ON e.id = c.entity_id
+        WHERE c.state <> 'closed' AND e.industry_code = 'H6210'`,
+    );
     const popTotal = Object.values(exp.population as Record<string, number>).reduce((s, n) => s + n, 0);
-    expect(popTotal).toBe(40); // the catering item's population: the 40 H6210 entities
-    expect(exp.population.D).toBe(6);
+    expect(popTotal).toBe(40 - open);
     expect(exp.allocation.used).toBeLessThanOrEqual(20);
+    expect(exp.allocation.counts.control).toBe(2); // 10% of the budget
 
     const frozen = await call('POST', `/inspection-plans/${planId}/freeze`, officer);
     expect(frozen.status).toBe(200);
     expect(frozen.body).toMatchObject({
       state: 'frozen',
       seed: null,
-      snapshotSize: 40,
+      snapshotSize: popTotal,
       algorithm: 'lianjian-draw-v1',
     });
     expect(frozen.body.seedCommitment).toMatch(/^[0-9a-f]{64}$/);
@@ -202,6 +208,14 @@ describe('inspection planning (双随机、一公开)', () => {
       [planId],
     );
     expect(snapshotHash(rows)).toBe(frozen.body.snapshotHash);
+    // no entity under an open case is in the snapshot
+    const [{ underCase }] = await sql<{ underCase: number }>(
+      db.url,
+      `SELECT count(*)::int AS "underCase" FROM plan_population p
+        WHERE p.plan_id = $1 AND EXISTS (SELECT 1 FROM enforcement_case c WHERE c.entity_id = p.entity_id AND c.state <> 'closed')`,
+      [planId],
+    );
+    expect(underCase).toBe(0);
 
     expect((await call('PUT', `/inspection-plans/${planId}`, officer, { ...PLAN, budget: 25 })).status).toBe(
       409,

@@ -176,7 +176,6 @@ const TASK_COLUMNS = `t.id::text AS id, t.plan_id::text AS "planId", t.task_no A
 // The canonical snapshot order of @lianjian/planning (compareSnapshotEntries): by USCC, or `id:<id>`
 // for an entity known without one, in code-unit order (the C collation), ties by id as text.
 const SNAPSHOT_KEY = `coalesce(e.uscc, 'id:' || e.id::text)`;
-const SNAPSHOT_ORDER = `${SNAPSHOT_KEY} COLLATE "C", e.id::text COLLATE "C"`;
 
 // The eligible population of a plan as one SELECT of (id, uscc, risk_class, key): the jurisdiction,
 // any of the items' target populations, the plan's own filter, and the exclusions. An entity not
