@@ -6,17 +6,24 @@ const CONFIG = join(process.cwd(), 'config');
 const policy = (): SamplingPolicy => loadPolicies(CONFIG).get('default')!;
 
 describe('allocation of a plan budget to strata', () => {
-  it('gives each class what it wants when the budget allows, and leaves the rest unused', () => {
-    const a = allocate({
-      budget: 10_000,
-      population: { A: 6000, B: 2500, C: 1200, D: 300 },
-      policy: policy(),
-    });
-    // wanted: A 180, B 250, C 360, D 240 = 1030; control round(10000 × 0.1) = 1000
-    expect(a.counts).toEqual({ control: 1000, A: 180, B: 250, C: 360, D: 240 });
-    expect(a.scale).toBe(1);
-    expect(a.used).toBe(2030);
-    expect(a.unused).toBe(7970);
+  it('raises every ratio alike with spare capacity, each class up to its policy maximum', () => {
+    const pop = { A: 6000, B: 2500, C: 1200, D: 300 };
+    // wanted A 180, B 250, C 360, D 240 = 1030 of a risk budget of 1800 (control 200): A and D reach
+    // their maxima (5%, 100%), B and C share the rest at the same factor
+    const a = allocate({ budget: 2000, population: pop, policy: policy() });
+    expect(a.counts.control).toBe(200);
+    expect(a.used).toBe(2000);
+    expect(a.counts.A).toBe(300);
+    expect(a.counts.D).toBe(300);
+    expect(a.counts.B + a.counts.C).toBe(1200);
+    expect(a.counts.B / 250).toBeCloseTo(a.counts.C / 360, 1); // the same factor on both
+    expect(a.scale).toBeGreaterThan(1);
+    // every class at its maximum: the rest of the budget stays unused
+    const b = allocate({ budget: 10_000, population: pop, policy: policy() });
+    expect(b.counts).toEqual({ control: 1000, A: 300, B: 500, C: 720, D: 300 });
+    expect(b.unused).toBe(10_000 - 2820);
+    for (const st of b.strata.filter((x) => x.stratum !== 'control'))
+      expect(st.effectiveRatio).toBeLessThanOrEqual(policy().classes[st.stratum as 'A'].max + 1e-9);
   });
 
   it('scales every class by the same factor when the budget is short, using all of it', () => {

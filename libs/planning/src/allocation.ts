@@ -5,14 +5,16 @@ import type { SamplingPolicy } from './policy';
 //
 // The control stratum takes round(budget × controlShare) (at least one when the share is above 0),
 // drawn from the whole population. The rest, the risk budget R, goes to the classes: each class c
-// wants n_c × ratio_c inspections (its eligible entities times the policy's sampling ratio). When
-// the wanted total fits in R, each class gets what it wants and the rest of the budget stays unused
-// (said in the plan); when it does not, every class is scaled by the same factor R / wanted, so
-// the policy's relative intensity (D inspected ~27× as often as A under the defaults) holds whatever
-// the department's capacity. Counts are whole by largest remainder (ties in the order A, B, C, D), and
-// every non-empty stratum with a ratio above 0 gets at least one: a budget too small for that is
-// refused, as is a policy without a class. A class whose resulting ratio falls below the policy's
-// minimum (capacity short of practice) is a warning on the plan, not a refusal.
+// wants n_c × ratio_c inspections (its eligible entities times the policy's sampling ratio).
+// - When that exceeds R, every class is scaled by the same factor R / wanted, so the policy's relative
+//   intensity (D inspected ~27× as often as A under the defaults) holds whatever the capacity.
+// - When it leaves capacity to spare, every ratio is raised by the same factor until R is spent or a
+//   class reaches its policy maximum, which then holds while the others rise (water-filling); once
+//   every class is at its maximum, what is left stays unused (said in the plan).
+// Counts are whole by largest remainder (ties in the order A, B, C, D), and every non-empty stratum
+// with a ratio above 0 gets at least one: a budget too small for that is refused, as is a policy
+// without a class. A class whose resulting ratio falls below the policy's minimum (capacity short of
+// practice) is a warning on the plan, not a refusal.
 
 export interface AllocationInput {
   budget: number;
@@ -34,7 +36,9 @@ export interface Allocation {
   budget: number;
   used: number;
   unused: number;
-  scale: number; // 1 when the wanted total fits, else R / wanted
+  // the factor applied to every class's policy ratio: below 1 when the budget is short, above 1 when
+  // spare capacity raises the ratios (each up to its class's policy maximum)
+  scale: number;
   strata: StratumAllocation[];
   counts: Record<DrawStratum, number>;
 }
@@ -89,12 +93,31 @@ export function allocate(input: AllocationInput): Allocation {
   const riskBudget = budget - controlCount;
   const wanted = RISK_STRATA.map((c) => (population[c] ?? 0) * policy.classes[c].ratio);
   const wantedTotal = wanted.reduce((s, x) => s + x, 0);
-  const scale = wantedTotal > riskBudget ? riskBudget / wantedTotal : 1;
-  const target = Math.min(riskBudget, Math.round(wantedTotal * scale));
-  const counts = largestRemainder(
-    wanted.map((w) => w * scale),
-    target,
-  );
+  // Short of budget: every class scaled down alike. Spare budget: every ratio raised alike until the
+  // budget is spent or each class reaches its policy maximum (water-filling; what is left then stays
+  // unused and the plan says so).
+  const caps = RISK_STRATA.map((c) => (population[c] ?? 0) * policy.classes[c].max);
+  const filled = (k: number) => wanted.map((w, i) => Math.min(w * k, Math.max(caps[i], w)));
+  let scale = 1;
+  if (wantedTotal > riskBudget) scale = riskBudget / wantedTotal;
+  else if (wantedTotal > 0) {
+    const sum = (k: number) => filled(k).reduce((a, x) => a + x, 0);
+    const maxScale = Math.max(1, ...RISK_STRATA.map((c, i) => (wanted[i] > 0 ? caps[i] / wanted[i] : 1)));
+    if (sum(maxScale) <= riskBudget) scale = maxScale;
+    else {
+      let lo = 1;
+      let hi = maxScale;
+      for (let it = 0; it < 60; it++) {
+        const mid = (lo + hi) / 2;
+        if (sum(mid) <= riskBudget) lo = mid;
+        else hi = mid;
+      }
+      scale = lo;
+    }
+  }
+  const shares = scale <= 1 ? wanted.map((w) => w * scale) : filled(scale);
+  const target = Math.min(riskBudget, Math.round(shares.reduce((a, x) => a + x, 0)));
+  const counts = largestRemainder(shares, target);
   // At least one for every active class, taken from the largest count (never below one itself).
   RISK_STRATA.forEach((c, i) => {
     if (!active.includes(c) || counts[i] > 0) return;
