@@ -1,0 +1,6 @@
+export * from './strata';
+export * from './policy';
+export * from './allocation';
+export * from './draw';
+export * from './calendar';
+export * from './items';
