@@ -4,3 +4,4 @@ export * from './allocation';
 export * from './draw';
 export * from './calendar';
 export * from './items';
+export * from './staffing';
