@@ -74,6 +74,7 @@ describe('scoring models: registered, activated explicitly, named by every score
     expect(items.map((m: { version: string }) => m.version).sort()).toEqual([
       'scorecard-chicago-fit-1',
       'scorecard-chicago-fit-2',
+      'scorecard-chicago-fit-3',
       'scorecard-synthetic-fit-1',
       'scorecard-v1',
       'scorecard-v1.1',

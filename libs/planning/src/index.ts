@@ -5,3 +5,4 @@ export * from './draw';
 export * from './calendar';
 export * from './items';
 export * from './staffing';
+export * from './evaluation';

@@ -3,6 +3,7 @@ import {
   ENTITY_STATUS,
   INSPECTION_RESULT,
   INSPECTION_TRIGGER,
+  LICENSED_ACTIVITY,
   PREMISES_RISK,
   LIST_NAME,
   LISTING_ACTION,
@@ -212,6 +213,11 @@ export const RECORD_KIND_SPECS = {
       },
       address: { type: 'text', max: 500, label: lt('住所', 'address') },
       status: { type: 'enum', vocabulary: ENTITY_STATUS, label: lt('登记状态', 'registration status') },
+      licensedActivities: {
+        type: 'enumList',
+        vocabulary: LICENSED_ACTIVITY,
+        label: lt('许可经营项目', 'licensed business activities'),
+      },
     },
     ruleFields: ['status'],
     example: {

@@ -47,6 +47,26 @@ export const PREMISES_RISK = vocabulary('premises risk level', {
 export const PREMISES_RISKS = PREMISES_RISK.values;
 export type PremisesRisk = (typeof PREMISES_RISKS)[number];
 
+// 许可经营项目: the business activities an entity is licensed for (its 营业执照 / 许可证 经营范围, or a
+// city's licences held), recorded with a registration. Kinds of activity that carry their own risks
+// (alcohol, tobacco, eating on the premises …), not a full classification: industryCode is that.
+export const LICENSED_ACTIVITY = vocabulary('licensed activity', {
+  food_business: { zh: '食品经营（销售或餐饮服务）', en: 'food business (sales or food service)' },
+  catering: { zh: '餐饮外卖与宴席承办', en: 'catering' },
+  mobile_food: { zh: '流动食品经营（餐车）', en: 'mobile food vending' },
+  alcohol_on_premises: { zh: '酒类堂饮（店内饮酒）', en: 'alcohol consumed on the premises' },
+  alcohol_retail: { zh: '酒类零售', en: 'alcohol retail' },
+  tobacco_retail: { zh: '烟草零售', en: 'tobacco retail' },
+  outdoor_seating: { zh: '室外就餐区', en: 'outdoor seating' },
+  entertainment: { zh: '娱乐场所经营', en: 'place of entertainment' },
+  childcare: { zh: '托育服务', en: 'childcare' },
+  fuel_station: { zh: '加油站', en: 'fuel station' },
+  general_business: { zh: '一般经营项目', en: 'general business' },
+  regulated_business: { zh: '其他须经许可的经营项目', en: 'other regulated business' },
+});
+export const LICENSED_ACTIVITIES = LICENSED_ACTIVITY.values;
+export type LicensedActivity = (typeof LICENSED_ACTIVITIES)[number];
+
 export const PENALTY_TYPE = vocabulary('penalty type', {
   warning: { zh: '警告', en: 'warning' },
   notice_of_criticism: { zh: '通报批评', en: 'notice of criticism' },

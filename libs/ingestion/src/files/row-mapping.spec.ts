@@ -282,6 +282,73 @@ describe('mapRow: conversions', () => {
   });
 });
 
+describe('mapRow: list fields made of items', () => {
+  // One-hot licence columns (0/1) and the licence's own type, as a registration feed sends them.
+  const c = compile('registration', {
+    name: { column: 'Name' },
+    licensedActivities: {
+      items: [
+        {
+          column: 'Licence',
+          map: { 'Retail Food': 'food_business', Tavern: 'alcohol_on_premises' },
+          mapDefault: null,
+          optional: true,
+        },
+        { column: 'tavern', map: { '1': 'alcohol_on_premises', '0': null }, optional: true },
+        { column: 'tobacco', map: { '1': 'tobacco_retail', '0': null }, optional: true },
+        {
+          column: 'liquor_store',
+          map: { 是: ['alcohol_retail'], 否: null },
+          optional: true,
+        },
+      ],
+      optional: true,
+    },
+  });
+  const activities = (values: Record<string, string>) => {
+    const m = one(mapRow(c, row({ Name: '某店', ...values })));
+    return m.reasons ?? sub(m, 'registration').licensedActivities;
+  };
+
+  it('adds the value of every item that has one, each activity once, in item order', () => {
+    expect(activities({ Licence: 'Retail Food', tavern: '0', tobacco: '1' })).toEqual([
+      'food_business',
+      'tobacco_retail',
+    ]);
+    expect(activities({ Licence: 'Tavern', tavern: '1', tobacco: '1', liquor_store: '是' })).toEqual([
+      'alcohol_on_premises',
+      'tobacco_retail',
+      'alcohol_retail',
+    ]);
+    // an unknown licence type maps to null, an empty flag is no flag
+    expect(activities({ Licence: 'Hospital', tavern: '', tobacco: '1' })).toEqual(['tobacco_retail']);
+  });
+
+  it('leaves the field out when no item gives a value, and refuses it when the field is required', () => {
+    expect(activities({ Licence: 'Hospital', tavern: '0', tobacco: '0' })).toBeUndefined();
+    const required = compile('registration', {
+      name: { column: 'Name' },
+      licensedActivities: {
+        items: [{ column: 'tobacco', map: { '1': 'tobacco_retail', '0': null }, optional: true }],
+      },
+    });
+    expect(one(mapRow(required, row({ Name: '某店', tobacco: '0' }))).reasons).toEqual([
+      'registration.licensedActivities: no item gave a value',
+    ]);
+  });
+
+  it("refuses the row on an item's own problem, naming its column", () => {
+    expect(activities({ Licence: 'Retail Food', tavern: 'NA' })).toEqual([
+      "column tavern: 'NA' is not in the value map (known: 0, 1)",
+    ]);
+  });
+
+  it('gives a record validateRecord accepts', () => {
+    const m = one(mapRow(c, row({ Name: '某店', Licence: 'Retail Food', tobacco: '1' })));
+    expect(validateRecord(m.record, CTX).ok).toBe(true);
+  });
+});
+
 describe('mapRow: formula-looking cells', () => {
   const c = compile('registration', {
     name: { column: 'Name' },

@@ -271,7 +271,31 @@ function compileTemplate(template: string, optional: boolean, target: Target): G
   };
 }
 
+// A list made of several values: each item adds its text or list when it has one (an item left out, e.g.
+// a 0/1 column whose "0" maps to null, adds nothing); repeats count once, in item order. An item's own
+// problems refuse the row; no value at all is an empty cell (left out when optional, else refused).
+function compileItems(items: readonly ValueSpec[], optional: boolean, target: Target, xlsx: boolean): Getter {
+  const getters = items.map((item, i) =>
+    compileValue(item, { label: `${target.label}.items[${i}]`, date: false }, xlsx),
+  );
+  return (row, reasons) => {
+    const out: string[] = [];
+    for (const get of getters) {
+      const got = get(row, reasons);
+      if (got === NONE || got === null) continue;
+      for (const x of Array.isArray(got) ? got : [got]) {
+        const s = String(x);
+        if (!out.includes(s)) out.push(s);
+      }
+    }
+    if (out.length) return out;
+    if (!optional) reasons.push(`${target.label}: no item gave a value`);
+    return NONE;
+  };
+}
+
 function compileValue(v: ValueSpec, target: Target, xlsx: boolean): Getter {
+  if ('items' in v) return compileItems(v.items, v.optional, target, xlsx);
   if ('const' in v) {
     const c = v.const;
     if (target.date && typeof c === 'string') {

@@ -203,7 +203,9 @@ describe('shipped source profiles', () => {
     expect([a.records, b.records]).toEqual([16_568, 862]);
     expect(a.records + b.records).toBe(17_430); // every licence term once
     expect(a.duplicates + b.duplicates).toBe(7_324); // a term seen at several inspections counts once
-    const reg = recordsOf(t, 'registration');
+    const all = recordsOf(t, 'registration');
+    const reg = all.filter((r) => r.sourceRecordId.startsWith('BACP-'));
+    expect(reg).toHaveLength(17_430);
     expect(countBy(reg, (r) => r.registration.status)).toEqual({
       active: 16_188,
       deregistered: 1_181,
@@ -212,6 +214,46 @@ describe('shipped source profiles', () => {
     expect(distinct(reg, entityId)).toBe(11_406); // licence numbers, counted with python on the CSV
     expect(reg.every((r) => 'scheme' in r.entity && r.entity.scheme === 'chicago-license')).toBe(true);
     expect(reg.every((r) => (r.registration.establishedOn ?? '') <= r.occurredAt)).toBe(true);
+    expect(reg.every((r) => r.registration.licensedActivities === undefined)).toBe(true);
+
+    // 许可经营项目: one record per licence term and set of licence flags (a term whose rows flag other
+    // licences than its other rows gives one more record of the same day), counted with python on the CSV.
+    const c = t.outputs['licensed-activities'];
+    expect(c.acceptedRows).toBe(24_754);
+    expect(c.rejected).toEqual([]);
+    expect(c.records).toBe(19_802);
+    const acts = all.filter((r) => r.sourceRecordId.startsWith('licensed-activities-'));
+    expect(acts).toHaveLength(19_802);
+    const held: Record<string, number> = {};
+    for (const r of acts)
+      for (const a of r.registration.licensedActivities ?? []) held[a] = (held[a] ?? 0) + 1;
+    expect(held).toEqual({
+      food_business: 18_787,
+      alcohol_on_premises: 4_160,
+      tobacco_retail: 2_203,
+      general_business: 1_300,
+      alcohol_retail: 1_014,
+      entertainment: 680,
+      outdoor_seating: 670,
+      childcare: 523,
+      regulated_business: 386,
+      catering: 327,
+      fuel_station: 271,
+      mobile_food: 76,
+    });
+    // hospitals, care homes and the like with no other licence: the field is left out
+    expect(acts.filter((r) => r.registration.licensedActivities === undefined)).toHaveLength(111);
+    // a tavern that also sells tobacco lists each activity once
+    expect(
+      acts.every(
+        (r) =>
+          new Set(r.registration.licensedActivities).size ===
+          (r.registration.licensedActivities ?? []).length,
+      ),
+    ).toBe(true);
+    // dated at the start of one of the entity's licence terms
+    const termStarts = new Set(reg.map((r) => `${entityId(r)} ${r.occurredAt}`));
+    expect(acts.filter((r) => !termStarts.has(`${entityId(r)} ${r.occurredAt}`))).toEqual([]);
   });
 
   it('chicago-inspection-visits: complaint-driven visits as complaint records', async () => {

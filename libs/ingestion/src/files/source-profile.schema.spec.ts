@@ -250,6 +250,65 @@ describe('loadSourceProfile', () => {
   });
 });
 
+describe('loadSourceProfile: list fields made of items', () => {
+  const registration = (licensedActivities: unknown): Json => ({
+    ...withOutput({
+      kind: 'registration',
+      fields: { name: { column: 'Name' }, licensedActivities },
+    }),
+    registrationAuthority: true,
+  });
+
+  it('checks every item against the field: vocabulary, column types, nesting', () => {
+    expect(
+      problemsOf(
+        registration({
+          items: [
+            { column: 'tobacco', map: { '1': 'tobacco', '0': null }, optional: true },
+            { column: 'n', type: 'integer' },
+            { const: 'alcohol_retail' },
+            { const: ['catering', 'karaoke'] },
+          ],
+        }),
+      ),
+    ).toEqual([
+      'outputs[0].fields.licensedActivities.items[0].map.1: "tobacco" is not a licensed activity (expected food_business, catering, mobile_food, alcohol_on_premises, alcohol_retail, tobacco_retail, outdoor_seating, entertainment, childcare, fuel_station, general_business, regulated_business)',
+      'outputs[0].fields.licensedActivities.items[1].type: this field needs type string[] (got integer)',
+      expect.stringMatching(
+        /^outputs\[0\]\.fields\.licensedActivities\.items\[3\]\.const: "karaoke" is not a licensed activity/,
+      ),
+    ]);
+    expect(problemsOf(registration({ items: [] }))).toEqual([
+      'outputs[0].fields.licensedActivities.items: lists no item',
+    ]);
+    expect(problemsOf(registration({ items: [{ items: [{ const: 'catering' }] }] }))).toEqual([
+      'outputs[0].fields.licensedActivities.items: an item cannot itself have items',
+    ]);
+  });
+
+  it('makes lists only', () => {
+    expect(problemsOf(withOutput({ fields: { result: { items: [{ const: 'pass' }] } } }))).toEqual([
+      'outputs[0].fields.result: items make a list; this field needs text',
+    ]);
+  });
+
+  it('requires the columns of items that are not optional', () => {
+    const p = loadSourceProfile(
+      registration({
+        items: [
+          { column: 'Licence' },
+          { column: 'tobacco', map: { '1': 'tobacco_retail', '0': null }, optional: true },
+        ],
+        optional: true,
+      }),
+    );
+    const cols = profileColumns(p);
+    expect(cols.required).toContain('Licence');
+    expect(cols.required).not.toContain('tobacco');
+    expect(cols.mapped).toEqual(expect.arrayContaining(['Licence', 'tobacco']));
+  });
+});
+
 describe('profileColumns', () => {
   it('requires the listed columns and those non-optional values read', () => {
     const p = loadSourceProfile(

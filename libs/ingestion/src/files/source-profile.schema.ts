@@ -67,8 +67,14 @@ export interface TemplateValue {
   template: string;
   optional: boolean;
 }
+// A list field made of several values (one-hot columns such as "tobacco: 0/1", a licence type and the
+// like): each item adds its value (a text or a list) when it has one; repeats count once.
+export interface ItemsValue {
+  items: ValueSpec[];
+  optional: boolean;
+}
 // A string in the JSON is normalised when loaded: with `{` it is a template, without it a constant.
-export type ValueSpec = ConstValue | TemplateValue | ColumnValue;
+export type ValueSpec = ConstValue | TemplateValue | ColumnValue | ItemsValue;
 export type SourceRecordIdSpec = ValueSpec | { hash: string[] };
 export type EntitySpec = { uscc: ValueSpec } | { scheme: string; id: ValueSpec };
 
@@ -321,12 +327,21 @@ export const valueSchema: z.ZodType<ValueSpec> = dispatch<ValueSpec>((v) => {
     return v.includes('{')
       ? templateString.transform((template): ValueSpec => ({ template, optional: false }))
       : z.string().transform((s): ValueSpec => ({ const: s }));
-  if (!isObject(v)) return 'must be a template string, { "const": … }, { "template": … } or { "column": … }';
+  if (!isObject(v))
+    return 'must be a template string, { "const": … }, { "template": … }, { "column": … } or { "items": […] }';
   if ('const' in v) return z.strictObject({ const: z.json() }) as z.ZodType<ValueSpec>;
   if ('template' in v)
     return z.strictObject({ template: templateString, optional: z.boolean().default(false) });
   if ('column' in v) return columnValueSchema;
-  return 'must have "const", "template" or "column"';
+  if ('items' in v)
+    return z.strictObject({
+      items: z
+        .array(valueSchema)
+        .min(1, 'lists no item')
+        .refine((list) => !list.some((i) => 'items' in i), 'an item cannot itself have items'),
+      optional: z.boolean().default(false),
+    });
+  return 'must have "const", "template", "column" or "items"';
 });
 
 const sourceRecordIdSchema: z.ZodType<SourceRecordIdSpec> = dispatch<SourceRecordIdSpec>((v) =>
@@ -588,6 +603,23 @@ function valueProblems(v: ValueSpec, rule: FieldRule, path: PropertyKey[]): [Pro
       out.push([path, `a template makes text; this field needs ${shapeLabel(rule.shape)}`]);
     return out;
   }
+  if ('items' in v) {
+    if (rule.shape !== 'enumList' && rule.shape !== 'texts') {
+      out.push([path, `items make a list; this field needs ${shapeLabel(rule.shape)}`]);
+      return out;
+    }
+    // Each item gives one value or a list of them: checked as the list field itself, a column item
+    // may also be plain text (one value).
+    v.items.forEach((item, i) => {
+      const at = [...path, 'items', i];
+      if ('column' in item && item.type === 'string')
+        out.push(...valueProblems({ ...item, type: 'string[]' }, rule, at));
+      else if ('const' in item && typeof item.const === 'string')
+        out.push(...valueProblems({ const: [item.const] }, rule, at));
+      else out.push(...valueProblems(item, rule, at));
+    });
+    return out;
+  }
   const allowed = COLUMN_TYPES_FOR[rule.shape];
   if (!allowed.includes(v.type))
     out.push([[...path, 'type'], `this field needs type ${allowed.join(' or ')} (got ${v.type})`]);
@@ -703,6 +735,7 @@ export function templateColumns(template: string): string[] {
 
 function valueColumns(v: ValueSpec | { hash: string[] } | undefined): { cols: string[]; optional: boolean } {
   if (!v || 'const' in v) return { cols: [], optional: true };
+  if ('items' in v) return { cols: v.items.flatMap((i) => valueColumns(i).cols), optional: true };
   if ('hash' in v) return { cols: v.hash, optional: false };
   if ('template' in v) return { cols: templateColumns(v.template), optional: v.optional };
   return { cols: [v.column], optional: v.optional };
@@ -738,7 +771,12 @@ export function profileColumns(profile: SourceProfile): ProfileColumns {
       o.occurredAt,
       ...Object.values(o.fields),
     ];
-    for (const v of values) {
+    // Each item of a list value on its own: a column is needed when its item would refuse the row
+    // without it (items cannot nest).
+    const flat: (ValueSpec | SourceRecordIdSpec | undefined)[] = values.flatMap(
+      (v): (ValueSpec | SourceRecordIdSpec | undefined)[] => (v && 'items' in v ? v.items : [v]),
+    );
+    for (const v of flat) {
       const { cols, optional } = valueColumns(v);
       for (const c of cols) {
         mapped.add(c);

@@ -41,6 +41,10 @@ const BINARY = new Set([
   'ever_serious_violation',
   'on_court_defaulter_list',
   'on_tax_violation_list',
+  // 许可经营项目
+  'licensed_alcohol',
+  'licensed_alcohol_on_premises',
+  'licensed_tobacco',
 ]);
 // Levels and durations whose effect is plausibly proportional; every other feature is a count, an
 // amount or a decayed sum, where log1p keeps one extreme entity from dominating.
@@ -49,6 +53,7 @@ const LINEAR = new Set([
   'industry_risk_level',
   'days_since_last_inspection',
   'adverse_trend_12m',
+  'licensed_activities_count',
 ]);
 
 // Features whose direction is not settled in advance: age, size, time since the last inspection and
@@ -63,6 +68,11 @@ const EITHER_WAY = new Set([
   'inspections_36m',
   'clean_inspections_36m', // inspections with nothing found: usually lower risk, but also more often inspected
   'adverse_trend_12m', // given the counts of the last 12 months, the trend's own direction is an open question
+  // 许可经营项目: what an entity is licensed to do is not in itself an adverse signal
+  'licensed_activities_count',
+  'licensed_alcohol',
+  'licensed_alcohol_on_premises',
+  'licensed_tobacco',
 ]);
 
 export function expectedSign(feature: string): 1 | 0 {

@@ -417,6 +417,40 @@ describe('computeProfile: findings that carry across departments (issue 15)', ()
   });
 });
 
+describe('computeProfile: licensed business activities (许可经营项目)', () => {
+  const reg = (occurredAt: string, licensedActivities?: KindDataMap['registration']['licensedActivities']) =>
+    rec('registration', occurredAt, { name: '某店', ...(licensedActivities ? { licensedActivities } : {}) });
+  const activityFeatures = (records: StoredRecord[], asOf = AS_OF) => {
+    const f = profile(records, asOf);
+    return [
+      f.licensed_activities_count,
+      f.licensed_alcohol,
+      f.licensed_alcohol_on_premises,
+      f.licensed_tobacco,
+    ];
+  };
+
+  it('is 0 when no registration record lists activities, so other feeds are unaffected', () => {
+    expect(activityFeatures([])).toEqual([0, 0, 0, 0]);
+    expect(activityFeatures([reg('2024-01-01')])).toEqual([0, 0, 0, 0]);
+  });
+
+  it('adds up the activities of the latest day that listed any, and ignores later records', () => {
+    const history = [
+      reg('2023-01-01', ['food_business', 'alcohol_retail']),
+      reg('2024-05-01', ['food_business', 'tobacco_retail']), // two licences recorded the same day
+      reg('2024-05-01', ['alcohol_on_premises', 'food_business']),
+      reg('2025-03-01'), // a registration change that does not list activities leaves them as they were
+      reg('2025-08-01', ['food_business']), // after asOf: unseen
+    ];
+    expect(activityFeatures(history)).toEqual([3, 1, 1, 1]);
+    // as of an earlier date, the earlier licence: alcohol retail, not on the premises
+    expect(activityFeatures(history, '2024-04-30')).toEqual([2, 1, 0, 0]);
+    // a later record replaces the set
+    expect(activityFeatures(history, '2025-08-01')).toEqual([1, 0, 0, 0]);
+  });
+});
+
 describe('FEATURE_CATALOGUE', () => {
   it('gives every feature a group and bilingual label', () => {
     for (const [name, info] of Object.entries(FEATURE_CATALOGUE)) {

@@ -1,6 +1,7 @@
 import type {
   EntitySnapshot,
   EntityStatus,
+  LicensedActivity,
   ListName,
   LocalizedText,
   PenaltyType,
@@ -45,6 +46,19 @@ export const FEATURE_CATALOGUE: Record<string, FeatureInfo> = {
   registered_capital_10k: f('basic', '注册资本（万元）', 'Registered capital (CNY 10,000)'),
   industry_risk_level: f('basic', '行业风险等级（1–3）', 'Industry risk level (1–3)'),
   entity_status_abnormal: f('basic', '登记状态异常（吊销或注销）', 'Registration revoked or deregistered'),
+  // 许可经营项目 (registration.licensedActivities); 0 when the registration feed does not say
+  licensed_activities_count: f('basic', '许可经营项目数', 'Licensed business activities (count)'),
+  licensed_alcohol: f(
+    'basic',
+    '许可经营酒类（零售或堂饮）',
+    'Licensed for alcohol (retail or on the premises)',
+  ),
+  licensed_alcohol_on_premises: f(
+    'basic',
+    '许可酒类堂饮（店内饮酒）',
+    'Licensed for alcohol consumed on the premises',
+  ),
+  licensed_tobacco: f('basic', '许可烟草零售', 'Licensed for tobacco retail'),
   // 动态信息
   legal_rep_changes_12m: f(
     'dynamic',
@@ -328,6 +342,18 @@ function isKind<K extends RecordKind>(d: Dated, kind: K): d is Dated<K> {
 // ordered number (on Chicago the ungraded first inspections find more than the low-graded ones).
 const PREMISES_RISK_LEVEL: Readonly<Record<string, number>> = { low: 1, medium: 2, high: 3 };
 
+// 许可经营项目: the activities of the latest day any registration record listed them (several records
+// of one day, e.g. one per licence held, add up); a record without the field leaves them unchanged.
+function licensedActivityFeatures(
+  x: Record<string, number>,
+  activities: ReadonlySet<LicensedActivity>,
+): void {
+  x.licensed_activities_count = activities.size;
+  x.licensed_alcohol = activities.has('alcohol_retail') || activities.has('alcohol_on_premises') ? 1 : 0;
+  x.licensed_alcohol_on_premises = activities.has('alcohol_on_premises') ? 1 : 0;
+  x.licensed_tobacco = activities.has('tobacco_retail') ? 1 : 0;
+}
+
 const LIST_FEATURE: Record<ListName, string> = {
   abnormal_operations: 'on_abnormal_list',
   serious_violation: 'on_serious_violation_list',
@@ -526,9 +552,18 @@ export function computeProfile(input: ProfileInput, config: ProfileConfig = DEFA
   const legalRep = new ChangeCounter();
   const address = new ChangeCounter();
   const statusChanges = new ChangeCounter();
+  let activitiesDay = -Infinity;
+  let activities = new Set<LicensedActivity>();
   for (const d of regs) {
     const data: RegistrationData = d.record.data;
     const visible = d.day <= asOfDay;
+    if (visible && data.licensedActivities?.length) {
+      if (d.day > activitiesDay) {
+        activitiesDay = d.day;
+        activities = new Set();
+      }
+      for (const a of data.licensedActivities) activities.add(a);
+    }
     if (data.establishedOn) {
       carried.establishedOn = true;
       if (visible) latest.establishedOn = data.establishedOn;
@@ -571,6 +606,7 @@ export function computeProfile(input: ProfileInput, config: ProfileConfig = DEFA
     config.defaultIndustryRiskLevel,
   );
   x.entity_status_abnormal = status === 'revoked' || status === 'deregistered' ? 1 : 0;
+  licensedActivityFeatures(x, activities);
   x.legal_rep_changes_12m = legalRep.count;
   x.address_changes_12m = address.count;
   x.status_changes_12m = statusChanges.count;
