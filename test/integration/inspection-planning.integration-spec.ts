@@ -13,6 +13,7 @@ import { makeUscc } from '@lianjian/reference';
 import { seedMatchesCommitment, snapshotHash } from '@lianjian/planning';
 import { apiApp } from '../../apps/api/src/bootstrap';
 import { workerApp } from '../../apps/worker/src/bootstrap';
+import { PublicationOverdueTrigger } from '@lianjian/rules';
 
 // 双随机、一公开 end to end through the API: draft → freeze (snapshot hash, seed commitment) →
 // publish the plan (not by its author) → draw (seed revealed, never again) → verify (and a changed
@@ -406,5 +407,41 @@ describe('inspection planning (双随机、一公开)', () => {
         'plan.task.result',
       ]),
     );
+  });
+
+  it('alerts once when a result is still unpublished past its deadline (publication_overdue)', async () => {
+    // a second result, recorded and then left unpublished: its deadline moved into the past
+    const tasks = (await call('GET', `/inspection-plans/${conflictPlan}/tasks`, officer)).body.items;
+    const task = tasks.find((t: { entity: { uscc: string } }) => t.entity.uscc === uscc(3));
+    const ids = await sql<{ id: string; user: string }>(
+      db.url,
+      `SELECT id::text AS id, user_id::text AS user FROM inspector`,
+    );
+    const member = insp.find((u) => task.inspectorIds.includes(ids.find((x) => x.user === u.id)!.id))!;
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    expect(
+      (
+        await call('POST', `/inspection-tasks/${task.id}/result`, member, {
+          result: 'no_issue',
+          inspectedOn: today,
+        })
+      ).status,
+    ).toBe(200);
+    await sql(db.url, `UPDATE plan_task SET publish_due = $2::date - 10 WHERE id = $1`, [task.id, today]);
+
+    const trigger = stack.worker.get(PublicationOverdueTrigger);
+    expect(await trigger.evaluate()).toBe(1);
+    const alerts = await sql<{ finding: string; departments: string[]; title: string }>(
+      db.url,
+      `SELECT a.finding_type AS finding, array_agg(DISTINCT d.department_code ORDER BY d.department_code) AS departments,
+              a.title->>'zh' AS title
+         FROM alert a JOIN delivery d ON d.alert_id = a.id
+        WHERE a.finding_type = 'random_inspection_result_unpublished' GROUP BY a.id`,
+    );
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].departments).toContain('330106-SAMR');
+    expect(alerts[0].title).toMatch(/逾期未公示.*已超期\d+个工作日/);
+    // once per result
+    expect(await trigger.evaluate()).toBe(0);
   });
 });
