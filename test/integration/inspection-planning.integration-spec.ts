@@ -279,6 +279,41 @@ describe('inspection planning (双随机、一公开)', () => {
     expect(JSON.stringify(list.body.content)).not.toMatch(/riskClass|stratum/);
   });
 
+  it('keeps every snapshot row tied to its plan: no orphan row, a deleted plan takes its snapshot with it', async () => {
+    // checked once per statement (migration 1766700000000), as the per-row foreign key did
+    await expect(
+      sql(
+        db.url,
+        `INSERT INTO plan_population (plan_id, ord, entity_id, uscc, risk_class)
+         SELECT '00000000-0000-4000-8000-000000000000', 1, id, uscc, 'A' FROM entity LIMIT 1`,
+      ),
+    ).rejects.toThrow(/does not exist/);
+    await expect(
+      sql(
+        db.url,
+        `UPDATE plan_population SET plan_id = '00000000-0000-4000-8000-000000000000' WHERE plan_id = $1 AND ord = 1`,
+        [planId],
+      ),
+    ).rejects.toThrow(/does not exist/);
+    // a frozen plan not drawn yet (no task refers to it) deleted: its snapshot goes with it
+    const created = await call('POST', '/inspection-plans', officer, { ...PLAN, title: '待删除计划' });
+    await call('POST', `/inspection-plans/${created.body.id}/freeze`, officer);
+    const rows = async () =>
+      (
+        await sql<{ n: number }>(
+          db.url,
+          `SELECT count(*)::int AS n FROM plan_population WHERE plan_id = $1`,
+          [created.body.id],
+        )
+      )[0].n;
+    expect(await rows()).toBeGreaterThan(0);
+    await expect(
+      sql(db.url, `UPDATE inspection_plan SET id = gen_random_uuid() WHERE id = $1`, [created.body.id]),
+    ).rejects.toThrow(/its id cannot change/);
+    await sql(db.url, `DELETE FROM inspection_plan WHERE id = $1`, [created.body.id]);
+    expect(await rows()).toBe(0);
+  });
+
   let conflictPlan: string;
 
   it('never staffs a conflicted inspector: declared, or through a related party', async () => {

@@ -59,11 +59,6 @@ export interface StaffingInput {
   teamSize?: number;
 }
 
-function covers(inspectorRegion: string, entityRegion: string | null): boolean {
-  if (!entityRegion) return false;
-  return entityRegion.startsWith(regionPrefix(inspectorRegion));
-}
-
 export function staff(input: StaffingInput): TeamAssignment[] {
   const teamSize = input.teamSize ?? 2;
   const byDept = new Map<string, Inspector[]>();
@@ -81,6 +76,32 @@ export function staff(input: StaffingInput): TeamAssignment[] {
   const cap = new Map<string, number>();
   for (const [d, n] of slots) cap.set(d, Math.ceil(n / Math.max(1, byDept.get(d)?.length ?? 1)) + 1);
   const load = new Map<string, number>();
+  // Each inspector once in the directory (ids unique): a pool's size is then its distinct count.
+  const uniqueIds = new Set(input.inspectors.map((i) => i.id)).size === input.inspectors.length;
+  // The qualified inspectors of a department for a set of domains and an entity's region, in id
+  // order: the same for every task alike (a plan has a few such combinations for thousands of
+  // tasks), so computed once each; never mutated (every use below filters or copies).
+  const prefixes = new Map<string, string>();
+  const prefixOf = (region: string) => {
+    let p = prefixes.get(region);
+    if (p === undefined) prefixes.set(region, (p = regionPrefix(region)));
+    return p;
+  };
+  const qualifiedCache = new Map<string, Inspector[]>();
+  const qualifiedFor = (dept: string, domains: readonly Domain[], entityRegion: string | null) => {
+    const key = `${dept}\u0000${domains.join(',')}\u0000${entityRegion ?? ''}`;
+    let list = qualifiedCache.get(key);
+    if (!list) {
+      list = (byDept.get(dept) ?? []).filter(
+        (i) =>
+          domains.every((d) => i.domains.includes(d)) &&
+          !!entityRegion &&
+          entityRegion.startsWith(prefixOf(i.regionCode)),
+      );
+      qualifiedCache.set(key, list);
+    }
+    return list;
+  };
 
   const out: TeamAssignment[] = [];
   for (const t of input.tasks) {
@@ -89,10 +110,8 @@ export function staff(input: StaffingInput): TeamAssignment[] {
     let avoided = 0;
     let problem: UnassignableReason | undefined;
     for (const [dept, domains] of [...t.departments].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const qualified = (byDept.get(dept) ?? []).filter(
-        (i) => domains.every((d) => i.domains.includes(d)) && covers(i.regionCode, t.entityRegionCode),
-      );
-      const free = qualified.filter((i) => !t.avoid?.has(i.id));
+      const qualified = qualifiedFor(dept, domains, t.entityRegionCode);
+      const free = t.avoid?.size ? qualified.filter((i) => !t.avoid!.has(i.id)) : qualified;
       avoided += qualified.length - free.length;
       if (!qualified.length && !problem)
         problem = {
@@ -109,8 +128,9 @@ export function staff(input: StaffingInput): TeamAssignment[] {
       out.push({ taskNo: t.taskNo, inspectorIds: [], unassignable: problem, avoided });
       continue;
     }
-    const pool = [...eligibleByDept.values()].flat();
-    const distinct = new Set(pool.map((i) => i.id)).size;
+    let distinct = 0;
+    if (uniqueIds) for (const list of eligibleByDept.values()) distinct += list.length;
+    else distinct = new Set([...eligibleByDept.values()].flat().map((i) => i.id)).size;
     if (distinct < teamSize) {
       out.push({
         taskNo: t.taskNo,
@@ -123,10 +143,16 @@ export function staff(input: StaffingInput): TeamAssignment[] {
     const chosen: Inspector[] = [];
     const taken = new Set<string>();
     const pick = (from: Inspector[], k: number) => {
-      const left = from.filter((i) => !taken.has(i.id));
-      const underCap = left.filter((i) => (load.get(i.id) ?? 0) < (cap.get(i.departmentCode) ?? Infinity));
+      const left: Inspector[] = [];
+      const underCap: Inspector[] = [];
+      for (const i of from) {
+        if (taken.has(i.id)) continue;
+        left.push(i);
+        if ((load.get(i.id) ?? 0) < (cap.get(i.departmentCode) ?? Infinity)) underCap.push(i);
+      }
       const first = sampleWithoutReplacement(underCap, Math.min(k, underCap.length), stream);
-      const rest = left.filter((i) => !first.includes(i));
+      // the rest only when the team is still short (a draw of none takes nothing from the stream)
+      const rest = first.length < k ? left.filter((i) => !first.includes(i)) : [];
       const more = sampleWithoutReplacement(rest, Math.min(k - first.length, rest.length), stream);
       for (const i of [...first, ...more]) {
         chosen.push(i);
@@ -137,7 +163,7 @@ export function staff(input: StaffingInput): TeamAssignment[] {
     const depts = [...eligibleByDept.keys()];
     if (depts.length > 1) for (const d of depts) pick(eligibleByDept.get(d)!, 1);
     else pick(eligibleByDept.get(depts[0])!, teamSize);
-    if (chosen.length < teamSize) pick(pool, teamSize - chosen.length);
+    if (chosen.length < teamSize) pick([...eligibleByDept.values()].flat(), teamSize - chosen.length);
     for (const i of chosen) load.set(i.id, (load.get(i.id) ?? 0) + 1);
     out.push({ taskNo: t.taskNo, inspectorIds: chosen.map((i) => i.id), avoided });
   }

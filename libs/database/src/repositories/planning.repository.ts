@@ -392,6 +392,10 @@ export class PlanningRepository {
       const params: unknown[] = [id];
       const select = populationSelect(input.spec(plan), params);
       await em.query(`SET LOCAL jit = off`);
+      // The snapshot is sorted twice over its whole population (canonical order for ord, then ord
+      // for the hash): a city's 800,000 entities take ~105 MB to sort, which at the default work_mem
+      // (4 MB) spills to disk as an external merge. For this transaction only.
+      await em.query(`SET LOCAL work_mem = '200MB'`);
       await em.query(
         `INSERT INTO plan_population (plan_id, ord, entity_id, uscc, risk_class)
          SELECT $1::uuid, row_number() OVER (ORDER BY pop.key COLLATE "C", pop.id::text COLLATE "C"), pop.id, pop.uscc, pop.risk_class
