@@ -28,6 +28,7 @@ export interface RouteEntry {
 
 const USCC = USCC_A; // Xihu, valid: a clean call passes validation
 const DEPT = '330106-SAMR';
+const PLAN_ID = '6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
 const RULE = {
   id: 'hostile-rule',
   name: { zh: '两部门罚款', en: 'Fines from two departments' },
@@ -383,6 +384,143 @@ export const ROUTES: RouteEntry[] = [
     as: 'officer',
     params: { id: '1' },
     body: { reason: '撤回' },
+  },
+
+  // the inspector directory (执法检查人员名录库); the import is a file (its cells: inspectors.integration-spec.ts)
+  {
+    method: 'POST',
+    path: '/api/v1/inspectors',
+    as: 'officer',
+    body: {
+      name: '王建国',
+      certificateNo: 'HOSTILE-0001',
+      domains: ['food_safety'],
+      regionCode: '330106',
+      phone: '13800001234',
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/inspectors',
+    as: 'staff',
+    query: {
+      department: DEPT,
+      active: 'true',
+      domain: 'food_safety',
+      region: '3301',
+      limit: '5',
+      cursor: '10',
+    },
+  },
+  { method: 'GET', path: '/api/v1/inspectors/:id', as: 'staff', params: { id: '1' } },
+  {
+    method: 'PATCH',
+    path: '/api/v1/inspectors/:id',
+    as: 'officer',
+    params: { id: '1' },
+    body: { name: '王建华', domains: ['food_safety', 'drugs'], regionCode: '330106', phone: '0571-87654321' },
+  },
+  { method: 'POST', path: '/api/v1/inspectors/import', as: 'officer', file: true },
+  { method: 'GET', path: '/api/v1/inspectors/:id/conflicts', as: 'staff', params: { id: '1' } },
+  {
+    method: 'POST',
+    path: '/api/v1/inspectors/:id/conflicts',
+    as: 'officer',
+    params: { id: '1' },
+    body: { entity: USCC, reason: '配偶任该公司股东' },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/inspectors/:id/conflicts/:conflictId',
+    as: 'officer',
+    params: { id: '1', conflictId: '1' },
+  },
+
+  // 双随机、一公开: inspection plans, tasks and publications
+  { method: 'GET', path: '/api/v1/inspection-items', as: 'staff' },
+  {
+    method: 'POST',
+    path: '/api/v1/inspection-plans',
+    as: 'officer',
+    body: {
+      title: '西湖区餐饮服务双随机抽查',
+      items: ['SAMR-FOOD-OPERATION'],
+      regionCode: '330106',
+      periodStart: '2026-01-01',
+      periodEnd: '2026-12-31',
+      budget: 20,
+      policy: 'default',
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/inspection-plans',
+    as: 'staff',
+    query: {
+      state: 'draft',
+      department: DEPT,
+      limit: '5',
+      cursor: '2026-01-01T00:00:00.000Z|00000000-0000-4000-8000-000000000000',
+    },
+  },
+  { method: 'GET', path: '/api/v1/inspection-plans/:id', as: 'staff', params: { id: PLAN_ID } },
+  {
+    method: 'PUT',
+    path: '/api/v1/inspection-plans/:id',
+    as: 'officer',
+    params: { id: PLAN_ID },
+    body: {
+      title: '西湖区餐饮服务双随机抽查（修订）',
+      items: ['SAMR-FOOD-OPERATION'],
+      periodStart: '2026-01-01',
+      periodEnd: '2026-12-31',
+      budget: 30,
+    },
+  },
+  { method: 'POST', path: '/api/v1/inspection-plans/:id/freeze', as: 'officer', params: { id: PLAN_ID } },
+  { method: 'POST', path: '/api/v1/inspection-plans/:id/draw', as: 'officer', params: { id: PLAN_ID } },
+  { method: 'GET', path: '/api/v1/inspection-plans/:id/verify', as: 'staff', params: { id: PLAN_ID } },
+  { method: 'GET', path: '/api/v1/inspection-plans/:id/snapshot', as: 'staff', params: { id: PLAN_ID } },
+  { method: 'POST', path: '/api/v1/inspection-plans/:id/staff', as: 'officer', params: { id: PLAN_ID } },
+  {
+    method: 'GET',
+    path: '/api/v1/inspection-plans/:id/tasks',
+    as: 'staff',
+    params: { id: PLAN_ID },
+    query: { state: 'assigned', mine: 'false', limit: '5', cursor: '3' },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/inspection-tasks/:taskId/result',
+    as: 'officer',
+    params: { taskId: '1' },
+    body: {
+      result: 'rectified',
+      inspectedOn: '2026-06-01',
+      findings: ['未公示许可证'],
+      followUp: '责令改正',
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/inspection-plans/:id/publications',
+    as: 'staff',
+    params: { id: PLAN_ID },
+    body: { kind: 'plan' },
+  },
+  { method: 'GET', path: '/api/v1/inspection-plans/:id/publications', as: 'staff', params: { id: PLAN_ID } },
+  {
+    method: 'GET',
+    path: '/api/v1/inspection-plans/:id/publications/:publicationId',
+    as: 'staff',
+    params: { id: PLAN_ID, publicationId: '1' },
+    query: { format: 'csv' },
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/inspection-plans/:id/publications/:publicationId',
+    as: 'staff',
+    params: { id: PLAN_ID, publicationId: '1' },
   },
 
   // audit

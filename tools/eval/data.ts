@@ -8,6 +8,8 @@ import { z } from 'zod';
 import {
   createDataSource,
   DatabaseModule,
+  DepartmentRepository,
+  type DepartmentRow,
   EntityRepository,
   type EntityRow,
   RecordRepository,
@@ -56,6 +58,7 @@ export interface LoadedDataset {
   name: DatasetName | 'records'; // records: an NDJSON file of canonical records (records.ts)
   entities: Map<string, EntityRow>;
   records: Map<string, StoredRecord[]>;
+  departments: DepartmentRow[]; // the scratch database's, with their domains (监管领域)
   test: EvalCase[];
   train: EvalCase[];
   text: { label: string; test: string; train: string; validation: string };
@@ -75,8 +78,11 @@ export interface DatasetOptions {
   years: number;
 }
 
+// What a run is for: it names the scratch database (`<DATABASE_URL's name>_<purpose>_<dataset>`).
+export type LoadPurpose = 'eval' | 'fit' | 'planning';
+
 export interface LoadOptions extends DatasetOptions {
-  purpose: 'eval' | 'fit';
+  purpose: LoadPurpose;
   log: (line: string) => void;
 }
 
@@ -167,15 +173,18 @@ async function importChicago(
   return facts;
 }
 
-export async function loadAll(
-  url: string,
-): Promise<{ entities: Map<string, EntityRow>; records: Map<string, StoredRecord[]> }> {
+export async function loadAll(url: string): Promise<{
+  entities: Map<string, EntityRow>;
+  records: Map<string, StoredRecord[]>;
+  departments: DepartmentRow[];
+}> {
   const ds = createDataSource(url, 2);
   await ds.initialize();
   try {
     const rows = await new EntityRepository(ds).findRange('0', '9223372036854775807');
     const records = await new RecordRepository(ds).forEntityRange('0', '9223372036854775807');
-    return { entities: new Map(rows.map((e) => [e.id, e])), records };
+    const departments = await new DepartmentRepository(ds).list();
+    return { entities: new Map(rows.map((e) => [e.id, e])), records, departments };
   } finally {
     await ds.destroy();
   }
@@ -332,12 +341,13 @@ async function load(dataset: DatasetName, scratch: Scratch, opts: LoadOptions): 
     if (dataset === 'chicago') {
       const dir = join(opts.dataDir, CHICAGO_DIR);
       const imported = await importChicago(url, prefix, dir, opts.log);
-      const { entities, records } = await loadAll(url);
+      const { entities, records, departments } = await loadAll(url);
       const cases = chicagoCases(dir, records);
       return {
         name: 'chicago',
         entities,
         records,
+        departments,
         test: cases.test,
         train: cases.train,
         text: {
@@ -366,7 +376,7 @@ async function load(dataset: DatasetName, scratch: Scratch, opts: LoadOptions): 
     opts.log(
       `  seeded ${res.entities} entities, ${res.records} records (${opts.years} years to ${opts.end}, seed ${opts.seed}) in ${res.seconds.toFixed(1)} s`,
     );
-    const { entities, records } = await loadAll(url);
+    const { entities, records, departments } = await loadAll(url);
     // The planted truth, regenerated (entity i depends only on seed and i): never in the product's tables.
     const gen = generateSyntheticProvince({
       entities: opts.entities,
@@ -399,6 +409,7 @@ async function load(dataset: DatasetName, scratch: Scratch, opts: LoadOptions): 
       name: 'synthetic',
       entities,
       records,
+      departments,
       test,
       train,
       text: {

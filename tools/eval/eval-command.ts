@@ -28,6 +28,9 @@ import {
   writeCard,
 } from './calibration-report';
 
+// The model `npm run eval` (and eval:planning) backtests unless --model says otherwise: the shipped default.
+export const DEFAULT_MODEL_FILE = 'config/scoring/scorecard-v2.json';
+
 // npm run eval: backtests a scorecard — every case scored as of a past date with only what was known
 // then, against what happened next — and prints AUC, precision and lift at the top 5% / 10%, how many
 // days earlier inspections in score order would have found the violations, and the class
@@ -45,7 +48,7 @@ async function evaluate(args: Args<typeof EVAL_OPTIONS>): Promise<void> {
   const t0 = Date.now();
   const env = parseEnv(evalEnvSchema, process.env);
   const input = await evalInput(args, env);
-  const modelFile = args.model ?? 'config/scoring/scorecard-v2.json';
+  const modelFile = args.model ?? DEFAULT_MODEL_FILE;
   const model = readScorecard(modelFile);
   const log = (line: string) => console.log(line);
   if ('records' in input) {
@@ -152,7 +155,7 @@ export async function evaluateRecords(
   opts: RecordsOptions,
   model: Scorecard,
   log: (line: string) => void,
-  modelFile = 'config/scoring/scorecard-v2.json',
+  modelFile = DEFAULT_MODEL_FILE,
 ): Promise<RecordsEvalResult> {
   const t0 = Date.now();
   log(

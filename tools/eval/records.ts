@@ -22,7 +22,7 @@ import { generateDepartments } from '@lianjian/seed';
 import { createCommandContext } from '../../apps/cli/src/app-context';
 import { CommandError, UsageError } from '../../apps/cli/src/command';
 import { Scratch, withProcessEnv, withScratch } from '../harness';
-import { type EvalCase, type EvalEnv, type LoadedDataset, loadAll } from './data';
+import { type EvalCase, type EvalEnv, type LoadedDataset, type LoadPurpose, loadAll } from './data';
 
 // `npm run eval -- --records FILE --as-of D --horizon-days N` (and the same for `npm run fit`): a
 // backtest on any NDJSON file of canonical records (API.md), one per line. The file goes through the
@@ -46,7 +46,7 @@ export interface RecordsOptions {
 }
 
 export interface RecordsLoadOptions extends RecordsOptions {
-  purpose: 'eval' | 'fit';
+  purpose: LoadPurpose;
   log: (line: string) => void;
 }
 
@@ -425,7 +425,7 @@ export async function withRecords<T>(
       throw new CommandError(
         `${basename(opts.file)} holds no usable record: all ${imported.badLines} records were refused (文件中没有可用的记录)`,
       );
-    const { entities, records } = await loadAll(s.url);
+    const { entities, records, departments } = await loadAll(s.url);
     const horizonEnd = shiftDays(opts.asOf, opts.horizonDays);
     const test = recordsCases(records, opts.asOf, horizonEnd);
     const training = opts.purpose === 'fit' ? trainingCases(records, opts.asOf, opts.horizonDays) : undefined;
@@ -434,6 +434,7 @@ export async function withRecords<T>(
       name: 'records',
       entities,
       records,
+      departments,
       test,
       train: training?.train ?? [],
       text: {

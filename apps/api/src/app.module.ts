@@ -19,6 +19,7 @@ import { BatchesModule } from './batches/batches.module';
 import { CasesModule } from './cases/cases.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { CreditRepairModule } from './credit-repair/credit-repair.module';
+import { PlanningModule } from './planning/planning.module';
 import { DepartmentsModule } from './departments/departments.module';
 import { EntitiesModule } from './entities/entities.module';
 import { HealthModule } from './health/health.module';
@@ -30,6 +31,7 @@ import { ScoreRunsModule } from './score-runs/score-runs.module';
 import { ScoringModelsModule } from './scoring-models/scoring-models.module';
 import { SourcesModule } from './sources/sources.module';
 import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
+import { InspectorsModule } from './inspectors/inspectors.module';
 
 // The API is one module per feature (<feature>/{dto, controller, service, module}); this module only
 // assembles them with the database, the queue, the error filter and the guard every route passes.
@@ -53,6 +55,8 @@ import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
     CasesModule,
     DashboardModule,
     CreditRepairModule,
+    PlanningModule,
+    InspectorsModule,
     AuditModule,
     RateLimitModule,
     QueueDashboardModule,

@@ -7,11 +7,17 @@ import { schedule } from './schedule';
 // run), handled by the rules processor:
 // - ESCALATION_CRON: deliveries past their acknowledgement SLA go to the delivery_overdue rules;
 // - CASE_OVERDUE_CRON: case tasks past their due date go to the case_overdue rules, once as a
-//   reminder (催办) and once more, after the case type's grace period, as an escalation (督办).
+//   reminder (催办) and once more, after the case type's grace period, as an escalation (督办);
+// - PUBLICATION_OVERDUE_CRON: random inspection results unpublished 20 working days after the
+//   inspection go to the publication_overdue rules, once each (一公开).
 // (The feed check schedules itself in feed-check.ts, which also computes the feeds' health.)
-const CHECKS: { job: JobName.CheckEscalations | JobName.CheckOverdueCases; cron: string }[] = [
+const CHECKS: {
+  job: JobName.CheckEscalations | JobName.CheckOverdueCases | JobName.CheckOverduePublications;
+  cron: string;
+}[] = [
   { job: JobName.CheckEscalations, cron: 'ESCALATION_CRON' },
   { job: JobName.CheckOverdueCases, cron: 'CASE_OVERDUE_CRON' },
+  { job: JobName.CheckOverduePublications, cron: 'PUBLICATION_OVERDUE_CRON' },
 ];
 
 @Injectable()

@@ -43,7 +43,7 @@ const workerEnvObject = baseEnvSchema.extend({
   // Batches accepted but not applied, and chunks of score runs not done, after this long are enqueued
   // again when their job was lost (Redis restarted empty) or failed for good.
   SWEEP_AFTER_SECONDS: z.coerce.number().int().min(1).max(86400).default(30),
-  // The time zone of the schedules (FEED_CHECK_CRON, ESCALATION_CRON, CASE_OVERDUE_CRON,
+  // The time zone of the schedules (FEED_CHECK_CRON, ESCALATION_CRON, CASE_OVERDUE_CRON, PUBLICATION_OVERDUE_CRON,
   // FILE_RETENTION_CRON, SCORE_RETENTION_CRON); default Asia/Shanghai. FEED_CHECK_TZ, its old name, is still accepted:
   // SCHEDULES_TZ wins when both are set.
   SCHEDULES_TZ: ianaZone.optional(),
@@ -57,6 +57,10 @@ const workerEnvObject = baseEnvSchema.extend({
   // When joint-enforcement case tasks are checked against their due dates (cron, in SCHEDULES_TZ);
   // late ones go to the case_overdue rules (a reminder, then an escalation). Empty: no check.
   CASE_OVERDUE_CRON: cron.default('*/15 * * * *'),
+  // When random inspection results are checked against their publication deadline (20 working days
+  // after the inspection; cron, in SCHEDULES_TZ); late ones go to the publication_overdue rules once.
+  // Empty: no check.
+  PUBLICATION_OVERDUE_CRON: cron.default('30 9 * * *'),
   // When stored upload files older than INGEST_RETENTION_DAYS are purged (cron, in SCHEDULES_TZ; the
   // ingest queue's purge-files job). Empty: never.
   FILE_RETENTION_CRON: cron.default('40 3 * * *'),

@@ -76,6 +76,11 @@ export const PERMISSIONS = [
   'audit:read', // verify the chain, read the log
   'users:manage', // users and API keys (the security administrator, within their jurisdiction)
   'queues:manage', // the queue dashboard (Bull Board at /admin/queues): jobs, retry, clean
+  'planning:read', // 双随机: inspection items, plans, tasks, publications, the inspector directory (masked)
+  'planning:plan', // draft, freeze, draw and staff a plan: officers their department's, coordinators joint ones
+  'planning:result', // record a task's result: only an inspector on the task's team
+  'planning:publish', // 一公开: publish a plan's announcements and results (never the plan's author)
+  'inspectors:manage', // the department's inspector directory (执法检查人员名录库) and declared conflicts
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -89,6 +94,7 @@ const STAFF_READ: Permission[] = [
   'scoring:read',
   'rules:read',
   'cases:read',
+  'planning:read',
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
@@ -108,9 +114,26 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   security_admin: ['departments:read', 'sources:read', 'users:manage'],
   // Reviews risk lists and profiles, writes rules (another staff member publishes), files and decides
   // credit repair for their department's records.
-  supervision_staff: [...STAFF_READ, 'alerts:manage', 'rules:write', 'repair:file', 'repair:decide'],
+  // Publishes random-inspection announcements and results (一公开) that others planned.
+  supervision_staff: [
+    ...STAFF_READ,
+    'alerts:manage',
+    'rules:write',
+    'repair:file',
+    'repair:decide',
+    'planning:publish',
+  ],
   // Takes joint alerts to cases: opens, dispatches, chases, closes. Needs the legal representative.
-  coordinator: [...STAFF_READ, 'personal-data:read', 'alerts:manage', 'cases:manage', 'repair:file'],
+  // Plans joint random inspections across departments (跨部门联合抽查).
+  coordinator: [
+    ...STAFF_READ,
+    'personal-data:read',
+    'alerts:manage',
+    'cases:manage',
+    'repair:file',
+    'planning:plan',
+    'planning:publish',
+  ],
   // Acts for one department: its deliveries, its case tasks, its files and its records' repair.
   department_officer: [
     ...STAFF_READ,
@@ -121,6 +144,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'cases:task',
     'repair:file',
     'repair:decide',
+    'planning:plan',
+    'planning:result',
+    'planning:publish',
+    'inspectors:manage',
   ],
   // 安全审计员: reads everything in their jurisdiction, masked, and reads and verifies the audit log;
   // changes nothing.

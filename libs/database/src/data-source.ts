@@ -30,6 +30,8 @@ import { ScoreRunMovesIndex1766320000000 } from './migrations/1766320000000-scor
 import { ScoreHistoryRetention1766400000000 } from './migrations/1766400000000-score-history-retention';
 import { RiskRankClassPolicy1766410000000 } from './migrations/1766410000000-risk-rank-class-policy';
 import { ShadowRuns1766500000000 } from './migrations/1766500000000-shadow-runs';
+import { InspectionPlanning1766600000000 } from './migrations/1766600000000-inspection-planning';
+import { PlanPopulationStatementCheck1766700000000 } from './migrations/1766700000000-plan-population-statement-check';
 
 // Migrations are listed explicitly (no globs) so the same list works from TypeScript in tests and
 // from the compiled build.
@@ -64,6 +66,8 @@ export const MIGRATIONS = [
   ScoreHistoryRetention1766400000000,
   RiskRankClassPolicy1766410000000,
   ShadowRuns1766500000000,
+  InspectionPlanning1766600000000,
+  PlanPopulationStatementCheck1766700000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

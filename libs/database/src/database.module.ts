@@ -23,6 +23,8 @@ import { AccessRepository } from './repositories/access.repository';
 import { CreditRepairRepository } from './repositories/credit-repair.repository';
 import { CaseRepository } from './repositories/case.repository';
 import { DashboardRepository } from './repositories/dashboard.repository';
+import { PlanningRepository } from './repositories/planning.repository';
+import { InspectorRepository } from './repositories/inspector.repository';
 
 const repositories = [
   DepartmentRepository,
@@ -43,6 +45,8 @@ const repositories = [
   CreditRepairRepository,
   CaseRepository,
   DashboardRepository,
+  PlanningRepository,
+  InspectorRepository,
 ];
 
 @Global()

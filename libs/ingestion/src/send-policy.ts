@@ -14,7 +14,7 @@ import type { SourceProfile } from './files/source-profile.schema';
 //   jurisdiction when the batch is applied (BatchRepository).
 
 // The engine writes these itself; no caller may post under them.
-export const INTERNAL_SOURCES: ReadonlySet<string> = new Set(['case-feedback']);
+export const INTERNAL_SOURCES: ReadonlySet<string> = new Set(['case-feedback', 'random-inspection']);
 
 export interface Sender {
   // How reasons and the binding name the sender.

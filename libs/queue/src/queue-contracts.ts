@@ -37,6 +37,9 @@ export enum JobName {
   DeliverWebhook = 'deliver-webhook',
   // The scheduled look at joint-enforcement case tasks past their due date (case_overdue rules).
   CheckOverdueCases = 'check-overdue-cases',
+  // The scheduled look at random inspection results unpublished past their deadline (一公开,
+  // publication_overdue rules).
+  CheckOverduePublications = 'check-overdue-publications',
   // Replay a rule version over a past period within a jurisdiction (job id = the backtest id); the
   // result is the job's return value, kept BACKTEST_RESULT_TTL_SECONDS.
   BacktestRule = 'backtest-rule',
@@ -81,6 +84,7 @@ export interface JobPayloads {
   [JobName.CheckEscalations]: Record<string, never>;
   [JobName.DeliverWebhook]: { deliveryId: string; attempt: number };
   [JobName.CheckOverdueCases]: Record<string, never>;
+  [JobName.CheckOverduePublications]: Record<string, never>;
   [JobName.PurgeFiles]: Record<string, never>;
   [JobName.PurgeScoreHistory]: Record<string, never>;
   [JobName.BacktestRule]: {
@@ -107,6 +111,7 @@ export const QUEUE_OF_JOB: { [J in JobName]: QueueName } = {
   [JobName.CheckEscalations]: QueueName.Rules,
   [JobName.DeliverWebhook]: QueueName.Delivery,
   [JobName.CheckOverdueCases]: QueueName.Rules,
+  [JobName.CheckOverduePublications]: QueueName.Rules,
   [JobName.BacktestRule]: QueueName.Backtest,
   [JobName.PurgeFiles]: QueueName.Ingest,
   [JobName.PurgeScoreHistory]: QueueName.Scoring,

@@ -51,6 +51,20 @@ export interface OverdueCaseTask {
   daysOverdue: number; // whole days past the due date
 }
 
+// 一公开: a random inspection's result not published by its deadline (20 working days after the
+// inspection), as the scheduled publication check reports it to publication_overdue rules, once.
+export interface OverduePublication {
+  planId: string;
+  planTitle: string;
+  taskId: string;
+  taskNo: number;
+  departmentCodes: string[]; // the departments whose items the task covered: they publish
+  inspectedOn: string; // YYYY-MM-DD
+  publishDue: string; // YYYY-MM-DD, the last day
+  workingDaysOverdue: number;
+  result: string;
+}
+
 // Everything a rule may look at when it is evaluated: an entity (with a record or a score change), or
 // a feed.
 export interface RuleEvaluationContext {
@@ -59,6 +73,7 @@ export interface RuleEvaluationContext {
   feed?: FeedSnapshot;
   overdue?: OverdueDelivery;
   caseTask?: OverdueCaseTask;
+  publication?: OverduePublication;
   profile?: Record<string, number>;
   score?: ScoreChange;
   // The entity's records known at evaluation time (the triggering record included), for history.*

@@ -59,7 +59,10 @@ export type RuleTrigger =
   | { type: 'delivery_overdue' }
   // A joint-enforcement case task past its due date (config/cases/case-types.json): once as a
   // reminder, and again as an escalation when it is still late after its type's grace period.
-  | { type: 'case_overdue' };
+  | { type: 'case_overdue' }
+  // 一公开: a random inspection's result still unpublished past its deadline (20 working days after
+  // the inspection, on the working-day calendar).
+  | { type: 'publication_overdue' };
 
 export interface RuleFinding {
   type: string;
@@ -137,10 +140,11 @@ export const ruleTriggerSchema = z.discriminatedUnion(
     }),
     z.strictObject({ type: z.literal('delivery_overdue') }),
     z.strictObject({ type: z.literal('case_overdue') }),
+    z.strictObject({ type: z.literal('publication_overdue') }),
   ],
   {
     error: () =>
-      `trigger type must be 'record', 'class_change', 'score_crosses', 'feed_health', 'delivery_overdue' or 'case_overdue'`,
+      `trigger type must be 'record', 'class_change', 'score_crosses', 'feed_health', 'delivery_overdue', 'case_overdue' or 'publication_overdue'`,
   },
 );
 

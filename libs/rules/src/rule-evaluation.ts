@@ -34,6 +34,7 @@ export function triggerMatches(trigger: RuleTrigger, ctx: RuleEvaluationContext)
     return ctx.feed !== undefined && (trigger.statuses ?? DEFAULT_FEED_STATUSES).includes(ctx.feed.status);
   if (trigger.type === 'delivery_overdue') return ctx.overdue !== undefined;
   if (trigger.type === 'case_overdue') return ctx.caseTask !== undefined;
+  if (trigger.type === 'publication_overdue') return ctx.publication !== undefined;
   if (!ctx.entity) return false;
   if (trigger.type === 'record') return ctx.record !== undefined && trigger.kinds.includes(ctx.record.kind);
   return ctx.score !== undefined && scoreTriggerMatches(trigger, ctx.score);

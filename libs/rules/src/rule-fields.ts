@@ -29,8 +29,9 @@ export type RuleFieldType = (typeof RULE_FIELD_TYPES)[number];
 // history: any trigger about an entity; read from the entity's records (RuleEvaluationContext.history).
 // delivery: needs a delivery_overdue trigger.
 // case: needs a case_overdue trigger (a late joint-enforcement case task).
+// publication: needs a publication_overdue trigger (a random inspection's result published late).
 export type RuleFieldScope =
-  'record' | 'entity' | 'profile' | 'score' | 'feed' | 'history' | 'delivery' | 'case';
+  'record' | 'entity' | 'profile' | 'score' | 'feed' | 'history' | 'delivery' | 'case' | 'publication';
 
 export interface RuleFieldSpec {
   name: string;
@@ -303,6 +304,39 @@ const FIELD_INITS: Record<string, FieldInit> = {
     scope: 'case',
     label: lt('逾期天数', 'days past the due date'),
     read: (ctx) => ctx.caseTask?.daysOverdue,
+  },
+
+  'publication.plan_id': {
+    type: 'string',
+    scope: 'publication',
+    label: lt('抽查计划编号', 'inspection plan id'),
+    read: (ctx) => ctx.publication?.planId,
+  },
+  'publication.departments': {
+    type: 'string[]',
+    scope: 'publication',
+    label: lt('应公示部门', 'departments that publish'),
+    read: (ctx) => ctx.publication?.departmentCodes,
+  },
+  'publication.result': {
+    type: 'string',
+    scope: 'publication',
+    label: lt('检查结果', 'inspection result'),
+    read: (ctx) => ctx.publication?.result,
+    vocabulary: ['no_issue', 'rectified', 'non_compliant', 'not_found', 'not_operating'],
+    valueLabels: {
+      no_issue: lt('未发现问题', 'no issue found'),
+      rectified: lt('发现问题已责令整改', 'issue found, rectification ordered'),
+      non_compliant: lt('发现违法违规行为', 'non-compliant'),
+      not_found: lt('通过登记的住所（经营场所）无法联系', 'not found at the registered address'),
+      not_operating: lt('未开业或已停业', 'not operating'),
+    },
+  },
+  'publication.working_days_overdue': {
+    type: 'number',
+    scope: 'publication',
+    label: lt('超过公示时限的工作日数', 'working days past the publication deadline'),
+    read: (ctx) => ctx.publication?.workingDaysOverdue,
   },
 
   'feed.source': {

@@ -68,6 +68,15 @@ function unknownFieldMessage(name: string, env: CheckEnv): string {
 
 // Is the field available to a rule with this trigger? Returns the reason it is not.
 function unavailableReason(spec: RuleFieldSpec, trigger: RuleTrigger): string | undefined {
+  if (spec.scope === 'publication')
+    return trigger.type === 'publication_overdue'
+      ? undefined
+      : `'${spec.name}' is a publication field, available only to rules triggered by publication_overdue`;
+  if (
+    trigger.type === 'publication_overdue' &&
+    ['record', 'score', 'feed', 'delivery', 'case'].includes(spec.scope)
+  )
+    return `'${spec.name}' is not available to publication_overdue rules, which see the late result, its entity, its profile and history`;
   if (spec.scope === 'case')
     return trigger.type === 'case_overdue'
       ? undefined

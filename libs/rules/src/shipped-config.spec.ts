@@ -117,6 +117,21 @@ const caseCtx = (stage: 'reminder' | 'escalation'): RuleEvaluationContext => ({
   },
   now: NOW,
 });
+const publicationCtx = (workingDaysOverdue: number): RuleEvaluationContext => ({
+  entity,
+  publication: {
+    planId: '6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b',
+    planTitle: '西湖区餐饮服务双随机抽查',
+    taskId: '12',
+    taskNo: 3,
+    departmentCodes: ['330106-SAMR'],
+    inspectedOn: '2025-04-01',
+    publishDue: '2025-04-30',
+    workingDaysOverdue,
+    result: 'rectified',
+  },
+  now: NOW,
+});
 const listing = (list: KindDataMap['listing']['list'], action: KindDataMap['listing']['action'] = 'added') =>
   rec('listing', { list, action });
 const failed = (critical: number) =>
@@ -259,6 +274,14 @@ const cases: Record<string, { match: Case[]; noMatch: Case[] }> = {
       ['a record', withRecord(failed(1))],
     ],
   },
+  'random-inspection-result-unpublished': {
+    match: [['a result one working day past its deadline', publicationCtx(1)]],
+    noMatch: [
+      ['a result on its last day (the check only reports late ones; 0 past)', publicationCtx(0)],
+      ['a late case task, not a publication', caseCtx('reminder')],
+      ['a record', withRecord(failed(1))],
+    ],
+  },
   'large-fine': {
     match: [
       [
@@ -338,6 +361,7 @@ describe('shipped rules (config/rules)', () => {
       'unacknowledged-alert-escalation': 'medium',
       'feed-interrupted': 'medium',
       'case-task-overdue': 'medium',
+      'random-inspection-result-unpublished': 'medium',
     });
   });
 

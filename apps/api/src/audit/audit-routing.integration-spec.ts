@@ -96,6 +96,24 @@ describe('audit from route metadata', () => {
     ['refused rows', `/api/v1/batches/${randomUUID()}/rejections`, 'GET /api/v1/batches/:batchId/rejections'],
     ['credit repairs', '/api/v1/credit-repairs', 'GET /api/v1/credit-repairs'],
     ['a credit repair', '/api/v1/credit-repairs/1', 'GET /api/v1/credit-repairs/:id'],
+    ['the inspector directory', '/api/v1/inspectors', 'GET /api/v1/inspectors'],
+    ['an inspector', '/api/v1/inspectors/1', 'GET /api/v1/inspectors/:id'],
+    ['an inspector’s conflicts', '/api/v1/inspectors/1/conflicts', 'GET /api/v1/inspectors/:id/conflicts'],
+    [
+      'a plan’s tasks',
+      `/api/v1/inspection-plans/${randomUUID()}/tasks`,
+      'GET /api/v1/inspection-plans/:id/tasks',
+    ],
+    [
+      'a plan’s draw verification',
+      `/api/v1/inspection-plans/${randomUUID()}/verify`,
+      'GET /api/v1/inspection-plans/:id/verify',
+    ],
+    [
+      'a plan’s population snapshot',
+      `/api/v1/inspection-plans/${randomUUID()}/snapshot`,
+      'GET /api/v1/inspection-plans/:id/snapshot',
+    ],
     ['the audit log', '/api/v1/audit?limit=1', 'GET /api/v1/audit'],
     ['the audit verification', '/api/v1/audit/verify', 'GET /api/v1/audit/verify'],
   ])('audits reading %s', async (_, path, action) => {

@@ -421,6 +421,45 @@ describe('access matrix: role × route × jurisdiction', () => {
       expect: { securityAdmin: 403, anonymous: 401, apiKeyXihuSamr: 403 },
       otherwise: 200,
     },
+    // The inspector directory: read by every staff role (planning:read), maintained by officers only
+    // (inspectors:manage; an empty body is their 400, everyone else's 403).
+    {
+      route: '/api/v1/inspectors',
+      expect: { securityAdmin: 403, anonymous: 401, apiKeyXihuSamr: 403 },
+      otherwise: 200,
+    },
+    {
+      route: '/api/v1/inspectors',
+      method: 'POST',
+      body: () => ({}),
+      expect: { officerXihuSamr: 400, officerXihuTax: 400, officerShangcheng: 400, anonymous: 401 },
+      otherwise: 403,
+    },
+    // 双随机 plans: read by every staff role (planning:read); drafted by officers and coordinators
+    // (planning:plan; an empty body is their 400, everyone else's 403).
+    {
+      route: '/api/v1/inspection-plans',
+      expect: { securityAdmin: 403, anonymous: 401, apiKeyXihuSamr: 403 },
+      otherwise: 200,
+    },
+    {
+      route: '/api/v1/inspection-plans',
+      method: 'POST',
+      body: () => ({}),
+      expect: {
+        officerXihuSamr: 400,
+        officerXihuTax: 400,
+        officerShangcheng: 400,
+        coordinatorXihu: 400,
+        anonymous: 401,
+      },
+      otherwise: 403,
+    },
+    {
+      route: '/api/v1/inspection-items',
+      expect: { securityAdmin: 403, anonymous: 401, apiKeyXihuSamr: 403 },
+      otherwise: 200,
+    },
     // Rule backtests (rules:write): matrix-rule's empty definition is refused (400) before anything is
     // queued; a backtest is shown only to whoever asked (an unknown one: 404).
     {

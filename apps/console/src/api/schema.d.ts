@@ -1444,6 +1444,338 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inspection-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The random inspection item list (随机抽查事项清单) and the sampling policies */
+        get: operations["PlansController_items"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Plans in your jurisdiction (officers: their department’s), newest first */
+        get: operations["PlansController_list"];
+        put?: never;
+        /**
+         * Draft a plan (制定抽查计划): items, population, period, budget, sampling ratios by class
+         * @description An officer plans for their own department; a coordinator a joint plan of two or more departments. Refused (400, nothing stored) when an item is unknown or no planning department covers its domain, a ratio is outside [0, 1] or its class's range, the budget is below one per stratum, or a department has no active inspector for an item's domain in the region. The answer shows the expected count per class (as of now).
+         */
+        post: operations["PlansController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One plan, with its expected (draft) or frozen counts per class */
+        get: operations["PlansController_get"];
+        /** Edit a draft (409 once frozen) */
+        put: operations["PlansController_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-plans/{id}/freeze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Freeze (冻结): the population snapshot is fixed and hashed, a seed drawn and its commitment published
+         * @description Once only (409 after). The seed stays secret until the draw.
+         */
+        post: operations["PlansController_freeze"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-plans/{id}/draw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Draw (随机抽取) the tasks from the frozen snapshot with the committed seed, and reveal the seed
+         * @description Once only: a drawn plan is never re-drawn (409).
+         */
+        post: operations["PlansController_draw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-plans/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Verify the draw (验证): re-run it from the published seed and snapshot and compare with the stored list */
+        get: operations["PlansController_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-plans/{id}/snapshot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The frozen population snapshot, exactly as hashed (名录快照): one `<USCC or id:ID>,<class>` line per entity
+         * @description For an auditor to re-run the draw elsewhere (npm run plan:verify -- --plan ID --snapshot FILE). Holds risk classes: an internal document, not for publication.
+         */
+        get: operations["PlansController_snapshot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-plans/{id}/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Staff (随机选派执法检查人员): two inspectors per task, one per department on joint tasks, with avoidance (回避)
+         * @description Inspectors with a declared conflict with the entity or its related parties, and those who inspected it within the avoidance window, are never sent; a task that cannot be staffed is flagged unassignable with the reason.
+         */
+        post: operations["PlansController_staff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-plans/{id}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan's tasks (检查任务), by task number; mine=true: the tasks on whose team you are */
+        get: operations["PlansController_tasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-tasks/{taskId}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a task's result (录入检查结果): it becomes an inspection record of each department on the task
+         * @description Only an inspector on the task's team (403 otherwise); once (409); inspectedOn not before the draw nor after today (400). The result is due for publication within 20 working days.
+         */
+        post: operations["PlansController_result"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-plans/{id}/publications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan's publications, and the results awaiting publication with their deadlines */
+        get: operations["PlansController_publications"];
+        put?: never;
+        /**
+         * Publish (一公开): the plan announcement, the task list or the new results, in public form
+         * @description Not by the plan's author (403). Plan: once frozen; tasks: once drawn (with the revealed seed); results: those recorded and not yet published (409 when none). No personal data.
+         */
+        post: operations["PlansController_publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-plans/{id}/publications/{publicationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One publication in its public form, JSON or CSV (公告导出) */
+        get: operations["PlansController_publication"];
+        /** Refused (409): a published announcement is never edited; publish a correction instead (更正公告) */
+        put: operations["PlansController_editPublication"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The inspector directory (执法检查人员名录), newest first
+         * @description Officers see their own department's inspectors; everyone else the inspectors whose region is within their jurisdiction. Phones masked without personal-data:read.
+         */
+        get: operations["InspectorsController_list"];
+        put?: never;
+        /**
+         * Add an inspector to your department's directory (登记执法检查人员)
+         * @description Domains among the department's own, the region a GB/T 2260 code within the department's region (400 with the reasons otherwise); 409 for a certificate number in the directory already; 403 for another department.
+         */
+        post: operations["InspectorsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspectors/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import your department's inspectors from a CSV file (执法检查人员名录导入)
+         * @description multipart/form-data with the file in the field `file`, or the CSV as the raw body; UTF-8 or GBK. Columns: certificate_no, name, department_code, domains, region_code, active, phone (active and phone optional; domains separated by ; or 、). At most 5000 rows. A row whose certificate number is in the directory updates that inspector. All or nothing: any problem refuses the whole file (400) with every problem listed as { row, column, reason: { zh, en } } (the header is row 1), and nothing is stored.
+         */
+        post: operations["InspectorsController_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspectors/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One inspector of the directory */
+        get: operations["InspectorsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change an inspector: name, domains, region, active, phone, userId (修改执法检查人员信息)
+         * @description Only what the body names changes; the department and the certificate number do not. phone or userId null clears it.
+         */
+        patch: operations["InspectorsController_update"];
+        trace?: never;
+    };
+    "/api/v1/inspectors/{id}/conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An inspector's declared conflicts of interest (利害关系申报) */
+        get: operations["InspectorsController_conflicts"];
+        put?: never;
+        /**
+         * Declare a conflict of interest: an entity the inspector must not inspect (申报利害关系)
+         * @description The entity by entity (USCC or scheme:id) or entityId. The draw's staffing never assigns the inspector to it nor to its related parties (same legal representative or registered address). 409 when declared already.
+         */
+        post: operations["InspectorsController_declare"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspectors/{id}/conflicts/{conflictId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraw a declared conflict (撤回利害关系申报); the audit log keeps what it was */
+        delete: operations["InspectorsController_withdraw"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -6944,6 +7276,666 @@ export interface operations {
                         decisionReason: string | null;
                         /** @description calendar date YYYY-MM-DD */
                         effectiveFrom: string | null;
+                    };
+                };
+            };
+        };
+    };
+    PlansController_items: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PlansController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PlansController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PlansController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PlansController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PlansController_freeze: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PlansController_draw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PlansController_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PlansController_snapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PlansController_staff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PlansController_tasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PlansController_result: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PlansController_publications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PlansController_publish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PlansController_publication: {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                id: string;
+                publicationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PlansController_editPublication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    InspectorsController_list: {
+        parameters: {
+            query?: {
+                department?: string;
+                active?: "true" | "false";
+                domain?: "market_regulation" | "food_safety" | "drugs" | "medical_devices" | "cosmetics" | "special_equipment" | "product_quality" | "tax" | "environment" | "labour" | "work_safety" | "public_health" | "court_enforcement" | "education" | "transport" | "construction" | "culture_tourism" | "credit_coordination";
+                /** @description region code prefix (33, 3301, 330106) */
+                region?: string;
+                /** @description ≤ 200, default 50 */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            departmentCode: string;
+                            name: string;
+                            /** @description 执法证号 */
+                            certificateNo: string;
+                            domains: ("market_regulation" | "food_safety" | "drugs" | "medical_devices" | "cosmetics" | "special_equipment" | "product_quality" | "tax" | "environment" | "labour" | "work_safety" | "public_health" | "court_enforcement" | "education" | "transport" | "construction" | "culture_tourism" | "credit_coordination")[];
+                            regionCode: string;
+                            active: boolean;
+                            /** @description masked (138****5678) unless the role holds personal-data:read */
+                            phone: string | null;
+                            /** @description the account the inspector signs in with */
+                            userId: string | null;
+                            /** @description declared conflicts of interest (利害关系) */
+                            conflicts: number;
+                            /** @description ISO 8601 instant */
+                            createdAt: string;
+                            createdBy: string;
+                            /** @description ISO 8601 instant */
+                            updatedAt: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+        };
+    };
+    InspectorsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        departmentCode: string;
+                        name: string;
+                        /** @description 执法证号 */
+                        certificateNo: string;
+                        domains: ("market_regulation" | "food_safety" | "drugs" | "medical_devices" | "cosmetics" | "special_equipment" | "product_quality" | "tax" | "environment" | "labour" | "work_safety" | "public_health" | "court_enforcement" | "education" | "transport" | "construction" | "culture_tourism" | "credit_coordination")[];
+                        regionCode: string;
+                        active: boolean;
+                        /** @description masked (138****5678) unless the role holds personal-data:read */
+                        phone: string | null;
+                        /** @description the account the inspector signs in with */
+                        userId: string | null;
+                        /** @description declared conflicts of interest (利害关系) */
+                        conflicts: number;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        updatedAt: string;
+                    };
+                };
+            };
+        };
+    };
+    InspectorsController_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description the CSV file
+                     */
+                    file: string;
+                };
+                "text/csv": {
+                    /**
+                     * Format: binary
+                     * @description the CSV file
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rows: number;
+                        created: number;
+                        /** @description rows whose certificate number was in the directory already */
+                        updated: number;
+                    };
+                };
+            };
+        };
+    };
+    InspectorsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        departmentCode: string;
+                        name: string;
+                        /** @description 执法证号 */
+                        certificateNo: string;
+                        domains: ("market_regulation" | "food_safety" | "drugs" | "medical_devices" | "cosmetics" | "special_equipment" | "product_quality" | "tax" | "environment" | "labour" | "work_safety" | "public_health" | "court_enforcement" | "education" | "transport" | "construction" | "culture_tourism" | "credit_coordination")[];
+                        regionCode: string;
+                        active: boolean;
+                        /** @description masked (138****5678) unless the role holds personal-data:read */
+                        phone: string | null;
+                        /** @description the account the inspector signs in with */
+                        userId: string | null;
+                        /** @description declared conflicts of interest (利害关系) */
+                        conflicts: number;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        updatedAt: string;
+                    };
+                };
+            };
+        };
+    };
+    InspectorsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        departmentCode: string;
+                        name: string;
+                        /** @description 执法证号 */
+                        certificateNo: string;
+                        domains: ("market_regulation" | "food_safety" | "drugs" | "medical_devices" | "cosmetics" | "special_equipment" | "product_quality" | "tax" | "environment" | "labour" | "work_safety" | "public_health" | "court_enforcement" | "education" | "transport" | "construction" | "culture_tourism" | "credit_coordination")[];
+                        regionCode: string;
+                        active: boolean;
+                        /** @description masked (138****5678) unless the role holds personal-data:read */
+                        phone: string | null;
+                        /** @description the account the inspector signs in with */
+                        userId: string | null;
+                        /** @description declared conflicts of interest (利害关系) */
+                        conflicts: number;
+                        /** @description ISO 8601 instant */
+                        createdAt: string;
+                        createdBy: string;
+                        /** @description ISO 8601 instant */
+                        updatedAt: string;
+                    };
+                };
+            };
+        };
+    };
+    InspectorsController_conflicts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            inspectorId: string;
+                            entity: {
+                                id: string;
+                                /** @description USCC or scheme:id */
+                                key: string;
+                                name: string | null;
+                                regionCode: string | null;
+                            };
+                            /** @description free text: identifiers of people in it masked without personal-data:read */
+                            reason: string;
+                            /** @description ISO 8601 instant */
+                            declaredAt: string;
+                            declaredBy: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    InspectorsController_declare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            /** @description Declared */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        inspectorId: string;
+                        entity: {
+                            id: string;
+                            /** @description USCC or scheme:id */
+                            key: string;
+                            name: string | null;
+                            regionCode: string | null;
+                        };
+                        /** @description free text: identifiers of people in it masked without personal-data:read */
+                        reason: string;
+                        /** @description ISO 8601 instant */
+                        declaredAt: string;
+                        declaredBy: string;
+                    };
+                };
+            };
+        };
+    };
+    InspectorsController_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                conflictId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        inspectorId: string;
+                        entity: {
+                            id: string;
+                            /** @description USCC or scheme:id */
+                            key: string;
+                            name: string | null;
+                            regionCode: string | null;
+                        };
+                        /** @description free text: identifiers of people in it masked without personal-data:read */
+                        reason: string;
+                        /** @description ISO 8601 instant */
+                        declaredAt: string;
+                        declaredBy: string;
                     };
                 };
             };

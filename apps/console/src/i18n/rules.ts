@@ -29,6 +29,7 @@ export const rulesZhCN = {
     feed_health: '数据报送异常',
     delivery_overdue: '预警签收超时',
     case_overdue: '案件任务逾期',
+    publication_overdue: '抽查结果逾期未公示',
   },
   levels: { county: '县级', city: '市级', province: '省级' },
   domains: {
@@ -229,6 +230,7 @@ export const rulesEnUS: Widen<typeof rulesZhCN> = {
     feed_health: 'A feed is unhealthy',
     delivery_overdue: 'An alert is not acknowledged in time',
     case_overdue: 'A case task is overdue',
+    publication_overdue: 'A random inspection result is unpublished past its deadline',
   },
   levels: { county: 'county', city: 'city', province: 'province' },
   domains: {

@@ -35,6 +35,7 @@ export const TRIGGER_TYPES = [
   'feed_health',
   'delivery_overdue',
   'case_overdue',
+  'publication_overdue',
 ] as const;
 export type TriggerType = (typeof TRIGGER_TYPES)[number];
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
@@ -434,6 +435,8 @@ export function fieldsForTrigger(
         return f.scope === 'delivery' || entityScopes.includes(f.scope);
       case 'case_overdue':
         return f.scope === 'case' || entityScopes.includes(f.scope);
+      case 'publication_overdue':
+        return f.scope === 'publication' || entityScopes.includes(f.scope);
       default:
         return true;
     }

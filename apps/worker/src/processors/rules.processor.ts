@@ -1,6 +1,12 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
-import { CaseOverdueTrigger, DeliveryOverdueTrigger, RecordTrigger, ScoreTrigger } from '@lianjian/rules';
+import {
+  CaseOverdueTrigger,
+  DeliveryOverdueTrigger,
+  PublicationOverdueTrigger,
+  RecordTrigger,
+  ScoreTrigger,
+} from '@lianjian/rules';
 import { JobName, QUEUE_CONCURRENCY, QueueName, type AnyJob } from '@lianjian/queue';
 import { FeedCheck } from '../feed-check';
 import { JobRunner } from './job-runner';
@@ -13,6 +19,7 @@ export class RulesProcessor extends WorkerHost {
     private readonly feeds: FeedCheck,
     private readonly deliveries: DeliveryOverdueTrigger,
     private readonly cases: CaseOverdueTrigger,
+    private readonly publications: PublicationOverdueTrigger,
     private readonly runner: JobRunner,
   ) {
     super();
@@ -35,6 +42,8 @@ export class RulesProcessor extends WorkerHost {
         return { alerts: await this.deliveries.evaluate() };
       case JobName.CheckOverdueCases:
         return { alerts: await this.cases.evaluate() };
+      case JobName.CheckOverduePublications:
+        return { alerts: await this.publications.evaluate() };
       default:
         throw new Error(`queue ${QueueName.Rules} has no handler for job ${job.name}`);
     }

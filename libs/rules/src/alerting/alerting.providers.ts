@@ -8,6 +8,7 @@ import { RuleSetProvider } from './rule-set.provider';
 import { CaseOverdueTrigger } from './triggers/case-overdue.trigger';
 import { DeliveryOverdueTrigger } from './triggers/delivery-overdue.trigger';
 import { FeedHealthTrigger } from './triggers/feed-health.trigger';
+import { PublicationOverdueTrigger } from './triggers/publication-overdue.trigger';
 import { RecordTrigger } from './triggers/record.trigger';
 import { ScoreTrigger } from './triggers/score.trigger';
 
@@ -18,6 +19,7 @@ export const ALERT_TRIGGERS = [
   FeedHealthTrigger,
   DeliveryOverdueTrigger,
   CaseOverdueTrigger,
+  PublicationOverdueTrigger,
 ] as const;
 
 // What a process that raises alerts provides (the worker serving the rules queue).

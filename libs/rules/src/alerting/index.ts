@@ -9,4 +9,5 @@ export { ScoreTrigger, type ScoreEntry } from './triggers/score.trigger';
 export { FeedHealthTrigger } from './triggers/feed-health.trigger';
 export { DeliveryOverdueTrigger } from './triggers/delivery-overdue.trigger';
 export { CaseOverdueTrigger } from './triggers/case-overdue.trigger';
+export { PublicationOverdueTrigger } from './triggers/publication-overdue.trigger';
 export { ALERT_TRIGGERS, ALERTING_PROVIDERS } from './alerting.providers';

@@ -157,6 +157,7 @@ export class RuleBacktestService {
       case 'feed_health':
       case 'delivery_overdue':
       case 'case_overdue':
+      case 'publication_overdue':
         throw liveTrigger(rule);
     }
   }
@@ -211,7 +212,12 @@ export class RuleBacktestService {
 // and a period that is not one (dates, order, length). InvalidInputError (400) with the reasons.
 export function assertBacktestable(rule: RuleDefinition, period: { from: string; to: string }): void {
   const type = rule.trigger.type;
-  if (type === 'feed_health' || type === 'delivery_overdue' || type === 'case_overdue')
+  if (
+    type === 'feed_health' ||
+    type === 'delivery_overdue' ||
+    type === 'case_overdue' ||
+    type === 'publication_overdue'
+  )
     throw liveTrigger(rule);
   checkPeriod(period);
 }
@@ -225,6 +231,10 @@ function liveTrigger(rule: RuleDefinition): InvalidInputError {
     case 'delivery_overdue':
       return new InvalidInputError(
         `rule ${rule.id} is triggered by overdue acknowledgements, which are observed live: it cannot be backtested (签收超时为实时状态，无法回测)`,
+      );
+    case 'publication_overdue':
+      return new InvalidInputError(
+        `rule ${rule.id} is triggered by results published late, which are observed live: it cannot be backtested (结果公示超期为实时状态，无法回测)`,
       );
     default:
       return new InvalidInputError(
