@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import {
   eventually,
   json,
@@ -14,6 +19,8 @@ import { seedMatchesCommitment, snapshotHash } from '@lianjian/planning';
 import { apiApp } from '../../apps/api/src/bootstrap';
 import { workerApp } from '../../apps/worker/src/bootstrap';
 import { PublicationOverdueTrigger } from '@lianjian/rules';
+
+const run = promisify(execFile);
 
 // 双随机、一公开 end to end through the API: draft → freeze (snapshot hash, seed commitment) →
 // publish the plan (not by its author) → draw (seed revealed, never again) → verify (and a changed
@@ -478,5 +485,39 @@ describe('inspection planning (双随机、一公开)', () => {
     expect(alerts[0].title).toMatch(/逾期未公示.*已超期\d+个工作日/);
     // once per result
     expect(await trigger.evaluate()).toBe(0);
+  });
+
+  // npm run plan:verify, the built command as an operator or auditor runs it: the stored draw, a
+  // published snapshot file, a changed file and a wrong seed.
+  it('verifies a draw from the command line, and names a changed snapshot or seed', async () => {
+    const verify = (args: string[]) =>
+      run('node', ['scripts/run.js', 'apps/cli/src/plan-verify', '--plan', planId, ...args], {
+        env: { ...process.env, ...stack.env },
+      }).then(
+        (r) => ({ code: 0, out: r.stdout }),
+        (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
+      );
+    const last = (out: string) => JSON.parse(out.trim().split('\n').pop()!);
+    const ok = await verify([]);
+    expect(ok.code).toBe(0);
+    expect(last(ok.out)).toMatchObject({ verify: 'plan', ok: true, problems: [] });
+    expect(ok.out).toMatch(/验证通过/);
+
+    const file = join(mkdtempSync(join(tmpdir(), 'plan-verify-')), 'snapshot.txt');
+    const snapshot = await call('GET', `/inspection-plans/${planId}/snapshot`, staff);
+    expect(snapshot.status).toBe(200);
+    writeFileSync(file, snapshot.body);
+    expect((await verify(['--snapshot', file])).code).toBe(0);
+    const lines = (snapshot.body as string).trim().split('\n');
+    const [key, cls] = lines[3].split(',');
+    lines[3] = `${key},${cls === 'D' ? 'A' : 'D'}`;
+    writeFileSync(file, lines.join('\n') + '\n');
+    const changed = await verify(['--snapshot', file]);
+    expect(changed.code).toBe(1);
+    expect(last(changed.out).problems[0]).toMatchObject({ code: 'snapshot_changed' });
+
+    const wrongSeed = await verify(['--seed', 'ab'.repeat(32)]);
+    expect(wrongSeed.code).toBe(1);
+    expect(last(wrongSeed.out).problems.map((p: { code: string }) => p.code)).toContain('seed_mismatch');
   });
 });
