@@ -520,4 +520,33 @@ describe('inspection planning (双随机、一公开)', () => {
     expect(wrongSeed.code).toBe(1);
     expect(last(wrongSeed.out).problems.map((p: { code: string }) => p.code)).toContain('seed_mismatch');
   });
+
+  it('turns a non-compliant result into an alert for the departments concerned, which a coordinator can take to a case', async () => {
+    const tasks = (await call('GET', `/inspection-plans/${conflictPlan}/tasks`, officer)).body.items;
+    const task = tasks.find((t: { entity: { uscc: string } }) => t.entity.uscc === uscc(4));
+    const ids = await sql<{ id: string; user: string }>(
+      db.url,
+      `SELECT id::text AS id, user_id::text AS user FROM inspector`,
+    );
+    const member = insp.find((u) => task.inspectorIds.includes(ids.find((x) => x.user === u.id)!.id))!;
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const res = await call('POST', `/inspection-tasks/${task.id}/result`, member, {
+      result: 'non_compliant',
+      inspectedOn: today,
+      findings: ['超范围经营'],
+      violations: { critical: 0, serious: 1, minor: 0 },
+    });
+    expect(res.status).toBe(200);
+    const alert = await eventually(async () => {
+      const rows = await sql<{ id: string; departments: string[] }>(
+        db.url,
+        `SELECT a.id::text AS id, array_agg(d.department_code) AS departments
+           FROM alert a JOIN delivery d ON d.alert_id = a.id JOIN entity e ON e.id = a.entity_id
+          WHERE a.finding_type = 'random_inspection_non_compliant' AND e.uscc = $1 GROUP BY a.id`,
+        [uscc(4)],
+      );
+      return rows[0];
+    });
+    expect(alert.departments).toContain('330106-SAMR');
+  });
 });

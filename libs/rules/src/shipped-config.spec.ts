@@ -274,6 +274,18 @@ const cases: Record<string, { match: Case[]; noMatch: Case[] }> = {
       ['a record', withRecord(failed(1))],
     ],
   },
+  'random-inspection-non-compliant': {
+    match: [
+      ['a non-compliant random inspection result', withRecord({ ...failed(0), source: 'random-inspection' })],
+    ],
+    noMatch: [
+      ['a failed inspection sent by a department (not a random one)', withRecord(failed(0))],
+      [
+        'a rectified random inspection result',
+        withRecord({ ...rec('inspection', { result: 'rectified' }), source: 'random-inspection' }),
+      ],
+    ],
+  },
   'random-inspection-result-unpublished': {
     match: [['a result one working day past its deadline', publicationCtx(1)]],
     noMatch: [
@@ -362,6 +374,7 @@ describe('shipped rules (config/rules)', () => {
       'feed-interrupted': 'medium',
       'case-task-overdue': 'medium',
       'random-inspection-result-unpublished': 'medium',
+      'random-inspection-non-compliant': 'high',
     });
   });
 
