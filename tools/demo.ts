@@ -195,6 +195,10 @@ async function demo(args: Args<typeof OPTIONS>): Promise<void> {
     // The demo users of each role (演示用户), for the console: the administrator and the auditor
     // sign in with a second factor (TOTP), the others with their password.
     const users = await createDemoUsers(ds, base, admin);
+    const inspectors = await createDemoInspectors(ds, users);
+    console.log(
+      `   执法检查人员名录 / inspector directory: ${inspectors} inspectors of the demo city's county departments (双随机 plans draw their teams from them; the demo officers are inspectors of their departments)`,
+    );
 
     if (args.serve) {
       section('8. 监管工作台 / The staff console, on the demo data', `${base}/console`);
@@ -310,6 +314,35 @@ async function createDemoUsers(
       totpSecret: totpSecretOf(auditor.username),
     },
   ];
+}
+
+// 执法检查人员名录库 for the demo city: four inspectors per county department, covering its
+// domains, in its county; each demo officer is one of their own department's, so that a plan in the
+// console can be staffed and the officer can record a task's result.
+async function createDemoInspectors(ds: DataSource, users: DemoUser[]): Promise<number> {
+  const officers: { id: string; department: string }[] = await ds.query(
+    `SELECT id::text AS id, department_code AS department FROM app_user
+      WHERE username = ANY($1::text[]) AND department_code IS NOT NULL`,
+    [users.filter((u) => u.role === 'department_officer').map((u) => u.username)],
+  );
+  const city = users.find((u) => u.role === 'supervision_staff')?.where.match(/\d{6}/)?.[0];
+  if (!city) return 0;
+  const [{ n }]: { n: number }[] = await ds.query(
+    `WITH ins AS (
+       INSERT INTO inspector (department_code, name, certificate_no, domains, region_code, created_by)
+       SELECT d.code, '检查员' || d.region_code || '-' || k, 'DEMO-' || d.code || '-' || k, d.domains, d.region_code, 'demo'
+         FROM department d CROSS JOIN generate_series(1, 4) k
+        WHERE d.level = 'county' AND d.region_code LIKE $1 AND cardinality(d.domains) > 0
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM ins`,
+    [`${city.slice(0, 4)}%`],
+  );
+  for (const o of officers)
+    await ds.query(
+      `UPDATE inspector SET user_id = $1 WHERE id = (SELECT min(id) FROM inspector WHERE department_code = $2 AND user_id IS NULL)`,
+      [o.id, o.department],
+    );
+  return n;
 }
 
 function printDemoUsers(users: DemoUser[]): void {
