@@ -43,6 +43,8 @@ export const planningZhCN = {
   form: {
     title: '制定抽查计划',
     planTitle: '计划名称',
+    departments: '联合抽查部门（两个以上）',
+    departmentOption: '{code} {name}',
     items: '抽查事项',
     itemsPlaceholder: '从随机抽查事项清单中选择',
     itemOption: '{code} {name}（{method}）',
@@ -286,6 +288,8 @@ export const planningEnUS: Widen<typeof planningZhCN> = {
   form: {
     title: 'New inspection plan',
     planTitle: 'Plan title',
+    departments: 'Departments of the joint plan (two or more)',
+    departmentOption: '{code} {name}',
     items: 'Inspection items',
     itemsPlaceholder: 'Choose from the random inspection item list',
     itemOption: '{code} {name} ({method})',

@@ -70,6 +70,12 @@ describe('plan form → request body', () => {
     expect(body).not.toHaveProperty('ratios');
     expect(body).not.toHaveProperty('budget');
     expect(body.exclusions).toMatchObject({ openCase: false });
+    expect(body).not.toHaveProperty('departments');
+  });
+
+  it("names a coordinator's joint plan's departments", () => {
+    const body = planBody({ ...EMPTY_PLAN_FORM, departments: ['330106-SAMR', '330106-TAX'] });
+    expect(body.departments).toEqual(['330106-SAMR', '330106-TAX']);
   });
 
   it('converts percentages without floating-point noise, and passes out-of-range ones for the API to refuse', () => {

@@ -31,6 +31,7 @@ export const PUBLICATION_KINDS: readonly PublicationKind[] = ['plan', 'tasks', '
 // What the form holds: ratios as percentages (staff say "5%"), empty inputs as null.
 export interface PlanForm {
   title: string;
+  departments: string[]; // a coordinator's joint plan: two or more; an officer's: none (their own)
   items: string[];
   regionCode: string;
   periodStart: string;
@@ -47,6 +48,7 @@ export interface PlanForm {
 
 export const EMPTY_PLAN_FORM: PlanForm = {
   title: '',
+  departments: [],
   items: [],
   regionCode: '',
   periodStart: '',
@@ -77,6 +79,7 @@ export function planBody(f: PlanForm): Record<string, unknown> {
     periodEnd: f.periodEnd.trim(),
     policy: f.policy || 'default',
   };
+  if (f.departments.length) body.departments = f.departments;
   if (f.budget !== null) body.budget = f.budget;
   if (f.regionCode.trim()) body.regionCode = f.regionCode.trim();
   const ratios: Partial<Record<RiskStratum, number>> = {};

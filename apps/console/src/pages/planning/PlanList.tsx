@@ -32,6 +32,7 @@ import {
   planBody,
   type PlanForm,
 } from '../../lib/planning';
+import type { Department } from '../admin/types';
 import { CaseTheme } from '../cases/parts';
 import { PlanStateTag, useCaller } from './parts';
 
@@ -174,7 +175,10 @@ function NewPlanForm({ onCancel }: { onCancel(): void }) {
   const { m, locale } = useI18n();
   const f = m.planning.form;
   const navigate = useNavigate();
+  const caller = useCaller();
+  const joint = caller.role === 'coordinator';
   const [catalogue, setCatalogue] = useState<ItemCatalogue | null>(null);
+  const [departments, setDepartments] = useState<Department[]>([]);
   const [form, setForm] = useState<PlanForm>(EMPTY_PLAN_FORM);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -184,6 +188,11 @@ function NewPlanForm({ onCancel }: { onCancel(): void }) {
     ok<ItemCatalogue>(api.GET('/api/v1/inspection-items'))
       .then((c) => live && setCatalogue(c))
       .catch((e: unknown) => live && setError(caught(e, m)));
+    // A coordinator names the departments of a joint plan; an officer plans for their own.
+    if (joint)
+      ok<{ items: Department[] }>(api.GET('/api/v1/departments') as never)
+        .then((d) => live && setDepartments(d.items))
+        .catch((e: unknown) => live && setError(caught(e, m)));
     return () => {
       live = false;
     };
@@ -237,6 +246,27 @@ function NewPlanForm({ onCancel }: { onCancel(): void }) {
           <Input id="plan-title" value={form.title} onChange={(e) => set('title', e.target.value)} />,
           { required: true },
         )}
+        {joint
+          ? item(
+              'departments',
+              f.departments,
+              <Select
+                id="plan-departments"
+                mode="multiple"
+                value={form.departments}
+                onChange={(v: string[]) => set('departments', v)}
+                optionFilterProp="label"
+                options={departments.map((d) => ({
+                  value: d.code,
+                  label: fmt(f.departmentOption, {
+                    code: d.code,
+                    name: locale === 'zh-CN' ? d.name : (d.nameEn ?? d.name),
+                  }),
+                }))}
+              />,
+              { required: true },
+            )
+          : null}
         {item(
           'items',
           f.items,
