@@ -81,6 +81,7 @@ describe('sign-in in the browser', () => {
       'Data feeds',
       'Scoring',
       'Credit repair',
+      'Inspection plans',
     ]);
     expect(await page.getByText('Audit', { exact: true }).count()).toBe(0);
     expect(await page.getByText('Administration', { exact: true }).count()).toBe(0);
@@ -97,6 +98,7 @@ describe('sign-in in the browser', () => {
       '数据归集',
       '评分',
       '信用修复',
+      '抽查计划',
     ]);
     await j.screen('home');
     await j.assertClean();

@@ -22,6 +22,9 @@ import {
   FeedSourcePage,
   FeedsPage,
   HomePage,
+  MyTasksPage,
+  PlanDetailPage,
+  PlanListPage,
   ProfilePage,
   RepairDetailPage,
   RepairListPage,
@@ -299,6 +302,30 @@ export function App() {
                 element={
                   <Guarded>
                     <AlertsPage />
+                  </Guarded>
+                }
+              />
+              <Route
+                path="/inspection-plans"
+                element={
+                  <Guarded>
+                    <PlanListPage />
+                  </Guarded>
+                }
+              />
+              <Route
+                path="/inspection-plans/:id"
+                element={
+                  <Guarded>
+                    <PlanDetailPage />
+                  </Guarded>
+                }
+              />
+              <Route
+                path="/inspection-tasks"
+                element={
+                  <Guarded>
+                    <MyTasksPage />
                   </Guarded>
                 }
               />

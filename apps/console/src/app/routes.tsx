@@ -20,6 +20,9 @@ export const AdminPage = lazy(() => import('../pages/admin/Admin'));
 export const RepairListPage = lazy(() => import('../pages/repair/RepairList'));
 export const RepairDetailPage = lazy(() => import('../pages/repair/RepairDetail'));
 export const AlertsPage = lazy(() => import('../pages/alerts/AlertInbox'));
+export const PlanListPage = lazy(() => import('../pages/planning/PlanList'));
+export const PlanDetailPage = lazy(() => import('../pages/planning/PlanDetail'));
+export const MyTasksPage = lazy(() => import('../pages/planning/MyTasks'));
 export const EnrolPage = lazy(() => import('../pages/Enrol'));
 
 // The screens built so far (the menu shows no other).
@@ -34,4 +37,6 @@ export const BUILT_SCREENS: ReadonlySet<Screen['key']> = new Set<Screen['key']>(
   'admin',
   'repair',
   'alerts',
+  'plans',
+  'myTasks',
 ]);

@@ -10,6 +10,7 @@ import { alertsEnUS } from './alerts';
 import { enrolEnUS } from './enrol';
 import type { Messages } from './zh-CN';
 import { feedsEnUS } from './feeds';
+import { planningEnUS } from './planning';
 
 export const enUS: Messages = {
   app: {
@@ -29,6 +30,8 @@ export const enUS: Messages = {
     feeds: 'Data feeds',
     scoring: 'Scoring',
     repair: 'Credit repair',
+    plans: 'Inspection plans',
+    myTasks: 'My inspection tasks',
     audit: 'Audit',
     admin: 'Administration',
   },
@@ -172,6 +175,7 @@ export const enUS: Messages = {
   feeds: feedsEnUS,
   cases: casesEnUS,
   repair: repairEnUS,
+  planning: planningEnUS,
   related: relatedEnUS,
   enrol: enrolEnUS,
   alerts: alertsEnUS,

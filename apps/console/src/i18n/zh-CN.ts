@@ -12,6 +12,7 @@ import { repairZhCN } from './repair';
 import { relatedZhCN } from './related';
 import { alertsZhCN } from './alerts';
 import { enrolZhCN } from './enrol';
+import { planningZhCN } from './planning';
 export const zhCN = {
   app: {
     title: '联监 · 监管工作台',
@@ -30,6 +31,8 @@ export const zhCN = {
     feeds: '数据归集',
     scoring: '评分',
     repair: '信用修复',
+    plans: '抽查计划',
+    myTasks: '我的检查任务',
     audit: '审计',
     admin: '系统管理',
   },
@@ -172,6 +175,7 @@ export const zhCN = {
   feeds: feedsZhCN,
   cases: casesZhCN,
   repair: repairZhCN,
+  planning: planningZhCN,
   related: relatedZhCN,
   codes: {
     invalid_json: '请求格式有误',

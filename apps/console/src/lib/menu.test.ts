@@ -40,3 +40,18 @@ describe('menu by permissions', () => {
     expect(menuPathOf('/nowhere')).toBe('/');
   });
 });
+
+describe('random inspection screens', () => {
+  const built = new Set<Screen['key']>(['home', 'plans', 'myTasks']);
+  it('shows the plans to every staff role and my tasks to those who record results', () => {
+    expect(visibleMenu(['planning:read', 'planning:publish'], built).map((s) => s.key)).toEqual([
+      'home',
+      'plans',
+    ]);
+    expect(
+      visibleMenu(['planning:read', 'planning:plan', 'planning:result'], built).map((s) => s.key),
+    ).toEqual(['home', 'plans', 'myTasks']);
+    expect(screenOf('/inspection-plans/0b0e3c5e-0000-4000-8000-000000000000')?.key).toBe('plans');
+    expect(menuPathOf('/inspection-tasks')).toBe('/inspection-tasks');
+  });
+});

@@ -19,6 +19,8 @@ export const SCREENS: readonly Screen[] = [
   { key: 'feeds', path: '/feeds', anyOf: ['batches:read'] },
   { key: 'scoring', path: '/scoring', anyOf: ['scoring:read'] },
   { key: 'repair', path: '/credit-repair', anyOf: ['repair:file', 'repair:decide'] },
+  { key: 'plans', path: '/inspection-plans', anyOf: ['planning:read'] },
+  { key: 'myTasks', path: '/inspection-tasks', anyOf: ['planning:result'] },
   { key: 'audit', path: '/audit', anyOf: ['audit:read'] },
   { key: 'admin', path: '/admin', anyOf: ['users:manage', 'departments:manage'] },
 ];
