@@ -26,6 +26,17 @@ describe('allocation of a plan budget to strata', () => {
       expect(st.effectiveRatio).toBeLessThanOrEqual(policy().classes[st.stratum as 'A'].max + 1e-9);
   });
 
+  it('never rounds a class above its policy maximum when spare capacity raises the ratios', () => {
+    // 30 class A entities, A at most 5%: 1.5 inspections at most, so one (not two)
+    const a = allocate({ budget: 10, population: { A: 30, B: 0, C: 0, D: 0 }, policy: policy() });
+    expect(a.counts).toEqual({ control: 1, A: 1, B: 0, C: 0, D: 0 });
+    expect(a.unused).toBe(8);
+    // two classes at their maxima with halves: neither rounded up (A ≤ 1.5, B ≤ 2.5 of 12.5 at 20%)
+    const b = allocate({ budget: 40, population: { A: 30, B: 12, C: 0, D: 0 }, policy: policy() });
+    expect(b.counts.A).toBeLessThanOrEqual(1);
+    expect(b.counts.B).toBeLessThanOrEqual(2);
+  });
+
   it('scales every class by the same factor when the budget is short, using all of it', () => {
     const pop = { A: 60_000, B: 25_000, C: 12_000, D: 3_000 };
     const a = allocate({ budget: 5000, population: pop, policy: policy() });

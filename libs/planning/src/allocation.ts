@@ -116,8 +116,17 @@ export function allocate(input: AllocationInput): Allocation {
     }
   }
   const shares = scale <= 1 ? wanted.map((w) => w * scale) : filled(scale);
-  const target = Math.min(riskBudget, Math.round(shares.reduce((a, x) => a + x, 0)));
-  const counts = largestRemainder(shares, target);
+  // raised to the policy maxima, the total is rounded down: rounding up would take a class above its maximum
+  const shared = shares.reduce((a, x) => a + x, 0);
+  const target = Math.min(riskBudget, scale > 1 ? Math.floor(shared + 1e-9) : Math.round(shared));
+  // A class raised to its maximum keeps the whole part of it; the units left go to the others.
+  const atCap = shares.map((x, i) => scale > 1 && x >= caps[i] - 1e-9);
+  const fixed = shares.map((x, i) => (atCap[i] ? Math.floor(x + 1e-9) : 0));
+  const free = largestRemainder(
+    shares.map((x, i) => (atCap[i] ? 0 : x)),
+    Math.max(0, target - fixed.reduce((a, x) => a + x, 0)),
+  );
+  const counts = shares.map((_, i) => (atCap[i] ? fixed[i] : free[i]));
   // At least one for every active class, taken from the largest count (never below one itself).
   RISK_STRATA.forEach((c, i) => {
     if (!active.includes(c) || counts[i] > 0) return;
