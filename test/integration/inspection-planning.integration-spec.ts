@@ -35,6 +35,7 @@ describe('inspection planning (双随机、一公开)', () => {
   let officer: TestUser; // 330106-SAMR: plans
   let staff: TestUser; // publishes
   let taxOfficer: TestUser;
+  let coordinator: TestUser;
   let insp: TestUser[]; // SAMR officers who are also inspectors
   const N = 60;
   const uscc = (i: number) =>
@@ -57,6 +58,7 @@ describe('inspection planning (双随机、一公开)', () => {
         officer: { role: 'department_officer', departmentCode: '330106-SAMR', regionCode: '330106' },
         staff: { role: 'supervision_staff', departmentCode: '330106-SAMR', regionCode: '330106' },
         taxOfficer: { role: 'department_officer', departmentCode: '330106-TAX', regionCode: '330106' },
+        coordinator: { role: 'coordinator', regionCode: '330106' },
         i0: { role: 'department_officer', departmentCode: '330106-SAMR', regionCode: '330106' },
         i1: { role: 'department_officer', departmentCode: '330106-SAMR', regionCode: '330106' },
         i2: { role: 'department_officer', departmentCode: '330106-SAMR', regionCode: '330106' },
@@ -64,7 +66,7 @@ describe('inspection planning (双随机、一公开)', () => {
       },
     });
     db = stack.db;
-    ({ admin, officer, staff, taxOfficer } = stack.users);
+    ({ admin, officer, staff, taxOfficer, coordinator } = stack.users);
     const u = stack.users as Record<string, TestUser>;
     insp = [u.i0, u.i1, u.i2, u.i3];
     base = `${stack.url}/api/v1`;
@@ -113,6 +115,14 @@ describe('inspection planning (双随机、一公开)', () => {
         `INSERT INTO inspector (department_code, name, certificate_no, domains, region_code, user_id, created_by)
          VALUES ('330106-SAMR', $1, $2, '{food_safety,market_regulation}', '330106', $3, 'test')`,
         [`检查员${k}`, `ZJ-330106-${1000 + k}`, insp[k].id],
+      );
+    // and two tax inspectors of Xihu, without accounts
+    for (let k = 0; k < 2; k++)
+      await sql(
+        db.url,
+        `INSERT INTO inspector (department_code, name, certificate_no, domains, region_code, created_by)
+         VALUES ('330106-TAX', $1, $2, '{tax}', '330106', 'test')`,
+        [`税务检查员${k}`, `ZJ-TAX-330106-${2000 + k}`],
       );
     await sql(
       db.url,
@@ -548,5 +558,89 @@ describe('inspection planning (双随机、一公开)', () => {
       return rows[0];
     });
     expect(alert.departments).toContain('330106-SAMR');
+  });
+
+  // 跨部门联合抽查: a coordinator's plan over SAMR's and the tax bureau's items — one visit per entity
+  // with an inspector of each department, each department's record from the one result.
+  it('runs a joint plan: one team with an inspector of each department, one record per department', async () => {
+    const joint = {
+      ...PLAN,
+      title: '西湖区市场监管与税务联合抽查',
+      departments: ['330106-SAMR', '330106-TAX'],
+      items: ['SAMR-FOOD-OPERATION', 'TAX-INVOICE'],
+      classes: ['D'],
+      ratios: { D: 1 },
+      budget: 6,
+    };
+    // an officer plans for their own department only
+    expect((await call('POST', '/inspection-plans', officer, joint)).status).toBe(403);
+    // the six listed entities were drawn by another plan for SAMR-FOOD-OPERATION: excluded for 12 months
+    const excluded = await call('POST', '/inspection-plans', coordinator, joint);
+    expect(excluded.status).toBe(400);
+    expect(JSON.stringify(excluded.body)).toMatch(/no entity is eligible/);
+    const created = await call('POST', '/inspection-plans', coordinator, {
+      ...joint,
+      exclusions: { inspectedWithinMonths: 0, openCase: false, registeredWithinMonths: 0 },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ kind: 'joint', departments: ['330106-SAMR', '330106-TAX'] });
+    const id = created.body.id;
+    // a joint plan is moved by a coordinator, not by one department's officer
+    expect((await call('POST', `/inspection-plans/${id}/freeze`, officer)).status).toBe(403);
+    for (const step of ['freeze', 'draw', 'staff'])
+      expect((await call('POST', `/inspection-plans/${id}/${step}`, coordinator)).status).toBe(200);
+    const tasks = (await call('GET', `/inspection-plans/${id}/tasks`, coordinator)).body.items;
+    expect(tasks).toHaveLength(6);
+    const dept = new Map(
+      (
+        await sql<{ id: string; department: string }>(
+          db.url,
+          `SELECT id::text AS id, department_code AS department FROM inspector`,
+        )
+      ).map((r) => [r.id, r.department]),
+    );
+    for (const t of tasks) {
+      expect(t.items.sort()).toEqual(['SAMR-FOOD-OPERATION', 'TAX-INVOICE']);
+      expect(t.departments.sort()).toEqual(['330106-SAMR', '330106-TAX']);
+      expect(new Set(t.inspectorIds.map((i: string) => dept.get(i)))).toEqual(
+        new Set(['330106-SAMR', '330106-TAX']),
+      );
+    }
+    // the SAMR member records the visit's result: a record of each department, and the entity re-scored
+    const ids = await sql<{ id: string; user: string | null }>(
+      db.url,
+      `SELECT id::text AS id, user_id::text AS user FROM inspector`,
+    );
+    const task = tasks[0];
+    const member = insp.find((u) => task.inspectorIds.includes(ids.find((x) => x.user === u.id)?.id))!;
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const [{ before }] = await sql<{ before: number }>(
+      db.url,
+      `SELECT coalesce((features->>'inspections_36m')::int, 0) AS before FROM profile WHERE entity_id = $1`,
+      [task.entity.id],
+    );
+    const done = await call('POST', `/inspection-tasks/${task.id}/result`, member, {
+      result: 'no_issue',
+      inspectedOn: today,
+    });
+    expect(done.status).toBe(200);
+    expect(done.body.records).toHaveLength(2);
+    const recs = await eventually(async () => {
+      const rows = await sql<{ department: string }>(
+        db.url,
+        `SELECT department_code AS department FROM record WHERE source = 'random-inspection' AND source_record_id LIKE $1 ORDER BY 1`,
+        [`PLAN-${id}-%`],
+      );
+      return rows.length === 2 ? rows : undefined;
+    });
+    expect(recs.map((r) => r.department)).toEqual(['330106-SAMR', '330106-TAX']);
+    await eventually(async () => {
+      const [p] = await sql<{ n: number }>(
+        db.url,
+        `SELECT coalesce((features->>'inspections_36m')::int, 0) AS n FROM profile WHERE entity_id = $1`,
+        [task.entity.id],
+      );
+      return p.n > before ? p : undefined;
+    });
   });
 });
