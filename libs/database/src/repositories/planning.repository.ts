@@ -73,22 +73,24 @@ export interface PlanRow {
   updatedAt: Date;
 }
 
-export interface NewPlan {
-  id: string;
-  kind: 'department' | 'joint';
-  title: string;
-  departmentCodes: string[];
-  regionCode: string | null;
-  items: PlanItemRef[];
-  populationFilter: PopulationFilter;
-  exclusions: PlanExclusions;
-  periodStart: string;
-  periodEnd: string;
-  budget: number;
-  policy: SamplingPolicy;
-  author: string;
-  authorUserId: string | null;
-}
+// What a draft is made of: the plan's own fields, before anything is frozen.
+export type NewPlan = Pick<
+  PlanRow,
+  | 'id'
+  | 'kind'
+  | 'title'
+  | 'departmentCodes'
+  | 'regionCode'
+  | 'items'
+  | 'populationFilter'
+  | 'exclusions'
+  | 'periodStart'
+  | 'periodEnd'
+  | 'budget'
+  | 'policy'
+  | 'author'
+  | 'authorUserId'
+>;
 
 export interface PopulationSpec {
   regionPrefix: string; // '' = everywhere
