@@ -97,6 +97,19 @@ async function bench(args: Args<typeof OPTIONS>): Promise<void> {
       const sec = await scoreAll(scratch, ds, NO_RATE_LIMITS);
       console.log(`scored every entity (a full run through POST /api/v1/score-runs) in ${sec.toFixed(1)} s`);
     }
+    if (args.reuse) {
+      // A kept bench:score database ends with only the chunks its phase replay saved: score every
+      // entity again, so the risk list is the whole province's.
+      const [{ e, r }] = (await ds.query(
+        `SELECT (SELECT count(*)::int FROM entity) AS e, (SELECT count(*)::int FROM entity_risk) AS r`,
+      )) as { e: number; r: number }[];
+      if (r < e) {
+        const sec = await scoreAll(scratch, ds, NO_RATE_LIMITS);
+        console.log(
+          `the kept database had ${r} of ${e} entities scored: scored every entity in ${sec.toFixed(1)} s`,
+        );
+      }
+    }
     const [{ n: scored }] = (await ds.query(`SELECT count(*)::int AS n FROM entity_risk`)) as { n: number }[];
     const [{ p: province }] = (await ds.query(
       `SELECT left(region_code, 2) AS p FROM entity_risk LIMIT 1`,
