@@ -241,25 +241,10 @@ export class PlanningRepository {
   async create(plan: NewPlan, audit: Omit<AuditEntry, 'target'>): Promise<PlanRow> {
     await this.ds.transaction(async (em) => {
       await em.query(
-        `INSERT INTO inspection_plan (id, kind, title, department_codes, region_code, items, population_filter, exclusions,
-                                      period_start, period_end, budget, policy, author, author_user_id)
+        `INSERT INTO inspection_plan (kind, title, department_codes, region_code, items, population_filter, exclusions,
+                                      period_start, period_end, budget, policy, id, author, author_user_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        [
-          plan.id,
-          plan.kind,
-          plan.title,
-          plan.departmentCodes,
-          plan.regionCode,
-          JSON.stringify(plan.items),
-          JSON.stringify(plan.populationFilter),
-          JSON.stringify(plan.exclusions),
-          plan.periodStart,
-          plan.periodEnd,
-          plan.budget,
-          JSON.stringify(plan.policy),
-          plan.author,
-          plan.authorUserId,
-        ],
+        [...draftValues(plan), plan.id, plan.author, plan.authorUserId],
       );
       await this.audit.append({ ...audit, target: `inspection-plan:${plan.id}` }, em);
     });
@@ -280,23 +265,11 @@ export class PlanningRepository {
         );
       const p = change(current);
       await em.query(
-        `UPDATE inspection_plan SET title = $2, department_codes = $3, region_code = $4, items = $5, population_filter = $6,
-                exclusions = $7, period_start = $8, period_end = $9, budget = $10, policy = $11, kind = $12, updated_at = now()
-          WHERE id = $1`,
-        [
-          id,
-          p.title,
-          p.departmentCodes,
-          p.regionCode,
-          JSON.stringify(p.items),
-          JSON.stringify(p.populationFilter),
-          JSON.stringify(p.exclusions),
-          p.periodStart,
-          p.periodEnd,
-          p.budget,
-          JSON.stringify(p.policy),
-          p.kind,
-        ],
+        `UPDATE inspection_plan SET kind = $1, title = $2, department_codes = $3, region_code = $4, items = $5,
+                population_filter = $6, exclusions = $7, period_start = $8, period_end = $9, budget = $10, policy = $11,
+                updated_at = now()
+          WHERE id = $12`,
+        [...draftValues(p), id],
       );
       await this.audit.append({ ...audit, target: `inspection-plan:${id}` }, em);
     });
@@ -728,6 +701,23 @@ export class PlanningRepository {
         taskIds,
       ]);
   }
+}
+
+// A draft's editable fields as statement parameters $1…$11, in the order INSERT and UPDATE name them.
+function draftValues(p: NewPlan): unknown[] {
+  return [
+    p.kind,
+    p.title,
+    p.departmentCodes,
+    p.regionCode,
+    JSON.stringify(p.items),
+    JSON.stringify(p.populationFilter),
+    JSON.stringify(p.exclusions),
+    p.periodStart,
+    p.periodEnd,
+    p.budget,
+    JSON.stringify(p.policy),
+  ];
 }
 
 function isUuid(s: string): boolean {
