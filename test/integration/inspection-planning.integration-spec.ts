@@ -210,6 +210,13 @@ describe('inspection planning (双随机、一公开)', () => {
     expect(exp.allocation.used).toBeLessThanOrEqual(20);
     expect(exp.allocation.counts.control).toBe(2); // 10% of the budget
 
+    // a draft may be edited (its expected counts follow); the edit is undone before freezing
+    const edited = await call('PUT', `/inspection-plans/${planId}`, officer, { ...PLAN, budget: 25 });
+    expect(edited.status).toBe(200);
+    expect(edited.body).toMatchObject({ state: 'draft', budget: 25, title: PLAN.title });
+    expect(edited.body.expected.allocation.budget).toBe(25);
+    expect((await call('PUT', `/inspection-plans/${planId}`, officer, PLAN)).body.budget).toBe(20);
+
     const frozen = await call('POST', `/inspection-plans/${planId}/freeze`, officer);
     expect(frozen.status).toBe(200);
     expect(frozen.body).toMatchObject({
